@@ -1,0 +1,36 @@
+/** Every command id the extension contributes. Ids are a public contract: users bind keys to them. */
+export const enum CommandId {
+  // Shown in the command palette.
+  UploadFile = 'heygen.uploadFile',
+  UploadFromUrl = 'heygen.uploadFromUrl',
+  SetApiKey = 'heygen.setApiKey',
+  ClearApiKey = 'heygen.clearApiKey',
+  ShowLog = 'heygen.showLog',
+  InsertBackground = 'heygen.insertBackground',
+  InsertTalkingPhoto = 'heygen.insertTalkingPhoto',
+  InsertAudio = 'heygen.insertAudio',
+  RefreshHistory = 'heygen.refreshHistory',
+  FilterHistory = 'heygen.filterHistory',
+  ClearFilter = 'heygen.clearFilter',
+  ClearHistory = 'heygen.clearHistory',
+
+  // Menu-only (explorer, editor title, asset view items).
+  UploadToHeyGen = 'heygen.uploadToHeyGen',
+  CopyUrl = 'heygen.copyUrl',
+  CopyId = 'heygen.copyId',
+  CopyImageKey = 'heygen.copyImageKey',
+  OpenInBrowser = 'heygen.openInBrowser',
+  RevealSource = 'heygen.revealSource',
+  UploadAgain = 'heygen.uploadAgain',
+  RemoveFromHistory = 'heygen.removeFromHistory',
+}
+
+/** Context keys set with `setContext`, used by `when` clauses in package.json. */
+export const enum ContextKey {
+  HasApiKey = 'heygen.hasApiKey',
+  HistoryFiltered = 'heygen.historyFiltered',
+  Uploading = 'heygen.uploading',
+}
+
+export const VIEW_ASSETS = 'heygen.assets';
+export const EXTENSION_ID = 'heygen-assets.heygen-assets';

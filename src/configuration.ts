@@ -1,0 +1,66 @@
+import * as vscode from 'vscode';
+
+export const DEFAULT_UPLOAD_URL = 'https://upload.heygen.com/v1/asset';
+
+/**
+ * One typed getter per setting. Endpoint settings are read from the user (global) value only: a
+ * workspace must never redirect the key elsewhere, even if VS Code's scope rules were bypassed.
+ */
+export class Configuration {
+  private get section(): vscode.WorkspaceConfiguration {
+    return vscode.workspace.getConfiguration('heygen');
+  }
+
+  get uploadUrl(): string {
+    const inspected = this.section.inspect<string>('uploadUrl');
+    const value = inspected?.globalValue ?? inspected?.defaultValue ?? DEFAULT_UPLOAD_URL;
+    return value.trim() || DEFAULT_UPLOAD_URL;
+  }
+
+  get maxUploadBytes(): number {
+    const mb = this.section.inspect<number>('maxUploadSizeMB');
+    const value = mb?.globalValue ?? mb?.defaultValue ?? 10;
+    return Math.round(Math.max(1, value) * 1024 * 1024);
+  }
+
+  get concurrency(): number {
+    return clampInt(this.section.get<number>('upload.concurrency', 3), 1, 8);
+  }
+
+  get connectTimeoutMs(): number {
+    return Math.max(1, this.section.get<number>('upload.connectTimeoutSeconds', 15)) * 1000;
+  }
+
+  get idleTimeoutMs(): number {
+    return Math.max(1, this.section.get<number>('upload.idleTimeoutSeconds', 60)) * 1000;
+  }
+
+  get reuseIdenticalFiles(): boolean {
+    return this.section.get<boolean>('upload.reuseIdenticalFiles', true);
+  }
+
+  get historyMaxEntries(): number {
+    return clampInt(this.section.get<number>('history.maxEntries', 1000), 1, 100_000);
+  }
+
+  get snippetAvatarId(): string {
+    return this.section.get<string>('snippet.avatarId', '').trim();
+  }
+
+  get snippetVoiceId(): string {
+    return this.section.get<string>('snippet.voiceId', '').trim();
+  }
+
+  /** Fires when any `heygen.*` setting changes; `key` is the part after `heygen.`. */
+  onDidChange(listener: (affects: (key: string) => boolean) => void): vscode.Disposable {
+    return vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('heygen')) {
+        listener((key) => e.affectsConfiguration(`heygen.${key}`));
+      }
+    });
+  }
+}
+
+function clampInt(value: number, min: number, max: number): number {
+  return Math.min(max, Math.max(min, Math.round(value)));
+}

@@ -1,0 +1,31 @@
+import type { AssetKind } from '../upload/mediaKinds';
+
+/** One successful upload as kept in the history. Never holds the API key. */
+export interface AssetRecord {
+  /** HeyGen's asset id (`data.id`). */
+  id: string;
+  /** HeyGen's `data.name`, else the local file name. */
+  name: string;
+  fileType: AssetKind;
+  /** The MIME type the file was sent with. */
+  mime: string;
+  url: string;
+  /** `data.image_key`: what the photo-avatar flow needs; null for video and audio. */
+  imageKey: string | null;
+  /** HeyGen's `created_ts` (Unix seconds). */
+  createdTs: number;
+  /** Absolute local path the file was read from; absent for uploads from a URL. */
+  sourcePath?: string;
+  /** The URL the file was downloaded from, for uploads from a URL. */
+  sourceUrl?: string;
+  size: number;
+  /** Hex SHA-256 of the bytes sent. */
+  sha256: string;
+  /** When the upload finished (ms since epoch). */
+  uploadedAt: number;
+  /**
+   * A one-way fingerprint of the key the asset was uploaded with, so identical content is reused only
+   * under the same account. Never the key itself.
+   */
+  keyFingerprint: string;
+}
