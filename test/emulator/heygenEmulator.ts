@@ -1,0 +1,483 @@
+/**
+ * A loopback stand-in for HeyGen's `POST /v1/asset` (see shared/heygen-assets-api.md), used by the unit,
+ * extension-host and UI tests, by `npm start` and by the benchmark. It answers in HeyGen's response shapes,
+ * records what arrived (size and SHA-256, hashed while streaming), and can be told to misbehave.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export const DEFAULT_EMULATOR_KEY = 'hg-test-key-0123456789';
+const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
+/** Bodies up to this size are kept so `GET /files/<id>.<ext>` can serve them (image previews in the editor). */
+const KEEP_FILE_MAX_BYTES = 2 * 1024 * 1024;
+const KEEP_TOTAL_MAX_BYTES = 32 * 1024 * 1024;
+
+export interface EmulatorOptions {
+  apiKey?: string;
+  /** 0 (the default) picks any free port. */
+  port?: number;
+  maxBytes?: number;
+  /** Origin used in `data.url`; defaults to the emulator's own origin. */
+  publicOrigin?: string;
+}
+
+export type Behavior = { times?: number } & (
+  | { mode: 'normal' }
+  | { mode: 'status'; status: number; body?: string; contentType?: string }
+  | { mode: 'html502' }
+  | { mode: 'rateLimit'; retryAfterSeconds: number }
+  | { mode: 'malformed' }
+  | { mode: 'code'; code: number; message: string }
+  | { mode: 'reset'; afterBytes?: number }
+  | { mode: 'slow'; delayMs: number }
+  | { mode: 'stall' }
+  | { mode: 'latency'; ms: number }
+  | { mode: 'redirect'; location: string }
+);
+
+export interface ReceivedUpload {
+  id: string;
+  contentType: string;
+  /** Bytes of the body that arrived (for a refused oversize body: how many were read before answering). */
+  size: number;
+  /** Hex SHA-256 of the bytes that arrived. */
+  sha256: string;
+  apiKeyOk: boolean;
+  /** HTTP status answered; 0 when the connection was reset, stalled or aborted by the client. */
+  status: number;
+  /** Arrival time, ms since epoch. */
+  at: number;
+  /** Request headers, lower-case names, with the X-Api-Key value replaced by '[redacted]'. */
+  headers: Record<string, string>;
+}
+
+export interface Emulator {
+  origin: string;
+  uploadUrl: string;
+  apiKey: string;
+  received: ReceivedUpload[];
+  behave(b: Behavior): void;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+interface SupportedMime {
+  mime: string;
+  kind: 'image' | 'video' | 'audio';
+  ext: string;
+}
+
+const SUPPORTED: readonly SupportedMime[] = [
+  { mime: 'image/jpeg', kind: 'image', ext: 'jpg' },
+  { mime: 'image/png', kind: 'image', ext: 'png' },
+  { mime: 'video/mp4', kind: 'video', ext: 'mp4' },
+  { mime: 'video/webm', kind: 'video', ext: 'webm' },
+  { mime: 'audio/mpeg', kind: 'audio', ext: 'mp3' },
+  { mime: 'audio/wav', kind: 'audio', ext: 'wav' },
+];
+
+const MODES = new Set([
+  'normal', 'status', 'html502', 'rateLimit', 'malformed', 'code', 'reset', 'slow', 'stall', 'latency', 'redirect',
+]);
+
+function heygenError(code: number, message: string): string {
+  return JSON.stringify({ code, data: null, msg: message, message });
+}
+
+function hex(bytes: number): string {
+  return randomBytes(bytes).toString('hex');
+}
+
+function redactHeaders(raw: http.IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined) {
+      continue;
+    }
+    out[name] = name === 'x-api-key' ? '[redacted]' : Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+export function isBehavior(value: unknown): value is Behavior {
+  return typeof value === 'object' && value !== null && MODES.has((value as { mode?: unknown }).mode as string);
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const apiKey = options.apiKey ?? DEFAULT_EMULATOR_KEY;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const received: ReceivedUpload[] = [];
+  const files = new Map<string, { mime: string; bytes: Buffer }>();
+  let keptBytes = 0;
+  let behavior: Behavior = { mode: 'normal' };
+  let remaining: number | undefined;
+  const timers = new Set<NodeJS.Timeout>();
+  const sockets = new Set<Socket>();
+  let origin = '';
+
+  /** Takes the behaviour for one upload request, counting down `times`. */
+  function nextBehavior(): Behavior {
+    const current = behavior;
+    if (remaining !== undefined) {
+      remaining -= 1;
+      if (remaining <= 0) {
+        behavior = { mode: 'normal' };
+        remaining = undefined;
+      }
+    }
+    return current;
+  }
+
+  function later(ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fn();
+    }, ms);
+    timers.add(t);
+  }
+
+  function keepFile(id: string, mime: string, bytes: Buffer): void {
+    files.set(id, { mime, bytes });
+    keptBytes += bytes.length;
+    // Oldest first: Map iteration follows insertion order.
+    for (const [key, value] of files) {
+      if (keptBytes <= KEEP_TOTAL_MAX_BYTES) {
+        break;
+      }
+      files.delete(key);
+      keptBytes -= value.bytes.length;
+    }
+  }
+
+  function handleUpload(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const b = nextBehavior();
+    const hash = createHash('sha256');
+    const rawType = req.headers['content-type'] ?? '';
+    const mediaType = rawType.split(';')[0].trim().toLowerCase();
+    const supported = SUPPORTED.find((s) => s.mime === mediaType);
+    const entry: ReceivedUpload = {
+      id: hex(16),
+      contentType: rawType,
+      size: 0,
+      sha256: '',
+      apiKeyOk: req.headers['x-api-key'] === apiKey,
+      status: 0,
+      at: Date.now(),
+      headers: redactHeaders(req.headers),
+    };
+    let recorded = false;
+    let complete = false;
+    let answered = false;
+    let stopCounting = false;
+    // Only small bodies are kept in memory, and only while they stay small.
+    let chunks: Buffer[] | undefined = [];
+
+    const record = (status: number): void => {
+      if (recorded) {
+        return;
+      }
+      recorded = true;
+      entry.status = status;
+      entry.sha256 = hash.digest('hex');
+      received.push(entry);
+    };
+
+    const answer = (status: number, body: string, headers: Record<string, string> = {}): void => {
+      if (answered) {
+        return;
+      }
+      answered = true;
+      if (res.destroyed) {
+        record(0);
+        return;
+      }
+      record(status);
+      res.writeHead(status, {
+        'Content-Type': 'application/json; charset=utf-8',
+        'Content-Length': String(Buffer.byteLength(body)),
+        ...headers,
+      });
+      res.end(body);
+    };
+
+    const resetAfter = b.mode === 'reset' ? (b.afterBytes ?? 0) : undefined;
+    if (resetAfter === 0) {
+      record(0);
+      req.socket.destroy();
+      return;
+    }
+
+    req.on('data', (chunk: Buffer) => {
+      if (stopCounting) {
+        return;
+      }
+      entry.size += chunk.length;
+      hash.update(chunk);
+      if (chunks) {
+        chunks.push(chunk);
+        if (entry.size > KEEP_FILE_MAX_BYTES) {
+          chunks = undefined;
+        }
+      }
+      if (resetAfter !== undefined && entry.size >= resetAfter) {
+        stopCounting = true;
+        record(0);
+        req.socket.destroy();
+        return;
+      }
+      if (entry.size > maxBytes) {
+        // Answer at once and stop counting: HeyGen refuses oversize bodies without reading them all.
+        stopCounting = true;
+        chunks = undefined;
+        answer(413, heygenError(40013, `File size exceeds the limit of ${maxBytes} bytes.`), { Connection: 'close' });
+      }
+    });
+    req.on('close', () => {
+      // The client went away before we answered (cancelled upload, client-side timeout, …).
+      if (!complete && !answered) {
+        record(0);
+      }
+    });
+    req.on('end', () => {
+      complete = true;
+      if (answered || recorded) {
+        return;
+      }
+      const body = chunks ? Buffer.concat(chunks) : undefined;
+      chunks = undefined;
+      respond(b, body);
+    });
+
+    const respond = (bh: Behavior, body: Buffer | undefined): void => {
+      switch (bh.mode) {
+        case 'status':
+          answer(bh.status, bh.body ?? heygenError(bh.status, http.STATUS_CODES[bh.status] ?? 'Error'), {
+            'Content-Type': bh.contentType ?? 'application/json; charset=utf-8',
+          });
+          return;
+        case 'html502':
+          answer(
+            502,
+            '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n',
+            { 'Content-Type': 'text/html' },
+          );
+          return;
+        case 'rateLimit':
+          // HeyGen's newer error shape, so clients are exercised on both.
+          answer(
+            429,
+            JSON.stringify({
+              error: { code: 'rate_limit_exceeded', message: 'Too many requests, please retry later.', doc_url: null, param: null },
+            }),
+            { 'Retry-After': String(bh.retryAfterSeconds) },
+          );
+          return;
+        case 'malformed':
+          answer(200, '{"code":100,"data":{"id":"abc", "url": ');
+          return;
+        case 'code':
+          answer(200, heygenError(bh.code, bh.message));
+          return;
+        case 'redirect':
+          answer(307, heygenError(307, 'Moved'), { Location: bh.location });
+          return;
+        case 'stall':
+          // Never answer; the client's idle timeout has to notice. Recorded now so tests can see it arrived.
+          record(0);
+          return;
+        case 'slow':
+          later(bh.delayMs, () => respond({ mode: 'normal' }, body));
+          return;
+        case 'latency':
+          later(bh.ms, () => respond({ mode: 'normal' }, body));
+          return;
+        case 'reset':
+          // The body ended before afterBytes: reset now.
+          record(0);
+          req.socket.destroy();
+          return;
+        case 'normal':
+          break;
+      }
+      if (!entry.apiKeyOk) {
+        answer(401, heygenError(400112, 'Unauthorized'));
+        return;
+      }
+      if (!supported) {
+        answer(
+          400,
+          heygenError(
+            40010,
+            `Invalid content type "${mediaType || '(none)'}": supported types are ${SUPPORTED.map((s) => s.mime).join(', ')}.`,
+          ),
+        );
+        return;
+      }
+      if (entry.size === 0) {
+        answer(400, heygenError(40001, 'asset data must be provided'));
+        return;
+      }
+      const id = entry.id;
+      const nameHeader = req.headers['x-file-name'];
+      const name = typeof nameHeader === 'string' && nameHeader ? safeDecode(nameHeader) : `asset_${id.slice(0, 8)}`;
+      if (body) {
+        keepFile(`${id}.${supported.ext}`, supported.mime, body);
+      }
+      answer(
+        200,
+        JSON.stringify({
+          code: 100,
+          data: {
+            id,
+            name,
+            file_type: supported.kind,
+            url: `${options.publicOrigin ?? origin}/files/${id}.${supported.ext}`,
+            image_key: supported.kind === 'image' ? `image/${id}/original` : null,
+            folder_id: '',
+            meta: null,
+            created_ts: Math.floor(Date.now() / 1000),
+          },
+          msg: null,
+          message: null,
+        }),
+      );
+    };
+  }
+
+  async function readJson(req: http.IncomingMessage): Promise<unknown> {
+    const parts: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > 64 * 1024) {
+        throw new Error('control body too large');
+      }
+      parts.push(chunk as Buffer);
+    }
+    const text = Buffer.concat(parts).toString('utf8');
+    return text ? (JSON.parse(text) as unknown) : undefined;
+  }
+
+  function sendJson(res: http.ServerResponse, status: number, value: unknown): void {
+    const body = JSON.stringify(value);
+    res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)) });
+    res.end(body);
+  }
+
+  function behave(b: Behavior): void {
+    if (!isBehavior(b)) {
+      throw new Error(`Unknown emulator behaviour: ${JSON.stringify(b)}`);
+    }
+    behavior = b;
+    remaining = b.times !== undefined && b.times > 0 ? b.times : undefined;
+  }
+
+  function reset(): void {
+    received.length = 0;
+    behavior = { mode: 'normal' };
+    remaining = undefined;
+    files.clear();
+    keptBytes = 0;
+  }
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+    const path = url.pathname;
+    if (path === '/v1/asset') {
+      if (req.method === 'POST') {
+        handleUpload(req, res);
+      } else {
+        req.resume();
+        sendJson(res, 405, JSON.parse(heygenError(405, 'Method not allowed')));
+      }
+      return;
+    }
+    if (path === '/__emulator/received' && req.method === 'GET') {
+      req.resume();
+      sendJson(res, 200, received);
+      return;
+    }
+    if (path === '/__emulator/reset' && req.method === 'POST') {
+      req.resume();
+      reset();
+      sendJson(res, 200, { ok: true });
+      return;
+    }
+    if (path === '/__emulator/behave' && req.method === 'POST') {
+      readJson(req).then(
+        (value) => {
+          if (!isBehavior(value)) {
+            sendJson(res, 400, { ok: false, error: 'expected a JSON Behavior with a known "mode"' });
+            return;
+          }
+          behave(value);
+          sendJson(res, 200, { ok: true });
+        },
+        (err: unknown) => sendJson(res, 400, { ok: false, error: String(err) }),
+      );
+      return;
+    }
+    const file = /^\/files\/([0-9a-f]{32}\.[a-z0-9]+)$/.exec(path);
+    if (file && (req.method === 'GET' || req.method === 'HEAD')) {
+      req.resume();
+      const stored = files.get(file[1]);
+      if (!stored) {
+        sendJson(res, 404, JSON.parse(heygenError(404, 'Not found')));
+        return;
+      }
+      res.writeHead(200, { 'Content-Type': stored.mime, 'Content-Length': String(stored.bytes.length) });
+      res.end(req.method === 'HEAD' ? undefined : stored.bytes);
+      return;
+    }
+    req.resume();
+    sendJson(res, 404, JSON.parse(heygenError(404, 'Not found')));
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  // A client error (for example a reset) must not crash the test process.
+  server.on('clientError', (_err, socket) => socket.destroy());
+  // No request timeout: a slow upload on purpose must not be cut by the server.
+  server.requestTimeout = 0;
+  server.headersTimeout = 60_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  origin = `http://127.0.0.1:${port}`;
+
+  return {
+    origin,
+    uploadUrl: `${origin}/v1/asset`,
+    apiKey,
+    received,
+    behave,
+    reset,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const t of timers) {
+          clearTimeout(t);
+        }
+        timers.clear();
+        server.close(() => resolve());
+        for (const socket of sockets) {
+          socket.destroy();
+        }
+      }),
+  };
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
