@@ -1,0 +1,410 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { ContextKey, VIEW_ASSETS } from '../commandIds';
+import type { AssetKind } from '../upload/mediaKinds';
+import type { Logger } from '../util/logger';
+import type { AssetRecord } from './assetRecord';
+import type { HistoryStore } from './historyStore';
+import {
+  GROUP_CONTEXT_VALUE,
+  NO_FILTER,
+  assetContextValue,
+  assetLabel,
+  assetTooltipMarkdown,
+  describeFilter,
+  groupAssets,
+  isFilterActive,
+  normalizeFilter,
+  relativeTime,
+  type HistoryFilter,
+  type TooltipLabels,
+} from './historyTree';
+
+export type AssetTreeNode = { type: 'group'; kind: AssetKind; count: number } | { type: 'asset'; record: AssetRecord };
+type GroupNode = Extract<AssetTreeNode, { type: 'group' }>;
+type AssetNode = Extract<AssetTreeNode, { type: 'asset' }>;
+
+export type UploadFn = (uris: vscode.Uri[], options?: { force?: boolean }) => Promise<unknown>;
+
+export interface HistoryViewDeps {
+  history: HistoryStore;
+  log: Logger;
+  upload: UploadFn;
+}
+
+const TREE_MIME = `application/vnd.code.tree.${VIEW_ASSETS.toLowerCase()}`;
+const URI_LIST = 'text/uri-list';
+/** A source file's existence is re-checked at most this often (a stat per row adds up at 10,000 rows). */
+const SOURCE_CHECK_TTL_MS = 60_000;
+/** "2 minutes ago" must not go stale while the view is open. */
+const DESCRIPTION_REFRESH_MS = 60_000;
+
+const ICONS: Record<AssetKind, string> = { image: 'file-media', video: 'device-camera-video', audio: 'unmute' };
+
+export function kindGroupLabel(kind: AssetKind): string {
+  switch (kind) {
+    case 'image':
+      return vscode.l10n.t('Images');
+    case 'video':
+      return vscode.l10n.t('Videos');
+    case 'audio':
+      return vscode.l10n.t('Audio');
+  }
+}
+
+/** Lower-case kind names for the filter description ("Filter: foo · images"). */
+export function kindFilterName(kind: AssetKind): string {
+  switch (kind) {
+    case 'image':
+      return vscode.l10n.t('images');
+    case 'video':
+      return vscode.l10n.t('videos');
+    case 'audio':
+      return vscode.l10n.t('audio');
+  }
+}
+
+function tooltipLabels(): TooltipLabels {
+  return {
+    id: vscode.l10n.t('ID'),
+    url: vscode.l10n.t('URL'),
+    size: vscode.l10n.t('Size'),
+    uploaded: vscode.l10n.t('Uploaded'),
+    imageKey: vscode.l10n.t('Image key'),
+    source: vscode.l10n.t('Source'),
+    sourceMissing: vscode.l10n.t('(no longer exists)'),
+    kind: (kind) => ({ image: vscode.l10n.t('Image'), video: vscode.l10n.t('Video'), audio: vscode.l10n.t('Audio') })[kind],
+  };
+}
+
+/** Remembers whether local source files exist, so building 10,000 rows does not stat 10,000 files each time. */
+class SourceExistence {
+  private readonly cache = new Map<string, { exists: boolean; at: number }>();
+
+  exists(file: string | undefined, now = Date.now()): boolean {
+    if (!file) {
+      return false;
+    }
+    const hit = this.cache.get(file);
+    if (hit && now - hit.at < SOURCE_CHECK_TTL_MS) {
+      return hit.exists;
+    }
+    const exists = existsSync(file);
+    this.cache.set(file, { exists, at: now });
+    return exists;
+  }
+
+  forget(file?: string): void {
+    if (file) {
+      this.cache.delete(file);
+    } else {
+      this.cache.clear();
+    }
+  }
+}
+
+interface Model {
+  groups: GroupNode[];
+  children: Map<AssetKind, AssetNode[]>;
+}
+
+export class AssetTreeProvider
+  implements vscode.TreeDataProvider<AssetTreeNode>, vscode.TreeDragAndDropController<AssetTreeNode>, vscode.Disposable
+{
+  // 'files' covers files dragged from the operating system whatever their type; the explorer sends a uri-list.
+  readonly dropMimeTypes = [URI_LIST, 'files'];
+  readonly dragMimeTypes = [URI_LIST];
+
+  private readonly changeEmitter = new vscode.EventEmitter<AssetTreeNode | undefined | void>();
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+  private readonly filterEmitter = new vscode.EventEmitter<HistoryFilter>();
+  readonly onDidChangeFilter = this.filterEmitter.event;
+
+  private currentFilter: HistoryFilter = NO_FILTER;
+  private model: Model | undefined;
+  private readonly sources = new SourceExistence();
+  private view: vscode.TreeView<AssetTreeNode> | undefined;
+
+  constructor(
+    private readonly deps: HistoryViewDeps,
+    /** Where bytes dropped without a file path (a browser-based editor) are written before upload. */
+    private readonly dropFolder: string,
+  ) {}
+
+  get filter(): HistoryFilter {
+    return this.currentFilter;
+  }
+
+  setFilter(filter: Partial<HistoryFilter> | undefined): void {
+    this.currentFilter = normalizeFilter(filter);
+    this.model = undefined;
+    this.changeEmitter.fire();
+    this.filterEmitter.fire(this.currentFilter);
+  }
+
+  /** Rebuilds the tree; `recheckSources` also forgets which source files exist. */
+  refresh(recheckSources = false): void {
+    if (recheckSources) {
+      this.sources.forget();
+    }
+    this.model = undefined;
+    this.changeEmitter.fire();
+  }
+
+  attachView(view: vscode.TreeView<AssetTreeNode>): void {
+    this.view = view;
+  }
+
+  /** The selected assets in the view (for commands run from a keybinding). */
+  get selection(): AssetRecord[] {
+    return (this.view?.selection ?? []).flatMap((n) => (n.type === 'asset' ? [n.record] : []));
+  }
+
+  async reveal(recordId: string): Promise<void> {
+    const node = this.nodeFor(recordId);
+    if (node && this.view) {
+      await this.view.reveal(node, { select: true, focus: false, expand: true });
+    }
+  }
+
+  nodeFor(recordId: string): AssetTreeNode | undefined {
+    const model = this.ensureModel();
+    for (const nodes of model.children.values()) {
+      const hit = nodes.find((n) => n.record.id === recordId);
+      if (hit) {
+        return hit;
+      }
+    }
+    return undefined;
+  }
+
+  getChildren(element?: AssetTreeNode): AssetTreeNode[] {
+    const model = this.ensureModel();
+    if (!element) {
+      return model.groups;
+    }
+    return element.type === 'group' ? (model.children.get(element.kind) ?? []) : [];
+  }
+
+  getParent(element: AssetTreeNode): AssetTreeNode | undefined {
+    if (element.type === 'group') {
+      return undefined;
+    }
+    return this.ensureModel().groups.find((g) => g.kind === element.record.fileType);
+  }
+
+  getTreeItem(element: AssetTreeNode): vscode.TreeItem {
+    if (element.type === 'group') {
+      const item = new vscode.TreeItem(kindGroupLabel(element.kind), vscode.TreeItemCollapsibleState.Expanded);
+      item.id = `group:${element.kind}`;
+      item.description = String(element.count);
+      item.contextValue = GROUP_CONTEXT_VALUE;
+      item.accessibilityInformation = {
+        label: vscode.l10n.t('{0}, {1} assets', kindGroupLabel(element.kind), element.count),
+      };
+      return item;
+    }
+    const { record } = element;
+    const now = Date.now();
+    const label = assetLabel(record);
+    const when = relativeTime(record.uploadedAt, now, vscode.env.language);
+    const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
+    item.id = `asset:${record.id}`;
+    item.description = when;
+    item.iconPath = new vscode.ThemeIcon(ICONS[record.fileType]);
+    item.contextValue = assetContextValue(record, this.sources.exists(record.sourcePath, now));
+    item.accessibilityInformation = { label: vscode.l10n.t('{0}, uploaded {1}', label, when) };
+    return item;
+  }
+
+  /** The tooltip is built on hover only: Markdown for thousands of rows nobody points at is wasted work. */
+  resolveTreeItem(item: vscode.TreeItem, element: AssetTreeNode): vscode.TreeItem {
+    if (element.type === 'asset') {
+      const { record } = element;
+      this.sources.forget(record.sourcePath);
+      const markdown = assetTooltipMarkdown(record, {
+        now: Date.now(),
+        locale: vscode.env.language,
+        sourceExists: this.sources.exists(record.sourcePath),
+        labels: tooltipLabels(),
+      });
+      const tooltip = new vscode.MarkdownString(markdown, false);
+      tooltip.supportHtml = false;
+      tooltip.isTrusted = false;
+      item.tooltip = tooltip;
+    }
+    return item;
+  }
+
+  /** Dragging assets out (into an editor, say) carries their URLs. */
+  handleDrag(source: readonly AssetTreeNode[], dataTransfer: vscode.DataTransfer): void {
+    const urls = source.flatMap((n) => (n.type === 'asset' ? [n.record.url] : []));
+    if (urls.length > 0) {
+      dataTransfer.set(URI_LIST, new vscode.DataTransferItem(urls.join('\r\n')));
+      dataTransfer.set('text/plain', new vscode.DataTransferItem(urls.join('\n')));
+    }
+  }
+
+  /** Files dropped from the explorer or the operating system are uploaded. */
+  async handleDrop(_target: AssetTreeNode | undefined, dataTransfer: vscode.DataTransfer, token: vscode.CancellationToken): Promise<void> {
+    if (dataTransfer.get(TREE_MIME)) {
+      return; // Our own rows dropped back onto the view: nothing to upload.
+    }
+    const { uris, temporary } = await this.droppedFiles(dataTransfer);
+    try {
+      if (token.isCancellationRequested) {
+        return;
+      }
+      if (uris.length === 0) {
+        this.deps.log.info('Assets view: a drop carried no local files; nothing to upload.');
+        return;
+      }
+      this.deps.log.info(`Assets view: uploading ${uris.length} dropped file(s).`);
+      await this.deps.upload(uris);
+    } finally {
+      for (const dir of temporary) {
+        void fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      }
+    }
+  }
+
+  private async droppedFiles(dataTransfer: vscode.DataTransfer): Promise<{ uris: vscode.Uri[]; temporary: string[] }> {
+    const uris: vscode.Uri[] = [];
+    const temporary: string[] = [];
+    const seen = new Set<string>();
+    const push = (uri: vscode.Uri | undefined): void => {
+      if (uri && !seen.has(uri.toString())) {
+        seen.add(uri.toString());
+        uris.push(uri);
+      }
+    };
+    const list = dataTransfer.get(URI_LIST);
+    if (list) {
+      for (const uri of parseUriList(await list.asString())) {
+        push(localFileUri(uri));
+      }
+    }
+    const files: vscode.DataTransferFile[] = [];
+    dataTransfer.forEach((item) => {
+      const file = item.asFile();
+      if (file) {
+        files.push(file);
+      }
+    });
+    for (const file of files) {
+      const local = file.uri ? localFileUri(file.uri) : undefined;
+      if (local) {
+        push(local);
+        continue;
+      }
+      // A browser-based editor hands over bytes without a path: keep them in a private folder for the upload.
+      try {
+        const dir = path.join(this.dropFolder, randomUUID().slice(0, 12));
+        const target = path.join(dir, safeFileName(file.name));
+        await fs.mkdir(dir, { recursive: true });
+        await fs.writeFile(target, await file.data());
+        temporary.push(dir);
+        push(vscode.Uri.file(target));
+      } catch (err) {
+        this.deps.log.error(`Assets view: could not keep the dropped file ${file.name}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    return { uris, temporary };
+  }
+
+  private ensureModel(): Model {
+    if (!this.model) {
+      const groups = groupAssets(this.deps.history.all(), this.currentFilter);
+      const children = new Map<AssetKind, AssetNode[]>();
+      const groupNodes: GroupNode[] = [];
+      for (const group of groups) {
+        groupNodes.push({ type: 'group', kind: group.kind, count: group.count });
+        children.set(
+          group.kind,
+          group.records.map((record) => ({ type: 'asset', record })),
+        );
+      }
+      this.model = { groups: groupNodes, children };
+    }
+    return this.model;
+  }
+
+  dispose(): void {
+    this.changeEmitter.dispose();
+    this.filterEmitter.dispose();
+  }
+}
+
+/** Lines of a text/uri-list (RFC 2483): comments start with '#'. */
+export function parseUriList(text: string): vscode.Uri[] {
+  const out: vscode.Uri[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const trimmed = line.trim();
+    if (!trimmed || trimmed.startsWith('#')) {
+      continue;
+    }
+    try {
+      out.push(vscode.Uri.parse(trimmed, true));
+    } catch {
+      // Not a URI: ignore the line.
+    }
+  }
+  return out;
+}
+
+/**
+ * A path the extension host can read. In a remote window (code-server, SSH) the explorer speaks
+ * `vscode-remote://` for the very files this host sees as local paths.
+ */
+function localFileUri(uri: vscode.Uri): vscode.Uri | undefined {
+  if (uri.scheme === 'file') {
+    return uri;
+  }
+  if (uri.scheme === 'vscode-remote') {
+    return vscode.Uri.file(uri.path);
+  }
+  return undefined;
+}
+
+function safeFileName(name: string): string {
+  const base = [...path.basename(name.replace(/\\/g, '/'))].map((c) => (c < ' ' || '<>:"|?*'.includes(c) ? '_' : c)).join('');
+  return base && base !== '.' && base !== '..' ? base : 'dropped-file';
+}
+
+/** Creates the Assets view and keeps its description, context key and relative times current. */
+export function registerHistoryView(context: vscode.ExtensionContext, deps: HistoryViewDeps): AssetTreeProvider {
+  const provider = new AssetTreeProvider(deps, path.join(context.globalStorageUri.fsPath, 'dropped'));
+  const view = vscode.window.createTreeView<AssetTreeNode>(VIEW_ASSETS, {
+    treeDataProvider: provider,
+    dragAndDropController: provider,
+    canSelectMany: true,
+    showCollapseAll: true,
+  });
+  provider.attachView(view);
+
+  const showFilter = (filter: HistoryFilter): void => {
+    const active = isFilterActive(filter);
+    view.description = active ? vscode.l10n.t('Filter: {0}', describeFilter(filter, kindFilterName)) : undefined;
+    void vscode.commands.executeCommand('setContext', ContextKey.HistoryFiltered, active);
+  };
+  showFilter(provider.filter);
+
+  const timer = setInterval(() => {
+    if (view.visible) {
+      provider.refresh();
+    }
+  }, DESCRIPTION_REFRESH_MS);
+
+  context.subscriptions.push(
+    provider,
+    view,
+    provider.onDidChangeFilter(showFilter),
+    deps.history.onDidChange(() => provider.refresh()),
+    view.onDidChangeVisibility((e) => e.visible && provider.refresh()),
+    { dispose: () => clearInterval(timer) },
+  );
+  return provider;
+}

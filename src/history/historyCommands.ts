@@ -1,0 +1,309 @@
+import { existsSync } from 'node:fs';
+import * as vscode from 'vscode';
+import { CommandId } from '../commandIds';
+import type { AssetKind } from '../upload/mediaKinds';
+import type { Logger } from '../util/logger';
+import type { AssetRecord } from './assetRecord';
+import { kindGroupLabel, type AssetTreeProvider, type UploadFn } from './assetTreeView';
+import type { HistoryStore } from './historyStore';
+import { ASSET_KINDS, NO_FILTER, assetLabel, isFilterActive, type HistoryFilter } from './historyTree';
+
+export interface HistoryCommandDeps {
+  history: HistoryStore;
+  treeProvider: AssetTreeProvider;
+  log: Logger;
+  upload: UploadFn;
+}
+
+/** What item commands accept: a tree node, a record, or an asset id (for keybindings and other extensions). */
+type AssetTarget = { type: 'asset'; record: AssetRecord } | { type: 'group' } | AssetRecord | string;
+
+/**
+ * Internal, documented for tests and scripting: `heygen.clearHistory` with `{ confirm: false }` skips the
+ * modal confirmation; `heygen.filterHistory` with `{ text, kinds }` sets the filter without asking.
+ */
+export interface ClearHistoryArgs {
+  confirm?: boolean;
+}
+export interface FilterHistoryArgs {
+  text?: string;
+  kinds?: AssetKind[];
+}
+
+const STATUS_MS = 4000;
+
+export function registerHistoryCommands(context: vscode.ExtensionContext, deps: HistoryCommandDeps): void {
+  const { history, treeProvider, log } = deps;
+
+  const register = (id: CommandId, action: string, run: (...args: unknown[]) => unknown): void => {
+    context.subscriptions.push(
+      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+        try {
+          return await run(...args);
+        } catch (err) {
+          // The command boundary: one sentence for the person, the details for the log.
+          const reason = err instanceof Error ? err.message : String(err);
+          log.error(`${id} failed: ${err instanceof Error ? (err.stack ?? reason) : reason}`);
+          const showLog = vscode.l10n.t('Show Log');
+          const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Could not {0}: {1}', action, reason), showLog);
+          if (choice === showLog) {
+            await vscode.commands.executeCommand(CommandId.ShowLog);
+          }
+          return undefined;
+        }
+      }),
+    );
+  };
+
+  /** The records a command acts on: the selection when the clicked row is part of it, else the clicked row. */
+  const targets = (node: unknown, nodes: unknown): AssetRecord[] => {
+    const resolve = (t: unknown): AssetRecord | undefined => {
+      if (typeof t === 'string') {
+        return history.get(t);
+      }
+      if (typeof t === 'object' && t !== null) {
+        const candidate = t as Partial<Extract<AssetTarget, { type: 'asset' }>> & Partial<AssetRecord>;
+        if (candidate.type === 'asset' && candidate.record) {
+          return history.get(candidate.record.id) ?? candidate.record;
+        }
+        if (typeof candidate.id === 'string' && typeof candidate.url === 'string') {
+          return history.get(candidate.id) ?? (candidate as AssetRecord);
+        }
+      }
+      return undefined;
+    };
+    const clicked = resolve(node);
+    if (Array.isArray(nodes) && nodes.length > 0) {
+      const selected = nodes.map(resolve).filter((r): r is AssetRecord => r !== undefined);
+      if (!clicked || selected.some((r) => r.id === clicked.id)) {
+        return selected;
+      }
+    }
+    return clicked ? [clicked] : treeProvider.selection;
+  };
+
+  const status = (text: string): void => {
+    // The message hides itself after the timeout; nothing to dispose.
+    vscode.window.setStatusBarMessage(text, STATUS_MS);
+  };
+
+  const nothingSelected = (): void => {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Select an asset in the HeyGen Assets view first.'));
+  };
+
+  const copy = async (records: AssetRecord[], pick: (r: AssetRecord) => string | null, what: string, whatPlural: string): Promise<void> => {
+    const values = records.map(pick).filter((v): v is string => !!v);
+    if (values.length === 0) {
+      return;
+    }
+    await vscode.env.clipboard.writeText(values.join('\n'));
+    status(
+      values.length === 1
+        ? vscode.l10n.t('Copied {0} of {1}', what, assetLabel(records[0]))
+        : vscode.l10n.t('Copied {0} {1}', values.length, whatPlural),
+    );
+  };
+
+  register(CommandId.CopyUrl, vscode.l10n.t('copy the URL'), async (node, nodes) => {
+    const records = targets(node, nodes);
+    return records.length ? copy(records, (r) => r.url, vscode.l10n.t('URL'), vscode.l10n.t('URLs')) : nothingSelected();
+  });
+
+  register(CommandId.CopyId, vscode.l10n.t('copy the asset id'), async (node, nodes) => {
+    const records = targets(node, nodes);
+    return records.length ? copy(records, (r) => r.id, vscode.l10n.t('ID'), vscode.l10n.t('IDs')) : nothingSelected();
+  });
+
+  register(CommandId.CopyImageKey, vscode.l10n.t('copy the image key'), async (node, nodes) => {
+    const records = targets(node, nodes);
+    if (records.length === 0) {
+      return nothingSelected();
+    }
+    const withKey = records.filter((r) => r.imageKey);
+    if (withKey.length === 0) {
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('{0} has no image_key: HeyGen gives one to images only.', assetLabel(records[0])),
+      );
+      return undefined;
+    }
+    return copy(withKey, (r) => r.imageKey, vscode.l10n.t('image_key'), vscode.l10n.t('image_keys'));
+  });
+
+  register(CommandId.OpenInBrowser, vscode.l10n.t('open the asset in the browser'), async (node, nodes) => {
+    const records = targets(node, nodes);
+    if (records.length === 0) {
+      return nothingSelected();
+    }
+    for (const record of records.slice(0, 10)) {
+      const uri = vscode.Uri.parse(record.url, true);
+      if (uri.scheme !== 'https' && uri.scheme !== 'http') {
+        throw new Error(vscode.l10n.t('the URL of {0} is not a web address ({1})', assetLabel(record), record.url));
+      }
+      await vscode.env.openExternal(uri);
+    }
+    return undefined;
+  });
+
+  register(CommandId.RevealSource, vscode.l10n.t('reveal the source file'), async (node, nodes) => {
+    const [record] = targets(node, nodes);
+    if (!record) {
+      return nothingSelected();
+    }
+    if (!record.sourcePath || !existsSync(record.sourcePath)) {
+      treeProvider.refresh(true);
+      void vscode.window.showWarningMessage(
+        record.sourcePath
+          ? vscode.l10n.t('The source file of {0} no longer exists: {1}', assetLabel(record), record.sourcePath)
+          : vscode.l10n.t('{0} was uploaded from a URL; there is no local source file.', assetLabel(record)),
+      );
+      return undefined;
+    }
+    const uri = vscode.Uri.file(record.sourcePath);
+    if (vscode.workspace.getWorkspaceFolder(uri)) {
+      await vscode.commands.executeCommand('revealInExplorer', uri);
+    } else if (vscode.env.remoteName === undefined) {
+      await vscode.commands.executeCommand('revealFileInOS', uri);
+    } else {
+      // A remote window cannot show the remote machine's file manager: open the file instead.
+      await vscode.commands.executeCommand('vscode.open', uri);
+    }
+    return undefined;
+  });
+
+  register(CommandId.UploadAgain, vscode.l10n.t('upload again'), async (node, nodes) => {
+    const records = targets(node, nodes);
+    if (records.length === 0) {
+      return nothingSelected();
+    }
+    const present = records.filter((r) => r.sourcePath && existsSync(r.sourcePath));
+    const missing = records.filter((r) => !present.includes(r));
+    if (missing.length > 0) {
+      treeProvider.refresh(true);
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t('The source file of {0} no longer exists, so it cannot be uploaded again.', assetLabel(missing[0])),
+      );
+    }
+    if (present.length > 0) {
+      await deps.upload(
+        present.map((r) => vscode.Uri.file(r.sourcePath as string)),
+        { force: true },
+      );
+    }
+    return undefined;
+  });
+
+  register(CommandId.RemoveFromHistory, vscode.l10n.t('remove the asset from the history'), async (node, nodes) => {
+    const records = targets(node, nodes);
+    if (records.length === 0) {
+      return nothingSelected();
+    }
+    await history.remove(records.map((r) => r.id));
+    status(
+      records.length === 1
+        ? vscode.l10n.t('Removed {0} from the history', assetLabel(records[0]))
+        : vscode.l10n.t('Removed {0} assets from the history', records.length),
+    );
+    return undefined;
+  });
+
+  register(CommandId.RefreshHistory, vscode.l10n.t('refresh the history'), async () => {
+    await history.reload();
+    treeProvider.refresh(true);
+  });
+
+  register(CommandId.FilterHistory, vscode.l10n.t('filter the history'), async (arg) => {
+    if (isFilterArgs(arg)) {
+      treeProvider.setFilter({ text: arg.text ?? '', kinds: arg.kinds ?? [] });
+      return undefined;
+    }
+    const chosen = await askFilter(treeProvider.filter);
+    if (chosen) {
+      treeProvider.setFilter(chosen);
+    }
+    return undefined;
+  });
+
+  register(CommandId.ClearFilter, vscode.l10n.t('clear the filter'), () => {
+    treeProvider.setFilter(NO_FILTER);
+  });
+
+  register(CommandId.ClearHistory, vscode.l10n.t('clear the history'), async (arg) => {
+    const count = history.size;
+    if (count === 0) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('The history is already empty.'));
+      return undefined;
+    }
+    const skipConfirmation = typeof arg === 'object' && arg !== null && (arg as ClearHistoryArgs).confirm === false;
+    if (!skipConfirmation) {
+      const clear = vscode.l10n.t('Clear History');
+      const choice = await vscode.window.showWarningMessage(
+        vscode.l10n.t('Clear all {0} assets from the history? This does not delete them from HeyGen.', count),
+        { modal: true },
+        clear,
+      );
+      if (choice !== clear) {
+        return undefined;
+      }
+    }
+    await history.clear();
+    status(vscode.l10n.t('Cleared {0} assets from the history', count));
+    return undefined;
+  });
+}
+
+function isFilterArgs(arg: unknown): arg is FilterHistoryArgs {
+  if (typeof arg !== 'object' || arg === null) {
+    return false;
+  }
+  const { text, kinds } = arg as FilterHistoryArgs;
+  return (text === undefined || typeof text === 'string') && (kinds === undefined || Array.isArray(kinds)) && (text !== undefined || kinds !== undefined);
+}
+
+interface FilterItem extends vscode.QuickPickItem {
+  kinds?: AssetKind[];
+  clear?: boolean;
+}
+
+/**
+ * One quick pick: what is typed is the name filter, the chosen row the types. Rows always show, and the
+ * current choice stays active while typing, so Enter after typing keeps the type choice.
+ */
+async function askFilter(current: HistoryFilter): Promise<HistoryFilter | undefined> {
+  const icons: Record<AssetKind, string> = { image: '$(file-media)', video: '$(device-camera-video)', audio: '$(unmute)' };
+  const items: FilterItem[] = [
+    { label: `$(list-flat) ${vscode.l10n.t('All Types')}`, kinds: [], alwaysShow: true },
+    ...ASSET_KINDS.map((kind): FilterItem => ({ label: `${icons[kind]} ${kindGroupLabel(kind)}`, kinds: [kind], alwaysShow: true })),
+    { label: `${icons.image} ${vscode.l10n.t('Images and Videos')}`, kinds: ['image', 'video'], alwaysShow: true },
+  ];
+  if (isFilterActive(current)) {
+    items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
+    items.push({ label: `$(clear-all) ${vscode.l10n.t('Clear Filter')}`, clear: true, alwaysShow: true });
+  }
+  const same = (a: readonly AssetKind[], b: readonly AssetKind[]): boolean => a.length === b.length && a.every((k) => b.includes(k));
+  const currentItem = items.find((i) => i.kinds && same(i.kinds, current.kinds)) ?? items[0];
+  currentItem.description = vscode.l10n.t('current');
+
+  const pick = vscode.window.createQuickPick<FilterItem>();
+  pick.title = vscode.l10n.t('Filter Assets');
+  pick.placeholder = vscode.l10n.t('Type part of a name (optional), then choose which types to show');
+  pick.items = items;
+  pick.value = current.text;
+  pick.matchOnDescription = false;
+  pick.activeItems = [currentItem];
+  try {
+    return await new Promise<HistoryFilter | undefined>((resolve) => {
+      pick.onDidChangeValue(() => {
+        pick.activeItems = [currentItem];
+      });
+      pick.onDidAccept(() => {
+        const item = pick.selectedItems[0] ?? pick.activeItems[0] ?? currentItem;
+        resolve(item.clear ? NO_FILTER : { text: pick.value.trim(), kinds: item.kinds ?? [] });
+        pick.hide();
+      });
+      pick.onDidHide(() => resolve(undefined));
+      pick.show();
+    });
+  } finally {
+    pick.dispose();
+  }
+}

@@ -1,0 +1,281 @@
+import * as path from 'node:path';
+import type { AssetKind } from '../upload/mediaKinds';
+import type { AssetRecord } from './assetRecord';
+
+/** The order of the groups in the view. */
+export const ASSET_KINDS: readonly AssetKind[] = ['image', 'video', 'audio'];
+
+/** contextValue of a group node; deliberately shares no token with asset nodes (menus match tokens). */
+export const GROUP_CONTEXT_VALUE = 'historyGroup';
+
+export interface HistoryFilter {
+  /** Case-insensitive substring of the asset's name; '' matches everything. */
+  readonly text: string;
+  /** Kinds to show; empty means all. */
+  readonly kinds: readonly AssetKind[];
+}
+
+export const NO_FILTER: HistoryFilter = Object.freeze({ text: '', kinds: Object.freeze<AssetKind[]>([]) });
+
+/** Trims the text and reduces "every kind" to "no kind restriction", so equal filters compare equal. */
+export function normalizeFilter(filter: Partial<HistoryFilter> | undefined): HistoryFilter {
+  const text = (filter?.text ?? '').trim();
+  const kinds = ASSET_KINDS.filter((k) => filter?.kinds?.includes(k));
+  return { text, kinds: kinds.length === ASSET_KINDS.length ? [] : kinds };
+}
+
+export function isFilterActive(filter: HistoryFilter): boolean {
+  return filter.text !== '' || filter.kinds.length > 0;
+}
+
+/** "foo · images, videos": the parts of an active filter, for the view's description. */
+export function describeFilter(filter: HistoryFilter, kindName: (kind: AssetKind) => string): string {
+  const parts: string[] = [];
+  if (filter.text) {
+    parts.push(filter.text);
+  }
+  if (filter.kinds.length > 0) {
+    parts.push(filter.kinds.map(kindName).join(', '));
+  }
+  return parts.join(' · ');
+}
+
+/** What the tree shows for an asset: HeyGen's name, else the local file name, else the id. */
+export function assetLabel(record: AssetRecord): string {
+  if (record.name) {
+    return record.name;
+  }
+  if (record.sourcePath) {
+    return path.basename(record.sourcePath);
+  }
+  return record.id;
+}
+
+export function matchesFilter(record: AssetRecord, filter: HistoryFilter): boolean {
+  if (filter.kinds.length > 0 && !filter.kinds.includes(record.fileType)) {
+    return false;
+  }
+  return filter.text === '' || assetLabel(record).toLowerCase().includes(filter.text.toLowerCase());
+}
+
+export interface AssetGroupModel {
+  kind: AssetKind;
+  count: number;
+  /** Newest first. */
+  records: AssetRecord[];
+}
+
+/**
+ * The tree's top level: one group per kind that has matching assets, in ASSET_KINDS order.
+ * `records` must be newest first (HistoryStore.all() is); the order is kept within each group.
+ */
+export function groupAssets(records: readonly AssetRecord[], filter: HistoryFilter = NO_FILTER): AssetGroupModel[] {
+  const buckets: Record<AssetKind, AssetRecord[]> = { image: [], video: [], audio: [] };
+  const needle = filter.text.toLowerCase();
+  const kinds = filter.kinds.length > 0 ? new Set(filter.kinds) : undefined;
+  for (const record of records) {
+    const bucket = buckets[record.fileType];
+    if (!bucket || (kinds && !kinds.has(record.fileType))) {
+      continue;
+    }
+    if (needle && !assetLabel(record).toLowerCase().includes(needle)) {
+      continue;
+    }
+    bucket.push(record);
+  }
+  return ASSET_KINDS.filter((kind) => buckets[kind].length > 0).map((kind) => ({
+    kind,
+    count: buckets[kind].length,
+    records: buckets[kind],
+  }));
+}
+
+/**
+ * Space-separated tokens matched by the package.json menus (`viewItem =~ /\btoken\b/`):
+ * asset, the kind, background (image, video), talkingPhoto (image), imageKey, sourceExists.
+ */
+export function assetContextValue(record: AssetRecord, sourceExists: boolean): string {
+  const tokens = ['asset', record.fileType];
+  if (record.fileType === 'image' || record.fileType === 'video') {
+    tokens.push('background');
+  }
+  if (record.fileType === 'image') {
+    tokens.push('talkingPhoto');
+  }
+  if (record.imageKey) {
+    tokens.push('imageKey');
+  }
+  if (sourceExists) {
+    tokens.push('sourceExists');
+  }
+  return tokens.join(' ');
+}
+
+// ---- time and size -----------------------------------------------------------------------------
+
+const relativeFormatters = new Map<string, { format: Intl.RelativeTimeFormat; cache: Map<string, string> }>();
+
+/** "now", "2 minutes ago", "yesterday", "3 weeks ago"… A future time (clock skew) reads as now. */
+export function relativeTime(thenMs: number, nowMs: number, locale = 'en'): string {
+  let entry = relativeFormatters.get(locale);
+  if (!entry) {
+    let format: Intl.RelativeTimeFormat;
+    try {
+      format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+    } catch {
+      format = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+    }
+    entry = { format, cache: new Map() };
+    relativeFormatters.set(locale, entry);
+  }
+  const [value, unit] = relativeParts(Math.max(0, nowMs - thenMs));
+  // Thousands of rows share a few dozen phrases; formatting each one anew is the expensive part.
+  const key = `${value}${unit}`;
+  let text = entry.cache.get(key);
+  if (text === undefined) {
+    text = entry.format.format(-value, unit);
+    entry.cache.set(key, text);
+  }
+  return text;
+}
+
+function relativeParts(ms: number): [number, Intl.RelativeTimeFormatUnit] {
+  const seconds = Math.floor(ms / 1000);
+  if (seconds < 60) {
+    return [seconds < 10 ? 0 : seconds, 'second'];
+  }
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) {
+    return [minutes, 'minute'];
+  }
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) {
+    return [hours, 'hour'];
+  }
+  const days = Math.floor(hours / 24);
+  if (days < 7) {
+    return [days, 'day'];
+  }
+  if (days < 30) {
+    return [Math.floor(days / 7), 'week'];
+  }
+  if (days < 365) {
+    return [Math.max(1, Math.floor(days / 30)), 'month'];
+  }
+  return [Math.floor(days / 365), 'year'];
+}
+
+/** "512 B", "1.5 KB", "10 MB" (binary multiples, at most one decimal). */
+export function formatSize(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 1024) {
+    return `${Math.max(0, Math.round(bytes || 0))} B`;
+  }
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const rounded = value >= 100 ? Math.round(value).toString() : (Math.round(value * 10) / 10).toString();
+  return `${rounded} ${units[unit]}`;
+}
+
+export function formatDate(ms: number, locale = 'en'): string {
+  try {
+    return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(ms));
+  } catch {
+    return new Date(ms).toISOString();
+  }
+}
+
+// ---- Markdown ----------------------------------------------------------------------------------
+
+/** Escapes every character CommonMark could read as syntax (all are backslash-escapable). */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\r\n]+/g, ' ').replace(/[\\`*_{}[\]()#+\-.!|<>~&"'=:^$]/g, '\\$&');
+}
+
+/** An inline code span that survives backticks inside `text`. */
+export function codeSpan(text: string): string {
+  const flat = text.replace(/[\r\n]+/g, ' ');
+  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = flat.startsWith('`') || flat.endsWith('`') || flat === '' ? ' ' : '';
+  return `${fence}${pad}${flat}${pad}${fence}`;
+}
+
+/** A link destination that cannot end early or smuggle syntax: only http(s), awkward characters encoded. */
+export function markdownUrl(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    return undefined;
+  }
+  return parsed.href.replace(/[\s<>()\\|`"'[\]]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
+export interface TooltipLabels {
+  id: string;
+  url: string;
+  size: string;
+  uploaded: string;
+  imageKey: string;
+  source: string;
+  sourceMissing: string;
+  kind: (kind: AssetKind) => string;
+}
+
+export const ENGLISH_TOOLTIP_LABELS: TooltipLabels = {
+  id: 'ID',
+  url: 'URL',
+  size: 'Size',
+  uploaded: 'Uploaded',
+  imageKey: 'Image key',
+  source: 'Source',
+  sourceMissing: '(no longer exists)',
+  kind: (kind) => ({ image: 'Image', video: 'Video', audio: 'Audio' })[kind],
+};
+
+export interface TooltipOptions {
+  now: number;
+  locale?: string;
+  sourceExists?: boolean;
+  labels?: TooltipLabels;
+}
+
+/** The hover of an asset: name, id, URL, size, date, image key, source, and a preview for images. */
+export function assetTooltipMarkdown(record: AssetRecord, options: TooltipOptions): string {
+  const labels = options.labels ?? ENGLISH_TOOLTIP_LABELS;
+  const locale = options.locale ?? 'en';
+  const link = markdownUrl(record.url);
+  const lines: string[] = [];
+  lines.push(`**${escapeMarkdown(assetLabel(record))}** · ${escapeMarkdown(labels.kind(record.fileType))} · ${escapeMarkdown(record.mime)}`);
+  lines.push('');
+  const rows: string[] = [];
+  rows.push(`${escapeMarkdown(labels.id)}: ${codeSpan(record.id)}`);
+  rows.push(`${escapeMarkdown(labels.url)}: ${link ? `[${escapeMarkdown(record.url)}](<${link}>)` : escapeMarkdown(record.url)}`);
+  rows.push(`${escapeMarkdown(labels.size)}: ${escapeMarkdown(formatSize(record.size))}`);
+  rows.push(
+    `${escapeMarkdown(labels.uploaded)}: ${escapeMarkdown(formatDate(record.uploadedAt, locale))} (${escapeMarkdown(relativeTime(record.uploadedAt, options.now, locale))})`,
+  );
+  if (record.imageKey) {
+    rows.push(`${escapeMarkdown(labels.imageKey)}: ${codeSpan(record.imageKey)}`);
+  }
+  const source = record.sourcePath ?? record.sourceUrl;
+  if (source) {
+    const missing = record.sourcePath !== undefined && options.sourceExists === false ? ` ${escapeMarkdown(labels.sourceMissing)}` : '';
+    rows.push(`${escapeMarkdown(labels.source)}: ${codeSpan(source)}${missing}`);
+  }
+  // Two trailing spaces: a hard line break, so the rows stay on separate lines.
+  lines.push(rows.join('  \n'));
+  if (record.fileType === 'image' && link) {
+    lines.push('');
+    lines.push(`![${escapeMarkdown(assetLabel(record))}](<${link}>)`);
+  }
+  return lines.join('\n');
+}
