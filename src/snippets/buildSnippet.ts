@@ -1,0 +1,307 @@
+import type { AssetKind } from '../upload/mediaKinds';
+
+/** What the asset becomes in a `video_inputs` item. */
+export type SnippetRole = 'background' | 'talkingPhoto' | 'audio';
+
+/** The literal syntax a fragment is written in. */
+export type SnippetDialect = 'json' | 'javascript' | 'python';
+
+/**
+ * What is inserted: a whole `video_inputs` item, one property of an existing item (`"background": {…}`),
+ * only the value of a property that already exists (its old value is replaced), or a `"video_inputs": [item]`
+ * property for a payload object that has no list yet.
+ */
+export type SnippetShape = 'item' | 'property' | 'value' | 'list';
+
+export interface SnippetAsset {
+  id: string;
+  url: string;
+  fileType: AssetKind;
+}
+
+export interface SnippetDefaults {
+  /** `heygen.snippet.avatarId`; empty means "show a hint the person overwrites". */
+  avatarId: string;
+  /** `heygen.snippet.voiceId`; empty means "show a hint the person overwrites". */
+  voiceId: string;
+}
+
+export interface IndentOptions {
+  insertSpaces: boolean;
+  tabSize: number;
+}
+
+/** Something a person still has to fill: rendered as a snippet placeholder inside a string literal. */
+export class Tabstop {
+  constructor(
+    readonly index: number,
+    readonly placeholder: string,
+  ) {}
+}
+
+export type FragmentValue = string | number | boolean | null | Tabstop | FragmentValue[] | FragmentObject;
+export interface FragmentObject {
+  readonly [key: string]: FragmentValue;
+}
+
+const PLACEHOLDER_AVATAR = 'avatar_id';
+const PLACEHOLDER_VOICE = 'voice_id';
+const PLACEHOLDER_TEXT = 'Hello! This is my HeyGen video.';
+
+const JS_LANGUAGES = new Set(['javascript', 'typescript', 'javascriptreact', 'typescriptreact']);
+
+export function dialectForLanguage(languageId: string): SnippetDialect {
+  if (JS_LANGUAGES.has(languageId)) {
+    return 'javascript';
+  }
+  if (languageId === 'python') {
+    return 'python';
+  }
+  // JSON, JSONC and every other language: JSON is what the HeyGen API takes, so it is the useful default.
+  return 'json';
+}
+
+/** Which roles an asset kind can play; the palette offers only these assets for each command. */
+export function roleAccepts(role: SnippetRole, kind: AssetKind): boolean {
+  switch (role) {
+    case 'background':
+      return kind === 'image' || kind === 'video';
+    case 'talkingPhoto':
+      return kind === 'image';
+    case 'audio':
+      return kind === 'audio';
+  }
+}
+
+/** The key of the `video_inputs` item property that a role fills. */
+export function propertyKeyFor(role: SnippetRole): 'background' | 'character' | 'voice' {
+  switch (role) {
+    case 'background':
+      return 'background';
+    case 'talkingPhoto':
+      return 'character';
+    case 'audio':
+      return 'voice';
+  }
+}
+
+/** The value of the property a role fills, per the upload contract's "Using Uploaded Assets". */
+export function propertyValueFor(role: SnippetRole, asset: SnippetAsset): FragmentObject {
+  switch (role) {
+    case 'background':
+      return { type: asset.fileType === 'video' ? 'video' : 'image', url: asset.url };
+    case 'talkingPhoto':
+      return { type: 'talking_photo', talking_photo_id: asset.id };
+    case 'audio':
+      return { type: 'audio', audio_url: asset.url };
+  }
+}
+
+/** A complete `video_inputs` item around the asset, with tabstops on what the person still has to choose. */
+export function videoInputItem(role: SnippetRole, asset: SnippetAsset, defaults: SnippetDefaults): FragmentObject {
+  let next = 1;
+  const tab = (value: string, hint: string): Tabstop => new Tabstop(next++, value || hint);
+  const avatar = (): FragmentObject => ({
+    type: 'avatar',
+    avatar_id: tab(defaults.avatarId, PLACEHOLDER_AVATAR),
+    avatar_style: 'normal',
+  });
+  const textVoice = (): FragmentObject => {
+    const inputText = tab('', PLACEHOLDER_TEXT);
+    return { type: 'text', input_text: inputText, voice_id: tab(defaults.voiceId, PLACEHOLDER_VOICE) };
+  };
+  switch (role) {
+    case 'background': {
+      const character = avatar();
+      const voice = textVoice();
+      return { character, voice, background: propertyValueFor(role, asset) };
+    }
+    case 'talkingPhoto':
+      return { character: propertyValueFor(role, asset), voice: textVoice() };
+    case 'audio':
+      return { character: avatar(), voice: propertyValueFor(role, asset) };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Escaping
+
+/** Escapes text for VS Code's snippet grammar, in literal text and inside `${n:…}` alike. */
+export function escapeSnippetText(text: string): string {
+  return text.replace(/[\\$}]/g, '\\$&');
+}
+
+/**
+ * A string literal in the dialect. Control characters, U+2028/U+2029 and lone surrogates are written as
+ * escapes: they are legal in some of these languages but the editor mangles or warns about them raw.
+ */
+export function quoteString(value: string, dialect: SnippetDialect): string {
+  const quote = dialect === 'json' ? '"' : "'";
+  let out = quote;
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i];
+    const code = value.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < value.length) {
+      const low = value.charCodeAt(i + 1);
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        out += ch + value[i + 1];
+        i++;
+        continue;
+      }
+    }
+    switch (ch) {
+      case '\\':
+        out += '\\\\';
+        continue;
+      case '\n':
+        out += '\\n';
+        continue;
+      case '\r':
+        out += '\\r';
+        continue;
+      case '\t':
+        out += '\\t';
+        continue;
+      case '\b':
+        out += '\\b';
+        continue;
+      case '\f':
+        out += '\\f';
+        continue;
+      case quote:
+        out += '\\' + quote;
+        continue;
+    }
+    const needsEscape =
+      code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029 || (code >= 0xd800 && code <= 0xdfff);
+    if (needsEscape) {
+      out += dialect === 'python' && code < 0x100 ? '\\x' + hex(code, 2) : '\\u' + hex(code, 4);
+    } else {
+      out += ch;
+    }
+  }
+  return out + quote;
+}
+
+function hex(code: number, width: number): string {
+  return code.toString(16).padStart(width, '0');
+}
+
+const JS_IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+function renderKey(key: string, dialect: SnippetDialect): string {
+  if (dialect === 'javascript' && JS_IDENTIFIER.test(key)) {
+    return key;
+  }
+  return quoteString(key, dialect);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Rendering to snippet text
+
+export function indentUnit(options: IndentOptions): string {
+  return options.insertSpaces ? ' '.repeat(Math.max(1, Math.round(options.tabSize))) : '\t';
+}
+
+/**
+ * Snippet text for a value, multi-line with `unit` per nesting level. Lines after the first carry no base
+ * indentation: `assembleSnippet` adds it. Literal parts are snippet-escaped; tabstops become `${n:…}`.
+ */
+export function renderValue(value: FragmentValue, dialect: SnippetDialect, unit: string, depth = 0): string {
+  if (value instanceof Tabstop) {
+    const literal = quoteString(value.placeholder, dialect);
+    const quote = literal[0];
+    return `${quote}\${${value.index}:${escapeSnippetText(literal.slice(1, -1))}}${quote}`;
+  }
+  if (value === null) {
+    return dialect === 'python' ? 'None' : 'null';
+  }
+  if (typeof value === 'boolean') {
+    if (dialect === 'python') {
+      return value ? 'True' : 'False';
+    }
+    return String(value);
+  }
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) {
+      throw new RangeError('Fragments hold finite numbers only.');
+    }
+    return String(value);
+  }
+  if (typeof value === 'string') {
+    return escapeSnippetText(quoteString(value, dialect));
+  }
+  const inner = unit.repeat(depth + 1);
+  const outer = unit.repeat(depth);
+  if (Array.isArray(value)) {
+    if (value.length === 0) {
+      return '[]';
+    }
+    const items = value.map((v) => inner + renderValue(v, dialect, unit, depth + 1));
+    return `[\n${items.join(',\n')}\n${outer}]`;
+  }
+  const entries = Object.entries(value);
+  if (entries.length === 0) {
+    return '{}';
+  }
+  const members = entries.map(([k, v]) => `${inner}${escapeSnippetText(renderKey(k, dialect))}: ${renderValue(v, dialect, unit, depth + 1)}`);
+  return `{\n${members.join(',\n')}\n${outer}}`;
+}
+
+export function renderProperty(key: string, value: FragmentValue, dialect: SnippetDialect, unit: string): string {
+  return `${escapeSnippetText(renderKey(key, dialect))}: ${renderValue(value, dialect, unit)}`;
+}
+
+export interface SnippetRequest {
+  role: SnippetRole;
+  asset: SnippetAsset;
+  languageId: string;
+  shape: SnippetShape;
+  indent: IndentOptions;
+  defaults: SnippetDefaults;
+  /**
+   * Indentation put before every line after the first. Pass the current line's indentation when the text is
+   * inserted verbatim; pass '' when the editor adds it itself (VS Code's snippet insertion does).
+   */
+  baseIndent?: string;
+  /** Plain text around the fragment, e.g. a separating comma; may hold line breaks. */
+  prefix?: string;
+  suffix?: string;
+}
+
+/** The complete snippet text for one insertion point; ends with the final tabstop `$0` after the fragment. */
+export function buildSnippet(request: SnippetRequest): string {
+  const dialect = dialectForLanguage(request.languageId);
+  const unit = indentUnit(request.indent);
+  let body: string;
+  switch (request.shape) {
+    case 'item':
+      body = renderValue(videoInputItem(request.role, request.asset, request.defaults), dialect, unit);
+      break;
+    case 'property':
+      body = renderProperty(propertyKeyFor(request.role), propertyValueFor(request.role, request.asset), dialect, unit);
+      break;
+    case 'value':
+      body = renderValue(propertyValueFor(request.role, request.asset), dialect, unit);
+      break;
+    case 'list':
+      body = renderProperty('video_inputs', [videoInputItem(request.role, request.asset, request.defaults)], dialect, unit);
+      break;
+  }
+  const text = escapeSnippetText(request.prefix ?? '') + body + '$0' + escapeSnippetText(request.suffix ?? '');
+  return indentFollowingLines(text, request.baseIndent ?? '');
+}
+
+function indentFollowingLines(text: string, baseIndent: string): string {
+  if (!baseIndent) {
+    return text;
+  }
+  return text.replace(/\n/g, '\n' + baseIndent);
+}
+
+/** The leading whitespace of the line holding `offset`, up to `offset`. */
+export function lineIndentAt(text: string, offset: number): string {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const match = /^[ \t]*/.exec(text.slice(lineStart, offset));
+  return match ? match[0] : '';
+}

@@ -1,0 +1,440 @@
+import { createScanner } from 'jsonc-parser';
+import { dialectForLanguage, propertyKeyFor, type SnippetDialect, type SnippetRole, type SnippetShape } from './buildSnippet';
+
+/**
+ * Where and what to insert so the payload stays well-formed.
+ *
+ * How the cursor is understood:
+ * - inside an item object of a `video_inputs` array → only the property (`"background": {…}`); if the item
+ *   already has that property, its value is replaced (shape `value`) instead of adding a duplicate key;
+ *   a cursor inside another property's value moves to just after that property;
+ * - directly inside the `video_inputs` array → a whole item, with commas to its neighbours;
+ * - elsewhere inside an object that has a `video_inputs` array, or inside anything nested in such an object
+ *   (say `"dimension": {…}` of the payload) → a whole item at the end of that array;
+ * - inside another array → a whole item as an element of it, with commas;
+ * - inside an object with no `video_inputs` anywhere around it → a `"video_inputs": [item]` property (shape `list`);
+ * - anywhere else (top level, parentheses of a call, plain text) → a whole item at the cursor.
+ * A cursor inside a comment moves before the comment; inside a string or other token, after that member.
+ * JSON and JSONC are tokenized by jsonc-parser; JavaScript, TypeScript and Python by a small scanner that knows
+ * their strings and comments and follows brackets, which is enough for literal payloads in code.
+ */
+export interface InsertionPlan {
+  shape: SnippetShape;
+  /** Range of the document replaced by the snippet (equal for a plain insertion). */
+  start: number;
+  end: number;
+  /** Plain text put around the fragment: separating commas, maybe a line break. */
+  prefix: string;
+  suffix: string;
+  /** Plain insertions elsewhere in the document, e.g. a comma after the previous member on an earlier line. */
+  extraEdits: Array<{ offset: number; text: string }>;
+  /**
+   * Identifies the object or array the fragment goes into; two cursors with the same target would insert the
+   * same property twice, so callers keep one of them. Undefined when the cursor position itself is the target.
+   */
+  target?: string;
+}
+
+type Bracket = '{' | '[' | '(';
+
+interface Token {
+  kind: 'open' | 'close' | 'comma' | 'colon' | 'equals' | 'string' | 'word' | 'other';
+  start: number;
+  end: number;
+  /** Unquoted text for strings and words. */
+  value?: string;
+  bracket?: Bracket;
+}
+
+interface Span {
+  start: number;
+  end: number;
+}
+
+interface Member {
+  start: number;
+  end: number;
+  key?: string;
+  valueStart?: number;
+  /** Offset of the comma that ends this member, if any. */
+  commaAt?: number;
+  /** The container whose opening bracket is this member's value, if any. */
+  child?: Container;
+}
+
+interface Container {
+  bracket: Bracket;
+  open: number;
+  /** Offset of the closing bracket, or the text length when unclosed. */
+  close: number;
+  key?: string;
+  parent?: Container;
+  members: Member[];
+}
+
+interface Scan {
+  tokens: Token[];
+  comments: Array<Span & { line: boolean }>;
+}
+
+// jsonc-parser's SyntaxKind is an ambient const enum, which isolatedModules cannot read; these are its values.
+const JsonKind = {
+  OpenBrace: 1,
+  CloseBrace: 2,
+  OpenBracket: 3,
+  CloseBracket: 4,
+  Comma: 5,
+  Colon: 6,
+  StringLiteral: 10,
+  LineComment: 12,
+  BlockComment: 13,
+  LineBreak: 14,
+  Trivia: 15,
+  EOF: 17,
+} as const;
+
+function scanJson(text: string): Scan {
+  const scanner = createScanner(text, false);
+  const tokens: Token[] = [];
+  const comments: Scan['comments'] = [];
+  for (let kind: number = scanner.scan(); kind !== JsonKind.EOF; kind = scanner.scan()) {
+    const start = scanner.getTokenOffset();
+    const end = start + scanner.getTokenLength();
+    switch (kind) {
+      case JsonKind.OpenBrace:
+        tokens.push({ kind: 'open', start, end, bracket: '{' });
+        break;
+      case JsonKind.OpenBracket:
+        tokens.push({ kind: 'open', start, end, bracket: '[' });
+        break;
+      case JsonKind.CloseBrace:
+      case JsonKind.CloseBracket:
+        tokens.push({ kind: 'close', start, end });
+        break;
+      case JsonKind.Comma:
+        tokens.push({ kind: 'comma', start, end });
+        break;
+      case JsonKind.Colon:
+        tokens.push({ kind: 'colon', start, end });
+        break;
+      case JsonKind.StringLiteral:
+        tokens.push({ kind: 'string', start, end, value: scanner.getTokenValue() });
+        break;
+      case JsonKind.LineComment:
+        comments.push({ start, end, line: true });
+        break;
+      case JsonKind.BlockComment:
+        comments.push({ start, end, line: false });
+        break;
+      case JsonKind.LineBreak:
+      case JsonKind.Trivia:
+        break;
+      default:
+        tokens.push({ kind: 'other', start, end });
+    }
+  }
+  return { tokens, comments };
+}
+
+const WORD_START = /[\p{L}_$]/u;
+const WORD_PART = /[\p{L}\p{N}_$]/u;
+const PY_STRING_PREFIX = /^(?:[rRbBuUfF]|[rR][bBfF]|[bBfF][rR])$/;
+
+/** Tokens of JavaScript/TypeScript or Python source, as far as brackets, strings and comments go. */
+function scanCode(text: string, dialect: 'javascript' | 'python'): Scan {
+  const tokens: Token[] = [];
+  const comments: Scan['comments'] = [];
+  const python = dialect === 'python';
+  let i = 0;
+  const n = text.length;
+
+  const readString = (quoteAt: number): number => {
+    const quote = text[quoteAt];
+    const triple = python && text.startsWith(quote.repeat(3), quoteAt);
+    let j = quoteAt + (triple ? 3 : 1);
+    while (j < n) {
+      const c = text[j];
+      if (c === '\\') {
+        j += 2;
+        continue;
+      }
+      if (triple) {
+        if (text.startsWith(quote.repeat(3), j)) {
+          return j + 3;
+        }
+      } else if (c === quote) {
+        return j + 1;
+      } else if (c === '\n' && quote !== '`') {
+        // An unterminated literal ends at the line break, as the languages' own tokenizers recover.
+        return j;
+      }
+      j++;
+    }
+    return n;
+  };
+
+  while (i < n) {
+    const c = text[i];
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
+      i++;
+      continue;
+    }
+    if ((!python && c === '/' && text[i + 1] === '/') || (python && c === '#')) {
+      let j = text.indexOf('\n', i);
+      if (j < 0) {
+        j = n;
+      } else if (text[j - 1] === '\r') {
+        j--;
+      }
+      comments.push({ start: i, end: j, line: true });
+      i = j;
+      continue;
+    }
+    if (!python && c === '/' && text[i + 1] === '*') {
+      const close = text.indexOf('*/', i + 2);
+      const j = close < 0 ? n : close + 2;
+      comments.push({ start: i, end: j, line: false });
+      i = j;
+      continue;
+    }
+    if (c === '"' || c === "'" || (!python && c === '`')) {
+      const end = readString(i);
+      tokens.push({ kind: 'string', start: i, end, value: stringContent(text.slice(i, end)) });
+      i = end;
+      continue;
+    }
+    if (WORD_START.test(c)) {
+      let j = i + 1;
+      while (j < n && WORD_PART.test(text[j])) {
+        j++;
+      }
+      const word = text.slice(i, j);
+      if (python && (text[j] === '"' || text[j] === "'") && PY_STRING_PREFIX.test(word)) {
+        const end = readString(j);
+        tokens.push({ kind: 'string', start: i, end, value: stringContent(text.slice(j, end)) });
+        i = end;
+        continue;
+      }
+      tokens.push({ kind: 'word', start: i, end: j, value: word });
+      i = j;
+      continue;
+    }
+    if (c === '{' || c === '[' || c === '(') {
+      tokens.push({ kind: 'open', start: i, end: i + 1, bracket: c });
+    } else if (c === '}' || c === ']' || c === ')') {
+      tokens.push({ kind: 'close', start: i, end: i + 1 });
+    } else if (c === ',') {
+      tokens.push({ kind: 'comma', start: i, end: i + 1 });
+    } else if (c === ':') {
+      tokens.push({ kind: 'colon', start: i, end: i + 1 });
+    } else if (c === '=' && text[i + 1] !== '=' && text[i + 1] !== '>' && !/[=!<>+\-*/%&|^~:]/.test(text[i - 1] ?? '')) {
+      tokens.push({ kind: 'equals', start: i, end: i + 1 });
+    } else {
+      tokens.push({ kind: 'other', start: i, end: i + 1 });
+    }
+    i++;
+  }
+  return { tokens, comments };
+}
+
+/** The text between the quotes, without decoding escapes: enough to recognise keys such as `video_inputs`. */
+function stringContent(literal: string): string {
+  const quote = literal[0];
+  const triple = literal.startsWith(quote.repeat(3)) && literal.length >= 6;
+  const q = triple ? 3 : 1;
+  const body = literal.endsWith(quote.repeat(q)) && literal.length >= 2 * q ? literal.slice(q, -q) : literal.slice(q);
+  return body;
+}
+
+/** Containers (objects, arrays, parentheses) with their members, from the token stream. */
+function buildContainers(tokens: readonly Token[], textLength: number): Container[] {
+  const all: Container[] = [];
+  const root: Container = { bracket: '(', open: -1, close: textLength, members: [] };
+  const stack: Array<{ container: Container; member: Token[]; memberChild?: Container }> = [{ container: root, member: [] }];
+
+  const finishMember = (frame: (typeof stack)[number], commaAt?: number): void => {
+    const toks = frame.member;
+    if (toks.length > 0) {
+      const first = toks[0];
+      const last = toks[toks.length - 1];
+      const member: Member = { start: first.start, end: last.end };
+      const second = toks[1];
+      if (second && (first.kind === 'string' || first.kind === 'word') && (second.kind === 'colon' || second.kind === 'equals')) {
+        member.key = first.value;
+        member.valueStart = toks[2]?.start;
+      }
+      if (commaAt !== undefined) {
+        member.commaAt = commaAt;
+      }
+      if (frame.memberChild) {
+        member.child = frame.memberChild;
+      }
+      frame.container.members.push(member);
+    }
+    frame.member = [];
+    frame.memberChild = undefined;
+  };
+
+  for (const token of tokens) {
+    const frame = stack[stack.length - 1];
+    switch (token.kind) {
+      case 'open': {
+        const before = frame.member;
+        const sep = before[before.length - 1];
+        const keyToken = before[before.length - 2];
+        const container: Container = { bracket: token.bracket!, open: token.start, close: textLength, parent: frame.container, members: [] };
+        if (sep && keyToken && (sep.kind === 'colon' || sep.kind === 'equals') && (keyToken.kind === 'string' || keyToken.kind === 'word')) {
+          container.key = keyToken.value;
+        }
+        frame.member.push(token);
+        frame.memberChild ??= container;
+        all.push(container);
+        stack.push({ container, member: [] });
+        break;
+      }
+      case 'close': {
+        if (stack.length === 1) {
+          frame.member.push(token);
+          break;
+        }
+        finishMember(frame);
+        frame.container.close = token.start;
+        stack.pop();
+        // The parent's member now spans to the closing bracket.
+        stack[stack.length - 1].member.push(token);
+        break;
+      }
+      case 'comma':
+        finishMember(frame, token.start);
+        break;
+      default:
+        frame.member.push(token);
+    }
+  }
+  while (stack.length > 0) {
+    finishMember(stack.pop()!);
+  }
+  return all;
+}
+
+function isVideoInputsArray(c: Container | undefined): boolean {
+  return c !== undefined && c.bracket === '[' && c.key === 'video_inputs';
+}
+
+function isItem(c: Container): boolean {
+  return c.bracket === '{' && isVideoInputsArray(c.parent);
+}
+
+function sameLine(text: string, a: number, b: number): boolean {
+  const [from, to] = a <= b ? [a, b] : [b, a];
+  return !text.slice(from, to).includes('\n');
+}
+
+/** Commas and line breaks needed to put a new member at `q` among `container`'s members. */
+function separate(text: string, container: Container, q: number, shape: SnippetShape): InsertionPlan {
+  let prev: Member | undefined;
+  let next: Member | undefined;
+  for (const m of container.members) {
+    if (m.end <= q) {
+      prev = m;
+    } else if (m.start >= q && !next) {
+      next = m;
+    }
+  }
+  const plan: InsertionPlan = { shape, start: q, end: q, prefix: '', suffix: '', extraEdits: [] };
+  const commaBeforeQ = prev?.commaAt !== undefined && prev.commaAt < q;
+  const commaAfterQ = prev?.commaAt !== undefined && prev.commaAt >= q;
+  if (prev && !commaBeforeQ) {
+    if (sameLine(text, prev.end, q)) {
+      // Right after a member on the same line: start the fragment on a line of its own.
+      plan.prefix = /\S/.test(lineBefore(text, q)) ? ',\n' : ',';
+    } else {
+      plan.extraEdits.push({ offset: prev.end, text: ',' });
+    }
+  }
+  if (next && !commaAfterQ) {
+    plan.suffix = sameLine(text, q, next.start) ? ',\n' : ',';
+  }
+  return plan;
+}
+
+function lineBefore(text: string, offset: number): string {
+  return text.slice(text.lastIndexOf('\n', offset - 1) + 1, offset);
+}
+
+/** The member of `container` whose text contains `offset` strictly inside it. */
+function memberAround(container: Container, offset: number): Member | undefined {
+  return container.members.find((m) => m.start < offset && offset < m.end);
+}
+
+export function parseForLanguage(text: string, dialect: SnippetDialect): Scan {
+  return dialect === 'json' ? scanJson(text) : scanCode(text, dialect);
+}
+
+/** Decides what to insert where for a cursor at `offset`; see the module comment for the rules. */
+export function planInsertion(text: string, offset: number, languageId: string, role: SnippetRole): InsertionPlan {
+  const dialect = dialectForLanguage(languageId);
+  const scan = parseForLanguage(text, dialect);
+  let p = offset;
+  for (const comment of scan.comments) {
+    const inside = comment.start < p && (comment.line ? p <= comment.end : p < comment.end);
+    if (inside) {
+      // Text typed into a comment would be lost in it: insert before the comment instead.
+      p = comment.start;
+    }
+  }
+  const elsewhere: InsertionPlan = { shape: 'item', start: offset, end: offset, prefix: '', suffix: '', extraEdits: [] };
+  const containers = buildContainers(scan.tokens, text.length);
+  let innermost: Container | undefined;
+  for (const c of containers) {
+    if (c.open < p && p <= c.close && (!innermost || c.open > innermost.open)) {
+      innermost = c;
+    }
+  }
+  if (!innermost) {
+    return elsewhere;
+  }
+
+  // Inside a video_inputs item, at any depth.
+  let child: Container | undefined;
+  for (let c: Container | undefined = innermost; c; child = c, c = c.parent) {
+    if (!isItem(c)) {
+      continue;
+    }
+    const key = propertyKeyFor(role);
+    const existing = c.members.find((m) => m.key === key && m.valueStart !== undefined);
+    const target = `item@${c.open}`;
+    if (existing) {
+      return { shape: 'value', start: existing.valueStart!, end: existing.end, prefix: '', suffix: '', extraEdits: [], target };
+    }
+    const holder = child ? c.members.find((m) => m.start <= child!.open && child!.open < m.end) : memberAround(c, p);
+    const q = holder ? holder.end : p;
+    return { ...separate(text, c, q, 'property'), target };
+  }
+
+  if (isVideoInputsArray(innermost)) {
+    const holder = memberAround(innermost, p);
+    return { ...separate(text, innermost, holder ? holder.end : p, 'item'), target: holder ? `array@${innermost.open}` : undefined };
+  }
+
+  for (let c: Container | undefined = innermost; c; c = c.parent) {
+    // A payload object: the item goes to the end of its video_inputs list.
+    const list = c.bracket === '{' ? c.members.find((m) => m.key === 'video_inputs' && isVideoInputsArray(m.child))?.child : undefined;
+    if (list) {
+      const last = list.members[list.members.length - 1];
+      const q = last ? last.end : list.close;
+      return { ...separate(text, list, q, 'item'), target: `array@${list.open}` };
+    }
+  }
+  if (innermost.bracket === '[') {
+    // Some other list: still an element of it, with its commas.
+    const holder = memberAround(innermost, p);
+    return { ...separate(text, innermost, holder ? holder.end : p, 'item'), target: holder ? `array@${innermost.open}` : undefined };
+  }
+  if (innermost.bracket === '{') {
+    // An object without a list: give it one, so the result is still a well-formed object.
+    const holder = memberAround(innermost, p);
+    return { ...separate(text, innermost, holder ? holder.end : p, 'list'), target: holder ? `object@${innermost.open}` : undefined };
+  }
+  return elsewhere;
+}
