@@ -1,0 +1,86 @@
+// Shared by the extension-host tests: the environment the driver passes in, and the emulator's
+// control API over loopback HTTP.
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+export interface ReceivedUpload {
+  id: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  apiKeyOk: boolean;
+  status: number;
+  at: string | number;
+}
+
+function requireEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) {
+    throw new Error(`${name} is not set in the extension host; run the suite through \`npm run test:host\`.`);
+  }
+  return value;
+}
+
+export const hostEnv = {
+  get emulatorOrigin(): string {
+    return requireEnv('HEYGEN_TEST_EMULATOR');
+  },
+  get workspace(): string {
+    return requireEnv('HEYGEN_TEST_WORKSPACE');
+  },
+  get apiKey(): string {
+    return requireEnv('HEYGEN_API_KEY');
+  },
+};
+
+/** A file of the sample workspace as the URI commands receive from the explorer. */
+export function workspaceFile(name: string): vscode.Uri {
+  return vscode.Uri.file(path.join(hostEnv.workspace, name));
+}
+
+export function sha256Of(file: string): string {
+  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
+
+export const emulator = {
+  async received(): Promise<ReceivedUpload[]> {
+    const response = await fetch(`${hostEnv.emulatorOrigin}/__emulator/received`);
+    if (!response.ok) {
+      throw new Error(`emulator /__emulator/received answered ${response.status}`);
+    }
+    return (await response.json()) as ReceivedUpload[];
+  },
+  async behave(behavior: Record<string, unknown>): Promise<void> {
+    const response = await fetch(`${hostEnv.emulatorOrigin}/__emulator/behave`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(behavior),
+    });
+    if (!response.ok) {
+      throw new Error(`emulator /__emulator/behave answered ${response.status}`);
+    }
+  },
+  async reset(): Promise<void> {
+    const response = await fetch(`${hostEnv.emulatorOrigin}/__emulator/reset`, { method: 'POST' });
+    if (!response.ok) {
+      throw new Error(`emulator /__emulator/reset answered ${response.status}`);
+    }
+  },
+};
+
+/** Polls until `check` returns a value (not undefined) or the time is up. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) {
+      return value;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

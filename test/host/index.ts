@@ -1,0 +1,96 @@
+// The entry VS Code's extension host calls (extensionTestsPath): it runs every bundled
+// out/test/host/*.test.js with mocha and writes a JSON report the driver waits for.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Mocha from 'mocha';
+import * as vscode from 'vscode';
+import type { HostReport, HostTestResult } from './report';
+
+const EXTENSION_ID = 'heygen-assets.heygen-assets';
+
+function writeReport(report: HostReport): void {
+  const target = process.env.HEYGEN_TEST_REPORT;
+  if (!target) {
+    console.error('HEYGEN_TEST_REPORT is not set; results:', JSON.stringify(report));
+    return;
+  }
+  // Written whole and renamed, so the driver never reads half a file.
+  fs.writeFileSync(`${target}.tmp`, JSON.stringify(report, null, 2));
+  fs.renameSync(`${target}.tmp`, target);
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    return error.stack ?? `${error.name}: ${error.message}`;
+  }
+  return String(error);
+}
+
+function fatalReport(title: string, error: unknown): HostReport {
+  const message = describeError(error);
+  return {
+    passed: 0,
+    failed: 1,
+    pending: 0,
+    fatal: message,
+    vscodeVersion: vscode.version,
+    tests: [{ title, fullTitle: title, state: 'failed', durationMs: 0, error: message }],
+  };
+}
+
+export async function run(): Promise<void> {
+  try {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    if (!extension) {
+      throw new Error(`extension ${EXTENSION_ID} is not loaded in this extension host`);
+    }
+    await extension.activate();
+  } catch (error) {
+    writeReport(fatalReport('the extension activates', error));
+    return;
+  }
+
+  const mocha = new Mocha({ ui: 'tdd', timeout: 60_000, color: false, reporter: 'spec' });
+  const grep = process.env.HEYGEN_TEST_GREP;
+  if (grep) {
+    mocha.grep(new RegExp(grep, 'i'));
+  }
+  const tests: HostTestResult[] = [];
+  try {
+    const files = fs
+      .readdirSync(__dirname)
+      .filter((name) => name.endsWith('.test.js'))
+      .sort();
+    for (const file of files) {
+      mocha.addFile(path.join(__dirname, file));
+    }
+    await mocha.loadFilesAsync();
+  } catch (error) {
+    writeReport(fatalReport('the host test files load', error));
+    return;
+  }
+
+  try {
+    await new Promise<void>((resolve) => {
+      const runner = mocha.run(() => resolve());
+      runner.on('pass', (test) => {
+        tests.push({ title: test.title, fullTitle: test.fullTitle(), state: 'passed', durationMs: test.duration ?? 0 });
+      });
+      runner.on('fail', (test, error) => {
+        tests.push({ title: test.title, fullTitle: test.fullTitle(), state: 'failed', durationMs: test.duration ?? 0, error: describeError(error) });
+      });
+      runner.on('pending', (test) => {
+        tests.push({ title: test.title, fullTitle: test.fullTitle(), state: 'pending', durationMs: 0 });
+      });
+    });
+  } catch (error) {
+    tests.push({ title: 'the host suite runs', fullTitle: 'the host suite runs', state: 'failed', durationMs: 0, error: describeError(error) });
+  }
+  writeReport({
+    passed: tests.filter((test) => test.state === 'passed').length,
+    failed: tests.filter((test) => test.state === 'failed').length,
+    pending: tests.filter((test) => test.state === 'pending').length,
+    vscodeVersion: vscode.version,
+    tests,
+  });
+}

@@ -1,0 +1,18 @@
+/** What the extension-host suite writes to HEYGEN_TEST_REPORT for the driver outside the editor. */
+export interface HostTestResult {
+  title: string;
+  fullTitle: string;
+  state: 'passed' | 'failed' | 'pending';
+  durationMs: number;
+  error?: string;
+}
+
+export interface HostReport {
+  passed: number;
+  failed: number;
+  pending: number;
+  tests: HostTestResult[];
+  /** Set when the suite could not even start (activation or loading failed). */
+  fatal?: string;
+  vscodeVersion?: string;
+}
