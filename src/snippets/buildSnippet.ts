@@ -190,6 +190,10 @@ function hex(code: number, width: number): string {
 const JS_IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 function renderKey(key: string, dialect: SnippetDialect): string {
+  if (dialect === 'javascript' && key === '__proto__') {
+    // In an object literal `__proto__:` (quoted or not) sets the prototype; only a computed key makes a property.
+    return `['__proto__']`;
+  }
   if (dialect === 'javascript' && JS_IDENTIFIER.test(key)) {
     return key;
   }
@@ -226,7 +230,7 @@ export function renderValue(value: FragmentValue, dialect: SnippetDialect, unit:
     if (!Number.isFinite(value)) {
       throw new RangeError('Fragments hold finite numbers only.');
     }
-    return String(value);
+    return Object.is(value, -0) ? '-0' : String(value);
   }
   if (typeof value === 'string') {
     return escapeSnippetText(quoteString(value, dialect));

@@ -62,9 +62,8 @@ function asExpression(text: string, shape: SnippetShape): string {
 }
 
 function evalJs(text: string): unknown {
-  const value: unknown = new vm.Script(`(${text})`).runInNewContext({});
-  // Values from another realm: compare them as plain JSON data.
-  return JSON.parse(JSON.stringify(value)) as unknown;
+  // This realm, so deepStrictEqual sees the same Object.prototype; the text holds literals only.
+  return new vm.Script(`(${text})`).runInThisContext() as unknown;
 }
 
 /** Evaluates many Python literals in one interpreter: one process start instead of hundreds. */
@@ -91,8 +90,8 @@ function evalPythonBatch(texts: string[]): unknown[] {
   });
 }
 
-describe('snippet fragments', () => {
-  it('maps languages to the literal syntax people expect', () => {
+void describe('snippet fragments', () => {
+  void it('maps languages to the literal syntax people expect', () => {
     assert.equal(dialectForLanguage('json'), 'json');
     assert.equal(dialectForLanguage('jsonc'), 'json');
     assert.equal(dialectForLanguage('typescriptreact'), 'javascript');
@@ -102,7 +101,7 @@ describe('snippet fragments', () => {
     assert.equal(dialectForLanguage('markdown'), 'json');
   });
 
-  it('writes a background item in JSON with tabstops on what is still to fill', () => {
+  void it('writes a background item in JSON with tabstops on what is still to fill', () => {
     const snippet = buildSnippet({
       role: 'background',
       asset: IMAGE,
@@ -134,7 +133,7 @@ describe('snippet fragments', () => {
     );
   });
 
-  it('uses video backgrounds for videos, talking_photo_id for photos and audio_url for audio', () => {
+  void it('uses video backgrounds for videos, talking_photo_id for photos and audio_url for audio', () => {
     const value = (role: SnippetRole, asset: SnippetAsset): unknown =>
       JSON.parse(resolveSnippet(buildSnippet({ role, asset, languageId: 'json', shape: 'value', indent: TWO_SPACES, defaults: NO_DEFAULTS })).text);
     assert.deepEqual(value('background', VIDEO), { type: 'video', url: VIDEO.url });
@@ -143,13 +142,13 @@ describe('snippet fragments', () => {
     assert.deepEqual(value('audio', AUDIO), { type: 'audio', audio_url: AUDIO.url });
   });
 
-  it('gives a talking photo item a text voice and an audio item an avatar', () => {
+  void it('gives a talking photo item a text voice and an audio item an avatar', () => {
     const talking = JSON.parse(
       resolveSnippet(buildSnippet({ role: 'talkingPhoto', asset: IMAGE, languageId: 'json', shape: 'item', indent: TWO_SPACES, defaults: { avatarId: '', voiceId: 'v-9' } })).text,
     ) as Record<string, Record<string, string>>;
     assert.deepEqual(talking.character, { type: 'talking_photo', talking_photo_id: 'asset-1' });
-    assert.equal(talking.voice!.type, 'text');
-    assert.equal(talking.voice!.voice_id, 'v-9');
+    assert.equal(talking.voice.type, 'text');
+    assert.equal(talking.voice.voice_id, 'v-9');
     assert.equal(talking.background, undefined);
     const audio = JSON.parse(
       resolveSnippet(buildSnippet({ role: 'audio', asset: AUDIO, languageId: 'json', shape: 'item', indent: TWO_SPACES, defaults: { avatarId: 'av', voiceId: '' } })).text,
@@ -158,7 +157,7 @@ describe('snippet fragments', () => {
     assert.deepEqual(audio.voice, { type: 'audio', audio_url: AUDIO.url });
   });
 
-  it('numbers tabstops in reading order and ends with one final tabstop', () => {
+  void it('numbers tabstops in reading order and ends with one final tabstop', () => {
     const resolved = resolveSnippet(buildSnippet({ role: 'background', asset: IMAGE, languageId: 'python', shape: 'item', indent: TWO_SPACES, defaults: NO_DEFAULTS }));
     assert.deepEqual([...resolved.placeholders.keys()], [1, 2, 3, 0]);
     assert.equal(resolved.finalTabstops, 1);
@@ -166,26 +165,26 @@ describe('snippet fragments', () => {
     assert.deepEqual([...property.placeholders.keys()], [0], 'a property has nothing left to fill');
   });
 
-  it('writes TypeScript object literals with bare keys and Python dicts with quoted keys', () => {
+  void it('writes TypeScript object literals with bare keys and Python dicts with quoted keys', () => {
     const ts = buildSnippet({ role: 'audio', asset: AUDIO, languageId: 'typescript', shape: 'property', indent: TWO_SPACES, defaults: NO_DEFAULTS });
     assert.equal(ts, "voice: {\n  type: 'audio',\n  audio_url: 'https://resource.heygen.ai/audio/voice.mp3'\n}$0");
     const py = buildSnippet({ role: 'audio', asset: AUDIO, languageId: 'python', shape: 'property', indent: TWO_SPACES, defaults: NO_DEFAULTS });
     assert.equal(py, "'voice': {\n  'type': 'audio',\n  'audio_url': 'https://resource.heygen.ai/audio/voice.mp3'\n}$0");
   });
 
-  it('writes Python True, False and None', () => {
+  void it('writes Python True, False and None', () => {
     assert.equal(renderValue({ a: true, b: false, c: null }, 'python', ' '), "{\n 'a': True,\n 'b': False,\n 'c': None\n}");
     assert.equal(renderValue({ a: true, c: null }, 'javascript', ' '), '{\n a: true,\n c: null\n}');
   });
 
-  it('follows the editor indentation and the current line', () => {
+  void it('follows the editor indentation and the current line', () => {
     const tabs = buildSnippet({ role: 'background', asset: IMAGE, languageId: 'json', shape: 'property', indent: { insertSpaces: false, tabSize: 4 }, defaults: NO_DEFAULTS, baseIndent: '\t\t' });
     assert.equal(tabs, '"background": {\n\t\t\t"type": "image",\n\t\t\t"url": "https://resource.heygen.ai/image/bg.png"\n\t\t}$0');
     const four = buildSnippet({ role: 'background', asset: IMAGE, languageId: 'json', shape: 'value', indent: { insertSpaces: true, tabSize: 4 }, defaults: NO_DEFAULTS, baseIndent: '  ' });
     assert.equal(four, '{\n      "type": "image",\n      "url": "https://resource.heygen.ai/image/bg.png"\n  }$0');
   });
 
-  it('escapes quotes, backslashes, snippet syntax and line breaks in values and defaults', () => {
+  void it('escapes quotes, backslashes, snippet syntax and line breaks in values and defaults', () => {
     const asset: SnippetAsset = { id: 'x', url: 'https://h/a"b\'c\\d$e}f${1:g}\nh', fileType: 'image' };
     for (const languageId of ['json', 'typescript', 'python']) {
       const snippet = buildSnippet({ role: 'background', asset, languageId, shape: 'value', indent: TWO_SPACES, defaults: { avatarId: '$}', voiceId: '\\' } });
@@ -211,7 +210,7 @@ describe('snippet fragments', () => {
     baseIndent: fc.constantFrom('', '  ', '\t', '    '),
   });
 
-  it('JSON fragments parse with JSON.parse and carry the values unchanged (property-based)', () => {
+  void it('JSON fragments parse with JSON.parse and carry the values unchanged (property-based)', () => {
     fc.assert(
       fc.property(caseArb, (c) => {
         const snippet = buildSnippet({ ...c, languageId: 'jsonc' });
@@ -222,7 +221,7 @@ describe('snippet fragments', () => {
     );
   });
 
-  it('JavaScript/TypeScript fragments evaluate in node:vm and carry the values unchanged (property-based)', () => {
+  void it('JavaScript/TypeScript fragments evaluate in node:vm and carry the values unchanged (property-based)', () => {
     fc.assert(
       fc.property(caseArb, (c) => {
         const text = resolveSnippet(buildSnippet({ ...c, languageId: 'typescriptreact' })).text;
@@ -232,7 +231,7 @@ describe('snippet fragments', () => {
     );
   });
 
-  it('Python fragments are read by ast.literal_eval with the values unchanged (property-based, one interpreter)', () => {
+  void it('Python fragments are read by ast.literal_eval with the values unchanged (property-based, one interpreter)', () => {
     const cases = fc.sample(caseArb, { numRuns: 400, seed: 20260806 });
     // Arbitrary nested data too, so True/False/None and numbers are covered, not only our fixed shapes.
     const jsonish = fc.letrec<{ value: FragmentValue }>((tie) => ({
@@ -256,19 +255,19 @@ describe('snippet fragments', () => {
     values.forEach((v, i) => assert.deepEqual(results[cases.length + i], plain(v), texts[cases.length + i]));
   });
 
-  it('arbitrary nested values round-trip through JSON and JavaScript too', () => {
-    const jsonish = fc.jsonValue({ maxDepth: 3 }).filter((v) => !Object.is(v, -0));
+  void it('arbitrary nested values round-trip through JSON and JavaScript too', () => {
+    const jsonish = fc.jsonValue({ maxDepth: 3 });
     fc.assert(
       fc.property(jsonish, fc.constantFrom<SnippetDialect>('json', 'javascript'), (v, dialect) => {
         const text = resolveSnippet(renderValue(v as FragmentValue, dialect, '\t') + '$0').text;
-        const back = dialect === 'json' ? JSON.parse(text) : evalJs(text);
+        const back: unknown = dialect === 'json' ? JSON.parse(text) : evalJs(text);
         assert.deepEqual(back, v);
       }),
       { numRuns: 300 },
     );
   });
 
-  it('gives the same structure in every language for the same case', () => {
+  void it('gives the same structure in every language for the same case', () => {
     for (const role of ROLES) {
       for (const dialect of Object.keys(LANGUAGE_OF) as SnippetDialect[]) {
         const text = resolveSnippet(buildSnippet({ role, asset: IMAGE, languageId: LANGUAGE_OF[dialect], shape: 'item', indent: TWO_SPACES, defaults: NO_DEFAULTS })).text;
