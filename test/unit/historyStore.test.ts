@@ -1,0 +1,431 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { AssetRecord } from '../../src/history/assetRecord';
+import { HistoryStore, acquireLock, parseHistory, serialize } from '../../src/history/historyStore';
+import type { Logger } from '../../src/util/logger';
+
+const STORE_MODULE = path.resolve(__dirname, '../../src/history/historyStore.ts');
+
+function record(n: number, overrides: Partial<AssetRecord> = {}): AssetRecord {
+  return {
+    id: `asset-${n}`,
+    name: `file-${n}.png`,
+    fileType: 'image',
+    mime: 'image/png',
+    url: `https://files.example.test/${n}.png`,
+    imageKey: `image/${n}/original`,
+    createdTs: 1_700_000_000 + n,
+    sourcePath: `/tmp/file-${n}.png`,
+    size: 1000 + n,
+    sha256: n.toString(16).padStart(64, '0'),
+    uploadedAt: 1_700_000_000_000 + n * 1000,
+    keyFingerprint: 'fp-a',
+    ...overrides,
+  };
+}
+
+class MemoryLog implements Logger {
+  readonly lines: string[] = [];
+  trace(m: string): void {
+    this.lines.push(`trace ${m}`);
+  }
+  debug(m: string): void {
+    this.lines.push(`debug ${m}`);
+  }
+  info(m: string): void {
+    this.lines.push(`info ${m}`);
+  }
+  warn(m: string): void {
+    this.lines.push(`warn ${m}`);
+  }
+  error(m: string): void {
+    this.lines.push(`error ${m}`);
+  }
+}
+
+let root: string;
+let counter = 0;
+function freshFile(): string {
+  return path.join(root, `case-${++counter}`, 'globalStorage', 'history.json');
+}
+
+function until(condition: () => boolean, timeoutMs = 3000): Promise<void> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const tick = (): void => {
+      if (condition()) {
+        resolve();
+      } else if (Date.now() - started > timeoutMs) {
+        reject(new Error('condition not met in time'));
+      } else {
+        setTimeout(tick, 10);
+      }
+    };
+    tick();
+  });
+}
+
+void before(async () => {
+  root = await fs.mkdtemp(path.join(os.tmpdir(), 'heygen-history-'));
+});
+void after(async () => {
+  await fs.rm(root, { recursive: true, force: true });
+});
+
+void describe('HistoryStore persistence', () => {
+  void it('starts empty without a file and keeps entries across instances, newest first', async () => {
+    const file = freshFile();
+    const a = await HistoryStore.open(file, { maxEntries: 100 });
+    assert.deepEqual(a.all(), []);
+    await a.add(record(1));
+    await a.add(record(3));
+    await a.add(record(2));
+    a.dispose();
+
+    const b = await HistoryStore.open(file, { maxEntries: 100 });
+    assert.deepEqual(
+      b.all().map((r) => r.id),
+      ['asset-3', 'asset-2', 'asset-1'],
+    );
+    assert.deepEqual(b.get('asset-2'), record(2));
+    assert.equal(b.get('nope'), undefined);
+    const onDisk = JSON.parse(await fs.readFile(file, 'utf8')) as { version: number; assets: AssetRecord[] };
+    assert.equal(onDisk.version, 1);
+    assert.equal(onDisk.assets.length, 3);
+    b.dispose();
+  });
+
+  void it('replaces an entry with the same id instead of duplicating it', async () => {
+    const file = freshFile();
+    const store = await HistoryStore.open(file, { maxEntries: 100 });
+    await store.add(record(1));
+    await store.add(record(1, { name: 'renamed.png', uploadedAt: 1_800_000_000_000 }));
+    assert.equal(store.all().length, 1);
+    assert.equal(store.get('asset-1')?.name, 'renamed.png');
+    store.dispose();
+  });
+
+  void it('finds an upload by content hash only under the same key fingerprint, newest first', async () => {
+    const file = freshFile();
+    const store = await HistoryStore.open(file, { maxEntries: 100 });
+    const sha = 'ab'.repeat(32);
+    await store.add(record(1, { sha256: sha }));
+    await store.add(record(2, { sha256: sha }));
+    await store.add(record(3, { sha256: sha, keyFingerprint: 'fp-b' }));
+    assert.equal(store.findBySha256(sha, 'fp-a')?.id, 'asset-2');
+    assert.equal(store.findBySha256(sha, 'fp-b')?.id, 'asset-3');
+    assert.equal(store.findBySha256(sha, 'fp-c'), undefined);
+    await store.remove(['asset-2']);
+    assert.equal(store.findBySha256(sha, 'fp-a')?.id, 'asset-1');
+    store.dispose();
+  });
+
+  void it('removes and clears, persistently, and tells listeners', async () => {
+    const file = freshFile();
+    const store = await HistoryStore.open(file, { maxEntries: 100 });
+    let changes = 0;
+    const sub = store.onDidChange(() => changes++);
+    for (let i = 1; i <= 4; i++) {
+      await store.add(record(i));
+    }
+    await store.remove(['asset-2', 'asset-4', 'unknown']);
+    assert.deepEqual(
+      store.all().map((r) => r.id),
+      ['asset-3', 'asset-1'],
+    );
+    const reopened = await HistoryStore.open(file, { maxEntries: 100 });
+    assert.equal(reopened.all().length, 2);
+    await store.clear();
+    assert.equal(store.all().length, 0);
+    await reopened.reload();
+    assert.equal(reopened.all().length, 0);
+    assert.equal(changes, 6);
+    sub.dispose();
+    await store.add(record(9));
+    assert.equal(changes, 6, 'a disposed listener is not called');
+    store.dispose();
+    reopened.dispose();
+  });
+
+  void it('caps the history at maxEntries, dropping the oldest, and applies a lowered cap', async () => {
+    const file = freshFile();
+    const store = await HistoryStore.open(file, { maxEntries: 3 });
+    for (const n of [5, 1, 4, 2, 3]) {
+      await store.add(record(n));
+    }
+    assert.deepEqual(
+      store.all().map((r) => r.id),
+      ['asset-5', 'asset-4', 'asset-3'],
+    );
+    await store.setMaxEntries(2);
+    assert.deepEqual(
+      store.all().map((r) => r.id),
+      ['asset-5', 'asset-4'],
+    );
+    const onDisk = parseHistory(await fs.readFile(file, 'utf8'));
+    assert.ok('records' in onDisk);
+    assert.equal(onDisk.records.length, 2);
+    store.dispose();
+
+    const small = await HistoryStore.open(file, { maxEntries: 1 });
+    assert.deepEqual(
+      small.all().map((r) => r.id),
+      ['asset-5'],
+    );
+    small.dispose();
+  });
+
+  void it('refuses to add an invalid entry', async () => {
+    const file = freshFile();
+    const store = await HistoryStore.open(file, { maxEntries: 10 });
+    await assert.rejects(store.add({ ...record(1), url: '' }), /invalid entry \(missing url\)/);
+    await assert.rejects(store.add({ ...record(1), fileType: 'pdf' as AssetRecord['fileType'] }), /unknown fileType/);
+    assert.equal(store.all().length, 0);
+    store.dispose();
+  });
+});
+
+void describe('HistoryStore damage', () => {
+  for (const [what, content] of [
+    ['invalid JSON', '{"version":1,"assets":[{"id":'],
+    ['an unknown version', '{"version":7,"assets":[]}'],
+    ['assets that are not a list', '{"version":1,"assets":{}}'],
+    ['a JSON array', '[]'],
+  ] as const) {
+    void it(`keeps a store with ${what} aside as a backup, starts empty and warns`, async () => {
+      const file = freshFile();
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      await fs.writeFile(file, content);
+      const log = new MemoryLog();
+      const store = await HistoryStore.open(file, { maxEntries: 10, log });
+      assert.equal(store.all().length, 0);
+      const siblings = await fs.readdir(path.dirname(file));
+      const backups = siblings.filter((n) => /^history\.json\.corrupt-\d{4}-\d{2}-\d{2}T[\d-]+Z\.json$/.test(n));
+      assert.equal(backups.length, 1, `backup among ${siblings.join(', ')}`);
+      assert.equal(await fs.readFile(path.join(path.dirname(file), backups[0]), 'utf8'), content);
+      assert.ok(
+        log.lines.some((l) => l.startsWith('warn ') && l.includes(backups[0])),
+        log.lines.join('\n'),
+      );
+      await store.add(record(1));
+      assert.equal(store.all().length, 1);
+      store.dispose();
+    });
+  }
+
+  void it('drops malformed entries with a log line and keeps the rest', async () => {
+    const file = freshFile();
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    const good = record(1);
+    const text = JSON.stringify({
+      version: 1,
+      assets: [good, { ...record(2), size: 'big' }, null, { ...record(3), imageKey: 5 }, { ...record(4), id: '' }, record(5)],
+    });
+    await fs.writeFile(file, text);
+    const log = new MemoryLog();
+    const store = await HistoryStore.open(file, { maxEntries: 10, log });
+    assert.deepEqual(
+      store.all().map((r) => r.id),
+      ['asset-5', 'asset-1'],
+    );
+    const warnings = log.lines.filter((l) => l.startsWith('warn '));
+    assert.equal(warnings.length, 4, warnings.join('\n'));
+    assert.ok(warnings.some((w) => w.includes('asset-2') && w.includes('size')));
+    assert.ok(warnings.some((w) => w.includes('asset-3') && w.includes('imageKey')));
+    store.dispose();
+  });
+
+  void it('never throws from open, even when the path is a folder', async () => {
+    const file = freshFile();
+    await fs.mkdir(file, { recursive: true });
+    const log = new MemoryLog();
+    const store = await HistoryStore.open(file, { maxEntries: 10, log });
+    assert.equal(store.all().length, 0);
+    assert.ok(log.lines.some((l) => l.startsWith('warn ')));
+    store.dispose();
+  });
+
+  void it('handles a store corrupted while open: reload sets it aside and empties the view', async () => {
+    const file = freshFile();
+    const log = new MemoryLog();
+    const store = await HistoryStore.open(file, { maxEntries: 10, log });
+    await store.add(record(1));
+    store.dispose(); // no watcher: the reload is explicit
+    const again = await HistoryStore.open(file, { maxEntries: 10, log });
+    await fs.writeFile(file, 'garbage');
+    await again.reload();
+    assert.equal(again.all().length, 0);
+    const backups = (await fs.readdir(path.dirname(file))).filter((n) => n.includes('.corrupt-'));
+    assert.equal(backups.length, 1);
+    again.dispose();
+  });
+});
+
+void describe('HistoryStore with several writers', () => {
+  void it('two instances adding 50 entries each at the same time lose nothing', async () => {
+    const file = freshFile();
+    const a = await HistoryStore.open(file, { maxEntries: 1000 });
+    const b = await HistoryStore.open(file, { maxEntries: 1000 });
+    const writes: Promise<void>[] = [];
+    for (let i = 0; i < 50; i++) {
+      writes.push(a.add(record(i)));
+      writes.push(b.add(record(1000 + i)));
+    }
+    await Promise.all(writes);
+    await a.reload();
+    await b.reload();
+    assert.equal(a.all().length, 100);
+    assert.equal(b.all().length, 100);
+    const c = await HistoryStore.open(file, { maxEntries: 1000 });
+    assert.equal(c.all().length, 100);
+    assert.equal((await fs.readdir(path.dirname(file))).filter((n) => n.endsWith('.lock') || n.endsWith('.tmp')).length, 0);
+    a.dispose();
+    b.dispose();
+    c.dispose();
+  });
+
+  void it('a second process writing at the same time loses nothing either', async () => {
+    const file = freshFile();
+    const a = await HistoryStore.open(file, { maxEntries: 1000 });
+    const b = await HistoryStore.open(file, { maxEntries: 1000 });
+    const childCode = `
+      const { pathToFileURL } = require('node:url');
+      (async () => {
+        const mod = await import(${JSON.stringify(pathToFileURL(STORE_MODULE).href)});
+        const HistoryStore = mod.HistoryStore ?? mod.default.HistoryStore;
+        const store = await HistoryStore.open(${JSON.stringify(file)}, { maxEntries: 1000 });
+        process.stdout.write('ready\\n');
+        for (let i = 0; i < 50; i++) {
+          const n = 2000 + i;
+          await store.add({
+            id: 'asset-' + n, name: 'file-' + n + '.png', fileType: 'image', mime: 'image/png',
+            url: 'https://files.example.test/' + n + '.png', imageKey: null, createdTs: 1700000000 + n,
+            size: 1000 + n, sha256: n.toString(16).padStart(64, '0'), uploadedAt: 1700000000000 + n * 1000,
+            keyFingerprint: 'fp-a',
+          });
+        }
+        store.dispose();
+      })().catch((err) => { console.error(err); process.exit(1); });`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '-e', childCode], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    // Start writing only once the child is about to write too, so the writers really overlap.
+    await new Promise<void>((resolve) => child.stdout.on('data', () => resolve()));
+    const writes: Promise<void>[] = [];
+    for (let i = 0; i < 50; i++) {
+      writes.push(a.add(record(i)));
+      writes.push(b.add(record(1000 + i)));
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    await Promise.all(writes);
+    assert.equal(await exited, 0, stderr);
+    await a.reload();
+    const ids = new Set(a.all().map((r) => r.id));
+    assert.equal(ids.size, 150);
+    for (const n of [0, 49, 1000, 1049, 2000, 2049]) {
+      assert.ok(ids.has(`asset-${n}`), `asset-${n} kept`);
+    }
+    a.dispose();
+    b.dispose();
+  });
+
+  void it("picks up another writer's change through the folder watch, without an explicit reload", async () => {
+    const file = freshFile();
+    const a = await HistoryStore.open(file, { maxEntries: 100 });
+    const b = await HistoryStore.open(file, { maxEntries: 100 });
+    let changed = 0;
+    b.onDidChange(() => changed++);
+    await a.add(record(7));
+    await until(() => b.get('asset-7') !== undefined);
+    assert.ok(changed >= 1);
+    await a.remove(['asset-7']);
+    await until(() => b.all().length === 0);
+    a.dispose();
+    b.dispose();
+  });
+
+  void it('an explicit reload reports a change only when the file changed', async () => {
+    const file = freshFile();
+    const a = await HistoryStore.open(file, { maxEntries: 100 });
+    a.dispose(); // stop watching, so only explicit reloads count
+    const b = await HistoryStore.open(file, { maxEntries: 100 });
+    b.dispose();
+    let changed = 0;
+    b.onDidChange(() => changed++);
+    await b.reload();
+    assert.equal(changed, 0);
+    await fs.writeFile(file, serialize([record(1)]));
+    await b.reload();
+    assert.equal(changed, 1);
+    assert.equal(b.get('asset-1')?.name, 'file-1.png');
+    await b.reload();
+    assert.equal(changed, 1);
+  });
+
+  void it('breaks a lock left by a process that no longer exists', async () => {
+    const file = freshFile();
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    // A pid far above the kernel's limit cannot be alive.
+    await fs.writeFile(`${file}.lock`, JSON.stringify({ pid: 2 ** 30, host: os.hostname(), token: 'dead', at: Date.now() }));
+    const log = new MemoryLog();
+    const store = await HistoryStore.open(file, { maxEntries: 10, log });
+    await store.add(record(1));
+    assert.equal(store.all().length, 1);
+    assert.ok(log.lines.some((l) => l.includes('stale lock')));
+    store.dispose();
+  });
+
+  void it('breaks an old lock of an unknown owner, but waits for a live one', async () => {
+    const file = freshFile();
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    const lock = `${file}.lock`;
+    await fs.writeFile(lock, 'not json');
+    const old = new Date(Date.now() - 60_000);
+    await fs.utimes(lock, old, old);
+    const store = await HistoryStore.open(file, { maxEntries: 10 });
+    await store.add(record(1));
+    assert.equal(store.all().length, 1);
+
+    const release = await acquireLock(lock);
+    let done = false;
+    const pending = store.add(record(2)).then(() => (done = true));
+    await new Promise((r) => setTimeout(r, 150));
+    assert.equal(done, false, 'the write waits while another writer holds the lock');
+    await release();
+    await pending;
+    assert.equal(store.all().length, 2);
+    store.dispose();
+  });
+
+  void it('gives up on a live lock after the timeout with a clear error', async () => {
+    const file = freshFile();
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    const lock = `${file}.lock`;
+    const release = await acquireLock(lock);
+    await assert.rejects(acquireLock(lock, undefined, 100), /locked by another window/);
+    await release();
+    await (await acquireLock(lock, undefined, 100))();
+  });
+});
+
+void describe('history file format', () => {
+  void it('serializes one entry per line and parses back what it wrote', () => {
+    const text = serialize([record(2), record(1)]);
+    assert.equal(text.split('\n').length, 5);
+    const parsed = parseHistory(text);
+    assert.ok('records' in parsed);
+    assert.deepEqual(parsed.records, [record(2), record(1)]);
+    assert.deepEqual(parseHistory(serialize([])), { records: [] });
+  });
+
+  void it('imports the module from a file URL (as the child process does)', async () => {
+    const mod = (await import(pathToFileURL(STORE_MODULE).href)) as { HistoryStore?: unknown; default?: { HistoryStore: unknown } };
+    assert.equal(typeof (mod.HistoryStore ?? mod.default?.HistoryStore), 'function');
+  });
+});
