@@ -1,0 +1,213 @@
+import { createHash, type Hash } from 'node:crypto';
+import { open } from 'node:fs/promises';
+import { Transform, type TransformCallback } from 'node:stream';
+import { Agent, errors as undiciErrors, request } from 'undici';
+import { silentLogger, type Logger } from '../util/logger';
+import { UploadError, interpretResponse } from './uploadErrors';
+import type { UploadedAsset } from './uploadedAsset';
+
+/** Big reads keep the per-chunk overhead (syscalls, event-loop turns) far below the transfer time. */
+const READ_CHUNK_BYTES = 1024 * 1024;
+/** HeyGen's answers are small; anything longer is cut, it only feeds an error message. */
+const MAX_RESPONSE_BYTES = 1024 * 1024;
+
+export interface PostFileRequest {
+  url: URL;
+  apiKey: string;
+  path: string;
+  /** Bytes expected; sent as Content-Length. */
+  size: number;
+  contentType: string;
+  /** Display name for messages. */
+  fileName: string;
+  connectTimeoutMs: number;
+  /** Longest silence allowed while sending or waiting for the answer; there is no limit on the total time. */
+  idleTimeoutMs: number;
+  signal?: AbortSignal;
+  onProgress?(sent: number, total: number): void;
+  log?: Logger;
+}
+
+export interface PostFileResult {
+  asset: UploadedAsset;
+  /** SHA-256 of the bytes actually sent. */
+  sha256: string;
+  bytesSent: number;
+}
+
+const agents = new Map<string, Agent>();
+
+/** One keep-alive pool per endpoint origin and timeout pair, so repeated uploads skip the connection setup. */
+function agentFor(url: URL, connectTimeoutMs: number, idleTimeoutMs: number): Agent {
+  const key = `${url.origin}|${connectTimeoutMs}|${idleTimeoutMs}`;
+  let agent = agents.get(key);
+  if (!agent) {
+    agent = new Agent({
+      connect: { timeout: connectTimeoutMs },
+      headersTimeout: idleTimeoutMs,
+      bodyTimeout: idleTimeoutMs,
+      keepAliveTimeout: 4_000,
+      maxRedirections: 0,
+    });
+    agents.set(key, agent);
+  }
+  return agent;
+}
+
+/** Closes the pooled connections (tests and deactivation). */
+export async function closeUploadAgents(): Promise<void> {
+  const all = [...agents.values()];
+  agents.clear();
+  await Promise.all(all.map((a) => a.close().catch(() => undefined)));
+}
+
+/** Counts and hashes the bytes on their way to the socket. */
+class Meter extends Transform {
+  sent = 0;
+  readonly hash: Hash = createHash('sha256');
+
+  constructor(private readonly onChunk: (sent: number) => void) {
+    super({ highWaterMark: READ_CHUNK_BYTES });
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.sent += chunk.length;
+    this.hash.update(chunk);
+    this.onChunk(this.sent);
+    done(null, chunk);
+  }
+}
+
+const NETWORK_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  ECONNRESET: 'the connection was reset',
+  ECONNREFUSED: 'the connection was refused',
+  EPIPE: 'the connection was closed while sending',
+  ENOTFOUND: 'the host name was not found',
+  EAI_AGAIN: 'the host name could not be resolved',
+  ETIMEDOUT: 'the connection timed out',
+  EHOSTUNREACH: 'the host is unreachable',
+  ENETUNREACH: 'the network is unreachable',
+  UND_ERR_SOCKET: 'the connection was closed unexpectedly',
+  UND_ERR_CLOSED: 'the connection was closed unexpectedly',
+};
+
+function errorCode(error: unknown): string | undefined {
+  // undici wraps resets in a SocketError (UND_ERR_SOCKET); a system code deeper in the cause chain says more.
+  let fallback: string | undefined;
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') {
+      if (code !== 'UND_ERR_SOCKET') {
+        return code;
+      }
+      fallback ??= code;
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return fallback;
+}
+
+/** Maps a transport failure to an UploadError with a sentence a person can act on. */
+export function transportError(error: unknown, req: Pick<PostFileRequest, 'fileName' | 'connectTimeoutMs' | 'idleTimeoutMs' | 'url'>, signal?: AbortSignal): UploadError {
+  if (error instanceof UploadError) {
+    return error;
+  }
+  const name = `"${req.fileName}"`;
+  const code = errorCode(error);
+  if (signal?.aborted || error instanceof undiciErrors.RequestAbortedError || code === 'ABORT_ERR') {
+    return new UploadError('cancelled', `Uploading ${name} was cancelled.`, { file: req.fileName, cause: error });
+  }
+  if (error instanceof undiciErrors.ConnectTimeoutError || code === 'UND_ERR_CONNECT_TIMEOUT') {
+    return new UploadError('timeout', `Uploading ${name} failed: could not connect to ${req.url.host} within ${Math.round(req.connectTimeoutMs / 1000)} s.`, {
+      file: req.fileName, code, cause: error,
+    });
+  }
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+    return new UploadError('timeout', `Uploading ${name} timed out: HeyGen did not respond for ${Math.round(req.idleTimeoutMs / 1000)} s.`, {
+      file: req.fileName, code, cause: error,
+    });
+  }
+  if (code === 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH') {
+    return new UploadError('invalidFile', `${name} changed while uploading; upload it again once it is saved.`, {
+      file: req.fileName, code, cause: error,
+    });
+  }
+  const description = (code && NETWORK_DESCRIPTIONS[code]) ?? (error instanceof Error ? error.message : String(error));
+  return new UploadError('network', `Could not upload ${name} to ${req.url.host}: ${description}.`, {
+    file: req.fileName, code, cause: error,
+  });
+}
+
+async function readCapped(body: AsyncIterable<Buffer | Uint8Array>): Promise<string> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    if (size < MAX_RESPONSE_BYTES) {
+      parts.push(Buffer.from(chunk));
+    }
+    size += chunk.length;
+  }
+  return Buffer.concat(parts).toString('utf8').slice(0, MAX_RESPONSE_BYTES);
+}
+
+/**
+ * One POST of the file to HeyGen, streamed from disk with Content-Length set. No redirect is followed, no total
+ * timeout applies (only connect and idle), and the signal aborts at once. The file is opened here, so each retry
+ * reads it afresh.
+ */
+export async function postFile(req: PostFileRequest): Promise<PostFileResult> {
+  const log = req.log ?? silentLogger;
+  const { signal } = req;
+  if (signal?.aborted) {
+    throw new UploadError('cancelled', `Uploading "${req.fileName}" was cancelled.`, { file: req.fileName });
+  }
+  let handle;
+  try {
+    handle = await open(req.path, 'r');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'it no longer exists' : code === 'EACCES' ? 'permission denied' : (code ?? String(error));
+    throw new UploadError('invalidFile', `"${req.fileName}" cannot be read: ${why}.`, { file: req.fileName, code, cause: error });
+  }
+  const source = handle.createReadStream({ highWaterMark: READ_CHUNK_BYTES, autoClose: true });
+  let lastReport = 0;
+  const meter = new Meter((sent) => {
+    // Progress at most every 64 KiB keeps callbacks cheap without hiding movement on slow links.
+    if (req.onProgress && (sent - lastReport >= 64 * 1024 || sent === req.size)) {
+      lastReport = sent;
+      req.onProgress(sent, req.size);
+    }
+  });
+  source.on('error', (error) => meter.destroy(error));
+  source.pipe(meter);
+  const started = Date.now();
+  try {
+    const response = await request(req.url, {
+      method: 'POST',
+      dispatcher: agentFor(req.url, req.connectTimeoutMs, req.idleTimeoutMs),
+      headers: {
+        'content-type': req.contentType,
+        'content-length': String(req.size),
+        'x-api-key': req.apiKey,
+        accept: 'application/json',
+      },
+      body: meter,
+      signal,
+      maxRedirections: 0,
+    });
+    const text = await readCapped(response.body);
+    const elapsed = Date.now() - started;
+    log.debug(`POST ${req.url.origin}${req.url.pathname} "${req.fileName}" → HTTP ${response.statusCode} in ${elapsed} ms (${meter.sent} bytes sent).`);
+    const asset = interpretResponse(response.statusCode, response.headers, text, req.fileName);
+    if (meter.sent !== req.size) {
+      throw new UploadError('invalidFile', `"${req.fileName}" changed while uploading; upload it again once it is saved.`, { file: req.fileName });
+    }
+    return { asset, sha256: meter.hash.digest('hex'), bytesSent: meter.sent };
+  } catch (error) {
+    throw transportError(error, req, signal);
+  } finally {
+    source.destroy();
+    meter.destroy();
+  }
+}

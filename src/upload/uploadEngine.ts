@@ -1,0 +1,371 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, open, rm, stat } from 'node:fs/promises';
+import { STATUS_CODES } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent, request } from 'undici';
+import { silentLogger, type Logger } from '../util/logger';
+import { keyFingerprint, sha256File } from './contentHash';
+import { checkEndpoint } from './endpointPolicy';
+import { postFile, transportError } from './httpUpload';
+import type { AssetKind } from './mediaKinds';
+import { withRetries, type RetryOptions } from './retryPolicy';
+import { SNIFF_BYTES, sniffType, typeFromMime, typeFromName } from './sniffContent';
+import { UploadError } from './uploadErrors';
+import type { UploadedAsset } from './uploadedAsset';
+import { formatMegabytes, formatSize, validateFile, type LocalFile } from './validateFile';
+
+export interface UploadTarget {
+  /** The upload URL (`heygen.uploadUrl`). */
+  endpoint: string;
+  apiKey: string;
+  connectTimeoutMs: number;
+  idleTimeoutMs: number;
+  retry?: Partial<RetryOptions>;
+}
+
+/** Finds an earlier upload of identical content under the same key (backed by the history). */
+export interface ReuseIndex {
+  lookup(sha256: string, keyFingerprint: string): UploadedAsset | undefined;
+}
+
+export interface UploadOptions {
+  maxBytes: number;
+  signal?: AbortSignal;
+  onProgress?(sent: number, total: number): void;
+  reuse?: ReuseIndex;
+  /** Upload even when the reuse index knows the content. */
+  force?: boolean;
+  log?: Logger;
+}
+
+export interface UploadSource {
+  name: string;
+  size: number;
+  mime: string;
+  kind: AssetKind;
+  sha256: string;
+  path?: string;
+  url?: string;
+}
+
+export interface UploadOutcome {
+  asset: UploadedAsset;
+  /** True when the asset came from the reuse index and nothing was sent. */
+  reused: boolean;
+  source: UploadSource;
+  /** One-way fingerprint of the key used, for the history record. */
+  keyFingerprint: string;
+}
+
+function endpointOf(target: UploadTarget): URL {
+  const check = checkEndpoint(target.endpoint);
+  if (!check.valid) {
+    throw new UploadError('insecureEndpoint', check.reason);
+  }
+  return check.url;
+}
+
+function cancelled(name?: string): UploadError {
+  return new UploadError('cancelled', name ? `Uploading "${name}" was cancelled.` : 'The upload was cancelled.', { file: name });
+}
+
+/** Uploads a local file: validate, reuse identical content when allowed, else stream it with retries. */
+export async function uploadLocalFile(path: string, target: UploadTarget, options: UploadOptions): Promise<UploadOutcome> {
+  const endpoint = endpointOf(target);
+  const file = await checkedFile(path, options);
+  return uploadChecked(file, undefined, endpoint, target, options, { path });
+}
+
+async function checkedFile(path: string, options: UploadOptions, displayName?: string): Promise<LocalFile> {
+  if (options.signal?.aborted) {
+    throw cancelled(displayName);
+  }
+  const check = await validateFile(path, { maxBytes: options.maxBytes, log: options.log, displayName });
+  if (!check.valid) {
+    options.log?.warn(check.reason);
+    throw new UploadError('invalidFile', check.reason, { file: displayName ?? path.split(/[\\/]/).pop() });
+  }
+  return check.file;
+}
+
+async function unchanged(file: LocalFile): Promise<string | undefined> {
+  try {
+    const now = await stat(file.path);
+    if (now.size !== file.size || now.mtimeMs !== file.mtimeMs) {
+      return `"${file.name}" changed while uploading; upload it again once it is saved.`;
+    }
+    return undefined;
+  } catch {
+    return `"${file.name}" was deleted or moved while uploading.`;
+  }
+}
+
+async function uploadChecked(
+  file: LocalFile,
+  knownSha256: string | undefined,
+  endpoint: URL,
+  target: UploadTarget,
+  options: UploadOptions,
+  origin: { path?: string; url?: string },
+): Promise<UploadOutcome> {
+  const log = options.log ?? silentLogger;
+  const fingerprint = keyFingerprint(target.apiKey);
+  const source = (sha256: string): UploadSource => ({
+    name: file.name,
+    size: file.size,
+    mime: file.type.mime,
+    kind: file.type.kind,
+    sha256,
+    ...origin,
+  });
+
+  let sha256 = knownSha256;
+  if (options.reuse && !options.force) {
+    try {
+      sha256 ??= await sha256File(file.path, options.signal);
+    } catch (error) {
+      if (options.signal?.aborted) {
+        throw cancelled(file.name);
+      }
+      throw new UploadError('invalidFile', `"${file.name}" cannot be read: ${(error as Error).message}.`, { file: file.name, cause: error });
+    }
+    const hit = options.reuse.lookup(sha256, fingerprint);
+    if (hit) {
+      log.info(`"${file.name}" has the same content as asset ${hit.id}; reusing it without uploading.`);
+      options.onProgress?.(file.size, file.size);
+      return { asset: hit, reused: true, source: source(sha256), keyFingerprint: fingerprint };
+    }
+  }
+
+  log.info(`Uploading "${file.name}" (${formatSize(file.size)}, ${file.type.mime}) to ${endpoint.origin}.`);
+  const started = Date.now();
+  const result = await withRetries(
+    async (attempt) => {
+      if (attempt > 0) {
+        const changed = await unchanged(file);
+        if (changed) {
+          throw new UploadError('invalidFile', changed, { file: file.name });
+        }
+      }
+      return postFile({
+        url: endpoint,
+        apiKey: target.apiKey,
+        path: file.path,
+        size: file.size,
+        contentType: file.type.mime,
+        fileName: file.name,
+        connectTimeoutMs: target.connectTimeoutMs,
+        idleTimeoutMs: target.idleTimeoutMs,
+        signal: options.signal,
+        onProgress: (sent, total) => options.onProgress?.(sent, total),
+        log,
+      });
+    },
+    target.retry,
+    options.signal,
+    ({ retry, delayMs, error }) => {
+      const max = target.retry?.maxRetries ?? 3;
+      log.warn(`${error.message} Retrying in ${delayMs} ms (retry ${retry} of ${max}).`);
+    },
+  ).catch((error: unknown) => {
+    const failure = error instanceof UploadError ? error : transportError(error, { fileName: file.name, url: endpoint, ...target });
+    if (failure.kind === 'cancelled' && !failure.file) {
+      throw cancelled(file.name);
+    }
+    log.error(failure.message);
+    throw failure;
+  });
+
+  const changed = await unchanged(file);
+  if (changed || (sha256 !== undefined && sha256 !== result.sha256)) {
+    const message = changed ?? `"${file.name}" changed while uploading; upload it again once it is saved.`;
+    log.error(`${message} HeyGen stored asset ${result.asset.id} from the bytes sent; it is not recorded.`);
+    throw new UploadError('invalidFile', message, { file: file.name });
+  }
+  log.info(`Uploaded "${file.name}" as asset ${result.asset.id} in ${Date.now() - started} ms.`);
+  return { asset: result.asset, reused: false, source: source(result.sha256), keyFingerprint: fingerprint };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Upload from a URL
+
+let downloadAgent: Agent | undefined;
+let downloadAgentKey = '';
+
+function downloadDispatcher(connectTimeoutMs: number, idleTimeoutMs: number): Agent {
+  const key = `${connectTimeoutMs}|${idleTimeoutMs}`;
+  if (!downloadAgent || downloadAgentKey !== key) {
+    void downloadAgent?.close().catch(() => undefined);
+    downloadAgent = new Agent({ connect: { timeout: connectTimeoutMs }, headersTimeout: idleTimeoutMs, bodyTimeout: idleTimeoutMs });
+    downloadAgentKey = key;
+  }
+  return downloadAgent;
+}
+
+/** The file name a download should get: Content-Disposition, else the URL path's last segment. */
+export function nameForDownload(url: URL, contentDisposition: string | undefined): string {
+  let name: string | undefined;
+  if (contentDisposition) {
+    const star = /filename\*\s*=\s*(?:[\w-]+)?'[^']*'([^;]+)/i.exec(contentDisposition);
+    const plain = /filename\s*=\s*(?:"([^"]*)"|([^;]+))/i.exec(contentDisposition);
+    const raw = star?.[1] ?? plain?.[1] ?? plain?.[2];
+    if (raw) {
+      name = safeDecode(raw.trim());
+    }
+  }
+  if (!name) {
+    const segments = url.pathname.split('/').filter(Boolean);
+    name = segments.length ? safeDecode(segments[segments.length - 1]) : '';
+  }
+  // Keep only a plain base name: no directories, no control characters, nothing the file system would refuse.
+  // eslint-disable-next-line no-control-regex
+  name = name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_').replace(/^\.+/, '').trim().slice(0, 120);
+  return name || 'download';
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+function shortUrl(url: URL): string {
+  const text = `${url.origin}${url.pathname}`;
+  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
+}
+
+interface Download {
+  path: string;
+  name: string;
+  size: number;
+  sha256: string;
+}
+
+async function download(source: URL, dir: string, target: UploadTarget, options: UploadOptions): Promise<Download> {
+  const log = options.log ?? silentLogger;
+  const where = shortUrl(source);
+  const controller = new AbortController();
+  const onAbort = (): void => controller.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const fail = (message: string, extra: { status?: number; code?: string; cause?: unknown } = {}): never => {
+    throw new UploadError('invalidFile', message, { file: where, ...extra });
+  };
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    let response;
+    try {
+      response = await request(source, {
+        method: 'GET',
+        dispatcher: downloadDispatcher(target.connectTimeoutMs, target.idleTimeoutMs),
+        signal: controller.signal,
+        maxRedirections: 5,
+        headers: { accept: 'image/*, video/*, audio/*, */*;q=0.5' },
+      });
+    } catch (error) {
+      if (options.signal?.aborted) {
+        throw cancelled(where);
+      }
+      const e = transportError(error, { fileName: where, url: source, ...target });
+      return fail(e.message.replace(/^Could not upload/, 'Could not download'), { cause: error });
+    }
+    const status = response.statusCode;
+    if (status < 200 || status >= 300) {
+      response.body.destroy();
+      const reason = STATUS_CODES[status] ?? 'error';
+      return fail(`"${where}" could not be downloaded: the server answered HTTP ${status} (${reason}).`, { status });
+    }
+    const header = (n: string): string | undefined => {
+      const v = response.headers[n];
+      return Array.isArray(v) ? v[0] : v;
+    };
+    let name = nameForDownload(source, header('content-disposition'));
+    const declared = Number(header('content-length'));
+    if (Number.isFinite(declared) && declared > options.maxBytes) {
+      response.body.destroy();
+      return fail(`"${name}" is ${formatMegabytes(declared)}, over the ${formatMegabytes(options.maxBytes)} limit, so it was not downloaded.`);
+    }
+
+    const hash = createHash('sha256');
+    const tempPath = join(dir, 'download');
+    handle = await open(tempPath, 'wx');
+    let size = 0;
+    const head: Buffer[] = [];
+    let headBytes = 0;
+    try {
+      for await (const chunk of response.body) {
+        const buf = chunk as Buffer;
+        size += buf.length;
+        if (size > options.maxBytes) {
+          // Stop reading at once: the rest of the body is never pulled off the network.
+          controller.abort();
+          response.body.destroy();
+          log.warn(`Stopped downloading ${where} after ${size} bytes: over the ${options.maxBytes}-byte limit.`);
+          return fail(`"${name}" is over the ${formatMegabytes(options.maxBytes)} limit, so the download was stopped.`);
+        }
+        if (headBytes < SNIFF_BYTES) {
+          head.push(buf.subarray(0, SNIFF_BYTES - headBytes));
+          headBytes += Math.min(buf.length, SNIFF_BYTES - headBytes);
+        }
+        hash.update(buf);
+        await handle.write(buf);
+      }
+    } catch (error) {
+      if (error instanceof UploadError) {
+        throw error;
+      }
+      if (options.signal?.aborted) {
+        throw cancelled(name);
+      }
+      const e = transportError(error, { fileName: name, url: source, ...target });
+      return fail(e.message.replace(/^Could not upload/, 'Could not download'), { cause: error });
+    }
+    await handle.close();
+    handle = undefined;
+
+    const sniffed = sniffType(Buffer.concat(head));
+    const claimed = header('content-type');
+    if (sniffed && claimed && typeFromMime(claimed)?.mime !== sniffed.mime) {
+      log.warn(`${where} was served as ${claimed.split(';')[0]} but its content is ${sniffed.label}; sending it as ${sniffed.mime}.`);
+    }
+    if (sniffed && !typeFromName(name)) {
+      name = `${name}.${sniffed.extensions[0]}`;
+    }
+    log.info(`Downloaded ${where} as "${name}" (${formatSize(size)}).`);
+    return { path: tempPath, name, size, sha256: hash.digest('hex') };
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    await handle?.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Downloads `url` (http or https) into a temporary file, stopping as soon as the body passes the size limit, then
+ * uploads it like a local file. The type comes from the content, not the server's Content-Type. The temporary file
+ * is always removed.
+ */
+export async function uploadFromUrl(url: string, target: UploadTarget, options: UploadOptions): Promise<UploadOutcome> {
+  const endpoint = endpointOf(target);
+  let source: URL;
+  try {
+    source = new URL(url.trim());
+  } catch {
+    throw new UploadError('invalidFile', `"${url}" is not a valid URL.`, { file: url });
+  }
+  if (source.protocol !== 'http:' && source.protocol !== 'https:') {
+    throw new UploadError('invalidFile', `"${shortUrl(source)}" cannot be uploaded: only http and https URLs are supported.`, { file: url });
+  }
+  if (options.signal?.aborted) {
+    throw cancelled(shortUrl(source));
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'heygen-url-'));
+  try {
+    const fetched = await download(source, dir, target, options);
+    const file = await checkedFile(fetched.path, options, fetched.name);
+    return await uploadChecked(file, fetched.sha256, endpoint, target, options, { url: source.href });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

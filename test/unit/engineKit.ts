@@ -1,0 +1,72 @@
+/** Shared helpers for the upload-engine unit tests (not a test file itself). */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from '../../src/util/logger';
+import type { UploadTarget } from '../../src/upload/uploadEngine';
+import type { Emulator } from '../emulator/heygenEmulator';
+
+export const MEDIA = join(__dirname, '..', 'fixtures', 'media');
+export const MB = 1024 * 1024;
+
+export const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+export const fileSha = (path: string): string => sha256(readFileSync(path));
+
+/** A scratch folder removed by `cleanup()`. */
+export class Scratch {
+  readonly dir = mkdtempSync(join(tmpdir(), 'heygen-unit-'));
+
+  write(name: string, bytes: Buffer | string): string {
+    const path = join(this.dir, name);
+    writeFileSync(path, bytes);
+    return path;
+  }
+
+  copy(fixture: string, as: string): string {
+    return this.write(as, readFileSync(join(MEDIA, fixture)));
+  }
+
+  /** A valid PNG signature followed by `size - 8` random bytes: sniffed as PNG, unique content. */
+  png(name: string, size: number): string {
+    const bytes = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(Math.max(0, size - 8))]);
+    return this.write(name, bytes);
+  }
+
+  cleanup(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Fast retries so the suite runs in seconds; Retry-After up to 2 s is honoured. */
+export function targetFor(emu: Pick<Emulator, 'uploadUrl' | 'apiKey'>, extra: Partial<UploadTarget> = {}): UploadTarget {
+  return {
+    endpoint: emu.uploadUrl,
+    apiKey: emu.apiKey,
+    connectTimeoutMs: 2_000,
+    idleTimeoutMs: 2_000,
+    retry: { baseDelayMs: 5, maxDelayMs: 50, maxRetryAfterMs: 2_000 },
+    ...extra,
+  };
+}
+
+export interface CapturingLogger extends Logger {
+  lines: Array<{ level: string; message: string }>;
+  text(): string;
+}
+
+export function capturingLogger(): CapturingLogger {
+  const lines: Array<{ level: string; message: string }> = [];
+  const at = (level: string) => (message: string): void => {
+    lines.push({ level, message });
+  };
+  return {
+    lines,
+    trace: at('trace'),
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    text: () => lines.map((l) => `${l.level}: ${l.message}`).join('\n'),
+  };
+}

@@ -1,0 +1,377 @@
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdirSync, unlinkSync } from 'node:fs';
+import * as net from 'node:net';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { closeUploadAgents } from '../../src/upload/httpUpload';
+import type { UploadedAsset } from '../../src/upload/uploadedAsset';
+import { uploadLocalFile, type ReuseIndex, type UploadOptions } from '../../src/upload/uploadEngine';
+import { UploadError, type UploadErrorKind } from '../../src/upload/uploadErrors';
+import { startEmulator, type Emulator } from '../emulator/heygenEmulator';
+import { MB, Scratch, capturingLogger, fileSha, targetFor } from './engineKit';
+
+const LIMIT = 10 * MB;
+
+async function expectError(promise: Promise<unknown>, kind: UploadErrorKind, pattern?: RegExp): Promise<UploadError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof UploadError, `expected an UploadError, got ${String(error)}`);
+    assert.equal(error.kind, kind, `kind of: ${error.message}`);
+    if (pattern) {
+      assert.match(error.message, pattern);
+    }
+    return error;
+  }
+  assert.fail(`expected a ${kind} error, but the upload succeeded`);
+}
+
+void describe('uploadLocalFile over real HTTP', () => {
+  let emu: Emulator;
+  let scratch: Scratch;
+  const opts = (extra: Partial<UploadOptions> = {}): UploadOptions => ({ maxBytes: LIMIT, ...extra });
+
+  before(async () => {
+    emu = await startEmulator();
+  });
+  after(async () => {
+    await closeUploadAgents();
+    await emu.close();
+  });
+  beforeEach(() => {
+    emu.reset();
+    scratch = new Scratch();
+  });
+  afterEach(() => scratch.cleanup());
+
+  void it('uploads all six sample types with the right Content-Type, and the bytes that arrive are the file\'s', async () => {
+    const expected = { jpg: 'image/jpeg', png: 'image/png', mp4: 'video/mp4', webm: 'video/webm', mp3: 'audio/mpeg', wav: 'audio/wav' };
+    for (const [ext, mime] of Object.entries(expected)) {
+      const path = scratch.copy(`sample.${ext}`, `sample.${ext}`);
+      const outcome = await uploadLocalFile(path, targetFor(emu), opts());
+      const got = emu.received.at(-1)!;
+      assert.equal(got.contentType, mime);
+      assert.equal(got.sha256, fileSha(path));
+      assert.equal(outcome.source.sha256, fileSha(path));
+      assert.equal(outcome.source.mime, mime);
+      assert.equal(outcome.asset.id, got.id);
+      assert.equal(outcome.reused, false);
+      assert.equal(outcome.source.path, path);
+      assert.match(outcome.asset.url, new RegExp(`/files/${got.id}\\.`));
+    }
+    assert.equal(emu.received.length, 6);
+    assert.ok(emu.received.every((r) => r.apiKeyOk && r.status === 200));
+  });
+
+  void it('streams a 9 MB file with Content-Length and reports progress up to the total', async () => {
+    const path = scratch.png('big.png', 9 * MB);
+    const seen: number[] = [];
+    await uploadLocalFile(path, targetFor(emu), opts({ onProgress: (sent, total) => {
+      assert.equal(total, 9 * MB);
+      seen.push(sent);
+    } }));
+    const got = emu.received[0];
+    assert.equal(got.size, 9 * MB);
+    assert.equal(got.headers['content-length'], String(9 * MB));
+    assert.equal(got.headers['transfer-encoding'], undefined);
+    assert.equal(got.sha256, fileSha(path));
+    assert.equal(seen.at(-1), 9 * MB);
+    assert.ok(seen.length > 5);
+    assert.deepEqual(seen, [...seen].sort((a, b) => a - b));
+  });
+
+  void it('sends a mislabelled file (a JPEG named .png) as image/jpeg and says so in the log', async () => {
+    const path = scratch.copy('sample.jpg', 'photo.png');
+    const log = capturingLogger();
+    const outcome = await uploadLocalFile(path, targetFor(emu), opts({ log }));
+    assert.equal(emu.received[0].contentType, 'image/jpeg');
+    assert.equal(outcome.source.mime, 'image/jpeg');
+    assert.ok(log.lines.some((l) => l.level === 'warn' && /"photo\.png".*JPEG/.test(l.message)), log.text());
+  });
+
+  void it('refuses bad files before any byte is sent, with one sentence naming the file', async () => {
+    const cases: Array<[string, RegExp]> = [
+      [scratch.write('fake.png', 'this is text, not a picture'), /^"fake\.png" is named like a PNG file, but its content is not PNG/],
+      [scratch.write('clip.avi', Buffer.from('RIFF\0\0\0\0AVI LIST')), /^"clip\.avi" is not a supported type \(JPEG, PNG, MP4, WebM, MP3 or WAV\)\.$/],
+      [scratch.write('empty.png', ''), /^"empty\.png" is empty\.$/],
+      [scratch.png('big.mp4', 12.3 * MB), /^"big\.mp4" is 12\.3 MB, over the 10 MB limit\.$/],
+      [`${scratch.dir}/missing.png`, /^"missing\.png" does not exist\.$/],
+    ];
+    mkdirSync(`${scratch.dir}/photos`);
+    cases.push([`${scratch.dir}/photos`, /^"photos" is a folder, not a file\.$/]);
+    for (const [path, message] of cases) {
+      const error = await expectError(uploadLocalFile(path, targetFor(emu), opts()), 'invalidFile', message);
+      assert.ok(error.file);
+    }
+    assert.equal(emu.received.length, 0);
+  });
+
+  void it('refuses a plain-HTTP endpoint off this machine without connecting', async () => {
+    const path = scratch.copy('sample.png', 'a.png');
+    await expectError(
+      uploadLocalFile(path, targetFor(emu, { endpoint: 'http://upload.heygen.com/v1/asset' }), opts()),
+      'insecureEndpoint',
+      /plain HTTP/,
+    );
+    assert.equal(emu.received.length, 0);
+  });
+
+  void describe('retries', () => {
+    const retryCase = (behavior: Parameters<Emulator['behave']>[0], label: string): void => {
+      void it(`retries after ${label} and then succeeds, re-sending the whole file`, async () => {
+        const path = scratch.png('r.png', 200 * 1024);
+        const log = capturingLogger();
+        emu.behave(behavior);
+        const outcome = await uploadLocalFile(path, targetFor(emu), opts({ log }));
+        assert.equal(emu.received.length, 2, JSON.stringify(emu.received.map((r) => r.status)));
+        assert.equal(emu.received[1].status, 200);
+        assert.equal(emu.received[1].sha256, fileSha(path));
+        assert.equal(outcome.asset.id, emu.received[1].id);
+        assert.ok(log.lines.some((l) => l.level === 'warn' && /Retrying in \d+ ms \(retry 1 of 3\)/.test(l.message)), log.text());
+      });
+    };
+    retryCase({ mode: 'status', status: 500, times: 1 }, 'HTTP 500');
+    retryCase({ mode: 'status', status: 503, times: 1 }, 'HTTP 503');
+    retryCase({ mode: 'html502', times: 1 }, 'a 502 with an HTML body');
+    retryCase({ mode: 'reset', afterBytes: 64 * 1024, times: 1 }, 'a connection reset mid-body');
+    retryCase({ mode: 'reset', times: 1 }, 'a connection reset before the body');
+
+    void it('honours Retry-After on 429 (waits at least that long) and then succeeds', async () => {
+      const path = scratch.copy('sample.png', 'a.png');
+      emu.behave({ mode: 'rateLimit', retryAfterSeconds: 1, times: 1 });
+      const started = Date.now();
+      await uploadLocalFile(path, targetFor(emu), opts());
+      const gap = emu.received[1].at - emu.received[0].at;
+      assert.ok(gap >= 1000, `retried after ${gap} ms`);
+      assert.ok(Date.now() - started < 2500);
+      assert.deepEqual(emu.received.map((r) => r.status), [429, 200]);
+    });
+
+    void it('gives up at once when Retry-After is over the cap, telling how long to wait', async () => {
+      const path = scratch.copy('sample.png', 'a.png');
+      emu.behave({ mode: 'rateLimit', retryAfterSeconds: 120 });
+      const started = Date.now();
+      const error = await expectError(uploadLocalFile(path, targetFor(emu), opts()), 'rateLimited', /wait 2 min/);
+      assert.equal(error.retryAfterMs, 120_000);
+      assert.equal(error.status, 429);
+      assert.match(error.serverMessage ?? '', /Too many requests/);
+      assert.ok(Date.now() - started < 1000);
+      assert.equal(emu.received.length, 1);
+    });
+
+    void it('stops after 3 retries of a persistent 500 with the server kind and status', async () => {
+      const path = scratch.copy('sample.png', 'a.png');
+      emu.behave({ mode: 'status', status: 500 });
+      const error = await expectError(uploadLocalFile(path, targetFor(emu), opts()), 'server', /"a\.png".*HTTP 500/);
+      assert.equal(error.status, 500);
+      assert.equal(emu.received.length, 4);
+    });
+
+    void it('times out a server that never answers, then succeeds on retry', async () => {
+      const path = scratch.copy('sample.png', 'a.png');
+      emu.behave({ mode: 'stall', times: 1 });
+      const started = Date.now();
+      await uploadLocalFile(path, targetFor(emu, { idleTimeoutMs: 300 }), opts());
+      assert.ok(Date.now() - started >= 300);
+      assert.deepEqual(emu.received.map((r) => r.status), [0, 200]);
+    });
+
+    void it('reports a timeout when every attempt stalls', async () => {
+      const path = scratch.copy('sample.png', 'a.png');
+      emu.behave({ mode: 'stall' });
+      const target = targetFor(emu, { idleTimeoutMs: 200 });
+      target.retry = { ...target.retry, maxRetries: 1 };
+      await expectError(uploadLocalFile(path, target, opts()), 'timeout', /"a\.png" timed out/);
+      assert.equal(emu.received.length, 2);
+    });
+
+    void it('does not retry 400 or 401 answers', async () => {
+      const path = scratch.copy('sample.png', 'a.png');
+      const auth = await expectError(uploadLocalFile(path, targetFor(emu, { apiKey: 'wrong-key-000000' }), opts()), 'auth', /"a\.png"/);
+      assert.equal(auth.status, 401);
+      assert.equal(auth.code, 400112);
+      assert.ok(!auth.message.includes('wrong-key-000000'));
+      assert.equal(emu.received.length, 1);
+      emu.behave({ mode: 'status', status: 400, body: '{"code":40001,"message":"asset data must be provided"}' });
+      const bad = await expectError(uploadLocalFile(path, targetFor(emu), opts()), 'protocol', /asset data must be provided/);
+      assert.equal(bad.status, 400);
+      assert.equal(emu.received.length, 2);
+    });
+
+    void it('never follows a redirect: protocol error, and the target receives nothing', async () => {
+      const elsewhere = await startEmulator();
+      try {
+        const path = scratch.copy('sample.png', 'a.png');
+        emu.behave({ mode: 'redirect', location: elsewhere.uploadUrl });
+        const error = await expectError(uploadLocalFile(path, targetFor(emu), opts()), 'protocol', /redirect/);
+        assert.equal(error.status, 307);
+        assert.equal(emu.received.length, 1);
+        assert.equal(elsewhere.received.length, 0);
+      } finally {
+        await elsewhere.close();
+      }
+    });
+  });
+
+  void describe('every error kind', () => {
+    void it('malformed JSON and code != 100 are protocol errors with HeyGen\'s message', async () => {
+      const path = scratch.copy('sample.png', 'a.png');
+      emu.behave({ mode: 'malformed' });
+      await expectError(uploadLocalFile(path, targetFor(emu), opts()), 'protocol', /not valid JSON/);
+      emu.behave({ mode: 'code', code: 400599, message: 'Plan tier not supported' });
+      const coded = await expectError(uploadLocalFile(path, targetFor(emu), opts()), 'protocol', /Plan tier not supported/);
+      assert.equal(coded.code, 400599);
+      assert.equal(emu.received.length, 2);
+    });
+
+    void it('413 is tooLarge and 415 / code 40010 are unsupported', async () => {
+      const path = scratch.copy('sample.png', 'a.png');
+      emu.behave({ mode: 'status', status: 413 });
+      await expectError(uploadLocalFile(path, targetFor(emu), opts()), 'tooLarge', /too large/);
+      emu.behave({ mode: 'status', status: 415 });
+      await expectError(uploadLocalFile(path, targetFor(emu), opts()), 'unsupported');
+      emu.behave({ mode: 'status', status: 400, body: '{"code":40010,"message":"Invalid content type"}' });
+      await expectError(uploadLocalFile(path, targetFor(emu), opts()), 'unsupported', /Invalid content type/);
+    });
+
+    void it('a body over the server\'s own limit comes back as tooLarge', async () => {
+      const small = await startEmulator({ maxBytes: 256 * 1024 });
+      try {
+        const path = scratch.png('big.png', 2 * MB);
+        const error = await expectError(uploadLocalFile(path, targetFor(small), opts()), 'tooLarge');
+        assert.equal(error.status, 413);
+        assert.ok(small.received[0].size < 2 * MB);
+      } finally {
+        await small.close();
+      }
+    });
+
+    void it('a closed port is a network error after retries', async () => {
+      const port = await new Promise<number>((resolve) => {
+        const server = net.createServer().listen(0, '127.0.0.1', () => {
+          const p = (server.address() as net.AddressInfo).port;
+          server.close(() => resolve(p));
+        });
+      });
+      const path = scratch.copy('sample.png', 'a.png');
+      const error = await expectError(
+        uploadLocalFile(path, targetFor({ uploadUrl: `http://127.0.0.1:${port}/v1/asset`, apiKey: 'k' }), opts()),
+        'network',
+        /"a\.png".*connection was refused/,
+      );
+      assert.equal(error.code, 'ECONNREFUSED');
+    });
+  });
+
+  void describe('cancellation', () => {
+    void it('aborts mid-stream at once and nothing succeeds', async () => {
+      const path = scratch.png('big.png', 9 * MB);
+      emu.behave({ mode: 'slow', delayMs: 5_000 });
+      const controller = new AbortController();
+      let abortedAt = 0;
+      const started = Date.now();
+      const upload = uploadLocalFile(path, targetFor(emu), opts({
+        signal: controller.signal,
+        onProgress: (sent) => {
+          if (sent >= 1 * MB && !abortedAt) {
+            abortedAt = Date.now();
+            controller.abort();
+          }
+        },
+      }));
+      await expectError(upload, 'cancelled', /"big\.png" was cancelled/);
+      assert.ok(Date.now() - abortedAt < 300, `took ${Date.now() - abortedAt} ms after abort`);
+      assert.ok(Date.now() - started < 2000);
+      await new Promise((r) => setTimeout(r, 50));
+      assert.ok(emu.received.every((r) => r.status !== 200));
+    });
+
+    void it('aborts while waiting for a stalled answer', async () => {
+      const path = scratch.copy('sample.png', 'a.png');
+      emu.behave({ mode: 'stall' });
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 100);
+      const started = Date.now();
+      await expectError(uploadLocalFile(path, targetFor(emu, { idleTimeoutMs: 10_000 }), opts({ signal: controller.signal })), 'cancelled');
+      assert.ok(Date.now() - started < 600);
+      assert.equal(emu.received.length, 1);
+    });
+
+    void it('stops retrying when cancelled during the backoff', async () => {
+      const path = scratch.copy('sample.png', 'a.png');
+      emu.behave({ mode: 'rateLimit', retryAfterSeconds: 1 });
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 150);
+      const started = Date.now();
+      await expectError(uploadLocalFile(path, targetFor(emu), opts({ signal: controller.signal })), 'cancelled');
+      assert.ok(Date.now() - started < 600);
+      assert.equal(emu.received.length, 1);
+    });
+
+    void it('an already-aborted signal sends nothing', async () => {
+      const path = scratch.copy('sample.png', 'a.png');
+      await expectError(uploadLocalFile(path, targetFor(emu), opts({ signal: AbortSignal.abort() })), 'cancelled');
+      assert.equal(emu.received.length, 0);
+    });
+  });
+
+  void describe('files that change under us', () => {
+    void it('refuses the result when the file changes while uploading', async () => {
+      const path = scratch.png('grow.png', 100 * 1024);
+      emu.behave({ mode: 'slow', delayMs: 200, times: 1 });
+      const upload = uploadLocalFile(path, targetFor(emu), opts());
+      setTimeout(() => appendFileSync(path, 'more'), 80);
+      await expectError(upload, 'invalidFile', /"grow\.png" changed while uploading/);
+    });
+
+    void it('refuses the result when the file is deleted while uploading', async () => {
+      const path = scratch.png('gone.png', 100 * 1024);
+      emu.behave({ mode: 'slow', delayMs: 200, times: 1 });
+      const upload = uploadLocalFile(path, targetFor(emu), opts());
+      setTimeout(() => unlinkSync(path), 80);
+      await expectError(upload, 'invalidFile', /"gone\.png" was deleted or moved while uploading/);
+    });
+  });
+
+  void describe('reuse of identical content', () => {
+    class MemoryIndex implements ReuseIndex {
+      readonly entries = new Map<string, UploadedAsset>();
+      lookups = 0;
+      lookup(sha: string, fingerprint: string): UploadedAsset | undefined {
+        this.lookups++;
+        return this.entries.get(`${sha}|${fingerprint}`);
+      }
+    }
+
+    void it('returns the recorded asset with no request, unless forced; another key does not match', async () => {
+      const path = scratch.copy('sample.wav', 'voice.wav');
+      const index = new MemoryIndex();
+      const first = await uploadLocalFile(path, targetFor(emu), opts({ reuse: index }));
+      assert.equal(first.reused, false);
+      assert.equal(index.lookups, 1);
+      index.entries.set(`${first.source.sha256}|${first.keyFingerprint}`, first.asset);
+
+      const copy = scratch.copy('sample.wav', 'same-content.wav');
+      const progress: number[] = [];
+      const second = await uploadLocalFile(copy, targetFor(emu), opts({ reuse: index, onProgress: (s) => progress.push(s) }));
+      assert.equal(second.reused, true);
+      assert.equal(second.asset.id, first.asset.id);
+      assert.equal(second.source.name, 'same-content.wav');
+      assert.equal(emu.received.length, 1);
+      assert.deepEqual(progress, [second.source.size]);
+
+      const forced = await uploadLocalFile(copy, targetFor(emu), opts({ reuse: index, force: true }));
+      assert.equal(forced.reused, false);
+      assert.notEqual(forced.asset.id, first.asset.id);
+      assert.equal(emu.received.length, 2);
+
+      const otherEmu = await startEmulator({ apiKey: 'another-key-0000000' });
+      try {
+        const other = await uploadLocalFile(copy, targetFor(otherEmu), opts({ reuse: index }));
+        assert.equal(other.reused, false);
+        assert.equal(otherEmu.received.length, 1);
+      } finally {
+        await otherEmu.close();
+      }
+    });
+  });
+});
