@@ -209,11 +209,15 @@ export function indentUnit(options: IndentOptions): string {
 
 /**
  * Snippet text for a value, multi-line with `unit` per nesting level. Lines after the first carry no base
- * indentation: `assembleSnippet` adds it. Literal parts are snippet-escaped; tabstops become `${n:…}`.
+ * indentation: `buildSnippet` adds it. Literal parts are snippet-escaped; tabstops become `${n:…}`.
  */
-export function renderValue(value: FragmentValue, dialect: SnippetDialect, unit: string, depth = 0): string {
+export function renderValue(value: FragmentValue, dialect: SnippetDialect, unit: string, depth = 0, plain = false): string {
+  const esc = plain ? (text: string) => text : escapeSnippetText;
   if (value instanceof Tabstop) {
     const literal = quoteString(value.placeholder, dialect);
+    if (plain) {
+      return literal;
+    }
     const quote = literal[0];
     return `${quote}\${${value.index}:${escapeSnippetText(literal.slice(1, -1))}}${quote}`;
   }
@@ -233,7 +237,7 @@ export function renderValue(value: FragmentValue, dialect: SnippetDialect, unit:
     return Object.is(value, -0) ? '-0' : String(value);
   }
   if (typeof value === 'string') {
-    return escapeSnippetText(quoteString(value, dialect));
+    return esc(quoteString(value, dialect));
   }
   const inner = unit.repeat(depth + 1);
   const outer = unit.repeat(depth);
@@ -241,19 +245,20 @@ export function renderValue(value: FragmentValue, dialect: SnippetDialect, unit:
     if (value.length === 0) {
       return '[]';
     }
-    const items = value.map((v) => inner + renderValue(v, dialect, unit, depth + 1));
+    const items = value.map((v) => inner + renderValue(v, dialect, unit, depth + 1, plain));
     return `[\n${items.join(',\n')}\n${outer}]`;
   }
   const entries = Object.entries(value);
   if (entries.length === 0) {
     return '{}';
   }
-  const members = entries.map(([k, v]) => `${inner}${escapeSnippetText(renderKey(k, dialect))}: ${renderValue(v, dialect, unit, depth + 1)}`);
+  const members = entries.map(([k, v]) => `${inner}${esc(renderKey(k, dialect))}: ${renderValue(v, dialect, unit, depth + 1, plain)}`);
   return `{\n${members.join(',\n')}\n${outer}}`;
 }
 
-export function renderProperty(key: string, value: FragmentValue, dialect: SnippetDialect, unit: string): string {
-  return `${escapeSnippetText(renderKey(key, dialect))}: ${renderValue(value, dialect, unit)}`;
+export function renderProperty(key: string, value: FragmentValue, dialect: SnippetDialect, unit: string, plain = false): string {
+  const renderedKey = renderKey(key, dialect);
+  return `${plain ? renderedKey : escapeSnippetText(renderedKey)}: ${renderValue(value, dialect, unit, 0, plain)}`;
 }
 
 export interface SnippetRequest {
@@ -271,28 +276,35 @@ export interface SnippetRequest {
   /** Plain text around the fragment, e.g. a separating comma; may hold line breaks. */
   prefix?: string;
   suffix?: string;
+  /**
+   * Plain text instead of snippet syntax (placeholders become their defaults), for edits that the editor
+   * applies as text, such as the additional edits of a drop.
+   */
+  plainText?: boolean;
 }
 
 /** The complete snippet text for one insertion point; ends with the final tabstop `$0` after the fragment. */
 export function buildSnippet(request: SnippetRequest): string {
   const dialect = dialectForLanguage(request.languageId);
   const unit = indentUnit(request.indent);
+  const plain = request.plainText === true;
   let body: string;
   switch (request.shape) {
     case 'item':
-      body = renderValue(videoInputItem(request.role, request.asset, request.defaults), dialect, unit);
+      body = renderValue(videoInputItem(request.role, request.asset, request.defaults), dialect, unit, 0, plain);
       break;
     case 'property':
-      body = renderProperty(propertyKeyFor(request.role), propertyValueFor(request.role, request.asset), dialect, unit);
+      body = renderProperty(propertyKeyFor(request.role), propertyValueFor(request.role, request.asset), dialect, unit, plain);
       break;
     case 'value':
-      body = renderValue(propertyValueFor(request.role, request.asset), dialect, unit);
+      body = renderValue(propertyValueFor(request.role, request.asset), dialect, unit, 0, plain);
       break;
     case 'list':
-      body = renderProperty('video_inputs', [videoInputItem(request.role, request.asset, request.defaults)], dialect, unit);
+      body = renderProperty('video_inputs', [videoInputItem(request.role, request.asset, request.defaults)], dialect, unit, plain);
       break;
   }
-  const text = escapeSnippetText(request.prefix ?? '') + body + '$0' + escapeSnippetText(request.suffix ?? '');
+  const esc = plain ? (t: string) => t : escapeSnippetText;
+  const text = esc(request.prefix ?? '') + body + (plain ? '' : '$0') + esc(request.suffix ?? '');
   return indentFollowingLines(text, request.baseIndent ?? '');
 }
 

@@ -1,5 +1,16 @@
 import { createScanner } from 'jsonc-parser';
-import { dialectForLanguage, propertyKeyFor, type SnippetDialect, type SnippetRole, type SnippetShape } from './buildSnippet';
+import {
+  buildSnippet,
+  dialectForLanguage,
+  lineIndentAt,
+  propertyKeyFor,
+  type IndentOptions,
+  type SnippetAsset,
+  type SnippetDefaults,
+  type SnippetDialect,
+  type SnippetRole,
+  type SnippetShape,
+} from './buildSnippet';
 
 /**
  * Where and what to insert so the payload stays well-formed.
@@ -437,4 +448,47 @@ export function planInsertion(text: string, offset: number, languageId: string, 
     return { ...separate(text, innermost, holder ? holder.end : p, 'list'), target: holder ? `object@${innermost.open}` : undefined };
   }
   return elsewhere;
+}
+
+export interface SnippetEditRequest {
+  role: SnippetRole;
+  asset: SnippetAsset;
+  languageId: string;
+  indent: IndentOptions;
+  defaults: SnippetDefaults;
+  /**
+   * True when the editor itself indents the snippet's following lines to the current line (VS Code does this
+   * for snippets); false to get text already indented to the line of the insertion point.
+   */
+  editorIndents: boolean;
+  /** Plain text rather than snippet syntax; see `SnippetRequest.plainText`. */
+  plainText?: boolean;
+}
+
+export interface SnippetEditPlan {
+  shape: SnippetShape;
+  start: number;
+  end: number;
+  /** VS Code snippet syntax. */
+  snippet: string;
+  extraEdits: Array<{ offset: number; text: string }>;
+  target?: string;
+}
+
+/** The snippet and the edits for one cursor at `offset` in `text`. */
+export function planSnippetEdit(text: string, offset: number, request: SnippetEditRequest): SnippetEditPlan {
+  const plan = planInsertion(text, offset, request.languageId, request.role);
+  const snippet = buildSnippet({
+    role: request.role,
+    asset: request.asset,
+    languageId: request.languageId,
+    shape: plan.shape,
+    indent: request.indent,
+    defaults: request.defaults,
+    baseIndent: request.editorIndents ? '' : lineIndentAt(text, plan.start),
+    prefix: plan.prefix,
+    suffix: plan.suffix,
+    plainText: request.plainText,
+  });
+  return { shape: plan.shape, start: plan.start, end: plan.end, snippet, extraEdits: plan.extraEdits, target: plan.target };
 }

@@ -1,0 +1,240 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { CommandId } from '../commandIds';
+import type { Configuration } from '../configuration';
+import type { AssetRecord } from '../history/assetRecord';
+import type { HistoryStore } from '../history/historyStore';
+import { relativeTime } from '../history/historyTree';
+import { SUPPORTED_TYPES, type AssetKind } from '../upload/mediaKinds';
+import type { BatchResult } from '../upload/uploadCommands';
+import type { Logger } from '../util/logger';
+import { roleAccepts, type SnippetRole } from './buildSnippet';
+import { planSnippetEdit, type SnippetEditPlan } from './payloadContext';
+
+export interface SnippetDeps {
+  history: HistoryStore;
+  config: Configuration;
+  log: Logger;
+  upload(uris: vscode.Uri[], options?: { force?: boolean; quiet?: boolean }): Promise<BatchResult>;
+}
+
+/**
+ * VS Code indents every following line of a snippet to the line it is inserted on (and converts the
+ * indentation to the editor's tabs or spaces), so the fragments are built without that base indentation.
+ */
+const EDITOR_INDENTS_SNIPPETS = true;
+
+const COMMANDS: ReadonlyArray<[CommandId, SnippetRole]> = [
+  [CommandId.InsertBackground, 'background'],
+  [CommandId.InsertTalkingPhoto, 'talkingPhoto'],
+  [CommandId.InsertAudio, 'audio'],
+];
+
+export function registerSnippetCommands(context: vscode.ExtensionContext, deps: SnippetDeps): void {
+  for (const [id, role] of COMMANDS) {
+    context.subscriptions.push(vscode.commands.registerCommand(id, (arg?: unknown) => runInsert(role, arg, deps)));
+  }
+}
+
+/** The asset a command was invoked with: a node of the Assets view, or a record itself. */
+export function recordFromArgument(arg: unknown): AssetRecord | undefined {
+  if (typeof arg !== 'object' || arg === null) {
+    return undefined;
+  }
+  const node = arg as { type?: unknown; record?: unknown };
+  if (node.type === 'asset' && isRecord(node.record)) {
+    return node.record;
+  }
+  return isRecord(arg) ? arg : undefined;
+}
+
+function isRecord(value: unknown): value is AssetRecord {
+  if (typeof value !== 'object' || value === null) {
+    return false;
+  }
+  const r = value as Partial<AssetRecord>;
+  return typeof r.id === 'string' && typeof r.url === 'string' && typeof r.fileType === 'string';
+}
+
+export function roleTitle(role: SnippetRole): string {
+  switch (role) {
+    case 'background':
+      return vscode.l10n.t('Background');
+    case 'talkingPhoto':
+      return vscode.l10n.t('Talking Photo');
+    case 'audio':
+      return vscode.l10n.t('Audio');
+  }
+}
+
+function kindsFor(role: SnippetRole): AssetKind[] {
+  return (['image', 'video', 'audio'] as AssetKind[]).filter((kind) => roleAccepts(role, kind));
+}
+
+function mismatchMessage(role: SnippetRole, record: AssetRecord): string {
+  switch (role) {
+    case 'background':
+      return vscode.l10n.t('{0} is an audio file; a background needs an image or a video.', record.name);
+    case 'talkingPhoto':
+      return vscode.l10n.t('{0} is not an image; a talking photo needs a JPEG or PNG image.', record.name);
+    case 'audio':
+      return vscode.l10n.t('{0} is not an audio file; audio needs an MP3 or WAV file.', record.name);
+  }
+}
+
+async function runInsert(role: SnippetRole, arg: unknown, deps: SnippetDeps): Promise<boolean> {
+  try {
+    const record = recordFromArgument(arg) ?? (await chooseAsset(role, deps));
+    if (!record) {
+      return false;
+    }
+    if (!roleAccepts(role, record.fileType)) {
+      void vscode.window.showWarningMessage(mismatchMessage(role, record));
+      return false;
+    }
+    return await insertAsset(role, record, deps);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    deps.log.error(`Inserting a ${role} snippet failed: ${message}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('The snippet could not be inserted: {0}', message));
+    return false;
+  }
+}
+
+interface AssetPick extends vscode.QuickPickItem {
+  record?: AssetRecord;
+}
+
+async function chooseAsset(role: SnippetRole, deps: SnippetDeps): Promise<AssetRecord | undefined> {
+  const now = Date.now();
+  const icon: Record<AssetKind, string> = { image: '$(file-media)', video: '$(device-camera-video)', audio: '$(unmute)' };
+  const uploadItem: AssetPick = {
+    label: `$(cloud-upload) ${vscode.l10n.t('Upload a new file…')}`,
+    description: kindsFor(role)
+      .flatMap((kind) => SUPPORTED_TYPES.filter((t) => t.kind === kind).map((t) => t.label))
+      .join(', '),
+    alwaysShow: true,
+  };
+  const assets: AssetPick[] = deps.history
+    .all()
+    .filter((r) => roleAccepts(role, r.fileType))
+    .map((record) => ({
+      label: `${icon[record.fileType]} ${record.name}`,
+      description: relativeTime(record.uploadedAt, now),
+      detail: record.url,
+      record,
+    }));
+  const items: AssetPick[] = [uploadItem];
+  if (assets.length > 0) {
+    items.push({ label: vscode.l10n.t('Uploaded assets'), kind: vscode.QuickPickItemKind.Separator }, ...assets);
+  }
+  const picked = await vscode.window.showQuickPick(items, {
+    title: vscode.l10n.t('Insert {0}', roleTitle(role)),
+    placeHolder: assets.length > 0 ? vscode.l10n.t('Choose an uploaded asset or upload a new file') : vscode.l10n.t('No suitable asset uploaded yet: upload a file'),
+    matchOnDetail: true,
+  });
+  if (!picked) {
+    return undefined;
+  }
+  return picked.record ?? (await uploadNew(role, deps));
+}
+
+async function uploadNew(role: SnippetRole, deps: SnippetDeps): Promise<AssetRecord | undefined> {
+  const types = SUPPORTED_TYPES.filter((t) => roleAccepts(role, t.kind));
+  const uris = await vscode.window.showOpenDialog({
+    canSelectMany: false,
+    openLabel: vscode.l10n.t('Upload and Insert'),
+    title: vscode.l10n.t('Upload a file to insert as {0}', roleTitle(role)),
+    filters: { [types.map((t) => t.label).join(', ')]: types.flatMap((t) => t.extensions) },
+  });
+  const uri = uris?.[0];
+  if (!uri) {
+    return undefined;
+  }
+  // The upload controller reports failures itself; a success is shown by the inserted snippet.
+  const result = await deps.upload([uri], { quiet: true });
+  return result.succeeded[0]?.record;
+}
+
+/** Where an insert goes when no editor is open: a new JSON payload with an empty object to fill. */
+async function openScratchPayload(): Promise<vscode.TextEditor> {
+  const document = await vscode.workspace.openTextDocument({ language: 'json', content: '{\n\t\n}\n' });
+  const editor = await vscode.window.showTextDocument(document);
+  const position = new vscode.Position(1, document.lineAt(1).text.length);
+  editor.selection = new vscode.Selection(position, position);
+  return editor;
+}
+
+/** Inserts the fragment for `record` at every cursor of the active editor; true when the edit applied. */
+export async function insertAsset(role: SnippetRole, record: AssetRecord, deps: Pick<SnippetDeps, 'config' | 'log'>): Promise<boolean> {
+  const editor = vscode.window.activeTextEditor ?? (await openScratchPayload());
+  const edit = buildWorkspaceEdit(editor, editor.selections, role, record, deps.config);
+  const applied = await vscode.workspace.applyEdit(edit);
+  if (!applied) {
+    void vscode.window.showWarningMessage(vscode.l10n.t('{0} could not be changed; is it read-only?', path.basename(editor.document.uri.path) || editor.document.uri.toString()));
+    return false;
+  }
+  deps.log.info(`Inserted ${record.name} (${record.id}) as ${role} in ${editor.document.uri.toString(true)} at ${editor.selections.length} cursor(s).`);
+  return true;
+}
+
+/** One snippet edit per cursor, each fitted to its own place in the document. */
+export function buildWorkspaceEdit(
+  editor: vscode.TextEditor,
+  selections: readonly vscode.Selection[],
+  role: SnippetRole,
+  record: AssetRecord,
+  config: Pick<Configuration, 'snippetAvatarId' | 'snippetVoiceId'>,
+): vscode.WorkspaceEdit {
+  const document = editor.document;
+  const text = document.getText();
+  const indent = {
+    insertSpaces: editor.options.insertSpaces !== false && editor.options.insertSpaces !== 'false',
+    tabSize: typeof editor.options.tabSize === 'number' ? editor.options.tabSize : 4,
+  };
+  const request = {
+    role,
+    asset: { id: record.id, url: record.url, fileType: record.fileType },
+    languageId: document.languageId,
+    indent,
+    defaults: { avatarId: config.snippetAvatarId, voiceId: config.snippetVoiceId },
+    editorIndents: EDITOR_INDENTS_SNIPPETS,
+  };
+  const sorted = [...selections].sort((a, b) => a.start.compareTo(b.start));
+  const plans: Array<{ plan: SnippetEditPlan; selection: vscode.Selection }> = [];
+  const targets = new Set<string>();
+  for (const selection of sorted) {
+    const offset = document.offsetAt(selection.start);
+    const plan = planSnippetEdit(text, offset, request);
+    // Two cursors in the same item would add the same property twice: the first cursor wins.
+    if (plan.target !== undefined) {
+      if (targets.has(plan.target)) {
+        continue;
+      }
+      targets.add(plan.target);
+    }
+    if (!selection.isEmpty && plan.start === offset && plan.end === offset) {
+      // A plain insertion at a selection replaces the selected text, as typing would.
+      plan.end = document.offsetAt(selection.end);
+    }
+    if (plans.some((p) => p.plan.start < plan.end && plan.start < p.plan.end)) {
+      continue;
+    }
+    plans.push({ plan, selection });
+  }
+  const edits: Array<vscode.TextEdit | vscode.SnippetTextEdit> = [];
+  const extraOffsets = new Set<number>();
+  for (const { plan } of plans) {
+    const range = new vscode.Range(document.positionAt(plan.start), document.positionAt(plan.end));
+    edits.push(new vscode.SnippetTextEdit(range, new vscode.SnippetString(plan.snippet)));
+    for (const extra of plan.extraEdits) {
+      if (!extraOffsets.has(extra.offset)) {
+        extraOffsets.add(extra.offset);
+        edits.push(vscode.TextEdit.insert(document.positionAt(extra.offset), extra.text));
+      }
+    }
+  }
+  const edit = new vscode.WorkspaceEdit();
+  edit.set(document.uri, edits);
+  return edit;
+}
