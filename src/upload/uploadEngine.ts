@@ -232,6 +232,12 @@ function safeDecode(value: string): string {
   }
 }
 
+/** Drops a response body we will not read; undici reports the abort as an error nobody needs to hear. */
+function discard(body: { on(event: 'error', listener: () => void): unknown; destroy(): unknown }): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
 function shortUrl(url: URL): string {
   const text = `${url.origin}${url.pathname}`;
   return text.length > 80 ? `${text.slice(0, 77)}…` : text;
@@ -273,7 +279,7 @@ async function download(source: URL, dir: string, target: UploadTarget, options:
     }
     const status = response.statusCode;
     if (status < 200 || status >= 300) {
-      response.body.destroy();
+      discard(response.body);
       const reason = STATUS_CODES[status] ?? 'error';
       return fail(`"${where}" could not be downloaded: the server answered HTTP ${status} (${reason}).`, { status });
     }
@@ -284,7 +290,7 @@ async function download(source: URL, dir: string, target: UploadTarget, options:
     let name = nameForDownload(source, header('content-disposition'));
     const declared = Number(header('content-length'));
     if (Number.isFinite(declared) && declared > options.maxBytes) {
-      response.body.destroy();
+      discard(response.body);
       return fail(`"${name}" is ${formatMegabytes(declared)}, over the ${formatMegabytes(options.maxBytes)} limit, so it was not downloaded.`);
     }
 

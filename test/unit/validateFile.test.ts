@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { chmodSync, symlinkSync } from 'node:fs';
+import { after, describe, it } from 'node:test';
+import { formatMegabytes, validateFile } from '../../src/upload/validateFile';
+import { MB, Scratch, capturingLogger } from './engineKit';
+
+void describe('validateFile', () => {
+  const scratch = new Scratch();
+  after(() => scratch.cleanup());
+  const limit = { maxBytes: 10 * MB };
+
+  void it('accepts a correctly named file with its content type', async () => {
+    const check = await validateFile(scratch.copy('sample.webm', 'clip.webm'), limit);
+    assert.ok(check.valid);
+    assert.equal(check.file.type.mime, 'video/webm');
+    assert.equal(check.file.mislabelled, false);
+    assert.equal(check.file.name, 'clip.webm');
+    assert.ok(check.file.size > 0);
+  });
+
+  void it('flags a mislabelled file, keeps the content type and warns in the log', async () => {
+    const log = capturingLogger();
+    const check = await validateFile(scratch.copy('sample.png', 'voice.mp3'), { ...limit, log });
+    assert.ok(check.valid);
+    assert.equal(check.file.type.mime, 'image/png');
+    assert.equal(check.file.nameType?.mime, 'audio/mpeg');
+    assert.equal(check.file.mislabelled, true);
+    assert.match(log.text(), /warn: "voice\.mp3" is named like MP3 but its content is PNG; sending it as image\/png\./);
+  });
+
+  void it('accepts supported content behind an unknown extension', async () => {
+    const check = await validateFile(scratch.copy('sample.wav', 'recording.bin'), limit);
+    assert.ok(check.valid);
+    assert.equal(check.file.type.mime, 'audio/wav');
+    assert.equal(check.file.mislabelled, false);
+  });
+
+  void it('refuses with a problem code and one sentence', async () => {
+    const cases: Array<[string, string, RegExp]> = [
+      [scratch.write('empty.png', ''), 'empty', /^"empty\.png" is empty\.$/],
+      [scratch.png('big.png', 12.3 * MB), 'tooLarge', /^"big\.png" is 12\.3 MB, over the 10 MB limit\.$/],
+      [`${scratch.dir}/nope/x.png`, 'missing', /^"x\.png" does not exist\.$/],
+      [scratch.dir, 'notFile', /is a folder, not a file\.$/],
+      [scratch.write('x.gif', 'GIF89a......'), 'unsupported', /^"x\.gif" is not a supported type \(JPEG, PNG, MP4, WebM, MP3 or WAV\)\.$/],
+    ];
+    for (const [path, problem, reason] of cases) {
+      const check = await validateFile(path, limit);
+      assert.ok(!check.valid, path);
+      assert.equal(check.problem, problem);
+      assert.match(check.reason, reason);
+    }
+  });
+
+  void it('follows a symlink to a real file and refuses a dangling one', async () => {
+    const target = scratch.copy('sample.jpg', 'real.jpg');
+    symlinkSync(target, `${scratch.dir}/link.jpg`);
+    symlinkSync(`${scratch.dir}/gone.jpg`, `${scratch.dir}/dangling.jpg`);
+    assert.equal((await validateFile(`${scratch.dir}/link.jpg`, limit)).valid, true);
+    const dangling = await validateFile(`${scratch.dir}/dangling.jpg`, limit);
+    assert.ok(!dangling.valid && dangling.problem === 'missing');
+  });
+
+  void it('refuses an unreadable file', { skip: process.getuid?.() === 0 ? 'root reads every file' : false }, async () => {
+    const path = scratch.copy('sample.jpg', 'secret.jpg');
+    chmodSync(path, 0o000);
+    const check = await validateFile(path, limit);
+    assert.ok(!check.valid && check.problem === 'unreadable');
+    assert.match(check.reason, /^"secret\.jpg" cannot be read \(permission denied\)\.$/);
+  });
+
+  void it('formats sizes like file managers do', () => {
+    assert.equal(formatMegabytes(10 * MB), '10 MB');
+    assert.equal(formatMegabytes(12.3 * MB), '12.3 MB');
+  });
+});
