@@ -1,0 +1,275 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { AssetRecord } from '../../src/history/assetRecord';
+import type { AssetTreeNode, AssetTreeProvider } from '../../src/history/assetTreeView';
+import { HistoryStore } from '../../src/history/historyStore';
+import { emulator, sha256Of, waitFor, workspaceFile } from './hostSupport';
+
+const EXTENSION_ID = 'heygen-assets.heygen-assets';
+
+interface TestApi {
+  history: HistoryStore;
+  assetTree: AssetTreeProvider;
+  upload(uris: vscode.Uri[], options?: { force?: boolean }): Promise<{ succeeded: unknown[]; failed: unknown[] }>;
+}
+
+async function api(): Promise<TestApi> {
+  const extension = vscode.extensions.getExtension<TestApi>(EXTENSION_ID);
+  assert.ok(extension, `${EXTENSION_ID} is not loaded`);
+  return extension.activate();
+}
+
+function labelOf(item: vscode.TreeItem): string {
+  return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+}
+
+/** What the view shows: group labels with their descriptions, and the rows' labels under each. */
+function visibleTree(tree: AssetTreeProvider): { group: string; count: string; rows: string[] }[] {
+  const out: { group: string; count: string; rows: string[] }[] = [];
+  for (const group of tree.getChildren()) {
+    const item = tree.getTreeItem(group);
+    const rows: string[] = [];
+    for (const child of tree.getChildren(group)) {
+      rows.push(labelOf(tree.getTreeItem(child)));
+    }
+    out.push({ group: labelOf(item), count: String(item.description), rows });
+  }
+  return out;
+}
+
+function assetNode(tree: AssetTreeProvider, label: string): Extract<AssetTreeNode, { type: 'asset' }> {
+  for (const group of tree.getChildren()) {
+    for (const child of tree.getChildren(group)) {
+      if (child.type === 'asset' && labelOf(tree.getTreeItem(child)) === label) {
+        return child;
+      }
+    }
+  }
+  throw new Error(`no row labelled ${label} in the Assets view`);
+}
+
+function record(n: number, overrides: Partial<AssetRecord> = {}): AssetRecord {
+  return {
+    id: `host-${n}`,
+    name: `seeded-${n}.png`,
+    fileType: 'image',
+    mime: 'image/png',
+    url: `https://files.example.test/host-${n}.png`,
+    imageKey: null,
+    createdTs: 1_700_000_000 + n,
+    size: 100 + n,
+    sha256: n.toString(16).padStart(64, 'e'),
+    uploadedAt: Date.now() - 3_600_000 + n,
+    keyFingerprint: 'host-test',
+    ...overrides,
+  };
+}
+
+suite('Asset history', () => {
+  let heygen: TestApi;
+
+  suiteSetup(async () => {
+    heygen = await api();
+    await heygen.history.clear();
+    await vscode.commands.executeCommand('heygen.clearFilter');
+    await emulator.reset();
+  });
+
+  teardown(async () => {
+    await vscode.commands.executeCommand('heygen.clearFilter');
+  });
+
+  test('uploads appear grouped by type with counts, newest first, labelled with the file name', async () => {
+    const result = await heygen.upload([workspaceFile('sample.png'), workspaceFile('sample.mp4'), workspaceFile('sample.mp3')]);
+    assert.equal(result.failed.length, 0, JSON.stringify(result.failed));
+    await heygen.upload([workspaceFile('sample.jpg')]);
+    assert.deepEqual(visibleTree(heygen.assetTree), [
+      { group: 'Images', count: '2', rows: ['sample.jpg', 'sample.png'] },
+      { group: 'Videos', count: '1', rows: ['sample.mp4'] },
+      { group: 'Audio', count: '1', rows: ['sample.mp3'] },
+    ]);
+    const png = heygen.history.all().find((r) => r.name === 'sample.png');
+    assert.ok(png, 'sample.png is recorded');
+    assert.equal(png.sourcePath, workspaceFile('sample.png').fsPath);
+    assert.equal(png.sha256, sha256Of(workspaceFile('sample.png').fsPath));
+    assert.ok(png.url.startsWith('http'), png.url);
+  });
+
+  test('rows carry a relative time, a type icon, menu tokens and a Markdown tooltip', () => {
+    const tree = heygen.assetTree;
+    const png = assetNode(tree, 'sample.png');
+    const item = tree.getTreeItem(png);
+    assert.match(String(item.description), /now|seconds? ago|minutes? ago/);
+    assert.equal((item.iconPath as vscode.ThemeIcon).id, 'file-media');
+    const tokens = String(item.contextValue).split(' ');
+    for (const token of ['asset', 'image', 'background', 'talkingPhoto', 'sourceExists']) {
+      assert.ok(tokens.includes(token), `${token} in ${item.contextValue}`);
+    }
+    assert.equal(tokens.includes('imageKey'), png.record.imageKey !== null);
+    const resolved = tree.resolveTreeItem(item, png);
+    const tooltip = resolved.tooltip as vscode.MarkdownString;
+    assert.ok(tooltip instanceof vscode.MarkdownString);
+    assert.equal(tooltip.isTrusted, false);
+    assert.ok(!tooltip.supportHtml);
+    assert.ok(tooltip.value.includes(png.record.id), 'the id is in the tooltip');
+    assert.ok(tooltip.value.includes('![sample\\.png]('), 'images get a preview');
+
+    const audio = tree.getTreeItem(assetNode(tree, 'sample.mp3'));
+    assert.equal((audio.iconPath as vscode.ThemeIcon).id, 'unmute');
+    assert.equal(audio.contextValue, 'asset audio sourceExists');
+    const group = tree.getChildren()[0];
+    assert.equal(tree.getParent(png)?.type, 'group');
+    assert.equal(tree.getParent(group), undefined);
+  });
+
+  test('Copy URL and Copy ID put the values on the clipboard, for one row or a selection', async () => {
+    const tree = heygen.assetTree;
+    const png = assetNode(tree, 'sample.png');
+    const mp4 = assetNode(tree, 'sample.mp4');
+    await vscode.env.clipboard.writeText('');
+    await vscode.commands.executeCommand('heygen.copyUrl', png, [png]);
+    assert.equal(await vscode.env.clipboard.readText(), png.record.url);
+    await vscode.commands.executeCommand('heygen.copyId', png);
+    assert.equal(await vscode.env.clipboard.readText(), png.record.id);
+    await vscode.commands.executeCommand('heygen.copyUrl', mp4, [png, mp4]);
+    assert.equal(await vscode.env.clipboard.readText(), `${png.record.url}\n${mp4.record.url}`);
+  });
+
+  test('the filter narrows the tree by name and type, and clears', async () => {
+    const tree = heygen.assetTree;
+    await vscode.commands.executeCommand('heygen.filterHistory', { text: 'SAMPLE.P' });
+    assert.deepEqual(visibleTree(tree), [{ group: 'Images', count: '1', rows: ['sample.png'] }]);
+    await vscode.commands.executeCommand('heygen.filterHistory', { text: '', kinds: ['video', 'audio'] });
+    assert.deepEqual(
+      (visibleTree(tree)).map((g) => g.group),
+      ['Videos', 'Audio'],
+    );
+    assert.deepEqual(tree.filter, { text: '', kinds: ['video', 'audio'] });
+    await vscode.commands.executeCommand('heygen.filterHistory', { text: 'no such asset' });
+    assert.deepEqual(tree.getChildren(), [], 'no match: empty, so the welcome text shows');
+    await vscode.commands.executeCommand('heygen.clearFilter');
+    assert.equal((visibleTree(tree)).length, 3);
+  });
+
+  test('Upload Again sends the source file once more even though it is unchanged', async () => {
+    const tree = heygen.assetTree;
+    const mp3 = assetNode(tree, 'sample.mp3');
+    const sha = sha256Of(mp3.record.sourcePath!);
+    const before = (await emulator.received()).filter((r) => r.sha256 === sha).length;
+    await vscode.commands.executeCommand('heygen.uploadAgain', mp3);
+    const after = (await emulator.received()).filter((r) => r.sha256 === sha).length;
+    assert.equal(after, before + 1);
+  });
+
+  test('Remove from History removes every selected row', async () => {
+    const tree = heygen.assetTree;
+    const jpg = assetNode(tree, 'sample.jpg');
+    const mp4 = assetNode(tree, 'sample.mp4');
+    await vscode.commands.executeCommand('heygen.removeFromHistory', jpg, [jpg, mp4]);
+    assert.equal(heygen.history.get(jpg.record.id), undefined);
+    assert.equal(heygen.history.get(mp4.record.id), undefined);
+    const labels = (visibleTree(tree)).flatMap((g) => g.rows);
+    assert.ok(!labels.includes('sample.jpg') && !labels.includes('sample.mp4'), labels.join(', '));
+    assert.ok(labels.includes('sample.png'));
+  });
+
+  test('dropping files from the explorer or the OS onto the view uploads them', async () => {
+    const tree = heygen.assetTree;
+    assert.ok(tree.dropMimeTypes.includes('text/uri-list'));
+    assert.ok(tree.dropMimeTypes.includes('files'));
+    const fromExplorer = new vscode.DataTransfer();
+    fromExplorer.set('text/uri-list', new vscode.DataTransferItem(`${workspaceFile('sample.wav').toString()}\r\n`));
+    const cancel = new vscode.CancellationTokenSource();
+    await tree.handleDrop(undefined, fromExplorer, cancel.token);
+    assert.ok(
+      heygen.history.all().some((r) => r.name === 'sample.wav'),
+      'sample.wav dropped from the explorer is recorded',
+    );
+
+    // From the operating system in a browser-based window: bytes and a name, no path.
+    const bytes = fs.readFileSync(workspaceFile('sample.webm').fsPath);
+    class OsFile extends vscode.DataTransferItem {
+      override asFile(): vscode.DataTransferFile {
+        return { name: 'dropped clip.webm', uri: undefined, data: () => Promise.resolve(new Uint8Array(bytes)) };
+      }
+    }
+    const fromOs = new vscode.DataTransfer();
+    fromOs.set('video/webm', new OsFile(''));
+    await tree.handleDrop(undefined, fromOs, cancel.token);
+    const dropped = heygen.history.all().find((r) => r.name === 'dropped clip.webm');
+    assert.ok(dropped, 'the file dropped from the OS is recorded');
+    assert.equal(dropped.sha256, sha256Of(workspaceFile('sample.webm').fsPath));
+  });
+
+  test('dragging rows out carries their URLs as a uri-list', async () => {
+    const tree = heygen.assetTree;
+    const png = assetNode(tree, 'sample.png');
+    const transfer = new vscode.DataTransfer();
+    tree.handleDrag([png], transfer);
+    assert.equal(await transfer.get('text/uri-list')?.asString(), png.record.url);
+  });
+
+  test('a second writer on the same file at the same time loses nothing, and the view picks it up', async () => {
+    const other = await HistoryStore.open(heygen.history.file, { maxEntries: 1000 });
+    try {
+      const start = heygen.history.all().length;
+      const writes: Promise<void>[] = [];
+      for (let i = 0; i < 20; i++) {
+        writes.push(other.add(record(i, { name: `other-window-${i}.png` })));
+        writes.push(heygen.history.add(record(100 + i, { name: `this-window-${i}.png` })));
+      }
+      await Promise.all(writes);
+      // No explicit reload: the extension's store notices the other writer through its folder watch.
+      await waitFor('the extension to see the other window’s entries', () =>
+        heygen.history.all().length === start + 40 ? true : undefined,
+      );
+      const labels = (visibleTree(heygen.assetTree)).flatMap((g) => g.rows);
+      assert.ok(labels.includes('other-window-19.png') && labels.includes('this-window-0.png'));
+      await other.reload();
+      assert.equal(other.all().length, start + 40);
+    } finally {
+      other.dispose();
+    }
+  });
+
+  test('the history persists: a fresh store on the same global-storage file sees every entry', async () => {
+    // A window reload cannot happen inside one extension-host run; a new instance reads what a new window would.
+    const fresh = await HistoryStore.open(heygen.history.file, { maxEntries: 1000 });
+    try {
+      assert.deepEqual(
+        fresh.all().map((r) => r.id),
+        heygen.history.all().map((r) => r.id),
+      );
+      assert.ok(fresh.all().some((r) => r.name === 'sample.png'));
+    } finally {
+      fresh.dispose();
+    }
+  });
+
+  test('a corrupt store file is set aside, the view empties, and uploads still get recorded', async () => {
+    const file = heygen.history.file;
+    fs.writeFileSync(file, '{"version":1,"assets":[{"id":');
+    await heygen.history.reload();
+    assert.equal(heygen.history.all().length, 0);
+    assert.deepEqual(heygen.assetTree.getChildren(), []);
+    const backups = fs.readdirSync(path.dirname(file)).filter((n) => n.startsWith(`${path.basename(file)}.corrupt-`));
+    assert.ok(backups.length >= 1, 'a backup of the corrupt file exists');
+    assert.ok(backups.some((b) => fs.readFileSync(path.join(path.dirname(file), b), 'utf8') === '{"version":1,"assets":[{"id":'));
+
+    await heygen.upload([workspaceFile('sample.png')], { force: true });
+    assert.deepEqual(visibleTree(heygen.assetTree), [{ group: 'Images', count: '1', rows: ['sample.png'] }]);
+    const onDisk = JSON.parse(fs.readFileSync(file, 'utf8')) as { version: number; assets: unknown[] };
+    assert.equal(onDisk.version, 1);
+    assert.equal(onDisk.assets.length, 1);
+  });
+
+  test('Clear History empties the history and the view (confirmation skipped for the test)', async () => {
+    await heygen.history.add(record(7));
+    assert.ok(heygen.history.all().length >= 2);
+    await vscode.commands.executeCommand('heygen.clearHistory', { confirm: false });
+    assert.equal(heygen.history.all().length, 0);
+    assert.deepEqual(heygen.assetTree.getChildren(), []);
+  });
+});
