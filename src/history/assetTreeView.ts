@@ -158,6 +158,11 @@ export class AssetTreeProvider
     this.view = view;
   }
 
+  /** The view's description: the active filter, as the person sees it next to the title. */
+  get viewDescription(): string | undefined {
+    return this.view?.description;
+  }
+
   /** The selected assets in the view (for commands run from a keybinding). */
   get selection(): AssetRecord[] {
     return (this.view?.selection ?? []).flatMap((n) => (n.type === 'asset' ? [n.record] : []));

@@ -141,16 +141,20 @@ suite('Asset history', () => {
     const tree = heygen.assetTree;
     await vscode.commands.executeCommand('heygen.filterHistory', { text: 'SAMPLE.P' });
     assert.deepEqual(visibleTree(tree), [{ group: 'Images', count: '1', rows: ['sample.png'] }]);
+    assert.equal(tree.viewDescription, 'Filter: SAMPLE.P');
+    await vscode.commands.executeCommand('heygen.filterHistory', { text: 'sample', kinds: ['image'] });
+    assert.equal(tree.viewDescription, 'Filter: sample · images');
     await vscode.commands.executeCommand('heygen.filterHistory', { text: '', kinds: ['video', 'audio'] });
     assert.deepEqual(
-      (visibleTree(tree)).map((g) => g.group),
+      visibleTree(tree).map((g) => g.group),
       ['Videos', 'Audio'],
     );
     assert.deepEqual(tree.filter, { text: '', kinds: ['video', 'audio'] });
     await vscode.commands.executeCommand('heygen.filterHistory', { text: 'no such asset' });
     assert.deepEqual(tree.getChildren(), [], 'no match: empty, so the welcome text shows');
     await vscode.commands.executeCommand('heygen.clearFilter');
-    assert.equal((visibleTree(tree)).length, 3);
+    assert.equal(visibleTree(tree).length, 3);
+    assert.equal(tree.viewDescription, undefined);
   });
 
   test('Upload Again sends the source file once more even though it is unchanged', async () => {
@@ -170,7 +174,7 @@ suite('Asset history', () => {
     await vscode.commands.executeCommand('heygen.removeFromHistory', jpg, [jpg, mp4]);
     assert.equal(heygen.history.get(jpg.record.id), undefined);
     assert.equal(heygen.history.get(mp4.record.id), undefined);
-    const labels = (visibleTree(tree)).flatMap((g) => g.rows);
+    const labels = visibleTree(tree).flatMap((g) => g.rows);
     assert.ok(!labels.includes('sample.jpg') && !labels.includes('sample.mp4'), labels.join(', '));
     assert.ok(labels.includes('sample.png'));
   });
