@@ -1,0 +1,77 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { ApiKeyService, registerApiKeyCommands } from './apiKey/apiKeyCommands';
+import { Configuration } from './configuration';
+import { registerHistoryCommands } from './history/historyCommands';
+import { HistoryStore } from './history/historyStore';
+import { registerHistoryView } from './history/assetTreeView';
+import { Log } from './log';
+import { registerDropPasteProviders } from './snippets/dropPasteProvider';
+import { registerSnippetCommands } from './snippets/snippetCommands';
+import type { HeyGenAssetsApi } from './testApi';
+import { UploadController, registerUploadCommands } from './upload/uploadCommands';
+
+export async function activate(context: vscode.ExtensionContext): Promise<HeyGenAssetsApi> {
+  const log = new Log();
+  context.subscriptions.push(log);
+  try {
+    return await wire(context, log);
+  } catch (error) {
+    // Activation failures must not be silent: tell the person and keep the details in the log.
+    log.error(error instanceof Error ? error : String(error));
+    const showLog = vscode.l10n.t('Show Log');
+    void vscode.window
+      .showErrorMessage(vscode.l10n.t('HeyGen Assets could not start. The log has the details.'), showLog)
+      .then((choice) => choice === showLog && log.show());
+    throw error;
+  }
+}
+
+async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenAssetsApi> {
+  const config = new Configuration();
+
+  // The API key: SecretStorage, then HEYGEN_API_KEY, then a prompt at the first upload.
+  const apiKeys = new ApiKeyService(context.secrets, log);
+  context.subscriptions.push(apiKeys);
+  registerApiKeyCommands(context, apiKeys);
+  await apiKeys.refreshContext();
+
+  // Asset history, kept in global storage so it survives restarts and is shared by all windows.
+  const history = await HistoryStore.open(path.join(context.globalStorageUri.fsPath, 'history.json'), {
+    maxEntries: config.historyMaxEntries,
+    log,
+  });
+  context.subscriptions.push(history);
+  context.subscriptions.push(
+    config.onDidChange((affects) => {
+      if (affects('history.maxEntries')) {
+        void history.setMaxEntries(config.historyMaxEntries);
+      }
+    }),
+  );
+
+  // Uploads: palette, explorer, editor title and tab menus, URL.
+  const uploads = new UploadController({ config, log, apiKeys, history });
+  registerUploadCommands(context, uploads, log);
+  const upload = (uris: vscode.Uri[], options?: { force?: boolean; quiet?: boolean }) => uploads.uploadUris(uris, options);
+
+  // The Assets view, its item actions and drag-and-drop onto it.
+  const assetTree = registerHistoryView(context, { history, log, upload });
+  registerHistoryCommands(context, { history, treeProvider: assetTree, log, upload });
+
+  // Snippets at the cursor, and drop/paste of media into payload files.
+  registerSnippetCommands(context, { history, config, log, upload });
+  registerDropPasteProviders(context, { history, config, log, upload });
+
+  log.info(`HeyGen Assets ${String((context.extension.packageJSON as { version?: string }).version)} activated in VS Code ${vscode.version}.`);
+  return {
+    history,
+    assetTree,
+    upload,
+    uploadUrl: (url, options) => uploads.uploadUrl(url, options),
+  };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

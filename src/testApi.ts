@@ -1,0 +1,15 @@
+import type * as vscode from 'vscode';
+import type { AssetTreeNode } from './history/assetTreeView';
+import type { HistoryStore } from './history/historyStore';
+import type { BatchResult, UploadRequestOptions } from './upload/uploadCommands';
+
+/**
+ * What `activate` returns. Tests inside the extension host use it to see what the person sees (the tree's
+ * items, the history) without reaching into module internals; other extensions may use it to upload.
+ */
+export interface HeyGenAssetsApi {
+  history: HistoryStore;
+  assetTree: vscode.TreeDataProvider<AssetTreeNode>;
+  upload(uris: vscode.Uri[], options?: UploadRequestOptions): Promise<BatchResult>;
+  uploadUrl(url: string, options?: UploadRequestOptions): Promise<BatchResult>;
+}
