@@ -33,6 +33,8 @@ export async function buildHostTests(): Promise<string[]> {
     sourcemap: 'inline',
     // mocha loads its reporters dynamically and must be one instance shared by index and the tests.
     external: ['vscode', 'mocha'],
+    // jsonc-parser's "main" is a UMD build whose internal requires esbuild cannot follow.
+    mainFields: ['module', 'main'],
     logLevel: 'warning',
   });
   return entryPoints.map((file) => path.basename(file));

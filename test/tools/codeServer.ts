@@ -203,7 +203,15 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
     options.folder,
   ];
-  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  // The extension host inherits this environment: only what the caller passes may reach it, so a
+  // HEYGEN_API_KEY in the developer's shell cannot make the UI tests pass without typing the key.
+  for (const name of Object.keys(env)) {
+    if (name.startsWith('HEYGEN_')) {
+      delete env[name];
+    }
+  }
+  Object.assign(env, options.env);
   // A PORT or PASSWORD from the caller's shell would override our flags.
   delete env.PORT;
   delete env.PASSWORD;

@@ -1,0 +1,163 @@
+// `npm run test:ui`: installs the packaged .vsix into a fresh code-server the way users get it, then
+// clicks through the real workbench in Chromium (test/ui/*.ui.ts), then checks the key leaked nowhere.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { startEmulator } from '../emulator/heygenEmulator';
+import type { UiContext, UiScenario } from '../ui/uiScenario';
+import { SCREENSHOT_DIR, Workbench } from '../ui/workbench';
+import { ensureCodeServer, extensionHostLog, installExtension, launchChromium, startCodeServer, tail, workbenchUrl } from './codeServer';
+import { REPO, VSCODE_TEST_DIR, log, onCleanup, runCleanups, runOrThrow, seconds } from './proc';
+import { scanForSecret } from './scanForSecret';
+import { freshRunDirs } from './workspace';
+
+export const VSIX_PATH = path.join(VSCODE_TEST_DIR, 'heygen-assets.vsix');
+
+/** `vsce package` (which runs the production build through vscode:prepublish). */
+export async function buildVsix(): Promise<number> {
+  fs.mkdirSync(VSCODE_TEST_DIR, { recursive: true });
+  fs.rmSync(VSIX_PATH, { force: true });
+  await runOrThrow('npx', ['vsce', 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', VSIX_PATH], { quiet: true });
+  return fs.statSync(VSIX_PATH).size;
+}
+
+function loadScenarios(): UiScenario[] {
+  const uiDir = path.join(REPO, 'test', 'ui');
+  const files = fs
+    .readdirSync(uiDir)
+    .filter((name) => name.endsWith('.ui.ts'))
+    .sort();
+  const grep = process.env.HEYGEN_TEST_GREP ? new RegExp(process.env.HEYGEN_TEST_GREP, 'i') : undefined;
+  const scenarios: UiScenario[] = [];
+  for (const file of files) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const loaded = require(path.join(uiDir, file)) as { scenarios?: UiScenario[] };
+    for (const scenario of loaded.scenarios ?? []) {
+      if (!grep || grep.test(scenario.title)) {
+        scenarios.push(scenario);
+      }
+    }
+  }
+  return scenarios;
+}
+
+interface Outcome {
+  title: string;
+  state: 'passed' | 'failed' | 'pending';
+  ms: number;
+  detail?: string;
+}
+
+function printOutcome(outcome: Outcome): void {
+  const mark = outcome.state === 'passed' ? '✓' : outcome.state === 'failed' ? '✗' : '-';
+  const suffix = outcome.state === 'pending' ? ` (skipped: ${outcome.detail})` : ` (${(outcome.ms / 1000).toFixed(1)} s)`;
+  log(`  ${mark} ${outcome.title}${suffix}`);
+  if (outcome.state === 'failed' && outcome.detail) {
+    log(outcome.detail.split('\n').slice(0, 14).map((line) => `      ${line}`).join('\n'));
+  }
+}
+
+export async function runUiTests(): Promise<{ passed: number; failed: number; pending: number }> {
+  const started = Date.now();
+  const outcomes: Outcome[] = [];
+  const record = (outcome: Outcome): void => {
+    outcomes.push(outcome);
+    printOutcome(outcome);
+  };
+
+  log('ui: packaging the .vsix…');
+  const vsixBytes = await buildVsix();
+  log(`ui: ${path.relative(REPO, VSIX_PATH)} is ${(vsixBytes / 1024).toFixed(1)} KB`);
+  await ensureCodeServer();
+  const emulator = await startEmulator();
+  onCleanup(() => emulator.close());
+  const dirs = freshRunDirs('ui');
+  fs.rmSync(SCREENSHOT_DIR, { recursive: true, force: true });
+
+  const installStarted = Date.now();
+  try {
+    await installExtension(VSIX_PATH, dirs.userDataDir, dirs.extensionsDir);
+    record({ title: 'the .vsix installs into code-server with --install-extension', state: 'passed', ms: Date.now() - installStarted });
+  } catch (error) {
+    record({ title: 'the .vsix installs into code-server with --install-extension', state: 'failed', ms: Date.now() - installStarted, detail: String(error) });
+    return summarize(outcomes, started);
+  }
+
+  // No key in the environment here: the person sets it through the palette.
+  const server = await startCodeServer({
+    folder: dirs.workspace,
+    userDataDir: dirs.userDataDir,
+    extensionsDir: dirs.extensionsDir,
+    settings: { 'heygen.uploadUrl': emulator.uploadUrl },
+  });
+  log(`ui: code-server at ${server.origin}, run folder ${dirs.root}`);
+  const browser = await launchChromium(dirs.profileDir);
+  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  page.setDefaultTimeout(20_000);
+  const workbench = new Workbench(page);
+  const context: UiContext = { page, workbench, emulator, workspace: dirs.workspace, repo: REPO };
+
+  try {
+    await workbench.open(workbenchUrl(server.origin, dirs.workspace));
+    for (const scenario of loadScenarios()) {
+      const skip = scenario.skipReason?.(context);
+      if (skip) {
+        record({ title: scenario.title, state: 'pending', ms: 0, detail: skip });
+        continue;
+      }
+      const scenarioStarted = Date.now();
+      try {
+        await scenario.run(context);
+        record({ title: scenario.title, state: 'passed', ms: Date.now() - scenarioStarted });
+      } catch (error) {
+        const shot = await workbench.screenshot('failure').catch(() => undefined);
+        const detail = `${error instanceof Error ? (error.stack ?? error.message) : String(error)}${shot ? `\nscreenshot: ${shot}` : ''}`;
+        record({ title: scenario.title, state: 'failed', ms: Date.now() - scenarioStarted, detail });
+        await page.keyboard.press('Escape').catch(() => undefined);
+      }
+    }
+  } catch (error) {
+    record({ title: 'the workbench opens with the sample workspace', state: 'failed', ms: 0, detail: String(error) });
+  }
+
+  if (outcomes.some((outcome) => outcome.state === 'failed')) {
+    const hostLog = extensionHostLog(server.logsDir);
+    log(`--- extension host log (${hostLog ?? 'not found'}) ---\n${tail(hostLog, 40)}`);
+  }
+
+  // Close everything first so browser storage and logs are flushed to disk before searching them.
+  await browser.close();
+  await server.stop();
+  const scan = scanForSecret([dirs.userDataDir, dirs.extensionsDir, dirs.profileDir], emulator.apiKey);
+  const leaks = scan.hits.map((hit) => `${path.relative(dirs.root, hit.file)}: ${hit.count}× (${hit.encoding})`);
+  record({
+    title: `the API key appears nowhere in user data, logs, extensions or the browser profile (${scan.files} files searched)`,
+    state: leaks.length === 0 ? 'passed' : 'failed',
+    ms: 0,
+    detail: leaks.length === 0 ? undefined : `found the key in:\n${leaks.join('\n')}`,
+  });
+  log(`ui: screenshots in ${path.relative(REPO, SCREENSHOT_DIR)}/`);
+  return summarize(outcomes, started);
+}
+
+function summarize(outcomes: Outcome[], started: number): { passed: number; failed: number; pending: number } {
+  const count = (state: Outcome['state']): number => outcomes.filter((outcome) => outcome.state === state).length;
+  const result = { passed: count('passed'), failed: count('failed'), pending: count('pending') };
+  log(`ui: finished in ${seconds(started)}`);
+  log(`ui: ${result.passed} passed, ${result.failed} failed${result.pending ? `, ${result.pending} skipped` : ''}`);
+  return result;
+}
+
+if (require.main === module) {
+  runUiTests()
+    .then(async (result) => {
+      await runCleanups();
+      process.exit(result.failed > 0 || result.passed === 0 ? 1 : 0);
+    })
+    .catch(async (error: unknown) => {
+      console.error(error);
+      log('ui: 0 passed, 1 failed');
+      await runCleanups();
+      process.exit(1);
+    });
+}

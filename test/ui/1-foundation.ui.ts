@@ -1,0 +1,57 @@
+// Issue 2 item 6: set the key from the palette, right-click a file, "Upload to HeyGen", see the result.
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import type { UiScenario } from './uiScenario';
+import { waitForUploadOf } from './support';
+
+export const scenarios: UiScenario[] = [
+  {
+    title: 'set the API key from the command palette',
+    async run({ page, workbench, emulator }) {
+      await workbench.screenshot('workbench');
+      await workbench.typeCommand('HeyGen: Set API Key');
+      await workbench.screenshot('palette-set-api-key');
+      await page.keyboard.press('Enter');
+      const password = page.locator('.quick-input-widget .quick-input-box input.input[type="password"]');
+      await password.waitFor({ state: 'visible', timeout: 10_000 });
+      await page.keyboard.type(emulator.apiKey, { delay: 10 });
+      await workbench.screenshot('api-key-password-box');
+      assert.equal(await password.inputValue(), emulator.apiKey);
+      await page.keyboard.press('Enter');
+      await workbench.quickInput.waitFor({ state: 'hidden', timeout: 10_000 });
+    },
+  },
+  {
+    title: 'right-click sample.png → "Upload to HeyGen" uploads it and shows the asset with "Copy URL"',
+    async run({ page, workbench, emulator, workspace }) {
+      await workbench.dismissNotifications();
+      const row = workbench.explorerRow('sample.png');
+      await row.click();
+      await row.click({ button: 'right' });
+      const entry = workbench.menuItem('Upload to HeyGen');
+      await entry.waitFor({ state: 'visible', timeout: 10_000 });
+      await workbench.screenshot('explorer-context-menu');
+      await entry.click();
+
+      const upload = await waitForUploadOf(emulator, path.join(workspace, 'sample.png'));
+      assert.equal(upload.contentType, 'image/png');
+      assert.equal(upload.apiKeyOk, true, 'the key typed into the password box did not reach the server');
+
+      const toast = workbench.notification(upload.id);
+      await toast.waitFor({ state: 'visible', timeout: 15_000 });
+      const copyUrl = toast.locator('.monaco-button', { hasText: /^Copy URL$/ });
+      await copyUrl.waitFor({ state: 'visible' });
+      await workbench.screenshot('upload-notification');
+
+      await copyUrl.click();
+      // The click goes to the extension host and back before the workbench writes the clipboard.
+      let clipboard = '';
+      for (let attempt = 0; attempt < 25 && !clipboard.includes(upload.id); attempt++) {
+        await page.waitForTimeout(200);
+        // A string expression: the test project compiles without the DOM library.
+        clipboard = await page.evaluate<string>('navigator.clipboard.readText()');
+      }
+      assert.match(clipboard, new RegExp(`^https?://\\S*${upload.id}`), `clipboard holds ${JSON.stringify(clipboard)}`);
+    },
+  },
+];

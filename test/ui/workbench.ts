@@ -1,0 +1,134 @@
+// Drives the real VS Code workbench in Chromium the way a person does: keyboard, mouse, menus.
+// Selectors are the workbench's own DOM classes in VS Code 1.99.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+
+export const SCREENSHOT_DIR = path.resolve(__dirname, '..', '..', 'test-results', 'screenshots');
+
+export class Workbench {
+  private shot = 0;
+
+  constructor(readonly page: Page) {}
+
+  async open(url: string): Promise<void> {
+    await this.page.goto(url);
+    await this.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+    // The explorer fills in and extensions activate a few seconds after the shell appears.
+    await this.explorerRow('video.json').waitFor({ state: 'visible', timeout: 60_000 });
+    await this.page.waitForTimeout(2500);
+    await this.dismissNotifications();
+  }
+
+  /** Saves test-results/screenshots/NN-name.png; numbered so the folder reads as a story. */
+  async screenshot(name: string): Promise<string> {
+    fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    // Toasts and menus slide in; let animations finish so the picture shows what a person sees.
+    await this.page.waitForTimeout(400);
+    this.shot += 1;
+    const file = path.join(SCREENSHOT_DIR, `${String(this.shot).padStart(2, '0')}-${name}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  get quickInput(): Locator {
+    return this.page.locator('.quick-input-widget');
+  }
+
+  get quickInputBox(): Locator {
+    return this.page.locator('.quick-input-widget .quick-input-box input.input');
+  }
+
+  /** F1, type the command's title, wait for it to be the highlighted match. */
+  async typeCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    await this.quickInputBox.waitFor({ state: 'visible' });
+    await this.quickInputBox.fill(`>${title}`);
+    await this.page
+      .locator('.quick-input-widget .quick-input-list .monaco-list-row.focused')
+      .filter({ hasText: title.replace(/^.*?: /, '') })
+      .first()
+      .waitFor({ state: 'visible', timeout: 15_000 });
+  }
+
+  async runCommand(title: string): Promise<void> {
+    await this.typeCommand(title);
+    await this.page.keyboard.press('Enter');
+  }
+
+  explorerRow(name: string): Locator {
+    return this.page.locator(`.explorer-folders-view .monaco-list-row[aria-label="${name}"]`).first();
+  }
+
+  /** The visible context menu's entry with this label (menus live in a shadow root; locators pierce it). */
+  menuItem(label: string): Locator {
+    return this.page.locator('.context-view .monaco-menu .action-item .action-label').filter({ hasText: new RegExp(`^${escapeRegExp(label)}$`) }).first();
+  }
+
+  notification(text: string | RegExp): Locator {
+    return this.page.locator('.notifications-toasts .notification-toast').filter({ hasText: text }).first();
+  }
+
+  async dismissNotifications(): Promise<void> {
+    // "Clear All Notifications" keeps old toasts from covering the next step.
+    await this.page.keyboard.press('Escape');
+    const toasts = this.page.locator('.notifications-toasts .notification-toast');
+    if ((await toasts.count()) > 0) {
+      await this.runCommand('Notifications: Clear All Notifications');
+      await this.page.waitForTimeout(300);
+    }
+  }
+
+  activityBarItem(label: string): Locator {
+    return this.page.locator(`.activitybar .action-item .action-label[aria-label^="${label}"]`).first();
+  }
+
+  /** The sidebar pane whose header is `title` (e.g. "Assets"). */
+  pane(title: string): Locator {
+    return this.page
+      .locator('.part.sidebar .pane')
+      .filter({ has: this.page.locator('.pane-header h3.title', { hasText: new RegExp(`^${escapeRegExp(title)}$`, 'i') }) })
+      .first();
+  }
+
+  /**
+   * Drags with real mouse events (Chromium turns them into HTML drag and drop), pausing over
+   * `via` first when given: hovering a dragged file over an activity-bar icon opens its container.
+   */
+  async dragAndDrop(source: Locator, target: () => Locator, via?: Locator): Promise<void> {
+    const from = await source.boundingBox();
+    if (!from) {
+      throw new Error('drag source is not visible');
+    }
+    const mouse = this.page.mouse;
+    await mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await mouse.down();
+    await mouse.move(from.x + from.width / 2 + 10, from.y + from.height / 2 + 10, { steps: 5 });
+    if (via) {
+      const box = await via.boundingBox();
+      if (!box) {
+        throw new Error('drag waypoint is not visible');
+      }
+      await mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 10 });
+      // The workbench opens a container after the pointer rests on its icon for a moment.
+      for (let i = 0; i < 10; i++) {
+        await this.page.waitForTimeout(150);
+        await mouse.move(box.x + box.width / 2 + (i % 2), box.y + box.height / 2);
+      }
+    }
+    const destination = target();
+    await destination.waitFor({ state: 'visible', timeout: 10_000 });
+    const to = await destination.boundingBox();
+    if (!to) {
+      throw new Error('drop target is not visible');
+    }
+    await mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 10 });
+    await this.page.waitForTimeout(300);
+    await mouse.move(to.x + to.width / 2 + 2, to.y + to.height / 2 + 2);
+    await mouse.up();
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
