@@ -18,8 +18,8 @@ function tempTree(files: Record<string, Buffer | string>): string {
 }
 
 // The UI run's redaction check passes when it finds nothing, so the scanner itself must be shown to find.
-describe('scanForSecret (the redaction check after UI tests)', () => {
-  it('finds the key as UTF-8, UTF-16 and base64, in nested folders, with counts', () => {
+void describe('scanForSecret (the redaction check after UI tests)', () => {
+  void it('finds the key as UTF-8, UTF-16 and base64, in nested folders, with counts', () => {
     const root = tempTree({
       'User/settings.json': `{"a": "${KEY}", "b": "${KEY}"}`,
       'profile/Local Storage/leveldb/000003.log': Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from(KEY, 'utf16le')]),
@@ -34,7 +34,7 @@ describe('scanForSecret (the redaction check after UI tests)', () => {
     );
   });
 
-  it('reports nothing for folders without the key, and tolerates missing folders', () => {
+  void it('reports nothing for folders without the key, and tolerates missing folders', () => {
     const root = tempTree({ 'a.txt': 'hg-known-key-for-the-scan-012 (one character short)', 'b.bin': Buffer.alloc(1024) });
     const result = scanForSecret([root, path.join(root, 'does-not-exist')], KEY);
     assert.equal(result.files, 2);
