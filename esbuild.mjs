@@ -6,6 +6,69 @@ const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 const tests = process.argv.includes('--tests');
 
+/**
+ * undici's index pulls in fetch, WebSocket, caches, mocks and more (about 400 KB). The extension uses only
+ * `request`, `Agent` and `errors`, so the bundle maps the bare 'undici' import to that core. Tests run the
+ * sources against the full package, whose `request`, `Agent` and `errors` are these same modules.
+ */
+const undiciCore = {
+  name: 'undici-core',
+  setup(build) {
+    build.onResolve({ filter: /^undici$/ }, () => ({ path: 'undici-core', namespace: 'undici-core' }));
+    build.onLoad({ filter: /.*/, namespace: 'undici-core' }, () => ({
+      resolveDir: process.cwd(),
+      loader: 'js',
+      contents: `
+        const Dispatcher = require('undici/lib/dispatcher/dispatcher');
+        const api = require('undici/lib/api');
+        Object.assign(Dispatcher.prototype, api);
+        const Agent = require('undici/lib/dispatcher/agent');
+        const errors = require('undici/lib/core/errors');
+        const util = require('undici/lib/core/util');
+        const { getGlobalDispatcher } = require('undici/lib/global');
+        // undici's makeDispatcher(api.request), for the (url, opts) form.
+        function request(url, opts) {
+          opts = opts || {};
+          const parsed = util.parseURL(url);
+          const dispatcher = opts.dispatcher || getGlobalDispatcher();
+          return api.request.call(dispatcher, {
+            ...opts,
+            origin: parsed.origin,
+            path: parsed.search ? parsed.pathname + parsed.search : parsed.pathname,
+            method: opts.method || (opts.body ? 'PUT' : 'GET'),
+          });
+        }
+        module.exports = { Agent, Dispatcher, errors, request };
+      `,
+    }));
+  },
+};
+
+/**
+ * Two more cuts that change no behaviour the extension relies on:
+ * - mime-types carries the whole mime-db (150 KB); only image/, video/ and audio/ types with file extensions can
+ *   name a media file, so the bundle keeps those (an unsupported .avi is still named video/x-msvideo).
+ * - undici embeds llhttp twice, with and without SIMD; it falls back to the plain build when the SIMD one fails to
+ *   load, and answers from HeyGen are tiny, so the bundle keeps only the plain one.
+ */
+const slimDependencies = {
+  name: 'slim-dependencies',
+  setup(build) {
+    build.onLoad({ filter: /mime-db[\\/]db\.json$/ }, async (args) => {
+      const { readFile } = await import('node:fs/promises');
+      const db = JSON.parse(await readFile(args.path, 'utf8'));
+      const kept = Object.fromEntries(
+        Object.entries(db).filter(([type, entry]) => /^(image|video|audio)\//.test(type) && entry.extensions),
+      );
+      return { contents: JSON.stringify(kept), loader: 'json' };
+    });
+    build.onLoad({ filter: /llhttp_simd-wasm\.js$/ }, () => ({
+      contents: "throw new Error('llhttp SIMD build is not bundled');",
+      loader: 'js',
+    }));
+  },
+};
+
 const common = {
   bundle: true,
   format: 'cjs',
@@ -15,6 +78,7 @@ const common = {
   sourcemap: production ? false : 'linked',
   minify: production,
   logLevel: 'warning',
+  plugins: [undiciCore, slimDependencies],
 };
 
 const builds = [
