@@ -596,13 +596,8 @@ function toUploadedAsset(record: AssetRecord | undefined): UploadedAsset | undef
 
 function toFailure(source: Source, error: unknown): BatchFailure {
   if (error instanceof UploadError) {
-    const message =
-      error.kind === 'invalidFile'
-        ? error.message
-        : error.kind === 'cancelled'
-          ? vscode.l10n.t('The upload of "{0}" was cancelled.', source.name)
-          : vscode.l10n.t('Couldn\u2019t upload "{0}": {1}', source.name, error.message);
-    return { uri: source.uri, name: source.name, message, kind: error.kind };
+    // The engine's messages are already one sentence that names the file and the reason.
+    return { uri: source.uri, name: source.name, message: error.message, kind: error.kind };
   }
   return {
     uri: source.uri,
