@@ -1,13 +1,17 @@
 import { createHash, type Hash } from 'node:crypto';
-import { open } from 'node:fs/promises';
-import { Transform, type TransformCallback } from 'node:stream';
+import { open, type FileHandle } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { Agent, errors as undiciErrors, request } from 'undici';
 import { silentLogger, type Logger } from '../util/logger';
 import { UploadError, interpretResponse } from './uploadErrors';
 import type { UploadedAsset } from './uploadedAsset';
 
-/** Big reads keep the per-chunk overhead (syscalls, event-loop turns) far below the transfer time. */
-const READ_CHUNK_BYTES = 1024 * 1024;
+/**
+ * Reads large enough that per-chunk overhead (syscalls, event-loop turns) stays far below the transfer time, small
+ * enough that the ring of reused buffers adds well under 10 % of a 10 MB file to the process.
+ */
+const READ_CHUNK_BYTES = 128 * 1024;
+const RING_BUFFERS = 3;
 /** HeyGen's answers are small; anything longer is cut, it only feeds an error message. */
 const MAX_RESPONSE_BYTES = 1024 * 1024;
 
@@ -62,19 +66,38 @@ export async function closeUploadAgents(): Promise<void> {
 }
 
 /** Counts and hashes the bytes on their way to the socket. */
-class Meter extends Transform {
-  sent = 0;
-  readonly hash: Hash = createHash('sha256');
+interface Meter {
+  sent: number;
+  readonly hash: Hash;
+}
 
-  constructor(private readonly onChunk: (sent: number) => void) {
-    super({ highWaterMark: READ_CHUNK_BYTES });
-  }
-
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    this.sent += chunk.length;
-    this.hash.update(chunk);
-    this.onChunk(this.sent);
-    done(null, chunk);
+/**
+ * Yields the file's bytes from a small ring of reused buffers, so memory stays flat whatever the file size (fresh
+ * buffers per chunk would pile up as garbage until the next GC: a 10 MB upload would grow the process by ~10 MB).
+ * Reuse is safe because undici asks for the next chunk only after the previous one was written to the socket and,
+ * when the socket buffered it, after 'drain': by then the kernel has the bytes. The ring holds one spare on top.
+ */
+async function* fileChunks(
+  handle: FileHandle,
+  size: number,
+  meter: Meter,
+  fileName: string,
+  onChunk: (sent: number) => void,
+): AsyncGenerator<Buffer> {
+  const ring = Array.from({ length: RING_BUFFERS }, () => Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, Math.max(1, size))));
+  let position = 0;
+  for (let i = 0; position < size; i++) {
+    const buffer = ring[i % RING_BUFFERS];
+    const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, size - position), position);
+    if (bytesRead === 0) {
+      throw new UploadError('invalidFile', `"${fileName}" changed while uploading; upload it again once it is saved.`, { file: fileName });
+    }
+    const chunk = buffer.subarray(0, bytesRead);
+    position += bytesRead;
+    meter.sent = position;
+    meter.hash.update(chunk);
+    onChunk(position);
+    yield chunk;
   }
 }
 
@@ -170,17 +193,15 @@ export async function postFile(req: PostFileRequest): Promise<PostFileResult> {
     const why = code === 'ENOENT' ? 'it no longer exists' : code === 'EACCES' ? 'permission denied' : (code ?? String(error));
     throw new UploadError('invalidFile', `"${req.fileName}" cannot be read: ${why}.`, { file: req.fileName, code, cause: error });
   }
-  const source = handle.createReadStream({ highWaterMark: READ_CHUNK_BYTES, autoClose: true });
   let lastReport = 0;
-  const meter = new Meter((sent) => {
+  const meter: Meter = { sent: 0, hash: createHash('sha256') };
+  const chunks = fileChunks(handle, req.size, meter, req.fileName, (sent) => {
     // Progress at most every 64 KiB keeps callbacks cheap without hiding movement on slow links.
     if (req.onProgress && (sent - lastReport >= 64 * 1024 || sent === req.size)) {
       lastReport = sent;
       req.onProgress(sent, req.size);
     }
   });
-  source.on('error', (error) => meter.destroy(error));
-  source.pipe(meter);
   const started = Date.now();
   try {
     const response = await request(req.url, {
@@ -192,7 +213,8 @@ export async function postFile(req: PostFileRequest): Promise<PostFileResult> {
         'x-api-key': req.apiKey,
         accept: 'application/json',
       },
-      body: meter,
+      // undici streams async iterables (documented), though its typings list only Readable.
+      body: chunks as unknown as Readable,
       signal,
       maxRedirections: 0,
     });
@@ -207,7 +229,7 @@ export async function postFile(req: PostFileRequest): Promise<PostFileResult> {
   } catch (error) {
     throw transportError(error, req, signal);
   } finally {
-    source.destroy();
-    meter.destroy();
+    await chunks.return(undefined).catch(() => undefined);
+    await handle.close().catch(() => undefined);
   }
 }

@@ -12,6 +12,8 @@ const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 /** Bodies up to this size are kept so `GET /files/<id>.<ext>` can serve them (image previews in the editor). */
 const KEEP_FILE_MAX_BYTES = 2 * 1024 * 1024;
 const KEEP_TOTAL_MAX_BYTES = 32 * 1024 * 1024;
+/** After refusing an oversize body, how much more is drained before the connection is cut. */
+const DRAIN_MAX_BYTES = 64 * 1024 * 1024;
 
 export interface EmulatorOptions {
   apiKey?: string;
@@ -227,10 +229,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         return;
       }
       if (entry.size > maxBytes) {
-        // Answer at once and stop counting: HeyGen refuses oversize bodies without reading them all.
+        // Answer at once and stop counting. The rest of the body is drained, not read (as nginx's lingering close
+        // does): closing now would reset the connection under a client still sending, and it would never see the 413.
         stopCounting = true;
         chunks = undefined;
-        answer(413, heygenError(40013, `File size exceeds the limit of ${maxBytes} bytes.`), { Connection: 'close' });
+        answer(413, heygenError(40013, `File size exceeds the limit of ${maxBytes} bytes.`));
+        let drained = 0;
+        req.on('data', (rest: Buffer) => {
+          drained += rest.length;
+          if (drained > DRAIN_MAX_BYTES) {
+            req.socket.destroy();
+          }
+        });
       }
     });
     req.on('close', () => {

@@ -79,6 +79,18 @@ void describe('uploadLocalFile over real HTTP', () => {
     assert.deepEqual(seen, [...seen].sort((a, b) => a - b));
   });
 
+  void it('sends exactly the file\'s bytes at chunk-boundary sizes (reused read buffers never leak stale bytes)', async () => {
+    const chunk = 128 * 1024;
+    for (const size of [8, chunk - 1, chunk, chunk + 1, 3 * chunk, 3 * chunk + 1, 7 * chunk + 12345]) {
+      const path = scratch.png(`s${size}.png`, size);
+      const outcome = await uploadLocalFile(path, targetFor(emu), opts());
+      const got = emu.received.at(-1)!;
+      assert.equal(got.size, size);
+      assert.equal(got.sha256, fileSha(path), `size ${size}`);
+      assert.equal(outcome.source.sha256, got.sha256);
+    }
+  });
+
   void it('sends a mislabelled file (a JPEG named .png) as image/jpeg and says so in the log', async () => {
     const path = scratch.copy('sample.jpg', 'photo.png');
     const log = capturingLogger();
