@@ -123,7 +123,7 @@ function roleFor(record: AssetRecord): SnippetRole {
   return record.fileType === 'audio' ? 'audio' : 'background';
 }
 
-interface PreparedInsert {
+export interface PreparedInsert {
   /** Snippet for the drop position itself, or '' when the fragment goes elsewhere (see `additionalEdit`). */
   insertText: vscode.SnippetString;
   additionalEdit?: vscode.WorkspaceEdit;
@@ -131,7 +131,7 @@ interface PreparedInsert {
 }
 
 /** Uploads the dropped or pasted media and builds the fitting fragment for `position`. */
-async function prepareInsert(
+export async function prepareInsert(
   document: vscode.TextDocument,
   position: vscode.Position,
   dataTransfer: vscode.DataTransfer,

@@ -1,4 +1,4 @@
-import { createScanner } from 'jsonc-parser';
+import { createScanner } from 'jsonc-parser/lib/umd/impl/scanner.js';
 import {
   buildSnippet,
   dialectForLanguage,
@@ -44,6 +44,11 @@ export interface InsertionPlan {
    * same property twice, so callers keep one of them. Undefined when the cursor position itself is the target.
    */
   target?: string;
+  /**
+   * The gap between two members (or the start or end of a container) this insertion falls into. Cursors in
+   * the same gap are planned on the same text, so the caller separates their fragments from each other.
+   */
+  gap?: string;
 }
 
 type Bracket = '{' | '[' | '(';
@@ -352,25 +357,40 @@ function separate(text: string, container: Container, q: number, shape: SnippetS
       next = m;
     }
   }
-  const plan: InsertionPlan = { shape, start: q, end: q, prefix: '', suffix: '', extraEdits: [] };
   const commaBeforeQ = prev?.commaAt !== undefined && prev.commaAt < q;
   const commaAfterQ = prev?.commaAt !== undefined && prev.commaAt >= q;
+  // An existing comma splits the space between two members into two gaps, each with its own needs.
+  const gap = `${container.open}:${prev ? container.members.indexOf(prev) : -1}:${commaBeforeQ ? 1 : 0}`;
+  const plan: InsertionPlan = { shape, start: q, end: q, prefix: '', suffix: '', extraEdits: [], gap };
   if (prev && !commaBeforeQ) {
     if (sameLine(text, prev.end, q)) {
       // Right after a member on the same line: start the fragment on a line of its own.
-      plan.prefix = /\S/.test(lineBefore(text, q)) ? ',\n' : ',';
+      plan.prefix = ',';
     } else {
       plan.extraEdits.push({ offset: prev.end, text: ',' });
     }
   }
   if (next && !commaAfterQ) {
-    plan.suffix = sameLine(text, q, next.start) ? ',\n' : ',';
+    plan.suffix = ',';
+  }
+  // The fragment gets lines of its own: a line break before it when text precedes it on its line, and
+  // after it when text (a member, a closing bracket) follows.
+  if (/\S/.test(lineBefore(text, q)) && !plan.prefix.includes('\n')) {
+    plan.prefix += '\n';
+  }
+  if (/\S/.test(lineAfter(text, q)) && !(next && !sameLine(text, q, next.start) && plan.suffix)) {
+    plan.suffix += '\n';
   }
   return plan;
 }
 
 function lineBefore(text: string, offset: number): string {
   return text.slice(text.lastIndexOf('\n', offset - 1) + 1, offset);
+}
+
+function lineAfter(text: string, offset: number): string {
+  const end = text.indexOf('\n', offset);
+  return text.slice(offset, end < 0 ? text.length : end);
 }
 
 /** The member of `container` whose text contains `offset` strictly inside it. */
@@ -419,13 +439,12 @@ export function planInsertion(text: string, offset: number, languageId: string, 
       return { shape: 'value', start: existing.valueStart!, end: existing.end, prefix: '', suffix: '', extraEdits: [], target };
     }
     const holder = child ? c.members.find((m) => m.start <= child!.open && child!.open < m.end) : memberAround(c, p);
-    const q = holder ? holder.end : p;
-    return { ...separate(text, c, q, 'property'), target };
+    return { ...separate(text, c, holder ? holder.end : p, 'property'), target };
   }
 
   if (isVideoInputsArray(innermost)) {
     const holder = memberAround(innermost, p);
-    return { ...separate(text, innermost, holder ? holder.end : p, 'item'), target: holder ? `array@${innermost.open}` : undefined };
+    return { ...separate(text, innermost, holder ? holder.end : p, 'item'), target: holder ? `after@${holder.end}` : undefined };
   }
 
   for (let c: Container | undefined = innermost; c; c = c.parent) {
@@ -440,12 +459,12 @@ export function planInsertion(text: string, offset: number, languageId: string, 
   if (innermost.bracket === '[') {
     // Some other list: still an element of it, with its commas.
     const holder = memberAround(innermost, p);
-    return { ...separate(text, innermost, holder ? holder.end : p, 'item'), target: holder ? `array@${innermost.open}` : undefined };
+    return { ...separate(text, innermost, holder ? holder.end : p, 'item'), target: holder ? `after@${holder.end}` : undefined };
   }
   if (innermost.bracket === '{') {
     // An object without a list: give it one, so the result is still a well-formed object.
     const holder = memberAround(innermost, p);
-    return { ...separate(text, innermost, holder ? holder.end : p, 'list'), target: holder ? `object@${innermost.open}` : undefined };
+    return { ...separate(text, innermost, holder ? holder.end : p, 'list'), target: `object@${innermost.open}` };
   }
   return elsewhere;
 }
@@ -477,7 +496,10 @@ export interface SnippetEditPlan {
 
 /** The snippet and the edits for one cursor at `offset` in `text`. */
 export function planSnippetEdit(text: string, offset: number, request: SnippetEditRequest): SnippetEditPlan {
-  const plan = planInsertion(text, offset, request.languageId, request.role);
+  return toSnippetEdit(text, planInsertion(text, offset, request.languageId, request.role), request);
+}
+
+function toSnippetEdit(text: string, plan: InsertionPlan, request: SnippetEditRequest): SnippetEditPlan {
   const snippet = buildSnippet({
     role: request.role,
     asset: request.asset,
@@ -491,4 +513,50 @@ export function planSnippetEdit(text: string, offset: number, request: SnippetEd
     plainText: request.plainText,
   });
   return { shape: plan.shape, start: plan.start, end: plan.end, snippet, extraEdits: plan.extraEdits, target: plan.target };
+}
+
+/**
+ * Plans for several cursors (selections as offset ranges) at once. Every cursor is fitted to its own place;
+ * cursors that would fill the same item or list are inserted once (the first wins); cursors in the same gap
+ * get commas between their fragments; a plain insertion at a non-empty selection replaces the selection.
+ */
+export function planSnippetEdits(text: string, cursors: ReadonlyArray<{ start: number; end: number }>, request: SnippetEditRequest): SnippetEditPlan[] {
+  const sorted = [...cursors].sort((a, b) => a.start - b.start);
+  const chosen: InsertionPlan[] = [];
+  const targets = new Set<string>();
+  for (const cursor of sorted) {
+    const plan = planInsertion(text, cursor.start, request.languageId, request.role);
+    if (plan.target !== undefined) {
+      if (targets.has(plan.target)) {
+        continue;
+      }
+      targets.add(plan.target);
+    }
+    if (cursor.end > cursor.start && plan.start === cursor.start && plan.end === cursor.start) {
+      plan.end = cursor.end;
+    }
+    const clash = chosen.some((c) => (c.start < plan.end && plan.start < c.end) || c.start === plan.start);
+    if (!clash) {
+      chosen.push(plan);
+    }
+  }
+  chosen.sort((a, b) => a.start - b.start);
+  for (let i = 1; i < chosen.length; i++) {
+    const before = chosen[i - 1];
+    const plan = chosen[i];
+    if (plan.gap !== undefined && plan.gap === before.gap) {
+      // Planned on the same text, both fragments think they follow the same member: the earlier one
+      // separates itself from the later one, which needs no comma (or extra edit) of its own.
+      if (!before.suffix.startsWith(',')) {
+        before.suffix = ',' + before.suffix;
+      }
+      plan.prefix = plan.prefix.replace(/^,/, '');
+      plan.extraEdits = [];
+    }
+  }
+  const seen = new Set<number>();
+  return chosen.map((plan) => {
+    plan.extraEdits = plan.extraEdits.filter((e) => !seen.has(e.offset) && seen.add(e.offset));
+    return toSnippetEdit(text, plan, request);
+  });
 }

@@ -9,7 +9,7 @@ import { SUPPORTED_TYPES, type AssetKind } from '../upload/mediaKinds';
 import type { BatchResult } from '../upload/uploadCommands';
 import type { Logger } from '../util/logger';
 import { roleAccepts, type SnippetRole } from './buildSnippet';
-import { planSnippetEdit, type SnippetEditPlan } from './payloadContext';
+import { planSnippetEdits } from './payloadContext';
 
 export interface SnippetDeps {
   history: HistoryStore;
@@ -200,38 +200,13 @@ export function buildWorkspaceEdit(
     defaults: { avatarId: config.snippetAvatarId, voiceId: config.snippetVoiceId },
     editorIndents: EDITOR_INDENTS_SNIPPETS,
   };
-  const sorted = [...selections].sort((a, b) => a.start.compareTo(b.start));
-  const plans: Array<{ plan: SnippetEditPlan; selection: vscode.Selection }> = [];
-  const targets = new Set<string>();
-  for (const selection of sorted) {
-    const offset = document.offsetAt(selection.start);
-    const plan = planSnippetEdit(text, offset, request);
-    // Two cursors in the same item would add the same property twice: the first cursor wins.
-    if (plan.target !== undefined) {
-      if (targets.has(plan.target)) {
-        continue;
-      }
-      targets.add(plan.target);
-    }
-    if (!selection.isEmpty && plan.start === offset && plan.end === offset) {
-      // A plain insertion at a selection replaces the selected text, as typing would.
-      plan.end = document.offsetAt(selection.end);
-    }
-    if (plans.some((p) => p.plan.start < plan.end && plan.start < p.plan.end)) {
-      continue;
-    }
-    plans.push({ plan, selection });
-  }
+  const cursors = selections.map((s) => ({ start: document.offsetAt(s.start), end: document.offsetAt(s.end) }));
   const edits: Array<vscode.TextEdit | vscode.SnippetTextEdit> = [];
-  const extraOffsets = new Set<number>();
-  for (const { plan } of plans) {
+  for (const plan of planSnippetEdits(text, cursors, request)) {
     const range = new vscode.Range(document.positionAt(plan.start), document.positionAt(plan.end));
     edits.push(new vscode.SnippetTextEdit(range, new vscode.SnippetString(plan.snippet)));
     for (const extra of plan.extraEdits) {
-      if (!extraOffsets.has(extra.offset)) {
-        extraOffsets.add(extra.offset);
-        edits.push(vscode.TextEdit.insert(document.positionAt(extra.offset), extra.text));
-      }
+      edits.push(vscode.TextEdit.insert(document.positionAt(extra.offset), extra.text));
     }
   }
   const edit = new vscode.WorkspaceEdit();
