@@ -161,7 +161,8 @@ suite('Asset history', () => {
   test('the Filter… quick pick sets the type from the chosen row', async () => {
     const tree = heygen.assetTree;
     const pending = vscode.commands.executeCommand('heygen.filterHistory');
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // No API tells when the quick pick is on screen; give the workbench a moment, generously for a busy machine.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     // Rows: All Types (current, active), Images, Videos, Audio, Images and Videos.
     await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
     await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
