@@ -1,0 +1,85 @@
+// Issue 6 item 4/5: drop a media file from the explorer into video.json (Shift held, as VS Code asks for
+// drops into an editor); it uploads, the background lands in the video_inputs item, and the saved file parses.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { UiScenario } from './uiScenario';
+import { waitForUploadOf } from './support';
+
+interface Payload {
+  video_inputs: Array<Record<string, unknown>>;
+}
+
+export const scenarios: UiScenario[] = [
+  {
+    title: 'dropping sample.jpg into video.json uploads it and inserts a background into the item; the saved file parses',
+    async run({ page, workbench, emulator, workspace }) {
+      const file = path.join(workspace, 'video.json');
+      const original = fs.readFileSync(file, 'utf8');
+      const lines = original.split('\n');
+      // The line closing the item's "voice" object: the drop lands right after it, inside the item.
+      const voiceLine = lines.findIndex((line) => line.includes('"voice"'));
+      const closing = lines.findIndex((line, i) => i > voiceLine && /^\s*\},?\s*$/.test(line));
+      assert.ok(voiceLine >= 0 && closing > voiceLine, 'video.json has an item with a voice');
+      const lineNumber = closing + 1;
+
+      try {
+        await workbench.dismissNotifications();
+        await page.keyboard.press('Control+Shift+E');
+        await workbench.explorerRow('video.json').click();
+        const editor = page.locator('.editor-instance .monaco-editor').first();
+        await editor.waitFor({ state: 'visible' });
+        const gutter = editor.locator('.margin-view-overlays .line-numbers', { hasText: new RegExp(`^${lineNumber}$`) }).first();
+        await gutter.waitFor({ state: 'visible' });
+
+        const source = workbench.explorerRow('sample.jpg');
+        await source.waitFor({ state: 'visible' });
+        const from = await source.boundingBox();
+        const line = await gutter.boundingBox();
+        const area = await editor.locator('.lines-content').first().boundingBox();
+        assert.ok(from && line && area, 'explorer row, line and editor are on screen');
+        // Far right of the line: the drop position is the end of that line.
+        const to = { x: area.x + Math.min(area.width - 20, 600), y: line.y + line.height / 2 };
+
+        const mouse = page.mouse;
+        await mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+        await mouse.down();
+        await mouse.move(from.x + from.width / 2 + 10, from.y + from.height / 2 + 10, { steps: 5 });
+        await mouse.move(to.x, to.y, { steps: 15 });
+        await page.keyboard.down('Shift');
+        for (let i = 0; i < 4; i++) {
+          await page.waitForTimeout(150);
+          await mouse.move(to.x + (i % 2), to.y);
+        }
+        await workbench.screenshot('drop-into-video-json');
+        await mouse.up();
+        await page.keyboard.up('Shift');
+
+        const upload = await waitForUploadOf(emulator, path.join(workspace, 'sample.jpg'));
+        assert.equal(upload.contentType, 'image/jpeg');
+        // The edit is applied once the upload has answered; then save as a person would.
+        const inserted = editor.locator('.view-line', { hasText: '"background"' }).first();
+        await inserted.waitFor({ state: 'visible', timeout: 20_000 });
+        await workbench.screenshot('dropped-background-snippet');
+        await page.keyboard.press('Escape');
+        await page.keyboard.press('Control+S');
+
+        let saved = original;
+        for (let attempt = 0; attempt < 25 && saved === original; attempt++) {
+          await page.waitForTimeout(200);
+          saved = fs.readFileSync(file, 'utf8');
+        }
+        const payload = JSON.parse(saved) as Payload;
+        assert.equal(payload.video_inputs.length, 1, 'the drop added a property to the item, not a new item');
+        const background = payload.video_inputs[0].background as { type: string; url: string };
+        assert.equal(background.type, 'image');
+        assert.match(background.url, new RegExp(`^https?://\\S*${upload.id}`));
+        assert.ok(payload.video_inputs[0].voice, 'the voice is still there');
+      } finally {
+        await page.keyboard.up('Shift').catch(() => undefined);
+        // Later scenarios expect the sample payload as shipped.
+        fs.writeFileSync(file, original);
+      }
+    },
+  },
+];
