@@ -6,19 +6,10 @@ import { startEmulator } from '../emulator/heygenEmulator';
 import type { UiContext, UiScenario } from '../ui/uiScenario';
 import { SCREENSHOT_DIR, Workbench } from '../ui/workbench';
 import { ensureCodeServer, extensionHostLog, installExtension, launchChromium, startCodeServer, tail, workbenchUrl } from './codeServer';
-import { REPO, VSCODE_TEST_DIR, log, onCleanup, runCleanups, runOrThrow, seconds } from './proc';
+import { REPO, log, onCleanup, runCleanups, seconds } from './proc';
 import { scanForSecret } from './scanForSecret';
+import { VSIX_PATH, buildVsix } from './vsix';
 import { freshRunDirs } from './workspace';
-
-export const VSIX_PATH = path.join(VSCODE_TEST_DIR, 'heygen-assets.vsix');
-
-/** `vsce package` (which runs the production build through vscode:prepublish). */
-export async function buildVsix(): Promise<number> {
-  fs.mkdirSync(VSCODE_TEST_DIR, { recursive: true });
-  fs.rmSync(VSIX_PATH, { force: true });
-  await runOrThrow('npx', ['vsce', 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', VSIX_PATH], { quiet: true });
-  return fs.statSync(VSIX_PATH).size;
-}
 
 function loadScenarios(): UiScenario[] {
   const uiDir = path.join(REPO, 'test', 'ui');
