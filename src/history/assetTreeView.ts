@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ContextKey, VIEW_ASSETS } from '../commandIds';
+import { CommandId, ContextKey, VIEW_ASSETS } from '../commandIds';
 import type { AssetKind } from '../upload/mediaKinds';
 import type { Logger } from '../util/logger';
 import type { AssetRecord } from './assetRecord';
@@ -39,6 +39,8 @@ const TREE_MIME = `application/vnd.code.tree.${VIEW_ASSETS.toLowerCase()}`;
 const URI_LIST = 'text/uri-list';
 /** A source file's existence is re-checked at most this often (a stat per row adds up at 10,000 rows). */
 const SOURCE_CHECK_TTL_MS = 60_000;
+/** A drop of many web addresses is more likely a mistake than a wish for that many uploads. */
+const MAX_DROPPED_URLS = 5;
 /** "2 minutes ago" must not go stale while the view is open. */
 const DESCRIPTION_REFRESH_MS = 60_000;
 
@@ -259,17 +261,26 @@ export class AssetTreeProvider
     if (dataTransfer.get(TREE_MIME)) {
       return; // Our own rows dropped back onto the view: nothing to upload.
     }
-    const { uris, temporary } = await this.droppedFiles(dataTransfer);
+    const { uris, webUrls, temporary } = await this.droppedFiles(dataTransfer);
     try {
       if (token.isCancellationRequested) {
         return;
       }
-      if (uris.length === 0) {
-        this.deps.log.info('Assets view: a drop carried no local files; nothing to upload.');
-        return;
+      if (uris.length > 0) {
+        this.deps.log.info(`Assets view: uploading ${uris.length} dropped file(s).`);
+        await this.deps.upload(uris);
+      } else if (webUrls.length > 0) {
+        // An image dragged from a web page: the page's address, no file. Upload it from its URL.
+        for (const url of webUrls.slice(0, MAX_DROPPED_URLS)) {
+          if (token.isCancellationRequested) {
+            break;
+          }
+          this.deps.log.info(`Assets view: uploading the dropped address ${url}.`);
+          await vscode.commands.executeCommand(CommandId.UploadFromUrl, url);
+        }
+      } else {
+        this.deps.log.info('Assets view: a drop carried no files or web addresses; nothing to upload.');
       }
-      this.deps.log.info(`Assets view: uploading ${uris.length} dropped file(s).`);
-      await this.deps.upload(uris);
     } finally {
       for (const dir of temporary) {
         void fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
@@ -277,8 +288,9 @@ export class AssetTreeProvider
     }
   }
 
-  private async droppedFiles(dataTransfer: vscode.DataTransfer): Promise<{ uris: vscode.Uri[]; temporary: string[] }> {
+  private async droppedFiles(dataTransfer: vscode.DataTransfer): Promise<{ uris: vscode.Uri[]; webUrls: string[]; temporary: string[] }> {
     const uris: vscode.Uri[] = [];
+    const webUrls: string[] = [];
     const temporary: string[] = [];
     const seen = new Set<string>();
     const push = (uri: vscode.Uri | undefined): void => {
@@ -290,7 +302,11 @@ export class AssetTreeProvider
     const list = dataTransfer.get(URI_LIST);
     if (list) {
       for (const uri of parseUriList(await list.asString())) {
-        push(localFileUri(uri));
+        if (uri.scheme === 'https' || uri.scheme === 'http') {
+          webUrls.push(uri.toString());
+        } else {
+          push(localFileUri(uri));
+        }
       }
     }
     const files: vscode.DataTransferFile[] = [];
@@ -318,7 +334,7 @@ export class AssetTreeProvider
         this.deps.log.error(`Assets view: could not keep the dropped file ${file.name}: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
-    return { uris, temporary };
+    return { uris, webUrls, temporary };
   }
 
   private ensureModel(): Model {

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -275,6 +277,26 @@ suite('Asset history', () => {
     const dropped = heygen.history.all().find((r) => r.name === 'dropped clip.webm');
     assert.ok(dropped, 'the file dropped from the OS is recorded');
     assert.equal(dropped.sha256, sha256Of(workspaceFile('sample.webm').fsPath));
+  });
+
+  test('dropping a web address (an image dragged from a page) uploads it from its URL', async () => {
+    const bytes = fs.readFileSync(workspaceFile('sample.jpg').fsPath);
+    const server = http.createServer((req, res) => {
+      const found = req.url === '/pictures/dropped-photo.jpg';
+      res.writeHead(found ? 200 : 404, { 'content-type': 'image/jpeg' });
+      res.end(found ? bytes : undefined);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/pictures/dropped-photo.jpg`;
+      const transfer = new vscode.DataTransfer();
+      transfer.set('text/uri-list', new vscode.DataTransferItem(url));
+      await heygen.assetTree.handleDrop(undefined, transfer, new vscode.CancellationTokenSource().token);
+      const recorded = await waitFor('the dropped address to be recorded', () => heygen.history.all().find((r) => r.sourceUrl === url));
+      assert.equal(recorded.sha256, sha256Of(workspaceFile('sample.jpg').fsPath));
+    } finally {
+      server.close();
+    }
   });
 
   test('dragging rows out carries their URLs as a uri-list', async () => {
