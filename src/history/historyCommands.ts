@@ -45,7 +45,17 @@ export function registerHistoryCommands(context: vscode.ExtensionContext, deps: 
           const reason = err instanceof Error ? err.message : String(err);
           log.error(`${id} failed: ${err instanceof Error ? (err.stack ?? reason) : reason}`);
           const showLog = vscode.l10n.t('Show Log');
-          const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Could not {0}: {1}', action, reason), showLog);
+          let about: AssetRecord[] = [];
+          try {
+            about = targets(args[0], args[1]);
+          } catch {
+            // The arguments were the problem; say it without a name.
+          }
+          const message =
+            about.length === 1
+              ? vscode.l10n.t('Could not {0} of {1}: {2}', action, assetLabel(about[0]), reason)
+              : vscode.l10n.t('Could not {0}: {1}', action, reason);
+          const choice = await vscode.window.showErrorMessage(message, showLog);
           if (choice === showLog) {
             await vscode.commands.executeCommand(CommandId.ShowLog);
           }
@@ -109,7 +119,7 @@ export function registerHistoryCommands(context: vscode.ExtensionContext, deps: 
     return records.length ? copy(records, (r) => r.url, vscode.l10n.t('URL'), vscode.l10n.t('URLs')) : nothingSelected();
   });
 
-  register(CommandId.CopyId, vscode.l10n.t('copy the asset id'), async (node, nodes) => {
+  register(CommandId.CopyId, vscode.l10n.t('copy the ID'), async (node, nodes) => {
     const records = targets(node, nodes);
     return records.length ? copy(records, (r) => r.id, vscode.l10n.t('ID'), vscode.l10n.t('IDs')) : nothingSelected();
   });
@@ -129,7 +139,7 @@ export function registerHistoryCommands(context: vscode.ExtensionContext, deps: 
     return copy(withKey, (r) => r.imageKey, vscode.l10n.t('image_key'), vscode.l10n.t('image_keys'));
   });
 
-  register(CommandId.OpenInBrowser, vscode.l10n.t('open the asset in the browser'), async (node, nodes) => {
+  register(CommandId.OpenInBrowser, vscode.l10n.t('open the URL'), async (node, nodes) => {
     const records = targets(node, nodes);
     if (records.length === 0) {
       return nothingSelected();
@@ -170,7 +180,7 @@ export function registerHistoryCommands(context: vscode.ExtensionContext, deps: 
     return undefined;
   });
 
-  register(CommandId.UploadAgain, vscode.l10n.t('upload again'), async (node, nodes) => {
+  register(CommandId.UploadAgain, vscode.l10n.t('upload the source file'), async (node, nodes) => {
     const records = targets(node, nodes);
     if (records.length === 0) {
       return nothingSelected();
@@ -192,7 +202,7 @@ export function registerHistoryCommands(context: vscode.ExtensionContext, deps: 
     return undefined;
   });
 
-  register(CommandId.RemoveFromHistory, vscode.l10n.t('remove the asset from the history'), async (node, nodes) => {
+  register(CommandId.RemoveFromHistory, vscode.l10n.t('remove the history entry'), async (node, nodes) => {
     const records = targets(node, nodes);
     if (records.length === 0) {
       return nothingSelected();
