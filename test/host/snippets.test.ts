@@ -293,6 +293,30 @@ suite('Snippets', () => {
     assert.match(voice.audio_url, /^http/);
   });
 
+  test('a dropped audio file into a Python list becomes a dict item at the drop position', async () => {
+    const editor = await openEditor('python', 'payload = {\n    "video_inputs": [\n        \n    ],\n}\n', { insertSpaces: true, tabSize: 4 });
+    const transfer = new vscode.DataTransfer();
+    transfer.set('text/uri-list', new vscode.DataTransferItem(`# a comment line\r\n${workspaceFile('sample.wav').toString()}\r\n`));
+    const config = { snippetAvatarId: 'av-1', snippetVoiceId: '' } as unknown as import('../../src/configuration').Configuration;
+    const log = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+    const deps = { history: undefined as never, config, log, upload: (uris: vscode.Uri[]) => api.upload(uris, { quiet: true }) as never };
+    const position = editor.document.positionAt(editor.document.getText().indexOf('        \n') + 8);
+    const prepared = await prepareInsert(editor.document, position, transfer, new vscode.CancellationTokenSource().token, deps);
+    assert.ok(prepared, 'the drop was understood');
+    assert.equal(prepared.additionalEdit, undefined);
+    assert.match(prepared.insertText.value, /^\{\n {4}'character': \{\n {8}'type': 'avatar',\n {8}'avatar_id': '\$\{1:av-1\}',/);
+    assert.match(prepared.insertText.value, /'voice': \{\n {8}'type': 'audio',\n {8}'audio_url': 'http/);
+    assert.match(prepared.title, /sample\.wav/);
+  });
+
+  test('a drop of something that is not supported media is left to VS Code', async () => {
+    const editor = await openEditor('json', '{}');
+    const transfer = new vscode.DataTransfer();
+    transfer.set('text/uri-list', new vscode.DataTransferItem(workspaceFile('video.json').toString()));
+    const deps = { history: undefined as never, config: undefined as never, log: undefined as never, upload: () => Promise.reject(new Error('must not upload')) };
+    assert.equal(await prepareInsert(editor.document, new vscode.Position(0, 1), transfer, new vscode.CancellationTokenSource().token, deps), undefined);
+  });
+
   test('drop and paste providers are available in this VS Code', () => {
     const languages = vscode.languages as unknown as Record<string, unknown>;
     assert.equal(typeof languages.registerDocumentDropEditProvider, 'function');
