@@ -308,3 +308,34 @@ export function tail(file: string | undefined, lines = 60): string {
   }
   return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
 }
+
+/**
+ * `[error]` lines of every extension-host log of a run, each with the lines that follow it (the
+ * stack). Unhandled rejections and activation failures land here, not in the extension's own channel.
+ */
+export function extensionHostErrors(logsDir: string): string[] {
+  if (!fs.existsSync(logsDir)) {
+    return [];
+  }
+  const errors: string[] = [];
+  for (const session of fs.readdirSync(logsDir)) {
+    const sessionDir = path.join(logsDir, session);
+    if (!fs.statSync(sessionDir).isDirectory()) {
+      continue;
+    }
+    for (const host of fs.readdirSync(sessionDir).filter((name) => name.startsWith('exthost'))) {
+      const file = path.join(sessionDir, host, 'remoteexthost.log');
+      if (!fs.existsSync(file)) {
+        continue;
+      }
+      const lines = fs.readFileSync(file, 'utf8').split('\n');
+      lines.forEach((line, index) => {
+        if (/^\S+ \S+ \[error\]/.test(line)) {
+          const stack = lines.slice(index + 1, index + 6).filter((next) => !/^\d{4}-\d\d-\d\d /.test(next));
+          errors.push([line, ...stack].join('\n'));
+        }
+      });
+    }
+  }
+  return errors;
+}

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import { startEmulator } from '../emulator/heygenEmulator';
 import type { HostReport } from '../host/report';
 import { buildExtension, buildHostTests, HOST_OUT } from './buildHostTests';
-import { ensureCodeServer, extensionHostLog, launchChromium, remoteUri, startCodeServer, tail, workbenchUrl } from './codeServer';
+import { ensureCodeServer, extensionHostErrors, extensionHostLog, launchChromium, remoteUri, startCodeServer, tail, workbenchUrl } from './codeServer';
 import { REPO, delay, log, onCleanup, runCleanups, seconds } from './proc';
 import { freshRunDirs } from './workspace';
 
@@ -96,7 +96,22 @@ export async function runHostTests(): Promise<{ passed: number; failed: number; 
   if (report.vscodeVersion) {
     log(`host: ran in VS Code ${report.vscodeVersion} in ${seconds(started)}`);
   }
-  log(`host: ${report.passed} passed, ${report.failed} failed${report.pending ? `, ${report.pending} pending` : ''}`);
+  // Stopped before reading the log, so everything the extension host wrote has reached the disk.
+  await browser.close();
+  await server.stop();
+  const hostErrors = extensionHostErrors(server.logsDir);
+  const logCheck = 'the extension host logged no errors (no unhandled rejections, no failed activation)';
+  if (hostErrors.length === 0) {
+    report.passed += 1;
+    log(`  ✓ ${logCheck}`);
+  } else {
+    report.failed += 1;
+    log(`  ✗ ${logCheck}\n${hostErrors.slice(0, 5).map((entry) => entry.replace(/^/gm, '      ')).join('\n')}`);
+  }
+  if (report.pending > 0) {
+    log(`host: ${report.pending} pending`);
+  }
+  log(`host: ${report.passed} passed, ${report.failed} failed`);
   return report;
 }
 

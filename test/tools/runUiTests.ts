@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { startEmulator } from '../emulator/heygenEmulator';
 import type { UiContext, UiScenario } from '../ui/uiScenario';
 import { SCREENSHOT_DIR, Workbench } from '../ui/workbench';
-import { ensureCodeServer, extensionHostLog, installExtension, launchChromium, startCodeServer, tail, workbenchUrl } from './codeServer';
+import { ensureCodeServer, extensionHostErrors, extensionHostLog, installExtension, launchChromium, startCodeServer, tail, workbenchUrl } from './codeServer';
 import { REPO, log, onCleanup, runCleanups, seconds } from './proc';
 import { scanForSecret } from './scanForSecret';
 import { VSIX_PATH, buildVsix } from './vsix';
@@ -119,6 +119,13 @@ export async function runUiTests(): Promise<{ passed: number; failed: number; pe
   // Close everything first so browser storage and logs are flushed to disk before searching them.
   await browser.close();
   await server.stop();
+  const hostErrors = extensionHostErrors(server.logsDir);
+  record({
+    title: 'the extension host logged no errors (no unhandled rejections, no failed activation)',
+    state: hostErrors.length === 0 ? 'passed' : 'failed',
+    ms: 0,
+    detail: hostErrors.length === 0 ? undefined : hostErrors.slice(0, 5).join('\n'),
+  });
   const scan = scanForSecret([dirs.userDataDir, dirs.extensionsDir, dirs.profileDir], emulator.apiKey);
   const leaks = scan.hits.map((hit) => `${path.relative(dirs.root, hit.file)}: ${hit.count}× (${hit.encoding})`);
   record({
@@ -135,7 +142,10 @@ function summarize(outcomes: Outcome[], started: number): { passed: number; fail
   const count = (state: Outcome['state']): number => outcomes.filter((outcome) => outcome.state === state).length;
   const result = { passed: count('passed'), failed: count('failed'), pending: count('pending') };
   log(`ui: finished in ${seconds(started)}`);
-  log(`ui: ${result.passed} passed, ${result.failed} failed${result.pending ? `, ${result.pending} skipped` : ''}`);
+  if (result.pending > 0) {
+    log(`ui: ${result.pending} skipped`);
+  }
+  log(`ui: ${result.passed} passed, ${result.failed} failed`);
   return result;
 }
 
