@@ -224,7 +224,10 @@ export class UploadController implements vscode.Disposable {
                   log.info(
                     `Uploaded ${describe(source)}: ${formatBytes(record.size)} in ${seconds.toFixed(1)} s, asset ${record.id}, ${record.url}`,
                   );
-                  await history.add(record);
+                  // The asset exists on HeyGen now: a history write that fails must not turn it into a failure.
+                  await history.add(record).catch((error: unknown) => {
+                    log.warn(`Uploaded asset ${record.id} could not be saved to the history: ${detailOf(error)}`);
+                  });
                 }
                 return { record, reused: outcome.reused };
               },
