@@ -30,12 +30,14 @@ export interface PostFileRequest {
   signal?: AbortSignal;
   onProgress?(sent: number, total: number): void;
   log?: Logger;
+  /** Hash the bytes on their way out (default true); off when the caller hashed the file just before. */
+  hash?: boolean;
 }
 
 export interface PostFileResult {
   asset: UploadedAsset;
-  /** SHA-256 of the bytes actually sent. */
-  sha256: string;
+  /** SHA-256 of the bytes actually sent; undefined when hashing was turned off. */
+  sha256?: string;
   bytesSent: number;
 }
 
@@ -68,14 +70,15 @@ export async function closeUploadAgents(): Promise<void> {
 /** Counts and hashes the bytes on their way to the socket. */
 interface Meter {
   sent: number;
-  readonly hash: Hash;
+  readonly hash?: Hash;
 }
 
 /**
  * Yields the file's bytes from a small ring of reused buffers, so memory stays flat whatever the file size (fresh
  * buffers per chunk would pile up as garbage until the next GC: a 10 MB upload would grow the process by ~10 MB).
  * Reuse is safe because undici asks for the next chunk only after the previous one was written to the socket and,
- * when the socket buffered it, after 'drain': by then the kernel has the bytes. The ring holds one spare on top.
+ * when the socket buffered it, after 'drain': by then the kernel has the bytes. Of the three buffers, one is on the
+ * wire, one is being read ahead, and one is free.
  */
 async function* fileChunks(
   handle: FileHandle,
@@ -85,19 +88,31 @@ async function* fileChunks(
   onChunk: (sent: number) => void,
 ): AsyncGenerator<Buffer> {
   const ring = Array.from({ length: RING_BUFFERS }, () => Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, Math.max(1, size))));
+  const readAt = (index: number, position: number): Promise<{ bytesRead: number }> =>
+    handle.read(ring[index % RING_BUFFERS], 0, Math.min(READ_CHUNK_BYTES, size - position), position);
+  // The next chunk is read from disk while the current one is on the wire.
+  let pending: Promise<{ bytesRead: number }> | undefined = size > 0 ? readAt(0, 0) : undefined;
   let position = 0;
-  for (let i = 0; position < size; i++) {
-    const buffer = ring[i % RING_BUFFERS];
-    const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, size - position), position);
-    if (bytesRead === 0) {
-      throw new UploadError('invalidFile', `"${fileName}" changed while uploading; upload it again once it is saved.`, { file: fileName });
+  try {
+    for (let i = 0; pending; i++) {
+      const { bytesRead } = await pending;
+      pending = undefined;
+      if (bytesRead === 0) {
+        throw new UploadError('invalidFile', `"${fileName}" changed while uploading; upload it again once it is saved.`, { file: fileName });
+      }
+      const chunk = ring[i % RING_BUFFERS].subarray(0, bytesRead);
+      position += bytesRead;
+      if (position < size) {
+        pending = readAt(i + 1, position);
+      }
+      meter.sent = position;
+      meter.hash?.update(chunk);
+      onChunk(position);
+      yield chunk;
     }
-    const chunk = buffer.subarray(0, bytesRead);
-    position += bytesRead;
-    meter.sent = position;
-    meter.hash.update(chunk);
-    onChunk(position);
-    yield chunk;
+  } finally {
+    // Stopped early (abort, server error): a read still in flight must not surface as an unhandled rejection.
+    pending?.catch(() => undefined);
   }
 }
 
@@ -194,7 +209,7 @@ export async function postFile(req: PostFileRequest): Promise<PostFileResult> {
     throw new UploadError('invalidFile', `"${req.fileName}" cannot be read: ${why}.`, { file: req.fileName, code, cause: error });
   }
   let lastReport = 0;
-  const meter: Meter = { sent: 0, hash: createHash('sha256') };
+  const meter: Meter = { sent: 0, hash: req.hash === false ? undefined : createHash('sha256') };
   const chunks = fileChunks(handle, req.size, meter, req.fileName, (sent) => {
     // Progress at most every 64 KiB keeps callbacks cheap without hiding movement on slow links.
     if (req.onProgress && (sent - lastReport >= 64 * 1024 || sent === req.size)) {
@@ -225,7 +240,7 @@ export async function postFile(req: PostFileRequest): Promise<PostFileResult> {
     if (meter.sent !== req.size) {
       throw new UploadError('invalidFile', `"${req.fileName}" changed while uploading; upload it again once it is saved.`, { file: req.fileName });
     }
-    return { asset, sha256: meter.hash.digest('hex'), bytesSent: meter.sent };
+    return { asset, sha256: meter.hash?.digest('hex'), bytesSent: meter.sent };
   } catch (error) {
     throw transportError(error, req, signal);
   } finally {

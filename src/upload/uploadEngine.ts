@@ -160,6 +160,9 @@ async function uploadChecked(
         signal: options.signal,
         onProgress: (sent, total) => options.onProgress?.(sent, total),
         log,
+        // Hashing the same bytes twice would cost as much CPU as sending them; when the content was hashed just
+        // before, size and modification time tell whether it changed.
+        hash: sha256 === undefined,
       });
     },
     target.retry,
@@ -178,13 +181,14 @@ async function uploadChecked(
   });
 
   const changed = await unchanged(file);
-  if (changed || (sha256 !== undefined && sha256 !== result.sha256)) {
+  const sentSha256 = result.sha256 ?? sha256;
+  if (changed || sentSha256 === undefined) {
     const message = changed ?? `"${file.name}" changed while uploading; upload it again once it is saved.`;
     log.error(`${message} HeyGen stored asset ${result.asset.id} from the bytes sent; it is not recorded.`);
     throw new UploadError('invalidFile', message, { file: file.name });
   }
   log.info(`Uploaded "${file.name}" as asset ${result.asset.id} in ${Date.now() - started} ms.`);
-  return { asset: result.asset, reused: false, source: source(result.sha256), keyFingerprint: fingerprint };
+  return { asset: result.asset, reused: false, source: source(sentSha256), keyFingerprint: fingerprint };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

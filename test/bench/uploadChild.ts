@@ -1,0 +1,113 @@
+/**
+ * The uploading side of `npm run bench`, in its own process so its time and memory are its own (the emulator runs
+ * in another process, as HeyGen would). Driven over IPC by bench.ts: one request in, one reply out.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { closeUploadAgents } from '../../src/upload/httpUpload';
+import type { UploadedAsset } from '../../src/upload/uploadedAsset';
+import { uploadLocalFile, type ReuseIndex, type UploadTarget } from '../../src/upload/uploadEngine';
+import { runQueue } from '../../src/upload/uploadQueue';
+
+export type ChildRequest =
+  | { cmd: 'upload'; path: string; target: UploadTarget; force: boolean }
+  | { cmd: 'memory'; path: string; warmupPath: string; target: UploadTarget }
+  | { cmd: 'batch'; paths: string[]; concurrency: number; target: UploadTarget }
+  | { cmd: 'reuse'; path: string; target: UploadTarget; runs: number }
+  | { cmd: 'exit' };
+
+export type ChildReply =
+  | { ok: true; ms?: number; sha256?: string; baselineRss?: number; peakRss?: number; sampledPeakRss?: number; withMs?: number[]; withoutMs?: number[] }
+  | { ok: false; error: string };
+
+const MAX_BYTES = 10 * 1024 * 1024;
+
+/** Kilobytes from a /proc/self/status line (VmRSS, VmHWM), as bytes. */
+function procStatus(field: 'VmRSS' | 'VmHWM'): number {
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync('/proc/self/status', 'utf8'));
+  return match ? Number(match[1]) * 1024 : process.memoryUsage.rss();
+}
+
+/** Resets the kernel's peak-RSS counter (VmHWM) to the current RSS; Linux ≥ 4.0. */
+function resetPeak(): boolean {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function handle(req: ChildRequest): Promise<ChildReply> {
+  switch (req.cmd) {
+    case 'upload': {
+      // Not forced: the way the extension runs by default (reuse on); the empty index misses, so the file is hashed
+      // first and then sent. Forced: no reuse lookup; the bytes are hashed on their way out.
+      const miss: ReuseIndex = { lookup: () => undefined };
+      const t0 = performance.now();
+      const outcome = await uploadLocalFile(req.path, req.target, { maxBytes: MAX_BYTES, force: req.force, reuse: miss });
+      return { ok: true, ms: performance.now() - t0, sha256: outcome.source.sha256 };
+    }
+    case 'memory': {
+      // Warm up code paths and the connection pool with a small file: what is measured is what an upload of this
+      // size adds, not one-time compilation.
+      await uploadLocalFile(req.warmupPath, req.target, { maxBytes: MAX_BYTES, force: true });
+      global.gc?.();
+      await new Promise((r) => setTimeout(r, 50));
+      const canReset = resetPeak();
+      const baselineRss = procStatus('VmRSS');
+      let sampledPeakRss = baselineRss;
+      const sampler = setInterval(() => {
+        sampledPeakRss = Math.max(sampledPeakRss, process.memoryUsage.rss());
+      }, 1);
+      const t0 = performance.now();
+      await uploadLocalFile(req.path, req.target, { maxBytes: MAX_BYTES, force: true });
+      const ms = performance.now() - t0;
+      clearInterval(sampler);
+      sampledPeakRss = Math.max(sampledPeakRss, process.memoryUsage.rss());
+      const peakRss = canReset ? procStatus('VmHWM') : sampledPeakRss;
+      return { ok: true, ms, baselineRss, peakRss, sampledPeakRss };
+    }
+    case 'batch': {
+      const t0 = performance.now();
+      const results = await runQueue(req.paths, req.concurrency, (path, signal) =>
+        uploadLocalFile(path, req.target, { maxBytes: MAX_BYTES, signal, force: true }),
+      );
+      const failed = results.filter((r) => !r.ok);
+      if (failed.length) {
+        return { ok: false, error: `${failed.length} uploads failed: ${String((failed[0] as { error: unknown }).error)}` };
+      }
+      return { ok: true, ms: performance.now() - t0 };
+    }
+    case 'reuse': {
+      const known = new Map<string, UploadedAsset>();
+      const index: ReuseIndex = { lookup: (sha, fp) => known.get(`${sha}|${fp}`) };
+      const first = await uploadLocalFile(req.path, req.target, { maxBytes: MAX_BYTES, reuse: index });
+      known.set(`${first.source.sha256}|${first.keyFingerprint}`, first.asset);
+      const withMs: number[] = [];
+      const withoutMs: number[] = [];
+      for (let i = 0; i < req.runs; i++) {
+        let t0 = performance.now();
+        const reused = await uploadLocalFile(req.path, req.target, { maxBytes: MAX_BYTES, reuse: index });
+        withMs.push(performance.now() - t0);
+        if (!reused.reused) {
+          return { ok: false, error: 'the reuse index was not used' };
+        }
+        t0 = performance.now();
+        await uploadLocalFile(req.path, req.target, { maxBytes: MAX_BYTES, reuse: index, force: true });
+        withoutMs.push(performance.now() - t0);
+      }
+      return { ok: true, withMs, withoutMs };
+    }
+    case 'exit':
+      await closeUploadAgents();
+      process.exit(0);
+  }
+}
+
+process.on('message', (message: ChildRequest) => {
+  handle(message).then(
+    (reply) => process.send?.(reply),
+    (error: unknown) => process.send?.({ ok: false, error: error instanceof Error ? error.message : String(error) }),
+  );
+});
+process.send?.({ ok: true });
