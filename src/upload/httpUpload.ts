@@ -129,7 +129,7 @@ const NETWORK_DESCRIPTIONS: Readonly<Record<string, string>> = {
   UND_ERR_CLOSED: 'the connection was closed unexpectedly',
 };
 
-function errorCode(error: unknown): string | undefined {
+export function errorCode(error: unknown): string | undefined {
   // undici wraps resets in a SocketError (UND_ERR_SOCKET); a system code deeper in the cause chain says more.
   let fallback: string | undefined;
   let current: unknown = error;
@@ -144,6 +144,18 @@ function errorCode(error: unknown): string | undefined {
     current = (current as { cause?: unknown }).cause;
   }
   return fallback;
+}
+
+/** A short phrase for a transport failure ("the connection was reset"), for messages about any request. */
+export function describeTransportFailure(error: unknown): string {
+  const code = errorCode(error);
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') {
+    return 'the connection timed out';
+  }
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+    return 'the server stopped responding';
+  }
+  return (code && NETWORK_DESCRIPTIONS[code]) ?? (error instanceof Error ? error.message : String(error));
 }
 
 /** Maps a transport failure to an UploadError with a sentence a person can act on. */

@@ -7,7 +7,7 @@ import { Agent, request } from 'undici';
 import { silentLogger, type Logger } from '../util/logger';
 import { keyFingerprint, sha256File } from './contentHash';
 import { checkEndpoint } from './endpointPolicy';
-import { postFile, transportError } from './httpUpload';
+import { describeTransportFailure, errorCode, postFile, transportError } from './httpUpload';
 import type { AssetKind } from './mediaKinds';
 import { withRetries, type RetryOptions } from './retryPolicy';
 import { SNIFF_BYTES, sniffType, typeFromMime, typeFromName } from './sniffContent';
@@ -172,7 +172,12 @@ async function uploadChecked(
       log.warn(`${error.message} Retrying in ${delayMs} ms (retry ${retry} of ${max}).`);
     },
   ).catch((error: unknown) => {
-    const failure = error instanceof UploadError ? error : transportError(error, { fileName: file.name, url: endpoint, ...target });
+    const failure = error instanceof UploadError ? error : transportError(error, {
+            fileName: file.name,
+            url: endpoint,
+            connectTimeoutMs: target.connectTimeoutMs,
+            idleTimeoutMs: target.idleTimeoutMs,
+          });
     if (failure.kind === 'cancelled' && !failure.file) {
       throw cancelled(file.name);
     }
@@ -278,8 +283,7 @@ async function download(source: URL, dir: string, target: UploadTarget, options:
       if (options.signal?.aborted) {
         throw cancelled(where);
       }
-      const e = transportError(error, { fileName: where, url: source, ...target });
-      return fail(e.message.replace(/^Could not upload/, 'Could not download'), { cause: error });
+      return fail(`"${where}" could not be downloaded: ${describeTransportFailure(error)}.`, { code: errorCode(error), cause: error });
     }
     const status = response.statusCode;
     if (status < 200 || status >= 300) {
@@ -329,8 +333,7 @@ async function download(source: URL, dir: string, target: UploadTarget, options:
       if (options.signal?.aborted) {
         throw cancelled(name);
       }
-      const e = transportError(error, { fileName: name, url: source, ...target });
-      return fail(e.message.replace(/^Could not upload/, 'Could not download'), { cause: error });
+      return fail(`"${name}" could not be downloaded completely: ${describeTransportFailure(error)}.`, { code: errorCode(error), cause: error });
     }
     await handle.close();
     handle = undefined;

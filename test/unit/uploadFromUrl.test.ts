@@ -76,6 +76,11 @@ async function startSourceServer(): Promise<{ origin: string; streams: StreamRec
       case '/notes.png':
         res.writeHead(200, { 'Content-Type': 'image/png' });
         return void res.end('just some text');
+      case '/cut.jpg':
+        res.writeHead(200, { 'Content-Type': 'image/jpeg', 'Content-Length': String(jpg.length) });
+        res.write(jpg.subarray(0, 1000));
+        setTimeout(() => res.socket?.destroy(), 20);
+        return;
       case '/hang.jpg':
         res.writeHead(200, { 'Content-Type': 'image/jpeg' });
         res.write(jpg.subarray(0, 1000));
@@ -236,6 +241,21 @@ void describe('uploadFromUrl', () => {
       await expectError(uploadFromUrl(url, targetFor(emu), opts()), 'invalidFile');
     }
     assert.equal(emu.received.length, 0);
+  });
+
+  void it('reports a download cut off midway, or a server that is not there, in one sentence', async () => {
+    await expectError(
+      uploadFromUrl(`${source.origin}/cut.jpg`, targetFor(emu), opts()),
+      'invalidFile',
+      /^"cut\.jpg" could not be downloaded completely: .+\.$/,
+    );
+    await expectError(
+      uploadFromUrl('http://127.0.0.1:9/a.png', targetFor(emu), opts()),
+      'invalidFile',
+      /^"http:\/\/127\.0\.0\.1:9\/a\.png" could not be downloaded: the connection was refused\.$/,
+    );
+    assert.equal(emu.received.length, 0);
+    assert.deepEqual(leftovers(), []);
   });
 
   void it('cancels a hanging download at once and removes the temporary file', async () => {
