@@ -57,9 +57,11 @@ export async function run(): Promise<void> {
   }
   const tests: HostTestResult[] = [];
   try {
+    // *.untrusted.test.js run only in the driver's second window, whose workspace is not trusted.
+    const untrusted = process.env.HEYGEN_TEST_MODE === 'untrusted';
     const files = fs
       .readdirSync(__dirname)
-      .filter((name) => name.endsWith('.test.js'))
+      .filter((name) => name.endsWith('.test.js') && name.endsWith('.untrusted.test.js') === untrusted)
       .sort();
     for (const file of files) {
       mocha.addFile(path.join(__dirname, file));

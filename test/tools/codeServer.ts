@@ -332,7 +332,11 @@ export function extensionHostErrors(logsDir: string): string[] {
       lines.forEach((line, index) => {
         if (/^\S+ \S+ \[error\]/.test(line)) {
           const stack = lines.slice(index + 1, index + 6).filter((next) => !/^\d{4}-\d\d-\d\d /.test(next));
-          errors.push([line, ...stack].join('\n'));
+          const entry = [line, ...stack].join('\n');
+          // Requests still in flight when the driver shuts the host down are cancelled by VS Code itself.
+          if (!(/\[error\] Canceled: Canceled/.test(line) && /\.terminate \(/.test(entry))) {
+            errors.push(entry);
+          }
         }
       });
     }

@@ -1,7 +1,10 @@
 // `npm run test:host`: runs test/host/*.test.ts inside a real VS Code 1.99 extension host
 // (code-server), opened by headless Chromium with the extension-development payload.
+// Files named *.untrusted.test.ts run in a second pass, in a workspace VS Code does not trust,
+// whose .vscode/settings.json points heygen.uploadUrl at a decoy server.
 import * as fs from 'node:fs';
-import { startEmulator } from '../emulator/heygenEmulator';
+import * as path from 'node:path';
+import { startEmulator, type Emulator } from '../emulator/heygenEmulator';
 import type { HostReport } from '../host/report';
 import { buildExtension, buildHostTests, HOST_OUT } from './buildHostTests';
 import { ensureCodeServer, extensionHostErrors, extensionHostLog, launchChromium, remoteUri, startCodeServer, tail, workbenchUrl } from './codeServer';
@@ -9,6 +12,8 @@ import { REPO, delay, log, onCleanup, runCleanups, seconds } from './proc';
 import { freshRunDirs } from './workspace';
 
 const REPORT_TIMEOUT_MS = Number(process.env.HEYGEN_HOST_TIMEOUT_MS ?? 5 * 60_000);
+
+type Mode = 'trusted' | 'untrusted';
 
 async function waitForReport(file: string, timeoutMs: number, stillRunning: () => string | undefined): Promise<HostReport> {
   const deadline = Date.now() + timeoutMs;
@@ -25,31 +30,39 @@ async function waitForReport(file: string, timeoutMs: number, stillRunning: () =
   throw new Error(`no report after ${timeoutMs / 1000} s`);
 }
 
-export async function runHostTests(): Promise<{ passed: number; failed: number; pending: number }> {
-  const started = Date.now();
-  log('host: building the extension and the host tests…');
-  await buildExtension();
-  const bundled = await buildHostTests();
-  log(`host: bundled ${bundled.join(', ')}`);
-  await ensureCodeServer();
+function failedReport(title: string, message: string): HostReport {
+  return { passed: 0, failed: 1, pending: 0, fatal: message, tests: [{ title, fullTitle: title, state: 'failed', durationMs: 0, error: message }] };
+}
 
-  const emulator = await startEmulator();
-  onCleanup(() => emulator.close());
+/** One code-server + Chromium session running the bundled tests of one mode. */
+async function runPass(mode: Mode, emulator: Emulator): Promise<HostReport> {
   const dirs = freshRunDirs('host');
+  const env: Record<string, string> = {
+    HEYGEN_TEST_EMULATOR: emulator.origin,
+    HEYGEN_TEST_WORKSPACE: dirs.workspace,
+    HEYGEN_API_KEY: emulator.apiKey,
+    HEYGEN_TEST_REPORT: dirs.report,
+    HEYGEN_TEST_MODE: mode,
+    ...(process.env.HEYGEN_TEST_GREP ? { HEYGEN_TEST_GREP: process.env.HEYGEN_TEST_GREP } : {}),
+  };
+  let decoy: Emulator | undefined;
+  if (mode === 'untrusted') {
+    // A cloned repository trying to redirect uploads (and the key) to its own server.
+    decoy = await startEmulator({ apiKey: emulator.apiKey });
+    onCleanup(() => decoy?.close());
+    fs.mkdirSync(path.join(dirs.workspace, '.vscode'), { recursive: true });
+    fs.writeFileSync(path.join(dirs.workspace, '.vscode', 'settings.json'), `${JSON.stringify({ 'heygen.uploadUrl': decoy.uploadUrl }, null, 2)}\n`);
+    env.HEYGEN_TEST_DECOY = decoy.origin;
+  }
   const server = await startCodeServer({
     folder: dirs.workspace,
     userDataDir: dirs.userDataDir,
     extensionsDir: dirs.extensionsDir,
     settings: { 'heygen.uploadUrl': emulator.uploadUrl },
-    env: {
-      HEYGEN_TEST_EMULATOR: emulator.origin,
-      HEYGEN_TEST_WORKSPACE: dirs.workspace,
-      HEYGEN_API_KEY: emulator.apiKey,
-      HEYGEN_TEST_REPORT: dirs.report,
-      ...(process.env.HEYGEN_TEST_GREP ? { HEYGEN_TEST_GREP: process.env.HEYGEN_TEST_GREP } : {}),
-    },
+    workspaceTrust: mode === 'untrusted',
+    env,
   });
-  log(`host: code-server at ${server.origin}, run folder ${dirs.root}`);
+  log(`host (${mode}): code-server at ${server.origin}, run folder ${dirs.root}`);
 
   const browser = await launchChromium();
   const page = await browser.context.newPage();
@@ -71,55 +84,78 @@ export async function runHostTests(): Promise<{ passed: number; failed: number; 
     report = await waitForReport(dirs.report, REPORT_TIMEOUT_MS, () => (pageClosed && !fs.existsSync(dirs.report) ? 'the workbench page closed before a report was written' : undefined));
   } catch (error) {
     const hostLog = extensionHostLog(server.logsDir);
-    log(`host: ${(error as Error).message}`);
+    log(`host (${mode}): ${(error as Error).message}`);
     log(`--- extension host log (${hostLog ?? 'not found'}) ---\n${tail(hostLog)}`);
     if (pageErrors.length > 0) {
       log(`--- workbench page errors ---\n${pageErrors.slice(-10).join('\n')}`);
     }
-    report = {
-      passed: 0,
-      failed: 1,
-      pending: 0,
-      fatal: (error as Error).message,
-      tests: [{ title: 'the host suite reports', fullTitle: 'the host suite reports', state: 'failed', durationMs: 0, error: (error as Error).message }],
-    };
+    report = failedReport(`the ${mode} host suite reports`, (error as Error).message);
   }
 
-  for (const test of report.tests) {
-    const mark = test.state === 'passed' ? '✓' : test.state === 'failed' ? '✗' : '-';
-    const suffix = test.state === 'pending' ? ' (pending)' : ` (${test.durationMs} ms)`;
-    log(`  ${mark} ${test.fullTitle}${suffix}`);
-    if (test.error) {
-      log(test.error.split('\n').slice(0, 12).map((line) => `      ${line}`).join('\n'));
-    }
-  }
-  if (report.vscodeVersion) {
-    log(`host: ran in VS Code ${report.vscodeVersion} in ${seconds(started)}`);
-  }
   // Stopped before reading the log, so everything the extension host wrote has reached the disk.
   await browser.close();
   await server.stop();
   const hostErrors = extensionHostErrors(server.logsDir);
-  const logCheck = 'the extension host logged no errors (no unhandled rejections, no failed activation)';
+  const title = `the extension host logged no errors (no unhandled rejections, no failed activation)`;
+  report.tests.push(
+    hostErrors.length === 0
+      ? { title, fullTitle: `${mode}: ${title}`, state: 'passed', durationMs: 0 }
+      : { title, fullTitle: `${mode}: ${title}`, state: 'failed', durationMs: 0, error: hostErrors.slice(0, 5).join('\n') },
+  );
   if (hostErrors.length === 0) {
     report.passed += 1;
-    log(`  ✓ ${logCheck}`);
   } else {
     report.failed += 1;
-    log(`  ✗ ${logCheck}\n${hostErrors.slice(0, 5).map((entry) => entry.replace(/^/gm, '      ')).join('\n')}`);
   }
-  if (report.pending > 0) {
-    log(`host: ${report.pending} pending`);
+  if (decoy && decoy.received.length > 0) {
+    const error = `the decoy endpoint from the untrusted workspace's settings received ${decoy.received.length} upload(s)`;
+    report.tests.push({ title: 'no upload reaches the workspace-configured decoy', fullTitle: `${mode}: no upload reaches the workspace-configured decoy`, state: 'failed', durationMs: 0, error });
+    report.failed += 1;
   }
-  log(`host: ${report.passed} passed, ${report.failed} failed`);
   return report;
+}
+
+export async function runHostTests(): Promise<{ passed: number; failed: number; pending: number }> {
+  const started = Date.now();
+  log('host: building the extension and the host tests…');
+  await buildExtension();
+  const bundled = await buildHostTests();
+  log(`host: bundled ${bundled.join(', ')}`);
+  await ensureCodeServer();
+
+  const emulator = await startEmulator();
+  onCleanup(() => emulator.close());
+  const modes: Mode[] = bundled.some((name) => name.endsWith('.untrusted.test.ts')) ? ['trusted', 'untrusted'] : ['trusted'];
+  const total = { passed: 0, failed: 0, pending: 0 };
+  let vscodeVersion: string | undefined;
+  for (const mode of modes) {
+    const report = await runPass(mode, emulator);
+    vscodeVersion ??= report.vscodeVersion;
+    for (const test of report.tests) {
+      const mark = test.state === 'passed' ? '✓' : test.state === 'failed' ? '✗' : '-';
+      const suffix = test.state === 'pending' ? ' (pending)' : ` (${test.durationMs} ms)`;
+      log(`  ${mark} ${test.fullTitle}${suffix}`);
+      if (test.error) {
+        log(test.error.split('\n').slice(0, 12).map((line) => `      ${line}`).join('\n'));
+      }
+    }
+    total.passed += report.passed;
+    total.failed += report.failed;
+    total.pending += report.pending;
+  }
+  log(`host: ran in VS Code ${vscodeVersion ?? '(unknown)'} in ${seconds(started)}`);
+  if (total.pending > 0) {
+    log(`host: ${total.pending} pending`);
+  }
+  log(`host: ${total.passed} passed, ${total.failed} failed`);
+  return total;
 }
 
 if (require.main === module) {
   runHostTests()
-    .then(async (report) => {
+    .then(async (result) => {
       await runCleanups();
-      process.exit(report.failed > 0 || report.passed === 0 ? 1 : 0);
+      process.exit(result.failed > 0 || result.passed === 0 ? 1 : 0);
     })
     .catch(async (error: unknown) => {
       console.error(error);
