@@ -31,7 +31,7 @@ export const scenarios: UiScenario[] = [
       const entry = workbench.menuItem('Upload to HeyGen');
       await entry.waitFor({ state: 'visible', timeout: 10_000 });
       await workbench.screenshot('explorer-context-menu');
-      await entry.click();
+      await workbench.clickMenuItem('Upload to HeyGen');
 
       const upload = await waitForUploadOf(emulator, path.join(workspace, 'sample.png'));
       assert.equal(upload.contentType, 'image/png');

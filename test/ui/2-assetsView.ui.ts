@@ -35,4 +35,32 @@ export const scenarios: UiScenario[] = [
       await workbench.screenshot('assets-view-after-drop');
     },
   },
+  {
+    title: 'sample.mp4 and sample.mp3 selected together in the explorer upload in one go; the view groups Images, Videos and Audio',
+    async run({ page, workbench, emulator, workspace }) {
+      await workbench.dismissNotifications();
+      await page.keyboard.press('Control+Shift+E');
+      await workbench.explorerRow('sample.mp4').click();
+      await workbench.explorerRow('sample.mp3').click({ modifiers: ['Control'] });
+      await workbench.explorerRow('sample.mp3').click({ button: 'right' });
+      await workbench.clickMenuItem('Upload to HeyGen');
+
+      const video = await waitForUploadOf(emulator, path.join(workspace, 'sample.mp4'));
+      const audio = await waitForUploadOf(emulator, path.join(workspace, 'sample.mp3'));
+      assert.equal(video.contentType, 'video/mp4');
+      assert.equal(audio.contentType, 'audio/mpeg');
+
+      await workbench.activityBarItem('HeyGen').click();
+      const assets = workbench.pane('Assets');
+      for (const [group, file] of [['Images', 'sample.png'], ['Videos', 'sample.mp4'], ['Audio', 'sample.mp3']] as const) {
+        await assets.locator('.monaco-list-row', { hasText: group }).first().waitFor({ state: 'visible', timeout: 15_000 });
+        await assets.locator('.monaco-list-row', { hasText: file }).first().waitFor({ state: 'visible', timeout: 15_000 });
+      }
+      await workbench.dismissNotifications();
+      await assets.waitFor({ state: 'visible' });
+      // Away from the activity bar, so its tooltip is not in the picture.
+      await page.mouse.move(800, 700);
+      await workbench.screenshot('assets-view-all-types');
+    },
+  },
 ];

@@ -65,6 +65,18 @@ export class Workbench {
     return this.page.locator('.context-view .monaco-menu .action-item .action-label').filter({ hasText: new RegExp(`^${escapeRegExp(label)}$`) }).first();
   }
 
+  /**
+   * Clicks a context-menu entry once the menu has settled: the workbench ignores a click that comes
+   * right after the menu opened (it guards against the release of the opening right-click).
+   */
+  async clickMenuItem(label: string): Promise<void> {
+    const entry = this.menuItem(label);
+    await entry.waitFor({ state: 'visible', timeout: 10_000 });
+    await this.page.waitForTimeout(400);
+    await entry.click();
+    await this.page.locator('.context-view .monaco-menu').waitFor({ state: 'hidden', timeout: 5_000 });
+  }
+
   notification(text: string | RegExp): Locator {
     return this.page.locator('.notifications-toasts .notification-toast').filter({ hasText: text }).first();
   }
