@@ -33,16 +33,21 @@ export interface RunDirs {
 
 /**
  * A fresh set of folders for one run under .vscode-test/runs/, so no state leaks between runs.
- * Older runs of the same kind are deleted, keeping the last `keep` for post-mortems.
+ * Older runs of the same kind are deleted, keeping the last `keep` for post-mortems and anything
+ * from the last 15 minutes, which may belong to a run still going in another terminal.
  */
-export function freshRunDirs(kind: 'host' | 'ui', keep = 2): RunDirs {
+export function freshRunDirs(kind: 'host' | 'ui', keep = 3): RunDirs {
   fs.mkdirSync(RUNS_DIR, { recursive: true });
   const previous = fs
     .readdirSync(RUNS_DIR)
     .filter((name) => name.startsWith(`${kind}-`))
     .sort();
+  const recent = Date.now() - 15 * 60_000;
   for (const name of previous.slice(0, Math.max(0, previous.length - keep))) {
-    fs.rmSync(path.join(RUNS_DIR, name), { recursive: true, force: true });
+    const dir = path.join(RUNS_DIR, name);
+    if (fs.statSync(dir).mtimeMs < recent) {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   }
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const root = path.join(RUNS_DIR, `${kind}-${stamp}`);
