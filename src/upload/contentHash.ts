@@ -1,12 +1,29 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 
-/** Hex SHA-256 of a file, read as a stream so large files are never held in memory. */
+const HASH_CHUNK_BYTES = 256 * 1024;
+
+/**
+ * Hex SHA-256 of a file, read in chunks into one reused buffer: large files are never held in memory, and no
+ * garbage piles up for the next upload to pay for.
+ */
 export async function sha256File(path: string, signal?: AbortSignal): Promise<string> {
   const hash = createHash('sha256');
-  const stream = createReadStream(path, { highWaterMark: 1024 * 1024, signal });
-  for await (const chunk of stream) {
-    hash.update(chunk as Buffer);
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(HASH_CHUNK_BYTES);
+    let position = 0;
+    for (;;) {
+      signal?.throwIfAborted();
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+      if (bytesRead === 0) {
+        break;
+      }
+      hash.update(buffer.subarray(0, bytesRead));
+      position += bytesRead;
+    }
+  } finally {
+    await handle.close();
   }
   return hash.digest('hex');
 }

@@ -27,6 +27,11 @@ export interface UploadTarget {
 /** Finds an earlier upload of identical content under the same key (backed by the history). */
 export interface ReuseIndex {
   lookup(sha256: string, keyFingerprint: string): UploadedAsset | undefined;
+  /**
+   * Optional pre-check: false when no recorded asset of this key has this size, so no content can match. The
+   * engine then skips hashing the file up front and hashes the bytes while sending instead (one read, not two).
+   */
+  mayHave?(size: number, keyFingerprint: string): boolean;
 }
 
 export interface UploadOptions {
@@ -121,7 +126,9 @@ async function uploadChecked(
   });
 
   let sha256 = knownSha256;
-  if (options.reuse && !options.force) {
+  const reuse = options.reuse;
+  const worthLooking = reuse !== undefined && !options.force && (knownSha256 !== undefined || reuse.mayHave?.(file.size, fingerprint) !== false);
+  if (reuse && worthLooking) {
     try {
       sha256 ??= await sha256File(file.path, options.signal);
     } catch (error) {
@@ -130,7 +137,7 @@ async function uploadChecked(
       }
       throw new UploadError('invalidFile', `"${file.name}" cannot be read: ${(error as Error).message}.`, { file: file.name, cause: error });
     }
-    const hit = options.reuse.lookup(sha256, fingerprint);
+    const hit = reuse.lookup(sha256, fingerprint);
     if (hit) {
       log.info(`"${file.name}" has the same content as asset ${hit.id}; reusing it without uploading.`);
       options.onProgress?.(file.size, file.size);

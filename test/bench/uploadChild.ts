@@ -3,13 +3,14 @@
  * in another process, as HeyGen would). Driven over IPC by bench.ts: one request in, one reply out.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { closeUploadAgents } from '../../src/upload/httpUpload';
+import { closeUploadAgents, postFile } from '../../src/upload/httpUpload';
 import type { UploadedAsset } from '../../src/upload/uploadedAsset';
 import { uploadLocalFile, type ReuseIndex, type UploadTarget } from '../../src/upload/uploadEngine';
 import { runQueue } from '../../src/upload/uploadQueue';
 
 export type ChildRequest =
-  | { cmd: 'upload'; path: string; target: UploadTarget; force: boolean }
+  | { cmd: 'upload'; path: string; target: UploadTarget; mode: 'newFile' | 'hashFirst' }
+  | { cmd: 'post'; path: string; size: number; target: UploadTarget }
   | { cmd: 'memory'; path: string; warmupPath: string; target: UploadTarget }
   | { cmd: 'batch'; paths: string[]; concurrency: number; target: UploadTarget }
   | { cmd: 'reuse'; path: string; target: UploadTarget; runs: number }
@@ -40,12 +41,29 @@ function resetPeak(): boolean {
 async function handle(req: ChildRequest): Promise<ChildReply> {
   switch (req.cmd) {
     case 'upload': {
-      // Not forced: the way the extension runs by default (reuse on); the empty index misses, so the file is hashed
-      // first and then sent. Forced: no reuse lookup; the bytes are hashed on their way out.
-      const miss: ReuseIndex = { lookup: () => undefined };
+      // newFile: what the extension does for content it has not uploaded before (the history has no asset of that
+      // size): validate, sniff, stream with SHA-256 on the way, verify. hashFirst: an asset of the same size exists,
+      // so the file is hashed for the reuse lookup first, then sent.
+      const index: ReuseIndex = { lookup: () => undefined, mayHave: () => req.mode === 'hashFirst' };
       const t0 = performance.now();
-      const outcome = await uploadLocalFile(req.path, req.target, { maxBytes: MAX_BYTES, force: req.force, reuse: miss });
+      const outcome = await uploadLocalFile(req.path, req.target, { maxBytes: MAX_BYTES, reuse: index });
       return { ok: true, ms: performance.now() - t0, sha256: outcome.source.sha256 };
+    }
+    case 'post': {
+      // The HTTP transfer alone, streamed from disk, without hashing: the same work curl does.
+      const t0 = performance.now();
+      await postFile({
+        url: new URL(req.target.endpoint),
+        apiKey: req.target.apiKey,
+        path: req.path,
+        size: req.size,
+        contentType: 'image/png',
+        fileName: 'bench.png',
+        connectTimeoutMs: req.target.connectTimeoutMs,
+        idleTimeoutMs: req.target.idleTimeoutMs,
+        hash: false,
+      });
+      return { ok: true, ms: performance.now() - t0 };
     }
     case 'memory': {
       // Warm up code paths and the connection pool with a small file: what is measured is what an upload of this

@@ -385,5 +385,27 @@ void describe('uploadLocalFile over real HTTP', () => {
         await otherEmu.close();
       }
     });
+
+    void it('skips hashing up front when the index has no asset of that size, and still records the SHA-256', async () => {
+      const path = scratch.copy('sample.mp3', 'new.mp3');
+      let lookups = 0;
+      const sizes: number[] = [];
+      const index: ReuseIndex = {
+        lookup: () => {
+          lookups++;
+          return undefined;
+        },
+        mayHave: (size) => {
+          sizes.push(size);
+          return false;
+        },
+      };
+      const outcome = await uploadLocalFile(path, targetFor(emu), opts({ reuse: index }));
+      assert.equal(lookups, 0);
+      assert.deepEqual(sizes, [outcome.source.size]);
+      assert.equal(outcome.reused, false);
+      assert.equal(outcome.source.sha256, fileSha(path));
+      assert.equal(emu.received.at(-1)!.sha256, fileSha(path));
+    });
   });
 });
