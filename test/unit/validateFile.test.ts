@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { formatMegabytes, validateFile } from '../../src/upload/validateFile';
 import { MB, Scratch, capturingLogger } from './engineKit';
@@ -60,12 +62,36 @@ void describe('validateFile', () => {
     assert.ok(!dangling.valid && dangling.problem === 'missing');
   });
 
-  void it('refuses an unreadable file', { skip: process.getuid?.() === 0 ? 'root reads every file' : false }, async () => {
+  void it('refuses an unreadable file', async () => {
     const path = scratch.copy('sample.jpg', 'secret.jpg');
     chmodSync(path, 0o000);
-    const check = await validateFile(path, limit);
-    assert.ok(!check.valid && check.problem === 'unreadable');
-    assert.match(check.reason, /^"secret\.jpg" cannot be read \(permission denied\)\.$/);
+    if (process.getuid?.() !== 0) {
+      const check = await validateFile(path, limit);
+      assert.ok(!check.valid && check.problem === 'unreadable');
+      assert.match(check.reason, /^"secret\.jpg" cannot be read \(permission denied\)\.$/);
+      return;
+    }
+    // Root reads every file, so ask as the unprivileged user "nobody" in a child process.
+    chmodSync(scratch.dir, 0o755);
+    const script = scratch.write(
+      'check.ts',
+      `import { validateFile } from ${JSON.stringify(join(__dirname, '..', '..', 'src', 'upload', 'validateFile'))};\n` +
+        'void validateFile(process.argv[2]!, { maxBytes: 1 << 20 }).then((r) => console.log(JSON.stringify(r)));\n',
+    );
+    chmodSync(script, 0o644);
+    const child = spawnSync(process.execPath, ['--import', 'tsx', script, path], {
+      uid: 65534,
+      gid: 65534,
+      cwd: join(__dirname, '..', '..'),
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    assert.equal(child.status, 0, child.stderr);
+    assert.deepEqual(JSON.parse(child.stdout), {
+      valid: false,
+      problem: 'unreadable',
+      reason: '"secret.jpg" cannot be read (permission denied).',
+    });
   });
 
   void it('formats sizes like file managers do', () => {
