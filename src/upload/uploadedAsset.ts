@@ -1,10 +1,9 @@
-import type { AssetKind } from './mediaKinds';
-
 /** `data` of a successful `POST /v1/asset` answer, as documented by HeyGen. */
 export interface UploadedAsset {
   id: string;
   name: string;
-  file_type: AssetKind | string;
+  /** `image`, `video` or `audio` per the docs; kept as a string because the server may add kinds. */
+  file_type: string;
   url: string;
   image_key: string | null;
   folder_id: string;

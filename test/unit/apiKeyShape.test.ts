@@ -2,20 +2,20 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkKeyShape } from '../../src/apiKey/apiKeyShape';
 
-describe('checkKeyShape', () => {
+void describe('checkKeyShape', () => {
   const key = 'NWQ4ZmM0YzE5ZDNhNDk3ZDlkYjU2ZTk3MzFiZmM3OTMtMTcxNDAwMDAwMA==';
 
-  it('accepts a key and trims what surrounds it', () => {
+  void it('accepts a key and trims what surrounds it', () => {
     assert.deepEqual(checkKeyShape(`  ${key}\n`), { valid: true, key });
   });
 
-  it('strips a pasted header name and quotes', () => {
+  void it('strips a pasted header name and quotes', () => {
     assert.deepEqual(checkKeyShape(`X-Api-Key: ${key}`), { valid: true, key });
     assert.deepEqual(checkKeyShape(`"${key}"`), { valid: true, key });
     assert.deepEqual(checkKeyShape(`x-api-key:'${key}'`), { valid: true, key });
   });
 
-  it('refuses what cannot be a key, saying why', () => {
+  void it('refuses what cannot be a key, saying why', () => {
     const cases: Array<[string, string]> = [
       ['', 'empty'],
       ['   ', 'empty'],
