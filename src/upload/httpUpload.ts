@@ -146,6 +146,12 @@ export function errorCode(error: unknown): string | undefined {
   return fallback;
 }
 
+/** "15 s", "0.3 s". */
+function seconds(ms: number): string {
+  const s = ms / 1000;
+  return `${s >= 10 || Number.isInteger(s) ? Math.round(s) : s.toFixed(1)} s`;
+}
+
 /** A short phrase for a transport failure ("the connection was reset"), for messages about any request. */
 export function describeTransportFailure(error: unknown): string {
   const code = errorCode(error);
@@ -169,12 +175,12 @@ export function transportError(error: unknown, req: Pick<PostFileRequest, 'fileN
     return new UploadError('cancelled', `Uploading ${name} was cancelled.`, { file: req.fileName, cause: error });
   }
   if (error instanceof undiciErrors.ConnectTimeoutError || code === 'UND_ERR_CONNECT_TIMEOUT') {
-    return new UploadError('timeout', `Uploading ${name} failed: could not connect to ${req.url.host} within ${Math.round(req.connectTimeoutMs / 1000)} s.`, {
+    return new UploadError('timeout', `Uploading ${name} failed: could not connect to ${req.url.host} within ${seconds(req.connectTimeoutMs)}.`, {
       file: req.fileName, code, cause: error,
     });
   }
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-    return new UploadError('timeout', `Uploading ${name} timed out: HeyGen did not respond for ${Math.round(req.idleTimeoutMs / 1000)} s.`, {
+    return new UploadError('timeout', `Uploading ${name} timed out: HeyGen did not respond for ${seconds(req.idleTimeoutMs)}.`, {
       file: req.fileName, code, cause: error,
     });
   }

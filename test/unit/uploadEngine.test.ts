@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { appendFileSync, mkdirSync, unlinkSync } from 'node:fs';
 import * as net from 'node:net';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
@@ -254,6 +255,34 @@ void describe('uploadLocalFile over real HTTP', () => {
         assert.ok(small.received[0].size < 2 * MB);
       } finally {
         await small.close();
+      }
+    });
+
+    void it('a server that never accepts the connection is a timeout after the connect timeout', async (t) => {
+      // A listener with a full accept queue that never accepts: further connection attempts hang (SYNs dropped).
+      const py = spawn('python3', ['-c', 'import socket,time\ns=socket.socket()\ns.bind(("127.0.0.1",0))\ns.listen(0)\nprint(s.getsockname()[1],flush=True)\ntime.sleep(60)'], {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+      const started = await new Promise<string | undefined>((resolve) => {
+        py.once('error', () => resolve(undefined));
+        py.stdout.once('data', (d: Buffer) => resolve(d.toString().trim()));
+      });
+      if (!started) {
+        t.skip('python3 is not available');
+        return;
+      }
+      const fillers = Array.from({ length: 3 }, () => net.connect(Number(started), '127.0.0.1').on('error', () => undefined));
+      try {
+        await new Promise((r) => setTimeout(r, 100));
+        const path = scratch.copy('sample.png', 'a.png');
+        const target = targetFor({ uploadUrl: `http://127.0.0.1:${started}/v1/asset`, apiKey: 'k' }, { connectTimeoutMs: 300 });
+        target.retry = { ...target.retry, maxRetries: 0 };
+        const t0 = Date.now();
+        await expectError(uploadLocalFile(path, target, opts()), 'timeout', /"a\.png" failed: could not connect to 127\.0\.0\.1:\d+ within 0\.3 s\./);
+        assert.ok(Date.now() - t0 >= 300);
+      } finally {
+        fillers.forEach((s) => s.destroy());
+        py.kill();
       }
     });
 
