@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync, unlinkSync } from 'node:fs';
+import * as http from 'node:http';
 import * as net from 'node:net';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { closeUploadAgents } from '../../src/upload/httpUpload';
@@ -81,14 +83,43 @@ void describe('uploadLocalFile over real HTTP', () => {
   });
 
   void it('sends exactly the file\'s bytes at chunk-boundary sizes (reused read buffers never leak stale bytes)', async () => {
-    const chunk = 128 * 1024;
-    for (const size of [8, chunk - 1, chunk, chunk + 1, 3 * chunk, 3 * chunk + 1, 7 * chunk + 12345]) {
+    const chunk = 256 * 1024;
+    for (const size of [8, chunk - 1, chunk, chunk + 1, 2 * chunk, 2 * chunk + 1, 3 * chunk + 7, 7 * chunk + 12345]) {
       const path = scratch.png(`s${size}.png`, size);
       const outcome = await uploadLocalFile(path, targetFor(emu), opts());
       const got = emu.received.at(-1)!;
       assert.equal(got.size, size);
       assert.equal(got.sha256, fileSha(path), `size ${size}`);
       assert.equal(outcome.source.sha256, got.sha256);
+    }
+  });
+
+  void it('a slow reader (constant back-pressure) still receives exactly the file\'s bytes', async () => {
+    const path = scratch.png('slow.png', 3 * MB + 4321);
+    const hash = createHash('sha256');
+    let size = 0;
+    const server = http.createServer((req, res) => {
+      req.on('data', (chunk: Buffer) => {
+        hash.update(chunk);
+        size += chunk.length;
+        req.pause();
+        setTimeout(() => req.resume(), 3);
+      });
+      req.on('end', () => {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ code: 100, data: { id: 'slow', url: 'http://127.0.0.1/slow.png', name: 'slow.png', file_type: 'image', image_key: null, folder_id: '', meta: null, created_ts: 1 } }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as net.AddressInfo).port;
+      const outcome = await uploadLocalFile(path, targetFor({ uploadUrl: `http://127.0.0.1:${port}/v1/asset`, apiKey: 'k' }), opts());
+      assert.equal(size, 3 * MB + 4321);
+      assert.equal(hash.digest('hex'), fileSha(path));
+      assert.equal(outcome.source.sha256, fileSha(path));
+    } finally {
+      server.closeAllConnections();
+      server.close();
     }
   });
 
