@@ -90,8 +90,7 @@ export class UploadController implements vscode.Disposable {
   }
 
   async uploadUrl(url: string, options: UploadRequestOptions = {}): Promise<BatchResult> {
-    const uri = vscode.Uri.parse(url, true);
-    return this.run([{ kind: 'url', uri, url, name: nameFromUrl(url) }], options);
+    return this.run([{ kind: 'url', uri: uriForUrl(url), url, name: nameFromUrl(url) }], options);
   }
 
   private async run(sources: Source[], options: UploadRequestOptions): Promise<BatchResult> {
@@ -640,6 +639,18 @@ function detailOf(error: unknown): string {
     return parts.join('; ');
   }
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+/**
+ * The URI that identifies a URL source in results. A string from a command argument or the API may not be a URL at
+ * all; parsing must not throw then, so the engine can refuse it in a sentence that names it.
+ */
+function uriForUrl(url: string): vscode.Uri {
+  try {
+    return vscode.Uri.parse(url, true);
+  } catch {
+    return vscode.Uri.from({ scheme: 'heygen-invalid-url', path: `/${encodeURIComponent(url)}` });
+  }
 }
 
 function nameFromUrl(url: string): string {
