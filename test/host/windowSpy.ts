@@ -1,0 +1,197 @@
+// Lets extension-host tests see and answer what the extension shows the person: notifications (with their
+// buttons), modal questions, input boxes, the open dialog and the progress notification (whose Cancel a test
+// can press). The extension and the tests in its folder share one `vscode` API object (the extension host
+// hands each extension a single instance), so wrapping its `window` functions here wraps the extension's calls.
+import * as vscode from 'vscode';
+
+export type MessageKind = 'info' | 'warning' | 'error';
+
+export interface ShownMessage {
+  kind: MessageKind;
+  message: string;
+  /** Button titles, in order. */
+  items: string[];
+  modal: boolean;
+  /** The button the test chose (undefined: dismissed or left open). */
+  answer?: string;
+}
+
+export interface ShownInputBox {
+  options: vscode.InputBoxOptions;
+  answer?: string;
+}
+
+export interface ShownProgress {
+  title?: string;
+  cancellable: boolean;
+  reports: Array<{ message?: string; increment?: number }>;
+  /** Presses the notification's Cancel button. */
+  cancel(): void;
+  done: boolean;
+}
+
+/** A responder's answer meaning: show the message for real and leave it open (the test does not click). */
+export const LEAVE_OPEN = Symbol('leave open');
+/** Decides the button for a message (its title); undefined dismisses it. */
+export type MessageResponder = (shown: ShownMessage) => string | undefined | typeof LEAVE_OPEN;
+export type InputResponder = (options: vscode.InputBoxOptions) => string | undefined;
+
+type Window = typeof vscode.window;
+type MessageFn = (message: string, ...rest: unknown[]) => Thenable<unknown>;
+
+function itemTitle(item: unknown): string {
+  return typeof item === 'string' ? item : String((item as vscode.MessageItem).title);
+}
+
+export class WindowSpy implements vscode.Disposable {
+  readonly messages: ShownMessage[] = [];
+  readonly inputBoxes: ShownInputBox[] = [];
+  readonly openDialogs: vscode.OpenDialogOptions[] = [];
+  readonly progress: ShownProgress[] = [];
+  /** Called synchronously on every progress report, as the extension makes it (to cancel at an exact moment). */
+  onProgressReport: ((value: { message?: string; increment?: number }, shown: ShownProgress) => void) | undefined;
+  /** `setContext` calls the extension made, in order. */
+  readonly contexts: Array<{ key: string; value: unknown }> = [];
+
+  private readonly restore: Array<() => void> = [];
+  private messageResponders: MessageResponder[] = [];
+  private inputResponders: InputResponder[] = [];
+  private dialogAnswer: vscode.Uri[] | undefined;
+
+  constructor() {
+    const win = vscode.window as unknown as Record<string, unknown>;
+    const patch = <K extends keyof Window>(name: K, replacement: Window[K]): void => {
+      const original = vscode.window[name];
+      win[name] = replacement;
+      this.restore.push(() => {
+        win[name] = original;
+      });
+    };
+    const message = (kind: MessageKind, original: MessageFn): MessageFn => {
+      return (text: string, ...rest: unknown[]) => {
+        let modal = false;
+        let items = rest;
+        const first = rest[0];
+        if (first !== undefined && typeof first === 'object' && first !== null && !('title' in first)) {
+          modal = (first as vscode.MessageOptions).modal === true;
+          items = rest.slice(1);
+        }
+        const shown: ShownMessage = { kind, message: text, items: items.map(itemTitle), modal };
+        this.messages.push(shown);
+        const responder = this.messageResponders.shift();
+        const decision = responder ? responder(shown) : modal ? undefined : LEAVE_OPEN;
+        if (decision === LEAVE_OPEN) {
+          // Shown for real (visible in the workbench), but the test does not wait for a click.
+          return original(text, ...rest);
+        }
+        shown.answer = decision;
+        const chosen = items.find((item) => itemTitle(item) === decision);
+        return Promise.resolve(chosen);
+      };
+    };
+    patch('showInformationMessage', message('info', vscode.window.showInformationMessage) as Window['showInformationMessage']);
+    patch('showWarningMessage', message('warning', vscode.window.showWarningMessage) as Window['showWarningMessage']);
+    patch('showErrorMessage', message('error', vscode.window.showErrorMessage) as Window['showErrorMessage']);
+
+    patch('showInputBox', ((options?: vscode.InputBoxOptions) => {
+      const shown: ShownInputBox = { options: options ?? {} };
+      this.inputBoxes.push(shown);
+      const responder = this.inputResponders.shift();
+      shown.answer = responder ? responder(shown.options) : undefined;
+      return Promise.resolve(shown.answer);
+    }));
+
+    patch('showOpenDialog', ((options?: vscode.OpenDialogOptions) => {
+      this.openDialogs.push(options ?? {});
+      return Promise.resolve(this.dialogAnswer);
+    }));
+
+    const originalProgress = vscode.window.withProgress;
+    patch('withProgress', (<R>(
+      options: vscode.ProgressOptions,
+      task: (progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken) => Thenable<R>,
+    ): Thenable<R> => {
+      const source = new vscode.CancellationTokenSource();
+      const shown: ShownProgress = {
+        title: options.title,
+        cancellable: options.cancellable === true,
+        reports: [],
+        cancel: () => source.cancel(),
+        done: false,
+      };
+      this.progress.push(shown);
+      return originalProgress(options, async (progress, token) => {
+        const forward = token.onCancellationRequested(() => source.cancel());
+        try {
+          return await task(
+            {
+              report: (value) => {
+                shown.reports.push(value);
+                progress.report(value);
+                this.onProgressReport?.(value, shown);
+              },
+            },
+            source.token,
+          );
+        } finally {
+          forward.dispose();
+          source.dispose();
+          shown.done = true;
+        }
+      });
+    }));
+
+    const commands = vscode.commands as unknown as Record<string, unknown>;
+    const originalExecute = vscode.commands.executeCommand;
+    commands.executeCommand = (<T>(command: string, ...args: unknown[]): Thenable<T> => {
+      if (command === 'setContext') {
+        this.contexts.push({ key: String(args[0]), value: args[1] });
+      }
+      return originalExecute<T>(command, ...args);
+    });
+    this.restore.push(() => {
+      commands.executeCommand = originalExecute;
+    });
+  }
+
+  /** The next messages (in order) are answered by these; later ones are shown for real and left open. */
+  answerMessages(...responders: MessageResponder[]): this {
+    this.messageResponders.push(...responders);
+    return this;
+  }
+
+  /** Answers the next message with the button titled `title` (asserting nothing). */
+  click(title: string): this {
+    return this.answerMessages(() => title);
+  }
+
+  answerInputBoxes(...responders: InputResponder[]): this {
+    this.inputResponders.push(...responders);
+    return this;
+  }
+
+  answerOpenDialog(uris: vscode.Uri[] | undefined): this {
+    this.dialogAnswer = uris;
+    return this;
+  }
+
+  /** Last value the extension set for a context key, or undefined if it never set it while spied. */
+  lastContext(key: string): unknown {
+    for (let i = this.contexts.length - 1; i >= 0; i--) {
+      if (this.contexts[i].key === key) {
+        return this.contexts[i].value;
+      }
+    }
+    return undefined;
+  }
+
+  describe(): string {
+    return this.messages.map((m) => `${m.kind}${m.modal ? ' (modal)' : ''}: ${m.message} [${m.items.join(' | ')}]`).join('\n') || '(no messages)';
+  }
+
+  dispose(): void {
+    for (const undo of this.restore.splice(0).reverse()) {
+      undo();
+    }
+  }
+}
