@@ -9,6 +9,7 @@ import { Log } from './log';
 import { registerDropPasteProviders } from './snippets/dropPasteProvider';
 import { registerSnippetCommands } from './snippets/snippetCommands';
 import type { HeyGenAssetsApi } from './testApi';
+import { closeUploadAgents } from './upload/httpUpload';
 import { UploadController, registerUploadCommands } from './upload/uploadCommands';
 
 export async function activate(context: vscode.ExtensionContext): Promise<HeyGenAssetsApi> {
@@ -53,6 +54,7 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   // Uploads: palette, explorer, editor title and tab menus, URL.
   const uploads = new UploadController({ config, log, apiKeys, history });
   registerUploadCommands(context, uploads, log);
+  context.subscriptions.push({ dispose: () => void closeUploadAgents() });
   const upload = (uris: vscode.Uri[], options?: { force?: boolean; quiet?: boolean }) => uploads.uploadUris(uris, options);
 
   // The Assets view, its item actions and drag-and-drop onto it.

@@ -73,19 +73,27 @@ export class UploadController implements vscode.Disposable {
 
   /** Uploads files and folders (expanded to their supported files). */
   async uploadUris(uris: readonly vscode.Uri[], options: UploadRequestOptions = {}): Promise<BatchResult> {
-    const files = await this.expand(uris);
-    if (files === undefined) {
+    const expanded = await this.expand(uris);
+    if (expanded === undefined) {
       return { succeeded: [], failed: [], cancelled: true };
     }
+    const { files, emptyFolders } = expanded;
     if (files.length === 0) {
       void vscode.window.showWarningMessage(
         vscode.l10n.t('There is no JPEG, PNG, MP4, WebM, MP3 or WAV file to upload there.'),
       );
       return { succeeded: [], failed: [], cancelled: false };
     }
+    // A folder with nothing to upload, selected along with files, is a failure of its own rather than silence.
+    const refused: BatchFailure[] = emptyFolders.map((uri) => {
+      const name = path.basename(uri.fsPath);
+      const message = vscode.l10n.t('"{0}" is a folder with no JPEG, PNG, MP4, WebM, MP3 or WAV file in it.', name);
+      return { uri, name, message, kind: 'invalidFile' };
+    });
     return this.run(
       files.map((uri) => ({ kind: 'file' as const, uri, name: path.basename(uri.fsPath) })),
       options,
+      refused,
     );
   }
 
@@ -93,7 +101,7 @@ export class UploadController implements vscode.Disposable {
     return this.run([{ kind: 'url', uri: uriForUrl(url), url, name: nameFromUrl(url) }], options);
   }
 
-  private async run(sources: Source[], options: UploadRequestOptions): Promise<BatchResult> {
+  private async run(sources: Source[], options: UploadRequestOptions, refused: BatchFailure[] = []): Promise<BatchResult> {
     const { config, log, apiKeys } = this.deps;
     const endpoint = checkEndpoint(config.uploadUrl);
     if (!endpoint.valid) {
@@ -106,7 +114,8 @@ export class UploadController implements vscode.Disposable {
             void vscode.commands.executeCommand('workbench.action.openSettings', 'heygen.uploadUrl');
           }
         });
-      return failAll(sources, endpoint.reason, 'insecureEndpoint');
+      const all = failAll(sources, endpoint.reason, 'insecureEndpoint');
+      return { ...all, failed: [...refused, ...all.failed] };
     }
 
     const key = await apiKeys.ensure();
@@ -138,6 +147,9 @@ export class UploadController implements vscode.Disposable {
         failed: [...result.failed.filter((f) => f.kind !== 'auth'), ...retried.failed],
         cancelled: retried.cancelled,
       };
+    }
+    if (refused.length > 0) {
+      result = { ...result, failed: [...refused, ...result.failed] };
     }
     this.summarise(result, sources, options);
     return result;
@@ -176,7 +188,11 @@ export class UploadController implements vscode.Disposable {
       idleTimeoutMs: config.idleTimeoutMs,
     };
     const reuse: ReuseIndex | undefined = config.reuseIdenticalFiles
-      ? { lookup: (sha256, fp) => toUploadedAsset(history.findBySha256(sha256, fp)) }
+      ? {
+          lookup: (sha256, fp) => toUploadedAsset(history.findBySha256(sha256, fp)),
+          // Only a recorded asset of the same size can match: otherwise skip hashing up front and hash while sending.
+          mayHave: (size, fp) => history.all().some((r) => r.size === size && r.keyFingerprint === fp),
+        }
       : undefined;
     const maxBytes = config.maxUploadBytes;
 
@@ -265,7 +281,7 @@ export class UploadController implements vscode.Disposable {
       );
       return;
     }
-    if (sources.length === 1) {
+    if (result.succeeded.length + failures.length === 1) {
       const [done] = result.succeeded;
       if (done) {
         if (!options.quiet) {
@@ -351,8 +367,9 @@ export class UploadController implements vscode.Disposable {
   }
 
   /** Files as given, folders expanded to their supported files. Undefined when the person declines a large folder. */
-  private async expand(uris: readonly vscode.Uri[]): Promise<vscode.Uri[] | undefined> {
+  private async expand(uris: readonly vscode.Uri[]): Promise<{ files: vscode.Uri[]; emptyFolders: vscode.Uri[] } | undefined> {
     const out: vscode.Uri[] = [];
+    const emptyFolders: vscode.Uri[] = [];
     const seen = new Set<string>();
     const add = (uri: vscode.Uri): void => {
       const key = uri.toString();
@@ -384,9 +401,12 @@ export class UploadController implements vscode.Disposable {
           return undefined;
         }
       }
+      if (found.length === 0) {
+        emptyFolders.push(uri);
+      }
       found.forEach((file) => add(vscode.Uri.file(file)));
     }
-    return out;
+    return { files: out, emptyFolders };
   }
 }
 
