@@ -130,10 +130,13 @@ export class UploadController implements vscode.Disposable {
     let result = await this.runWithKey(sources, key, endpoint.url.toString(), options);
 
     // A refused key: offer to replace it and go on with the files it stopped.
+    let refusedKeyReported = false;
     while (result.failed.some((f) => f.kind === 'auth') && !result.cancelled) {
       const authFailed = result.failed.filter((f) => f.kind === 'auth');
-      const newKey = await this.askForNewKey(authFailed.length);
+      const newKey = await this.askForNewKey(authFailed);
       if (newKey === undefined) {
+        // The person has just read that the key was refused: the summary must not say it again.
+        refusedKeyReported = true;
         break;
       }
       const retried = await this.runWithKey(
@@ -151,17 +154,17 @@ export class UploadController implements vscode.Disposable {
     if (refused.length > 0) {
       result = { ...result, failed: [...refused, ...result.failed] };
     }
-    this.summarise(result, sources, options);
+    this.summarise(result, sources, options, refusedKeyReported);
     return result;
   }
 
-  private async askForNewKey(count: number): Promise<string | undefined> {
+  private async askForNewKey(authFailed: BatchFailure[]): Promise<string | undefined> {
     const update = vscode.l10n.t('Update API Key');
     const showLog = vscode.l10n.t('Show Log');
     const message =
-      count === 1
-        ? vscode.l10n.t('HeyGen refused the API key, so the file was not uploaded.')
-        : vscode.l10n.t('HeyGen refused the API key, so {0} files were not uploaded.', count);
+      authFailed.length === 1
+        ? vscode.l10n.t('HeyGen refused the API key, so "{0}" was not uploaded.', authFailed[0].name)
+        : vscode.l10n.t('HeyGen refused the API key, so {0} files were not uploaded.', authFailed.length);
     const choice = await vscode.window.showErrorMessage(message, update, showLog);
     if (choice === showLog) {
       this.deps.log.show();
@@ -271,7 +274,7 @@ export class UploadController implements vscode.Disposable {
     }
   }
 
-  private summarise(result: BatchResult, sources: Source[], options: UploadRequestOptions): void {
+  private summarise(result: BatchResult, sources: Source[], options: UploadRequestOptions, refusedKeyReported = false): void {
     const failures = result.failed.filter((f) => f.kind !== 'cancelled');
     if (result.cancelled) {
       void vscode.window.showInformationMessage(
@@ -287,7 +290,7 @@ export class UploadController implements vscode.Disposable {
         if (!options.quiet) {
           this.showSuccess(done);
         }
-      } else if (failures[0]) {
+      } else if (failures[0] && !(refusedKeyReported && failures[0].kind === 'auth')) {
         this.showFailure(failures[0], sources);
       }
       return;
