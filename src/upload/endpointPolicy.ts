@@ -1,7 +1,8 @@
 /** Hosts that never leave this computer: the emulator and tests may use plain HTTP there. */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost') || host === '::1') {
+  // Not *.localhost: outside browsers such names go to DNS (glibc's "files dns"), which may answer any address.
+  if (host === 'localhost' || host === '::1') {
     return true;
   }
   const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
