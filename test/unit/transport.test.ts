@@ -1,0 +1,170 @@
+// Issue 7 item 2: the key travels only over HTTPS with a verified certificate, or over plain HTTP to this computer;
+// any other endpoint is refused before a socket is opened. (Redirects: uploadEngine.test.ts.)
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import * as https from 'node:https';
+import * as net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { checkEndpoint } from '../../src/upload/endpointPolicy';
+import { uploadFromUrl, uploadLocalFile } from '../../src/upload/uploadEngine';
+import { UploadError } from '../../src/upload/uploadErrors';
+import { MEDIA, MB, targetFor } from './engineKit';
+
+const KEY = 'hg-transport-secret-5f0c1d';
+const opts = { maxBytes: 10 * MB };
+
+/** Counts every TCP connection attempt this process makes while `fn` runs. */
+async function countConnects<T>(fn: () => Promise<T>): Promise<{ connects: string[]; outcome: T | UploadError }> {
+  const connects: string[] = [];
+  const proto = net.Socket.prototype as unknown as { connect: (this: net.Socket, ...args: unknown[]) => net.Socket };
+  const original = proto.connect;
+  proto.connect = function (this: net.Socket, ...args: unknown[]): net.Socket {
+    connects.push(JSON.stringify(args[0]));
+    return original.apply(this, args);
+  };
+  try {
+    try {
+      return { connects, outcome: await fn() };
+    } catch (error) {
+      assert.ok(error instanceof UploadError, String(error));
+      return { connects, outcome: error };
+    }
+  } finally {
+    proto.connect = original;
+  }
+}
+
+void describe('endpoint policy: which upload URLs may receive the key', () => {
+  void it('allows loopback in every spelling the URL parser normalises to it', () => {
+    for (const url of [
+      'http://127.0.0.1:9/v1/asset',
+      'http://127.255.255.254/v1/asset',
+      'http://[::1]:9/v1/asset',
+      'http://[0:0:0:0:0:0:0:1]/v1/asset',
+      'http://[::ffff:127.0.0.1]/v1/asset',
+      'http://2130706433/v1/asset', // 127.0.0.1 as one number
+      'http://0x7f.1/v1/asset',
+      'http://LOCALHOST:8080/v1/asset',
+      '  https://upload.heygen.com/v1/asset  ',
+      'HTTPS://UPLOAD.HEYGEN.COM/v1/asset',
+    ]) {
+      assert.equal(checkEndpoint(url).valid, true, url);
+    }
+  });
+
+  void it('refuses plain HTTP to any name or address that is not certainly this computer', () => {
+    for (const url of [
+      'http://heygen.invalid/v1/asset',
+      'http://127.0.0.1.nip.io/v1/asset', // a DNS name that merely starts like loopback
+      'http://localhost.heygen.com/v1/asset',
+      'http://[::ffff:10.0.0.1]/v1/asset',
+      'http://[fe80::1]/v1/asset',
+      'http://0.0.0.0/v1/asset', // "any address": on Linux it reaches this host, but it is not a loopback name
+      'http://192.168.1.10/v1/asset',
+      'http://169.254.169.254/latest/meta-data', // cloud metadata
+    ]) {
+      const check = checkEndpoint(url);
+      assert.equal(check.valid, false, url);
+      assert.ok(!check.valid && /plain HTTP, which would send the API key unencrypted/.test(check.reason), `${url}: ${!check.valid && check.reason}`);
+    }
+  });
+
+  void it('refuses a *.localhost name over plain HTTP: outside browsers it is resolved by DNS, not pinned to loopback', () => {
+    // glibc (nsswitch "files dns") sends foo.localhost to the DNS server, which may answer any address.
+    assert.equal(checkEndpoint('http://upload.localhost:8080/v1/asset').valid, false);
+  });
+
+  void it('refuses other schemes and credentials in the URL, naming the problem', () => {
+    assert.deepEqual(checkEndpoint('ftp://127.0.0.1/v1/asset'), { valid: false, reason: 'The upload URL must use https, not ftp.' });
+    assert.deepEqual(checkEndpoint('ws://127.0.0.1/v1/asset'), { valid: false, reason: 'The upload URL must use https, not ws.' });
+    assert.deepEqual(checkEndpoint('https://127.0.0.1:8080@evil.example/v1/asset'), {
+      valid: false,
+      reason: 'The upload URL must not contain a user name or password.',
+    });
+    assert.deepEqual(checkEndpoint('upload.heygen.com/v1/asset'), { valid: false, reason: 'The upload URL "upload.heygen.com/v1/asset" is not a valid URL.' });
+  });
+});
+
+void describe('the engine refuses an insecure endpoint before opening any connection', () => {
+  const target = (endpoint: string) => ({ ...targetFor({ uploadUrl: endpoint, apiKey: KEY }), endpoint });
+  const reason =
+    'The upload URL http://heygen.invalid uses plain HTTP, which would send the API key unencrypted; use https (plain http is allowed only to 127.0.0.1, ::1 or localhost).';
+
+  void it('a local file', async () => {
+    const { connects, outcome } = await countConnects(() => uploadLocalFile(join(MEDIA, 'sample.png'), target('http://heygen.invalid/v1/asset'), opts));
+    assert.ok(outcome instanceof UploadError);
+    assert.equal(outcome.kind, 'insecureEndpoint');
+    assert.equal(outcome.message, reason);
+    assert.deepEqual(connects, []);
+  });
+
+  void it('(control: the connection counter does see an allowed loopback endpoint being tried)', async () => {
+    const { connects, outcome } = await countConnects(() => uploadLocalFile(join(MEDIA, 'sample.png'), target('http://127.0.0.1:9/v1/asset'), opts));
+    assert.ok(outcome instanceof UploadError);
+    assert.equal(outcome.kind, 'network');
+    assert.ok(connects.length >= 1, 'no connection attempt was counted');
+  });
+
+  void it('a URL source: not even the download starts', async () => {
+    const { connects, outcome } = await countConnects(() =>
+      uploadFromUrl('http://127.0.0.1:9/sample.png', target('http://heygen.invalid/v1/asset'), opts),
+    );
+    assert.ok(outcome instanceof UploadError);
+    assert.equal(outcome.kind, 'insecureEndpoint');
+    assert.equal(outcome.message, reason);
+    assert.deepEqual(connects, []);
+  });
+});
+
+void describe('HTTPS: the certificate is verified before the key is sent', () => {
+  let dir = '';
+  let server: https.Server | undefined;
+  let port = 0;
+  let requests = 0;
+  let tcpConnections = 0;
+  let skip: string | false = false;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'heygen-tls-'));
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-days', '1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    } catch {
+      skip = 'openssl is not installed, so no self-signed certificate can be made';
+      return;
+    }
+    server = https.createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (req, res) => {
+      requests += 1;
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"code":100,"data":{"id":"x","url":"https://127.0.0.1/x"}}');
+    });
+    server.on('connection', () => {
+      tcpConnections += 1;
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as net.AddressInfo).port;
+  });
+
+  after(async () => {
+    server?.closeAllConnections();
+    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  void it('an untrusted (self-signed) certificate: refused at the handshake, no request, not retried', async (t) => {
+    if (skip) {
+      t.skip(skip);
+      return;
+    }
+    const endpoint = `https://127.0.0.1:${port}/v1/asset`;
+    const { outcome } = await countConnects(() => uploadLocalFile(join(MEDIA, 'sample.png'), { ...targetFor({ uploadUrl: endpoint, apiKey: KEY }) }, opts));
+    assert.ok(outcome instanceof UploadError);
+    assert.equal(outcome.kind, 'network');
+    assert.equal(outcome.message, `Could not upload "sample.png" to 127.0.0.1:${port}: self-signed certificate.`);
+    assert.ok(!outcome.message.includes(KEY));
+    assert.equal(requests, 0, 'an HTTP request (with the key) reached the server');
+    assert.equal(tcpConnections, 1, 'a certificate failure was retried');
+  });
+});
