@@ -10,7 +10,8 @@ import * as path from 'node:path';
 import type { HeyGenAssetsApi } from '../../src/testApi';
 import type { BatchResult } from '../../src/upload/uploadCommands';
 import { MessageRecorder, RejectionWatch, heygenApi, historyIds, receivedUploads, scratchFolder, withUserSetting } from './faultKit';
-import { emulator, hostEnv, workspaceFile } from './hostSupport';
+import { scanForSecret } from '../tools/scanForSecret';
+import { emulator, hostEnv, waitFor, workspaceFile } from './hostSupport';
 
 const FILE = 'sample.jpg';
 
@@ -168,6 +169,22 @@ suite('Server faults (issue 7 item 4)', () => {
     assert.deepEqual((await receivedUploads()).map((r) => r.status), [500, 500, 500, 500]);
   });
 
+  test('after every fault above, the key is in no file of the user data (HeyGen log, history, state, settings)', async () => {
+    // The driver lays a run out as <run>/workspace and <run>/user-data (test/tools/workspace.ts).
+    const userData = path.join(hostEnv.workspace, '..', 'user-data');
+    const logs = path.join(userData, 'logs');
+    assert.ok(fs.existsSync(logs), `no logs folder at ${logs}`);
+    // The log channel is written asynchronously: wait until the fault sentences have reached the file, so the scan
+    // covers the error paths (messages with causes, retries) and not an empty log.
+    await waitFor('the HeyGen log to hold the timeout failure', () => {
+      const text = heygenLogs(logs).map((file) => fs.readFileSync(file, 'utf8')).join('\n');
+      return text.includes('timed out: HeyGen did not respond for 1 s') && text.includes('Retrying in') ? true : undefined;
+    });
+    const { files, hits } = scanForSecret([userData], hostEnv.apiKey);
+    assert.ok(files > 10, `only ${files} files scanned`);
+    assert.deepEqual(hits, [], 'the API key was written to disk');
+  });
+
   // Last in the suite: everything above has settled by now.
   test('no unhandled promise rejection reached the extension host during the fault tests', async () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -247,3 +264,20 @@ suite('Transport (issue 7 item 2)', () => {
     assert.deepEqual(await messages.settle(), [{ level: 'error', text: message, actions: ['Show Log'] }]);
   }
 });
+
+/** The extension's log channel files (one per window session). */
+function heygenLogs(logs: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        walk(full);
+      } else if (entry.name === 'HeyGen.log') {
+        found.push(full);
+      }
+    }
+  };
+  walk(logs);
+  return found;
+}
