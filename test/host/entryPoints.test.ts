@@ -283,6 +283,28 @@ suite('Upload entry points', () => {
     assert.deepEqual(summary.items, ['Show Details'], 'an unsupported file is not offered a retry');
   });
 
+  test('explorer and editor menus offer "Upload to HeyGen" for exactly the types an upload accepts', () => {
+    const manifest = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as {
+      contributes: { menus: Record<string, Array<{ command: string; when?: string }>> };
+    };
+    const offered = (menu: string, extname: string): boolean => {
+      const entry = manifest.contributes.menus[menu]?.find((item) => item.command === 'heygen.uploadToHeyGen');
+      assert.ok(entry?.when, `${menu} has no "Upload to HeyGen" entry with a when-clause`);
+      const match = /resourceExtname =~ \/(.+?)\/(\w*)/.exec(entry.when);
+      assert.ok(match, `${menu}: no resourceExtname test in ${entry.when}`);
+      return new RegExp(match[1], match[2]).test(extname);
+    };
+    for (const menu of ['explorer/context', 'editor/title', 'editor/title/context']) {
+      for (const ext of MEDIA_EXTENSIONS) {
+        assert.ok(offered(menu, `.${ext}`), `${menu} hides Upload for .${ext}`);
+        assert.ok(offered(menu, `.${ext.toUpperCase()}`), `${menu} hides Upload for .${ext.toUpperCase()}`);
+      }
+      for (const ext of ['.json', '.txt', '.gif', '.mov', '.pdf', '.png.bak', '.mp3x']) {
+        assert.ok(!offered(menu, ext), `${menu} offers Upload for ${ext}`);
+      }
+    }
+  });
+
   suite('from a URL (loopback server inside the extension host)', () => {
     let server: http.Server;
     let origin: string;
@@ -388,7 +410,7 @@ suite('Upload entry points', () => {
     test('Cancel after the first file of a batch finished: it stays recorded, files not started are never sent', async () => {
       const files = ['sample.png', 'sample.jpg', 'sample.mp3', 'sample.wav'].map(workspaceFile);
       // HeyGen is slow to answer one of the three sent at once, so it is still in flight when the person presses Cancel.
-      await emulator.behave({ mode: 'slow', delayMs: 3000, times: 1 });
+      await emulator.behave({ mode: 'slow', delayMs: 2000, times: 1 });
       let cancelledAt: string | undefined;
       spy.onProgressReport = (value, shown) => {
         // The first answer has arrived when the counter moves on to the second file.
@@ -406,7 +428,13 @@ suite('Upload entry points', () => {
       assert.equal(heygen.history.all().length, done, 'only finished uploads are recorded');
       assert.equal((await assetRows(heygen)).length, done);
       assert.equal(spy.messages.at(-1)?.message, `Upload cancelled. ${done} uploaded before cancelling.`);
-      assert.ok((await emulator.received()).length <= 3, 'the fourth file never started');
+      // The emulator records the cut-off request only when its delayed answer finds the connection gone; wait for
+      // that here, so the record does not land in the next test's list.
+      const received = await waitFor('the emulator to give up on the cut-off request', async () => {
+        const all = await emulator.received();
+        return all.some((r) => r.status === 0) ? all : undefined;
+      });
+      assert.ok(received.length <= 3, 'the fourth file never started');
     });
   });
 });
