@@ -67,6 +67,13 @@ export const scenarios: UiScenario[] = [
       const poster = variant(workspace, 'sample.png', 'poster.png');
       const files = [poster, path.join(workspace, 'sample.wav'), path.join(workspace, 'sample.webm')];
       await page.keyboard.press('Control+Shift+E');
+      // Not offered for a file HeyGen would refuse.
+      const payload = workbench.explorerRow('video.json');
+      await payload.click({ button: 'right' });
+      await workbench.menuItem('Copy Path').waitFor({ state: 'visible' });
+      assert.equal(await workbench.menuItem('Upload to HeyGen').count(), 0, '"Upload to HeyGen" offered for video.json');
+      await page.keyboard.press('Escape');
+
       const rows = files.map((file) => workbench.explorerRow(path.basename(file)));
       await rows[0].waitFor({ state: 'visible', timeout: 15_000 });
       await rows[0].click();
@@ -93,6 +100,38 @@ export const scenarios: UiScenario[] = [
     },
   },
   {
+    title: 'a folder of 21 media files asks first in a modal; "Upload 21 Files" sends them all',
+    async run(context) {
+      const { page, workbench, emulator, workspace } = context;
+      await workbench.dismissNotifications();
+      const folder = path.join(workspace, 'frames');
+      fs.mkdirSync(folder, { recursive: true });
+      const files: string[] = [];
+      for (let n = 1; n <= 21; n++) {
+        files.push(variant(workspace, 'sample.png', path.join('frames', `frame-${String(n).padStart(2, '0')}.png`)));
+      }
+      fs.writeFileSync(path.join(folder, 'notes.txt'), 'not media\n');
+      await page.keyboard.press('Control+Shift+E');
+      const row = workbench.explorerRow('frames');
+      await row.waitFor({ state: 'visible', timeout: 15_000 });
+      await row.click({ button: 'right' });
+      await workbench.clickMenuItem('Upload to HeyGen');
+
+      const dialog = page.locator('.monaco-dialog-box');
+      await dialog.waitFor({ state: 'visible', timeout: 10_000 });
+      assert.match((await dialog.textContent()) ?? '', /"frames" holds 21 supported files\. Upload them all to HeyGen\?/);
+      assert.equal(emulator.received.filter((r) => files.some((f) => sha256File(f) === r.sha256)).length, 0, 'nothing is sent before the answer');
+      await workbench.screenshot('3f-folder-of-21-asks-first');
+      await dialog.locator('.monaco-button', { hasText: /^Upload 21 Files$/ }).click();
+
+      await workbench.notification('21 uploaded to HeyGen.').waitFor({ state: 'visible', timeout: 30_000 });
+      for (const file of files) {
+        await waitForUploadOf(emulator, file, 5_000);
+      }
+      await workbench.screenshot('3f-folder-of-21-uploaded');
+    },
+  },
+  {
     title: 'Cancel on the progress notification stops a stalled upload: "Upload cancelled", no row, history unchanged',
     async run(context) {
       const { page, workbench, emulator, workspace } = context;
@@ -115,12 +154,17 @@ export const scenarios: UiScenario[] = [
           await page.waitForTimeout(100);
         }
         assert.ok(emulator.received.some((r) => r.sha256 === sha), 'the body never reached the emulator');
+        // Which file and how far, and a status-bar item while it runs.
+        assert.match((await progress.textContent()) ?? '', /cancel-me\.mp4 \u2014 \d+%/);
+        const status = page.locator('.statusbar-item', { hasText: 'HeyGen: uploading' });
+        await status.waitFor({ state: 'visible', timeout: 5_000 });
         await workbench.screenshot('3a-upload-in-progress');
         await progress.hover();
         await progress.locator('.monaco-button', { hasText: /^Cancel$/ }).click();
 
         await workbench.notification('Upload cancelled. Nothing was uploaded.').waitFor({ state: 'visible', timeout: 10_000 });
         await workbench.screenshot('3a-upload-cancelled');
+        await status.waitFor({ state: 'hidden', timeout: 5_000 });
       } finally {
         emulator.behave({ mode: 'normal' });
       }
@@ -244,7 +288,12 @@ export const scenarios: UiScenario[] = [
       assert.equal(upload.contentType, 'image/png');
       await workbench.notification('Uploaded "title-button.png" to HeyGen').waitFor({ state: 'visible', timeout: 15_000 });
       await workbench.screenshot('3e-editor-title-uploaded');
-      await page.keyboard.press('Control+W');
+      // Keyboard focus back to the explorer, then close every editor: otherwise an image preview (a webview) is
+      // left focused and the next scenario's F1 never reaches the workbench.
+      await row.click();
+      await page.keyboard.press('Control+K');
+      await page.keyboard.press('W');
+      await page.locator('.tabs-container .tab').first().waitFor({ state: 'detached', timeout: 5_000 });
     },
   },
 ];
