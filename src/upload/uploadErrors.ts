@@ -99,7 +99,9 @@ function withServerMessage(status: number, message: string | undefined, code?: n
   if (code !== undefined && code !== status) {
     parts.push(`code ${code}`);
   }
-  return message ? `${message} (${parts.join(', ')})` : parts.join(', ');
+  // The sentence around it supplies the full stop: "Too many requests." would otherwise end as "requests. (HTTP 429).".
+  const text = message?.trim().replace(/[.!\s]+$/, '');
+  return text ? `${text} (${parts.join(', ')})` : parts.join(', ');
 }
 
 /** Seconds or minutes, for telling people how long HeyGen asked them to wait. */
@@ -138,7 +140,7 @@ export function interpretResponse(
   if (status === 429) {
     const retryAfterMs = parseRetryAfter(header('retry-after'));
     const wait = retryAfterMs !== undefined ? ` HeyGen asks to wait ${describeWait(retryAfterMs)}.` : '';
-    throw new UploadError('rateLimited', `HeyGen is limiting requests, so ${name} was not uploaded (${withServerMessage(status, message)}).${wait}`, {
+    throw new UploadError('rateLimited', `HeyGen is limiting requests, so ${name} was not uploaded: ${withServerMessage(status, message)}.${wait}`, {
       ...details,
       retryAfterMs,
     });
