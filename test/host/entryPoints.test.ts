@@ -184,6 +184,24 @@ suite('Upload entry points', () => {
     assert.equal(spy.messages.at(-1)?.message, '21 uploaded to HeyGen.');
   });
 
+  test('a folder selected together with a file inside it sends that file once; a plain path string works too', async () => {
+    const folder = scratchFolder('overlap');
+    scratch.push(folder);
+    const inside = path.join(folder, 'inside.png');
+    pngVariant(inside, 7);
+    fs.copyFileSync(workspaceFile('sample.mp3').fsPath, path.join(folder, 'inside.mp3'));
+    const folderUri = vscode.Uri.file(folder);
+    const result = await run('heygen.uploadToHeyGen', folderUri, [folderUri, vscode.Uri.file(inside)]);
+    assert.equal(result?.succeeded.length, 2, spy.describe());
+    assert.equal((await emulator.received()).length, 2, 'inside.png was not sent twice');
+
+    await emulator.reset();
+    await heygen.history.clear();
+    const byPath = await run('heygen.uploadFile', workspaceFile('sample.wav').fsPath);
+    assert.equal(byPath?.succeeded.length, 1, spy.describe());
+    assert.deepEqual(receivedShas(await emulator.received()), [sha256Of(workspaceFile('sample.wav').fsPath)]);
+  });
+
   test('editor title / tab shape (uri, {groupId}) uploads that file and offers Copy URL and Copy ID', async () => {
     const uri = workspaceFile('sample.webm');
     const result = await run('heygen.uploadToHeyGen', uri, { groupId: 1 });
@@ -236,6 +254,14 @@ suite('Upload entry points', () => {
     assert.deepEqual([...new Set(filtered)].sort(), [...MEDIA_EXTENSIONS].sort());
     assert.equal(result?.succeeded.length, 2, spy.describe());
     assert.deepEqual(receivedShas(await emulator.received()), files.map((f) => sha256Of(f.fsPath)).sort());
+
+    // "Upload to HeyGen" with no editor open falls back to the same dialog.
+    await emulator.reset();
+    await heygen.history.clear();
+    spy.answerOpenDialog([workspaceFile('sample.png')]);
+    assert.equal((await run('heygen.uploadToHeyGen'))?.succeeded.length, 1, spy.describe());
+    assert.equal(spy.openDialogs.length, 2);
+    assert.deepEqual(receivedShas(await emulator.received()), [sha256Of(workspaceFile('sample.png').fsPath)]);
 
     await emulator.reset();
     spy.messages.length = 0;
