@@ -185,8 +185,10 @@ async function uploadChecked(
             connectTimeoutMs: target.connectTimeoutMs,
             idleTimeoutMs: target.idleTimeoutMs,
           });
-    if (failure.kind === 'cancelled' && !failure.file) {
-      throw cancelled(file.name);
+    if (failure.kind === 'cancelled') {
+      // Cancelling is the person's choice, not a fault.
+      log.info(`Upload of "${file.name}" cancelled.`);
+      throw failure.file ? failure : cancelled(file.name);
     }
     log.error(failure.message);
     throw failure;
