@@ -120,10 +120,14 @@ export function registerApiKeyCommands(context: vscode.ExtensionContext, apiKeys
       return true;
     }),
     vscode.commands.registerCommand(CommandId.ClearApiKey, async () => {
+      // Listed in the palette even before activation has set heygen.hasApiKey, so it may find nothing to clear.
+      const hadStoredKey = (await apiKeys.get())?.source === 'secretStorage';
       await apiKeys.clear();
       const env = process.env[API_KEY_ENV]?.trim();
       void vscode.window.showInformationMessage(
-        env
+        !hadStoredKey
+          ? vscode.l10n.t('No HeyGen API key was stored in secret storage.')
+          : env
           ? vscode.l10n.t('HeyGen API key removed from secret storage. The HEYGEN_API_KEY environment variable is still used.')
           : vscode.l10n.t('HeyGen API key removed from secret storage.'),
       );
