@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, symlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, mkdirSync, statSync, symlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { formatMegabytes, validateFile } from '../../src/upload/validateFile';
 import { MB, Scratch, capturingLogger } from './engineKit';
@@ -62,7 +62,7 @@ void describe('validateFile', () => {
     assert.ok(!dangling.valid && dangling.problem === 'missing');
   });
 
-  void it('refuses an unreadable file', async () => {
+  void it('refuses an unreadable file', async (t) => {
     const path = scratch.copy('sample.jpg', 'secret.jpg');
     chmodSync(path, 0o000);
     if (process.getuid?.() !== 0) {
@@ -73,15 +73,25 @@ void describe('validateFile', () => {
     }
     // Root reads every file, so ask as the unprivileged user "nobody" in a child process.
     chmodSync(scratch.dir, 0o755);
+    const blocked = ancestors(scratch.dir).find((dir) => (statSync(dir).mode & 0o001) === 0);
+    if (blocked) {
+      t.skip(`"nobody" cannot reach ${blocked} (a private TMPDIR), so the permission check cannot be run as that user`);
+      return;
+    }
     const script = scratch.write(
       'check.ts',
       `import { validateFile } from ${JSON.stringify(join(__dirname, '..', '..', 'src', 'upload', 'validateFile'))};\n` +
         'void validateFile(process.argv[2]!, { maxBytes: 1 << 20 }).then((r) => console.log(JSON.stringify(r)));\n',
     );
     chmodSync(script, 0o644);
+    // tsx caches compiled files under $TMPDIR, which may not be writable by "nobody" (a private TMPDIR on CI).
+    const childTmp = join(scratch.dir, 'tmp-nobody');
+    mkdirSync(childTmp);
+    chmodSync(childTmp, 0o777);
     const child = spawnSync(process.execPath, ['--import', 'tsx', script, path], {
       uid: 65534,
       gid: 65534,
+      env: { ...process.env, TMPDIR: childTmp },
       cwd: join(__dirname, '..', '..'),
       encoding: 'utf8',
       timeout: 30_000,
@@ -99,3 +109,13 @@ void describe('validateFile', () => {
     assert.equal(formatMegabytes(12.3 * MB), '12.3 MB');
   });
 });
+
+function ancestors(dir: string): string[] {
+  const out: string[] = [];
+  for (let current = dir; ; current = dirname(current)) {
+    out.push(current);
+    if (dirname(current) === current) {
+      return out;
+    }
+  }
+}
