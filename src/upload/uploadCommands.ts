@@ -41,6 +41,8 @@ export interface UploadRequestOptions {
   force?: boolean;
   /** No success notification (the caller shows the result itself, e.g. a drop into an editor). */
   quiet?: boolean;
+  /** Cancels the batch like the notification's Cancel button (e.g. a drop the editor gave up on). */
+  signal?: AbortSignal;
 }
 
 type Source = { kind: 'file'; uri: vscode.Uri; name: string } | { kind: 'url'; uri: vscode.Uri; url: string; name: string };
@@ -213,6 +215,14 @@ export class UploadController implements vscode.Disposable {
             log.info('Upload cancelled by the user.');
             abort.abort();
           });
+          const onCallerAbort = (): void => {
+            log.info('Upload cancelled by its caller.');
+            abort.abort();
+          };
+          if (options.signal?.aborted) {
+            abort.abort();
+          }
+          options.signal?.addEventListener('abort', onCallerAbort, { once: true });
           const meter = new BatchMeter(sources, progress);
           try {
             const settled = await runQueue(
@@ -266,6 +276,7 @@ export class UploadController implements vscode.Disposable {
             return result;
           } finally {
             cancelSub.dispose();
+            options.signal?.removeEventListener('abort', onCallerAbort);
           }
         },
       );
@@ -291,7 +302,7 @@ export class UploadController implements vscode.Disposable {
           this.showSuccess(done);
         }
       } else if (failures[0] && !(refusedKeyReported && failures[0].kind === 'auth')) {
-        this.showFailure(failures[0], sources);
+        this.showFailure(failures[0], sources, options);
       }
       return;
     }
@@ -319,7 +330,7 @@ export class UploadController implements vscode.Disposable {
         } else if (choice === retry) {
           void this.run(
             sources.filter((s) => retryable.some((f) => f.uri.toString() === s.uri.toString())),
-            options,
+            { ...options, signal: undefined },
           );
         }
       });
@@ -343,13 +354,14 @@ export class UploadController implements vscode.Disposable {
     });
   }
 
-  private showFailure(failure: BatchFailure, sources: Source[]): void {
+  private showFailure(failure: BatchFailure, sources: Source[], options: UploadRequestOptions): void {
     const retry = vscode.l10n.t('Retry');
     const showLog = vscode.l10n.t('Show Log');
     const actions = isRetryable(failure.kind) ? [retry, showLog] : [showLog];
     void vscode.window.showErrorMessage(failure.message, ...actions).then((choice) => {
       if (choice === retry) {
-        void this.run(sources, {});
+        // Same options as the first attempt: a retried "Upload Again" must still force a new upload.
+        void this.run(sources, { ...options, signal: undefined });
       } else if (choice === showLog) {
         this.deps.log.show();
       }
