@@ -28,6 +28,7 @@ export const enum CommandId {
 /** Context keys set with `setContext`, used by `when` clauses in package.json. */
 export const enum ContextKey {
   HasApiKey = 'heygen.hasApiKey',
+  HasStoredApiKey = 'heygen.hasStoredApiKey',
   HistoryFiltered = 'heygen.historyFiltered',
   Uploading = 'heygen.uploading',
 }

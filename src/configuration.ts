@@ -39,8 +39,10 @@ export class Configuration {
     return this.section.get<boolean>('upload.reuseIdenticalFiles', true);
   }
 
+  /** User settings only: the history file is shared by every window, so a workspace must not be able to shrink it. */
   get historyMaxEntries(): number {
-    return clampInt(this.section.get<number>('history.maxEntries', 1000), 1, 100_000);
+    const inspected = this.section.inspect<number>('history.maxEntries');
+    return clampInt(inspected?.globalValue ?? inspected?.defaultValue ?? 1000, 1, 100_000);
   }
 
   get snippetAvatarId(): string {

@@ -23,7 +23,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<HeyGen
     const showLog = vscode.l10n.t('Show Log');
     void vscode.window
       .showErrorMessage(vscode.l10n.t('HeyGen Assets could not start. The log has the details.'), showLog)
-      .then((choice) => choice === showLog && log.show());
+      .then(
+        (choice) => choice === showLog && log.show(),
+        () => undefined,
+      );
     throw error;
   }
 }
@@ -46,7 +49,9 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   context.subscriptions.push(
     config.onDidChange((affects) => {
       if (affects('history.maxEntries')) {
-        void history.setMaxEntries(config.historyMaxEntries);
+        history
+          .setMaxEntries(config.historyMaxEntries)
+          .catch((error: unknown) => log.warn(`Could not apply heygen.history.maxEntries: ${String(error)}`));
       }
     }),
   );

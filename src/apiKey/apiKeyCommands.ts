@@ -27,13 +27,22 @@ export class ApiKeyService implements vscode.Disposable {
       if (e.key === SECRET_KEY) {
         // Set or cleared in another window, or by this one: keep context keys and the redaction list current.
         this.log.info('The HeyGen API key changed in secret storage.');
-        void this.refreshContext().then(() => this.changeEmitter.fire());
+        this.refreshContext().then(
+          () => this.changeEmitter.fire(),
+          (error: unknown) => this.log.warn(`Could not update the API key state: ${String(error)}`),
+        );
       }
     });
   }
 
   async get(): Promise<{ key: string; source: KeySource } | undefined> {
-    const stored = await this.secrets.get(SECRET_KEY);
+    let stored: string | undefined;
+    try {
+      stored = await this.secrets.get(SECRET_KEY);
+    } catch (error) {
+      // A broken OS keyring must not stop the extension: fall back to the environment variable or a prompt.
+      this.log.warn(`Secret storage could not be read (${error instanceof Error ? error.message : String(error)}).`);
+    }
     if (stored) {
       this.log.addSecret(stored);
       return { key: stored, source: 'secretStorage' };
@@ -94,6 +103,8 @@ export class ApiKeyService implements vscode.Disposable {
   async refreshContext(): Promise<void> {
     const found = await this.get();
     await vscode.commands.executeCommand('setContext', ContextKey.HasApiKey, found !== undefined);
+    // "Clear API Key" in the view's menu only makes sense for a stored key, not one from the environment.
+    await vscode.commands.executeCommand('setContext', ContextKey.HasStoredApiKey, found?.source === 'secretStorage');
   }
 
   dispose(): void {

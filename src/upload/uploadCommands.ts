@@ -14,6 +14,8 @@ import type { UploadedAsset } from './uploadedAsset';
 import { uploadFromUrl, uploadLocalFile, type ReuseIndex, type UploadOutcome, type UploadTarget } from './uploadEngine';
 import { UploadError, type UploadErrorKind } from './uploadErrors';
 import { runQueue } from './uploadQueue';
+import { isRetryable } from './retryPolicy';
+import { formatSize } from './validateFile';
 
 /** Folders holding more supported files than this ask before uploading them all. */
 const FOLDER_CONFIRM_THRESHOLD = 20;
@@ -29,6 +31,8 @@ export interface BatchFailure {
   name: string;
   message: string;
   kind?: UploadErrorKind;
+  /** Whether trying again later could help (a server or network fault, not a bad file or certificate). */
+  retryable: boolean;
 }
 export interface BatchResult {
   succeeded: BatchSuccess[];
@@ -90,7 +94,7 @@ export class UploadController implements vscode.Disposable {
     const refused: BatchFailure[] = emptyFolders.map((uri) => {
       const name = path.basename(uri.fsPath);
       const message = vscode.l10n.t('"{0}" is a folder with no JPEG, PNG, MP4, WebM, MP3 or WAV file in it.', name);
-      return { uri, name, message, kind: 'invalidFile' };
+      return { uri, name, message, kind: 'invalidFile', retryable: false };
     });
     return this.run(
       files.map((uri) => ({ kind: 'file' as const, uri, name: path.basename(uri.fsPath) })),
@@ -109,13 +113,10 @@ export class UploadController implements vscode.Disposable {
     if (!endpoint.valid) {
       log.error(`Upload endpoint refused: ${endpoint.reason}`);
       const openSettings = vscode.l10n.t('Open Settings');
-      void vscode.window
-        .showErrorMessage(vscode.l10n.t('Nothing was uploaded: {0}', endpoint.reason), openSettings)
-        .then((choice) => {
-          if (choice === openSettings) {
-            void vscode.commands.executeCommand('workbench.action.openSettings', 'heygen.uploadUrl');
-          }
-        });
+      this.follow(
+        vscode.window.showErrorMessage(vscode.l10n.t('Nothing was uploaded: {0}', log.scrub(endpoint.reason)), openSettings),
+        (choice) => choice === openSettings && vscode.commands.executeCommand('workbench.action.openSettings', 'heygen.uploadUrl'),
+      );
       const all = failAll(sources, endpoint.reason, 'insecureEndpoint');
       return { ...all, failed: [...refused, ...all.failed] };
     }
@@ -123,9 +124,10 @@ export class UploadController implements vscode.Disposable {
     const key = await apiKeys.ensure();
     if (key === undefined) {
       const setKey = vscode.l10n.t('Set API Key');
-      void vscode.window
-        .showWarningMessage(vscode.l10n.t('Upload cancelled: no HeyGen API key is set.'), setKey)
-        .then((choice) => choice === setKey && vscode.commands.executeCommand(CommandId.SetApiKey));
+      this.follow(
+        vscode.window.showWarningMessage(vscode.l10n.t('Upload cancelled: no HeyGen API key is set.'), setKey),
+        (choice) => choice === setKey && vscode.commands.executeCommand(CommandId.SetApiKey),
+      );
       return { succeeded: [], failed: [], cancelled: true };
     }
 
@@ -250,7 +252,7 @@ export class UploadController implements vscode.Disposable {
                 } else {
                   const seconds = (Date.now() - started) / 1000;
                   log.info(
-                    `Uploaded ${describe(source)}: ${formatBytes(record.size)} in ${seconds.toFixed(1)} s, asset ${record.id}, ${record.url}`,
+                    `Uploaded ${describe(source)}: ${formatSize(record.size)} in ${seconds.toFixed(1)} s, asset ${record.id}, ${record.url}`,
                   );
                   // The asset exists on HeyGen now: a history write that fails must not turn it into a failure.
                   await history.add(record).catch((error: unknown) => {
@@ -266,7 +268,7 @@ export class UploadController implements vscode.Disposable {
               if (entry.ok) {
                 result.succeeded.push({ uri: entry.item.uri, ...entry.value });
               } else {
-                const failure = toFailure(entry.item, entry.error);
+                const failure = toFailure(entry.item, entry.error, (text) => log.scrub(text));
                 if (failure.kind !== 'cancelled') {
                   log.error(`Upload of ${describe(entry.item)} failed (${failure.kind ?? 'error'}): ${detailOf(entry.error)}`);
                 }
@@ -314,26 +316,35 @@ export class UploadController implements vscode.Disposable {
     }
     const details = vscode.l10n.t('Show Details');
     const retry = vscode.l10n.t('Retry Failed');
-    const retryable = failures.filter((f) => isRetryable(f.kind));
+    const retryable = failures.filter((f) => f.retryable);
     const actions = retryable.length > 0 ? [details, retry] : [details];
-    void vscode.window
-      .showWarningMessage(
+    this.follow(
+      vscode.window.showWarningMessage(
         vscode.l10n.t('{0} uploaded, {1} failed.', result.succeeded.length, failures.length),
         ...actions,
-      )
-      .then((choice) => {
+      ),
+      (choice) => {
         if (choice === details) {
           for (const f of failures) {
             this.deps.log.warn(f.message);
           }
           this.deps.log.show();
         } else if (choice === retry) {
-          void this.run(
+          return this.run(
             sources.filter((s) => retryable.some((f) => f.uri.toString() === s.uri.toString())),
             { ...options, signal: undefined },
           );
         }
-      });
+        return undefined;
+      },
+    );
+  }
+
+  /** Acts on a notification's answer without blocking the caller; a failure there goes to the log, not nowhere. */
+  private follow<T>(answer: Thenable<T>, act: (choice: T) => unknown): void {
+    Promise.resolve(answer)
+      .then(act)
+      .catch((error: unknown) => this.deps.log.error(`A notification action failed: ${detailOf(error)}`));
   }
 
   private showSuccess(done: BatchSuccess): void {
@@ -343,7 +354,7 @@ export class UploadController implements vscode.Disposable {
     const message = done.reused
       ? vscode.l10n.t('"{0}" was already uploaded with this key: asset {1}, {2}', record.name, record.id, record.url)
       : vscode.l10n.t('Uploaded "{0}" to HeyGen: asset {1}, {2}', record.name, record.id, record.url);
-    void vscode.window.showInformationMessage(message, copyUrl, copyId).then(async (choice) => {
+    this.follow(vscode.window.showInformationMessage(message, copyUrl, copyId), async (choice) => {
       if (choice === copyUrl) {
         await vscode.env.clipboard.writeText(record.url);
         vscode.window.setStatusBarMessage(vscode.l10n.t('Copied the URL of "{0}"', record.name), 3000);
@@ -357,14 +368,16 @@ export class UploadController implements vscode.Disposable {
   private showFailure(failure: BatchFailure, sources: Source[], options: UploadRequestOptions): void {
     const retry = vscode.l10n.t('Retry');
     const showLog = vscode.l10n.t('Show Log');
-    const actions = isRetryable(failure.kind) ? [retry, showLog] : [showLog];
-    void vscode.window.showErrorMessage(failure.message, ...actions).then((choice) => {
+    const actions = failure.retryable ? [retry, showLog] : [showLog];
+    this.follow(vscode.window.showErrorMessage(failure.message, ...actions), (choice) => {
       if (choice === retry) {
         // Same options as the first attempt: a retried "Upload Again" must still force a new upload.
-        void this.run(sources, { ...options, signal: undefined });
-      } else if (choice === showLog) {
+        return this.run(sources, { ...options, signal: undefined });
+      }
+      if (choice === showLog) {
         this.deps.log.show();
       }
+      return undefined;
     });
   }
 
@@ -607,7 +620,7 @@ function toRecord(outcome: UploadOutcome, fingerprint: string): AssetRecord {
     imageKey: asset.image_key ?? null,
     createdTs: typeof asset.created_ts === 'number' ? asset.created_ts : Math.floor(Date.now() / 1000),
     ...(source.path !== undefined ? { sourcePath: source.path } : {}),
-    ...(source.url !== undefined ? { sourceUrl: source.url } : {}),
+    ...(source.url !== undefined ? { sourceUrl: withoutCredentials(source.url) } : {}),
     size: source.size,
     sha256: source.sha256,
     uploadedAt: Date.now(),
@@ -631,32 +644,58 @@ function toUploadedAsset(record: AssetRecord | undefined): UploadedAsset | undef
   };
 }
 
-function toFailure(source: Source, error: unknown): BatchFailure {
+function toFailure(source: Source, error: unknown, scrub: (text: string) => string): BatchFailure {
   if (error instanceof UploadError) {
-    // The engine's messages are already one sentence that names the file and the reason.
-    return { uri: source.uri, name: source.name, message: error.message, kind: error.kind };
+    // The engine's messages are already one sentence that names the file and the reason. HeyGen's own words are
+    // part of it, and a server could echo the key back: scrub before anyone shows it.
+    return { uri: source.uri, name: source.name, message: scrub(error.message), kind: error.kind, retryable: worthRetrying(error) };
   }
   return {
     uri: source.uri,
     name: source.name,
     message: vscode.l10n.t('Couldn\u2019t upload "{0}": an unexpected error occurred (see the log).', source.name),
+    retryable: true,
   };
 }
 
 function failAll(sources: Source[], message: string, kind: UploadErrorKind): BatchResult {
   return {
     succeeded: [],
-    failed: sources.map((s) => ({ uri: s.uri, name: s.name, message, kind })),
+    failed: sources.map((s) => ({ uri: s.uri, name: s.name, message, kind, retryable: false })),
     cancelled: false,
   };
 }
 
-function isRetryable(kind: UploadErrorKind | undefined): boolean {
-  return kind === 'server' || kind === 'network' || kind === 'timeout' || kind === 'rateLimited' || kind === undefined;
+/**
+ * Whether to offer Retry. The engine has already retried what can pass by itself; a person may still retry a host
+ * that was unreachable (they may be back online), but not a certificate, a bad file or a refused request.
+ */
+function worthRetrying(error: UploadError): boolean {
+  if (isRetryable(error)) {
+    return true;
+  }
+  return error.kind === 'network' && !(typeof error.code === 'string' && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(error.code));
 }
 
 function describe(source: Source): string {
-  return source.kind === 'file' ? `"${source.uri.fsPath}"` : `"${source.url}"`;
+  return source.kind === 'file' ? `"${source.uri.fsPath}"` : `"${withoutCredentials(source.url)}"`;
+}
+
+/**
+ * A URL fit for the history and the log: no user name or password, no query or fragment (signed download links
+ * carry their tokens there).
+ */
+export function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    parsed.search = '';
+    parsed.hash = '';
+    return parsed.toString();
+  } catch {
+    return url.replace(/[?#].*$/s, '');
+  }
 }
 
 function detailOf(error: unknown): string {
@@ -697,12 +736,3 @@ function nameFromUrl(url: string): string {
   }
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) {
-    return `${bytes} B`;
-  }
-  if (bytes < 1024 * 1024) {
-    return `${(bytes / 1024).toFixed(1)} KB`;
-  }
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
