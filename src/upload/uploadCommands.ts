@@ -16,6 +16,7 @@ import { UploadError, type UploadErrorKind } from './uploadErrors';
 import { runQueue } from './uploadQueue';
 import { isRetryable } from './retryPolicy';
 import { formatSize } from './validateFile';
+import { withoutCredentials } from './safeUrl';
 
 /** Folders holding more supported files than this ask before uploading them all. */
 const FOLDER_CONFIRM_THRESHOLD = 20;
@@ -681,22 +682,6 @@ function describe(source: Source): string {
   return source.kind === 'file' ? `"${source.uri.fsPath}"` : `"${withoutCredentials(source.url)}"`;
 }
 
-/**
- * A URL fit for the history and the log: no user name or password, no query or fragment (signed download links
- * carry their tokens there).
- */
-export function withoutCredentials(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    parsed.search = '';
-    parsed.hash = '';
-    return parsed.toString();
-  } catch {
-    return url.replace(/[?#].*$/s, '');
-  }
-}
 
 function detailOf(error: unknown): string {
   if (error instanceof UploadError) {
