@@ -334,7 +334,12 @@ export function extensionHostErrors(logsDir: string): string[] {
           const stack = lines.slice(index + 1, index + 6).filter((next) => !/^\d{4}-\d\d-\d\d /.test(next));
           const entry = [line, ...stack].join('\n');
           // Requests still in flight when the driver shuts the host down are cancelled by VS Code itself.
-          if (!(/\[error\] Canceled: Canceled/.test(line) && /\.terminate \(/.test(entry))) {
+          const cancelledAtShutdown = /\[error\] Canceled: Canceled/.test(line) && /\.terminate \(/.test(entry);
+          // VS Code's built-in extensions (the JSON language server) sometimes log to an output channel that the
+          // shutdown already closed; that is theirs, not ours.
+          const builtInAtShutdown =
+            !/heygen/i.test(entry) && (/\[vscode\.[\w-]+\]/.test(line) || /Channel has been closed/.test(line));
+          if (!cancelledAtShutdown && !builtInAtShutdown) {
             errors.push(entry);
           }
         }

@@ -6,6 +6,19 @@ import { waitForUploadOf } from './support';
 
 export const scenarios: UiScenario[] = [
   {
+    title: 'without a key, the HeyGen view welcomes with a "Set API Key" button',
+    async run({ page, workbench }) {
+      await workbench.activityBarItem('HeyGen').click();
+      const body = workbench.pane('Assets').locator('.welcome-view-content');
+      await body.waitFor({ state: 'visible', timeout: 15_000 });
+      await body.getByText('Connect your HeyGen account', { exact: false }).waitFor({ state: 'visible', timeout: 10_000 });
+      await body.locator('.monaco-button', { hasText: /^Set API Key$/ }).waitFor({ state: 'visible', timeout: 10_000 });
+      assert.equal(await body.locator('.monaco-button', { hasText: /^Upload File$/ }).count(), 0, 'no upload button before a key is set');
+      await workbench.screenshot('welcome-without-key');
+      await page.keyboard.press('Control+Shift+E');
+    },
+  },
+  {
     title: 'set the API key from the command palette',
     async run({ page, workbench, emulator }) {
       await workbench.screenshot('workbench');
@@ -19,6 +32,19 @@ export const scenarios: UiScenario[] = [
       assert.equal(await password.inputValue(), emulator.apiKey);
       await page.keyboard.press('Enter');
       await workbench.quickInput.waitFor({ state: 'hidden', timeout: 10_000 });
+    },
+  },
+  {
+    title: 'with a key and no assets, the view offers "Upload File" and explains right-click and drag-and-drop',
+    async run({ page, workbench }) {
+      await workbench.activityBarItem('HeyGen').click();
+      const body = workbench.pane('Assets').locator('.welcome-view-content');
+      await body.locator('.monaco-button', { hasText: /^Upload File$/ }).waitFor({ state: 'visible', timeout: 15_000 });
+      await body.getByText('right-click', { exact: false }).waitFor({ state: 'visible', timeout: 10_000 });
+      await body.getByText('drag files onto this view', { exact: false }).waitFor({ state: 'visible', timeout: 10_000 });
+      assert.equal(await body.locator('.monaco-button', { hasText: /^Set API Key$/ }).count(), 0, 'the key is set');
+      await workbench.screenshot('welcome-with-key');
+      await page.keyboard.press('Control+Shift+E');
     },
   },
   {
