@@ -6,7 +6,7 @@ import type { AssetRecord } from '../history/assetRecord';
 import type { HistoryStore } from '../history/historyStore';
 import { relativeTime } from '../history/historyTree';
 import { SUPPORTED_TYPES, type AssetKind } from '../upload/mediaKinds';
-import type { BatchResult } from '../upload/uploadCommands';
+import type { BatchResult, UploadRequestOptions } from '../upload/uploadCommands';
 import type { Logger } from '../util/logger';
 import { roleAccepts, type SnippetRole } from './buildSnippet';
 import { planSnippetEdits } from './payloadContext';
@@ -15,7 +15,7 @@ export interface SnippetDeps {
   history: HistoryStore;
   config: Configuration;
   log: Logger;
-  upload(uris: vscode.Uri[], options?: { force?: boolean; quiet?: boolean }): Promise<BatchResult>;
+  upload(uris: vscode.Uri[], options?: UploadRequestOptions): Promise<BatchResult>;
 }
 
 /**
@@ -56,14 +56,26 @@ function isRecord(value: unknown): value is AssetRecord {
   return typeof r.id === 'string' && typeof r.url === 'string' && typeof r.fileType === 'string';
 }
 
-export function roleTitle(role: SnippetRole): string {
+/** The quick pick's title: whole sentences per role, so translators never assemble pieces. */
+function pickTitle(role: SnippetRole): string {
   switch (role) {
     case 'background':
-      return vscode.l10n.t('Background');
+      return vscode.l10n.t('Insert Background');
     case 'talkingPhoto':
-      return vscode.l10n.t('Talking Photo');
+      return vscode.l10n.t('Insert Talking Photo');
     case 'audio':
-      return vscode.l10n.t('Audio');
+      return vscode.l10n.t('Insert Audio');
+  }
+}
+
+function uploadDialogTitle(role: SnippetRole): string {
+  switch (role) {
+    case 'background':
+      return vscode.l10n.t('Upload a file to insert as background');
+    case 'talkingPhoto':
+      return vscode.l10n.t('Upload a file to insert as talking photo');
+    case 'audio':
+      return vscode.l10n.t('Upload a file to insert as audio');
   }
 }
 
@@ -120,7 +132,8 @@ async function chooseAsset(role: SnippetRole, deps: SnippetDeps): Promise<AssetR
     .filter((r) => roleAccepts(role, r.fileType))
     .map((record) => ({
       label: `${icon[record.fileType]} ${record.name}`,
-      description: relativeTime(record.uploadedAt, now),
+      // Same locale as the Assets view, so the quick pick reads like the tree.
+      description: relativeTime(record.uploadedAt, now, vscode.env.language),
       detail: record.url,
       record,
     }));
@@ -129,7 +142,7 @@ async function chooseAsset(role: SnippetRole, deps: SnippetDeps): Promise<AssetR
     items.push({ label: vscode.l10n.t('Uploaded assets'), kind: vscode.QuickPickItemKind.Separator }, ...assets);
   }
   const picked = await vscode.window.showQuickPick(items, {
-    title: vscode.l10n.t('Insert {0}', roleTitle(role)),
+    title: pickTitle(role),
     placeHolder: assets.length > 0 ? vscode.l10n.t('Choose an uploaded asset or upload a new file') : vscode.l10n.t('No suitable asset uploaded yet: upload a file'),
     matchOnDetail: true,
   });
@@ -144,7 +157,7 @@ async function uploadNew(role: SnippetRole, deps: SnippetDeps): Promise<AssetRec
   const uris = await vscode.window.showOpenDialog({
     canSelectMany: false,
     openLabel: vscode.l10n.t('Upload and Insert'),
-    title: vscode.l10n.t('Upload a file to insert as {0}', roleTitle(role)),
+    title: uploadDialogTitle(role),
     filters: { [types.map((t) => t.label).join(', ')]: types.flatMap((t) => t.extensions) },
   });
   const uri = uris?.[0];
