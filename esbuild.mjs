@@ -8,7 +8,7 @@ const tests = process.argv.includes('--tests');
 
 /**
  * undici's index pulls in fetch, WebSocket, caches, mocks and more (about 400 KB). The extension uses only
- * `request`, `Agent` and `errors`, so the bundle maps the bare 'undici' import to that core. Tests run the
+ * `request`, `Agent`, `ProxyAgent` and `errors`, so the bundle maps the bare 'undici' import to that core. Tests run the
  * sources against the full package, whose `request`, `Agent` and `errors` are these same modules.
  */
 const undiciCore = {
@@ -23,6 +23,7 @@ const undiciCore = {
         const api = require('undici/lib/api');
         Object.assign(Dispatcher.prototype, api);
         const Agent = require('undici/lib/dispatcher/agent');
+        const ProxyAgent = require('undici/lib/dispatcher/proxy-agent');
         const errors = require('undici/lib/core/errors');
         const util = require('undici/lib/core/util');
         const { getGlobalDispatcher } = require('undici/lib/global');
@@ -38,7 +39,7 @@ const undiciCore = {
             method: opts.method || (opts.body ? 'PUT' : 'GET'),
           });
         }
-        module.exports = { Agent, Dispatcher, errors, request };
+        module.exports = { Agent, Dispatcher, ProxyAgent, errors, request };
       `,
     }));
   },

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { proxyFromEnvironment, splitNoProxy, type ProxySettings } from './upload/proxyPolicy';
 
 export const DEFAULT_UPLOAD_URL = 'https://upload.heygen.com/v1/asset';
 
@@ -51,6 +52,29 @@ export class Configuration {
 
   get snippetVoiceId(): string {
     return this.section.get<string>('snippet.voiceId', '').trim();
+  }
+
+  /**
+   * The proxy VS Code itself uses: `http.proxy` (with `http.noProxy` and `http.proxyStrictSSL`), else HTTPS_PROXY /
+   * HTTP_PROXY and NO_PROXY from the environment. Undefined when there is none.
+   */
+  get proxy(): ProxySettings | undefined {
+    const http = vscode.workspace.getConfiguration('http');
+    if (http.get<string>('proxySupport') === 'off') {
+      return undefined;
+    }
+    const fromEnv = proxyFromEnvironment(process.env);
+    const configured = http.get<string>('proxy', '').trim();
+    const url = configured || fromEnv.url;
+    if (!url) {
+      return undefined;
+    }
+    const noProxySetting = http.get<string[] | string>('noProxy', []);
+    const noProxy = [
+      ...(Array.isArray(noProxySetting) ? noProxySetting.map((e) => e.trim().toLowerCase()) : splitNoProxy(noProxySetting)),
+      ...fromEnv.noProxy,
+    ];
+    return { url, noProxy, strictSSL: http.get<boolean>('proxyStrictSSL', true) };
   }
 
   /** Fires when any `heygen.*` setting changes; `key` is the part after `heygen.`. */

@@ -1,7 +1,9 @@
 import { createHash, type Hash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { Agent, errors as undiciErrors, request } from 'undici';
+import { errors as undiciErrors, request } from 'undici';
+import { closeDispatchers, dispatcherFor } from './dispatchers';
+import type { ProxySettings } from './proxyPolicy';
 import { silentLogger, type Logger } from '../util/logger';
 import { UploadError, interpretResponse } from './uploadErrors';
 import type { UploadedAsset } from './uploadedAsset';
@@ -28,6 +30,8 @@ export interface PostFileRequest {
   connectTimeoutMs: number;
   /** Longest silence allowed while sending or waiting for the answer; there is no limit on the total time. */
   idleTimeoutMs: number;
+  /** Proxy settings; loopback and `noProxy` hosts are reached directly. */
+  proxy?: ProxySettings;
   signal?: AbortSignal;
   onProgress?(sent: number, total: number): void;
   log?: Logger;
@@ -42,30 +46,9 @@ export interface PostFileResult {
   bytesSent: number;
 }
 
-const agents = new Map<string, Agent>();
-
-/** One keep-alive pool per endpoint origin and timeout pair, so repeated uploads skip the connection setup. */
-function agentFor(url: URL, connectTimeoutMs: number, idleTimeoutMs: number): Agent {
-  const key = `${url.origin}|${connectTimeoutMs}|${idleTimeoutMs}`;
-  let agent = agents.get(key);
-  if (!agent) {
-    agent = new Agent({
-      connect: { timeout: connectTimeoutMs },
-      headersTimeout: idleTimeoutMs,
-      bodyTimeout: idleTimeoutMs,
-      keepAliveTimeout: 4_000,
-      maxRedirections: 0,
-    });
-    agents.set(key, agent);
-  }
-  return agent;
-}
-
 /** Closes the pooled connections (tests and deactivation). */
 export async function closeUploadAgents(): Promise<void> {
-  const all = [...agents.values()];
-  agents.clear();
-  await Promise.all(all.map((a) => a.close().catch(() => undefined)));
+  await closeDispatchers();
 }
 
 /** Counts and hashes the bytes on their way to the socket. */
@@ -241,7 +224,12 @@ export async function postFile(req: PostFileRequest): Promise<PostFileResult> {
   try {
     const response = await request(req.url, {
       method: 'POST',
-      dispatcher: agentFor(req.url, req.connectTimeoutMs, req.idleTimeoutMs),
+      dispatcher: dispatcherFor(req.url, {
+        connectTimeoutMs: req.connectTimeoutMs,
+        idleTimeoutMs: req.idleTimeoutMs,
+        proxy: req.proxy,
+        purpose: 'upload',
+      }),
       headers: {
         'content-type': req.contentType,
         'content-length': String(req.size),

@@ -194,6 +194,7 @@ export class UploadController implements vscode.Disposable {
       apiKey,
       connectTimeoutMs: config.connectTimeoutMs,
       idleTimeoutMs: config.idleTimeoutMs,
+      proxy: config.proxy,
     };
     const reuse: ReuseIndex | undefined = config.reuseIdenticalFiles
       ? {

@@ -3,12 +3,14 @@ import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { STATUS_CODES } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Agent, request } from 'undici';
+import { request } from 'undici';
 import { silentLogger, type Logger } from '../util/logger';
 import { keyFingerprint, sha256File } from './contentHash';
+import { dispatcherFor } from './dispatchers';
 import { checkEndpoint } from './endpointPolicy';
 import { describeTransportFailure, errorCode, postFile, transportError } from './httpUpload';
 import type { AssetKind } from './mediaKinds';
+import type { ProxySettings } from './proxyPolicy';
 import { withRetries, type RetryOptions } from './retryPolicy';
 import { SNIFF_BYTES, sniffType, typeFromMime, typeFromName } from './sniffContent';
 import { UploadError } from './uploadErrors';
@@ -21,6 +23,8 @@ export interface UploadTarget {
   apiKey: string;
   connectTimeoutMs: number;
   idleTimeoutMs: number;
+  /** Corporate proxy (VS Code's `http.proxy` or HTTPS_PROXY); loopback and `noProxy` hosts are reached directly. */
+  proxy?: ProxySettings;
   retry?: Partial<RetryOptions>;
 }
 
@@ -164,6 +168,7 @@ async function uploadChecked(
         fileName: file.name,
         connectTimeoutMs: target.connectTimeoutMs,
         idleTimeoutMs: target.idleTimeoutMs,
+        proxy: target.proxy,
         signal: options.signal,
         onProgress: (sent, total) => options.onProgress?.(sent, total),
         log,
@@ -207,19 +212,6 @@ async function uploadChecked(
 
 // ---------------------------------------------------------------------------------------------------------------
 // Upload from a URL
-
-let downloadAgent: Agent | undefined;
-let downloadAgentKey = '';
-
-function downloadDispatcher(connectTimeoutMs: number, idleTimeoutMs: number): Agent {
-  const key = `${connectTimeoutMs}|${idleTimeoutMs}`;
-  if (!downloadAgent || downloadAgentKey !== key) {
-    void downloadAgent?.close().catch(() => undefined);
-    downloadAgent = new Agent({ connect: { timeout: connectTimeoutMs }, headersTimeout: idleTimeoutMs, bodyTimeout: idleTimeoutMs });
-    downloadAgentKey = key;
-  }
-  return downloadAgent;
-}
 
 /** The file name a download should get: Content-Disposition, else the URL path's last segment. */
 export function nameForDownload(url: URL, contentDisposition: string | undefined): string {
@@ -283,7 +275,12 @@ async function download(source: URL, dir: string, target: UploadTarget, options:
     try {
       response = await request(source, {
         method: 'GET',
-        dispatcher: downloadDispatcher(target.connectTimeoutMs, target.idleTimeoutMs),
+        dispatcher: dispatcherFor(source, {
+          connectTimeoutMs: target.connectTimeoutMs,
+          idleTimeoutMs: target.idleTimeoutMs,
+          proxy: target.proxy,
+          purpose: 'download',
+        }),
         signal: controller.signal,
         maxRedirections: 5,
         headers: { accept: 'image/*, video/*, audio/*, */*;q=0.5' },
