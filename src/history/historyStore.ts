@@ -14,20 +14,43 @@ const STALE_LOCK_MS = 10_000;
 const LOCK_TIMEOUT_MS = 20_000;
 /** Other windows' writes arrive as a burst of watcher events; one reload per burst is enough. */
 const WATCH_DEBOUNCE_MS = 75;
+/** First wait before an unsaved change is written again; it doubles after each failure, up to the maximum. */
+const RETRY_DELAY_MS = 2_000;
+const MAX_RETRY_DELAY_MS = 60_000;
 
 export interface HistoryStoreOptions {
   maxEntries: number;
   log?: Logger;
+  /** How long a write waits for another window's lock (tests shorten it). */
+  lockTimeoutMs?: number;
+  /** First wait before a change that could not be saved is written again (tests shorten it). */
+  retryDelayMs?: number;
 }
 
 export interface Disposable {
   dispose(): void;
 }
 
+/** What a change event carries, so a view can react to the specific entries (reveal a new upload, say). */
+export interface HistoryChange {
+  /** Entries that were not there before, plus entries this window's add() just wrote; newest first. */
+  readonly added: readonly AssetRecord[];
+  /** Ids that are no longer there. */
+  readonly removed: readonly string[];
+  /** True when this window's own add/remove/clear caused it; false for another window's write or a reload. */
+  readonly local: boolean;
+}
+
 type DiskState =
   | { kind: 'missing' }
   | { kind: 'ok'; records: AssetRecord[]; text: string; stat: Stats }
   | { kind: 'corrupt'; reason: string };
+
+/** A change not yet on disk; re-applied on top of whatever the file holds until it is. */
+interface PendingChange {
+  what: string;
+  apply: (assets: AssetRecord[]) => AssetRecord[];
+}
 
 /**
  * The upload history, persisted as one JSON file (`{"version":1,"assets":[...]}`, newest first).
@@ -36,14 +59,24 @@ type DiskState =
  * read-modify-write of the file's current content under an exclusive lock file, followed by an
  * atomic replace (temp file + rename), so concurrent writers never lose each other's entries and a
  * reader never sees half a file. Other writers' changes are picked up by watching the folder.
+ *
+ * A change that cannot be saved (lock held too long, disk full, no permission) is not dropped: it stays
+ * pending, is shown on top of every reload of the file, and is written with the next change or by a
+ * retry with backoff. The call that made it still rejects, so its caller can tell the person.
  */
 export class HistoryStore {
+  /** What the file held at the last read or write (normalized). */
+  private base: AssetRecord[] = [];
+  /** `base` with the pending changes applied: what the window shows. */
   private records: AssetRecord[] = [];
   private byId = new Map<string, AssetRecord>();
   private bySha: Map<string, AssetRecord> | undefined;
-  /** Identity of the file content currently in memory, to skip reloading our own writes. */
+  /** Identity of the file content in `base`, to skip reloading our own writes. */
   private known: { text: string; ino: number; size: number; mtimeMs: number } | undefined;
-  private readonly listeners = new Set<() => void>();
+  private pending: PendingChange[] = [];
+  private retryTimer: NodeJS.Timeout | undefined;
+  private retryAttempt = 0;
+  private readonly listeners = new Set<(change: HistoryChange) => void>();
   private queue: Promise<unknown> = Promise.resolve();
   private watcher: FSWatcher | undefined;
   private debounce: NodeJS.Timeout | undefined;
@@ -51,6 +84,8 @@ export class HistoryStore {
   private maxEntries: number;
   private readonly log: Logger;
   private readonly lockFile: string;
+  private readonly lockTimeoutMs: number;
+  private readonly retryDelayMs: number;
 
   private constructor(
     readonly file: string,
@@ -59,6 +94,8 @@ export class HistoryStore {
     this.maxEntries = sanitizeMax(options.maxEntries);
     this.log = options.log ?? silentLogger;
     this.lockFile = `${file}.lock`;
+    this.lockTimeoutMs = options.lockTimeoutMs ?? LOCK_TIMEOUT_MS;
+    this.retryDelayMs = options.retryDelayMs ?? RETRY_DELAY_MS;
   }
 
   /** Opens (or creates on first write) the store. Never throws: any problem leaves an empty, working store. */
@@ -87,6 +124,11 @@ export class HistoryStore {
     return this.records.length;
   }
 
+  /** How many changes are shown but not yet saved to the file (they are retried). */
+  get unsavedChanges(): number {
+    return this.pending.length;
+  }
+
   get(id: string): AssetRecord | undefined {
     return this.byId.get(id);
   }
@@ -104,13 +146,16 @@ export class HistoryStore {
     return this.bySha.get(shaKey(sha256, keyFingerprint));
   }
 
-  /** Adds an entry, replacing any entry with the same id. */
+  /**
+   * Adds an entry, replacing any entry with the same id. Rejects when it could not be saved; the entry
+   * is still shown and is saved later (see the class comment).
+   */
   add(record: AssetRecord): Promise<void> {
     const problem = validateRecord(record);
     if (problem) {
       return Promise.reject(new Error(`History: refusing an invalid entry (${problem}).`));
     }
-    return this.mutate(`add ${record.id}`, (assets) => [record, ...assets.filter((a) => a.id !== record.id)]);
+    return this.mutate(`add ${record.id} (${record.name})`, (assets) => [record, ...assets.filter((a) => a.id !== record.id)], record);
   }
 
   remove(ids: readonly string[]): Promise<void> {
@@ -118,8 +163,14 @@ export class HistoryStore {
     return this.mutate(`remove ${ids.length}`, (assets) => assets.filter((a) => !gone.has(a.id)));
   }
 
+  /**
+   * Removes every entry shown now and every entry uploaded before now. An entry another window adds
+   * afterwards survives, even when this change has to be re-applied later.
+   */
   clear(): Promise<void> {
-    return this.mutate('clear', () => []);
+    const seen = new Set(this.records.map((r) => r.id));
+    const before = Date.now();
+    return this.mutate('clear', (assets) => assets.filter((a) => !seen.has(a.id) && a.uploadedAt > before));
   }
 
   /** Re-reads the file (for example after another window changed it). */
@@ -138,12 +189,15 @@ export class HistoryStore {
     }
   }
 
-  onDidChange(listener: () => void): Disposable {
+  onDidChange(listener: (change: HistoryChange) => void): Disposable {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };
   }
 
   dispose(): void {
+    if (this.disposed) {
+      return;
+    }
     this.disposed = true;
     this.listeners.clear();
     this.watcher?.close();
@@ -151,6 +205,18 @@ export class HistoryStore {
     if (this.debounce) {
       clearTimeout(this.debounce);
       this.debounce = undefined;
+    }
+    if (this.retryTimer) {
+      clearTimeout(this.retryTimer);
+      this.retryTimer = undefined;
+    }
+    if (this.pending.length > 0) {
+      // The window is closing: one last attempt, and a record of what is lost if it fails too.
+      const whats = this.pending.map((p) => p.what).join('; ');
+      void this.enqueue(() => this.writePending()).then(
+        () => this.log.info(`History: saved the changes that had failed before (${whats}).`),
+        (err) => this.log.error(`History: these changes could not be saved to ${this.file} and are lost: ${whats}. ${describe(err)}`),
+      );
     }
   }
 
@@ -163,32 +229,91 @@ export class HistoryStore {
     return run;
   }
 
-  private mutate(what: string, change: (assets: AssetRecord[]) => AssetRecord[]): Promise<void> {
+  private mutate(what: string, apply: (assets: AssetRecord[]) => AssetRecord[], added?: AssetRecord): Promise<void> {
     return this.enqueue(async () => {
-      let release: (() => Promise<void>) | undefined;
+      this.pending.push({ what, apply });
       try {
-        release = await acquireLock(this.lockFile, this.log);
-        let disk = await readDisk(this.file, this.log);
-        if (disk.kind === 'corrupt') {
-          await this.quarantine(disk.reason);
-          disk = { kind: 'missing' };
-        }
-        const base = disk.kind === 'ok' ? disk.records : [];
-        const next = this.normalize(change(base));
-        const text = serialize(next);
-        const stat = await writeAtomic(this.file, text);
-        this.setState(next, { text, ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs });
+        await this.writePending();
       } catch (err) {
-        // Keep the change for this session so the user still sees it; the caller learns it was not saved.
-        this.setState(this.normalize(change([...this.records])), undefined);
-        this.log.error(`History: could not save (${what}) to ${this.file}: ${describe(err)}`);
-        this.fire();
+        // Shown at once and kept pending, so neither a reload nor a later write loses it.
+        this.fire(this.publish(true, added));
+        this.log.error(
+          `History: could not save (${what}) to ${this.file}: ${describe(err)}. It is kept in this window and saved with the next change or in ${formatDelay(this.nextRetryDelay())}.`,
+        );
+        this.scheduleRetry();
         throw err instanceof Error ? err : new Error(String(err));
-      } finally {
-        await release?.();
       }
-      this.fire();
+      this.fire(this.publish(true, added));
     });
+  }
+
+  /** Writes every pending change on top of the file's current content, under the lock. Throws if it cannot. */
+  private async writePending(): Promise<void> {
+    const changes = this.pending.slice();
+    let lock: LockHandle | undefined;
+    try {
+      lock = await acquireLock(this.lockFile, this.log, this.lockTimeoutMs);
+      let disk = await readDisk(this.file, this.log);
+      if (disk.kind === 'corrupt') {
+        await this.quarantine(disk.reason);
+        disk = { kind: 'missing' };
+      }
+      const next = this.normalize(applyChanges(changes, disk.kind === 'ok' ? disk.records : []));
+      const text = serialize(next);
+      const held = lock;
+      const stat = await writeAtomic(this.file, text, async () => {
+        // A window paused past STALE_LOCK_MS may have lost its lock to another: then it must not write.
+        if (!(await held.held())) {
+          throw new Error('the history lock was taken over by another window while saving');
+        }
+      });
+      this.pending.splice(0, changes.length);
+      this.base = next;
+      this.known = { text, ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs };
+    } finally {
+      await lock?.();
+    }
+    if (this.pending.length === 0) {
+      this.retryAttempt = 0;
+      if (this.retryTimer) {
+        clearTimeout(this.retryTimer);
+        this.retryTimer = undefined;
+      }
+    }
+  }
+
+  private nextRetryDelay(): number {
+    return Math.min(this.retryDelayMs * 2 ** this.retryAttempt, MAX_RETRY_DELAY_MS);
+  }
+
+  private scheduleRetry(): void {
+    if (this.disposed || this.retryTimer || this.pending.length === 0) {
+      return;
+    }
+    const wait = this.nextRetryDelay();
+    this.retryAttempt++;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.enqueue(() => this.retryPending());
+    }, wait);
+    // A pending retry must not keep a test runner or a closing host alive.
+    this.retryTimer.unref();
+  }
+
+  private async retryPending(): Promise<void> {
+    if (this.disposed || this.pending.length === 0) {
+      return;
+    }
+    const whats = this.pending.map((p) => p.what).join('; ');
+    try {
+      await this.writePending();
+    } catch (err) {
+      this.log.warn(`History: still cannot save ${whats} to ${this.file}: ${describe(err)}; trying again in ${formatDelay(this.nextRetryDelay())}.`);
+      this.scheduleRetry();
+      return;
+    }
+    this.log.info(`History: saved the changes that had failed before (${whats}).`);
+    this.fire(this.publish(true));
   }
 
   /** Sorts newest first, drops duplicate ids (keeping the newest) and applies the cap. */
@@ -208,17 +333,34 @@ export class HistoryStore {
     return out;
   }
 
-  private setState(records: AssetRecord[], known: HistoryStore['known']): void {
+  /** Recomputes what the window shows from `base` and the pending changes; returns what changed. */
+  private publish(local: boolean, wrote?: AssetRecord): HistoryChange {
+    const before = this.byId;
+    const records = this.pending.length > 0 ? this.normalize(applyChanges(this.pending, this.base)) : this.base;
+    const byId = new Map<string, AssetRecord>();
+    const added: AssetRecord[] = [];
+    for (const r of records) {
+      byId.set(r.id, r);
+      if (!before.has(r.id) || r === wrote) {
+        added.push(r);
+      }
+    }
+    const removed: string[] = [];
+    for (const id of before.keys()) {
+      if (!byId.has(id)) {
+        removed.push(id);
+      }
+    }
     this.records = records;
-    this.byId = new Map(records.map((r) => [r.id, r]));
+    this.byId = byId;
     this.bySha = undefined;
-    this.known = known;
+    return { added, removed, local };
   }
 
-  private fire(): void {
+  private fire(change: HistoryChange): void {
     for (const listener of [...this.listeners]) {
       try {
-        listener();
+        listener(change);
       } catch (err) {
         this.log.error(`History: a change listener failed: ${describe(err)}`);
       }
@@ -236,9 +378,9 @@ export class HistoryStore {
     let disk = await readDisk(this.file, this.log);
     if (disk.kind === 'corrupt') {
       // Another writer might be replacing the file right now: decide under the lock, on a fresh read.
-      let release: (() => Promise<void>) | undefined;
+      let lock: LockHandle | undefined;
       try {
-        release = await acquireLock(this.lockFile, this.log);
+        lock = await acquireLock(this.lockFile, this.log, this.lockTimeoutMs);
         disk = await readDisk(this.file, this.log);
         if (disk.kind === 'corrupt') {
           await this.quarantine(disk.reason);
@@ -248,18 +390,22 @@ export class HistoryStore {
         this.log.error(`History: could not set the unreadable store aside: ${describe(err)}`);
         disk = { kind: 'missing' };
       } finally {
-        await release?.();
+        await lock?.();
       }
     }
-    const changed = disk.kind === 'ok' ? disk.text !== this.known?.text : this.records.length > 0 || this.known !== undefined;
+    const changed = disk.kind === 'ok' ? disk.text !== this.known?.text : this.base.length > 0 || this.known !== undefined;
     if (disk.kind === 'ok') {
       const st = disk.stat;
-      this.setState(this.normalize(disk.records), { text: disk.text, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs });
+      this.base = this.normalize(disk.records);
+      this.known = { text: disk.text, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs };
     } else {
-      this.setState([], undefined);
+      this.base = [];
+      this.known = undefined;
     }
+    // Pending changes are applied on top of what another window wrote: reloading never drops them.
+    const change = this.publish(false);
     if (notify && changed) {
-      this.fire();
+      this.fire(change);
     }
   }
 
@@ -426,7 +572,8 @@ async function readDisk(file: string, log: Logger): Promise<DiskState> {
   return { kind: 'ok', records: parsed.records, text, stat };
 }
 
-async function writeAtomic(file: string, text: string): Promise<Stats> {
+/** Replaces the file atomically; `beforeRename` may veto the replacement at the last moment by throwing. */
+async function writeAtomic(file: string, text: string, beforeRename?: () => Promise<void>): Promise<Stats> {
   await fs.mkdir(path.dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}-${randomUUID().slice(0, 8)}.tmp`;
   try {
@@ -437,6 +584,7 @@ async function writeAtomic(file: string, text: string): Promise<Stats> {
     } finally {
       await handle.close();
     }
+    await beforeRename?.();
     await fs.rename(temp, file);
   } catch (err) {
     await fs.rm(temp, { force: true }).catch(() => undefined);
@@ -445,7 +593,27 @@ async function writeAtomic(file: string, text: string): Promise<Stats> {
   return fs.stat(file);
 }
 
+function applyChanges(changes: readonly PendingChange[], assets: AssetRecord[]): AssetRecord[] {
+  let out = assets;
+  for (const change of changes) {
+    out = change.apply(out);
+  }
+  return out;
+}
+
 // ---- the lock ----------------------------------------------------------------------------------
+//
+// The lock is a file created with 'wx', so exactly one creator wins. Removing it is the dangerous part:
+// a remover that checks "is this still the lock I judged stale (or my own)?" and then unlinks can delete
+// a lock someone created in between. So every removal (a release, or breaking a stale lock) happens
+// under a second, short-lived guard file. Under the guard the lock path can only go from absent to
+// present, never from one lock to another, so check-then-unlink is safe. The guard is held for a
+// stat, a read and an unlink; one left by a process that died holding it is broken after GUARD_STALE_MS.
+
+/** The guard is held for a few file operations; older than this, its holder is taken to be gone. */
+const GUARD_STALE_MS = 2_000;
+/** A release or stale-lock check waits this long for the guard at most. */
+const GUARD_WAIT_MS = 5_000;
 
 interface LockInfo {
   pid: number;
@@ -454,33 +622,36 @@ interface LockInfo {
   at: number;
 }
 
+/** What was seen at the lock path: enough to tell one lock file from its successor. */
+interface LockSighting {
+  text: string;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+}
+
+/** Releases the lock (a no-op when it is no longer ours); `held()` tells whether it still is ours. */
+export interface LockHandle {
+  (): Promise<void>;
+  held(): Promise<boolean>;
+  readonly token: string;
+}
+
 /**
- * Takes the exclusive lock file (created with 'wx', so exactly one creator wins) and returns its
- * release. A lock whose owner process is gone, or that is older than STALE_LOCK_MS, is broken.
+ * Takes the exclusive lock file and returns its release. A lock whose owner process is gone, or that is
+ * older than STALE_LOCK_MS, is broken (safely, see above).
  */
-export async function acquireLock(lockFile: string, log: Logger = silentLogger, timeoutMs = LOCK_TIMEOUT_MS): Promise<() => Promise<void>> {
+export async function acquireLock(lockFile: string, log: Logger = silentLogger, timeoutMs = LOCK_TIMEOUT_MS): Promise<LockHandle> {
   const info: LockInfo = { pid: process.pid, host: os.hostname(), token: randomUUID(), at: Date.now() };
-  const body = JSON.stringify(info);
   const deadline = Date.now() + timeoutMs;
   let wait = 2;
   for (;;) {
-    try {
-      const handle = await fs.open(lockFile, 'wx');
-      try {
-        await handle.writeFile(body, 'utf8');
-      } finally {
-        await handle.close();
-      }
-      return () => releaseLock(lockFile, info.token);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') {
-        await fs.mkdir(path.dirname(lockFile), { recursive: true });
-        continue;
-      }
-      if (code !== 'EEXIST') {
-        throw err;
-      }
+    if (await createExclusive(lockFile, JSON.stringify(info))) {
+      const release = (() => releaseLock(lockFile, info.token, log)) as LockHandle;
+      return Object.assign(release, {
+        held: async () => parseLock((await fs.readFile(lockFile, 'utf8').catch(() => '')))?.token === info.token,
+        token: info.token,
+      });
     }
     if (await breakIfStale(lockFile, log)) {
       continue;
@@ -493,57 +664,152 @@ export async function acquireLock(lockFile: string, log: Logger = silentLogger, 
   }
 }
 
-async function releaseLock(lockFile: string, token: string): Promise<void> {
+/** Creates `file` with `body` unless it exists; false when it does. */
+async function createExclusive(file: string, body: string): Promise<boolean> {
+  let handle: fs.FileHandle;
   try {
-    const current = await fs.readFile(lockFile, 'utf8');
-    // If our lock was judged stale and broken, the file now belongs to someone else: leave it.
-    if (parseLock(current)?.token === token) {
-      await fs.unlink(lockFile);
+    handle = await fs.open(file, 'wx');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') {
+      return false;
     }
-  } catch {
-    // Already gone.
+    if (code === 'ENOENT') {
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      return createExclusive(file, body);
+    }
+    throw err;
+  }
+  try {
+    await handle.writeFile(body, 'utf8');
+  } catch (err) {
+    // Created a moment ago, so nobody has judged it stale and replaced it yet: it is still ours to remove.
+    await handle.close().catch(() => undefined);
+    await fs.unlink(file).catch(() => undefined);
+    throw err;
+  }
+  await handle.close();
+  return true;
+}
+
+async function releaseLock(lockFile: string, token: string, log: Logger): Promise<void> {
+  try {
+    await withGuard(lockFile, log, async () => {
+      const current = await sight(lockFile);
+      // If our lock was judged stale and broken, the file now belongs to someone else: leave it.
+      if (current && parseLock(current.text)?.token === token) {
+        await fs.unlink(lockFile);
+      }
+    });
+  } catch (err) {
+    // The lock stays until it is judged stale; other windows wait for that, nothing is lost.
+    log.warn(`History: could not release the lock ${lockFile}: ${describe(err)}`);
   }
 }
 
 async function breakIfStale(lockFile: string, log: Logger): Promise<boolean> {
-  let text: string;
-  let mtimeMs: number;
+  const seen = await sight(lockFile);
+  if (!seen) {
+    return true; // Released meanwhile: try again at once.
+  }
+  const owner = parseLock(seen.text);
+  if (!isStale(seen, owner, STALE_LOCK_MS)) {
+    return false;
+  }
+  return withGuard(lockFile, log, async () => {
+    const now = await sight(lockFile);
+    if (now && sameSighting(now, seen)) {
+      await fs.unlink(lockFile);
+      log.warn(`History: removed a stale lock${owner ? ` of process ${owner.pid}` : ''} (${lockFile}).`);
+    }
+    // Gone or replaced: someone else released or broke it; judge again.
+    return true;
+  });
+}
+
+/** Runs `task` holding the guard of `lockFile` (see the comment at the top of this section). */
+async function withGuard<T>(lockFile: string, log: Logger, task: () => Promise<T>): Promise<T> {
+  const guard = `${lockFile}.guard`;
+  const info: LockInfo = { pid: process.pid, host: os.hostname(), token: randomUUID(), at: Date.now() };
+  const deadline = Date.now() + GUARD_WAIT_MS;
+  let wait = 1;
+  while (!(await createExclusive(guard, JSON.stringify(info)))) {
+    if (await breakStaleGuard(guard, log)) {
+      continue;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`the history lock's guard ${guard} is held too long`);
+    }
+    await delay(wait + Math.random() * wait);
+    wait = Math.min(wait * 2, 20);
+  }
   try {
-    const handle = await fs.open(lockFile, 'r');
+    return await task();
+  } finally {
+    const current = await sight(guard);
+    if (current && parseLock(current.text)?.token === info.token) {
+      await fs.unlink(guard).catch(() => undefined);
+    }
+  }
+}
+
+/**
+ * A guard is held for milliseconds, so a stale one means its holder died in that moment. Breaking it
+ * moves it aside and checks that the moved file is the one judged stale; the only remaining race
+ * needs two processes breaking the same dead guard within microseconds.
+ */
+async function breakStaleGuard(guard: string, log: Logger): Promise<boolean> {
+  const seen = await sight(guard);
+  if (!seen) {
+    return true;
+  }
+  const owner = parseLock(seen.text);
+  if (!isStale(seen, owner, GUARD_STALE_MS)) {
+    return false;
+  }
+  const aside = `${guard}.stale-${randomUUID().slice(0, 8)}`;
+  try {
+    await fs.rename(guard, aside);
+  } catch {
+    return true;
+  }
+  const moved = await sight(aside);
+  if (moved && sameSighting(moved, seen)) {
+    log.warn(`History: removed a stale lock guard${owner ? ` of process ${owner.pid}` : ''} (${guard}).`);
+    await fs.unlink(aside).catch(() => undefined);
+  } else {
+    // A live guard was moved: put it back for its holder, unless a new one is already there (link never
+    // replaces a file, rename would).
+    await fs.link(aside, guard).catch(() => undefined);
+    await fs.unlink(aside).catch(() => undefined);
+  }
+  return true;
+}
+
+function isStale(seen: LockSighting, owner: LockInfo | undefined, staleMs: number): boolean {
+  const old = Date.now() - seen.mtimeMs > staleMs;
+  const dead = owner !== undefined && owner.host === os.hostname() && !processAlive(owner.pid);
+  return old || dead;
+}
+
+async function sight(file: string): Promise<LockSighting | undefined> {
+  try {
+    const handle = await fs.open(file, 'r');
     try {
-      mtimeMs = (await handle.stat()).mtimeMs;
-      text = await handle.readFile('utf8');
+      const st = await handle.stat();
+      const text = await handle.readFile('utf8');
+      return { text, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs };
     } finally {
       await handle.close();
     }
   } catch {
-    return true; // Released meanwhile: try again at once.
+    return undefined;
   }
-  const owner = parseLock(text);
-  const old = Date.now() - mtimeMs > STALE_LOCK_MS;
-  const dead = owner !== undefined && owner.host === os.hostname() && !processAlive(owner.pid);
-  if (!old && !dead) {
-    return false;
-  }
-  // Move the lock aside atomically, then check it is the one judged stale: two breakers may race,
-  // and the second must not delete a lock the first has just taken.
-  const aside = `${lockFile}.stale-${randomUUID().slice(0, 8)}`;
-  try {
-    await fs.rename(lockFile, aside);
-  } catch {
-    return true;
-  }
-  try {
-    const moved = await fs.readFile(aside, 'utf8');
-    if (moved !== text) {
-      await fs.link(aside, lockFile).catch(() => undefined);
-    } else {
-      log.warn(`History: removed a stale lock ${owner ? `of process ${owner.pid}` : ''} (${lockFile}).`);
-    }
-  } finally {
-    await fs.unlink(aside).catch(() => undefined);
-  }
-  return true;
+}
+
+/** Inode numbers are reused at once on many file systems: the token in the text tells successors apart. */
+function sameSighting(a: LockSighting, b: LockSighting): boolean {
+  return a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && a.text === b.text;
 }
 
 function parseLock(text: string): LockInfo | undefined {
@@ -600,6 +866,10 @@ function idOf(entry: unknown): string {
 
 function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+function formatDelay(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
 }
 
 function delay(ms: number): Promise<void> {

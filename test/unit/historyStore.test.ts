@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AssetRecord } from '../../src/history/assetRecord';
-import { HistoryStore, acquireLock, parseHistory, serialize } from '../../src/history/historyStore';
+import { HistoryStore, acquireLock, parseHistory, serialize, type HistoryChange } from '../../src/history/historyStore';
 import type { Logger } from '../../src/util/logger';
 
 const STORE_MODULE = path.resolve(__dirname, '../../src/history/historyStore.ts');
@@ -403,6 +403,79 @@ void describe('HistoryStore with several writers', () => {
     store.dispose();
   });
 
+  void it('two processes breaking the same stale lock at once never hold the lock together', async () => {
+    const dir = path.dirname(freshFile());
+    await fs.mkdir(dir, { recursive: true });
+    const lock = path.join(dir, 'history.json.lock');
+    const journal = path.join(dir, 'journal.txt');
+    const ROUNDS = 12;
+    const PER_PROCESS = 3;
+    // Each child runs PER_PROCESS contenders per round; a round starts when the parent says its number.
+    const childCode = `
+      const fs = require('node:fs');
+      const { pathToFileURL } = require('node:url');
+      const readline = require('node:readline');
+      (async () => {
+        const mod = await import(${JSON.stringify(pathToFileURL(STORE_MODULE).href)});
+        const acquireLock = mod.acquireLock ?? mod.default.acquireLock;
+        const log = { trace() {}, debug() {}, info() {}, error() {}, warn(m) { process.stdout.write('warn ' + m + '\\n'); } };
+        const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+        const contender = async (tag) => {
+          const release = await acquireLock(${JSON.stringify(lock)}, log, 15000);
+          fs.appendFileSync(${JSON.stringify(journal)}, '+' + tag + '\\n');
+          await sleep(3);
+          fs.appendFileSync(${JSON.stringify(journal)}, '-' + tag + '\\n');
+          await release();
+        };
+        process.stdout.write('ready\\n');
+        for await (const line of readline.createInterface({ input: process.stdin })) {
+          const round = line.trim();
+          await Promise.all(Array.from({ length: ${PER_PROCESS} }, (_, i) => contender(process.pid + '.' + round + '.' + i)));
+          process.stdout.write('done ' + round + '\\n');
+        }
+      })().catch((err) => { console.error(err); process.exit(1); });`;
+    const children = [0, 1].map(() => {
+      const child = spawn(process.execPath, ['--import', 'tsx', '-e', childCode], { stdio: ['pipe', 'pipe', 'pipe'] });
+      const state = { out: '', err: '', child };
+      child.stdout.on('data', (d: Buffer) => (state.out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (state.err += d.toString()));
+      return state;
+    });
+    try {
+      await until(() => children.every((c) => c.out.includes('ready')), 20_000);
+      for (let round = 0; round < ROUNDS; round++) {
+        // Alternate the two kinds of stale lock: a dead owner, and an old lock of an unknown owner.
+        if (round % 2 === 0) {
+          await fs.writeFile(lock, JSON.stringify({ pid: 2 ** 30, host: os.hostname(), token: `dead-${round}`, at: 0 }));
+        } else {
+          await fs.writeFile(lock, `not json ${round}`);
+          const old = new Date(Date.now() - 60_000);
+          await fs.utimes(lock, old, old);
+        }
+        for (const c of children) {
+          c.child.stdin.write(`${round}\n`);
+        }
+        await until(() => children.every((c) => c.out.includes(`done ${round}\n`)), 20_000);
+      }
+    } finally {
+      for (const c of children) {
+        c.child.stdin.end();
+      }
+    }
+    for (const c of children) {
+      assert.equal(c.err, '', c.err);
+    }
+    const lines = (await fs.readFile(journal, 'utf8')).trim().split('\n');
+    assert.equal(lines.length, ROUNDS * PER_PROCESS * 2 * 2);
+    for (let i = 0; i < lines.length; i += 2) {
+      assert.ok(lines[i].startsWith('+') && lines[i + 1] === `-${lines[i].slice(1)}`, `overlapping holders at line ${i}: ${lines.slice(i, i + 4).join(' ')}`);
+    }
+    const removals = children.flatMap((c) => c.out.split('\n')).filter((l) => l.includes('removed a stale lock'));
+    assert.equal(removals.length, ROUNDS, `each stale lock is removed exactly once:\n${removals.join('\n')}`);
+    const left = (await fs.readdir(dir)).filter((n) => n.includes('.lock'));
+    assert.deepEqual(left, [], 'no lock, guard or moved-aside file is left behind');
+  });
+
   void it('gives up on a live lock after the timeout with a clear error', async () => {
     const file = freshFile();
     await fs.mkdir(path.dirname(file), { recursive: true });
@@ -411,6 +484,85 @@ void describe('HistoryStore with several writers', () => {
     await assert.rejects(acquireLock(lock, undefined, 100), /locked by another window/);
     await release();
     await (await acquireLock(lock, undefined, 100))();
+  });
+});
+
+void describe('HistoryStore when a write fails', () => {
+  void it('keeps an entry that could not be saved: add rejects, the entry stays through a reload and is saved with the next write', async () => {
+    const file = freshFile();
+    const log = new MemoryLog();
+    const store = await HistoryStore.open(file, { maxEntries: 100, log, lockTimeoutMs: 100, retryDelayMs: 60_000 });
+    store.dispose(); // no watcher and no retry timer: only the explicit reload and the next write act
+    const changes: HistoryChange[] = [];
+    store.onDidChange((c) => changes.push(c));
+    await store.add(record(1));
+
+    const otherWindow = await acquireLock(`${file}.lock`); // held past the 100 ms timeout
+    await assert.rejects(store.add(record(2)), /locked by another window/);
+    assert.equal(store.get('asset-2')?.name, 'file-2.png', 'the unsaved entry is still shown');
+    assert.equal(store.unsavedChanges, 1);
+    assert.deepEqual(changes.at(-1)?.added.map((r) => r.id), ['asset-2']);
+    assert.ok(
+      log.lines.some((l) => l.startsWith('error ') && l.includes('asset-2') && l.includes('kept in this window')),
+      log.lines.join('\n'),
+    );
+
+    // Another window writes the file meanwhile; the reload shows its entry and still ours.
+    await fs.writeFile(file, serialize([record(5), record(1)]));
+    await store.reload();
+    assert.deepEqual(
+      store.all().map((r) => r.id),
+      ['asset-5', 'asset-2', 'asset-1'],
+    );
+
+    await otherWindow();
+    await store.add(record(3));
+    assert.equal(store.unsavedChanges, 0);
+    const onDisk = parseHistory(await fs.readFile(file, 'utf8'));
+    assert.ok('records' in onDisk);
+    assert.deepEqual(
+      onDisk.records.map((r) => r.id),
+      ['asset-5', 'asset-3', 'asset-2', 'asset-1'],
+    );
+  });
+
+  void it('retries an unsaved change by itself once the lock is free, and says so in the log', async () => {
+    const file = freshFile();
+    const log = new MemoryLog();
+    const store = await HistoryStore.open(file, { maxEntries: 100, log, lockTimeoutMs: 50, retryDelayMs: 100 });
+    const otherWindow = await acquireLock(`${file}.lock`);
+    await assert.rejects(store.add(record(4)), /locked by another window/);
+    setTimeout(() => void otherWindow(), 250);
+    await until(() => log.lines.some((l) => l.startsWith('info ')), 5000);
+    assert.equal(store.unsavedChanges, 0);
+    const onDisk = parseHistory(await fs.readFile(file, 'utf8'));
+    assert.ok('records' in onDisk);
+    assert.deepEqual(
+      onDisk.records.map((r) => r.id),
+      ['asset-4'],
+    );
+    assert.ok(
+      log.lines.some((l) => l.startsWith('info ') && l.includes('saved the changes that had failed before') && l.includes('asset-4')),
+      log.lines.join('\n'),
+    );
+    store.dispose();
+  });
+
+  void it('clear removes every entry uploaded before it, seen or not, but not one uploaded after it', async () => {
+    const file = freshFile();
+    const store = await HistoryStore.open(file, { maxEntries: 100 });
+    store.dispose(); // no watcher: this window has not seen the other window's entries
+    await store.add(record(1));
+    const other = await HistoryStore.open(file, { maxEntries: 100 });
+    other.dispose();
+    await other.add(record(3)); // uploaded long ago
+    await other.add(record(2, { uploadedAt: Date.now() + 60_000 })); // finishes after the clear starts
+    await store.clear();
+    await store.reload();
+    assert.deepEqual(
+      store.all().map((r) => r.id),
+      ['asset-2'],
+    );
   });
 });
 
