@@ -52,10 +52,14 @@ export function assetLabel(record: AssetRecord): string {
 }
 
 export function matchesFilter(record: AssetRecord, filter: HistoryFilter): boolean {
-  if (filter.kinds.length > 0 && !filter.kinds.includes(record.fileType)) {
-    return false;
-  }
-  return filter.text === '' || assetLabel(record).toLowerCase().includes(filter.text.toLowerCase());
+  return filterPredicate(filter)(record);
+}
+
+/** The filter as a test for one record, with the lower-cased text and the kind set prepared once per filter. */
+export function filterPredicate(filter: HistoryFilter): (record: AssetRecord) => boolean {
+  const needle = filter.text.toLowerCase();
+  const kinds = filter.kinds.length > 0 ? new Set(filter.kinds) : undefined;
+  return (record) => (!kinds || kinds.has(record.fileType)) && (!needle || assetLabel(record).toLowerCase().includes(needle));
 }
 
 export interface AssetGroupModel {
@@ -71,17 +75,13 @@ export interface AssetGroupModel {
  */
 export function groupAssets(records: readonly AssetRecord[], filter: HistoryFilter = NO_FILTER): AssetGroupModel[] {
   const buckets: Record<AssetKind, AssetRecord[]> = { image: [], video: [], audio: [] };
-  const needle = filter.text.toLowerCase();
-  const kinds = filter.kinds.length > 0 ? new Set(filter.kinds) : undefined;
+  const matches = filterPredicate(filter);
   for (const record of records) {
-    const bucket = buckets[record.fileType];
-    if (!bucket || (kinds && !kinds.has(record.fileType))) {
-      continue;
+    // A record of an unknown kind (a newer version's file) has no group.
+    const bucket = buckets[record.fileType] as AssetRecord[] | undefined;
+    if (bucket && matches(record)) {
+      bucket.push(record);
     }
-    if (needle && !assetLabel(record).toLowerCase().includes(needle)) {
-      continue;
-    }
-    bucket.push(record);
   }
   return ASSET_KINDS.filter((kind) => buckets[kind].length > 0).map((kind) => ({
     kind,

@@ -93,6 +93,21 @@ void describe('groupAssets', () => {
     assert.equal(matchesFilter(records[0], NO_FILTER), true);
   });
 
+  void it('shows exactly the records matchesFilter accepts (one filter rule for the tree and the commands)', () => {
+    const filters = [
+      NO_FILTER,
+      normalizeFilter({ text: 'SUN' }),
+      normalizeFilter({ text: 'o', kinds: ['image', 'audio'] }),
+      normalizeFilter({ kinds: ['video'] }),
+      normalizeFilter({ text: 'nothing' }),
+    ];
+    for (const filter of filters) {
+      const shown = groupAssets(records, filter).flatMap((g) => g.records.map((r) => r.id)).sort();
+      const accepted = records.filter((r) => matchesFilter(r, filter)).map((r) => r.id).sort();
+      assert.deepEqual(shown, accepted, JSON.stringify(filter));
+    }
+  });
+
   void it('uses the local file name when HeyGen gave no name', () => {
     const unnamed = asset('x', 'image', 1, { name: '', sourcePath: '/home/me/Pictures/Cat Photo.png' });
     assert.equal(assetLabel(unnamed), 'Cat Photo.png');
