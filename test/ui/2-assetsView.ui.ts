@@ -63,4 +63,30 @@ export const scenarios: UiScenario[] = [
       await workbench.screenshot('assets-view-all-types');
     },
   },
+  {
+    title: 'the history survives reloading the window: the same assets are listed afterwards',
+    async run({ page, workbench }) {
+      const assets = workbench.pane('Assets');
+      const before = (await assets.locator('.monaco-list-row').allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim());
+      assert.ok(before.some((text) => text.includes('sample.mp3')), `rows before the reload: ${before.join(' | ')}`);
+      // A browser reload is a window reload in VS Code for the Web: a new workbench and a new extension host.
+      await page.reload();
+      await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+      await page.waitForTimeout(2500);
+      // The workbench restores the sidebar it had; clicking an already open container would close it.
+      if (!(await workbench.pane('Assets').isVisible())) {
+        await workbench.activityBarItem('HeyGen').click();
+      }
+      for (const file of ['sample.png', 'sample.jpg', 'sample.mp4', 'sample.mp3']) {
+        await workbench.pane('Assets').locator('.monaco-list-row', { hasText: file }).first().waitFor({ state: 'visible', timeout: 20_000 });
+      }
+      const after = (await workbench.pane('Assets').locator('.monaco-list-row').allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim());
+      // Names and groups are what must survive; the relative times may have moved on.
+      const names = (rows: string[]) => rows.map((text) => text.replace(/ (now|\d+ \w+ ago)$/, '')).sort();
+      assert.deepEqual(names(after), names(before));
+      await workbench.screenshot('assets-view-after-reload');
+      await page.keyboard.press('Control+Shift+E');
+      await workbench.explorerRow('video.json').waitFor({ state: 'visible', timeout: 20_000 });
+    },
+  },
 ];
