@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -22,6 +21,7 @@ import {
   type HistoryFilter,
   type TooltipLabels,
 } from './historyTree';
+import { SourceExistence } from './sourceExistence';
 
 export type AssetTreeNode = { type: 'group'; kind: AssetKind; count: number } | { type: 'asset'; record: AssetRecord };
 type GroupNode = Extract<AssetTreeNode, { type: 'group' }>;
@@ -37,8 +37,6 @@ export interface HistoryViewDeps {
 
 const TREE_MIME = `application/vnd.code.tree.${VIEW_ASSETS.toLowerCase()}`;
 const URI_LIST = 'text/uri-list';
-/** A source file's existence is re-checked at most this often (a stat per row adds up at 10,000 rows). */
-const SOURCE_CHECK_TTL_MS = 60_000;
 /** A drop of many web addresses is more likely a mistake than a wish for that many uploads. */
 const MAX_DROPPED_URLS = 5;
 /** "2 minutes ago" must not go stale while the view is open. */
@@ -82,32 +80,6 @@ function tooltipLabels(): TooltipLabels {
   };
 }
 
-/** Remembers whether local source files exist, so building 10,000 rows does not stat 10,000 files each time. */
-class SourceExistence {
-  private readonly cache = new Map<string, { exists: boolean; at: number }>();
-
-  exists(file: string | undefined, now = Date.now()): boolean {
-    if (!file) {
-      return false;
-    }
-    const hit = this.cache.get(file);
-    if (hit && now - hit.at < SOURCE_CHECK_TTL_MS) {
-      return hit.exists;
-    }
-    const exists = existsSync(file);
-    this.cache.set(file, { exists, at: now });
-    return exists;
-  }
-
-  forget(file?: string): void {
-    if (file) {
-      this.cache.delete(file);
-    } else {
-      this.cache.clear();
-    }
-  }
-}
-
 interface Model {
   groups: GroupNode[];
   children: Map<AssetKind, AssetNode[]>;
@@ -120,14 +92,14 @@ export class AssetTreeProvider
   readonly dropMimeTypes = [URI_LIST, 'files'];
   readonly dragMimeTypes = [URI_LIST];
 
-  private readonly changeEmitter = new vscode.EventEmitter<AssetTreeNode | undefined | void>();
+  private readonly changeEmitter = new vscode.EventEmitter<AssetTreeNode | AssetTreeNode[] | undefined | void>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private readonly filterEmitter = new vscode.EventEmitter<HistoryFilter>();
   readonly onDidChangeFilter = this.filterEmitter.event;
 
   private currentFilter: HistoryFilter = NO_FILTER;
   private model: Model | undefined;
-  private readonly sources = new SourceExistence();
+  private readonly sources = new SourceExistence({ onChange: (files) => this.sourcesChanged(files) });
   private view: vscode.TreeView<AssetTreeNode> | undefined;
 
   constructor(
@@ -188,6 +160,16 @@ export class AssetTreeProvider
     return undefined;
   }
 
+  /** Whether the source file exists, checked now (commands call this before acting on the file). */
+  sourceExists(file: string | undefined): Promise<boolean> {
+    return this.sources.check(file);
+  }
+
+  /** Resolves when the background source-file checks have finished and the rows they changed were refreshed. */
+  sourceChecksSettled(): Promise<void> {
+    return this.sources.whenIdle();
+  }
+
   getChildren(element?: AssetTreeNode): AssetTreeNode[] {
     const model = this.ensureModel();
     if (!element) {
@@ -229,14 +211,14 @@ export class AssetTreeProvider
   }
 
   /** The tooltip is built on hover only: Markdown for thousands of rows nobody points at is wasted work. */
-  resolveTreeItem(item: vscode.TreeItem, element: AssetTreeNode): vscode.TreeItem {
+  async resolveTreeItem(item: vscode.TreeItem, element: AssetTreeNode): Promise<vscode.TreeItem> {
     if (element.type === 'asset') {
       const { record } = element;
-      this.sources.forget(record.sourcePath);
+      const sourceExists = await this.sources.check(record.sourcePath);
       const markdown = assetTooltipMarkdown(record, {
         now: Date.now(),
         locale: vscode.env.language,
-        sourceExists: this.sources.exists(record.sourcePath),
+        sourceExists,
         labels: tooltipLabels(),
       });
       const tooltip = new vscode.MarkdownString(markdown, false);
@@ -337,6 +319,25 @@ export class AssetTreeProvider
     return { uris, webUrls, temporary };
   }
 
+  /** Background checks found files that appeared or vanished: refresh just their rows. */
+  private sourcesChanged(files: string[]): void {
+    if (!this.model) {
+      return; // The next build reads the new answers.
+    }
+    const changed = new Set(files);
+    const nodes: AssetTreeNode[] = [];
+    for (const rows of this.model.children.values()) {
+      for (const node of rows) {
+        if (node.record.sourcePath !== undefined && changed.has(node.record.sourcePath)) {
+          nodes.push(node);
+        }
+      }
+    }
+    if (nodes.length > 0) {
+      this.changeEmitter.fire(nodes);
+    }
+  }
+
   private ensureModel(): Model {
     if (!this.model) {
       const groups = groupAssets(this.deps.history.all(), this.currentFilter);
@@ -355,6 +356,7 @@ export class AssetTreeProvider
   }
 
   dispose(): void {
+    this.sources.dispose();
     this.changeEmitter.dispose();
     this.filterEmitter.dispose();
   }

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { CommandId } from '../commandIds';
 import type { AssetKind } from '../upload/mediaKinds';
@@ -159,7 +158,7 @@ export function registerHistoryCommands(context: vscode.ExtensionContext, deps: 
     if (!record) {
       return nothingSelected();
     }
-    if (!record.sourcePath || !existsSync(record.sourcePath)) {
+    if (!record.sourcePath || !(await treeProvider.sourceExists(record.sourcePath))) {
       treeProvider.refresh(true);
       void vscode.window.showWarningMessage(
         record.sourcePath
@@ -185,7 +184,8 @@ export function registerHistoryCommands(context: vscode.ExtensionContext, deps: 
     if (records.length === 0) {
       return nothingSelected();
     }
-    const present = records.filter((r) => r.sourcePath && existsSync(r.sourcePath));
+    const exists = await Promise.all(records.map((r) => treeProvider.sourceExists(r.sourcePath)));
+    const present = records.filter((_, i) => exists[i]);
     const missing = records.filter((r) => !present.includes(r));
     if (missing.length > 0) {
       treeProvider.refresh(true);
