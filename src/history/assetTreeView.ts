@@ -6,7 +6,7 @@ import { CommandId, ContextKey, VIEW_ASSETS } from '../commandIds';
 import type { AssetKind } from '../upload/mediaKinds';
 import type { Logger } from '../util/logger';
 import type { AssetRecord } from './assetRecord';
-import type { HistoryStore } from './historyStore';
+import type { HistoryChange, HistoryStore } from './historyStore';
 import {
   GROUP_CONTEXT_VALUE,
   NO_FILTER,
@@ -135,6 +135,11 @@ export class AssetTreeProvider
   /** The view's description: the active filter, as the person sees it next to the title. */
   get viewDescription(): string | undefined {
     return this.view?.description;
+  }
+
+  /** Whether the Assets view is on screen (new uploads are revealed only then). */
+  get viewVisible(): boolean {
+    return this.view?.visible ?? false;
   }
 
   /** The selected assets in the view (for commands run from a keybinding). */
@@ -416,6 +421,17 @@ export function registerHistoryView(context: vscode.ExtensionContext, deps: Hist
   };
   showFilter(provider.filter);
 
+  // A new upload of this window is selected so the person sees where it went; the focus stays where they work.
+  const revealNewUpload = (change: HistoryChange): void => {
+    if (!change.local || change.added.length === 0 || !view.visible) {
+      return;
+    }
+    const newest = change.added.reduce((a, b) => (b.uploadedAt > a.uploadedAt ? b : a));
+    provider.reveal(newest.id).catch((err: unknown) => {
+      deps.log.debug(`Assets view: could not reveal ${newest.id}: ${err instanceof Error ? err.message : String(err)}`);
+    });
+  };
+
   const timer = setInterval(() => {
     if (view.visible) {
       provider.refresh();
@@ -426,7 +442,10 @@ export function registerHistoryView(context: vscode.ExtensionContext, deps: Hist
     provider,
     view,
     provider.onDidChangeFilter(showFilter),
-    deps.history.onDidChange(() => provider.refresh()),
+    deps.history.onDidChange((change) => {
+      provider.refresh();
+      revealNewUpload(change);
+    }),
     view.onDidChangeVisibility((e) => e.visible && provider.refresh()),
     { dispose: () => clearInterval(timer) },
   );

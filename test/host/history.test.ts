@@ -257,6 +257,25 @@ suite('Asset history', () => {
     }
   });
 
+  test('a new upload is revealed and selected in the Assets view while the view is visible', async () => {
+    await heygen.history.add(record(40, { name: 'selected-before.png' }));
+    await vscode.commands.executeCommand('heygen.assets.focus');
+    await waitFor('the Assets view to show', () => (heygen.assetTree.viewVisible ? true : undefined));
+    // Select another row first, so the new selection can only come from the reveal.
+    await heygen.assetTree.reveal('host-40');
+    await waitFor('the seeded row to be selected', () => (heygen.assetTree.selection[0]?.id === 'host-40' ? true : undefined));
+    const result = await heygen.upload([workspaceFile('sample.wav')], { force: true });
+    assert.equal(result.failed.length, 0, JSON.stringify(result.failed));
+    const wav = heygen.history.all().find((r) => r.name === 'sample.wav');
+    assert.ok(wav, 'sample.wav is recorded');
+    const selected = await waitFor('the new upload to be selected', () => {
+      const ids = heygen.assetTree.selection.map((r) => r.id);
+      return ids.length === 1 && ids[0] === wav.id ? ids : undefined;
+    });
+    assert.deepEqual(selected, [wav.id]);
+    await heygen.history.remove([wav.id, 'host-40']);
+  });
+
   test('Upload Again sends the source file once more even though it is unchanged', async () => {
     const tree = heygen.assetTree;
     const mp3 = assetNode(tree, 'sample.mp3');
