@@ -258,6 +258,16 @@ export class AssetTreeProvider
         await this.deps.upload(uris);
       } else if (webUrls.length > 0) {
         // An image dragged from a web page: the page's address, no file. Upload it from its URL.
+        if (webUrls.length > MAX_DROPPED_URLS) {
+          this.deps.log.warn(`Assets view: ${webUrls.length} web addresses were dropped; only the first ${MAX_DROPPED_URLS} are uploaded.`);
+          void vscode.window.showWarningMessage(
+            vscode.l10n.t(
+              'Only the first {0} of the {1} dropped web addresses are uploaded; drop the others in groups of {0} or fewer.',
+              MAX_DROPPED_URLS,
+              webUrls.length,
+            ),
+          );
+        }
         for (const url of webUrls.slice(0, MAX_DROPPED_URLS)) {
           if (token.isCancellationRequested) {
             break;

@@ -9,6 +9,7 @@ import type { AssetRecord } from '../../src/history/assetRecord';
 import { AssetTreeProvider, type AssetTreeNode } from '../../src/history/assetTreeView';
 import { HistoryStore, serialize } from '../../src/history/historyStore';
 import { emulator, sha256Of, waitFor, workspaceFile } from './hostSupport';
+import { WindowSpy } from './windowSpy';
 
 const EXTENSION_ID = 'heygen-assets.heygen-assets';
 
@@ -342,6 +343,34 @@ suite('Asset history', () => {
       const recorded = await waitFor('the dropped address to be recorded', () => heygen.history.all().find((r) => r.sourceUrl === url));
       assert.equal(recorded.sha256, sha256Of(workspaceFile('sample.jpg').fsPath));
     } finally {
+      server.close();
+    }
+  });
+
+  test('dropping more than five web addresses uploads the first five and says the rest were left out', async () => {
+    const bytes = fs.readFileSync(workspaceFile('sample.png').fsPath);
+    const requested: string[] = [];
+    const server = http.createServer((req, res) => {
+      requested.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'image/png' });
+      res.end(bytes);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const spy = new WindowSpy();
+    try {
+      const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const urls = Array.from({ length: 7 }, (_, i) => `${origin}/many/picture-${i}.png`);
+      const transfer = new vscode.DataTransfer();
+      transfer.set('text/uri-list', new vscode.DataTransferItem(urls.join('\r\n')));
+      await heygen.assetTree.handleDrop(undefined, transfer, new vscode.CancellationTokenSource().token);
+      const warnings = spy.messages.filter((m) => m.kind === 'warning').map((m) => m.message);
+      assert.deepEqual(warnings, ['Only the first 5 of the 7 dropped web addresses are uploaded; drop the others in groups of 5 or fewer.']);
+      assert.deepEqual(
+        [...new Set(requested.filter((u) => u.startsWith('/many/')))].sort(),
+        urls.slice(0, 5).map((u) => u.slice(origin.length)).sort(),
+      );
+    } finally {
+      spy.dispose();
       server.close();
     }
   });
