@@ -97,9 +97,12 @@ export function propertyValueFor(role: SnippetRole, asset: SnippetAsset): Fragme
   }
 }
 
-/** A complete `video_inputs` item around the asset, with tabstops on what the person still has to choose. */
-export function videoInputItem(role: SnippetRole, asset: SnippetAsset, defaults: SnippetDefaults): FragmentObject {
-  let next = 1;
+/**
+ * A complete `video_inputs` item around the asset, with tabstops on what the person still has to choose,
+ * numbered from `firstTabstop` (items inserted together need distinct numbers, or their placeholders would mirror each other).
+ */
+export function videoInputItem(role: SnippetRole, asset: SnippetAsset, defaults: SnippetDefaults, firstTabstop = 1): FragmentObject {
+  let next = firstTabstop;
   const tab = (value: string, hint: string): Tabstop => new Tabstop(next++, value || hint);
   const avatar = (): FragmentObject => ({
     type: 'avatar',
@@ -121,6 +124,35 @@ export function videoInputItem(role: SnippetRole, asset: SnippetAsset, defaults:
     case 'audio':
       return { character: avatar(), voice: propertyValueFor(role, asset) };
   }
+}
+
+/** One asset of several inserted together. */
+export interface SnippetEntry {
+  role: SnippetRole;
+  asset: SnippetAsset;
+}
+
+/** Whole items for several assets, in order, their tabstops numbered on from one item to the next. */
+export function videoInputItems(entries: readonly SnippetEntry[], defaults: SnippetDefaults): FragmentObject[] {
+  let next = 1;
+  return entries.map(({ role, asset }) => {
+    const item = videoInputItem(role, asset, defaults, next);
+    next += countTabstops(item);
+    return item;
+  });
+}
+
+function countTabstops(value: FragmentValue): number {
+  if (value instanceof Tabstop) {
+    return 1;
+  }
+  if (Array.isArray(value)) {
+    return value.reduce<number>((sum, v) => sum + countTabstops(v), 0);
+  }
+  if (typeof value === 'object' && value !== null) {
+    return Object.values(value).reduce<number>((sum, v) => sum + countTabstops(v), 0);
+  }
+  return 0;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -281,6 +313,12 @@ export interface SnippetRequest {
    * applies as text, such as the additional edits of a drop.
    */
   plainText?: boolean;
+  /**
+   * Further assets inserted together with `asset` (a drop of several files): for the `item` and `list` shapes
+   * each becomes a whole item of its own after the first, separated as list elements; ignored by `property`
+   * and `value`, where only one asset fits.
+   */
+  extraItems?: readonly SnippetEntry[];
 }
 
 /** The complete snippet text for one insertion point; ends with the final tabstop `$0` after the fragment. */
@@ -291,7 +329,9 @@ export function buildSnippet(request: SnippetRequest): string {
   let body: string;
   switch (request.shape) {
     case 'item':
-      body = renderValue(videoInputItem(request.role, request.asset, request.defaults), dialect, unit, 0, plain);
+      body = videoInputItems(entriesOf(request), request.defaults)
+        .map((item) => renderValue(item, dialect, unit, 0, plain))
+        .join(',\n');
       break;
     case 'property':
       body = renderProperty(propertyKeyFor(request.role), propertyValueFor(request.role, request.asset), dialect, unit, plain);
@@ -300,12 +340,16 @@ export function buildSnippet(request: SnippetRequest): string {
       body = renderValue(propertyValueFor(request.role, request.asset), dialect, unit, 0, plain);
       break;
     case 'list':
-      body = renderProperty('video_inputs', [videoInputItem(request.role, request.asset, request.defaults)], dialect, unit, plain);
+      body = renderProperty('video_inputs', videoInputItems(entriesOf(request), request.defaults), dialect, unit, plain);
       break;
   }
   const esc = plain ? (t: string) => t : escapeSnippetText;
   const text = esc(request.prefix ?? '') + body + (plain ? '' : '$0') + esc(request.suffix ?? '');
   return indentFollowingLines(text, request.baseIndent ?? '');
+}
+
+function entriesOf(request: SnippetRequest): SnippetEntry[] {
+  return [{ role: request.role, asset: request.asset }, ...(request.extraItems ?? [])];
 }
 
 function indentFollowingLines(text: string, baseIndent: string): string {

@@ -8,6 +8,7 @@ import {
   type SnippetAsset,
   type SnippetDefaults,
   type SnippetDialect,
+  type SnippetEntry,
   type SnippetRole,
   type SnippetShape,
 } from './buildSnippet';
@@ -482,6 +483,8 @@ export interface SnippetEditRequest {
   editorIndents: boolean;
   /** Plain text rather than snippet syntax; see `SnippetRequest.plainText`. */
   plainText?: boolean;
+  /** Further assets dropped together; see `SnippetRequest.extraItems`. */
+  extraItems?: readonly SnippetEntry[];
 }
 
 export interface SnippetEditPlan {
@@ -492,6 +495,8 @@ export interface SnippetEditPlan {
   snippet: string;
   extraEdits: Array<{ offset: number; text: string }>;
   target?: string;
+  /** How many assets the snippet holds: all of them for whole items, only the first for a property or value. */
+  inserted: number;
 }
 
 /** The snippet and the edits for one cursor at `offset` in `text`. */
@@ -500,6 +505,8 @@ export function planSnippetEdit(text: string, offset: number, request: SnippetEd
 }
 
 function toSnippetEdit(text: string, plan: InsertionPlan, request: SnippetEditRequest): SnippetEditPlan {
+  const wholeItems = plan.shape === 'item' || plan.shape === 'list';
+  const extraItems = wholeItems ? (request.extraItems ?? []) : [];
   const snippet = buildSnippet({
     role: request.role,
     asset: request.asset,
@@ -511,8 +518,17 @@ function toSnippetEdit(text: string, plan: InsertionPlan, request: SnippetEditRe
     prefix: plan.prefix,
     suffix: plan.suffix,
     plainText: request.plainText,
+    extraItems,
   });
-  return { shape: plan.shape, start: plan.start, end: plan.end, snippet, extraEdits: plan.extraEdits, target: plan.target };
+  return {
+    shape: plan.shape,
+    start: plan.start,
+    end: plan.end,
+    snippet,
+    extraEdits: plan.extraEdits,
+    target: plan.target,
+    inserted: 1 + extraItems.length,
+  };
 }
 
 /**
