@@ -1,20 +1,28 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { CommandId } from '../commandIds';
 import type { AssetRecord } from '../history/assetRecord';
 import { SUPPORTED_EXTENSIONS } from '../upload/mediaKinds';
-import type { SnippetRole } from './buildSnippet';
-import { planSnippetEdit } from './payloadContext';
+import { escapeSnippetText, type SnippetEntry, type SnippetRole } from './buildSnippet';
+import { editsAroundMarker } from './markerEdit';
+import { planSnippetEdit, type SnippetEditPlan } from './payloadContext';
 import type { SnippetDeps } from './snippetCommands';
 
 /** Payload files people write `video/generate` requests in. */
 export const DROP_LANGUAGES = ['json', 'jsonc', 'javascript', 'typescript', 'javascriptreact', 'typescriptreact', 'python'];
 const DROP_MIME_TYPES = ['text/uri-list', 'files'];
 
+/**
+ * How long a drop's placeholder is watched for after our edit was offered: the drop widget lets a person switch
+ * to it until they type, so it may be applied well after the drop.
+ */
+const DROP_WATCH_MS = 5 * 60_000;
+
 // Stable in VS Code 1.97+ but not in @types/vscode 1.95 (our engines floor): declared here and feature-detected.
-interface EditKind {
+export interface EditKind {
   append(...parts: string[]): EditKind;
   readonly value: string;
 }
@@ -27,12 +35,12 @@ interface DropEditWithKind extends vscode.DocumentDropEdit {
   kind?: EditKind;
   yieldTo?: EditKind[];
 }
-interface PasteEdit {
+export interface PasteEdit {
   insertText: string | vscode.SnippetString;
   additionalEdit?: vscode.WorkspaceEdit;
   yieldTo?: EditKind[];
 }
-interface PasteEditStatic {
+export interface PasteEditStatic {
   new (insertText: string | vscode.SnippetString, title: string, kind: EditKind): PasteEdit;
 }
 interface PasteEditProvider {
@@ -43,6 +51,7 @@ interface PasteEditProvider {
     context: unknown,
     token: vscode.CancellationToken,
   ): Promise<PasteEdit[] | undefined>;
+  resolveDocumentPasteEdit(edit: PasteEdit, token: vscode.CancellationToken): Promise<PasteEdit>;
 }
 interface LanguagesWithPaste {
   registerDocumentPasteEditProvider?(
@@ -68,10 +77,20 @@ function isSupportedName(name: string): boolean {
   return SUPPORTED.has(path.extname(name).slice(1).toLowerCase());
 }
 
-/** Media files in a drop or paste: file URIs from the explorer, or files from the operating system. */
-export async function mediaFilesIn(dataTransfer: vscode.DataTransfer, log: SnippetDeps['log']): Promise<{ uris: vscode.Uri[]; cleanup: () => Promise<void> }> {
-  const uris: vscode.Uri[] = [];
-  const temporary: string[] = [];
+/** A dropped or pasted media file: a local file, or the content of one that has no path here. */
+export interface DroppedMedia {
+  name: string;
+  uri?: vscode.Uri;
+  bytes?: Uint8Array;
+}
+
+/**
+ * The supported media files in a drop or paste: file URIs from the explorer, or files from the operating system.
+ * Nothing is uploaded or written here. Files without a local path are read now, because VS Code lets go of a
+ * drop's or paste's data once the providers have answered.
+ */
+export async function mediaIn(dataTransfer: vscode.DataTransfer): Promise<DroppedMedia[]> {
+  const media: DroppedMedia[] = [];
   const uriList = await dataTransfer.get('text/uri-list')?.asString();
   if (uriList) {
     for (const line of uriList.split(/\r?\n/)) {
@@ -82,115 +101,399 @@ export async function mediaFilesIn(dataTransfer: vscode.DataTransfer, log: Snipp
       try {
         const uri = vscode.Uri.parse(trimmed, true);
         if (uri.scheme === 'file' && isSupportedName(uri.path)) {
-          uris.push(uri);
+          media.push({ name: path.posix.basename(uri.path), uri });
         }
       } catch {
         // Not a URI: nothing of ours.
       }
     }
   }
-  if (uris.length === 0) {
-    // Files dragged from the operating system: keep the ones with a path, copy the others to a temporary file.
-    const files: vscode.DataTransferFile[] = [];
-    dataTransfer.forEach((item) => {
-      const file = item.asFile();
-      if (file && isSupportedName(file.name)) {
-        files.push(file);
-      }
-    });
-    for (const file of files) {
-      if (file.uri?.scheme === 'file') {
-        uris.push(file.uri);
-        continue;
-      }
-      const dir = path.join(os.tmpdir(), `heygen-drop-${randomUUID()}`);
-      await fs.mkdir(dir, { recursive: true });
-      const target = path.join(dir, path.basename(file.name));
-      await fs.writeFile(target, await file.data());
-      temporary.push(dir);
-      uris.push(vscode.Uri.file(target));
+  if (media.length > 0) {
+    return media;
+  }
+  const files: vscode.DataTransferFile[] = [];
+  dataTransfer.forEach((item) => {
+    const file = item.asFile();
+    if (file && isSupportedName(file.name)) {
+      files.push(file);
+    }
+  });
+  for (const file of files) {
+    if (file.uri?.scheme === 'file') {
+      media.push({ name: path.basename(file.name), uri: file.uri });
+    } else {
+      media.push({ name: path.basename(file.name), bytes: await file.data() });
     }
   }
+  return media;
+}
+
+/** Local files for the uploader: content without a path goes to a temporary file, removed by `cleanup`. */
+async function materialize(media: readonly DroppedMedia[], log: SnippetDeps['log']): Promise<{ uris: vscode.Uri[]; cleanup: () => Promise<void> }> {
+  const uris: vscode.Uri[] = [];
+  const temporary: string[] = [];
   const cleanup = async (): Promise<void> => {
     for (const dir of temporary) {
       await fs.rm(dir, { recursive: true, force: true }).catch((e: unknown) => log.warn(`Could not remove ${dir}: ${String(e)}`));
     }
   };
+  try {
+    for (const item of media) {
+      if (item.uri) {
+        uris.push(item.uri);
+        continue;
+      }
+      const dir = path.join(os.tmpdir(), `heygen-drop-${randomUUID()}`);
+      temporary.push(dir);
+      await fs.mkdir(dir, { recursive: true });
+      const target = path.join(dir, item.name);
+      await fs.writeFile(target, item.bytes ?? new Uint8Array());
+      uris.push(vscode.Uri.file(target));
+    }
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
   return { uris, cleanup };
+}
+
+/**
+ * Uploads the media through the upload controller (its progress notification, its error messages) and returns
+ * the assets in the order they were dropped. Empty when nothing was uploaded or the upload was cancelled: a
+ * cancelled drop inserts nothing, even for files that were done before the cancel (they are in the Assets view).
+ */
+async function uploadMedia(media: readonly DroppedMedia[], deps: SnippetDeps, signal: AbortSignal): Promise<AssetRecord[]> {
+  const { uris, cleanup } = await materialize(media, deps.log);
+  try {
+    const result = await deps.upload(uris, { quiet: true, signal });
+    if (result.cancelled || signal.aborted) {
+      return [];
+    }
+    const order = uris.map((u) => u.toString());
+    return [...result.succeeded].sort((a, b) => order.indexOf(a.uri.toString()) - order.indexOf(b.uri.toString())).map((s) => s.record);
+  } finally {
+    await cleanup();
+  }
 }
 
 function roleFor(record: AssetRecord): SnippetRole {
   return record.fileType === 'audio' ? 'audio' : 'background';
 }
 
-export interface PreparedInsert {
-  /** Snippet for the drop position itself, or '' when the fragment goes elsewhere (see `additionalEdit`). */
-  insertText: vscode.SnippetString;
-  additionalEdit?: vscode.WorkspaceEdit;
-  title: string;
-}
-
-/** Uploads the dropped or pasted media and builds the fitting fragment for `position`. */
-export async function prepareInsert(
-  document: vscode.TextDocument,
-  position: vscode.Position,
-  dataTransfer: vscode.DataTransfer,
-  token: vscode.CancellationToken,
-  deps: SnippetDeps,
-): Promise<PreparedInsert | undefined> {
-  const { uris, cleanup } = await mediaFilesIn(dataTransfer, deps.log);
-  if (uris.length === 0) {
-    return undefined;
-  }
-  let record: AssetRecord | undefined;
-  try {
-    // The upload controller shows progress (cancellable) and reports failures itself.
-    const result = await deps.upload(uris, { quiet: true });
-    record = result.succeeded[0]?.record;
-    if (result.succeeded.length > 1) {
-      deps.log.info(`${result.succeeded.length} files dropped; inserted the first, the others are in the Assets view.`);
-    }
-  } finally {
-    await cleanup();
-  }
-  if (!record || token.isCancellationRequested) {
-    return undefined;
-  }
-  const role = roleFor(record);
-  const text = document.getText();
-  const offset = document.offsetAt(position);
-  const editorOptions = vscode.window.visibleTextEditors.find((e) => e.document === document)?.options;
-  const request = {
-    role,
+/**
+ * The fragment for the uploaded assets at `offset` of `text`: outside a `video_inputs` item one whole item per
+ * asset; inside an item only the first asset's property fits (`inserted` says how many made it in).
+ */
+function planFor(document: vscode.TextDocument, text: string, offset: number, records: readonly AssetRecord[], deps: SnippetDeps, asSnippet: boolean): SnippetEditPlan {
+  const [first, ...rest] = records;
+  const entry = (record: AssetRecord): SnippetEntry => ({
+    role: roleFor(record),
     asset: { id: record.id, url: record.url, fileType: record.fileType },
+  });
+  const editorOptions = vscode.window.visibleTextEditors.find((e) => e.document === document)?.options;
+  return planSnippetEdit(text, offset, {
+    ...entry(first),
+    extraItems: rest.map(entry),
     languageId: document.languageId,
     indent: {
-      insertSpaces: editorOptions?.insertSpaces !== false,
+      insertSpaces: editorOptions?.insertSpaces !== false && editorOptions?.insertSpaces !== 'false',
       tabSize: typeof editorOptions?.tabSize === 'number' ? editorOptions.tabSize : 4,
     },
     defaults: { avatarId: deps.config.snippetAvatarId, voiceId: deps.config.snippetVoiceId },
-    editorIndents: true,
-  };
-  const plan = planSnippetEdit(text, offset, request);
-  const title =
-    role === 'audio'
-      ? vscode.l10n.t('Insert {0} as HeyGen audio', record.name)
-      : vscode.l10n.t('Insert {0} as HeyGen background', record.name);
-  const extra = plan.extraEdits.map((e) => vscode.TextEdit.insert(document.positionAt(e.offset), e.text));
-  if (plan.start === offset && plan.end === offset) {
-    const additionalEdit = extra.length > 0 ? new vscode.WorkspaceEdit() : undefined;
-    additionalEdit?.set(document.uri, extra);
-    return { insertText: new vscode.SnippetString(plan.snippet), additionalEdit, title };
+    // VS Code indents a snippet's following lines itself; plain text is indented here.
+    editorIndents: asSnippet,
+    plainText: !asSnippet,
+  });
+}
+
+/** Tells the person where the assets went that did not fit (inside an item only one property fits). */
+function reportLeftOver(plan: SnippetEditPlan, records: readonly AssetRecord[]): void {
+  const others = records.length - plan.inserted;
+  if (others <= 0) {
+    return;
   }
-  // The fragment belongs elsewhere (after the member under the drop, or over an existing value): a drop edit
-  // only inserts at the drop position, so the fragment goes in as plain text through the additional edit.
-  const plainPlan = planSnippetEdit(text, offset, { ...request, editorIndents: false, plainText: true });
-  const additionalEdit = new vscode.WorkspaceEdit();
-  additionalEdit.set(document.uri, [
-    ...extra,
-    vscode.TextEdit.replace(new vscode.Range(document.positionAt(plainPlan.start), document.positionAt(plainPlan.end)), plainPlan.snippet),
-  ]);
-  return { insertText: new vscode.SnippetString(''), additionalEdit, title };
+  const name = records[0].name;
+  const message =
+    others === 1
+      ? vscode.l10n.t('Inserted {0}: only one file fits into a video_inputs item. The other file was uploaded and is in the HeyGen Assets view.', name)
+      : vscode.l10n.t('Inserted {0}: only one file fits into a video_inputs item. The {1} other files were uploaded and are in the HeyGen Assets view.', name, others);
+  vscode.window.setStatusBarMessage(message, 10_000);
+}
+
+/** A failure outside the upload (whose own messages cover its failures): one sentence, details in the log. */
+function reportFailure(what: 'drop' | 'paste', media: readonly DroppedMedia[], document: vscode.TextDocument, error: unknown, deps: SnippetDeps): void {
+  const reason = error instanceof Error ? error.message : String(error);
+  deps.log.error(`The ${what} of ${media.map((m) => m.name).join(', ')} into ${document.uri.toString(true)} failed: ${reason}`);
+  const names = media.map((m) => m.name).join(', ');
+  const message =
+    what === 'drop'
+      ? vscode.l10n.t('Nothing was inserted for the dropped {0}: {1}', names, reason)
+      : vscode.l10n.t('Nothing was inserted for the pasted {0}: {1}', names, reason);
+  const showLog = vscode.l10n.t('Show Log');
+  void vscode.window.showErrorMessage(message, showLog).then((choice) => {
+    if (choice === showLog) {
+      return vscode.commands.executeCommand(CommandId.ShowLog);
+    }
+    return undefined;
+  });
+}
+
+function editTitle(media: readonly DroppedMedia[]): string {
+  return media.length === 1
+    ? vscode.l10n.t('Upload {0} to HeyGen and insert it', media[0].name)
+    : vscode.l10n.t('Upload {0} files to HeyGen and insert them', media.length);
+}
+
+function placeholderText(media: readonly DroppedMedia[]): string {
+  // The short id tells two drops of the same file apart; the text tells the person what is going on.
+  const id = randomBytes(3).toString('hex');
+  const what =
+    media.length === 1
+      ? vscode.l10n.t('Uploading {0} to HeyGen… (undo to cancel)', media[0].name)
+      : vscode.l10n.t('Uploading {0} files to HeyGen… (undo to cancel)', media.length);
+  return `«${what} ${id}»`;
+}
+
+function sameDocument(a: vscode.TextDocument, b: vscode.TextDocument): boolean {
+  return a === b || a.uri.toString() === b.uri.toString();
+}
+
+/**
+ * Drop of media files into a payload. VS Code asks every drop provider for its edit before the person has chosen
+ * one, and (up to at least 1.99) never calls `resolveDocumentDropEdit`, so the upload cannot wait for a resolve:
+ * the edit inserts a placeholder, and the upload starts only when that placeholder appears in the document,
+ * i.e. once this edit was applied (the default after a drop, or chosen later in the drop widget). Choosing
+ * another edit, undoing or deleting the placeholder, or closing the document cancels the upload; when the
+ * upload answers, the placeholder is replaced by the fragment, or removed if nothing was uploaded.
+ */
+export class MediaDropProvider implements vscode.DocumentDropEditProvider {
+  /** Uploads started by applied drops, settled when their edit is done (for tests and shutdown). */
+  readonly running = new Set<Promise<void>>();
+
+  constructor(
+    private readonly deps: SnippetDeps,
+    private readonly kind?: EditKind,
+  ) {}
+
+  async provideDocumentDropEdits(
+    document: vscode.TextDocument,
+    _position: vscode.Position,
+    dataTransfer: vscode.DataTransfer,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.DocumentDropEdit | undefined> {
+    try {
+      const media = await mediaIn(dataTransfer);
+      if (media.length === 0 || token.isCancellationRequested) {
+        return undefined;
+      }
+      const placeholder = placeholderText(media);
+      const edit: DropEditWithKind = new vscode.DocumentDropEdit(placeholder);
+      // Our edit is the default for media dropped into a payload; VS Code's own choices (insert path,
+      // relative path) stay one click away in the drop widget, so no yieldTo here.
+      edit.title = editTitle(media);
+      if (this.kind) {
+        edit.kind = this.kind;
+      }
+      this.watch(document, placeholder, media);
+      return edit;
+    } catch (error) {
+      this.deps.log.error(`Drop into ${document.uri.toString(true)} failed: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
+  }
+
+  private watch(document: vscode.TextDocument, placeholder: string, media: DroppedMedia[]): void {
+    const subscriptions: vscode.Disposable[] = [];
+    const stop = (): void => {
+      clearTimeout(timer);
+      for (const s of subscriptions) {
+        s.dispose();
+      }
+    };
+    const timer = setTimeout(stop, DROP_WATCH_MS);
+    // Waiting for a drop choice is no reason to keep the extension host's process alive.
+    timer.unref();
+    subscriptions.push(
+      vscode.workspace.onDidChangeTextDocument((event) => {
+        if (sameDocument(event.document, document) && event.contentChanges.some((c) => c.text.includes(placeholder))) {
+          stop();
+          const run = this.uploadAndReplace(event.document, placeholder, media);
+          this.running.add(run);
+          void run.finally(() => this.running.delete(run));
+        }
+      }),
+      vscode.workspace.onDidCloseTextDocument((closed) => {
+        if (sameDocument(closed, document)) {
+          stop();
+        }
+      }),
+    );
+  }
+
+  private async uploadAndReplace(document: vscode.TextDocument, placeholder: string, media: DroppedMedia[]): Promise<void> {
+    const { log } = this.deps;
+    const abort = new AbortController();
+    const cancel = (why: string): void => {
+      if (!abort.signal.aborted) {
+        log.info(`Drop of ${media.map((m) => m.name).join(', ')} cancelled: ${why}.`);
+        abort.abort();
+      }
+    };
+    const subscriptions = [
+      vscode.workspace.onDidChangeTextDocument((event) => {
+        if (sameDocument(event.document, document) && !event.document.getText().includes(placeholder)) {
+          cancel('its placeholder left the document');
+        }
+      }),
+      vscode.workspace.onDidCloseTextDocument((closed) => {
+        if (sameDocument(closed, document)) {
+          cancel('the document was closed');
+        }
+      }),
+    ];
+    let records: AssetRecord[] = [];
+    try {
+      records = await uploadMedia(media, this.deps, abort.signal);
+    } catch (error) {
+      reportFailure('drop', media, document, error, this.deps);
+    } finally {
+      for (const s of subscriptions) {
+        s.dispose();
+      }
+    }
+    if (abort.signal.aborted || document.isClosed) {
+      return;
+    }
+    const text = document.getText();
+    const start = text.indexOf(placeholder);
+    if (start < 0) {
+      return;
+    }
+    const edit = new vscode.WorkspaceEdit();
+    const range = (from: number, to: number): vscode.Range => new vscode.Range(document.positionAt(from), document.positionAt(to));
+    let plan: SnippetEditPlan | undefined;
+    if (records.length === 0) {
+      // Failed or cancelled: the upload's own message has said why; nothing is inserted.
+      edit.delete(document.uri, range(start, start + placeholder.length));
+    } else {
+      // Tabstops only while the person is still where they dropped: a snippet elsewhere would pull the cursor away.
+      const editor = vscode.window.activeTextEditor;
+      const cursor = editor && sameDocument(editor.document, document) && editor.selections.length === 1 ? document.offsetAt(editor.selection.active) : -1;
+      const asSnippet = cursor >= start && cursor <= start + placeholder.length;
+      const without = text.slice(0, start) + text.slice(start + placeholder.length);
+      plan = planFor(document, without, start, records, this.deps, asSnippet);
+      const edits = editsAroundMarker(start, placeholder.length, { start: plan.start, end: plan.end, text: plan.snippet }, plan.extraEdits, asSnippet ? escapeSnippetText : undefined);
+      edit.set(
+        document.uri,
+        edits.map((e) =>
+          e.main && asSnippet ? new vscode.SnippetTextEdit(range(e.start, e.end), new vscode.SnippetString(e.text)) : vscode.TextEdit.replace(range(e.start, e.end), e.text),
+        ),
+      );
+    }
+    if (!(await vscode.workspace.applyEdit(edit))) {
+      log.warn(`The drop into ${document.uri.toString(true)} could not be applied; is the document read-only?`);
+      if (records.length > 0) {
+        void vscode.window.showWarningMessage(
+          vscode.l10n.t('{0} could not be changed, so nothing was inserted; the uploaded files are in the HeyGen Assets view.', path.basename(document.uri.path)),
+        );
+      }
+      return;
+    }
+    if (plan) {
+      log.info(`Inserted ${plan.inserted} of ${records.length} dropped asset(s) into ${document.uri.toString(true)}.`);
+      reportLeftOver(plan, records);
+    }
+  }
+}
+
+interface PendingPaste {
+  document: vscode.TextDocument;
+  range: vscode.Range;
+  media: DroppedMedia[];
+}
+
+/**
+ * Paste of copied media files into a payload. Offering the edit costs nothing; the upload happens in
+ * `resolveDocumentPasteEdit`, which VS Code calls only for the edit it applies, under a cancellable
+ * "running paste handler" progress whose token cancels the upload. The edit yields to plain text, so a paste
+ * that also carries text stays a text paste, with ours one click away.
+ */
+export class MediaPasteProvider implements PasteEditProvider {
+  private readonly pending = new WeakMap<PasteEdit, PendingPaste>();
+
+  constructor(
+    private readonly deps: SnippetDeps,
+    private readonly PasteEditClass: PasteEditStatic,
+    private readonly kind: EditKind,
+    private readonly textKind?: EditKind,
+  ) {}
+
+  async provideDocumentPasteEdits(
+    document: vscode.TextDocument,
+    ranges: readonly vscode.Range[],
+    dataTransfer: vscode.DataTransfer,
+    _context: unknown,
+    token: vscode.CancellationToken,
+  ): Promise<PasteEdit[] | undefined> {
+    const first = ranges[0];
+    if (!first) {
+      return undefined;
+    }
+    try {
+      const media = await mediaIn(dataTransfer);
+      if (media.length === 0 || token.isCancellationRequested) {
+        return undefined;
+      }
+      const edit = new this.PasteEditClass('', editTitle(media), this.kind);
+      if (this.textKind) {
+        edit.yieldTo = [this.textKind];
+      }
+      this.pending.set(edit, { document, range: first, media });
+      return [edit];
+    } catch (error) {
+      this.deps.log.error(`Paste into ${document.uri.toString(true)} failed: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
+  }
+
+  async resolveDocumentPasteEdit(edit: PasteEdit, token: vscode.CancellationToken): Promise<PasteEdit> {
+    const pending = this.pending.get(edit);
+    if (!pending) {
+      return edit;
+    }
+    const { document, range, media } = pending;
+    const abort = new AbortController();
+    const subscription = token.onCancellationRequested(() => abort.abort());
+    if (token.isCancellationRequested) {
+      abort.abort();
+    }
+    let records: AssetRecord[] = [];
+    try {
+      records = await uploadMedia(media, this.deps, abort.signal);
+    } catch (error) {
+      reportFailure('paste', media, document, error, this.deps);
+    } finally {
+      subscription.dispose();
+    }
+    if (records.length === 0 || token.isCancellationRequested) {
+      // Failed or cancelled: the edit stays empty, so nothing is inserted.
+      return edit;
+    }
+    const offset = document.offsetAt(range.start);
+    const plan = planFor(document, document.getText(), offset, records, this.deps, true);
+    // VS Code 1.99 hands a resolved edit's insertText to the editor without converting a SnippetString, so the
+    // snippet goes in as an additional edit, which converts it, and the paste's own text stays empty.
+    const atCursor = plan.start === offset && plan.end === offset;
+    const target = atCursor ? range : new vscode.Range(document.positionAt(plan.start), document.positionAt(plan.end));
+    const additionalEdit = new vscode.WorkspaceEdit();
+    additionalEdit.set(document.uri, [
+      new vscode.SnippetTextEdit(target, new vscode.SnippetString(plan.snippet)),
+      ...plan.extraEdits.map((e) => vscode.TextEdit.insert(document.positionAt(e.offset), e.text)),
+    ]);
+    edit.additionalEdit = additionalEdit;
+    reportLeftOver(plan, records);
+    return edit;
+  }
 }
 
 export function registerDropPasteProviders(context: vscode.ExtensionContext, deps: SnippetDeps): void {
@@ -198,61 +501,25 @@ export function registerDropPasteProviders(context: vscode.ExtensionContext, dep
   const selector = DROP_LANGUAGES.map((language) => ({ language }));
   const kind = api.DocumentDropOrPasteEditKind?.Empty.append('heygen', 'asset');
 
-  const dropProvider: vscode.DocumentDropEditProvider = {
-    provideDocumentDropEdits: async (document, position, dataTransfer, token) => {
-      try {
-        const prepared = await prepareInsert(document, position, dataTransfer, token, deps);
-        if (!prepared) {
-          return undefined;
-        }
-        const edit: DropEditWithKind = new vscode.DocumentDropEdit(prepared.insertText);
-        edit.additionalEdit = prepared.additionalEdit;
-        // Our edit is the default for media dropped into a payload; VS Code's own choices (insert path,
-        // relative path) stay one click away in the drop widget, so no yieldTo here.
-        edit.title = prepared.title;
-        if (kind) {
-          edit.kind = kind;
-        }
-        return edit;
-      } catch (error) {
-        deps.log.error(`Drop into ${document.uri.toString(true)} failed: ${error instanceof Error ? error.message : String(error)}`);
-        return undefined;
-      }
-    },
-  };
   context.subscriptions.push(
-    api.languages.registerDocumentDropEditProvider(selector, dropProvider, {
+    api.languages.registerDocumentDropEditProvider(selector, new MediaDropProvider(deps, kind), {
       ...(kind ? { providedDropEditKinds: [kind] } : {}),
       dropMimeTypes: DROP_MIME_TYPES,
     }),
   );
 
+  // Paste edit providers (with resolve) are stable from VS Code 1.97; before that they are a proposed API.
   const PasteEdit = api.DocumentPasteEdit;
   if (api.languages.registerDocumentPasteEditProvider && PasteEdit && kind) {
-    const pasteProvider: PasteEditProvider = {
-      provideDocumentPasteEdits: async (document, ranges, dataTransfer, _context, token) => {
-        const first = ranges[0];
-        if (!first) {
-          return undefined;
-        }
-        try {
-          const prepared = await prepareInsert(document, first.start, dataTransfer, token, deps);
-          if (!prepared) {
-            return undefined;
-          }
-          const edit = new PasteEdit(prepared.insertText, prepared.title, kind);
-          edit.additionalEdit = prepared.additionalEdit;
-          return [edit];
-        } catch (error) {
-          deps.log.error(`Paste into ${document.uri.toString(true)} failed: ${error instanceof Error ? error.message : String(error)}`);
-          return undefined;
-        }
-      },
-    };
-    context.subscriptions.push(
-      api.languages.registerDocumentPasteEditProvider(selector, pasteProvider, { providedPasteEditKinds: [kind], pasteMimeTypes: DROP_MIME_TYPES }),
-    );
-  } else {
-    deps.log.info('This VS Code has no paste edit providers; media can still be dropped into payload files.');
+    try {
+      const provider = new MediaPasteProvider(deps, PasteEdit, kind, api.DocumentDropOrPasteEditKind?.Text);
+      context.subscriptions.push(
+        api.languages.registerDocumentPasteEditProvider(selector, provider, { providedPasteEditKinds: [kind], pasteMimeTypes: DROP_MIME_TYPES }),
+      );
+      return;
+    } catch (error) {
+      deps.log.info(`Paste edit providers are not available in VS Code ${vscode.version}: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
+  deps.log.info('This VS Code has no paste edit providers; media can still be dropped into payload files.');
 }

@@ -4,14 +4,16 @@ import assert from 'node:assert/strict';
 import * as vm from 'node:vm';
 import * as vscode from 'vscode';
 import type { AssetRecord } from '../../src/history/assetRecord';
-import { prepareInsert } from '../../src/snippets/dropPasteProvider';
-import { waitFor, workspaceFile } from './hostSupport';
+import type { Configuration } from '../../src/configuration';
+import { MediaDropProvider, MediaPasteProvider, type EditKind, type PasteEditStatic } from '../../src/snippets/dropPasteProvider';
+import type { SnippetDeps } from '../../src/snippets/snippetCommands';
+import { emulator, sha256Of, waitFor, workspaceFile, type ReceivedUpload } from './hostSupport';
 
 const EXTENSION_ID = 'heygen-assets.heygen-assets';
 
 interface Api {
   history: { add(record: AssetRecord): Promise<void>; all(): readonly AssetRecord[]; remove(ids: readonly string[]): Promise<void> };
-  upload(uris: vscode.Uri[], options?: { force?: boolean; quiet?: boolean }): Promise<{ succeeded: Array<{ record: AssetRecord }> }>;
+  upload(uris: vscode.Uri[], options?: { force?: boolean; quiet?: boolean; signal?: AbortSignal }): Promise<{ succeeded: Array<{ record: AssetRecord }> }>;
 }
 
 // URLs with what must be escaped: quotes, a backslash, snippet syntax, unicode.
@@ -275,46 +277,288 @@ suite('Snippets', () => {
     assert.deepEqual(item.background, { type: newest.fileType, url: newest.url });
   });
 
-  test('a dropped media file is uploaded and its fragment is built for the drop position', async () => {
-    const editor = await openEditor('json', PAYLOAD);
+  // Drop and paste go through the providers as VS Code calls them: the drop's edit is applied the way the
+  // editor applies a DocumentDropEdit (its text as a snippet at the drop position), the paste's edit is resolved.
+  // Uploads are forced, so the emulator sees every one even for files an earlier suite uploaded.
+  interface DropRig {
+    deps: SnippetDeps;
+    calls: Array<{ uris: vscode.Uri[]; result: Promise<BatchLike> }>;
+  }
+  type BatchLike = { succeeded: Array<{ record: AssetRecord }>; failed: unknown[]; cancelled: boolean };
+  const silent = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+  function rig(avatarId = ''): DropRig {
+    const calls: DropRig['calls'] = [];
+    const config = { snippetAvatarId: avatarId, snippetVoiceId: '' } as unknown as Configuration;
+    const deps = {
+      history: undefined as never,
+      config,
+      log: silent,
+      upload: (uris: vscode.Uri[], options?: { quiet?: boolean; signal?: AbortSignal }) => {
+        const result = api.upload(uris, { ...options, force: true }) as Promise<BatchLike>;
+        calls.push({ uris, result });
+        return result as never;
+      },
+    } as SnippetDeps;
+    return { deps, calls };
+  }
+
+  function uriList(...names: string[]): vscode.DataTransfer {
     const transfer = new vscode.DataTransfer();
-    transfer.set('text/uri-list', new vscode.DataTransferItem(workspaceFile('sample.mp3').toString()));
-    const config = { snippetAvatarId: '', snippetVoiceId: '' } as unknown as import('../../src/configuration').Configuration;
-    const log = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-    const deps = { history: undefined as never, config, log, upload: (uris: vscode.Uri[]) => api.upload(uris, { quiet: true }) as never };
-    // Dropped inside a string: the fragment goes after that member, through the additional edit.
+    transfer.set('text/uri-list', new vscode.DataTransferItem(names.map((n) => workspaceFile(n).toString()).join('\r\n')));
+    return transfer;
+  }
+
+  /** Requests the emulator received after `before` requests, for the file at `name` of the workspace. */
+  async function uploadsOf(before: number, name: string): Promise<ReceivedUpload[]> {
+    const sha = sha256Of(workspaceFile(name).fsPath);
+    return (await emulator.received()).slice(before).filter((r) => r.sha256 === sha);
+  }
+
+  /** What VS Code does with the edit the person gets: its text, escaped, as a snippet at the drop position. */
+  async function applyDropEdit(editor: vscode.TextEditor, position: vscode.Position, edit: vscode.DocumentDropEdit): Promise<void> {
+    const text = typeof edit.insertText === 'string' ? edit.insertText : edit.insertText.value;
+    assert.ok(await editor.insertSnippet(new vscode.SnippetString().appendText(text), position), 'the drop edit applied');
+  }
+
+  async function settled(provider: MediaDropProvider): Promise<void> {
+    await waitFor('the drop to start uploading', () => (provider.running.size > 0 ? true : undefined));
+    await Promise.all([...provider.running]);
+  }
+
+  function spyStatusBar(): { shown: string[]; restore(): void } {
+    const shown: string[] = [];
+    const win = vscode.window as unknown as Record<string, unknown>;
+    const original = vscode.window.setStatusBarMessage;
+    win.setStatusBarMessage = (text: string, ...rest: unknown[]) => {
+      shown.push(text);
+      return (original as (...args: unknown[]) => vscode.Disposable).call(vscode.window, text, ...rest);
+    };
+    return { shown, restore: () => void (win.setStatusBarMessage = original) };
+  }
+
+  test('a drop offers its edit without uploading; once the edit is applied the file is uploaded and its fragment replaces the placeholder', async () => {
+    const editor = await openEditor('json', PAYLOAD);
+    const { deps, calls } = rig();
+    const provider = new MediaDropProvider(deps);
+    const before = (await emulator.received()).length;
+    // Dropped inside a string of the item: the fragment goes after that member.
     const position = editor.document.positionAt(editor.document.getText().indexOf('"avatar"') + 3);
-    const prepared = await waitFor('the drop to be prepared', () => prepareInsert(editor.document, position, transfer, new vscode.CancellationTokenSource().token, deps));
-    assert.equal(prepared.insertText.value, '');
-    assert.ok(prepared.additionalEdit);
-    await vscode.workspace.applyEdit(prepared.additionalEdit);
-    const voice = firstItem(JSON.parse(editor.document.getText())).voice as Record<string, string>;
+    const edit = await provider.provideDocumentDropEdits(editor.document, position, uriList('sample.mp3'), new vscode.CancellationTokenSource().token);
+    assert.ok(edit, 'the drop was understood');
+    assert.match((edit as { title?: string }).title ?? '', /sample\.mp3/);
+    // Time for a stray upload to show up, had the offer started one.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(calls.length, 0, 'nothing uploaded while the edit is only offered');
+    assert.deepEqual(await uploadsOf(before, 'sample.mp3'), []);
+
+    await applyDropEdit(editor, position, edit);
+    await settled(provider);
+    assert.equal((await uploadsOf(before, 'sample.mp3')).length, 1, 'uploaded once, after the edit was applied');
+    assert.equal(calls.length, 1);
+    await leaveSnippet();
+    const text = editor.document.getText();
+    assert.ok(!text.includes('«'), `the placeholder is gone:\n${text}`);
+    const voice = firstItem(JSON.parse(text)).voice as Record<string, string>;
     assert.equal(voice.type, 'audio');
-    assert.match(voice.audio_url, /^http/);
+    assert.equal(voice.audio_url, (await calls[0].result).succeeded[0].record.url);
   });
 
-  test('a dropped audio file into a Python list becomes a dict item at the drop position', async () => {
+  test('a drop whose edit is never applied (another drop choice taken) uploads nothing', async () => {
+    const editor = await openEditor('json', PAYLOAD);
+    const { deps, calls } = rig();
+    const provider = new MediaDropProvider(deps);
+    const position = new vscode.Position(1, 2);
+    assert.ok(await provider.provideDocumentDropEdits(editor.document, position, uriList('sample.png'), new vscode.CancellationTokenSource().token));
+    // The person takes VS Code's "Insert path" instead.
+    await editor.insertSnippet(new vscode.SnippetString().appendText('sample.png'), position);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    assert.equal(calls.length, 0);
+    assert.equal(provider.running.size, 0);
+  });
+
+  test('undoing the placeholder while the upload runs cancels it, and no text is inserted', async () => {
+    const editor = await openEditor('json', PAYLOAD);
+    const original = editor.document.getText();
+    const { deps, calls } = rig();
+    const provider = new MediaDropProvider(deps);
+    const position = editor.document.positionAt(original.indexOf('"title"'));
+    const edit = await provider.provideDocumentDropEdits(editor.document, position, uriList('sample.jpg'), new vscode.CancellationTokenSource().token);
+    assert.ok(edit);
+    await emulator.behave({ mode: 'slow', delayMs: 4000, times: 1 });
+    try {
+      await applyDropEdit(editor, position, edit);
+      await waitFor('the upload to start', () => (calls.length > 0 ? true : undefined));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await leaveSnippet();
+      await vscode.commands.executeCommand('undo');
+      assert.equal(editor.document.getText(), original, 'the undo took the placeholder out');
+      await Promise.all([...provider.running]);
+      const result = await calls[0].result;
+      assert.equal(result.cancelled, true, 'the upload was cancelled');
+      assert.equal(editor.document.getText(), original, 'nothing was inserted');
+    } finally {
+      await emulator.behave({ mode: 'normal' });
+    }
+  });
+
+  test('a failed upload removes the placeholder and inserts nothing', async () => {
+    const editor = await openEditor('json', PAYLOAD);
+    const original = editor.document.getText();
+    const { deps, calls } = rig();
+    const provider = new MediaDropProvider(deps);
+    const position = editor.document.positionAt(original.indexOf('"title"'));
+    const edit = await provider.provideDocumentDropEdits(editor.document, position, uriList('sample.png'), new vscode.CancellationTokenSource().token);
+    assert.ok(edit);
+    await emulator.behave({ mode: 'code', code: 40002, message: 'The asset could not be processed', times: 1 });
+    try {
+      await applyDropEdit(editor, position, edit);
+      await settled(provider);
+      const result = await calls[0].result;
+      assert.equal(result.succeeded.length, 0);
+      assert.equal(result.failed.length, 1, 'the upload failed (and said so in its own message)');
+      assert.equal(editor.document.getText(), original);
+    } finally {
+      await emulator.behave({ mode: 'normal' });
+    }
+  });
+
+  test('several files dropped into the payload become one whole item each, in order, and the payload still parses', async () => {
+    const editor = await openEditor('json', PAYLOAD);
+    const { deps, calls } = rig();
+    const provider = new MediaDropProvider(deps);
+    const position = editor.document.positionAt(editor.document.getText().indexOf('"title"'));
+    const edit = await provider.provideDocumentDropEdits(editor.document, position, uriList('sample.png', 'sample.mp3', 'sample.mp4'), new vscode.CancellationTokenSource().token);
+    assert.ok(edit);
+    assert.match((edit as { title?: string }).title ?? '', /3 files/);
+    await applyDropEdit(editor, position, edit);
+    await settled(provider);
+    await leaveSnippet();
+    const records = (await calls[0].result).succeeded.map((s) => s.record);
+    const byName = (name: string): AssetRecord => records.find((r) => r.name === name)!;
+    const payload = JSON.parse(editor.document.getText()) as { video_inputs: Array<Record<string, unknown>> };
+    assert.equal(payload.video_inputs.length, 4, editor.document.getText());
+    assert.deepEqual(payload.video_inputs[1].background, { type: 'image', url: byName('sample.png').url });
+    assert.deepEqual(payload.video_inputs[2].voice, { type: 'audio', audio_url: byName('sample.mp3').url });
+    assert.deepEqual(payload.video_inputs[3].background, { type: 'video', url: byName('sample.mp4').url });
+  });
+
+  test('several files dropped into a Python list become dict items at the drop position', async () => {
     const editor = await openEditor('python', 'payload = {\n    "video_inputs": [\n        \n    ],\n}\n', { insertSpaces: true, tabSize: 4 });
-    const transfer = new vscode.DataTransfer();
-    transfer.set('text/uri-list', new vscode.DataTransferItem(`# a comment line\r\n${workspaceFile('sample.wav').toString()}\r\n`));
-    const config = { snippetAvatarId: 'av-1', snippetVoiceId: '' } as unknown as import('../../src/configuration').Configuration;
-    const log = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-    const deps = { history: undefined as never, config, log, upload: (uris: vscode.Uri[]) => api.upload(uris, { quiet: true }) as never };
+    const { deps } = rig('av-1');
+    const provider = new MediaDropProvider(deps);
     const position = editor.document.positionAt(editor.document.getText().indexOf('        \n') + 8);
-    const prepared = await prepareInsert(editor.document, position, transfer, new vscode.CancellationTokenSource().token, deps);
-    assert.ok(prepared, 'the drop was understood');
-    assert.equal(prepared.additionalEdit, undefined);
-    assert.match(prepared.insertText.value, /^\{\n {4}'character': \{\n {8}'type': 'avatar',\n {8}'avatar_id': '\$\{1:av-1\}',/);
-    assert.match(prepared.insertText.value, /'voice': \{\n {8}'type': 'audio',\n {8}'audio_url': 'http/);
-    assert.match(prepared.title, /sample\.wav/);
+    const transfer = new vscode.DataTransfer();
+    transfer.set('text/uri-list', new vscode.DataTransferItem(`# a comment line\r\n${workspaceFile('sample.wav').toString()}\r\n${workspaceFile('sample.jpg').toString()}\r\n`));
+    const edit = await provider.provideDocumentDropEdits(editor.document, position, transfer, new vscode.CancellationTokenSource().token);
+    assert.ok(edit, 'the drop was understood');
+    await applyDropEdit(editor, position, edit);
+    await settled(provider);
+    // The snippet's first stop is the first item's avatar id, with the setting as its default.
+    assert.equal(editor.document.getText(editor.selection), 'av-1');
+    await leaveSnippet();
+    const text = editor.document.getText();
+    assert.match(text, /\n {8}\{\n {12}'character': \{\n {16}'type': 'avatar',\n {16}'avatar_id': 'av-1',/);
+    assert.match(text, /'voice': \{\n {16}'type': 'audio',\n {16}'audio_url': 'http[^']*'\n {12}\}\n {8}\},\n {8}\{\n {12}'character'/);
+    assert.match(text, /'background': \{\n {16}'type': 'image',/);
+  });
+
+  test('several files dropped inside an item: the first goes in, the status bar says where the others are', async () => {
+    const editor = await openEditor('json', PAYLOAD);
+    const { deps, calls } = rig();
+    const provider = new MediaDropProvider(deps);
+    const position = editor.document.positionAt(editor.document.getText().indexOf('}\n    }') + 1);
+    const edit = await provider.provideDocumentDropEdits(editor.document, position, uriList('sample.png', 'sample.wav'), new vscode.CancellationTokenSource().token);
+    assert.ok(edit);
+    const statusBar = spyStatusBar();
+    try {
+      await applyDropEdit(editor, position, edit);
+      await settled(provider);
+    } finally {
+      statusBar.restore();
+    }
+    await leaveSnippet();
+    const result = await calls[0].result;
+    assert.equal(result.succeeded.length, 2, 'both were uploaded');
+    const payload = JSON.parse(editor.document.getText()) as { video_inputs: Array<Record<string, unknown>> };
+    assert.equal(payload.video_inputs.length, 1);
+    assert.deepEqual(Object.keys(payload.video_inputs[0]), ['character', 'background']);
+    assert.deepEqual(statusBar.shown, [
+      'Inserted sample.png: only one file fits into a video_inputs item. The other file was uploaded and is in the HeyGen Assets view.',
+    ]);
   });
 
   test('a drop of something that is not supported media is left to VS Code', async () => {
     const editor = await openEditor('json', '{}');
-    const transfer = new vscode.DataTransfer();
-    transfer.set('text/uri-list', new vscode.DataTransferItem(workspaceFile('video.json').toString()));
-    const deps = { history: undefined as never, config: undefined as never, log: undefined as never, upload: () => Promise.reject(new Error('must not upload')) };
-    assert.equal(await prepareInsert(editor.document, new vscode.Position(0, 1), transfer, new vscode.CancellationTokenSource().token, deps), undefined);
+    const { deps, calls } = rig();
+    const provider = new MediaDropProvider(deps);
+    assert.equal(await provider.provideDocumentDropEdits(editor.document, new vscode.Position(0, 1), uriList('video.json'), new vscode.CancellationTokenSource().token), undefined);
+    assert.equal(calls.length, 0);
+  });
+
+  function pasteProvider(deps: SnippetDeps): { provider: MediaPasteProvider; kind: EditKind; text: EditKind } {
+    const api = vscode as unknown as { DocumentDropOrPasteEditKind: { Empty: EditKind; Text: EditKind }; DocumentPasteEdit: PasteEditStatic };
+    const kind = api.DocumentDropOrPasteEditKind.Empty.append('heygen', 'asset');
+    const text = api.DocumentDropOrPasteEditKind.Text;
+    return { provider: new MediaPasteProvider(deps, api.DocumentPasteEdit, kind, text), kind, text };
+  }
+
+  test('a paste of a copied file offers an edit that yields to plain text and uploads only when resolved', async () => {
+    const editor = await openEditor('json', '{\n  "video_inputs": [\n    \n  ]\n}');
+    const { deps, calls } = rig();
+    const { provider, text: textKind } = pasteProvider(deps);
+    const at = editor.document.positionAt(editor.document.getText().indexOf('    \n') + 4);
+    const before = (await emulator.received()).length;
+    const edits = await provider.provideDocumentPasteEdits(editor.document, [new vscode.Range(at, at)], uriList('sample.webm'), {}, new vscode.CancellationTokenSource().token);
+    assert.equal(edits?.length, 1);
+    const [edit] = edits;
+    assert.deepEqual(edit.yieldTo?.map((k) => k.value), [textKind.value], 'a text paste stays the default');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(calls.length, 0, 'nothing uploaded while the edit is only offered');
+
+    const resolved = await provider.resolveDocumentPasteEdit(edit, new vscode.CancellationTokenSource().token);
+    assert.equal((await uploadsOf(before, 'sample.webm')).length, 1, 'uploaded once, on resolve');
+    assert.equal(resolved.insertText, '');
+    assert.ok(resolved.additionalEdit);
+    assert.ok(await vscode.workspace.applyEdit(resolved.additionalEdit));
+    await leaveSnippet();
+    const record = (await calls[0].result).succeeded[0].record;
+    assert.deepEqual(firstItem(JSON.parse(editor.document.getText())).background, { type: 'video', url: record.url });
+  });
+
+  test('a paste resolved with a cancelled token uploads nothing and inserts nothing', async () => {
+    const editor = await openEditor('json', '{}');
+    const { deps, calls } = rig();
+    const { provider } = pasteProvider(deps);
+    const at = new vscode.Position(0, 1);
+    const edits = await provider.provideDocumentPasteEdits(editor.document, [new vscode.Range(at, at)], uriList('sample.png'), {}, new vscode.CancellationTokenSource().token);
+    const source = new vscode.CancellationTokenSource();
+    await emulator.behave({ mode: 'slow', delayMs: 4000, times: 1 });
+    try {
+      const resolving = provider.resolveDocumentPasteEdit(edits![0], source.token);
+      await waitFor('the upload to start', () => (calls.length > 0 ? true : undefined));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      source.cancel();
+      const resolved = await resolving;
+      assert.equal((await calls[0].result).cancelled, true, 'the token cancelled the upload');
+      assert.equal(resolved.insertText, '');
+      assert.equal(resolved.additionalEdit, undefined);
+      assert.equal(editor.document.getText(), '{}');
+    } finally {
+      await emulator.behave({ mode: 'normal' });
+    }
+  });
+
+  test('a paste of plain text or of unsupported files is left to VS Code', async () => {
+    const editor = await openEditor('json', '{}');
+    const { deps, calls } = rig();
+    const { provider } = pasteProvider(deps);
+    const at = new vscode.Position(0, 1);
+    const text = new vscode.DataTransfer();
+    text.set('text/plain', new vscode.DataTransferItem('"hello"'));
+    assert.equal(await provider.provideDocumentPasteEdits(editor.document, [new vscode.Range(at, at)], text, {}, new vscode.CancellationTokenSource().token), undefined);
+    assert.equal(await provider.provideDocumentPasteEdits(editor.document, [new vscode.Range(at, at)], uriList('video.json'), {}, new vscode.CancellationTokenSource().token), undefined);
+    assert.equal(calls.length, 0);
   });
 
   test('drop and paste providers are available in this VS Code', () => {
