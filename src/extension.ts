@@ -10,7 +10,7 @@ import { registerDropPasteProviders } from './snippets/dropPasteProvider';
 import { registerSnippetCommands } from './snippets/snippetCommands';
 import type { HeyGenAssetsApi } from './testApi';
 import { closeUploadAgents } from './upload/httpUpload';
-import { UploadController, registerUploadCommands } from './upload/uploadCommands';
+import { UploadController, registerUploadCommands, type UploadRequestOptions } from './upload/uploadCommands';
 
 export async function activate(context: vscode.ExtensionContext): Promise<HeyGenAssetsApi> {
   const log = new Log();
@@ -60,7 +60,7 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   const uploads = new UploadController({ config, log, apiKeys, history });
   registerUploadCommands(context, uploads, log);
   context.subscriptions.push({ dispose: () => void closeUploadAgents() });
-  const upload = (uris: vscode.Uri[], options?: { force?: boolean; quiet?: boolean }) => uploads.uploadUris(uris, options);
+  const upload = (uris: vscode.Uri[], options?: UploadRequestOptions) => uploads.uploadUris(uris, options);
 
   // The Assets view, its item actions and drag-and-drop onto it.
   const assetTree = registerHistoryView(context, { history, log, upload });

@@ -292,11 +292,23 @@ export class UploadController implements vscode.Disposable {
   private summarise(result: BatchResult, sources: Source[], options: UploadRequestOptions, refusedKeyReported = false): void {
     const failures = result.failed.filter((f) => f.kind !== 'cancelled');
     if (result.cancelled) {
-      void vscode.window.showInformationMessage(
-        result.succeeded.length === 0
-          ? vscode.l10n.t('Upload cancelled. Nothing was uploaded.')
-          : vscode.l10n.t('Upload cancelled. {0} uploaded before cancelling.', result.succeeded.length),
-      );
+      // A caller that cancelled (an undone drop) already knows; the person pressed nothing.
+      if (options.signal?.aborted) {
+        return;
+      }
+      const message =
+        failures.length > 0
+          ? vscode.l10n.t('Upload cancelled. {0} uploaded and {1} failed before cancelling.', result.succeeded.length, failures.length)
+          : result.succeeded.length === 0
+            ? vscode.l10n.t('Upload cancelled. Nothing was uploaded.')
+            : vscode.l10n.t('Upload cancelled. {0} uploaded before cancelling.', result.succeeded.length);
+      const details = vscode.l10n.t('Show Details');
+      this.follow(vscode.window.showInformationMessage(message, ...(failures.length > 0 ? [details] : [])), (choice) => {
+        if (choice === details) {
+          failures.forEach((f) => this.deps.log.warn(f.message));
+          this.deps.log.show();
+        }
+      });
       return;
     }
     if (result.succeeded.length + failures.length === 1) {
