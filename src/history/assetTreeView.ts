@@ -148,10 +148,20 @@ export class AssetTreeProvider
   }
 
   async reveal(recordId: string): Promise<void> {
+    // A reveal that overlaps the tree's own (debounced) refresh after a change makes VS Code register the same
+    // group twice ("Element with id group:image is already registered"): wait until the view has fetched the new
+    // root, or a second at most.
+    await Promise.race([this.nextRootFetch(), new Promise((resolve) => setTimeout(resolve, 1_000))]);
     const node = this.nodeFor(recordId);
     if (node && this.view) {
       await this.view.reveal(node, { select: true, focus: false, expand: true });
     }
+  }
+
+  private rootFetched: Array<() => void> = [];
+
+  private nextRootFetch(): Promise<void> {
+    return new Promise((resolve) => this.rootFetched.push(resolve));
   }
 
   nodeFor(recordId: string): AssetTreeNode | undefined {
@@ -178,6 +188,12 @@ export class AssetTreeProvider
   getChildren(element?: AssetTreeNode): AssetTreeNode[] {
     const model = this.ensureModel();
     if (!element) {
+      if (this.rootFetched.length > 0) {
+        const waiting = this.rootFetched;
+        this.rootFetched = [];
+        // After VS Code has registered what this call returns.
+        setTimeout(() => waiting.forEach((resolve) => resolve()), 50);
+      }
       return model.groups;
     }
     return element.type === 'group' ? (model.children.get(element.kind) ?? []) : [];
