@@ -1,6 +1,8 @@
 // Insert commands, drop and paste inside the real extension host: what lands in the document, per
 // language, inside and outside video_inputs items, with several cursors and the editor's indentation.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as vm from 'node:vm';
 import * as vscode from 'vscode';
 import type { AssetRecord } from '../../src/history/assetRecord';
@@ -275,6 +277,43 @@ suite('Snippets', () => {
     const newest = api.history.all().find((r) => r.fileType === 'image' || r.fileType === 'video');
     assert.ok(newest);
     assert.deepEqual(item.background, { type: newest.fileType, url: newest.url });
+  });
+
+  test('"Upload a new file…" in the quick pick opens a dialog for suitable files, uploads the choice and inserts it', async () => {
+    const editor = await openEditor('json', '');
+    // Content no earlier suite uploaded, so the reuse index cannot answer instead of an upload.
+    const fresh = workspaceFile(`fresh-${randomBytes(4).toString('hex')}.webm`);
+    fs.writeFileSync(fresh.fsPath, Buffer.concat([fs.readFileSync(workspaceFile('sample.webm').fsPath), randomBytes(16)]));
+    const win = vscode.window as unknown as { showOpenDialog: typeof vscode.window.showOpenDialog };
+    const original = win.showOpenDialog;
+    const asked: vscode.OpenDialogOptions[] = [];
+    win.showOpenDialog = (options?: vscode.OpenDialogOptions) => {
+      asked.push(options ?? {});
+      return Promise.resolve([fresh]);
+    };
+    try {
+      await emulator.reset();
+      const done = vscode.commands.executeCommand<boolean>('heygen.insertBackground');
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      // The first item is "Upload a new file…".
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      assert.equal(await done, true);
+    } finally {
+      win.showOpenDialog = original;
+    }
+    await leaveSnippet();
+    const expectedSha = sha256Of(fresh.fsPath);
+    fs.rmSync(fresh.fsPath);
+    assert.equal(asked.length, 1, 'the file dialog opened once');
+    const extensions = Object.values(asked[0].filters ?? {}).flat();
+    assert.ok(extensions.includes('webm') && extensions.includes('png') && !extensions.includes('mp3'), `filters: ${extensions.join(',')}`);
+    const received = await emulator.received();
+    assert.equal(received.length, 1, 'one upload');
+    assert.equal(received[0].sha256, expectedSha);
+    const item = JSON.parse(editor.document.getText()) as Record<string, unknown>;
+    const record = api.history.all().find((r) => r.sha256 === received[0].sha256);
+    assert.ok(record, 'the upload is in the history');
+    assert.deepEqual(item.background, { type: 'video', url: record.url });
   });
 
   // Drop and paste go through the providers as VS Code calls them: the drop's edit is applied the way the
