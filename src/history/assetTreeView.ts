@@ -209,7 +209,9 @@ export class AssetTreeProvider
   getTreeItem(element: AssetTreeNode): vscode.TreeItem {
     if (element.type === 'group') {
       const item = new vscode.TreeItem(kindGroupLabel(element.kind), vscode.TreeItemCollapsibleState.Expanded);
-      item.id = `group:${element.kind}`;
+      // No explicit id: when the workbench asks for the root twice at once (a refresh while the view opens), VS Code
+      // 1.99 registers the groups twice and throws for explicit ids ("Element with id … is already registered").
+      // The labels are unique and stable, so the generated handles keep expansion state just as well.
       item.description = String(element.count);
       item.contextValue = GROUP_CONTEXT_VALUE;
       item.accessibilityInformation = {
