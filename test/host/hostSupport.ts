@@ -4,16 +4,10 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { ReceivedUpload } from '../emulator/heygenEmulator';
 
-export interface ReceivedUpload {
-  id: string;
-  contentType: string;
-  size: number;
-  sha256: string;
-  apiKeyOk: boolean;
-  status: number;
-  at: string | number;
-}
+/** What the emulator recorded of each request, as its control API returns it. */
+export type { ReceivedUpload } from '../emulator/heygenEmulator';
 
 function requireEnv(name: string): string {
   const value = process.env[name];
