@@ -144,3 +144,21 @@ export async function runCleanups(): Promise<void> {
 export function seconds(startMs: number): string {
   return `${((Date.now() - startMs) / 1000).toFixed(1)} s`;
 }
+
+/**
+ * Runs a test layer as a script: cleans up, then exits 1 when anything failed or nothing passed. A crash still
+ * prints "<layer>: 0 passed, 1 failed", the line `npm test` reads.
+ */
+export function runLayerAsMain(layer: string, run: () => Promise<{ passed: number; failed: number }>): void {
+  run()
+    .then(async (result) => {
+      await runCleanups();
+      process.exit(result.failed > 0 || result.passed === 0 ? 1 : 0);
+    })
+    .catch(async (error: unknown) => {
+      console.error(error);
+      log(`${layer}: 0 passed, 1 failed`);
+      await runCleanups();
+      process.exit(1);
+    });
+}

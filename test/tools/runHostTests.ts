@@ -8,7 +8,7 @@ import { startEmulator, type Emulator } from '../emulator/heygenEmulator';
 import type { HostReport } from '../host/report';
 import { buildExtension, buildHostTests, HOST_OUT } from './buildHostTests';
 import { ensureCodeServer, extensionHostErrors, extensionHostLog, launchChromium, remoteUri, startCodeServer, tail, workbenchUrl } from './codeServer';
-import { REPO, delay, log, onCleanup, runCleanups, seconds } from './proc';
+import { REPO, delay, log, onCleanup, runLayerAsMain, seconds } from './proc';
 import { freshRunDirs } from './workspace';
 
 const REPORT_TIMEOUT_MS = Number(process.env.HEYGEN_HOST_TIMEOUT_MS ?? 5 * 60_000);
@@ -152,15 +152,5 @@ export async function runHostTests(): Promise<{ passed: number; failed: number; 
 }
 
 if (require.main === module) {
-  runHostTests()
-    .then(async (result) => {
-      await runCleanups();
-      process.exit(result.failed > 0 || result.passed === 0 ? 1 : 0);
-    })
-    .catch(async (error: unknown) => {
-      console.error(error);
-      log('host: 0 passed, 1 failed');
-      await runCleanups();
-      process.exit(1);
-    });
+  runLayerAsMain('host', runHostTests);
 }

@@ -6,7 +6,7 @@ import { startEmulator } from '../emulator/heygenEmulator';
 import type { UiContext, UiScenario } from '../ui/uiScenario';
 import { SCREENSHOT_DIR, Workbench } from '../ui/workbench';
 import { ensureCodeServer, extensionHostErrors, extensionHostLog, installExtension, launchChromium, startCodeServer, tail, workbenchUrl } from './codeServer';
-import { REPO, log, onCleanup, runCleanups, seconds } from './proc';
+import { REPO, log, onCleanup, runLayerAsMain, seconds } from './proc';
 import { scanForSecret } from './scanForSecret';
 import { VSIX_PATH, buildVsix } from './vsix';
 import { freshRunDirs } from './workspace';
@@ -150,15 +150,5 @@ function summarize(outcomes: Outcome[], started: number): { passed: number; fail
 }
 
 if (require.main === module) {
-  runUiTests()
-    .then(async (result) => {
-      await runCleanups();
-      process.exit(result.failed > 0 || result.passed === 0 ? 1 : 0);
-    })
-    .catch(async (error: unknown) => {
-      console.error(error);
-      log('ui: 0 passed, 1 failed');
-      await runCleanups();
-      process.exit(1);
-    });
+  runLayerAsMain('ui', runUiTests);
 }
