@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { ApiKeyService, registerApiKeyCommands } from './apiKey/apiKeyCommands';
 import { Configuration } from './configuration';
@@ -13,6 +14,11 @@ import { closeUploadAgents } from './upload/httpUpload';
 import { UploadController, registerUploadCommands, type UploadRequestOptions } from './upload/uploadCommands';
 
 export async function activate(context: vscode.ExtensionContext): Promise<HeyGenAssetsApi> {
+  // The pure core cannot import vscode and translates through @vscode/l10n, which sees VS Code's bundle only when
+  // handed it; first, before anything can build a message.
+  if (vscode.l10n.bundle) {
+    l10n.config({ contents: vscode.l10n.bundle });
+  }
   const log = new Log();
   context.subscriptions.push(log);
   try {

@@ -1,3 +1,5 @@
+import * as l10n from '@vscode/l10n';
+
 export type KeyProblem = 'empty' | 'whitespace' | 'nonPrintable' | 'tooShort' | 'tooLong';
 export type KeyCheck = { valid: true; key: string } | { valid: false; problem: KeyProblem; reason: string };
 
@@ -14,19 +16,19 @@ export function checkKeyShape(raw: string): KeyCheck {
   key = key.replace(/^x-api-key\s*:\s*/i, '');
   key = key.replace(/^(["'`])(.*)\1$/s, '$2').trim();
   if (key.length === 0) {
-    return { valid: false, problem: 'empty', reason: 'Enter your HeyGen API key.' };
+    return { valid: false, problem: 'empty', reason: l10n.t('Enter your HeyGen API key.') };
   }
   if (/\s/.test(key)) {
-    return { valid: false, problem: 'whitespace', reason: 'An API key has no spaces or line breaks.' };
+    return { valid: false, problem: 'whitespace', reason: l10n.t('An API key has no spaces or line breaks.') };
   }
   if (!/^[\x21-\x7e]+$/.test(key)) {
-    return { valid: false, problem: 'nonPrintable', reason: 'An API key has only letters, digits and punctuation.' };
+    return { valid: false, problem: 'nonPrintable', reason: l10n.t('An API key has only letters, digits and punctuation.') };
   }
   if (key.length < MIN_LENGTH) {
-    return { valid: false, problem: 'tooShort', reason: `That is too short for a HeyGen API key (${key.length} characters).` };
+    return { valid: false, problem: 'tooShort', reason: l10n.t('That is too short for a HeyGen API key ({0} characters).', key.length) };
   }
   if (key.length > MAX_LENGTH) {
-    return { valid: false, problem: 'tooLong', reason: 'That is too long for a HeyGen API key.' };
+    return { valid: false, problem: 'tooLong', reason: l10n.t('That is too long for a HeyGen API key.') };
   }
   return { valid: true, key };
 }

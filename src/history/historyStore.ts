@@ -3,6 +3,7 @@ import { watch, type FSWatcher, type Stats } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as l10n from '@vscode/l10n';
 import type { AssetRecord } from './assetRecord';
 import { silentLogger, type Logger } from '../util/logger';
 
@@ -153,7 +154,7 @@ export class HistoryStore {
   add(record: AssetRecord): Promise<void> {
     const problem = validateRecord(record);
     if (problem) {
-      return Promise.reject(new Error(`History: refusing an invalid entry (${problem}).`));
+      return Promise.reject(new Error(l10n.t('History: refusing an invalid entry ({0}).', problem)));
     }
     return this.mutate(`add ${record.id} (${record.name})`, (assets) => [record, ...assets.filter((a) => a.id !== record.id)], record);
   }
@@ -264,7 +265,7 @@ export class HistoryStore {
       const stat = await writeAtomic(this.file, text, async () => {
         // A window paused past STALE_LOCK_MS may have lost its lock to another: then it must not write.
         if (!(await held.held())) {
-          throw new Error('the history lock was taken over by another window while saving');
+          throw new Error(l10n.t('the history lock was taken over by another window while saving'));
         }
       });
       this.pending.splice(0, changes.length);
@@ -657,7 +658,7 @@ export async function acquireLock(lockFile: string, log: Logger = silentLogger, 
       continue;
     }
     if (Date.now() > deadline) {
-      throw new Error(`the history is locked by another window (${lockFile})`);
+      throw new Error(l10n.t('the history is locked by another window ({0})', lockFile));
     }
     await delay(wait + Math.random() * wait);
     wait = Math.min(wait * 2, 50);
@@ -738,7 +739,7 @@ async function withGuard<T>(lockFile: string, log: Logger, task: () => Promise<T
       continue;
     }
     if (Date.now() > deadline) {
-      throw new Error(`the history lock's guard ${guard} is held too long`);
+      throw new Error(l10n.t("the history lock's guard {0} is held too long", guard));
     }
     await delay(wait + Math.random() * wait);
     wait = Math.min(wait * 2, 20);

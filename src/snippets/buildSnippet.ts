@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { AssetKind } from '../upload/mediaKinds';
 
 /** What the asset becomes in a `video_inputs` item. */
@@ -46,7 +47,6 @@ export interface FragmentObject {
 
 const PLACEHOLDER_AVATAR = 'avatar_id';
 const PLACEHOLDER_VOICE = 'voice_id';
-const PLACEHOLDER_TEXT = 'Hello! This is my HeyGen video.';
 
 const JS_LANGUAGES = new Set(['javascript', 'typescript', 'javascriptreact', 'typescriptreact']);
 
@@ -110,7 +110,8 @@ export function videoInputItem(role: SnippetRole, asset: SnippetAsset, defaults:
     avatar_style: 'normal',
   });
   const textVoice = (): FragmentObject => {
-    const inputText = tab('', PLACEHOLDER_TEXT);
+    // Translated here, not in a constant: the extension configures the bundle after this module is loaded.
+    const inputText = tab('', l10n.t('Hello! This is my HeyGen video.'));
     return { type: 'text', input_text: inputText, voice_id: tab(defaults.voiceId, PLACEHOLDER_VOICE) };
   };
   switch (role) {

@@ -1,3 +1,5 @@
+import * as l10n from '@vscode/l10n';
+
 /** Hosts that never leave this computer: the emulator and tests may use plain HTTP there. */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
@@ -22,10 +24,10 @@ export function checkEndpoint(raw: string): { valid: true; url: URL } | { valid:
   try {
     url = new URL(raw.trim());
   } catch {
-    return { valid: false, reason: `The upload URL "${raw}" is not a valid URL.` };
+    return { valid: false, reason: l10n.t('The upload URL "{0}" is not a valid URL.', raw) };
   }
   if (url.username || url.password) {
-    return { valid: false, reason: 'The upload URL must not contain a user name or password.' };
+    return { valid: false, reason: l10n.t('The upload URL must not contain a user name or password.') };
   }
   if (url.protocol === 'https:') {
     return { valid: true, url };
@@ -36,8 +38,11 @@ export function checkEndpoint(raw: string): { valid: true; url: URL } | { valid:
     }
     return {
       valid: false,
-      reason: `The upload URL ${url.origin} uses plain HTTP, which would send the API key unencrypted; use https (plain http is allowed only to 127.0.0.1, ::1 or localhost).`,
+      reason: l10n.t(
+        'The upload URL {0} uses plain HTTP, which would send the API key unencrypted; use https (plain http is allowed only to 127.0.0.1, ::1 or localhost).',
+        url.origin,
+      ),
     };
   }
-  return { valid: false, reason: `The upload URL must use https, not ${url.protocol.replace(/:$/, '')}.` };
+  return { valid: false, reason: l10n.t('The upload URL must use https, not {0}.', url.protocol.replace(/:$/, '')) };
 }

@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import * as l10n from '@vscode/l10n';
 import { errors as undiciErrors, request } from 'undici';
 import { closeDispatchers, dispatcherFor } from './dispatchers';
 import type { ProxySettings } from './proxyPolicy';
@@ -83,7 +84,7 @@ async function* fileChunks(
       const { bytesRead } = await pending;
       pending = undefined;
       if (bytesRead === 0) {
-        throw new UploadError('invalidFile', `"${fileName}" changed while uploading; upload it again once it is saved.`, { file: fileName });
+        throw new UploadError('invalidFile', changedWhileUploading(fileName), { file: fileName });
       }
       const chunk = ring[i % RING_BUFFERS].subarray(0, bytesRead);
       position += bytesRead;
@@ -101,18 +102,28 @@ async function* fileChunks(
   }
 }
 
-const NETWORK_DESCRIPTIONS: Readonly<Record<string, string>> = {
-  ECONNRESET: 'the connection was reset',
-  ECONNREFUSED: 'the connection was refused',
-  EPIPE: 'the connection was closed while sending',
-  ENOTFOUND: 'the host name was not found',
-  EAI_AGAIN: 'the host name could not be resolved',
-  ETIMEDOUT: 'the connection timed out',
-  EHOSTUNREACH: 'the host is unreachable',
-  ENETUNREACH: 'the network is unreachable',
-  UND_ERR_SOCKET: 'the connection was closed unexpectedly',
-  UND_ERR_CLOSED: 'the connection was closed unexpectedly',
+export function changedWhileUploading(fileName: string): string {
+  return l10n.t('"{0}" changed while uploading; upload it again once it is saved.', fileName);
+}
+
+/** Phrases, not strings: each is translated when a message is built, after the extension configured the bundle. */
+const NETWORK_DESCRIPTIONS: Readonly<Record<string, () => string>> = {
+  ECONNRESET: () => l10n.t('the connection was reset'),
+  ECONNREFUSED: () => l10n.t('the connection was refused'),
+  EPIPE: () => l10n.t('the connection was closed while sending'),
+  ENOTFOUND: () => l10n.t('the host name was not found'),
+  EAI_AGAIN: () => l10n.t('the host name could not be resolved'),
+  ETIMEDOUT: () => l10n.t('the connection timed out'),
+  EHOSTUNREACH: () => l10n.t('the host is unreachable'),
+  ENETUNREACH: () => l10n.t('the network is unreachable'),
+  UND_ERR_SOCKET: () => l10n.t('the connection was closed unexpectedly'),
+  UND_ERR_CLOSED: () => l10n.t('the connection was closed unexpectedly'),
 };
+
+function networkDescription(code: string | undefined, error: unknown): string {
+  const describe = code !== undefined && Object.hasOwn(NETWORK_DESCRIPTIONS, code) ? NETWORK_DESCRIPTIONS[code] : undefined;
+  return describe ? describe() : error instanceof Error ? error.message : String(error);
+}
 
 export function errorCode(error: unknown): string | undefined {
   // undici wraps resets in a SocketError (UND_ERR_SOCKET); a system code deeper in the cause chain says more.
@@ -134,19 +145,19 @@ export function errorCode(error: unknown): string | undefined {
 /** "15 s", "0.3 s". */
 function seconds(ms: number): string {
   const s = ms / 1000;
-  return `${s >= 10 || Number.isInteger(s) ? Math.round(s) : s.toFixed(1)} s`;
+  return l10n.t('{0} s', s >= 10 || Number.isInteger(s) ? Math.round(s) : s.toFixed(1));
 }
 
 /** A short phrase for a transport failure ("the connection was reset"), for messages about any request. */
 export function describeTransportFailure(error: unknown): string {
   const code = errorCode(error);
   if (code === 'UND_ERR_CONNECT_TIMEOUT') {
-    return 'the connection timed out';
+    return l10n.t('the connection timed out');
   }
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-    return 'the server stopped responding';
+    return l10n.t('the server stopped responding');
   }
-  return (code && NETWORK_DESCRIPTIONS[code]) ?? (error instanceof Error ? error.message : String(error));
+  return networkDescription(code, error);
 }
 
 /** Maps a transport failure to an UploadError with a sentence a person can act on. */
@@ -154,28 +165,29 @@ export function transportError(error: unknown, req: Pick<PostFileRequest, 'fileN
   if (error instanceof UploadError) {
     return error;
   }
-  const name = `"${req.fileName}"`;
+  const name = req.fileName;
   const code = errorCode(error);
   if (signal?.aborted || error instanceof undiciErrors.RequestAbortedError || code === 'ABORT_ERR') {
-    return new UploadError('cancelled', `Uploading ${name} was cancelled.`, { file: req.fileName, cause: error });
+    return new UploadError('cancelled', l10n.t('Uploading "{0}" was cancelled.', name), { file: req.fileName, cause: error });
   }
   if (error instanceof undiciErrors.ConnectTimeoutError || code === 'UND_ERR_CONNECT_TIMEOUT') {
-    return new UploadError('timeout', `Uploading ${name} failed: could not connect to ${req.url.host} within ${seconds(req.connectTimeoutMs)}.`, {
+    const text = l10n.t('Uploading "{0}" failed: could not connect to {1} within {2}.', name, req.url.host, seconds(req.connectTimeoutMs));
+    return new UploadError('timeout', text, {
       file: req.fileName, code, cause: error,
     });
   }
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-    return new UploadError('timeout', `Uploading ${name} timed out: HeyGen did not respond for ${seconds(req.idleTimeoutMs)}.`, {
+    return new UploadError('timeout', l10n.t('Uploading "{0}" timed out: HeyGen did not respond for {1}.', name, seconds(req.idleTimeoutMs)), {
       file: req.fileName, code, cause: error,
     });
   }
   if (code === 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH') {
-    return new UploadError('invalidFile', `${name} changed while uploading; upload it again once it is saved.`, {
+    return new UploadError('invalidFile', changedWhileUploading(name), {
       file: req.fileName, code, cause: error,
     });
   }
-  const description = (code && NETWORK_DESCRIPTIONS[code]) ?? (error instanceof Error ? error.message : String(error));
-  return new UploadError('network', `Could not upload ${name} to ${req.url.host}: ${description}.`, {
+  const description = networkDescription(code, error);
+  return new UploadError('network', l10n.t('Could not upload "{0}" to {1}: {2}.', name, req.url.host, description), {
     file: req.fileName, code, cause: error,
   });
 }
@@ -201,15 +213,15 @@ export async function postFile(req: PostFileRequest): Promise<PostFileResult> {
   const log = req.log ?? silentLogger;
   const { signal } = req;
   if (signal?.aborted) {
-    throw new UploadError('cancelled', `Uploading "${req.fileName}" was cancelled.`, { file: req.fileName });
+    throw new UploadError('cancelled', l10n.t('Uploading "{0}" was cancelled.', req.fileName), { file: req.fileName });
   }
   let handle;
   try {
     handle = await open(req.path, 'r');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'it no longer exists' : code === 'EACCES' ? 'permission denied' : (code ?? String(error));
-    throw new UploadError('invalidFile', `"${req.fileName}" cannot be read: ${why}.`, { file: req.fileName, code, cause: error });
+    const why = code === 'ENOENT' ? l10n.t('it no longer exists') : code === 'EACCES' ? l10n.t('permission denied') : (code ?? String(error));
+    throw new UploadError('invalidFile', l10n.t('"{0}" cannot be read: {1}.', req.fileName, why), { file: req.fileName, code, cause: error });
   }
   let lastReport = 0;
   const meter: Meter = { sent: 0, hash: req.hash === false ? undefined : createHash('sha256') };
@@ -246,7 +258,7 @@ export async function postFile(req: PostFileRequest): Promise<PostFileResult> {
     log.debug(`POST ${req.url.origin}${req.url.pathname} "${req.fileName}" → HTTP ${response.statusCode} in ${elapsed} ms (${meter.sent} bytes sent).`);
     const asset = interpretResponse(response.statusCode, response.headers, text, req.fileName);
     if (meter.sent !== req.size) {
-      throw new UploadError('invalidFile', `"${req.fileName}" changed while uploading; upload it again once it is saved.`, { file: req.fileName });
+      throw new UploadError('invalidFile', changedWhileUploading(req.fileName), { file: req.fileName });
     }
     return { asset, sha256: meter.hash?.digest('hex'), bytesSent: meter.sent };
   } catch (error) {

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { UploadError } from './uploadErrors';
 
 export interface RetryOptions {
@@ -65,7 +66,7 @@ export function retryDelayMs(retry: number, error: UploadError, options: RetryOp
 }
 
 function cancelledError(): UploadError {
-  return new UploadError('cancelled', 'The upload was cancelled.');
+  return new UploadError('cancelled', l10n.t('The upload was cancelled.'));
 }
 
 /** Waits `ms`, or rejects with a 'cancelled' UploadError as soon as `signal` aborts. */

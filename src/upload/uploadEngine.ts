@@ -3,12 +3,13 @@ import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { STATUS_CODES } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as l10n from '@vscode/l10n';
 import { request } from 'undici';
 import { silentLogger, type Logger } from '../util/logger';
 import { keyFingerprint, sha256File } from './contentHash';
 import { dispatcherFor } from './dispatchers';
 import { checkEndpoint } from './endpointPolicy';
-import { describeTransportFailure, errorCode, postFile, transportError } from './httpUpload';
+import { changedWhileUploading, describeTransportFailure, errorCode, postFile, transportError } from './httpUpload';
 import type { AssetKind } from './mediaKinds';
 import type { ProxySettings } from './proxyPolicy';
 import { withRetries, type RetryOptions } from './retryPolicy';
@@ -76,7 +77,7 @@ function endpointOf(target: UploadTarget): URL {
 }
 
 function cancelled(name?: string): UploadError {
-  return new UploadError('cancelled', name ? `Uploading "${name}" was cancelled.` : 'The upload was cancelled.', { file: name });
+  return new UploadError('cancelled', name ? l10n.t('Uploading "{0}" was cancelled.', name) : l10n.t('The upload was cancelled.'), { file: name });
 }
 
 /** Uploads a local file: validate, reuse identical content when allowed, else stream it with retries. */
@@ -102,11 +103,11 @@ async function unchanged(file: LocalFile): Promise<string | undefined> {
   try {
     const now = await stat(file.path);
     if (now.size !== file.size || now.mtimeMs !== file.mtimeMs) {
-      return `"${file.name}" changed while uploading; upload it again once it is saved.`;
+      return changedWhileUploading(file.name);
     }
     return undefined;
   } catch {
-    return `"${file.name}" was deleted or moved while uploading.`;
+    return l10n.t('"{0}" was deleted or moved while uploading.', file.name);
   }
 }
 
@@ -139,7 +140,7 @@ async function uploadChecked(
       if (options.signal?.aborted) {
         throw cancelled(file.name);
       }
-      throw new UploadError('invalidFile', `"${file.name}" cannot be read: ${(error as Error).message}.`, { file: file.name, cause: error });
+      throw new UploadError('invalidFile', l10n.t('"{0}" cannot be read: {1}.', file.name, (error as Error).message), { file: file.name, cause: error });
     }
     const hit = reuse.lookup(sha256, fingerprint);
     if (hit) {
@@ -202,7 +203,7 @@ async function uploadChecked(
   const changed = await unchanged(file);
   const sentSha256 = result.sha256 ?? sha256;
   if (changed || sentSha256 === undefined) {
-    const message = changed ?? `"${file.name}" changed while uploading; upload it again once it is saved.`;
+    const message = changed ?? changedWhileUploading(file.name);
     log.error(`${message} HeyGen stored asset ${result.asset.id} from the bytes sent; it is not recorded.`);
     throw new UploadError('invalidFile', message, { file: file.name });
   }
@@ -289,13 +290,13 @@ async function download(source: URL, dir: string, target: UploadTarget, options:
       if (options.signal?.aborted) {
         throw cancelled(where);
       }
-      return fail(`"${where}" could not be downloaded: ${describeTransportFailure(error)}.`, { code: errorCode(error), cause: error });
+      return fail(l10n.t('"{0}" could not be downloaded: {1}.', where, describeTransportFailure(error)), { code: errorCode(error), cause: error });
     }
     const status = response.statusCode;
     if (status < 200 || status >= 300) {
       discard(response.body);
-      const reason = STATUS_CODES[status] ?? 'error';
-      return fail(`"${where}" could not be downloaded: the server answered HTTP ${status} (${reason}).`, { status });
+      const reason = STATUS_CODES[status] ?? l10n.t('error');
+      return fail(l10n.t('"{0}" could not be downloaded: the server answered HTTP {1} ({2}).', where, status, reason), { status });
     }
     const header = (n: string): string | undefined => {
       const v = response.headers[n];
@@ -305,7 +306,9 @@ async function download(source: URL, dir: string, target: UploadTarget, options:
     const declared = Number(header('content-length'));
     if (Number.isFinite(declared) && declared > options.maxBytes) {
       discard(response.body);
-      return fail(`"${name}" is ${formatMegabytes(declared)}, over the ${formatMegabytes(options.maxBytes)} limit, so it was not downloaded.`);
+      return fail(
+        l10n.t('"{0}" is {1}, over the {2} limit, so it was not downloaded.', name, formatMegabytes(declared), formatMegabytes(options.maxBytes)),
+      );
     }
 
     const hash = createHash('sha256');
@@ -323,7 +326,7 @@ async function download(source: URL, dir: string, target: UploadTarget, options:
           controller.abort();
           response.body.destroy();
           log.warn(`Stopped downloading ${where} after ${size} bytes: over the ${options.maxBytes}-byte limit.`);
-          return fail(`"${name}" is over the ${formatMegabytes(options.maxBytes)} limit, so the download was stopped.`);
+          return fail(l10n.t('"{0}" is over the {1} limit, so the download was stopped.', name, formatMegabytes(options.maxBytes)));
         }
         if (headBytes < SNIFF_BYTES) {
           head.push(buf.subarray(0, SNIFF_BYTES - headBytes));
@@ -339,7 +342,7 @@ async function download(source: URL, dir: string, target: UploadTarget, options:
       if (options.signal?.aborted) {
         throw cancelled(name);
       }
-      return fail(`"${name}" could not be downloaded completely: ${describeTransportFailure(error)}.`, { code: errorCode(error), cause: error });
+      return fail(l10n.t('"{0}" could not be downloaded completely: {1}.', name, describeTransportFailure(error)), { code: errorCode(error), cause: error });
     }
     await handle.close();
     handle = undefined;
@@ -371,10 +374,10 @@ export async function uploadFromUrl(url: string, target: UploadTarget, options: 
   try {
     source = new URL(url.trim());
   } catch {
-    throw new UploadError('invalidFile', `"${url}" is not a valid URL.`, { file: url });
+    throw new UploadError('invalidFile', l10n.t('"{0}" is not a valid URL.', url), { file: url });
   }
   if (source.protocol !== 'http:' && source.protocol !== 'https:') {
-    throw new UploadError('invalidFile', `"${shortUrl(source)}" cannot be uploaded: only http and https URLs are supported.`, { file: url });
+    throw new UploadError('invalidFile', l10n.t('"{0}" cannot be uploaded: only http and https URLs are supported.', shortUrl(source)), { file: url });
   }
   if (options.signal?.aborted) {
     throw cancelled(shortUrl(source));

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { UploadedAsset } from './uploadedAsset';
 
 export type UploadErrorKind =
@@ -91,13 +92,13 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
 }
 
 function quote(file: string | undefined): string {
-  return file ? `"${file}"` : 'the file';
+  return file ? l10n.t('"{0}"', file) : l10n.t('the file');
 }
 
 function withServerMessage(status: number, message: string | undefined, code?: number | string): string {
   const parts = [`HTTP ${status}`];
   if (code !== undefined && code !== status) {
-    parts.push(`code ${code}`);
+    parts.push(l10n.t('code {0}', code));
   }
   // The sentence around it supplies the full stop: "Too many requests." would otherwise end as "requests. (HTTP 429).".
   const text = message?.trim().replace(/[.!\s]+$/, '');
@@ -108,9 +109,9 @@ function withServerMessage(status: number, message: string | undefined, code?: n
 export function describeWait(ms: number): string {
   const seconds = Math.ceil(ms / 1000);
   if (seconds < 120) {
-    return `${seconds} s`;
+    return l10n.t('{0} s', seconds);
   }
-  return `${Math.ceil(seconds / 60)} min`;
+  return l10n.t('{0} min', Math.ceil(seconds / 60));
 }
 
 /**
@@ -132,45 +133,60 @@ export function interpretResponse(
   const details = { status, serverMessage: message, code, file };
 
   if (status >= 300 && status < 400) {
-    return fail('protocol', `Uploading ${name} was stopped: the upload URL answered with a redirect (HTTP ${status}), which is refused because following it would send the API key elsewhere.`);
+    return fail(
+      'protocol',
+      l10n.t(
+        'Uploading {0} was stopped: the upload URL answered with a redirect (HTTP {1}), which is refused because following it would send the API key elsewhere.',
+        name,
+        status,
+      ),
+    );
   }
   if (status === 401 || status === 403 || (code !== undefined && AUTH_CODES.has(code))) {
-    return fail('auth', `HeyGen refused the API key while uploading ${name}: ${withServerMessage(status, message, code)}.`);
+    return fail('auth', l10n.t('HeyGen refused the API key while uploading {0}: {1}.', name, withServerMessage(status, message, code)));
   }
   if (status === 429) {
     const retryAfterMs = parseRetryAfter(header('retry-after'));
-    const wait = retryAfterMs !== undefined ? ` HeyGen asks to wait ${describeWait(retryAfterMs)}.` : '';
-    throw new UploadError('rateLimited', `HeyGen is limiting requests, so ${name} was not uploaded: ${withServerMessage(status, message)}.${wait}`, {
+    const answer = withServerMessage(status, message);
+    const text =
+      retryAfterMs !== undefined
+        ? l10n.t('HeyGen is limiting requests, so {0} was not uploaded: {1}. HeyGen asks to wait {2}.', name, answer, describeWait(retryAfterMs))
+        : l10n.t('HeyGen is limiting requests, so {0} was not uploaded: {1}.', name, answer);
+    throw new UploadError('rateLimited', text, {
       ...details,
       retryAfterMs,
     });
   }
   if (status === 413) {
-    return fail('tooLarge', `HeyGen refused ${name} as too large: ${withServerMessage(status, message, code)}.`);
+    return fail('tooLarge', l10n.t('HeyGen refused {0} as too large: {1}.', name, withServerMessage(status, message, code)));
   }
   if (status === 415 || (code !== undefined && UNSUPPORTED_CODES.has(code))) {
-    return fail('unsupported', `HeyGen does not accept the type of ${name}: ${withServerMessage(status, message, code)}.`);
+    return fail('unsupported', l10n.t('HeyGen does not accept the type of {0}: {1}.', name, withServerMessage(status, message, code)));
   }
   if (status >= 500) {
-    return fail('server', `HeyGen had a server error while uploading ${name}: ${withServerMessage(status, message, code)}.`);
+    return fail('server', l10n.t('HeyGen had a server error while uploading {0}: {1}.', name, withServerMessage(status, message, code)));
   }
   if (status < 200 || status >= 300) {
-    return fail('protocol', `HeyGen refused ${name}: ${withServerMessage(status, message, code)}.`);
+    return fail('protocol', l10n.t('HeyGen refused {0}: {1}.', name, withServerMessage(status, message, code)));
   }
   let json: unknown;
   try {
     json = JSON.parse(bodyText);
   } catch {
-    return fail('protocol', `HeyGen's answer to ${name} was not valid JSON (HTTP ${status}), so the upload cannot be confirmed.`);
+    return fail('protocol', l10n.t("HeyGen's answer to {0} was not valid JSON (HTTP {1}), so the upload cannot be confirmed.", name, status));
   }
   const obj = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
   if (obj.code !== 100) {
-    const what = message ? `${message} (code ${String(code)})` : `code ${String(obj.code)} instead of 100`;
-    return fail('protocol', `HeyGen did not accept ${name}: ${what}.`);
+    return fail(
+      'protocol',
+      message
+        ? l10n.t('HeyGen did not accept {0}: {1} (code {2}).', name, message, String(code))
+        : l10n.t('HeyGen did not accept {0}: code {1} instead of 100.', name, String(obj.code)),
+    );
   }
   const data = obj.data as Partial<UploadedAsset> | null | undefined;
   if (!data || typeof data !== 'object' || typeof data.id !== 'string' || !data.id || typeof data.url !== 'string' || !data.url) {
-    return fail('protocol', `HeyGen's answer to ${name} has no asset id or URL, so the upload cannot be used.`);
+    return fail('protocol', l10n.t("HeyGen's answer to {0} has no asset id or URL, so the upload cannot be used.", name));
   }
   return {
     id: data.id,

@@ -1,4 +1,5 @@
 import { open, stat } from 'node:fs/promises';
+import * as l10n from '@vscode/l10n';
 import { basename } from 'node:path';
 import { silentLogger, type Logger } from '../util/logger';
 import { SUPPORTED_TYPES, type SupportedType } from './mediaKinds';
@@ -23,13 +24,16 @@ export type FileProblem = 'missing' | 'notFile' | 'empty' | 'tooLarge' | 'unsupp
 
 export type FileCheck = { valid: true; file: LocalFile } | { valid: false; reason: string; problem: FileProblem };
 
-const TYPE_LIST = `${SUPPORTED_TYPES.slice(0, -1).map((t) => t.label).join(', ')} or ${SUPPORTED_TYPES.at(-1)!.label}`;
+/** "JPEG, PNG, … or WAV"; built per call, since the bundle that translates "or" is configured after modules load. */
+function typeList(): string {
+  return l10n.t('{0} or {1}', SUPPORTED_TYPES.slice(0, -1).map((t) => t.label).join(', '), SUPPORTED_TYPES.at(-1)!.label);
+}
 
 /** "12.3 MB" (MiB, as file managers and the setting count them). */
 export function formatMegabytes(bytes: number): string {
   const mb = bytes / (1024 * 1024);
   const text = Number.isInteger(mb) ? String(mb) : mb.toFixed(1);
-  return `${text} MB`;
+  return l10n.t('{0} MB', text);
 }
 
 /** "532 KB", "4.2 MB": sizes for log lines. */
@@ -58,28 +62,27 @@ export async function validateFile(
 ): Promise<FileCheck> {
   const log = options.log ?? silentLogger;
   const name = options.displayName ?? basename(path);
-  const quoted = `"${name}"`;
   let info;
   try {
     info = await stat(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') {
-      return refuse('missing', `${quoted} does not exist.`);
+      return refuse('missing', l10n.t('"{0}" does not exist.', name));
     }
-    return refuse('unreadable', `${quoted} cannot be read (${code ?? String(error)}).`);
+    return refuse('unreadable', l10n.t('"{0}" cannot be read ({1}).', name, code ?? String(error)));
   }
   if (info.isDirectory()) {
-    return refuse('notFile', `${quoted} is a folder, not a file.`);
+    return refuse('notFile', l10n.t('"{0}" is a folder, not a file.', name));
   }
   if (!info.isFile()) {
-    return refuse('notFile', `${quoted} is not a regular file.`);
+    return refuse('notFile', l10n.t('"{0}" is not a regular file.', name));
   }
   if (info.size === 0) {
-    return refuse('empty', `${quoted} is empty.`);
+    return refuse('empty', l10n.t('"{0}" is empty.', name));
   }
   if (info.size > options.maxBytes) {
-    return refuse('tooLarge', `${quoted} is ${formatMegabytes(info.size)}, over the ${formatMegabytes(options.maxBytes)} limit.`);
+    return refuse('tooLarge', l10n.t('"{0}" is {1}, over the {2} limit.', name, formatMegabytes(info.size), formatMegabytes(options.maxBytes)));
   }
   let head: Uint8Array;
   try {
@@ -93,8 +96,8 @@ export async function validateFile(
     }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? String(error));
-    return refuse('unreadable', `${quoted} cannot be read (${why}).`);
+    const why = code === 'EACCES' || code === 'EPERM' ? l10n.t('permission denied') : (code ?? String(error));
+    return refuse('unreadable', l10n.t('"{0}" cannot be read ({1}).', name, why));
   }
   const nameType = typeFromName(name);
   const type = sniffType(head);
@@ -102,15 +105,15 @@ export async function validateFile(
     return refuse(
       'unsupported',
       nameType
-        ? `${quoted} is named like a ${nameType.label} file, but its content is not ${nameType.label} or any other supported type (${TYPE_LIST}).`
-        : `${quoted} is not a supported type (${TYPE_LIST}).`,
+        ? l10n.t('"{0}" is named like a {1} file, but its content is not {1} or any other supported type ({2}).', name, nameType.label, typeList())
+        : l10n.t('"{0}" is not a supported type ({1}).', name, typeList()),
     );
   }
   const mislabelled = nameType !== undefined && nameType.mime !== type.mime;
   if (mislabelled) {
-    log.warn(`${quoted} is named like ${nameType.label} but its content is ${type.label}; sending it as ${type.mime}.`);
+    log.warn(`"${name}" is named like ${nameType.label} but its content is ${type.label}; sending it as ${type.mime}.`);
   } else if (!nameType) {
-    log.info(`${quoted} has no supported extension; its content is ${type.label}, sending it as ${type.mime}.`);
+    log.info(`"${name}" has no supported extension; its content is ${type.label}, sending it as ${type.mime}.`);
   }
   return {
     valid: true,
