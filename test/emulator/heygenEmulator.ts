@@ -35,6 +35,8 @@ export type Behavior = { times?: number } & (
   | { mode: 'slow'; delayMs: number }
   | { mode: 'stall' }
   | { mode: 'latency'; ms: number }
+  /** Reads the body no faster than this, as a real link would carry it; TCP back-pressure slows the client. */
+  | { mode: 'bandwidth'; bytesPerSecond: number }
   | { mode: 'redirect'; location: string }
 );
 
@@ -80,7 +82,7 @@ const SUPPORTED: readonly SupportedMime[] = [
 ];
 
 const MODES = new Set([
-  'normal', 'status', 'html502', 'rateLimit', 'malformed', 'code', 'reset', 'slow', 'stall', 'latency', 'redirect',
+  'normal', 'status', 'html502', 'rateLimit', 'malformed', 'code', 'reset', 'slow', 'stall', 'latency', 'redirect', 'bandwidth',
 ]);
 
 function heygenError(code: number, message: string): string {
@@ -210,12 +212,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return;
     }
 
+    const started = performance.now();
     req.on('data', (chunk: Buffer) => {
       if (stopCounting) {
         return;
       }
       entry.size += chunk.length;
       hash.update(chunk);
+      if (b.mode === 'bandwidth' && b.bytesPerSecond > 0) {
+        // Ahead of what the link would have carried by now: stop reading until it catches up.
+        const ahead = (entry.size / b.bytesPerSecond) * 1000 - (performance.now() - started);
+        if (ahead >= 1) {
+          req.pause();
+          later(ahead, () => req.resume());
+        }
+      }
       if (chunks) {
         chunks.push(chunk);
         if (entry.size > KEEP_FILE_MAX_BYTES) {
@@ -308,6 +319,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           req.socket.destroy();
           return;
         case 'normal':
+        case 'bandwidth':
           break;
       }
       if (!entry.apiKeyOk) {

@@ -197,6 +197,17 @@ void describe('HeyGen emulator', () => {
     assert.ok(Date.now() - t0 >= 190);
   });
 
+  void it('reads no faster than its bandwidth, and keeps every byte', async () => {
+    // 600 KB at 4 MB/s is 150 ms on the link; unthrottled, loopback carries it in about a millisecond.
+    const body = Buffer.concat([PNG, Buffer.alloc(600_000 - PNG.length, 3)]);
+    emu.behave({ mode: 'bandwidth', bytesPerSecond: 4_000_000, times: 1 });
+    const t0 = performance.now();
+    assert.equal((await upload(body)).status, 200);
+    assert.ok(performance.now() - t0 >= 140, `took ${performance.now() - t0} ms`);
+    assert.equal(emu.received[0].size, body.length);
+    assert.equal(emu.received[0].sha256, sha(body));
+  });
+
   void it('never answers when stalled, and close() still ends promptly', async () => {
     const emu2 = await startEmulator();
     emu2.behave({ mode: 'stall' });
