@@ -120,7 +120,27 @@ const NETWORK_DESCRIPTIONS: Readonly<Record<string, () => string>> = {
   UND_ERR_CLOSED: () => l10n.t('the connection was closed unexpectedly'),
 };
 
+/**
+ * Certificate failures; behind a network that inspects HTTPS they mean the company's certificate is not trusted yet
+ * (the README says how to trust it). Node's own words say which check failed.
+ */
+const UNTRUSTED_CERTIFICATE = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'CERT_UNTRUSTED',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
 function networkDescription(code: string | undefined, error: unknown): string {
+  if (code !== undefined && UNTRUSTED_CERTIFICATE.has(code)) {
+    const detail = error instanceof Error ? error.message.split(':')[0].trim() : code;
+    return l10n.t('the server\u2019s certificate is not trusted ({0})', detail);
+  }
   const describe = code !== undefined && Object.hasOwn(NETWORK_DESCRIPTIONS, code) ? NETWORK_DESCRIPTIONS[code] : undefined;
   return describe ? describe() : error instanceof Error ? error.message : String(error);
 }

@@ -162,7 +162,7 @@ void describe('HTTPS: the certificate is verified before the key is sent', () =>
     const { outcome } = await countConnects(() => uploadLocalFile(join(MEDIA, 'sample.png'), { ...targetFor({ uploadUrl: endpoint, apiKey: KEY }) }, opts));
     assert.ok(outcome instanceof UploadError);
     assert.equal(outcome.kind, 'network');
-    assert.equal(outcome.message, `Could not upload "sample.png" to 127.0.0.1:${port}: self-signed certificate.`);
+    assert.equal(outcome.message, `Could not upload "sample.png" to 127.0.0.1:${port}: the server\u2019s certificate is not trusted (self-signed certificate).`);
     assert.ok(!outcome.message.includes(KEY));
     assert.equal(requests, 0, 'an HTTP request (with the key) reached the server');
     assert.equal(tcpConnections, 1, 'a certificate failure was retried');
