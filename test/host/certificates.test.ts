@@ -2,8 +2,8 @@
 // VS Code patches Node's own `tls` module in the extension host (`http.systemCertificates` with
 // `http.experimental.systemCertificatesV2`) so that connections also trust the system's certificates. undici, which
 // carries the uploads, connects through that same module, so uploads trust what VS Code trusts. VS Code adds
-// `https.globalAgent.testCertificates` to that store during extension tests, which stands in here for the
-// system's store: the test proves a certificate the editor trusts is accepted end to end, and shows what a person
+// `https.globalAgent.testCertificates` to that store during extension tests (set by index.ts before any test), which
+// stands in here for the system's store: the test proves a certificate the editor trusts is accepted end to end, and shows what a person
 // sees when a certificate is not trusted.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -35,12 +35,14 @@ suite('TLS: the editor\u2019s certificate store', () => {
     api = await heygenApi();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heygen-cert-'));
     const serve = async (name: string): Promise<[https.Server, number]> => {
-      execFileSync(
-        'openssl',
-        ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-          '-days', '1', '-keyout', path.join(dir, `${name}-key.pem`), '-out', path.join(dir, `${name}.pem`)],
-        { stdio: 'ignore' },
-      );
+      if (!fs.existsSync(path.join(dir, `${name}.pem`))) {
+        execFileSync(
+          'openssl',
+          ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
+            '-days', '1', '-keyout', path.join(dir, `${name}-key.pem`), '-out', path.join(dir, `${name}.pem`)],
+          { stdio: 'ignore' },
+        );
+      }
       const key = fs.readFileSync(path.join(dir, `${name}-key.pem`));
       const s = https.createServer({ key, cert: fs.readFileSync(path.join(dir, `${name}.pem`)) }, (req, res) => {
         requests += 1;
@@ -53,6 +55,10 @@ suite('TLS: the editor\u2019s certificate store', () => {
       await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
       return [s, (s.address() as AddressInfo).port];
     };
+    const trusted = process.env.HEYGEN_TEST_TRUSTED_CERT_DIR;
+    assert.ok(trusted, 'the host test entry made no trusted certificate (is openssl installed?)');
+    fs.copyFileSync(path.join(trusted, 'key.pem'), path.join(dir, 'cert-key.pem'));
+    fs.copyFileSync(path.join(trusted, 'cert.pem'), path.join(dir, 'cert.pem'));
     [server, port] = await serve('cert');
     [untrusted, untrustedPort] = await serve('other');
     messages.install();
@@ -74,8 +80,6 @@ suite('TLS: the editor\u2019s certificate store', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const tls = require('tls') as { __vscodeOriginal?: unknown };
     assert.ok(tls.__vscodeOriginal, 'VS Code did not patch the tls module in this extension host');
-    const agent = https.globalAgent as https.Agent & { testCertificates?: string[] };
-    agent.testCertificates = [fs.readFileSync(path.join(dir, 'cert.pem'), 'utf8')];
     const http = vscode.workspace.getConfiguration('http');
     await http.update('experimental.systemCertificatesV2', true, vscode.ConfigurationTarget.Global);
     const restore = await withUserSetting('uploadUrl', `https://127.0.0.1:${port}/v1/asset`);
@@ -87,7 +91,6 @@ suite('TLS: the editor\u2019s certificate store', () => {
       assert.equal(requests, 1);
       assert.equal(keys.at(-1), 'present');
     } finally {
-      delete agent.testCertificates;
       await restore();
       await http.update('experimental.systemCertificatesV2', undefined, vscode.ConfigurationTarget.Global);
     }
