@@ -1,0 +1,174 @@
+// Issue 6, paste: a copied media file pasted into video.json uploads it and inserts the background, in the real
+// workbench. Headless Chromium has no operating-system clipboard holding files, so the paste is the DOM event
+// a real Ctrl+V produces: a `paste` ClipboardEvent whose clipboardData carries sample.png as a File, dispatched
+// on the editor's focused input element. VS Code's CopyPasteController (vs/editor/contrib/dropOrPasteInto) listens
+// for exactly that event on the editor and hands `clipboardData` to the paste edit providers, ours among them.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Locator } from 'playwright-core';
+import type { ReceivedUpload } from '../emulator/heygenEmulator';
+import type { UiContext, UiScenario } from './uiScenario';
+
+interface Payload {
+  video_inputs: Array<Record<string, unknown>>;
+}
+
+interface PasteOutcome {
+  /** Where the event went: tag and classes of the focused element. */
+  target: string;
+  /** Whether the focused element is inside an editor (otherwise nothing was dispatched). */
+  inEditor: boolean;
+  /** True when a listener called preventDefault: VS Code's paste controller took the paste for its providers. */
+  taken: boolean;
+  types: string[];
+}
+
+/**
+ * Dispatches a paste of one file on the focused element, as Chromium does for Ctrl+V with a file on the clipboard.
+ * A string expression: the test project compiles without the DOM library.
+ */
+function pasteFileScript(name: string, type: string, bytes: Buffer): string {
+  return `(() => {
+    const binary = atob(${JSON.stringify(bytes.toString('base64'))});
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    const target = document.activeElement;
+    const describe = (el) => el ? el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).trim().split(/\\s+/).join('.') : '') : 'nothing';
+    if (!target || !target.closest('.monaco-editor')) {
+      return { target: describe(target), inEditor: false, taken: false, types: [] };
+    }
+    const data = new DataTransfer();
+    data.items.add(new File([bytes], ${JSON.stringify(name)}, { type: ${JSON.stringify(type)} }));
+    const event = new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true });
+    target.dispatchEvent(event);
+    return { target: describe(target), inEditor: true, taken: event.defaultPrevented, types: Array.from(data.types) };
+  })()`;
+}
+
+/** The emulator's record through its control API, as any client sees it. */
+async function received(origin: string): Promise<ReceivedUpload[]> {
+  const response = await fetch(`${origin}/__emulator/received`);
+  assert.equal(response.status, 200, 'the emulator control API answers');
+  return (await response.json()) as ReceivedUpload[];
+}
+
+/** Waits for an upload answered 200 with this SHA-256 among the uploads after the first `skip`. */
+async function waitForNewUpload(origin: string, skip: number, sha256: string, what: string, timeoutMs = 30_000): Promise<ReceivedUpload> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const fresh = (await received(origin)).slice(skip);
+    const hit = fresh.find((entry) => entry.sha256 === sha256 && entry.status === 200);
+    if (hit) {
+      return hit;
+    }
+    if (Date.now() > deadline) {
+      const seen = fresh.map((entry) => `${entry.contentType} ${entry.size} B → ${entry.status}`).join('; ') || 'nothing';
+      throw new Error(`the emulator never received ${what} (sha256 ${sha256.slice(0, 12)}…) after the paste; it received: ${seen}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function showAssetsView({ page, workbench }: UiContext): Promise<Locator> {
+  // From the explorer, so the activity-bar click opens the container rather than closing the sidebar.
+  await page.keyboard.press('Control+Shift+E');
+  await workbench.activityBarItem('HeyGen').click();
+  const assets = workbench.pane('Assets');
+  await assets.waitFor({ state: 'visible', timeout: 10_000 });
+  return assets;
+}
+
+export const scenarios: UiScenario[] = [
+  {
+    title: 'pasting a copied sample.png into video.json uploads its bytes and inserts a background into the item; the Assets view lists it',
+    async run(context) {
+      const { page, workbench, emulator, workspace } = context;
+      const file = path.join(workspace, 'video.json');
+      const original = fs.readFileSync(file, 'utf8');
+      const png = fs.readFileSync(path.join(workspace, 'sample.png'));
+      const pngSha = createHash('sha256').update(png).digest('hex');
+      const lines = original.split('\n');
+      // The line closing the item's "voice" object: the cursor goes to its end, inside the item.
+      const voiceLine = lines.findIndex((line) => line.includes('"voice"'));
+      const closing = lines.findIndex((line, i) => i > voiceLine && /^\s*\},?\s*$/.test(line));
+      assert.ok(voiceLine >= 0 && closing > voiceLine, 'video.json has an item with a voice');
+      const lineNumber = closing + 1;
+
+      try {
+        await workbench.dismissNotifications();
+        // Identical content uploaded before with this key is reused without a request (1-foundation uploaded
+        // sample.png), so the person first removes that entry from the history: the paste must really travel.
+        let assets = await showAssetsView(context);
+        const oldRow = assets.locator('.monaco-list-row', { hasText: 'sample.png' }).first();
+        if ((await oldRow.count()) > 0) {
+          await oldRow.click({ button: 'right' });
+          await workbench.clickMenuItem('Remove from History');
+          await oldRow.waitFor({ state: 'hidden', timeout: 10_000 });
+        }
+        const before = (await received(emulator.origin)).length;
+
+        await page.keyboard.press('Control+Shift+E');
+        await workbench.explorerRow('video.json').click();
+        const editor = page.locator('.editor-instance .monaco-editor').first();
+        await editor.waitFor({ state: 'visible' });
+        const gutter = editor.locator('.margin-view-overlays .line-numbers', { hasText: new RegExp(`^${lineNumber}$`) }).first();
+        await gutter.waitFor({ state: 'visible' });
+        const line = await gutter.boundingBox();
+        const area = await editor.locator('.lines-content').first().boundingBox();
+        assert.ok(line && area, 'the line and the editor are on screen');
+        await page.mouse.click(area.x + Math.min(area.width - 20, 600), line.y + line.height / 2);
+        await page.keyboard.press('End');
+        const cursorLine = editor.locator('.current-line').first();
+        await cursorLine.waitFor({ state: 'visible' });
+
+        const outcome = await page.evaluate<PasteOutcome>(pasteFileScript('sample.png', 'image/png', png));
+        assert.ok(outcome.inEditor, `the editor does not have the focus for the paste (focus is on ${outcome.target})`);
+        assert.ok(
+          outcome.taken,
+          `VS Code's paste controller left the paste of a PNG file on ${outcome.target} (clipboard types ${outcome.types.join(', ')}) to the default text paste: no paste provider took it`,
+        );
+        await workbench.screenshot('paste-into-video-json');
+
+        const upload = await waitForNewUpload(emulator.origin, before, pngSha, 'sample.png');
+        assert.equal(upload.size, png.length, 'the emulator received as many bytes as sample.png has');
+        assert.equal(upload.contentType, 'image/png');
+        assert.equal(upload.apiKeyOk, true);
+        const url = `${emulator.origin}/files/${upload.id}.png`;
+
+        // What the person sees: the background, with the new asset's URL, in the editor.
+        const inserted = editor.locator('.view-line', { hasText: '"background"' }).first();
+        await inserted.waitFor({ state: 'visible', timeout: 20_000 });
+        await editor.locator('.view-line', { hasText: url }).first().waitFor({ state: 'visible', timeout: 5_000 });
+        await workbench.screenshot('pasted-background-snippet');
+        await page.keyboard.press('Escape');
+        await page.keyboard.press('Control+S');
+
+        let saved = original;
+        for (let attempt = 0; attempt < 25 && saved === original; attempt++) {
+          await page.waitForTimeout(200);
+          saved = fs.readFileSync(file, 'utf8');
+        }
+        assert.notEqual(saved, original, 'video.json was saved with the pasted fragment');
+        const payload = JSON.parse(saved) as Payload;
+        assert.equal(payload.video_inputs.length, 1, 'the paste added a property to the item, not a new item');
+        const background = payload.video_inputs[0].background as { type: string; url: string } | undefined;
+        assert.ok(background, `the item has a background: ${JSON.stringify(payload.video_inputs[0])}`);
+        assert.equal(background.type, 'image');
+        assert.equal(background.url, url);
+        // HeyGen's background object carries the asset by its URL, which names the asset id.
+        assert.ok(background.url.includes(upload.id), 'the asset id HeyGen answered is in the payload');
+        assert.ok(payload.video_inputs[0].voice, 'the voice is still there');
+
+        assets = await showAssetsView(context);
+        await assets.locator('.monaco-list-row', { hasText: 'sample.png' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+        await workbench.screenshot('assets-view-after-paste');
+      } finally {
+        // Later scenarios expect the sample payload as shipped.
+        fs.writeFileSync(file, original);
+        await page.keyboard.press('Control+Shift+E').catch(() => undefined);
+      }
+    },
+  },
+];
