@@ -20,7 +20,10 @@ interface PasteOutcome {
   target: string;
   /** Whether the focused element is inside an editor (otherwise nothing was dispatched). */
   inEditor: boolean;
-  /** True when a listener called preventDefault: VS Code's paste controller took the paste for its providers. */
+  /**
+   * True when a listener called preventDefault: VS Code's paste controller took the paste over for its providers
+   * (it does so whenever some provider's mime types match, built-in ones included, so this alone proves no upload).
+   */
   taken: boolean;
   types: string[];
 }
@@ -65,7 +68,7 @@ async function waitForNewUpload(origin: string, skip: number, sha256: string, wh
     }
     if (Date.now() > deadline) {
       const seen = fresh.map((entry) => `${entry.contentType} ${entry.size} B → ${entry.status}`).join('; ') || 'nothing';
-      throw new Error(`the emulator never received ${what} (sha256 ${sha256.slice(0, 12)}…) after the paste; it received: ${seen}`);
+      throw new Error(`the emulator never received ${what} (sha256 ${sha256.slice(0, 12)}…) after the paste, so no paste provider uploaded it; it received: ${seen}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -127,7 +130,7 @@ export const scenarios: UiScenario[] = [
         assert.ok(outcome.inEditor, `the editor does not have the focus for the paste (focus is on ${outcome.target})`);
         assert.ok(
           outcome.taken,
-          `VS Code's paste controller left the paste of a PNG file on ${outcome.target} (clipboard types ${outcome.types.join(', ')}) to the default text paste: no paste provider took it`,
+          `VS Code's paste controller did not take the paste of a PNG file on ${outcome.target} (clipboard types ${outcome.types.join(', ') || 'none'}): the paste event never reached it, the editor lacked text focus or editor.pasteAs is off`,
         );
         await workbench.screenshot('paste-into-video-json');
 
