@@ -208,6 +208,7 @@ export function registerHistoryCommands(context: vscode.ExtensionContext, deps: 
       return nothingSelected();
     }
     await history.remove(records.map((r) => r.id));
+    log.info(`Removed from the history: ${records.map((r) => `"${r.name}" (asset ${r.id})`).join(', ')}.`);
     status(
       records.length === 1
         ? vscode.l10n.t('Removed {0} from the history', assetLabel(records[0]))
