@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { UiScenario } from './uiScenario';
-import { waitForUploadOf } from './support';
+import { forgetUpload, waitForUploadOf } from './support';
 
 interface Payload {
   video_inputs: Array<Record<string, unknown>>;
@@ -13,7 +13,8 @@ interface Payload {
 export const scenarios: UiScenario[] = [
   {
     title: 'dropping sample.jpg into video.json uploads it and inserts a background into the item; the saved file parses',
-    async run({ page, workbench, emulator, workspace }) {
+    async run(context) {
+      const { page, workbench, emulator, workspace } = context;
       const file = path.join(workspace, 'video.json');
       const original = fs.readFileSync(file, 'utf8');
       const lines = original.split('\n');
@@ -25,6 +26,9 @@ export const scenarios: UiScenario[] = [
 
       try {
         await workbench.dismissNotifications();
+        // 2-assetsView uploaded sample.jpg already: without this the drop would reuse that asset and send nothing.
+        await forgetUpload(context, 'sample.jpg');
+        const before = emulator.received.length;
         await page.keyboard.press('Control+Shift+E');
         await workbench.explorerRow('video.json').click();
         const editor = page.locator('.editor-instance .monaco-editor').first();
@@ -55,7 +59,7 @@ export const scenarios: UiScenario[] = [
         await mouse.up();
         await page.keyboard.up('Shift');
 
-        const upload = await waitForUploadOf(emulator, path.join(workspace, 'sample.jpg'));
+        const upload = await waitForUploadOf(emulator, path.join(workspace, 'sample.jpg'), 30_000, before);
         assert.equal(upload.contentType, 'image/jpeg');
         // The edit is applied once the upload has answered; then save as a person would.
         const inserted = editor.locator('.view-line', { hasText: '"background"' }).first();

@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Locator } from 'playwright-core';
 import type { ReceivedUpload } from '../emulator/heygenEmulator';
-import type { UiContext, UiScenario } from './uiScenario';
+import { forgetUpload, showAssetsView } from './support';
+import type { UiScenario } from './uiScenario';
 
 interface Payload {
   video_inputs: Array<Record<string, unknown>>;
@@ -74,15 +74,6 @@ async function waitForNewUpload(origin: string, skip: number, sha256: string, wh
   }
 }
 
-async function showAssetsView({ page, workbench }: UiContext): Promise<Locator> {
-  // From the explorer, so the activity-bar click opens the container rather than closing the sidebar.
-  await page.keyboard.press('Control+Shift+E');
-  await workbench.activityBarItem('HeyGen').click();
-  const assets = workbench.pane('Assets');
-  await assets.waitFor({ state: 'visible', timeout: 10_000 });
-  return assets;
-}
-
 export const scenarios: UiScenario[] = [
   {
     title: 'pasting a copied sample.png into video.json uploads its bytes and inserts a background into the item; the Assets view lists it',
@@ -103,13 +94,7 @@ export const scenarios: UiScenario[] = [
         await workbench.dismissNotifications();
         // Identical content uploaded before with this key is reused without a request (1-foundation uploaded
         // sample.png), so the person first removes that entry from the history: the paste must really travel.
-        let assets = await showAssetsView(context);
-        const oldRow = assets.locator('.monaco-list-row', { hasText: 'sample.png' }).first();
-        if ((await oldRow.count()) > 0) {
-          await oldRow.click({ button: 'right' });
-          await workbench.clickMenuItem('Remove from History');
-          await oldRow.waitFor({ state: 'hidden', timeout: 10_000 });
-        }
+        await forgetUpload(context, 'sample.png');
         const before = (await received(emulator.origin)).length;
 
         await page.keyboard.press('Control+Shift+E');
@@ -164,7 +149,7 @@ export const scenarios: UiScenario[] = [
         assert.ok(background.url.includes(upload.id), 'the asset id HeyGen answered is in the payload');
         assert.ok(payload.video_inputs[0].voice, 'the voice is still there');
 
-        assets = await showAssetsView(context);
+        const assets = await showAssetsView(context);
         await assets.locator('.monaco-list-row', { hasText: 'sample.png' }).first().waitFor({ state: 'visible', timeout: 15_000 });
         await workbench.screenshot('assets-view-after-paste');
       } finally {
