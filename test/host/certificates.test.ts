@@ -3,10 +3,9 @@
 // `http.experimental.systemCertificatesV2`) so that connections also trust the system's certificates. undici, which
 // carries the uploads, connects through that same module, so uploads trust what VS Code trusts. VS Code adds
 // `https.globalAgent.testCertificates` to that store during extension tests (set by index.ts before any test), which
-// stands in here for the system's store: the test proves a certificate the editor trusts is accepted end to end, and shows what a person
-// sees when a certificate is not trusted.
+// stands in here for the system's store: the test proves a certificate the editor trusts is accepted end to end, and
+// shows what a person sees when a certificate is not trusted.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -14,7 +13,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HeyGenAssetsApi } from '../../src/testApi';
-import { MessageRecorder, RejectionWatch, heygenApi, historyIds, withUserSetting } from './faultKit';
+import { makeSelfSignedCertificate } from '../tools/selfSignedCertificate';
+import { MessageRecorder, heygenApi, historyIds, withUserSetting } from './faultKit';
 import { workspaceFile } from './hostSupport';
 
 const FILE = 'sample.jpg';
@@ -29,22 +29,11 @@ suite('TLS: the editor\u2019s certificate store', () => {
   let requests = 0;
   const keys: string[] = [];
   const messages = new MessageRecorder();
-  const rejections = new RejectionWatch();
 
   suiteSetup(async () => {
     api = await heygenApi();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heygen-cert-'));
-    const serve = async (name: string): Promise<[https.Server, number]> => {
-      if (!fs.existsSync(path.join(dir, `${name}.pem`))) {
-        execFileSync(
-          'openssl',
-          ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-            '-days', '1', '-keyout', path.join(dir, `${name}-key.pem`), '-out', path.join(dir, `${name}.pem`)],
-          { stdio: 'ignore' },
-        );
-      }
-      const key = fs.readFileSync(path.join(dir, `${name}-key.pem`));
-      const s = https.createServer({ key, cert: fs.readFileSync(path.join(dir, `${name}.pem`)) }, (req, res) => {
+    const serve = async (pair: { key: string; cert: string }): Promise<[https.Server, number]> => {
+      const s = https.createServer(pair, (req, res) => {
         requests += 1;
         keys.push(req.headers['x-api-key'] === undefined ? 'absent' : 'present');
         req.resume();
@@ -57,17 +46,17 @@ suite('TLS: the editor\u2019s certificate store', () => {
     };
     const trusted = process.env.HEYGEN_TEST_TRUSTED_CERT_DIR;
     assert.ok(trusted, 'the host test entry made no trusted certificate (is openssl installed?)');
-    fs.copyFileSync(path.join(trusted, 'key.pem'), path.join(dir, 'cert-key.pem'));
-    fs.copyFileSync(path.join(trusted, 'cert.pem'), path.join(dir, 'cert.pem'));
-    [server, port] = await serve('cert');
-    [untrusted, untrustedPort] = await serve('other');
+    [server, port] = await serve({
+      key: fs.readFileSync(path.join(trusted, 'cert-key.pem'), 'utf8'),
+      cert: fs.readFileSync(path.join(trusted, 'cert.pem'), 'utf8'),
+    });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heygen-cert-'));
+    [untrusted, untrustedPort] = await serve(makeSelfSignedCertificate(dir, 'other'));
     messages.install();
-    rejections.start();
   });
 
   suiteTeardown(async () => {
     messages.restore();
-    rejections.stop();
     for (const s of [server, untrusted]) {
       s.closeAllConnections();
       await new Promise((resolve) => s.close(resolve));

@@ -1,12 +1,12 @@
 // The entry VS Code's extension host calls (extensionTestsPath): it runs every bundled
 // out/test/host/*.test.js with mocha and writes a JSON report the driver waits for.
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import Mocha from 'mocha';
 import * as vscode from 'vscode';
+import { makeSelfSignedCertificate } from '../tools/selfSignedCertificate';
 import type { HostReport, HostTestResult } from './report';
 
 const EXTENSION_ID = 'heygen-assets.heygen-assets';
@@ -44,18 +44,13 @@ function fatalReport(title: string, error: unknown): HostReport {
 /**
  * A certificate that VS Code's certificate store trusts during this run (certificates.test.ts). VS Code adds
  * `https.globalAgent.testCertificates` to its store in extension tests, but loads the store once per process, the
- * first time any connection needs it: so this comes before any test runs. The key pair's folder goes to the tests in
- * HEYGEN_TEST_TRUSTED_CERT_DIR.
+ * first time any connection needs it: so this comes before any test runs. The folder holding the pair (cert-key.pem,
+ * cert.pem) goes to the tests in HEYGEN_TEST_TRUSTED_CERT_DIR.
  */
 function trustTestCertificate(): void {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heygen-trusted-cert-'));
-  execFileSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-      '-days', '1', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')],
-    { stdio: 'ignore' },
-  );
-  (https.globalAgent as https.Agent & { testCertificates?: string[] }).testCertificates = [fs.readFileSync(path.join(dir, 'cert.pem'), 'utf8')];
+  const { cert } = makeSelfSignedCertificate(dir);
+  (https.globalAgent as https.Agent & { testCertificates?: string[] }).testCertificates = [cert];
   process.env.HEYGEN_TEST_TRUSTED_CERT_DIR = dir;
 }
 

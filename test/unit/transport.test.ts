@@ -1,8 +1,7 @@
 // Issue 7 item 2: the key travels only over HTTPS with a verified certificate, or over plain HTTP to this computer;
 // any other endpoint is refused before a socket is opened. (Redirects: uploadEngine.test.ts.)
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import * as https from 'node:https';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { checkEndpoint } from '../../src/upload/endpointPolicy';
 import { uploadFromUrl, uploadLocalFile } from '../../src/upload/uploadEngine';
 import { UploadError } from '../../src/upload/uploadErrors';
+import { makeSelfSignedCertificate, type CertificatePair } from '../tools/selfSignedCertificate';
 import { MEDIA, MB, targetFor } from './engineKit';
 
 const KEY = 'hg-transport-secret-5f0c1d';
@@ -129,13 +129,14 @@ void describe('HTTPS: the certificate is verified before the key is sent', () =>
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'heygen-tls-'));
+    let pair: CertificatePair;
     try {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-days', '1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+      pair = makeSelfSignedCertificate(dir);
     } catch {
       skip = 'openssl is not installed, so no self-signed certificate can be made';
       return;
     }
-    server = https.createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (req, res) => {
+    server = https.createServer({ key: pair.key, cert: pair.cert }, (req, res) => {
       requests += 1;
       req.resume();
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"code":100,"data":{"id":"x","url":"https://127.0.0.1/x"}}');
