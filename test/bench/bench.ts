@@ -32,6 +32,16 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/** Pair `i` of a series: ours first in even pairs, curl first in odd ones, so drift in the machine's load favours neither side. */
+async function pair<O, C>(i: number, ours: () => Promise<O>, curl: () => Promise<C>): Promise<[O, C]> {
+  if (i % 2 === 0) {
+    const o = await ours();
+    return [o, await curl()];
+  }
+  const c = await curl();
+  return [await ours(), c];
+}
+
 const ms = (v: number): string => `${v < 10 ? v.toFixed(1) : Math.round(v)} ms`;
 
 /**
@@ -209,16 +219,7 @@ async function main(): Promise<void> {
     };
     for (let i = 0; i < PAIRS; i++) {
       for (const which of ['newFile', 'post', 'hashFirst'] as const) {
-        // Alternate the order within each pair, so drift in the machine's load favours neither side.
-        let o: number;
-        let c: { transferMs: number; wallMs: number };
-        if (i % 2 === 0) {
-          o = await runOne(which);
-          c = await runCurl();
-        } else {
-          c = await runCurl();
-          o = await runOne(which);
-        }
+        const [o, c] = await pair(i, () => runOne(which), runCurl);
         series[which].push(o);
         ratios[which].push(o / c.transferMs);
         curl.push(c.transferMs);
@@ -262,15 +263,7 @@ async function main(): Promise<void> {
     const linkCurl: number[] = [];
     const linkRatios: number[] = [];
     for (let i = 0; i < LINK_PAIRS; i++) {
-      let o: number;
-      let c: { transferMs: number };
-      if (i % 2 === 0) {
-        o = await runOne('newFile');
-        c = await runCurl();
-      } else {
-        c = await runCurl();
-        o = await runOne('newFile');
-      }
+      const [o, c] = await pair(i, () => runOne('newFile'), runCurl);
       linkOurs.push(o);
       linkCurl.push(c.transferMs);
       linkRatios.push(o / c.transferMs);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { UiScenario } from './uiScenario';
-import { forgetUpload, waitForUploadOf } from './support';
+import { forgetUpload, lineClosingVoice, openAtLine, savedText, waitForUploadOf } from './support';
 
 interface Payload {
   video_inputs: Array<Record<string, unknown>>;
@@ -17,24 +17,15 @@ export const scenarios: UiScenario[] = [
       const { page, workbench, emulator, workspace } = context;
       const file = path.join(workspace, 'video.json');
       const original = fs.readFileSync(file, 'utf8');
-      const lines = original.split('\n');
-      // The line closing the item's "voice" object: the drop lands right after it, inside the item.
-      const voiceLine = lines.findIndex((line) => line.includes('"voice"'));
-      const closing = lines.findIndex((line, i) => i > voiceLine && /^\s*\},?\s*$/.test(line));
-      assert.ok(voiceLine >= 0 && closing > voiceLine, 'video.json has an item with a voice');
-      const lineNumber = closing + 1;
+      // The drop lands at the end of the line closing the item's "voice" object, inside the item.
+      const lineNumber = lineClosingVoice(original);
 
       try {
         await workbench.dismissNotifications();
         // 2-assetsView uploaded sample.jpg already: without this the drop would reuse that asset and send nothing.
         await forgetUpload(context, 'sample.jpg');
         const before = emulator.received.length;
-        await page.keyboard.press('Control+Shift+E');
-        await workbench.explorerRow('video.json').click();
-        const editor = page.locator('.editor-instance .monaco-editor').first();
-        await editor.waitFor({ state: 'visible' });
-        const gutter = editor.locator('.margin-view-overlays .line-numbers', { hasText: new RegExp(`^${lineNumber}$`) }).first();
-        await gutter.waitFor({ state: 'visible' });
+        const { editor, gutter } = await openAtLine(context, 'video.json', lineNumber);
 
         const source = workbench.explorerRow('sample.jpg');
         await source.waitFor({ state: 'visible' });
@@ -68,11 +59,7 @@ export const scenarios: UiScenario[] = [
         await page.keyboard.press('Escape');
         await page.keyboard.press('Control+S');
 
-        let saved = original;
-        for (let attempt = 0; attempt < 25 && saved === original; attempt++) {
-          await page.waitForTimeout(200);
-          saved = fs.readFileSync(file, 'utf8');
-        }
+        const saved = await savedText(page, file, original);
         const payload = JSON.parse(saved) as Payload;
         assert.equal(payload.video_inputs.length, 1, 'the drop added a property to the item, not a new item');
         const background = payload.video_inputs[0].background as { type: string; url: string };

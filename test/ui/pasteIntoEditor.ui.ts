@@ -4,11 +4,9 @@
 // on the editor's focused input element. VS Code's CopyPasteController (vs/editor/contrib/dropOrPasteInto) listens
 // for exactly that event on the editor and hands `clipboardData` to the paste edit providers, ours among them.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ReceivedUpload } from '../emulator/heygenEmulator';
-import { forgetUpload, showAssetsView } from './support';
+import { forgetUpload, lineClosingVoice, openAtLine, savedText, showAssetsView, waitForUploadOf } from './support';
 import type { UiScenario } from './uiScenario';
 
 interface Payload {
@@ -50,30 +48,6 @@ function pasteFileScript(name: string, type: string, bytes: Buffer): string {
   })()`;
 }
 
-/** The emulator's record through its control API, as any client sees it. */
-async function received(origin: string): Promise<ReceivedUpload[]> {
-  const response = await fetch(`${origin}/__emulator/received`);
-  assert.equal(response.status, 200, 'the emulator control API answers');
-  return (await response.json()) as ReceivedUpload[];
-}
-
-/** Waits for an upload answered 200 with this SHA-256 among the uploads after the first `skip`. */
-async function waitForNewUpload(origin: string, skip: number, sha256: string, what: string, timeoutMs = 30_000): Promise<ReceivedUpload> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const fresh = (await received(origin)).slice(skip);
-    const hit = fresh.find((entry) => entry.sha256 === sha256 && entry.status === 200);
-    if (hit) {
-      return hit;
-    }
-    if (Date.now() > deadline) {
-      const seen = fresh.map((entry) => `${entry.contentType} ${entry.size} B → ${entry.status}`).join('; ') || 'nothing';
-      throw new Error(`the emulator never received ${what} (sha256 ${sha256.slice(0, 12)}…) after the paste, so no paste provider uploaded it; it received: ${seen}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 export const scenarios: UiScenario[] = [
   {
     title: 'pasting a copied sample.png into video.json uploads its bytes and inserts a background into the item; the Assets view lists it',
@@ -82,27 +56,17 @@ export const scenarios: UiScenario[] = [
       const file = path.join(workspace, 'video.json');
       const original = fs.readFileSync(file, 'utf8');
       const png = fs.readFileSync(path.join(workspace, 'sample.png'));
-      const pngSha = createHash('sha256').update(png).digest('hex');
-      const lines = original.split('\n');
-      // The line closing the item's "voice" object: the cursor goes to its end, inside the item.
-      const voiceLine = lines.findIndex((line) => line.includes('"voice"'));
-      const closing = lines.findIndex((line, i) => i > voiceLine && /^\s*\},?\s*$/.test(line));
-      assert.ok(voiceLine >= 0 && closing > voiceLine, 'video.json has an item with a voice');
-      const lineNumber = closing + 1;
+      // The cursor goes to the end of the line closing the item's "voice" object, inside the item.
+      const lineNumber = lineClosingVoice(original);
 
       try {
         await workbench.dismissNotifications();
         // Identical content uploaded before with this key is reused without a request (1-foundation uploaded
         // sample.png), so the person first removes that entry from the history: the paste must really travel.
         await forgetUpload(context, 'sample.png');
-        const before = (await received(emulator.origin)).length;
+        const before = emulator.received.length;
 
-        await page.keyboard.press('Control+Shift+E');
-        await workbench.explorerRow('video.json').click();
-        const editor = page.locator('.editor-instance .monaco-editor').first();
-        await editor.waitFor({ state: 'visible' });
-        const gutter = editor.locator('.margin-view-overlays .line-numbers', { hasText: new RegExp(`^${lineNumber}$`) }).first();
-        await gutter.waitFor({ state: 'visible' });
+        const { editor, gutter } = await openAtLine(context, 'video.json', lineNumber);
         const line = await gutter.boundingBox();
         const area = await editor.locator('.lines-content').first().boundingBox();
         assert.ok(line && area, 'the line and the editor are on screen');
@@ -119,7 +83,7 @@ export const scenarios: UiScenario[] = [
         );
         await workbench.screenshot('paste-into-video-json');
 
-        const upload = await waitForNewUpload(emulator.origin, before, pngSha, 'sample.png');
+        const upload = await waitForUploadOf(emulator, path.join(workspace, 'sample.png'), 30_000, before);
         assert.equal(upload.size, png.length, 'the emulator received as many bytes as sample.png has');
         assert.equal(upload.contentType, 'image/png');
         assert.equal(upload.apiKeyOk, true);
@@ -133,11 +97,7 @@ export const scenarios: UiScenario[] = [
         await page.keyboard.press('Escape');
         await page.keyboard.press('Control+S');
 
-        let saved = original;
-        for (let attempt = 0; attempt < 25 && saved === original; attempt++) {
-          await page.waitForTimeout(200);
-          saved = fs.readFileSync(file, 'utf8');
-        }
+        const saved = await savedText(page, file, original);
         assert.notEqual(saved, original, 'video.json was saved with the pasted fragment');
         const payload = JSON.parse(saved) as Payload;
         assert.equal(payload.video_inputs.length, 1, 'the paste added a property to the item, not a new item');

@@ -95,3 +95,33 @@ export async function forgetUpload(context: UiContext, name: string): Promise<vo
   await workbench.runCommand('HeyGen: Clear Filter');
   await page.keyboard.press('Control+Shift+E');
 }
+
+/** The 1-based line closing the first item's "voice" object in a payload: the end of that line is inside the item. */
+export function lineClosingVoice(payload: string): number {
+  const lines = payload.split('\n');
+  const voiceLine = lines.findIndex((line) => line.includes('"voice"'));
+  const closing = lines.findIndex((line, i) => i > voiceLine && /^\s*\},?\s*$/.test(line));
+  assert.ok(voiceLine >= 0 && closing > voiceLine, 'the payload has an item with a voice');
+  return closing + 1;
+}
+
+/** Opens `name` from the explorer and waits until line `lineNumber` is on screen; returns the editor and its gutter cell. */
+export async function openAtLine({ page, workbench }: UiContext, name: string, lineNumber: number): Promise<{ editor: Locator; gutter: Locator }> {
+  await page.keyboard.press('Control+Shift+E');
+  await workbench.explorerRow(name).click();
+  const editor = page.locator('.editor-instance .monaco-editor').first();
+  await editor.waitFor({ state: 'visible' });
+  const gutter = editor.locator('.margin-view-overlays .line-numbers', { hasText: new RegExp(`^${lineNumber}$`) }).first();
+  await gutter.waitFor({ state: 'visible' });
+  return { editor, gutter };
+}
+
+/** After Ctrl+S: the file's text once it differs from `original` (or `original` after 5 s). */
+export async function savedText(page: UiContext['page'], file: string, original: string): Promise<string> {
+  let saved = original;
+  for (let attempt = 0; attempt < 25 && saved === original; attempt++) {
+    await page.waitForTimeout(200);
+    saved = fs.readFileSync(file, 'utf8');
+  }
+  return saved;
+}
