@@ -1,17 +1,17 @@
 import * as path from 'node:path';
 import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
-import { ApiKeyService, registerApiKeyCommands } from './apiKey/apiKeyCommands';
-import { Configuration } from './configuration';
-import { registerHistoryCommands } from './history/historyCommands';
-import { HistoryStore } from './history/historyStore';
-import { registerHistoryView } from './history/assetTreeView';
-import { Log } from './log';
-import { registerDropPasteProviders } from './snippets/dropPasteProvider';
-import { registerSnippetCommands } from './snippets/snippetCommands';
-import type { HeyGenAssetsApi } from './testApi';
-import { closeUploadAgents } from './upload/httpUpload';
-import { UploadController, registerUploadCommands, type UploadRequestOptions } from './upload/uploadCommands';
+import { ApiKeyService, registerApiKeyCommands } from './vscode/apiKey/apiKeyCommands';
+import { Configuration } from './vscode/configuration/configuration';
+import { registerHistoryCommands } from './vscode/history/historyCommands';
+import { HistoryStore } from './core/history/historyStore';
+import { registerHistoryView } from './vscode/history/assetTreeView';
+import { Log } from './vscode/log/log';
+import { registerDropPasteProviders } from './vscode/snippets/dropPasteProvider';
+import { registerSnippetCommands } from './vscode/snippets/snippetCommands';
+import type { HeyGenAssetsApi } from './vscode/api';
+import { closeUploadAgents } from './core/upload/httpUpload';
+import { UploadController, registerUploadCommands, type UploadRequestOptions } from './vscode/upload/uploadCommands';
 
 export async function activate(context: vscode.ExtensionContext): Promise<HeyGenAssetsApi> {
   // The pure core cannot import vscode and translates through @vscode/l10n, which sees VS Code's bundle only when

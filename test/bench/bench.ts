@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import * as os from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { UploadTarget } from '../../src/upload/uploadEngine';
+import type { UploadTarget } from '../../src/core/upload/uploadEngine';
 import type { BenchRow } from './benchRow';
 import { historyFigures } from './historyBench';
 import type { ChildReply, ChildRequest } from './uploadChild';

@@ -1,11 +1,11 @@
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { AssetRecord } from '../../src/history/assetRecord';
-import { HistoryStore, serialize } from '../../src/history/historyStore';
-import { assetContextValue, assetLabel, groupAssets, normalizeFilter, relativeTime } from '../../src/history/historyTree';
-import { SourceExistence } from '../../src/history/sourceExistence';
-import type { AssetKind } from '../../src/upload/mediaKinds';
+import type { AssetRecord } from '../../src/core/history/assetRecord';
+import { HistoryStore, serialize } from '../../src/core/history/historyStore';
+import { assetContextValue, assetLabel, groupAssets, normalizeFilter, relativeTime } from '../../src/core/history/historyTree';
+import { SourceExistence } from '../../src/core/history/sourceExistence';
+import type { AssetKind } from '../../src/core/upload/mediaKinds';
 import type { BenchRow } from './benchRow';
 
 const ENTRIES = 10_000;

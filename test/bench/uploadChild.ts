@@ -3,10 +3,10 @@
  * in another process, as HeyGen would). Driven over IPC by bench.ts: one request in, one reply out.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { closeUploadAgents, postFile } from '../../src/upload/httpUpload';
-import type { UploadedAsset } from '../../src/upload/uploadedAsset';
-import { uploadLocalFile, type ReuseIndex, type UploadTarget } from '../../src/upload/uploadEngine';
-import { runQueue } from '../../src/upload/uploadQueue';
+import { closeUploadAgents, postFile } from '../../src/core/upload/httpUpload';
+import type { UploadedAsset } from '../../src/core/upload/uploadedAsset';
+import { uploadLocalFile, type ReuseIndex, type UploadTarget } from '../../src/core/upload/uploadEngine';
+import { runQueue } from '../../src/core/upload/uploadQueue';
 
 export type ChildRequest =
   | { cmd: 'upload'; path: string; target: UploadTarget; mode: 'newFile' | 'hashFirst' }

@@ -3,8 +3,8 @@
 // refused key answered with "Update API Key" and a retry. The key must never show up in what the person sees.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { HeyGenAssetsApi } from '../../src/testApi';
-import type { BatchResult } from '../../src/upload/uploadCommands';
+import type { HeyGenAssetsApi } from '../../src/vscode/api';
+import type { BatchResult } from '../../src/vscode/upload/uploadCommands';
 import { emulator, sha256Of, workspaceFile } from './hostSupport';
 import { WindowSpy } from './windowSpy';
 

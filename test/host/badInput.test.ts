@@ -8,8 +8,8 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
-import type { HeyGenAssetsApi } from '../../src/testApi';
-import type { BatchResult } from '../../src/upload/uploadCommands';
+import type { HeyGenAssetsApi } from '../../src/vscode/api';
+import type { BatchResult } from '../../src/vscode/upload/uploadCommands';
 import { MessageRecorder, RejectionWatch, heygenApi, historyIds, receivedUploads, scratchFolder } from './faultKit';
 import { emulator, hostEnv, sha256Of } from './hostSupport';
 

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { HeyGenAssetsApi } from '../../src/testApi';
+import type { HeyGenAssetsApi } from '../../src/vscode/api';
 import { makeSelfSignedCertificate } from '../tools/selfSignedCertificate';
 import { MessageRecorder, heygenApi, historyIds, withUserSetting } from './faultKit';
 import { workspaceFile } from './hostSupport';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { HeyGenAssetsApi } from '../../src/testApi';
+import type { HeyGenAssetsApi } from '../../src/vscode/api';
 import { emulator, hostEnv, type ReceivedUpload } from './hostSupport';
 
 const EXTENSION_ID = 'heygen-assets.heygen-assets';

@@ -5,9 +5,9 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { AssetRecord } from '../../src/history/assetRecord';
-import { AssetTreeProvider, type AssetTreeNode } from '../../src/history/assetTreeView';
-import { HistoryStore, serialize } from '../../src/history/historyStore';
+import type { AssetRecord } from '../../src/core/history/assetRecord';
+import { AssetTreeProvider, type AssetTreeNode } from '../../src/vscode/history/assetTreeView';
+import { HistoryStore, serialize } from '../../src/core/history/historyStore';
 import { emulator, sha256Of, waitFor, workspaceFile } from './hostSupport';
 import { WindowSpy } from './windowSpy';
 

@@ -5,10 +5,10 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as vm from 'node:vm';
 import * as vscode from 'vscode';
-import type { AssetRecord } from '../../src/history/assetRecord';
-import type { Configuration } from '../../src/configuration';
-import { MediaDropProvider, MediaPasteProvider, type EditKind, type PasteEditStatic } from '../../src/snippets/dropPasteProvider';
-import type { SnippetDeps } from '../../src/snippets/snippetCommands';
+import type { AssetRecord } from '../../src/core/history/assetRecord';
+import type { Configuration } from '../../src/vscode/configuration/configuration';
+import { MediaDropProvider, MediaPasteProvider, type EditKind, type PasteEditStatic } from '../../src/vscode/snippets/dropPasteProvider';
+import type { SnippetDeps } from '../../src/vscode/snippets/snippetCommands';
 import { emulator, sha256Of, waitFor, workspaceFile, type ReceivedUpload } from './hostSupport';
 
 const EXTENSION_ID = 'heygen-assets.heygen-assets';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkKeyShape } from '../../src/apiKey/apiKeyShape';
+import { checkKeyShape } from '../../src/core/apiKey/apiKeyShape';
 
 void describe('checkKeyShape', () => {
   const key = 'NWQ4ZmM0YzE5ZDNhNDk3ZDlkYjU2ZTk3MzFiZmM3OTMtMTcxNDAwMDAwMA==';

@@ -3,8 +3,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Logger } from '../../src/util/logger';
-import type { UploadTarget } from '../../src/upload/uploadEngine';
+import type { Logger } from '../../src/core/log/logger';
+import type { UploadTarget } from '../../src/core/upload/uploadEngine';
 import type { Emulator } from '../emulator/heygenEmulator';
 
 export const MEDIA = join(__dirname, '..', 'fixtures', 'media');

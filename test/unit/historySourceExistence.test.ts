@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { SourceExistence } from '../../src/history/sourceExistence';
+import { SourceExistence } from '../../src/core/history/sourceExistence';
 
 let dir: string;
 

@@ -5,11 +5,11 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AssetRecord } from '../../src/history/assetRecord';
-import { HistoryStore, acquireLock, parseHistory, serialize, type HistoryChange } from '../../src/history/historyStore';
-import type { Logger } from '../../src/util/logger';
+import type { AssetRecord } from '../../src/core/history/assetRecord';
+import { HistoryStore, acquireLock, parseHistory, serialize, type HistoryChange } from '../../src/core/history/historyStore';
+import type { Logger } from '../../src/core/log/logger';
 
-const STORE_MODULE = path.resolve(__dirname, '../../src/history/historyStore.ts');
+const STORE_MODULE = path.resolve(__dirname, '../../src/core/history/historyStore.ts');
 
 function record(n: number, overrides: Partial<AssetRecord> = {}): AssetRecord {
   return {

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AssetRecord } from '../../src/history/assetRecord';
+import type { AssetRecord } from '../../src/core/history/assetRecord';
 import {
   GROUP_CONTEXT_VALUE,
   NO_FILTER,
@@ -20,7 +20,7 @@ import {
   matchesFilter,
   normalizeFilter,
   relativeTime,
-} from '../../src/history/historyTree';
+} from '../../src/core/history/historyTree';
 
 const NOW = Date.UTC(2025, 4, 1, 12, 0, 0);
 

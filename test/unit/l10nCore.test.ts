@@ -5,12 +5,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import * as l10n from '@vscode/l10n';
-import { checkKeyShape } from '../../src/apiKey/apiKeyShape';
-import { videoInputItem, Tabstop } from '../../src/snippets/buildSnippet';
-import { closeUploadAgents, transportError } from '../../src/upload/httpUpload';
-import { uploadLocalFile } from '../../src/upload/uploadEngine';
-import { UploadError } from '../../src/upload/uploadErrors';
-import { validateFile } from '../../src/upload/validateFile';
+import { checkKeyShape } from '../../src/core/apiKey/apiKeyShape';
+import { videoInputItem, Tabstop } from '../../src/core/snippets/buildSnippet';
+import { closeUploadAgents, transportError } from '../../src/core/upload/httpUpload';
+import { uploadLocalFile } from '../../src/core/upload/uploadEngine';
+import { UploadError } from '../../src/core/upload/uploadErrors';
+import { validateFile } from '../../src/core/upload/validateFile';
 import { startEmulator, type Emulator } from '../emulator/heygenEmulator';
 import { MB, Scratch, targetFor } from './engineKit';
 
@@ -126,15 +126,13 @@ void describe('the pure core speaks through @vscode/l10n', () => {
 // ---- a guard against new English-only sentences in the pure core ------------------------------------------------
 
 const SRC = join(__dirname, '..', '..', 'src');
-/** The editor adapters may import vscode and use vscode.l10n.t (see eslint.config.mjs); everything else is pure. */
-const ADAPTER = /(Commands|View|Provider|Adapter)\.ts$/;
+/** Everything under src/core is pure (eslint.config.mjs forbids vscode there); the adapters use vscode.l10n.t. */
+const CORE = join(SRC, 'core');
 
 function pureModules(): string[] {
-  return ['upload', 'history', 'snippets', 'apiKey'].flatMap((folder) =>
-    readdirSync(join(SRC, folder))
-      .filter((name) => name.endsWith('.ts') && !name.endsWith('.d.ts') && !ADAPTER.test(name))
-      .map((name) => join(SRC, folder, name)),
-  );
+  return (readdirSync(CORE, { recursive: true }) as string[])
+    .filter((name) => name.endsWith('.ts') && !name.endsWith('.d.ts'))
+    .map((name) => join(CORE, name));
 }
 
 /** A string or template literal holding a space: a sentence, not an identifier or a kind. */
@@ -152,7 +150,7 @@ const UNTRANSLATED = new RegExp(`(?:${SINKS.join('|')})${SENTENCE}`, 'g');
 /** Hits that only ever reach the log, which stays English. */
 const LOG_ONLY = new Set([
   // A corrupt history file's reason, logged when the file is set aside.
-  'history/historyStore.ts: reason: `unreadable: ${describe(err)}`',
+  'core/history/historyStore.ts: reason: `unreadable: ${describe(err)}`',
 ]);
 
 function untranslatedSentences(source: string): string[] {

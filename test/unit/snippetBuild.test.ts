@@ -17,7 +17,7 @@ import {
   type SnippetDialect,
   type SnippetRole,
   type SnippetShape,
-} from '../../src/snippets/buildSnippet';
+} from '../../src/core/snippets/buildSnippet';
 import { resolveSnippet } from './snippetResolver';
 
 const TWO_SPACES = { insertSpaces: true, tabSize: 2 };

@@ -1,5 +1,5 @@
 /**
- * Resolves the VS Code snippet syntax that src/snippets generates (escapes `\$ \} \\`, tabstops `$n`, `${n}`,
+ * Resolves the VS Code snippet syntax that src/core/snippets generates (escapes `\$ \} \\`, tabstops `$n`, `${n}`,
  * placeholders `${n:…}`) to the text a person gets when accepting every default, the way VS Code's parser
  * reads it: a bare `}` outside a placeholder is text, inside one it ends the placeholder. Stricter than VS Code
  * in one point: a `$` that is not a tabstop throws, because VS Code would read it as a variable.

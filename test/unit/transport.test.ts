@@ -7,9 +7,9 @@ import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { checkEndpoint } from '../../src/upload/endpointPolicy';
-import { uploadFromUrl, uploadLocalFile } from '../../src/upload/uploadEngine';
-import { UploadError } from '../../src/upload/uploadErrors';
+import { checkEndpoint } from '../../src/core/upload/endpointPolicy';
+import { uploadFromUrl, uploadLocalFile } from '../../src/core/upload/uploadEngine';
+import { UploadError } from '../../src/core/upload/uploadErrors';
 import { makeSelfSignedCertificate, type CertificatePair } from '../tools/selfSignedCertificate';
 import { MEDIA, MB, targetFor } from './engineKit';
 

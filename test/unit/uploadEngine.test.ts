@@ -5,10 +5,10 @@ import { appendFileSync, mkdirSync, unlinkSync } from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { closeUploadAgents } from '../../src/upload/httpUpload';
-import type { UploadedAsset } from '../../src/upload/uploadedAsset';
-import { uploadLocalFile, type ReuseIndex, type UploadOptions } from '../../src/upload/uploadEngine';
-import { UploadError, type UploadErrorKind } from '../../src/upload/uploadErrors';
+import { closeUploadAgents } from '../../src/core/upload/httpUpload';
+import type { UploadedAsset } from '../../src/core/upload/uploadedAsset';
+import { uploadLocalFile, type ReuseIndex, type UploadOptions } from '../../src/core/upload/uploadEngine';
+import { UploadError, type UploadErrorKind } from '../../src/core/upload/uploadErrors';
 import { startEmulator, type Emulator } from '../emulator/heygenEmulator';
 import { MB, Scratch, capturingLogger, fileSha, targetFor } from './engineKit';
 

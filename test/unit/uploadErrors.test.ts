@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { keyFingerprint } from '../../src/upload/contentHash';
-import { checkEndpoint } from '../../src/upload/endpointPolicy';
-import { DEFAULT_RETRY, isRetryable, retryDelayMs, sleep, withRetries } from '../../src/upload/retryPolicy';
-import { UploadError, interpretResponse, parseHeyGenError, parseRetryAfter, type UploadErrorKind } from '../../src/upload/uploadErrors';
+import { keyFingerprint } from '../../src/core/upload/contentHash';
+import { checkEndpoint } from '../../src/core/upload/endpointPolicy';
+import { DEFAULT_RETRY, isRetryable, retryDelayMs, sleep, withRetries } from '../../src/core/upload/retryPolicy';
+import { UploadError, interpretResponse, parseHeyGenError, parseRetryAfter, type UploadErrorKind } from '../../src/core/upload/uploadErrors';
 
 const ok = JSON.stringify({
   code: 100,

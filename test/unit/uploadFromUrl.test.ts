@@ -5,9 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { closeUploadAgents } from '../../src/upload/httpUpload';
-import { nameForDownload, uploadFromUrl, type UploadOptions } from '../../src/upload/uploadEngine';
-import { UploadError, type UploadErrorKind } from '../../src/upload/uploadErrors';
+import { closeUploadAgents } from '../../src/core/upload/httpUpload';
+import { nameForDownload, uploadFromUrl, type UploadOptions } from '../../src/core/upload/uploadEngine';
+import { UploadError, type UploadErrorKind } from '../../src/core/upload/uploadErrors';
 import { startEmulator, type Emulator } from '../emulator/heygenEmulator';
 import { MB, MEDIA, capturingLogger, sha256, targetFor } from './engineKit';
 

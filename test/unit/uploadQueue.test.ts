@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { closeUploadAgents } from '../../src/upload/httpUpload';
-import { uploadLocalFile } from '../../src/upload/uploadEngine';
-import { UploadError } from '../../src/upload/uploadErrors';
-import { runQueue } from '../../src/upload/uploadQueue';
+import { closeUploadAgents } from '../../src/core/upload/httpUpload';
+import { uploadLocalFile } from '../../src/core/upload/uploadEngine';
+import { UploadError } from '../../src/core/upload/uploadErrors';
+import { runQueue } from '../../src/core/upload/uploadQueue';
 import { startEmulator, type Emulator } from '../emulator/heygenEmulator';
 import { Scratch, targetFor } from './engineKit';
 

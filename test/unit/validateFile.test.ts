@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, statSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { formatMegabytes, validateFile } from '../../src/upload/validateFile';
+import { formatMegabytes, validateFile } from '../../src/core/upload/validateFile';
 import { MB, Scratch, capturingLogger } from './engineKit';
 
 void describe('validateFile', () => {
@@ -80,7 +80,7 @@ void describe('validateFile', () => {
     }
     const script = scratch.write(
       'check.ts',
-      `import { validateFile } from ${JSON.stringify(join(__dirname, '..', '..', 'src', 'upload', 'validateFile'))};\n` +
+      `import { validateFile } from ${JSON.stringify(join(__dirname, '..', '..', 'src', 'core', 'upload', 'validateFile'))};\n` +
         'void validateFile(process.argv[2]!, { maxBytes: 1 << 20 }).then((r) => console.log(JSON.stringify(r)));\n',
     );
     chmodSync(script, 0o644);

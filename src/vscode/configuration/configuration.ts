@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { proxyFromEnvironment, splitNoProxy, type ProxySettings } from './upload/proxyPolicy';
+import { proxyFromEnvironment, splitNoProxy, type ProxySettings } from '../../core/upload/proxyPolicy';
 
 export const DEFAULT_UPLOAD_URL = 'https://upload.heygen.com/v1/asset';
 

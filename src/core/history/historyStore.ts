@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as l10n from '@vscode/l10n';
 import type { AssetRecord } from './assetRecord';
-import { silentLogger, type Logger } from '../util/logger';
+import { silentLogger, type Logger } from '../log/logger';
 
 export const HISTORY_FORMAT_VERSION = 1;
 

@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import type { AssetTreeNode } from './history/assetTreeView';
-import type { HistoryStore } from './history/historyStore';
+import type { HistoryStore } from '../core/history/historyStore';
 import type { BatchResult, UploadRequestOptions } from './upload/uploadCommands';
 
 /**

@@ -1,7 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import * as l10n from '@vscode/l10n';
 import { basename } from 'node:path';
-import { silentLogger, type Logger } from '../util/logger';
+import { silentLogger, type Logger } from '../log/logger';
 import { SUPPORTED_TYPES, type SupportedType } from './mediaKinds';
 import { SNIFF_BYTES, sniffType, typeFromName } from './sniffContent';
 

@@ -3,10 +3,10 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CommandId, ContextKey, VIEW_ASSETS } from '../commandIds';
-import type { AssetKind } from '../upload/mediaKinds';
-import type { Logger } from '../util/logger';
-import type { AssetRecord } from './assetRecord';
-import type { HistoryChange, HistoryStore } from './historyStore';
+import type { AssetKind } from '../../core/upload/mediaKinds';
+import type { Logger } from '../../core/log/logger';
+import type { AssetRecord } from '../../core/history/assetRecord';
+import type { HistoryChange, HistoryStore } from '../../core/history/historyStore';
 import {
   GROUP_CONTEXT_VALUE,
   NO_FILTER,
@@ -20,8 +20,8 @@ import {
   relativeTime,
   type HistoryFilter,
   type TooltipLabels,
-} from './historyTree';
-import { SourceExistence } from './sourceExistence';
+} from '../../core/history/historyTree';
+import { SourceExistence } from '../../core/history/sourceExistence';
 
 export type AssetTreeNode = { type: 'group'; kind: AssetKind; count: number } | { type: 'asset'; record: AssetRecord };
 type GroupNode = Extract<AssetTreeNode, { type: 'group' }>;

@@ -5,7 +5,7 @@ import * as l10n from '@vscode/l10n';
 import { errors as undiciErrors, request } from 'undici';
 import { closeDispatchers, dispatcherFor } from './dispatchers';
 import type { ProxySettings } from './proxyPolicy';
-import { silentLogger, type Logger } from '../util/logger';
+import { silentLogger, type Logger } from '../log/logger';
 import { UploadError, interpretResponse } from './uploadErrors';
 import type { UploadedAsset } from './uploadedAsset';
 

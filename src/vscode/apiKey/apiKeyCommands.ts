@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { CommandId, ContextKey } from '../commandIds';
-import type { Log } from '../log';
-import { checkKeyShape, type KeyCheck } from './apiKeyShape';
+import type { Log } from '../log/log';
+import { checkKeyShape, type KeyCheck } from '../../core/apiKey/apiKeyShape';
 
 const SECRET_KEY = 'heygen.apiKey';
 export const API_KEY_ENV = 'HEYGEN_API_KEY';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as l10n from '@vscode/l10n';
 import { request } from 'undici';
-import { silentLogger, type Logger } from '../util/logger';
+import { silentLogger, type Logger } from '../log/logger';
 import { keyFingerprint, sha256File } from './contentHash';
 import { dispatcherFor } from './dispatchers';
 import { checkEndpoint } from './endpointPolicy';

@@ -1,15 +1,15 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CommandId } from '../commandIds';
-import type { Configuration } from '../configuration';
-import type { AssetRecord } from '../history/assetRecord';
-import type { HistoryStore } from '../history/historyStore';
-import { relativeTime } from '../history/historyTree';
-import { SUPPORTED_TYPES, type AssetKind } from '../upload/mediaKinds';
+import type { Configuration } from '../configuration/configuration';
+import type { AssetRecord } from '../../core/history/assetRecord';
+import type { HistoryStore } from '../../core/history/historyStore';
+import { relativeTime } from '../../core/history/historyTree';
+import { SUPPORTED_TYPES, type AssetKind } from '../../core/upload/mediaKinds';
 import type { BatchResult, UploadRequestOptions } from '../upload/uploadCommands';
-import type { Logger } from '../util/logger';
-import { roleAccepts, type SnippetRole } from './buildSnippet';
-import { planSnippetEdits } from './payloadContext';
+import type { Logger } from '../../core/log/logger';
+import { roleAccepts, type SnippetRole } from '../../core/snippets/buildSnippet';
+import { planSnippetEdits } from '../../core/snippets/payloadContext';
 
 export interface SnippetDeps {
   history: HistoryStore;

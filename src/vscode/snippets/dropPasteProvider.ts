@@ -4,11 +4,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CommandId } from '../commandIds';
-import type { AssetRecord } from '../history/assetRecord';
-import { SUPPORTED_EXTENSIONS } from '../upload/mediaKinds';
-import { escapeSnippetText, type SnippetEntry, type SnippetRole } from './buildSnippet';
-import { editsAroundMarker } from './markerEdit';
-import { planSnippetEdit, type SnippetEditPlan } from './payloadContext';
+import type { AssetRecord } from '../../core/history/assetRecord';
+import { SUPPORTED_EXTENSIONS } from '../../core/upload/mediaKinds';
+import { escapeSnippetText, type SnippetEntry, type SnippetRole } from '../../core/snippets/buildSnippet';
+import { editsAroundMarker } from '../../core/snippets/markerEdit';
+import { planSnippetEdit, type SnippetEditPlan } from '../../core/snippets/payloadContext';
 import type { SnippetDeps } from './snippetCommands';
 
 /** Payload files people write `video/generate` requests in. */
