@@ -17,38 +17,13 @@ import { runQueue } from '../../core/upload/uploadQueue';
 import { isRetryable } from '../../core/upload/retryPolicy';
 import { formatSize } from '../../core/upload/validateFile';
 import { withoutCredentials } from '../../core/upload/safeUrl';
+import type { BatchFailure, BatchResult, BatchSuccess, UploadRequestOptions } from './uploadPort';
+
+export type { BatchFailure, BatchResult, BatchSuccess, UploadRequestOptions } from './uploadPort';
 
 /** Folders holding more supported files than this ask before uploading them all. */
 const FOLDER_CONFIRM_THRESHOLD = 20;
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git', '.vscode-test', '.hg', '.svn']);
-
-export interface BatchSuccess {
-  uri: vscode.Uri;
-  record: AssetRecord;
-  reused: boolean;
-}
-export interface BatchFailure {
-  uri: vscode.Uri;
-  name: string;
-  message: string;
-  kind?: UploadErrorKind;
-  /** Whether trying again later could help (a server or network fault, not a bad file or certificate). */
-  retryable: boolean;
-}
-export interface BatchResult {
-  succeeded: BatchSuccess[];
-  failed: BatchFailure[];
-  cancelled: boolean;
-}
-
-export interface UploadRequestOptions {
-  /** Upload even when identical content was uploaded before with the same key. */
-  force?: boolean;
-  /** No success notification (the caller shows the result itself, e.g. a drop into an editor). */
-  quiet?: boolean;
-  /** Cancels the batch like the notification's Cancel button (e.g. a drop the editor gave up on). */
-  signal?: AbortSignal;
-}
 
 type Source = { kind: 'file'; uri: vscode.Uri; name: string } | { kind: 'url'; uri: vscode.Uri; url: string; name: string };
 

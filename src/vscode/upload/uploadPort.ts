@@ -1,0 +1,40 @@
+import type * as vscode from 'vscode';
+import type { AssetRecord } from '../../core/history/assetRecord';
+import type { UploadErrorKind } from '../../core/upload/uploadErrors';
+
+export interface BatchSuccess {
+  uri: vscode.Uri;
+  record: AssetRecord;
+  reused: boolean;
+}
+export interface BatchFailure {
+  uri: vscode.Uri;
+  name: string;
+  message: string;
+  kind?: UploadErrorKind;
+  /** Whether trying again later could help (a server or network fault, not a bad file or certificate). */
+  retryable: boolean;
+}
+export interface BatchResult {
+  succeeded: BatchSuccess[];
+  failed: BatchFailure[];
+  cancelled: boolean;
+}
+
+export interface UploadRequestOptions {
+  /** Upload even when identical content was uploaded before with the same key. */
+  force?: boolean;
+  /** No success notification (the caller shows the result itself, e.g. a drop into an editor). */
+  quiet?: boolean;
+  /** Cancels the batch like the notification's Cancel button (e.g. a drop the editor gave up on). */
+  signal?: AbortSignal;
+}
+
+/**
+ * The one way every entry point (commands, the Assets view, snippets, drop and paste, the agent tools, the
+ * extension's API) asks for uploads: sources in, records and per-file failures out.
+ */
+export interface UploadPort {
+  upload(uris: readonly vscode.Uri[], options?: UploadRequestOptions): Promise<BatchResult>;
+  uploadUrl(url: string, options?: UploadRequestOptions): Promise<BatchResult>;
+}
