@@ -1,0 +1,134 @@
+import * as path from 'node:path';
+import type { AssetRecord } from '../history/assetRecord';
+import type { AssetKind } from '../upload/mediaKinds';
+import { withoutCredentials } from '../upload/safeUrl';
+import type { FindQuery } from './toolInput';
+
+/**
+ * One asset of the account's HeyGen library as the library cache lists it (`LibraryIndex.all()` of
+ * src/core/library/libraryIndex.ts gives exactly these fields). Only what finding needs, so the tools do not depend on
+ * how the cache is kept.
+ */
+export interface LibraryEntry {
+  readonly id: string;
+  readonly name: string;
+  /** 'image' | 'video' | 'audio', or another kind HeyGen stores (fonts, PDFs…), which the tools skip. */
+  readonly kind: string;
+  /** ms since epoch; 0 when HeyGen gave none. */
+  readonly uploadedAt: number;
+  readonly url: string | null;
+}
+
+export interface LibrarySource {
+  all(): readonly LibraryEntry[];
+}
+
+/** What the tools tell a model about one asset: never the key's fingerprint, the content hash or a signed link. */
+export interface AssetFacts {
+  name: string;
+  kind: AssetKind;
+  assetId: string;
+  url: string;
+  /** The local file it was uploaded from, or the download address without its query. */
+  source?: string;
+  imageKey?: string;
+  size?: number;
+  uploadedAt?: string;
+  /** Where the tool knows it from: this editor's upload history, or the account's library on HeyGen. */
+  from: 'history' | 'library';
+}
+
+export function factsOfRecord(record: AssetRecord): AssetFacts {
+  const source = record.sourcePath ?? (record.sourceUrl !== undefined ? withoutCredentials(record.sourceUrl) : undefined);
+  return {
+    name: record.name,
+    kind: record.fileType,
+    assetId: record.id,
+    url: record.url,
+    ...(source !== undefined ? { source } : {}),
+    ...(record.imageKey ? { imageKey: record.imageKey } : {}),
+    ...(record.size > 0 ? { size: record.size } : {}),
+    ...(record.uploadedAt > 0 ? { uploadedAt: new Date(record.uploadedAt).toISOString() } : {}),
+    from: 'history',
+  };
+}
+
+function isMediaKind(kind: string): kind is AssetKind {
+  return kind === 'image' || kind === 'video' || kind === 'audio';
+}
+
+function factsOfLibraryEntry(entry: LibraryEntry): AssetFacts | undefined {
+  if (!isMediaKind(entry.kind) || !entry.url) {
+    return undefined;
+  }
+  return {
+    name: entry.name,
+    kind: entry.kind,
+    assetId: entry.id,
+    url: entry.url,
+    ...(entry.uploadedAt > 0 ? { uploadedAt: new Date(entry.uploadedAt).toISOString() } : {}),
+    from: 'library',
+  };
+}
+
+/** The record the fragment builder takes for an asset known only from the library. */
+export function recordOfLibraryEntry(entry: LibraryEntry): AssetRecord | undefined {
+  if (!isMediaKind(entry.kind) || !entry.url) {
+    return undefined;
+  }
+  return {
+    id: entry.id,
+    name: entry.name,
+    fileType: entry.kind,
+    mime: `${entry.kind}/*`,
+    url: entry.url,
+    imageKey: null,
+    createdTs: Math.floor(entry.uploadedAt / 1000),
+    size: 0,
+    sha256: '',
+    uploadedAt: entry.uploadedAt,
+    keyFingerprint: '',
+  };
+}
+
+function matches(query: string, candidates: ReadonlyArray<string | undefined>): boolean {
+  return candidates.some((c) => c !== undefined && c.toLowerCase().includes(query));
+}
+
+/**
+ * Assets from the history and the library cache, newest first, each once (the history's record wins: it knows the
+ * source file). The query matches, case-insensitively, HeyGen's name, the source file's name, the id or the URL.
+ */
+export function findAssets(history: readonly AssetRecord[], library: readonly LibraryEntry[], query: FindQuery): AssetFacts[] {
+  const needle = query.query?.toLowerCase();
+  const found: Array<{ at: number; facts: AssetFacts }> = [];
+  const seen = new Set<string>();
+  for (const record of history) {
+    seen.add(record.id);
+    if (query.kind !== undefined && record.fileType !== query.kind) {
+      continue;
+    }
+    const sourceName = record.sourcePath !== undefined ? path.basename(record.sourcePath) : record.sourceUrl;
+    if (needle !== undefined && !matches(needle, [record.name, sourceName, record.id, record.url])) {
+      continue;
+    }
+    found.push({ at: record.uploadedAt, facts: factsOfRecord(record) });
+  }
+  for (const entry of library) {
+    if (seen.has(entry.id)) {
+      continue;
+    }
+    seen.add(entry.id);
+    const facts = factsOfLibraryEntry(entry);
+    if (!facts || (query.kind !== undefined && facts.kind !== query.kind)) {
+      continue;
+    }
+    if (needle !== undefined && !matches(needle, [entry.name, entry.id, entry.url ?? undefined])) {
+      continue;
+    }
+    found.push({ at: entry.uploadedAt, facts });
+  }
+  // A stable sort keeps each source's own order for equal times.
+  found.sort((a, b) => b.at - a.at);
+  return found.slice(0, query.limit).map((f) => f.facts);
+}

@@ -1,0 +1,11 @@
+import { planSnippetEdits, type SnippetEditRequest } from '../snippets/payloadContext';
+
+/**
+ * The text Insert leaves in an empty file of the request's language once its placeholders are left as they are:
+ * a whole `video_inputs` item. Planned by the same code as Insert, from the request Insert builds, as plain text
+ * indented as the file would be.
+ */
+export function fragmentAsInsertedIntoEmptyFile(request: SnippetEditRequest): string {
+  const [plan] = planSnippetEdits('', [{ start: 0, end: 0 }], { ...request, plainText: true, editorIndents: false });
+  return plan ? plan.snippet : '';
+}
