@@ -11,6 +11,7 @@ import { registerDropPasteProviders } from './vscode/snippets/dropPasteProvider'
 import { registerSnippetCommands } from './vscode/snippets/snippetCommands';
 import type { HeyGenAssetsApi } from './vscode/api';
 import { closeUploadAgents } from './core/upload/httpUpload';
+import { registerAgentTools } from './vscode/agentTools/registerAgentTools';
 import { UploadController, registerUploadCommands, type UploadRequestOptions } from './vscode/upload/uploadCommands';
 
 export async function activate(context: vscode.ExtensionContext): Promise<HeyGenAssetsApi> {
@@ -75,6 +76,15 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   // Snippets at the cursor, and drop/paste of media into payload files.
   registerSnippetCommands(context, { history, config, log, upload });
   registerDropPasteProviders(context, { history, config, log, upload });
+
+  // Language-model tools for agent mode: upload, find and fragment, through the same upload port as the commands.
+  // The library cache (LibraryIndex) plugs in as `library` once the extension keeps one.
+  registerAgentTools(context, {
+    upload: { upload: (uris, options) => uploads.uploadUris(uris, options), uploadUrl: (url, options) => uploads.uploadUrl(url, options) },
+    history,
+    config,
+    log,
+  });
 
   log.info(`HeyGen Assets ${String((context.extension.packageJSON as { version?: string }).version)} activated in VS Code ${vscode.version}.`);
   return {

@@ -1,0 +1,21 @@
+import * as vscode from 'vscode';
+import type { LibrarySource } from '../../core/agentTools/findAssets';
+import type { AssetRecord } from '../../core/history/assetRecord';
+import type { Logger } from '../../core/log/logger';
+import type { Configuration } from '../configuration/configuration';
+import type { UploadPort } from '../upload/uploadPort';
+
+export interface AgentToolDeps {
+  /** The one upload entry point of the commands: same engine, limits, reuse, settings and progress notification. */
+  upload: UploadPort;
+  history: { all(): readonly AssetRecord[]; get(id: string): AssetRecord | undefined };
+  /** The account's library cache (`LibraryIndex`), when the extension keeps one. */
+  library?: LibrarySource;
+  config: Pick<Configuration, 'uploadUrl' | 'maxUploadBytes' | 'snippetAvatarId' | 'snippetVoiceId'>;
+  log: Logger & { scrub(text: string): string };
+}
+
+/** Every result passes through the log's redaction, so the key cannot reach a model even if a message held it. */
+export function textResult(deps: Pick<AgentToolDeps, 'log'>, text: string): vscode.LanguageModelToolResult {
+  return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(deps.log.scrub(text))]);
+}
