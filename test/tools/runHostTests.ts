@@ -9,6 +9,7 @@ import type { HostReport } from '../host/report';
 import { buildExtension, buildHostTests, HOST_OUT } from './buildHostTests';
 import { ensureCodeServer, extensionHostErrors, extensionHostLog, launchChromium, remoteUri, startCodeServer, tail, workbenchUrl } from './codeServer';
 import { REPO, delay, log, onCleanup, runLayerAsMain, seconds } from './proc';
+import { installCallerExtension } from './callerExtension';
 import { freshRunDirs } from './workspace';
 
 const REPORT_TIMEOUT_MS = Number(process.env.HEYGEN_HOST_TIMEOUT_MS ?? 5 * 60_000);
@@ -45,6 +46,7 @@ async function runPass(mode: Mode, emulator: Emulator): Promise<HostReport> {
     HEYGEN_TEST_MODE: mode,
     ...(process.env.HEYGEN_TEST_GREP ? { HEYGEN_TEST_GREP: process.env.HEYGEN_TEST_GREP } : {}),
   };
+  await installCallerExtension(dirs.extensionsDir);
   let decoy: Emulator | undefined;
   if (mode === 'untrusted') {
     // A cloned repository trying to redirect uploads (and the key) to its own server.
