@@ -58,17 +58,8 @@ function isMediaKind(kind: string): kind is AssetKind {
 }
 
 function factsOfLibraryEntry(entry: LibraryEntry): AssetFacts | undefined {
-  if (!isMediaKind(entry.kind) || !entry.url) {
-    return undefined;
-  }
-  return {
-    name: entry.name,
-    kind: entry.kind,
-    assetId: entry.id,
-    url: entry.url,
-    ...(entry.uploadedAt > 0 ? { uploadedAt: new Date(entry.uploadedAt).toISOString() } : {}),
-    from: 'library',
-  };
+  const record = recordOfLibraryEntry(entry);
+  return record ? { ...factsOfRecord(record), from: 'library' } : undefined;
 }
 
 /** The record the fragment builder takes for an asset known only from the library. */
