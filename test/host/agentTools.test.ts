@@ -76,8 +76,9 @@ suite('Agent tools', () => {
     if (!messages) {
       return undefined;
     }
-    const markdown = typeof messages.message === 'string' ? messages.message : messages.message.value;
-    const text = markdown.replace(/\\([\\`*_{}[\]()#+\-.!<>|~])/g, '$1');
+    // A dialog shows it as plain text: a string, so no Markdown escape can show up as a backslash.
+    assert.equal(typeof messages.message, 'string', 'the confirmation is plain text');
+    const text = messages.message as string;
     seen.push(messages.title, text, prepared.invocationMessage ?? '');
     return { title: messages.title, text };
   }

@@ -7,6 +7,7 @@ import type { UiContext, UiScenario } from '../ui/uiScenario';
 import { SCREENSHOT_DIR, Workbench } from '../ui/workbench';
 import { ensureCodeServer, extensionHostErrors, extensionHostLog, installExtension, launchChromium, startCodeServer, tail, workbenchUrl } from './codeServer';
 import { REPO, log, onCleanup, runLayerAsMain, seconds } from './proc';
+import { packageCallerExtension } from './callerExtension';
 import { scanForSecret } from './scanForSecret';
 import { VSIX_PATH, buildVsix } from './vsix';
 import { freshRunDirs } from './workspace';
@@ -72,6 +73,9 @@ export async function runUiTests(): Promise<{ passed: number; failed: number; pe
     record({ title: 'the .vsix installs into code-server with --install-extension', state: 'failed', ms: Date.now() - installStarted, detail: String(error) });
     return summarize(outcomes, started);
   }
+
+  // Another extension that reaches the upload tool only through vscode.lm.invokeTool, as an agent does.
+  await installExtension(await packageCallerExtension(), dirs.userDataDir, dirs.extensionsDir);
 
   // No key in the environment here: the person sets it through the palette.
   const server = await startCodeServer({

@@ -34,10 +34,6 @@ function resolveRelative(relative: string): string | undefined {
   return folders.map((folder) => path.join(folder, relative)).find((candidate) => existsSync(candidate)) ?? path.join(folders[0], relative);
 }
 
-function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-!|<>~]/g, '\\$&');
-}
-
 function endpointHost(uploadUrl: string): string {
   const endpoint = checkEndpoint(uploadUrl);
   return endpoint.valid ? endpoint.url.host : uploadUrl;
@@ -88,13 +84,13 @@ export class UploadAssetsTool implements vscode.LanguageModelTool<unknown> {
       sent.length === 1
         ? vscode.l10n.t('This file is sent to {0} with your HeyGen API key:', host)
         : vscode.l10n.t('These {0} files are sent to {1} with your HeyGen API key:', sent.length, host);
-    // The chat shows it as Markdown and a dialog as plain text: escaped by hand, since appendText turns every space
-    // into &nbsp;, which reads badly as plain text.
-    let markdown = `${escapeMarkdown(lead)}\n\n${sent.map((line) => `- ${escapeMarkdown(line)}\n`).join('')}`;
+    // A plain string, not a MarkdownString: VS Code shows the confirmation of a tool called outside a chat as a
+    // dialog in plain text, where Markdown escapes would appear as backslashes (seen in 1.99); a chat renders these
+    // lines as a list either way.
+    let message = `${lead}\n\n${sent.map((line) => `- ${line}\n`).join('')}`;
     if (refused.length > 0) {
-      markdown += `\n${escapeMarkdown(vscode.l10n.t('Not sent: {0}', refused.join(' ')))}\n`;
+      message += `\n${vscode.l10n.t('Not sent: {0}', refused.join(' '))}\n`;
     }
-    const message = new vscode.MarkdownString(markdown);
     return {
       invocationMessage:
         sent.length === 1 ? vscode.l10n.t('Uploading 1 file to {0}', host) : vscode.l10n.t('Uploading {0} files to {1}', sent.length, host),
