@@ -84,6 +84,7 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
     history,
     config,
     log,
+    hasApiKey: async () => (await apiKeys.get()) !== undefined,
   });
 
   log.info(`HeyGen Assets ${String((context.extension.packageJSON as { version?: string }).version)} activated in VS Code ${vscode.version}.`);

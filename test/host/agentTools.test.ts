@@ -220,6 +220,29 @@ suite('Agent tools', () => {
     assert.equal(notText.items[0].error, '"42" is not a file path or URL.');
   });
 
+  test('upload: with no key anywhere the person is asked once; declining answers every item with what to do', async () => {
+    const file = freshPng('no-key.png');
+    const envKey = process.env.HEYGEN_API_KEY;
+    const spy = new WindowSpy();
+    try {
+      delete process.env.HEYGEN_API_KEY;
+      await vscode.commands.executeCommand('heygen.clearApiKey');
+      spy.answerInputBoxes(() => undefined);
+      const before = (await emulator.received()).length;
+      const text = await upload([file, `${hostEnv.emulatorOrigin}/files/none.png`]);
+      assert.equal(spy.inputBoxes.length, 1, 'asked for the key once, as the commands do');
+      assert.equal(spy.inputBoxes[0].options.password, true);
+      assert.deepEqual(
+        factsOf<UploadFacts>(text).items.map((i) => i.error),
+        ['no-key.png', 'none.png'].map((name) => `No HeyGen API key is set, so "${name}" was not uploaded; the person can set one with the command HeyGen: Set API Key.`),
+      );
+      assert.equal((await emulator.received()).length, before, 'nothing was sent');
+    } finally {
+      process.env.HEYGEN_API_KEY = envKey;
+      spy.dispose();
+    }
+  });
+
   test('upload: cancelling the invocation aborts the upload in flight and records nothing', async () => {
     const file = freshPng('cancelled.png');
     const sha = sha256Of(file);

@@ -13,6 +13,11 @@ export interface AgentToolDeps {
   library?: LibrarySource;
   config: Pick<Configuration, 'uploadUrl' | 'maxUploadBytes' | 'snippetAvatarId' | 'snippetVoiceId'>;
   log: Logger & { scrub(text: string): string };
+  /**
+   * Whether a key is set now (stored or HEYGEN_API_KEY). The port reports a declined key prompt as a cancelled batch;
+   * this tells the model the difference, so it can ask the person to set the key.
+   */
+  hasApiKey?(): Promise<boolean>;
 }
 
 /** Every result passes through the log's redaction, so the key cannot reach a model even if a message held it. */

@@ -131,28 +131,37 @@ export class UploadAssetsTool implements vscode.LanguageModelTool<unknown> {
         }
       }
       deps.log.info(`Agent tool: uploading ${files.length} file(s) and ${sources.filter((s) => s.kind === 'url').length} URL(s).`);
+      let stopped = false;
       if (files.length > 0 && !abort.signal.aborted) {
         const batch = await deps.upload.upload(
           files.map((f) => f.uri),
           { quiet: true, signal: abort.signal },
         );
         for (const { source, uri } of files) {
-          results.set(source, itemFromBatch(source, uri, batch));
+          setAnswer(results, source, itemFromBatch(source, uri, batch));
         }
+        // Cancelled with no one cancelling: the person declined the key prompt, which each URL would show again.
+        stopped = batch.cancelled;
       }
       for (const source of sources) {
-        if (source.kind !== 'url' || abort.signal.aborted) {
+        if (source.kind !== 'url' || abort.signal.aborted || stopped) {
           continue;
         }
         const batch = await deps.upload.uploadUrl(source.url, { quiet: true, signal: abort.signal });
-        results.set(source, itemFromBatch(source, undefined, batch));
+        setAnswer(results, source, itemFromBatch(source, undefined, batch));
+        stopped = batch.cancelled;
       }
+      // An input the port answered nothing for: cancelled, or the person declined to enter a missing key.
+      const unanswered = sources.some((source) => !results.has(source));
+      const noKey = unanswered && !abort.signal.aborted && (await deps.hasApiKey?.()) === false;
       const items = sources.map(
         (source) =>
           results.get(source) ?? {
             input: source.input,
             name: source.name,
-            error: vscode.l10n.t('"{0}" was not uploaded: the upload was cancelled.', source.name),
+            error: noKey
+              ? vscode.l10n.t('No HeyGen API key is set, so "{0}" was not uploaded; the person can set one with the command HeyGen: Set API Key.', source.name)
+              : vscode.l10n.t('"{0}" was not uploaded: the upload was cancelled.', source.name),
           },
       );
       return textResult(deps, uploadResultText(items, endpointHost(deps.config.uploadUrl)));
@@ -162,7 +171,14 @@ export class UploadAssetsTool implements vscode.LanguageModelTool<unknown> {
   }
 }
 
-function itemFromBatch(source: UploadSource, uri: vscode.Uri | undefined, batch: BatchResult): UploadItemResult {
+function setAnswer(results: Map<UploadSource, UploadItemResult>, source: UploadSource, item: UploadItemResult | undefined): void {
+  if (item) {
+    results.set(source, item);
+  }
+}
+
+/** What the batch says about one source; undefined when it says nothing (the batch was cancelled before it). */
+function itemFromBatch(source: UploadSource, uri: vscode.Uri | undefined, batch: BatchResult): UploadItemResult | undefined {
   const key = uri?.toString();
   const done = key !== undefined ? batch.succeeded.find((s) => s.uri.toString() === key) : batch.succeeded[0];
   if (done) {
@@ -181,11 +197,5 @@ function itemFromBatch(source: UploadSource, uri: vscode.Uri | undefined, batch:
   if (failed) {
     return { input: source.input, name: failed.name, error: failed.message };
   }
-  return {
-    input: source.input,
-    name: source.name,
-    error: batch.cancelled
-      ? vscode.l10n.t('"{0}" was not uploaded: the upload was cancelled.', source.name)
-      : vscode.l10n.t('"{0}" was not uploaded.', source.name),
-  };
+  return undefined;
 }
