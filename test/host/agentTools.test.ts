@@ -104,6 +104,7 @@ suite('Agent tools', () => {
     const api = await heygenApi();
     await api.history.remove(seeded);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    fs.rmSync(scratch, { recursive: true, force: true });
   });
 
   test('vscode.lm.tools lists the three HeyGen tools with the schemas the manifest declares', () => {
