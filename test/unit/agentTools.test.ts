@@ -129,6 +129,13 @@ void describe('agent tools: finding assets', () => {
     assert.deepEqual(findAssets(history, library, { limit: 1 }).map((f) => f.assetId), ['h2']);
   });
 
+  void it('marks what HeyGen no longer has, in the facts and the line', () => {
+    const found = findAssets(history, library, { query: 'studio', limit: 20 }, (id) => id === 'l1');
+    assert.equal(found[0].gone, true);
+    assert.match(findResultText(found, {}), /^Studio Backdrop: video asset l1, \S+; HeyGen no longer has it, so do not use it\n/);
+    assert.equal(findAssets(history, library, { query: 'logo', limit: 20 }, (id) => id === 'l1')[0].gone, undefined);
+  });
+
   void it('results hold no key fingerprint, no content hash and no signed query', () => {
     const signed = [record('s1', 'clip.mp4', 'video', 1, { sourceUrl: 'https://cdn.example.com/clip.mp4?X-Amz-Signature=s3cret' })];
     const text = findResultText(findAssets(signed, [], { limit: 20 }), {});

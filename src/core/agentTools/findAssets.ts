@@ -21,6 +21,8 @@ export interface LibraryEntry {
 
 export interface LibrarySource {
   all(): readonly LibraryEntry[];
+  /** True when HeyGen no longer has the asset (the library's stale marks, `LibraryIndex.isGone`). */
+  isGone?(id: string): boolean;
 }
 
 /** What the tools tell a model about one asset: never the key's fingerprint, the content hash or a signed link. */
@@ -36,6 +38,8 @@ export interface AssetFacts {
   uploadedAt?: string;
   /** Where the tool knows it from: this editor's upload history, or the account's library on HeyGen. */
   from: 'history' | 'library';
+  /** HeyGen no longer has it (deleted, or expired after inactivity): a payload must not use it. */
+  gone?: true;
 }
 
 export function factsOfRecord(record: AssetRecord): AssetFacts {
@@ -90,7 +94,12 @@ function matches(query: string, candidates: ReadonlyArray<string | undefined>): 
  * Assets from the history and the library cache, newest first, each once (the history's record wins: it knows the
  * source file). The query matches, case-insensitively, HeyGen's name, the source file's name, the id or the URL.
  */
-export function findAssets(history: readonly AssetRecord[], library: readonly LibraryEntry[], query: FindQuery): AssetFacts[] {
+export function findAssets(
+  history: readonly AssetRecord[],
+  library: readonly LibraryEntry[],
+  query: FindQuery,
+  isGone: (id: string) => boolean = () => false,
+): AssetFacts[] {
   const needle = query.query?.toLowerCase();
   const found: Array<{ at: number; facts: AssetFacts }> = [];
   const seen = new Set<string>();
@@ -121,5 +130,5 @@ export function findAssets(history: readonly AssetRecord[], library: readonly Li
   }
   // A stable sort keeps each source's own order for equal times.
   found.sort((a, b) => b.at - a.at);
-  return found.slice(0, query.limit).map((f) => f.facts);
+  return found.slice(0, query.limit).map((f) => (isGone(f.facts.assetId) ? { ...f.facts, gone: true } : f.facts));
 }

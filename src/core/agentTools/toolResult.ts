@@ -53,11 +53,13 @@ export function findResultText(found: readonly AssetFacts[], query: { query?: st
         : l10n.t('No asset has been uploaded yet.');
     return resultText([line], { count: 0, assets: [] });
   }
-  const lines = found.map((f) =>
-    f.size !== undefined
-      ? l10n.t('{0}: {1} asset {2}, {3} ({4})', f.name, kindLabel(f.kind), f.assetId, f.url, formatSize(f.size))
-      : l10n.t('{0}: {1} asset {2}, {3}', f.name, kindLabel(f.kind), f.assetId, f.url),
-  );
+  const lines = found.map((f) => {
+    const line =
+      f.size !== undefined
+        ? l10n.t('{0}: {1} asset {2}, {3} ({4})', f.name, kindLabel(f.kind), f.assetId, f.url, formatSize(f.size))
+        : l10n.t('{0}: {1} asset {2}, {3}', f.name, kindLabel(f.kind), f.assetId, f.url);
+    return f.gone ? l10n.t('{0}; HeyGen no longer has it, so do not use it', line) : line;
+  });
   return resultText(lines, { count: found.length, assets: found });
 }
 

@@ -33,6 +33,12 @@ export class AssetFragmentTool implements vscode.LanguageModelTool<unknown> {
         refusalText(vscode.l10n.t('No asset with the id "{0}" is in the upload history or the library; heygen_find_assets lists the known ones.', assetId)),
       );
     }
+    if (this.deps.library?.isGone?.(record.id) === true) {
+      return textResult(
+        this.deps,
+        refusalText(vscode.l10n.t('HeyGen no longer has the asset "{0}" ({1}); upload the file again and use the new id.', record.id, record.name)),
+      );
+    }
     if (!roleAccepts(role, record.fileType)) {
       return textResult(this.deps, refusalText(mismatchMessage(role, record)));
     }

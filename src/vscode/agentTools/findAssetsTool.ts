@@ -17,7 +17,8 @@ export class FindAssetsTool implements vscode.LanguageModelTool<unknown> {
     if (!parsed.valid) {
       return textResult(this.deps, refusalText(parsed.reason));
     }
-    const found = findAssets(this.deps.history.all(), this.deps.library?.all() ?? [], parsed.value);
+    const { library } = this.deps;
+    const found = findAssets(this.deps.history.all(), library?.all() ?? [], parsed.value, (id) => library?.isGone?.(id) === true);
     return textResult(this.deps, findResultText(found, parsed.value));
   }
 }
