@@ -4,6 +4,9 @@ import type { AssetRecord } from '../../core/history/assetRecord';
 import type { Logger } from '../../core/log/logger';
 import type { Configuration } from '../configuration/configuration';
 import type { UploadPort } from '../upload/uploadPort';
+import type { snippetEditRequest } from '../snippets/snippetCommands';
+
+type SnippetSettings = Parameters<typeof snippetEditRequest>[4];
 
 export interface AgentToolDeps {
   /** The one upload entry point of the commands: same engine, limits, reuse, settings and progress notification. */
@@ -11,7 +14,8 @@ export interface AgentToolDeps {
   history: { all(): readonly AssetRecord[]; get(id: string): AssetRecord | undefined };
   /** The account's library cache (`LibraryIndex`), when the extension keeps one. */
   library?: LibrarySource;
-  config: Pick<Configuration, 'uploadUrl' | 'maxUploadBytes' | 'snippetAvatarId' | 'snippetVoiceId'>;
+  /** The upload settings the confirmation names, and whatever settings Insert's fragments read. */
+  config: Pick<Configuration, 'uploadUrl' | 'maxUploadBytes'> & SnippetSettings;
   log: Logger & { scrub(text: string): string };
   /**
    * Whether a key is set now (stored or HEYGEN_API_KEY). The port reports a declined key prompt as a cancelled batch;
