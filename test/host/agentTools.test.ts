@@ -127,7 +127,7 @@ suite('Agent tools', () => {
   test('upload: the confirmation names each file with its size and the endpoint host, and what will not be sent', async () => {
     const file = freshPng('confirmed.png');
     const signed = `${hostEnv.emulatorOrigin}/files/clip.mp4?X-Amz-Signature=topsecret-signature`;
-    const confirmation = await confirmationFor(['agent-tools/confirmed.png', signed, 'agent-tools/absent.png']);
+    const confirmation = await confirmationFor(['agent-tools/confirmed.png', signed, 'agent-tools/absent.png', path.join(scratch, 'confirmed.png')]);
     assert.ok(confirmation, 'the upload tool asks for a confirmation');
     assert.equal(confirmation.title, 'Upload to HeyGen?');
     const host = new URL(hostEnv.emulatorOrigin).host;

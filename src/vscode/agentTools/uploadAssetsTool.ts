@@ -54,7 +54,16 @@ export class UploadAssetsTool implements vscode.LanguageModelTool<unknown> {
     }
     const sent: string[] = [];
     const refused: string[] = [];
+    // The same file named twice is uploaded once, so it is listed once.
+    const listed = new Set<string>();
     for (const source of parsed.value) {
+      const identity = source.kind === 'url' ? source.url : source.kind === 'path' ? source.path : undefined;
+      if (identity !== undefined && listed.has(identity)) {
+        continue;
+      }
+      if (identity !== undefined) {
+        listed.add(identity);
+      }
       if (source.kind === 'url') {
         sent.push(vscode.l10n.t('{0} (downloaded first, at most {1})', source.input, formatSize(this.deps.config.maxUploadBytes)));
         continue;
