@@ -385,6 +385,20 @@ suite('Agent tools', () => {
     assert.deepEqual(parsed.background, { type: 'image', url: item.url });
   });
 
+  test('the HeyGen log holds neither the key, its fingerprint nor a signed link’s query', async () => {
+    const logFile = path.join(caller.logsFolder, 'heygen-assets.heygen-assets', 'HeyGen.log');
+    const doneWhen = seeded[seeded.length - 1];
+    // The channel writes behind the calls: wait for the line of the last upload.
+    const text = await waitFor(`${logFile} to hold the last upload`, () => {
+      const content = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '';
+      return content.includes(`as asset ${doneWhen}`) ? content : undefined;
+    });
+    assert.match(text, /Agent tool: uploading 0 file\(s\) and 1 URL\(s\)\./, 'the log has the agent’s call with the signed URL');
+    assert.ok(!text.includes('topsecret'), 'a signed link’s query reached the log');
+    assert.ok(!text.includes(hostEnv.apiKey), 'the key reached the log');
+    assert.ok(!text.includes(keyFingerprint(hostEnv.apiKey)), 'the key fingerprint reached the log');
+  });
+
   test('no result or confirmation holds the API key or its fingerprint', () => {
     assert.ok(seen.length >= 20, `the suite saw its results (${seen.length})`);
     const key = hostEnv.apiKey;
