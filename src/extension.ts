@@ -11,7 +11,8 @@ import { registerDropPasteProviders } from './vscode/snippets/dropPasteProvider'
 import { registerSnippetCommands } from './vscode/snippets/snippetCommands';
 import type { HeyGenAssetsApi } from './vscode/api';
 import { closeUploadAgents } from './core/upload/httpUpload';
-import { UploadController, registerUploadCommands, type UploadRequestOptions } from './vscode/upload/uploadCommands';
+import { registerUploadCommands } from './vscode/upload/uploadCommands';
+import { UploadController } from './vscode/upload/uploadController';
 
 export async function activate(context: vscode.ExtensionContext): Promise<HeyGenAssetsApi> {
   // The pure core cannot import vscode and translates through @vscode/l10n, which sees VS Code's bundle only when
@@ -63,10 +64,11 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   );
 
   // Uploads: palette, explorer, editor title and tab menus, URL.
+  // Every entry point below uploads through this one UploadPort.
   const uploads = new UploadController({ config, log, apiKeys, history });
+  context.subscriptions.push(uploads, { dispose: () => void closeUploadAgents() });
   registerUploadCommands(context, uploads, log);
-  context.subscriptions.push({ dispose: () => void closeUploadAgents() });
-  const upload = (uris: vscode.Uri[], options?: UploadRequestOptions) => uploads.uploadUris(uris, options);
+  const upload = uploads.upload.bind(uploads);
 
   // The Assets view, its item actions and drag-and-drop onto it.
   const assetTree = registerHistoryView(context, { history, log, upload });
@@ -80,7 +82,7 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   return {
     history,
     assetTree,
-    upload,
+    upload: (uris, options) => uploads.upload(uris, options),
     uploadUrl: (url, options) => uploads.uploadUrl(url, options),
   };
 }
