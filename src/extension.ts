@@ -7,6 +7,7 @@ import { registerHistoryCommands } from './vscode/history/historyCommands';
 import { HistoryStore } from './core/history/historyStore';
 import { registerHistoryView } from './vscode/history/assetTreeView';
 import { Log } from './vscode/log/log';
+import { DroppedMediaUploads } from './vscode/droppedMedia/droppedMedia';
 import { registerDropPasteProviders } from './vscode/snippets/dropPasteProvider';
 import { registerSnippetCommands } from './vscode/snippets/snippetCommands';
 import type { HeyGenAssetsApi } from './vscode/api';
@@ -70,13 +71,18 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   registerUploadCommands(context, uploads, log);
   const upload = uploads.upload.bind(uploads);
 
+  // Media dropped or pasted (into a payload or onto the Assets view): one reader, one temporary folder whose files
+  // live as long as their upload (Retry included).
+  const droppedMedia = new DroppedMediaUploads(uploads, path.join(context.globalStorageUri.fsPath, 'dropped'), log);
+  context.subscriptions.push(droppedMedia);
+
   // The Assets view, its item actions and drag-and-drop onto it.
-  const assetTree = registerHistoryView(context, { history, log, upload });
+  const assetTree = registerHistoryView(context, { history, log, media: droppedMedia });
   registerHistoryCommands(context, { history, treeProvider: assetTree, log, upload });
 
   // Snippets at the cursor, and drop/paste of media into payload files.
   registerSnippetCommands(context, { history, config, log, upload });
-  registerDropPasteProviders(context, { history, config, log, upload });
+  registerDropPasteProviders(context, { config, log, media: droppedMedia });
 
   log.info(`HeyGen Assets ${String((context.extension.packageJSON as { version?: string }).version)} activated in VS Code ${vscode.version}.`);
   return {

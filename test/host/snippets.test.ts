@@ -3,12 +3,14 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vm from 'node:vm';
 import * as vscode from 'vscode';
 import type { AssetRecord } from '../../src/core/history/assetRecord';
-import type { Configuration } from '../../src/vscode/configuration/configuration';
-import { MediaDropProvider, MediaPasteProvider, type EditKind, type PasteEditStatic } from '../../src/vscode/snippets/dropPasteProvider';
-import type { SnippetDeps } from '../../src/vscode/snippets/snippetCommands';
+import { DroppedMediaUploads } from '../../src/vscode/droppedMedia/droppedMedia';
+import { MediaDropProvider, MediaPasteProvider, type DropPasteDeps, type EditKind, type PasteEditStatic } from '../../src/vscode/snippets/dropPasteProvider';
+import type { BatchResult, UploadPort } from '../../src/vscode/upload/uploadPort';
 import { emulator, sha256Of, waitFor, workspaceFile, type ReceivedUpload } from './hostSupport';
 
 const EXTENSION_ID = 'heygen-assets.heygen-assets';
@@ -320,26 +322,26 @@ suite('Snippets', () => {
   // editor applies a DocumentDropEdit (its text as a snippet at the drop position), the paste's edit is resolved.
   // Uploads are forced, so the emulator sees every one even for files an earlier suite uploaded.
   interface DropRig {
-    deps: SnippetDeps;
+    deps: DropPasteDeps;
     calls: Array<{ uris: vscode.Uri[]; result: Promise<BatchLike> }>;
   }
   type BatchLike = { succeeded: Array<{ record: AssetRecord }>; failed: unknown[]; cancelled: boolean };
   const silent = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
+  /** The real dropped-media uploads over the extension's own UploadPort (forced), with the calls it made. */
   function rig(avatarId = ''): DropRig {
     const calls: DropRig['calls'] = [];
-    const config = { snippetAvatarId: avatarId, snippetVoiceId: '' } as unknown as Configuration;
-    const deps = {
-      history: undefined as never,
-      config,
-      log: silent,
-      upload: (uris: vscode.Uri[], options?: { quiet?: boolean; signal?: AbortSignal }) => {
-        const result = api.upload(uris, { ...options, force: true }) as Promise<BatchLike>;
-        calls.push({ uris, result });
-        return result as never;
+    const config = { snippetAvatarId: avatarId, snippetVoiceId: '' };
+    const port: UploadPort = {
+      upload: (uris, options) => {
+        const result = api.upload([...uris], { ...options, force: true }) as unknown as Promise<BatchResult>;
+        calls.push({ uris: [...uris], result });
+        return result;
       },
-    } as SnippetDeps;
-    return { deps, calls };
+      uploadUrl: () => Promise.reject(new Error('no URL drops in these tests')),
+    };
+    const media = new DroppedMediaUploads(port, fs.mkdtempSync(path.join(os.tmpdir(), 'heygen-drop-test-')), silent);
+    return { deps: { config, log: silent, media }, calls };
   }
 
   function uriList(...names: string[]): vscode.DataTransfer {
@@ -535,7 +537,7 @@ suite('Snippets', () => {
     assert.equal(calls.length, 0);
   });
 
-  function pasteProvider(deps: SnippetDeps): { provider: MediaPasteProvider; kind: EditKind; text: EditKind } {
+  function pasteProvider(deps: DropPasteDeps): { provider: MediaPasteProvider; kind: EditKind; text: EditKind } {
     const api = vscode as unknown as { DocumentDropOrPasteEditKind: { Empty: EditKind; Text: EditKind }; DocumentPasteEdit: PasteEditStatic };
     const kind = api.DocumentDropOrPasteEditKind.Empty.append('heygen', 'asset');
     const text = api.DocumentDropOrPasteEditKind.Text;
