@@ -1,7 +1,7 @@
 // Insert commands, drop and paste inside the real extension host: what lands in the document, per
 // language, inside and outside video_inputs items, with several cursors and the editor's indentation.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,6 +12,7 @@ import { DroppedMediaUploads } from '../../src/vscode/droppedMedia/droppedMedia'
 import { MediaDropProvider, MediaPasteProvider, type DropPasteDeps, type EditKind, type PasteEditStatic } from '../../src/vscode/snippets/dropPasteProvider';
 import type { BatchResult, UploadPort } from '../../src/vscode/upload/uploadPort';
 import { emulator, sha256Of, waitFor, workspaceFile, type ReceivedUpload } from './hostSupport';
+import { WindowSpy, type ShownMessage } from './windowSpy';
 
 const EXTENSION_ID = 'heygen-assets.heygen-assets';
 
@@ -600,6 +601,100 @@ suite('Snippets', () => {
     assert.equal(await provider.provideDocumentPasteEdits(editor.document, [new vscode.Range(at, at)], text, {}, new vscode.CancellationTokenSource().token), undefined);
     assert.equal(await provider.provideDocumentPasteEdits(editor.document, [new vscode.Range(at, at)], uriList('video.json'), {}, new vscode.CancellationTokenSource().token), undefined);
     assert.equal(calls.length, 0);
+  });
+
+  // Issue 11 item 1: Retry after a drop or paste of content without a path used to re-run temporary files that
+  // were already deleted ("does not exist") and inserted nothing. A 429 asking for two minutes is not retried by
+  // the engine but offers Retry, so the first attempt fails at once and the Retry goes through.
+  /** A drop or paste carrying only a file's content, as a browser-based editor or the OS clipboard hands it over. */
+  function contentOnly(name: string, bytes: Uint8Array): vscode.DataTransfer {
+    class FileItem extends vscode.DataTransferItem {
+      constructor(private readonly file: vscode.DataTransferFile) {
+        super('');
+      }
+      override asFile(): vscode.DataTransferFile {
+        return this.file;
+      }
+    }
+    const transfer = new vscode.DataTransfer();
+    transfer.set('files', new FileItem({ name, uri: undefined, data: () => Promise.resolve(bytes) }));
+    return transfer;
+  }
+
+  /** Presses Retry on the next notification, which must be the rate-limit failure; resolves once pressed. */
+  function pressRetry(spy: WindowSpy, name: string): Promise<ShownMessage> {
+    return new Promise((resolve) => {
+      spy.answerMessages((shown) => {
+        resolve(shown);
+        return shown.message.includes(name) && shown.items.includes('Retry') ? 'Retry' : undefined;
+      });
+    });
+  }
+
+  test('Retry after a failed drop of content without a path uploads the kept file and still inserts its fragment', async () => {
+    const editor = await openEditor('json', PAYLOAD);
+    const original = editor.document.getText();
+    const { deps, calls } = rig();
+    const provider = new MediaDropProvider(deps);
+    const bytes = Buffer.concat([fs.readFileSync(workspaceFile('sample.png').fsPath), randomBytes(16)]);
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    const position = editor.document.positionAt(original.indexOf('"title"'));
+    const edit = await provider.provideDocumentDropEdits(editor.document, position, contentOnly('pasted-frame.png', bytes), new vscode.CancellationTokenSource().token);
+    assert.ok(edit, 'the drop was understood');
+    const spy = new WindowSpy();
+    await emulator.behave({ mode: 'rateLimit', retryAfterSeconds: 120, times: 1 });
+    try {
+      const retryPressed = pressRetry(spy, 'pasted-frame.png');
+      await applyDropEdit(editor, position, edit);
+      const failure = await retryPressed;
+      assert.equal(failure.kind, 'error');
+      assert.deepEqual(failure.items, ['Retry', 'Show Log'], spy.describe());
+      await settled(provider);
+      assert.equal((await calls[0].result).failed.length, 1, 'the first attempt failed');
+      // The Retry runs inside the extension's upload service, not through the drop's first call.
+      const record = await waitFor('the retried upload in the history', () => api.history.all().find((r) => r.sha256 === sha));
+      await waitFor('the retried drop to insert its fragment', () => (editor.document.getText().includes(record.url) ? true : undefined));
+      await Promise.all([...provider.running]);
+      const payload = JSON.parse(editor.document.getText()) as { video_inputs: Array<Record<string, unknown>> };
+      assert.deepEqual(payload.video_inputs[1].background, { type: 'image', url: record.url });
+      assert.ok(!editor.document.getText().includes('«'), 'no placeholder is left');
+      const accepted = (await emulator.received()).filter((r) => r.status === 200 && r.sha256 === sha);
+      assert.equal(accepted.length, 1, 'HeyGen received the dropped bytes once, on Retry');
+      await waitFor('the temporary file to be removed', () => (deps.media.held === 0 ? true : undefined));
+    } finally {
+      spy.dispose();
+      await emulator.behave({ mode: 'normal' });
+    }
+  });
+
+  test('Retry after a failed paste of content without a path uploads the kept file and inserts where the paste was', async () => {
+    const editor = await openEditor('json', '{\n  "video_inputs": [\n    \n  ]\n}');
+    const { deps, calls } = rig();
+    const { provider } = pasteProvider(deps);
+    const bytes = Buffer.concat([fs.readFileSync(workspaceFile('sample.png').fsPath), randomBytes(16)]);
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    const at = editor.document.positionAt(editor.document.getText().indexOf('    \n') + 4);
+    const edits = await provider.provideDocumentPasteEdits(editor.document, [new vscode.Range(at, at)], contentOnly('clip.png', bytes), {}, new vscode.CancellationTokenSource().token);
+    assert.equal(edits?.length, 1);
+    const spy = new WindowSpy();
+    await emulator.behave({ mode: 'rateLimit', retryAfterSeconds: 120, times: 1 });
+    try {
+      const retryPressed = pressRetry(spy, 'clip.png');
+      const resolved = await provider.resolveDocumentPasteEdit(edits[0], new vscode.CancellationTokenSource().token);
+      assert.equal(resolved.additionalEdit, undefined, 'the failed paste inserts nothing by itself');
+      assert.deepEqual((await retryPressed).items, ['Retry', 'Show Log']);
+      // The person typed above the paste meanwhile: the retried fragment still goes where the paste was.
+      assert.ok(await editor.edit((b) => b.insert(new vscode.Position(0, 1), ' ')));
+      assert.equal((await calls[0].result).failed.length, 1, 'the first attempt failed');
+      const record = await waitFor('the retried upload in the history', () => api.history.all().find((r) => r.sha256 === sha));
+      await waitFor('the retried paste to insert its fragment', () => (editor.document.getText().includes(record.url) ? true : undefined));
+      await Promise.all([...provider.running]);
+      assert.deepEqual(firstItem(JSON.parse(editor.document.getText())).background, { type: 'image', url: record.url });
+      await waitFor('the temporary file to be removed', () => (deps.media.held === 0 ? true : undefined));
+    } finally {
+      spy.dispose();
+      await emulator.behave({ mode: 'normal' });
+    }
   });
 
   test('drop and paste providers are available in this VS Code', () => {
