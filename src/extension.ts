@@ -45,7 +45,7 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   // The API key: SecretStorage, then HEYGEN_API_KEY, then a prompt at the first upload.
   const apiKeys = new ApiKeyService(context.secrets, log);
   context.subscriptions.push(apiKeys);
-  registerApiKeyCommands(context, apiKeys);
+  registerApiKeyCommands(context, apiKeys, log);
   await apiKeys.refreshContext();
 
   // Asset history, kept in global storage so it survives restarts and is shared by all windows.
