@@ -22,13 +22,15 @@ const STALE_MS = 24 * 60 * 60_000;
 export class TempMediaFolder {
   private readonly session: string;
   private readonly leases = new Set<TempLease>();
+  /** Settles once the folders of ended sessions are removed (nothing waits for it but tests). */
+  readonly swept: Promise<void>;
 
   constructor(
     root: string,
     private readonly log: Logger,
   ) {
     this.session = path.join(root, `session-${randomUUID().slice(0, 12)}`);
-    void this.sweep(root);
+    this.swept = this.sweep(root);
   }
 
   /** Writes each file into a fresh subfolder and returns their paths, in order, under one lease. */

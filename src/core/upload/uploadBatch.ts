@@ -90,7 +90,8 @@ export class UploadBatchService {
           mayHave: (size, fingerprint) => history.all().some((r) => r.size === size && r.keyFingerprint === fingerprint),
         }
       : undefined;
-    log.info(`Uploading ${sources.map(describeSource).join(', ')} to ${withoutCredentials(pass.target.endpoint)}.`);
+    // The engine logs each file's upload (name, size, type, host); the batch names the full paths once.
+    log.info(`Upload batch of ${sources.length}: ${sources.map(describeSource).join(', ')}.`);
     const settled = await runQueue(
       sources,
       pass.concurrency,
