@@ -6,25 +6,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { HeyGenAssetsApi } from '../../src/vscode/api';
-import { emulator, waitFor, workspaceFile } from './hostSupport';
+import { contentOnlyTransfer, emulator, waitFor, workspaceFile } from './hostSupport';
 import { WindowSpy } from './windowSpy';
 
 const EXTENSION_ID = 'heygen-assets.heygen-assets';
-
-/** What the view receives when content without a path is dropped on it. */
-function contentOnly(name: string, bytes: Uint8Array): vscode.DataTransfer {
-  class FileItem extends vscode.DataTransferItem {
-    constructor(private readonly file: vscode.DataTransferFile) {
-      super('');
-    }
-    override asFile(): vscode.DataTransferFile {
-      return this.file;
-    }
-  }
-  const transfer = new vscode.DataTransfer();
-  transfer.set('files', new FileItem({ name, uri: undefined, data: () => Promise.resolve(bytes) }));
-  return transfer;
-}
 
 suite('Dropped media onto the Assets view', () => {
   let heygen: HeyGenAssetsApi;
@@ -57,7 +42,7 @@ suite('Dropped media onto the Assets view', () => {
       retried();
       return undefined;
     });
-    await view.handleDrop!(undefined, contentOnly('view-drop.jpg', bytes), new vscode.CancellationTokenSource().token);
+    await view.handleDrop!(undefined, contentOnlyTransfer('view-drop.jpg', bytes), new vscode.CancellationTokenSource().token);
     await retryDone;
     const [failure, outcome] = spy.messages;
     assert.equal(failure.kind, 'error', spy.describe());

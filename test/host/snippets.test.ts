@@ -11,7 +11,7 @@ import type { AssetRecord } from '../../src/core/history/assetRecord';
 import { DroppedMediaUploads } from '../../src/vscode/droppedMedia/droppedMedia';
 import { MediaDropProvider, MediaPasteProvider, type DropPasteDeps, type EditKind, type PasteEditStatic } from '../../src/vscode/snippets/dropPasteProvider';
 import type { BatchResult, UploadPort } from '../../src/vscode/upload/uploadPort';
-import { emulator, sha256Of, waitFor, workspaceFile, type ReceivedUpload } from './hostSupport';
+import { contentOnlyTransfer, emulator, sha256Of, waitFor, workspaceFile, type ReceivedUpload } from './hostSupport';
 import { WindowSpy, type ShownMessage } from './windowSpy';
 
 const EXTENSION_ID = 'heygen-assets.heygen-assets';
@@ -606,21 +606,6 @@ suite('Snippets', () => {
   // Issue 11 item 1: Retry after a drop or paste of content without a path used to re-run temporary files that
   // were already deleted ("does not exist") and inserted nothing. A 429 asking for two minutes is not retried by
   // the engine but offers Retry, so the first attempt fails at once and the Retry goes through.
-  /** A drop or paste carrying only a file's content, as a browser-based editor or the OS clipboard hands it over. */
-  function contentOnly(name: string, bytes: Uint8Array): vscode.DataTransfer {
-    class FileItem extends vscode.DataTransferItem {
-      constructor(private readonly file: vscode.DataTransferFile) {
-        super('');
-      }
-      override asFile(): vscode.DataTransferFile {
-        return this.file;
-      }
-    }
-    const transfer = new vscode.DataTransfer();
-    transfer.set('files', new FileItem({ name, uri: undefined, data: () => Promise.resolve(bytes) }));
-    return transfer;
-  }
-
   /** Presses Retry on the next notification, which must be the rate-limit failure; resolves once pressed. */
   function pressRetry(spy: WindowSpy, name: string): Promise<ShownMessage> {
     return new Promise((resolve) => {
@@ -639,7 +624,7 @@ suite('Snippets', () => {
     const bytes = Buffer.concat([fs.readFileSync(workspaceFile('sample.png').fsPath), randomBytes(16)]);
     const sha = createHash('sha256').update(bytes).digest('hex');
     const position = editor.document.positionAt(original.indexOf('"title"'));
-    const edit = await provider.provideDocumentDropEdits(editor.document, position, contentOnly('pasted-frame.png', bytes), new vscode.CancellationTokenSource().token);
+    const edit = await provider.provideDocumentDropEdits(editor.document, position, contentOnlyTransfer('pasted-frame.png', bytes), new vscode.CancellationTokenSource().token);
     assert.ok(edit, 'the drop was understood');
     const spy = new WindowSpy();
     await emulator.behave({ mode: 'rateLimit', retryAfterSeconds: 120, times: 1 });
@@ -674,7 +659,7 @@ suite('Snippets', () => {
     const bytes = Buffer.concat([fs.readFileSync(workspaceFile('sample.png').fsPath), randomBytes(16)]);
     const sha = createHash('sha256').update(bytes).digest('hex');
     const at = editor.document.positionAt(editor.document.getText().indexOf('    \n') + 4);
-    const edits = await provider.provideDocumentPasteEdits(editor.document, [new vscode.Range(at, at)], contentOnly('clip.png', bytes), {}, new vscode.CancellationTokenSource().token);
+    const edits = await provider.provideDocumentPasteEdits(editor.document, [new vscode.Range(at, at)], contentOnlyTransfer('clip.png', bytes), {}, new vscode.CancellationTokenSource().token);
     assert.equal(edits?.length, 1);
     const spy = new WindowSpy();
     await emulator.behave({ mode: 'rateLimit', retryAfterSeconds: 120, times: 1 });

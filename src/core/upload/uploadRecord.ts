@@ -1,21 +1,10 @@
 import type { AssetRecord } from '../history/assetRecord';
-import type { AssetKind } from './mediaKinds';
 import { withoutCredentials } from './safeUrl';
 import type { UploadedAsset } from './uploadedAsset';
-
-/** What the engine knows of the bytes it sent (mirrors the engine's UploadSource, without importing it). */
-interface SentSource {
-  name: string;
-  size: number;
-  mime: string;
-  kind: AssetKind;
-  sha256: string;
-  path?: string;
-  url?: string;
-}
+import type { UploadSource } from './uploadEngine';
 
 /** The history record for HeyGen's answer to one upload: built once, where the answer arrives. */
-export function recordForUpload(asset: UploadedAsset, source: SentSource, keyFingerprint: string, now = Date.now()): AssetRecord {
+export function recordForUpload(asset: UploadedAsset, source: UploadSource, keyFingerprint: string, now = Date.now()): AssetRecord {
   const fileType = (['image', 'video', 'audio'] as const).find((k) => k === asset.file_type) ?? source.kind;
   return {
     id: asset.id,

@@ -170,12 +170,12 @@ export class TrackedOffset implements vscode.Disposable {
   ) {
     this.subscriptions = [
       vscode.workspace.onDidChangeTextDocument((event) => {
-        if (event.document === document) {
+        if (sameDocument(event.document, document)) {
           this.at = shiftOffset(this.at, event.contentChanges);
         }
       }),
       vscode.workspace.onDidCloseTextDocument((closed) => {
-        if (closed === document) {
+        if (sameDocument(closed, document)) {
           this.closed = true;
           this.dispose();
         }
@@ -193,4 +193,9 @@ export class TrackedOffset implements vscode.Disposable {
       s.dispose();
     }
   }
+}
+
+/** Whether two document objects are the same document (the editor may hand over another object for it). */
+export function sameDocument(a: vscode.TextDocument, b: vscode.TextDocument): boolean {
+  return a === b || a.uri.toString() === b.uri.toString();
 }

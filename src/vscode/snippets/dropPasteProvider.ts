@@ -9,7 +9,7 @@ import { editsAroundMarker } from '../../core/snippets/markerEdit';
 import { planSnippetEdit, type SnippetEditPlan } from '../../core/snippets/payloadContext';
 import type { Configuration } from '../configuration/configuration';
 import type { Logger } from '../../core/log/logger';
-import { DroppedMediaUploads, TrackedOffset, inDropOrder, readDroppedMedia, type DroppedFile } from '../droppedMedia/droppedMedia';
+import { TrackedOffset, inDropOrder, readDroppedMedia, sameDocument, type DroppedFile, type DroppedMediaUploads } from '../droppedMedia/droppedMedia';
 
 /** Payload files people write `video/generate` requests in. */
 export const DROP_LANGUAGES = ['json', 'jsonc', 'javascript', 'typescript', 'javascriptreact', 'typescriptreact', 'python'];
@@ -215,10 +215,6 @@ function placeholderText(media: readonly DroppedFile[]): string {
       ? vscode.l10n.t('Uploading {0} to HeyGen… (undo to cancel)', media[0].name)
       : vscode.l10n.t('Uploading {0} files to HeyGen… (undo to cancel)', media.length);
   return `«${what} ${id}»`;
-}
-
-function sameDocument(a: vscode.TextDocument, b: vscode.TextDocument): boolean {
-  return a === b || a.uri.toString() === b.uri.toString();
 }
 
 /**
