@@ -11,7 +11,6 @@ import {
   nameFromUrl,
   noticeFor,
   recoverRefusedKey,
-  type BatchEngine,
   type BatchItemFailure,
   type BatchOutcome,
   type BatchSource,
@@ -28,8 +27,6 @@ export interface UploadControllerDeps {
   log: Log;
   apiKeys: ApiKeyService;
   history: HistoryStore;
-  /** The engine the batch calls (the real one unless a test hands in another). */
-  engine?: BatchEngine;
 }
 
 /**
@@ -46,7 +43,6 @@ export class UploadController implements UploadPort, vscode.Disposable {
       history: deps.history,
       log: deps.log,
       scrub: (text) => deps.log.scrub(text),
-      engine: deps.engine,
     });
   }
 
