@@ -652,6 +652,55 @@ suite('Snippets', () => {
     }
   });
 
+  test('Retry Failed after a drop of two files of which one failed adds the retried item next to the inserted one', async () => {
+    const editor = await openEditor('json', PAYLOAD);
+    const { deps, calls } = rig();
+    const provider = new MediaDropProvider(deps);
+    const image = Buffer.concat([fs.readFileSync(workspaceFile('sample.png').fsPath), randomBytes(16)]);
+    const audio = Buffer.concat([fs.readFileSync(workspaceFile('sample.mp3').fsPath), randomBytes(16)]);
+    const shas = [image, audio].map((b) => createHash('sha256').update(b).digest('hex'));
+    // Two files without a path, as the operating system hands them over.
+    const transfer = contentOnlyTransfer('two-a.png', image);
+    const second = contentOnlyTransfer('two-b.mp3', audio);
+    second.forEach((item, mime) => transfer.set(mime === 'files' ? 'audio/mpeg' : mime, item));
+    const position = editor.document.positionAt(editor.document.getText().indexOf('"title"'));
+    const edit = await provider.provideDocumentDropEdits(editor.document, position, transfer, new vscode.CancellationTokenSource().token);
+    assert.ok(edit, 'the drop was understood');
+    assert.match((edit as { title?: string }).title ?? '', /2 files/);
+    const spy = new WindowSpy();
+    // Whichever of the two arrives first is refused once.
+    await emulator.behave({ mode: 'rateLimit', retryAfterSeconds: 120, times: 1 });
+    try {
+      let pressed!: (shown: ShownMessage) => void;
+      const summary = new Promise<ShownMessage>((resolve) => (pressed = resolve));
+      spy.answerMessages((shown) => {
+        pressed(shown);
+        return shown.items.includes('Retry Failed') ? 'Retry Failed' : undefined;
+      });
+      await applyDropEdit(editor, position, edit);
+      assert.deepEqual((await summary).items, ['Show Details', 'Retry Failed'], spy.describe());
+      await settled(provider);
+      assert.equal((await calls[0].result).succeeded.length, 1, 'one went through at first');
+      const records = await waitFor('both in the history', () => {
+        const found = shas.map((sha) => api.history.all().find((r) => r.sha256 === sha));
+        return found.every((r) => r !== undefined) ? found : undefined;
+      });
+      await waitFor('the retried item to be inserted', () => (records.every((r) => editor.document.getText().includes(r.url)) ? true : undefined)).catch((error: unknown) => {
+        throw new Error(`${String(error)}\n${editor.document.getText()}\n${spy.describe()}`);
+      });
+      await Promise.all([...provider.running]);
+      const payload = JSON.parse(editor.document.getText()) as { video_inputs: Array<Record<string, unknown>> };
+      assert.equal(payload.video_inputs.length, 3, editor.document.getText());
+      const items = payload.video_inputs.slice(1);
+      assert.ok(items.some((i) => JSON.stringify(i.background) === JSON.stringify({ type: 'image', url: records[0].url })), editor.document.getText());
+      assert.ok(items.some((i) => JSON.stringify(i.voice) === JSON.stringify({ type: 'audio', audio_url: records[1].url })), editor.document.getText());
+      await waitFor('the temporary files to be removed', () => (deps.media.held === 0 ? true : undefined));
+    } finally {
+      spy.dispose();
+      await emulator.behave({ mode: 'normal' });
+    }
+  });
+
   test('Retry after a failed paste of content without a path uploads the kept file and inserts where the paste was', async () => {
     const editor = await openEditor('json', '{\n  "video_inputs": [\n    \n  ]\n}');
     const { deps, calls } = rig();

@@ -52,10 +52,12 @@ void describe('shiftOffset', () => {
     assert.equal(shiftOffset(10, [change(12, 3, 'xy')]), 10);
   });
 
-  void it('text typed at the offset lands before it; a change starting at it leaves it in place', () => {
+  void it('text typed at the offset lands before it; text replaced from it leaves it after the new text', () => {
     assert.equal(shiftOffset(10, [change(10, 0, 'ab')]), 12);
-    // The drop's own placeholder removed from where it stood: the drop's place stays.
+    // The drop's placeholder removed from where it stood: the drop's place stays.
     assert.equal(shiftOffset(10, [change(10, 30, '')]), 10);
+    // The placeholder replaced by the fragment: what a Retry adds goes after it.
+    assert.equal(shiftOffset(10, [change(10, 30, 'fragment')]), 18);
   });
 
   void it('a change around it leaves it at the end of the new text; several changes of one edit all count', () => {

@@ -7,8 +7,9 @@ export interface TextChange {
 
 /**
  * Where an offset is after `changes` (of one edit, against the same earlier text). Text inserted at the offset
- * lands before it (like a cursor); a change that replaces text around it leaves it at the end of the new text; a
- * change that starts at it leaves it where it is.
+ * lands before it (like a cursor); a change that replaces text at or around it leaves it at the end of the new
+ * text (a drop's placeholder replaced by its fragment: a retried part goes after it; removed: it stays); a change
+ * after it leaves it where it is.
  */
 export function shiftOffset(offset: number, changes: readonly TextChange[]): number {
   let at = offset;
@@ -17,7 +18,7 @@ export function shiftOffset(offset: number, changes: readonly TextChange[]): num
     const end = change.rangeOffset + change.rangeLength;
     if (end <= at) {
       at += change.text.length - change.rangeLength;
-    } else if (change.rangeOffset < at) {
+    } else if (change.rangeOffset <= at) {
       at = change.rangeOffset + change.text.length;
     }
   }

@@ -89,25 +89,47 @@ async function mediaIn(dataTransfer: vscode.DataTransfer): Promise<DroppedFile[]
   return (await readDroppedMedia(dataTransfer, isSupportedName)).files;
 }
 
+/** Where a Retry's fragment goes, who keeps track of inserting it, and what it must wait for first. */
+interface RetriedInsert {
+  anchor: TrackedOffset;
+  track: (work: Promise<void>) => void;
+  /** The drop's or paste's own edit is done. */
+  after: Promise<void>;
+}
+
 /**
  * Uploads the media through the UploadPort (its progress notification, its error messages) and returns the assets
  * in the order they were dropped. Empty when nothing was uploaded or the upload was cancelled: a cancelled drop
  * inserts nothing, even for files that were done before the cancel (they are in the Assets view). A Retry the
  * person presses later inserts at `anchor`, which follows the document's edits until no Retry can come.
  */
-async function uploadMedia(media: readonly DroppedFile[], deps: DropPasteDeps, signal: AbortSignal, anchor: TrackedOffset, track: (work: Promise<void>) => void): Promise<AssetRecord[]> {
-  const { order, result } = await deps.media.upload(media, {
-    signal,
-    onRetried: (retried, dropped) => {
-      track(insertRetried(anchor, inDropOrder(retried, dropped).map((s) => s.record), deps));
+async function uploadMedia(
+  media: readonly DroppedFile[],
+  deps: DropPasteDeps,
+  signal: AbortSignal,
+  retry: RetriedInsert,
+): Promise<AssetRecord[]> {
+  const { anchor, track } = retry;
+  const { order, result } = await deps.media.upload(
+    media,
+    {
+      signal,
+      onRetried: (retried, dropped) => {
+        // After the drop's or paste's own edit: two edits racing for one document version, one would be refused.
+        track(retry.after.then(() => insertRetried(anchor, inDropOrder(retried, dropped).map((s) => s.record), deps)));
+      },
+      onSettled: () => anchor.dispose(),
     },
-    onSettled: () => anchor.dispose(),
-  }, { quiet: true });
+    { quiet: true },
+  );
   if (result.cancelled || signal.aborted) {
     return [];
   }
   return inDropOrder(result, order).map((s) => s.record);
 }
+
+/** Edits of a document refused because it changed between planning and applying are planned again this often. */
+const RETRIED_INSERT_ATTEMPTS = 3;
 
 /** A retried drop or paste: its fragment goes where the drop was, as plain text (the person is elsewhere by now). */
 async function insertRetried(anchor: TrackedOffset, records: readonly AssetRecord[], deps: DropPasteDeps): Promise<void> {
@@ -115,28 +137,54 @@ async function insertRetried(anchor: TrackedOffset, records: readonly AssetRecor
     return;
   }
   const { document } = anchor;
-  const offset = anchor.offset;
-  if (offset === undefined) {
-    void vscode.window.showWarningMessage(
-      vscode.l10n.t('{0} was closed, so nothing was inserted; the uploaded files are in the HeyGen Assets view.', path.basename(document.uri.path)),
-    );
-    return;
+  const name = path.basename(document.uri.path);
+  for (let attempt = 1; ; attempt++) {
+    const offset = anchor.offset;
+    if (offset === undefined) {
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t('{0} was closed, so nothing was inserted; the uploaded files are in the HeyGen Assets view.', name),
+      );
+      return;
+    }
+    const plan = planFor(document, document.getText(), offset, records, deps, false);
+    const range = (from: number, to: number): vscode.Range => new vscode.Range(document.positionAt(from), document.positionAt(to));
+    const edit = new vscode.WorkspaceEdit();
+    edit.set(document.uri, [
+      vscode.TextEdit.replace(range(plan.start, plan.end), plan.snippet),
+      ...plan.extraEdits.map((e) => vscode.TextEdit.insert(document.positionAt(e.offset), e.text)),
+    ]);
+    if (await vscode.workspace.applyEdit(edit)) {
+      deps.log.info(`Inserted ${plan.inserted} of ${records.length} retried asset(s) into ${document.uri.toString(true)}.`);
+      reportLeftOver(plan, records);
+      return;
+    }
+    if (attempt >= RETRIED_INSERT_ATTEMPTS || document.isClosed) {
+      deps.log.warn(`The retried drop into ${document.uri.toString(true)} could not be applied; is the document read-only?`);
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t('{0} could not be changed, so nothing was inserted; the uploaded files are in the HeyGen Assets view.', name),
+      );
+      return;
+    }
+    // Refused because the document changed under the edit (another edit landed first): plan again on its new text.
+    await nextChangeOf(document);
   }
-  const plan = planFor(document, document.getText(), offset, records, deps, false);
-  const range = (from: number, to: number): vscode.Range => new vscode.Range(document.positionAt(from), document.positionAt(to));
-  const edit = new vscode.WorkspaceEdit();
-  edit.set(document.uri, [
-    vscode.TextEdit.replace(range(plan.start, plan.end), plan.snippet),
-    ...plan.extraEdits.map((e) => vscode.TextEdit.insert(document.positionAt(e.offset), e.text)),
-  ]);
-  if (!(await vscode.workspace.applyEdit(edit))) {
-    void vscode.window.showWarningMessage(
-      vscode.l10n.t('{0} could not be changed, so nothing was inserted; the uploaded files are in the HeyGen Assets view.', path.basename(document.uri.path)),
-    );
-    return;
-  }
-  deps.log.info(`Inserted ${plan.inserted} of ${records.length} retried asset(s) into ${document.uri.toString(true)}.`);
-  reportLeftOver(plan, records);
+}
+
+/** Resolves at the document's next change, or after a second if none comes (the change may have landed already). */
+function nextChangeOf(document: vscode.TextDocument): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      subscription.dispose();
+      resolve();
+    };
+    const timer = setTimeout(done, 1_000);
+    const subscription = vscode.workspace.onDidChangeTextDocument((event) => {
+      if (sameDocument(event.document, document)) {
+        done();
+      }
+    });
+  });
 }
 
 function roleFor(record: AssetRecord): SnippetRole {
@@ -293,9 +341,24 @@ export class MediaDropProvider implements vscode.DocumentDropEditProvider {
   }
 
   private async uploadAndReplace(document: vscode.TextDocument, placeholder: string, media: DroppedFile[]): Promise<void> {
-    const { log } = this.deps;
-    // Where the drop is; a Retry pressed after the placeholder is gone inserts there.
+    // Where the drop is; a Retry pressed after the placeholder is gone inserts there, once this drop's edit is done.
     const anchor = new TrackedOffset(document, Math.max(0, document.getText().indexOf(placeholder)));
+    let ownEditDone!: () => void;
+    const after = new Promise<void>((resolve) => (ownEditDone = resolve));
+    try {
+      await this.replacePlaceholder(document, placeholder, media, { anchor, track: (work) => this.track(work), after });
+    } finally {
+      ownEditDone();
+    }
+  }
+
+  private async replacePlaceholder(
+    document: vscode.TextDocument,
+    placeholder: string,
+    media: DroppedFile[],
+    retry: RetriedInsert,
+  ): Promise<void> {
+    const { log } = this.deps;
     const abort = new AbortController();
     const cancel = (why: string): void => {
       if (!abort.signal.aborted) {
@@ -317,9 +380,9 @@ export class MediaDropProvider implements vscode.DocumentDropEditProvider {
     ];
     let records: AssetRecord[] = [];
     try {
-      records = await uploadMedia(media, this.deps, abort.signal, anchor, (work) => this.track(work));
+      records = await uploadMedia(media, this.deps, abort.signal, retry);
     } catch (error) {
-      anchor.dispose();
+      retry.anchor.dispose();
       reportFailure('drop', media, document, error, this.deps);
     } finally {
       for (const s of subscriptions) {
@@ -442,7 +505,8 @@ export class MediaPasteProvider implements PasteEditProvider {
     };
     let records: AssetRecord[] = [];
     try {
-      records = await uploadMedia(media, this.deps, abort.signal, anchor, track);
+      // VS Code applies the resolved paste edit itself, later: a retried insert that meets it plans again.
+      records = await uploadMedia(media, this.deps, abort.signal, { anchor, track, after: Promise.resolve() });
     } catch (error) {
       anchor.dispose();
       reportFailure('paste', media, document, error, this.deps);
