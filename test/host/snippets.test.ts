@@ -57,6 +57,12 @@ async function openEditor(language: string, content: string, options: vscode.Tex
   const document = await vscode.workspace.openTextDocument({ language, content });
   const editor = await vscode.window.showTextDocument(document);
   editor.options = options;
+  if (document.getText() !== content) {
+    // VS Code reuses the name of an untitled document closed a moment ago and may restore that document's backup
+    // (written before the close discarded it) instead of `content`: start from `content` all the same.
+    const all = new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length));
+    assert.ok(await editor.edit((b) => b.replace(all, content)), 'the new document holds its content');
+  }
   return editor;
 }
 
