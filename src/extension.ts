@@ -9,6 +9,8 @@ import { registerHistoryView } from './vscode/history/assetTreeView';
 import { Log } from './vscode/log/log';
 import { registerDropPasteProviders } from './vscode/snippets/dropPasteProvider';
 import { registerSnippetCommands } from './vscode/snippets/snippetCommands';
+import { HistoryKnownAssets } from './core/payload/knownAssets';
+import { registerPayloadFeatures } from './vscode/payload/payloadCommands';
 import type { HeyGenAssetsApi } from './vscode/api';
 import { closeUploadAgents } from './core/upload/httpUpload';
 import { UploadController, registerUploadCommands, type UploadRequestOptions } from './vscode/upload/uploadCommands';
@@ -75,6 +77,17 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   // Snippets at the cursor, and drop/paste of media into payload files.
   registerSnippetCommands(context, { history, config, log, upload });
   registerDropPasteProviders(context, { history, config, log, upload });
+
+  // Payload files that know their assets: hover, completion, problems and quick fixes, Upload Local Files.
+  // Known assets come from the history for now; the library index plugs in here (KnownAssets).
+  const knownAssets = new HistoryKnownAssets(history);
+  context.subscriptions.push(knownAssets);
+  registerPayloadFeatures(context, {
+    port: { upload, uploadUrl: (url, options) => uploads.uploadUrl(url, options) },
+    known: knownAssets,
+    config,
+    log,
+  });
 
   log.info(`HeyGen Assets ${String((context.extension.packageJSON as { version?: string }).version)} activated in VS Code ${vscode.version}.`);
   return {

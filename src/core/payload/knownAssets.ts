@@ -1,0 +1,85 @@
+import type { AssetKind } from '../upload/mediaKinds';
+
+/** An asset the extension knows of: an upload in the history, or (once plugged in) an asset of the library. */
+export interface KnownAsset {
+  id: string;
+  name: string;
+  fileType: AssetKind;
+  url: string;
+  /** Bytes, when known. */
+  size?: number;
+  /** When it was uploaded (ms since epoch), when known. */
+  uploadedAt?: number;
+  /** The local file it was uploaded from, when known. */
+  sourcePath?: string;
+  mime?: string;
+}
+
+export interface Disposable {
+  dispose(): void;
+}
+
+/**
+ * What the payload features need to know about assets. Implemented from the upload history now
+ * (`HistoryKnownAssets`); the library index (`src/core/library/libraryIndex.ts`: `all()`, `isGone(id)`,
+ * `onDidChange`) can implement it, or be combined with the history, when it is merged.
+ */
+export interface KnownAssets {
+  /** The asset a payload value names: by id or by URL. */
+  find(reference: string): KnownAsset | undefined;
+  /** True when HeyGen no longer has the asset (the library's stale check); false when it has it or nobody knows. */
+  isGone(id: string): boolean;
+  /** Every known asset, newest first. */
+  all(): readonly KnownAsset[];
+  onDidChange(listener: () => void): Disposable;
+}
+
+/** The part of `HistoryStore` this needs. */
+export interface AssetHistory {
+  all(): readonly KnownAsset[];
+  onDidChange(listener: () => void): Disposable;
+}
+
+/**
+ * Known assets from the upload history alone. The history cannot tell whether HeyGen still has an asset, so
+ * `isGone` is false for all of them until the library's stale marking is plugged in.
+ */
+export class HistoryKnownAssets implements KnownAssets {
+  private index: Map<string, KnownAsset> | undefined;
+  private readonly subscription: Disposable;
+
+  constructor(private readonly history: AssetHistory) {
+    this.subscription = history.onDidChange(() => {
+      this.index = undefined;
+    });
+  }
+
+  find(reference: string): KnownAsset | undefined {
+    if (!this.index) {
+      this.index = new Map();
+      // Oldest first, so the newest entry wins for a URL recorded twice.
+      const all = this.history.all();
+      for (let i = all.length - 1; i >= 0; i--) {
+        this.index.set(all[i].id, all[i]);
+        this.index.set(all[i].url, all[i]);
+      }
+    }
+    return this.index.get(reference.trim());
+  }
+
+  isGone(_id: string): boolean {
+    return false;
+  }
+
+  all(): readonly KnownAsset[] {
+    return this.history.all();
+  }
+
+  onDidChange(listener: () => void): Disposable {
+    return this.history.onDidChange(() => listener());
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+}
