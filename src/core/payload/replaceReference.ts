@@ -32,8 +32,13 @@ export function referenceTarget(reference: AssetReference, asset: SnippetAsset, 
   }
   const object = fragment as FragmentObject;
   // Every fragment object holds its `type` and exactly one string naming the asset.
-  const [key, value] = Object.entries(object).find(([k, v]) => k !== 'type' && typeof v === 'string') ?? [reference.key, asset.url];
-  return { key, value: String(value), type: typeof object.type === 'string' ? object.type : undefined };
+  const type = typeof object.type === 'string' ? object.type : undefined;
+  for (const [key, value] of Object.entries(object)) {
+    if (key !== 'type' && typeof value === 'string') {
+      return { key, value, type };
+    }
+  }
+  return { key: reference.key, value: asset.url, type };
 }
 
 /**
