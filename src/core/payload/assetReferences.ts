@@ -188,23 +188,18 @@ function literalOf(
   return { value, start: token.start, end: token.end, contentStart, contentEnd, quote };
 }
 
-/** The escapes a path or URL plausibly holds in a JS or Python literal. */
+const SIMPLE_ESCAPES: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v', '0': '\0', '\n': '' };
+
+/** The escapes of JS and Python string literals (a Python `\a` and octal escapes aside, which paths never hold). */
 function unescapeCode(body: string): string {
-  return body.replace(/\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)/gs, (_m, e: string) => {
-    switch (e[0]) {
-      case 'n':
-        return '\n';
-      case 't':
-        return '\t';
-      case 'r':
-        return '\r';
-      case 'u':
-        return String.fromCodePoint(parseInt(e.startsWith('u{') ? e.slice(2, -1) : e.slice(1), 16));
-      case 'x':
-        return String.fromCharCode(parseInt(e.slice(1), 16));
-      default:
-        return e;
+  return body.replace(/\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|\r\n|.)/gs, (_m, e: string) => {
+    if (e === '\r\n') {
+      return '';
     }
+    if (e.length > 1 && (e[0] === 'u' || e[0] === 'x')) {
+      return String.fromCodePoint(parseInt(e.startsWith('u{') ? e.slice(2, -1) : e.slice(1), 16));
+    }
+    return SIMPLE_ESCAPES[e] ?? e;
   });
 }
 
