@@ -83,7 +83,8 @@ export function assetMarkdown(asset: KnownAsset, now = Date.now()): vscode.Markd
   if (asset.uploadedAt !== undefined) {
     facts.push(vscode.l10n.t('uploaded {0}', relativeTime(asset.uploadedAt, now, vscode.env.language)));
   }
-  md.appendText(` — ${facts.join(', ')}\n\n`);
+  md.appendText(` — ${facts.join(', ')}`);
+  md.appendMarkdown('\n\n');
   if (asset.fileType === 'image' && /^https?:/i.test(asset.url)) {
     md.appendMarkdown(`![${vscode.l10n.t('Thumbnail')}](${markdownTarget(asset.url)}|width=120)\n\n`);
   }
@@ -135,7 +136,8 @@ export class PayloadHoverProvider implements vscode.HoverProvider {
       if (!check || !check.valid) {
         md.appendText(` — ${check?.problem === 'missing' || !check ? vscode.l10n.t('File not found') : check.reason}`);
       } else {
-        md.appendText(` — ${vscode.l10n.t('{0} {1}, {2}', check.file.type.label, kindLabel(check.file.type.kind).toLowerCase(), formatSize(check.file.size))}\n\n`);
+        md.appendText(` — ${vscode.l10n.t('{0} {1}, {2}', check.file.type.label, kindLabel(check.file.type.kind).toLowerCase(), formatSize(check.file.size))}`);
+        md.appendMarkdown('\n\n');
         md.appendText(vscode.l10n.t('A local file: HeyGen needs it uploaded.'));
       }
       return new vscode.Hover(md, range);
