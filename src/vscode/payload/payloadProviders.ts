@@ -69,6 +69,28 @@ function code(text: string): string {
   return `${fence}${text}${fence}`;
 }
 
+/**
+ * The image a hover shows: the asset's URL when it is https; the editor's content security policy blocks plain-http
+ * images (a local emulator's), so then the source file it was uploaded from, when known.
+ */
+function thumbnailOf(asset: KnownAsset): string | undefined {
+  if (asset.fileType !== 'image') {
+    return undefined;
+  }
+  if (/^https:/i.test(asset.url)) {
+    return asset.url;
+  }
+  return asset.sourcePath ? vscode.Uri.file(asset.sourcePath).toString() : undefined;
+}
+
+function uploadDate(ms: number): string {
+  try {
+    return new Date(ms).toLocaleString(vscode.env.language, { dateStyle: 'medium', timeStyle: 'short' });
+  } catch {
+    return new Date(ms).toISOString();
+  }
+}
+
 /** What a hover and a completion item's documentation say about an asset. */
 export function assetMarkdown(asset: KnownAsset, now = Date.now()): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
@@ -81,12 +103,13 @@ export function assetMarkdown(asset: KnownAsset, now = Date.now()): vscode.Markd
     facts.push(formatSize(asset.size));
   }
   if (asset.uploadedAt !== undefined) {
-    facts.push(vscode.l10n.t('uploaded {0}', relativeTime(asset.uploadedAt, now, vscode.env.language)));
+    facts.push(vscode.l10n.t('uploaded {0} ({1})', relativeTime(asset.uploadedAt, now, vscode.env.language), uploadDate(asset.uploadedAt)));
   }
   md.appendText(` — ${facts.join(', ')}`);
   md.appendMarkdown('\n\n');
-  if (asset.fileType === 'image' && /^https?:/i.test(asset.url)) {
-    md.appendMarkdown(`![${vscode.l10n.t('Thumbnail')}](${markdownTarget(asset.url)}|width=120)\n\n`);
+  const thumbnail = thumbnailOf(asset);
+  if (thumbnail) {
+    md.appendMarkdown(`![${vscode.l10n.t('Thumbnail')}](${markdownTarget(thumbnail)}|width=120)\n\n`);
   }
   if (asset.sourcePath) {
     md.appendText(vscode.l10n.t('Source: '));
