@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { findAssetReferences, referenceAt, type AssetReference } from '../../src/core/payload/assetReferences';
-import { HistoryKnownAssets, type KnownAsset, type KnownAssets } from '../../src/core/payload/knownAssets';
+import { HistoryKnownAssets, MergedKnownAssets, type KnownAsset, type KnownAssets } from '../../src/core/payload/knownAssets';
 import { classifyValue, resolveLocalPath } from '../../src/core/payload/localPath';
 import { LocalFileChecks, payloadProblems, problemMessages } from '../../src/core/payload/payloadProblems';
 import { applyReplacements, replacementEdits } from '../../src/core/payload/replaceReference';
@@ -302,5 +302,31 @@ void describe('payload problems', () => {
     listeners.forEach((l) => l());
     assert.equal(known.find('old'), undefined);
     assert.equal(known.find('third')?.name, 't.png');
+  });
+
+  void it('merges history and library: first source answers, gone if any says so, each asset once, newest first', () => {
+    const history = new FakeKnownAssets(
+      [
+        { id: 'h1', name: 'from-history.png', fileType: 'image', url: 'https://x.invalid/h1.png', uploadedAt: 300, sourcePath: '/src/h1.png' },
+        { id: 'both', name: 'history-name.png', fileType: 'image', url: 'https://x.invalid/both.png', uploadedAt: 100 },
+      ],
+      new Set(),
+    );
+    const library = new FakeKnownAssets(
+      [
+        { id: 'l1', name: 'library-only.mp3', fileType: 'audio', url: 'https://x.invalid/l1.mp3', uploadedAt: 200 },
+        { id: 'both', name: 'library-name.png', fileType: 'image', url: 'https://x.invalid/both.png', uploadedAt: 100 },
+      ],
+      new Set(['both']),
+    );
+    const merged = new MergedKnownAssets([history, library]);
+    assert.deepEqual(
+      merged.all().map((a) => a.name),
+      ['from-history.png', 'library-only.mp3', 'history-name.png'],
+    );
+    assert.equal(merged.find('both')?.name, 'history-name.png');
+    assert.equal(merged.find('https://x.invalid/l1.mp3')?.id, 'l1');
+    assert.equal(merged.isGone('both'), true);
+    assert.equal(merged.isGone('h1'), false);
   });
 });

@@ -83,3 +83,62 @@ export class HistoryKnownAssets implements KnownAssets {
     this.subscription.dispose();
   }
 }
+
+/**
+ * Several sources as one: the first that knows a reference answers `find`, an asset is gone when any source says so,
+ * and `all` lists each asset once (the first source's record wins), newest first. For the history together with the
+ * library index at merge: `new MergedKnownAssets([historyAssets, libraryAssets])`.
+ */
+export class MergedKnownAssets implements KnownAssets {
+  private merged: KnownAsset[] | undefined;
+  private readonly subscriptions: Disposable[];
+
+  constructor(private readonly sources: readonly KnownAssets[]) {
+    this.subscriptions = sources.map((s) =>
+      s.onDidChange(() => {
+        this.merged = undefined;
+      }),
+    );
+  }
+
+  find(reference: string): KnownAsset | undefined {
+    for (const source of this.sources) {
+      const found = source.find(reference);
+      if (found) {
+        return found;
+      }
+    }
+    return undefined;
+  }
+
+  isGone(id: string): boolean {
+    return this.sources.some((s) => s.isGone(id));
+  }
+
+  all(): readonly KnownAsset[] {
+    if (!this.merged) {
+      const seen = new Set<string>();
+      const merged: KnownAsset[] = [];
+      for (const source of this.sources) {
+        for (const asset of source.all()) {
+          if (!seen.has(asset.id)) {
+            seen.add(asset.id);
+            merged.push(asset);
+          }
+        }
+      }
+      // A stable sort keeps each source's own order for assets without an upload time.
+      this.merged = merged.sort((a, b) => (b.uploadedAt ?? 0) - (a.uploadedAt ?? 0));
+    }
+    return this.merged;
+  }
+
+  onDidChange(listener: () => void): Disposable {
+    const subscriptions = this.sources.map((s) => s.onDidChange(listener));
+    return { dispose: () => subscriptions.forEach((s) => s.dispose()) };
+  }
+
+  dispose(): void {
+    this.subscriptions.forEach((s) => s.dispose());
+  }
+}
