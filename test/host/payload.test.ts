@@ -11,6 +11,8 @@ import type { AssetRecord } from '../../src/core/history/assetRecord';
 import { HistoryKnownAssets, type KnownAssets } from '../../src/core/payload/knownAssets';
 import { LocalFileChecks } from '../../src/core/payload/payloadProblems';
 import { PayloadCodeActions, PayloadDiagnostics } from '../../src/vscode/payload/payloadProviders';
+import type { Configuration } from '../../src/vscode/configuration/configuration';
+import { MediaDropProvider } from '../../src/vscode/snippets/dropPasteProvider';
 import { silentLogger } from '../../src/core/log/logger';
 import { emulator, hostEnv, sha256Of } from './hostSupport';
 
@@ -23,6 +25,7 @@ interface Api {
     remove(ids: readonly string[]): Promise<void>;
     onDidChange(listener: () => void): { dispose(): void };
   };
+  upload(uris: vscode.Uri[], options?: { quiet?: boolean; signal?: AbortSignal }): Promise<{ succeeded: Array<{ record: AssetRecord }> }>;
 }
 
 function record(id: string, fileType: AssetRecord['fileType'], name: string, ageMs: number, sourcePath?: string): AssetRecord {
@@ -400,5 +403,34 @@ suite('Payload files', () => {
       diagnostics.dispose();
       history.dispose();
     }
+  });
+
+  test('a file dropped into a v3 body in assetId mode becomes its audio_asset_id', async () => {
+    const speech = uniqueMedia('dropped-speech.mp3', 'sample.mp3');
+    const editor = await openPayload('drop-v3.json', '{\n  "type": "avatar",\n  "avatar_id": "josh",\n  "audio_url": "https://old.invalid/a.mp3"\n}\n');
+    const document = editor.document;
+    const config = { snippetAvatarId: '', snippetVoiceId: '', snippetReference: 'assetId' } as unknown as Configuration;
+    const silent = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+    const provider = new MediaDropProvider({ history: undefined as never, config, log: silent, upload: (uris, options) => api.upload(uris, options) as never });
+    const transfer = new vscode.DataTransfer();
+    transfer.set('text/uri-list', new vscode.DataTransferItem(vscode.Uri.file(speech).toString()));
+    const position = offsetOf(document, '"avatar_id"', 0);
+    const edit = await provider.provideDocumentDropEdits(document, position, transfer, new vscode.CancellationTokenSource().token);
+    assert.ok(edit, 'the drop was understood');
+    const placeholder = typeof edit.insertText === 'string' ? edit.insertText : edit.insertText.value;
+    const done = new Promise<void>((resolve) => {
+      const subscription = vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document === document && !document.getText().includes(placeholder) && document.getText().includes('audio_asset_id')) {
+          subscription.dispose();
+          resolve();
+        }
+      });
+    });
+    assert.ok(await editor.insertSnippet(new vscode.SnippetString().appendText(placeholder), position));
+    await done;
+    await vscode.commands.executeCommand('leaveSnippet');
+    const body = JSON.parse(document.getText()) as Record<string, unknown>;
+    assert.equal(body.audio_asset_id, newestRecordWithSha(api, sha256Of(speech)).id);
+    assert.equal('audio_url' in body, false, 'the audio_url was replaced, not kept beside it');
   });
 });
