@@ -418,9 +418,12 @@ suite('Payload files', () => {
     const edit = await provider.provideDocumentDropEdits(document, position, transfer, new vscode.CancellationTokenSource().token);
     assert.ok(edit, 'the drop was understood');
     const placeholder = typeof edit.insertText === 'string' ? edit.insertText : edit.insertText.value;
+    // Done when the placeholder, once in the document, has been replaced by the fragment.
+    let placed = false;
     const done = new Promise<void>((resolve) => {
       const subscription = vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.document === document && !document.getText().includes(placeholder) && document.getText().includes('audio_asset_id')) {
+        placed ||= document.getText().includes(placeholder);
+        if (e.document === document && placed && !document.getText().includes(placeholder)) {
           subscription.dispose();
           resolve();
         }
