@@ -79,7 +79,8 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   registerDropPasteProviders(context, { history, config, log, upload });
 
   // Payload files that know their assets: hover, completion, problems and quick fixes, Upload Local Files.
-  // Known assets come from the history for now; the library index plugs in here (KnownAssets).
+  // Known assets come from the history for now; with the library index they become
+  // new MergedKnownAssets([new HistoryKnownAssets(history), new LibraryKnownAssets(library)]).
   const knownAssets = new HistoryKnownAssets(history);
   context.subscriptions.push(knownAssets);
   registerPayloadFeatures(context, {

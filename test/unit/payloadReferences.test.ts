@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { findAssetReferences, referenceAt, type AssetReference } from '../../src/core/payload/assetReferences';
-import { HistoryKnownAssets, MergedKnownAssets, type KnownAsset, type KnownAssets } from '../../src/core/payload/knownAssets';
+import { HistoryKnownAssets, LibraryKnownAssets, MergedKnownAssets, type KnownAsset, type KnownAssets } from '../../src/core/payload/knownAssets';
 import { classifyValue, resolveLocalPath } from '../../src/core/payload/localPath';
 import { LocalFileChecks, payloadProblems, problemMessages } from '../../src/core/payload/payloadProblems';
 import { applyReplacements, replacementEdits } from '../../src/core/payload/replaceReference';
@@ -328,5 +328,20 @@ void describe('payload problems', () => {
     assert.equal(merged.find('https://x.invalid/l1.mp3')?.id, 'l1');
     assert.equal(merged.isGone('both'), true);
     assert.equal(merged.isGone('h1'), false);
+  });
+
+  void it('reads the library by shape: its media with a URL, and its stale marks', () => {
+    let listed = [
+      { id: 'img', name: 'lib.png', kind: 'image', uploadedAt: 1000, url: 'https://x.invalid/lib.png' },
+      { id: 'font', name: 'f.ttf', kind: 'other', uploadedAt: 900, url: 'https://x.invalid/f.ttf' },
+      { id: 'nourl', name: 'n.mp4', kind: 'video', uploadedAt: 800, url: null },
+    ];
+    const library = new LibraryKnownAssets({ all: () => listed, isGone: (id) => id === 'img', onDidChange: () => ({ dispose: () => undefined }) });
+    assert.deepEqual(library.all(), [{ id: 'img', name: 'lib.png', fileType: 'image', url: 'https://x.invalid/lib.png', uploadedAt: 1000 }]);
+    assert.equal(library.find('https://x.invalid/lib.png')?.id, 'img');
+    assert.equal(library.isGone('img'), true);
+    listed = [{ id: 'aud', name: 'a.mp3', kind: 'audio', uploadedAt: 0, url: 'https://x.invalid/a.mp3' }];
+    assert.equal(library.find('img'), undefined, 'a new listing is read anew');
+    assert.equal(library.find('aud')?.name, 'a.mp3');
   });
 });

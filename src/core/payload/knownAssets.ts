@@ -142,3 +142,54 @@ export class MergedKnownAssets implements KnownAssets {
     this.subscriptions.forEach((s) => s.dispose());
   }
 }
+
+/**
+ * The part of the library index (`src/core/library/libraryIndex.ts`, helper C's `LibraryIndex`) this needs, by shape,
+ * so nothing here depends on the library's module.
+ */
+export interface AssetLibrary {
+  all(): ReadonlyArray<{ id: string; name: string; kind: string; uploadedAt: number; url: string | null }>;
+  isGone(id: string): boolean;
+  onDidChange(listener: (change: unknown) => void): Disposable;
+}
+
+/** Known assets from the library: its images, videos and audio that have a URL, and its stale marks. */
+export class LibraryKnownAssets implements KnownAssets {
+  private cache: { source: ReturnType<AssetLibrary['all']>; assets: KnownAsset[]; index: Map<string, KnownAsset> } | undefined;
+
+  constructor(private readonly library: AssetLibrary) {}
+
+  private view(): NonNullable<LibraryKnownAssets['cache']> {
+    const source = this.library.all();
+    if (this.cache?.source !== source) {
+      const assets: KnownAsset[] = [];
+      const index = new Map<string, KnownAsset>();
+      for (const a of source) {
+        if ((a.kind === 'image' || a.kind === 'video' || a.kind === 'audio') && a.url) {
+          const asset: KnownAsset = { id: a.id, name: a.name, fileType: a.kind, url: a.url, ...(a.uploadedAt ? { uploadedAt: a.uploadedAt } : {}) };
+          assets.push(asset);
+          index.set(asset.id, asset);
+          index.set(asset.url, asset);
+        }
+      }
+      this.cache = { source, assets, index };
+    }
+    return this.cache;
+  }
+
+  find(reference: string): KnownAsset | undefined {
+    return this.view().index.get(reference.trim());
+  }
+
+  isGone(id: string): boolean {
+    return this.library.isGone(id);
+  }
+
+  all(): readonly KnownAsset[] {
+    return this.view().assets;
+  }
+
+  onDidChange(listener: () => void): Disposable {
+    return this.library.onDidChange(() => listener());
+  }
+}
