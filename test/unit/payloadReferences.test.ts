@@ -226,6 +226,7 @@ void describe('payload problems', () => {
     fs.copyFileSync(path.join(FIXTURES, 'sample.jpg'), path.join(dir, 'really-a-jpeg.png'));
     fs.writeFileSync(path.join(dir, 'notes.png'), 'just text');
     fs.writeFileSync(path.join(dir, 'empty.mp3'), '');
+    fs.copyFileSync(path.join(FIXTURES, 'sample.mp3'), path.join(dir, 'voice.mp3'));
     const known = new FakeKnownAssets(
       [
         { id: 'kept', name: 'kept.png', fileType: 'image', url: 'https://x.invalid/kept.png' },
@@ -240,7 +241,8 @@ void describe('payload problems', () => {
       {"background": {"type": "image", "url": "./really-a-jpeg.png"}},
       {"background": {"type": "image", "url": "https://x.invalid/lost.png"}},
       {"background": {"type": "image", "url": "https://x.invalid/kept.png"}},
-      {"background": {"type": "image", "image_asset_id": "lost-id-only"}}
+      {"background": {"type": "image", "image_asset_id": "lost-id-only"}},
+      {"background": {"url": "./voice.mp3"}, "voice": {"audio_url": "./sample.jpg"}}
     ]}`;
     const references = findAssetReferences(text, 'json');
     const checks = new LocalFileChecks(() => 10 * 1024 * 1024);
@@ -257,6 +259,8 @@ void describe('payload problems', () => {
         'mislabelled warning "./really-a-jpeg.png": "really-a-jpeg.png" is named like a PNG file, but its content is JPEG; it is uploaded as image/jpeg.',
         'gone warning "https://x.invalid/lost.png": HeyGen no longer has lost.png: upload its source again or choose another asset.',
         'gone warning "lost-id-only": HeyGen no longer has lost-id-only: upload its source again or choose another asset.',
+        'wrongKind error "./voice.mp3": "voice.mp3" is an audio file; background.url takes an image or a video.',
+        'wrongKind error "./sample.jpg": "sample.jpg" is not an audio file; voice.audio_url takes an MP3 or WAV file.',
       ],
     );
     assert.equal(problems.find((p) => p.code === 'gone')?.asset?.sourcePath, path.join(dir, 'sample.jpg'));

@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import * as l10n from '@vscode/l10n';
+import type { AssetKind } from '../upload/mediaKinds';
 import { validateFile, type FileCheck } from '../upload/validateFile';
 import type { AssetReference } from './assetReferences';
 import type { KnownAsset, KnownAssets } from './knownAssets';
@@ -10,10 +11,11 @@ import { classifyValue, resolveLocalPath } from './localPath';
  * - `fileNotFound`: the path names no file;
  * - `badFile`: the file cannot be uploaded (the upload's own sentence: empty, too large, unsupported, …);
  * - `mislabelled`: the name claims another type than the content (it uploads, as the content's type);
+ * - `wrongKind`: the file is not what the place takes (an MP3 as a background): nothing is offered;
  * - `noFolder`: a relative path in a payload that has no folder yet;
  * - `gone`: HeyGen no longer has the asset (quick fix, when its source is known: upload it again and replace).
  */
-export type ProblemCode = 'localFile' | 'fileNotFound' | 'badFile' | 'mislabelled' | 'noFolder' | 'gone';
+export type ProblemCode = 'localFile' | 'fileNotFound' | 'badFile' | 'mislabelled' | 'wrongKind' | 'noFolder' | 'gone';
 
 export interface PayloadProblem {
   code: ProblemCode;
@@ -47,6 +49,19 @@ export const problemMessages = {
   noFolder: (): string => l10n.t('This relative path cannot be found until the payload is saved in a folder.'),
   mislabelled: (name: string, claimed: string, actual: string, mime: string): string =>
     l10n.t('"{0}" is named like a {1} file, but its content is {2}; it is uploaded as {3}.', name, claimed, actual, mime),
+  wrongKind: (name: string, place: string, kinds: readonly AssetKind[]): string => {
+    if (kinds.length > 1) {
+      return l10n.t('"{0}" is an audio file; {1} takes an image or a video.', name, place);
+    }
+    switch (kinds[0]) {
+      case 'image':
+        return l10n.t('"{0}" is not an image; {1} takes a JPEG or PNG image.', name, place);
+      case 'video':
+        return l10n.t('"{0}" is not a video; {1} takes an MP4 or WebM video.', name, place);
+      default:
+        return l10n.t('"{0}" is not an audio file; {1} takes an MP3 or WAV file.', name, place);
+    }
+  },
   gone: (name: string): string => l10n.t('HeyGen no longer has {0}: upload its source again or choose another asset.', name),
 };
 
@@ -82,8 +97,12 @@ export function payloadProblems(references: readonly AssetReference[], context: 
         });
         continue;
       }
-      problems.push({ ...at, localPath, code: 'localFile', severity: 'error', message: problemMessages.localFile() });
       const file = check?.file;
+      if (file && !reference.kinds.includes(file.type.kind)) {
+        problems.push({ ...at, localPath, code: 'wrongKind', severity: 'error', message: problemMessages.wrongKind(file.name, reference.path, reference.kinds) });
+        continue;
+      }
+      problems.push({ ...at, localPath, code: 'localFile', severity: 'error', message: problemMessages.localFile() });
       if (file?.mislabelled && file.nameType) {
         problems.push({
           ...at,
