@@ -205,7 +205,9 @@ export class PayloadCompletionProvider implements vscode.CompletionItemProvider 
         item.detail = age ? `${kindLabel(asset.fileType)} · ${age}` : kindLabel(asset.fileType);
         item.documentation = assetMarkdown(asset, now);
         // Escaped for the string it goes into, without the quotes, which are already there.
-        item.insertText = quoteString(value, reference.dialect, reference.quote === "'" ? "'" : '"').slice(1, -1);
+        const escaped = quoteString(value, reference.dialect, reference.quote === "'" ? "'" : '"').slice(1, -1);
+        // Inside a template literal a backtick or `${` would end the string or start a substitution.
+        item.insertText = reference.quote === '`' ? escaped.replace(/`/g, '\\`').replace(/\$\{/g, '\\${') : escaped;
         item.range = { inserting, replacing };
         item.filterText = `${asset.name} ${value}`;
         // Newest first, as the history lists them.
