@@ -170,6 +170,12 @@ suite('Payload files', () => {
     const text = await hoverText(editor.document, offsetOf(editor.document, './local.jpg', 3));
     const size = fs.statSync(path.join(dir, 'local.jpg')).size;
     assert.ok(text.includes('local.jpg') && text.includes(`JPEG image, ${Math.round(size / 1024)} KB`), text);
+    // The hover's link runs what the quick fix runs: clicking it uploads the file and replaces the path.
+    const link = /\[Upload to HeyGen and Replace\]\(command:heygen\.uploadLocalReferences\?([^)]+)\)/.exec(text);
+    assert.ok(link, `the hover offers the upload: ${text}`);
+    const args = JSON.parse(decodeURIComponent(link[1])) as unknown[];
+    assert.equal(await vscode.commands.executeCommand<number>('heygen.uploadLocalReferences', ...args), 1);
+    assert.ok(!editor.document.getText().includes('./local.jpg'), editor.document.getText());
   });
 
   test('completion in a background url offers images and videos, newest first, and inserts the URL; a talking photo gets the id', async () => {

@@ -55,8 +55,12 @@ export function registerPayloadFeatures(context: vscode.ExtensionContext, deps: 
   return { diagnostics, uploadLocalReferences: (uri, offsets) => replacer.uploadLocal(uri, offsets) };
 }
 
+/** A document's URI: as code actions pass it, or as text from a hover's command link. */
 function asUri(value: unknown): vscode.Uri | undefined {
-  return value instanceof vscode.Uri ? value : undefined;
+  if (value instanceof vscode.Uri) {
+    return value;
+  }
+  return typeof value === 'string' ? vscode.Uri.parse(value, true) : undefined;
 }
 
 function asOffsets(value: unknown): number[] | undefined {

@@ -153,6 +153,7 @@ export class PayloadHoverProvider implements vscode.HoverProvider {
       await this.files.refresh([localPath]);
       const check = this.files.get(localPath);
       const md = new vscode.MarkdownString();
+      md.isTrusted = { enabledCommands: [CommandId.UploadLocalReferences] };
       md.appendMarkdown('[');
       md.appendText(path.basename(localPath));
       md.appendMarkdown(`](${vscode.Uri.file(localPath).toString()})`);
@@ -162,6 +163,10 @@ export class PayloadHoverProvider implements vscode.HoverProvider {
         md.appendText(` — ${vscode.l10n.t('{0} {1}, {2}', check.file.type.label, kindLabel(check.file.type.kind).toLowerCase(), formatSize(check.file.size))}`);
         md.appendMarkdown('\n\n');
         md.appendText(vscode.l10n.t('A local file: HeyGen needs it uploaded.'));
+        if (reference.kinds.includes(check.file.type.kind)) {
+          const args = encodeURIComponent(JSON.stringify([document.uri.toString(), [reference.start]]));
+          md.appendMarkdown(` [${vscode.l10n.t('Upload to HeyGen and Replace')}](command:${CommandId.UploadLocalReferences}?${args})`);
+        }
       }
       return new vscode.Hover(md, range);
     }
