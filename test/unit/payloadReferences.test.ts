@@ -81,8 +81,17 @@ const other = { background: { url: './not-an-item.jpg' } };`;
 }`;
     assert.deepEqual(summary(findAssetReferences(py, 'python')), [
       'v2 character.talking_photo_id=tp1 id image',
+      'v2 voice.audio_url=./voice.mp3 url audio',
       'v2 background.url=./bg.jpg url image',
     ]);
+    const calls = 'body = dict(type="avatar", avatar_id="a", audio_url="./a.mp3", background=dict(type="image", url="./b.png"), note=str(dict(url="./no.png")))';
+    const refs = findAssetReferences(calls, 'python');
+    assert.deepEqual(summary(refs), ['v3 audio_url=./a.mp3 url audio', 'v3 background.url=./b.png url image']);
+    assert.equal(
+      applyReplacements(calls, replacementEdits(refs[0], AUDIO, 'assetId')),
+      calls.replace('audio_url="./a.mp3"', 'audio_asset_id="aud-9"'),
+      'a keyword argument is renamed as a bare word',
+    );
   });
 
   void it('finds v3 places in a POST /v3/videos body, and only in one', () => {

@@ -1,6 +1,6 @@
 import type { AssetKind } from '../upload/mediaKinds';
 import type { PayloadVersion, SnippetDialect, SnippetRole } from '../snippets/buildSnippet';
-import { isItem, isV3Body, parsePayload, type Container, type Member, type Token } from '../snippets/payloadContext';
+import { hasV3BodyMembers, isVideoInputsArray, parsePayload, type Container, type Member, type Token } from '../snippets/payloadContext';
 
 /** One string value at a documented place of a payload that names an asset (or should). */
 export interface AssetReference {
@@ -121,20 +121,36 @@ export function findAssetReferences(text: string, languageId: string): AssetRefe
       });
     }
   };
+  // An object literal, or in Python also a `dict(key=value, …)` call.
+  const isObject = (c: Container): boolean => c.bracket === '{' || (dialect === 'python' && c.bracket === '(' && /\bdict\s*$/.test(text.slice(Math.max(0, c.open - 12), c.open)));
+  const objectValue = (m: Member): Container | undefined => {
+    const child = m.child;
+    if (!child || m.valueStart === undefined || !isObject(child)) {
+      return undefined;
+    }
+    // The member's value is the object itself (`"background": {…}` or `dict(…)`), not something that merely holds it.
+    const before = text.slice(m.valueStart, child.open).trim();
+    return before === '' || (child.bracket === '(' && before === 'dict') ? child : undefined;
+  };
   for (const c of containers) {
-    if (isItem(c)) {
+    if (!isObject(c)) {
+      continue;
+    }
+    if (isVideoInputsArray(c.parent)) {
       for (const m of c.members) {
         const group = m.key !== undefined ? V2_PLACES[m.key] : undefined;
-        if (group && m.child?.bracket === '{' && isValueChild(m)) {
-          add('v2', group.role, m.key, m.child, group.places);
+        const object = group ? objectValue(m) : undefined;
+        if (group && object) {
+          add('v2', group.role, m.key, object, group.places);
         }
       }
-    } else if (isV3Body(c)) {
+    } else if (hasV3BodyMembers(c)) {
       add('v3', 'audio', undefined, c, V3_FLAT);
       for (const m of c.members) {
         const group = m.key !== undefined ? V3_NESTED[m.key] : undefined;
-        if (group && m.child?.bracket === '{' && isValueChild(m)) {
-          add('v3', group.role, m.key, m.child, group.places);
+        const object = group ? objectValue(m) : undefined;
+        if (group && object) {
+          add('v3', group.role, m.key, object, group.places);
         }
       }
     }
@@ -145,11 +161,6 @@ export function findAssetReferences(text: string, languageId: string): AssetRefe
 /** The reference whose string holds `offset` (between its quotes, or right after an unclosed one). */
 export function referenceAt(references: readonly AssetReference[], offset: number): AssetReference | undefined {
   return references.find((r) => r.contentStart <= offset && offset <= r.contentEnd);
-}
-
-/** The member's value is the object itself (`"background": {…}`), not something that merely contains it. */
-function isValueChild(member: Member): boolean {
-  return member.child !== undefined && member.valueStart === member.child.open;
 }
 
 function stringMember(text: string, object: Container, key: string, dialect: SnippetDialect): AssetReference['typeToken'] {

@@ -351,7 +351,7 @@ export function buildContainers(tokens: readonly Token[], textLength: number): C
   return all;
 }
 
-function isVideoInputsArray(c: Container | undefined): boolean {
+export function isVideoInputsArray(c: Container | undefined): boolean {
   return c !== undefined && c.bracket === '[' && c.key === 'video_inputs';
 }
 
@@ -363,9 +363,11 @@ const V3_BODY_TYPES = new Set(['avatar', 'image']);
 
 /** A `POST /v3/videos` body: top-level `type` `avatar` or `image` and no `video_inputs` list. */
 export function isV3Body(c: Container): boolean {
-  if (c.bracket !== '{') {
-    return false;
-  }
+  return c.bracket === '{' && hasV3BodyMembers(c);
+}
+
+/** The members of a v3 body, whatever holds them (an object literal, or Python's `dict(…)`). */
+export function hasV3BodyMembers(c: Container): boolean {
   let typed = false;
   for (const m of c.members) {
     if (m.key === 'video_inputs') {
