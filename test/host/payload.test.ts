@@ -107,6 +107,18 @@ async function hoverText(document: vscode.TextDocument, position: vscode.Positio
   );
 }
 
+/** Sets `heygen.snippet.reference` in the user settings, as a person would (undefined: back to the default). */
+async function referenceMode(mode: 'url' | 'assetId' | undefined): Promise<void> {
+  await vscode.workspace.getConfiguration('heygen').update('snippet.reference', mode, vscode.ConfigurationTarget.Global);
+}
+
+/** Runs an Insert command on `record` with the cursor at `position`, and leaves snippet mode as Escape would. */
+async function insertAt(editor: vscode.TextEditor, position: vscode.Position, command: string, record: AssetRecord): Promise<void> {
+  editor.selection = new vscode.Selection(position, position);
+  assert.equal(await vscode.commands.executeCommand(command, { type: 'asset', record }), true, `${command} inserted`);
+  await vscode.commands.executeCommand('leaveSnippet');
+}
+
 function evalJs(text: string): unknown {
   return new vm.Script(`(${text})`).runInThisContext() as unknown;
 }
@@ -139,13 +151,13 @@ suite('Payload files', () => {
 
   suiteTeardown(async () => {
     await api.history.remove(seeded.map((r) => r.id));
-    await vscode.workspace.getConfiguration('heygen').update('snippet.reference', undefined, vscode.ConfigurationTarget.Global);
+    await referenceMode(undefined);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
   teardown(async () => {
-    await vscode.workspace.getConfiguration('heygen').update('snippet.reference', undefined, vscode.ConfigurationTarget.Global);
+    await referenceMode(undefined);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
@@ -314,7 +326,7 @@ suite('Payload files', () => {
   });
 
   test('assetId mode: the batch command writes image_asset_id and audio_asset_id, and Insert as Background writes image_asset_id', async () => {
-    await vscode.workspace.getConfiguration('heygen').update('snippet.reference', 'assetId', vscode.ConfigurationTarget.Global);
+    await referenceMode('assetId');
     const image = uniqueMedia('ids-bg.jpg', 'sample.jpg');
     const audio = uniqueMedia('ids-voice.mp3', 'sample.mp3');
     const editor = await openPayload(
@@ -332,10 +344,7 @@ suite('Payload files', () => {
 
     const scratch = await vscode.workspace.openTextDocument({ language: 'json', content: '{"video_inputs": [{"background": {}}]}' });
     const scratchEditor = await vscode.window.showTextDocument(scratch);
-    const inside = scratch.positionAt(scratch.getText().indexOf('{}') + 1);
-    scratchEditor.selection = new vscode.Selection(inside, inside);
-    assert.equal(await vscode.commands.executeCommand('heygen.insertBackground', { type: 'asset', record: seeded[1] }), true);
-    await vscode.commands.executeCommand('leaveSnippet');
+    await insertAt(scratchEditor, scratch.positionAt(scratch.getText().indexOf('{}') + 1), 'heygen.insertBackground', seeded[1]);
     const inserted = JSON.parse(scratch.getText()) as { video_inputs: Array<Record<string, unknown>> };
     assert.deepEqual(inserted.video_inputs[0].background, { type: 'image', image_asset_id: 'pl-image' });
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
@@ -343,7 +352,7 @@ suite('Payload files', () => {
   });
 
   test('a v3 body: its places are problems, the batch command writes v3 fields, and Insert writes v3 fragments', async () => {
-    await vscode.workspace.getConfiguration('heygen').update('snippet.reference', 'assetId', vscode.ConfigurationTarget.Global);
+    await referenceMode('assetId');
     const portrait = uniqueMedia('v3-portrait.jpg', 'sample.jpg');
     const speech = uniqueMedia('v3-speech.mp3', 'sample.mp3');
     const editor = await openPayload(
@@ -364,14 +373,10 @@ suite('Payload files', () => {
       audio_asset_id: newestRecordWithSha(api, sha256Of(speech)).id,
     });
     // Insert as Audio inside the v3 body replaces its audio with the v3 field.
-    editor.selection = new vscode.Selection(new vscode.Position(1, 0), new vscode.Position(1, 0));
-    assert.equal(await vscode.commands.executeCommand('heygen.insertAudio', { type: 'asset', record: seeded[3] }), true);
-    await vscode.commands.executeCommand('leaveSnippet');
+    await insertAt(editor, new vscode.Position(1, 0), 'heygen.insertAudio', seeded[3]);
     assert.equal((JSON.parse(document.getText()) as Record<string, unknown>).audio_asset_id, 'pl-audio');
-    await vscode.workspace.getConfiguration('heygen').update('snippet.reference', 'url', vscode.ConfigurationTarget.Global);
-    editor.selection = new vscode.Selection(new vscode.Position(1, 0), new vscode.Position(1, 0));
-    assert.equal(await vscode.commands.executeCommand('heygen.insertBackground', { type: 'asset', record: seeded[1] }), true);
-    await vscode.commands.executeCommand('leaveSnippet');
+    await referenceMode('url');
+    await insertAt(editor, new vscode.Position(1, 0), 'heygen.insertBackground', seeded[1]);
     const withBackground = evalJs(document.getText()) as Record<string, unknown>;
     assert.deepEqual(withBackground.background, { type: 'image', url: seeded[1].url });
   });
