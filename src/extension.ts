@@ -10,6 +10,8 @@ import { Log } from './vscode/log/log';
 import { DroppedMediaUploads } from './vscode/droppedMedia/droppedMedia';
 import { registerDropPasteProviders } from './vscode/snippets/dropPasteProvider';
 import { registerSnippetCommands } from './vscode/snippets/snippetCommands';
+import { HistoryKnownAssets } from './core/payload/knownAssets';
+import { registerPayloadFeatures } from './vscode/payload/payloadCommands';
 import type { HeyGenAssetsApi } from './vscode/api';
 import { closeUploadAgents } from './core/upload/httpUpload';
 import { registerUploadCommands } from './vscode/upload/uploadCommands';
@@ -83,6 +85,18 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   // Snippets at the cursor, and drop/paste of media into payload files.
   registerSnippetCommands(context, { history, config, log, upload });
   registerDropPasteProviders(context, { config, log, media: droppedMedia });
+
+  // Payload files that know their assets: hover, completion, problems and quick fixes, Upload Local Files.
+  // Known assets come from the history for now; with the library index they become
+  // new MergedKnownAssets([new HistoryKnownAssets(history), new LibraryKnownAssets(library)]).
+  const knownAssets = new HistoryKnownAssets(history);
+  context.subscriptions.push(knownAssets);
+  registerPayloadFeatures(context, {
+    port: { upload, uploadUrl: (url, options) => uploads.uploadUrl(url, options) },
+    known: knownAssets,
+    config,
+    log,
+  });
 
   log.info(`HeyGen Assets ${String((context.extension.packageJSON as { version?: string }).version)} activated in VS Code ${vscode.version}.`);
   return {

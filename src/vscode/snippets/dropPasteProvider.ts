@@ -211,6 +211,7 @@ function planFor(document: vscode.TextDocument, text: string, offset: number, re
       tabSize: typeof editorOptions?.tabSize === 'number' ? editorOptions.tabSize : 4,
     },
     defaults: { avatarId: deps.config.snippetAvatarId, voiceId: deps.config.snippetVoiceId },
+    reference: deps.config.snippetReference,
     // VS Code indents a snippet's following lines itself; plain text is indented here.
     editorIndents: asSnippet,
     plainText: !asSnippet,

@@ -192,7 +192,7 @@ export function buildWorkspaceEdit(
   selections: readonly vscode.Selection[],
   role: SnippetRole,
   record: AssetRecord,
-  config: Pick<Configuration, 'snippetAvatarId' | 'snippetVoiceId'>,
+  config: Pick<Configuration, 'snippetAvatarId' | 'snippetVoiceId' | 'snippetReference'>,
 ): vscode.WorkspaceEdit {
   const document = editor.document;
   const text = document.getText();
@@ -206,6 +206,7 @@ export function buildWorkspaceEdit(
     languageId: document.languageId,
     indent,
     defaults: { avatarId: config.snippetAvatarId, voiceId: config.snippetVoiceId },
+    reference: config.snippetReference,
     editorIndents: EDITOR_INDENTS_SNIPPETS,
   };
   const cursors = selections.map((s) => ({ start: document.offsetAt(s.start), end: document.offsetAt(s.end) }));
