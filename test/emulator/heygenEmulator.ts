@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { startV3, type V3Account, type V3Behavior, type V3StoredAsset } from './heygenV3';
 
 export const DEFAULT_EMULATOR_KEY = 'hg-test-key-0123456789';
 const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
@@ -54,6 +55,18 @@ export interface ReceivedUpload {
   at: number;
   /** Request headers, lower-case names, with the X-Api-Key value replaced by '[redacted]'. */
   headers: Record<string, string>;
+  /** v3 requests only (v1 records leave these out). */
+  api?: 'v3';
+  /** Which v3 request: the multipart upload (`assets`) or the PUT to the storage host (`storage`). */
+  route?: 'me' | 'assets' | 'slot' | 'storage' | 'complete';
+  /** Multipart: the `file` part's filename and Content-Type; `size`/`sha256` are of that part's bytes. */
+  fileName?: string;
+  partContentType?: string;
+  /** Multipart: the names of the form's fields, and the whole body's size. */
+  formFields?: string[];
+  bodySize?: number;
+  /** Storage: an x-api-key header arrived (it must never). */
+  apiKeyPresent?: boolean;
 }
 
 export interface Emulator {
@@ -64,6 +77,20 @@ export interface Emulator {
   behave(b: Behavior): void;
   reset(): void;
   close(): Promise<void>;
+  /** `heygen.apiBaseUrl` for the v3 routes (the emulator's own origin). */
+  apiBaseUrl: string;
+  /** The direct-upload storage host (a second loopback port); it refuses anything carrying x-api-key. */
+  storageOrigin: string;
+  /** The v3 library: every asset made through v3 (multipart or completed direct upload), by id. */
+  v3Assets: Map<string, V3StoredAsset>;
+  /** What `GET /v3/users/me` answers; tests may change it (reset restores it). */
+  v3Account: V3Account;
+  /** Aims one v3 misbehaviour at a route (`on`, default the multipart upload). */
+  behaveV3(b: V3Behavior): void;
+  /** Expires every direct-upload slot not yet uploaded; returns how many. */
+  expireV3Slots(): number;
+  /** Makes slots accept only base64 checksums, so a hex one is refused (the sources disagree on the format). */
+  setV3ChecksumFormat(format: 'hex' | 'base64'): void;
 }
 
 interface SupportedMime {
@@ -396,6 +423,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
 
   function reset(): void {
+    v3.reset();
     received.length = 0;
     behavior = { mode: 'normal' };
     remaining = undefined;
@@ -403,9 +431,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     keptBytes = 0;
   }
 
+  const v3 = await startV3({ apiKey, origin: () => options.publicOrigin ?? origin, received, keepFile });
+
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://emulator.invalid');
     const path = url.pathname;
+    if (v3.handle(req, res, url)) {
+      return;
+    }
     if (path === '/v1/asset') {
       if (req.method === 'POST') {
         handleUpload(req, res);
@@ -482,17 +515,27 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     received,
     behave,
     reset,
+    apiBaseUrl: origin,
+    storageOrigin: v3.storageOrigin,
+    v3Assets: v3.assets,
+    v3Account: v3.account,
+    behaveV3: (b) => v3.behave(b),
+    expireV3Slots: () => v3.expireSlots(),
+    setV3ChecksumFormat: (format) => v3.setChecksumFormat(format),
     close: () =>
-      new Promise<void>((resolve) => {
-        for (const t of timers) {
-          clearTimeout(t);
-        }
-        timers.clear();
-        server.close(() => resolve());
-        for (const socket of sockets) {
-          socket.destroy();
-        }
-      }),
+      Promise.all([
+        v3.close(),
+        new Promise<void>((resolve) => {
+          for (const t of timers) {
+            clearTimeout(t);
+          }
+          timers.clear();
+          server.close(() => resolve());
+          for (const socket of sockets) {
+            socket.destroy();
+          }
+        }),
+      ]).then(() => undefined),
   };
 }
 
