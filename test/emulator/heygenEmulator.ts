@@ -23,6 +23,8 @@ export interface EmulatorOptions {
   maxBytes?: number;
   /** Origin used in `data.url`; defaults to the emulator's own origin. */
   publicOrigin?: string;
+  /** The `max_bytes` a v3 direct-upload slot grants (larger sizes are refused); default 2 GiB. */
+  v3DirectMaxBytes?: number;
 }
 
 export type Behavior = { times?: number } & (
@@ -89,6 +91,8 @@ export interface Emulator {
   behaveV3(b: V3Behavior): void;
   /** Expires every direct-upload slot not yet uploaded; returns how many. */
   expireV3Slots(): number;
+  /** Hands out the next `count` slots already expired. */
+  expireNextV3Slots(count: number): void;
   /** Makes slots accept only base64 checksums, so a hex one is refused (the sources disagree on the format). */
   setV3ChecksumFormat(format: 'hex' | 'base64'): void;
 }
@@ -431,7 +435,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     keptBytes = 0;
   }
 
-  const v3 = await startV3({ apiKey, origin: () => options.publicOrigin ?? origin, received, keepFile });
+  const v3 = await startV3({ apiKey, origin: () => options.publicOrigin ?? origin, received, keepFile, directMaxBytes: options.v3DirectMaxBytes });
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://emulator.invalid');
@@ -521,6 +525,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     v3Account: v3.account,
     behaveV3: (b) => v3.behave(b),
     expireV3Slots: () => v3.expireSlots(),
+    expireNextV3Slots: (count) => v3.expireNextSlots(count),
     setV3ChecksumFormat: (format) => v3.setChecksumFormat(format),
     close: () =>
       Promise.all([
