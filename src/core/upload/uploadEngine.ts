@@ -98,6 +98,9 @@ export async function uploadLocalFile(path: string, target: UploadTarget, option
   return uploadChecked(file, undefined, endpoint, target, options, { path });
 }
 
+/** UploadError.code of a file refused for being over v1's size limit (`heygen.maxUploadSizeMB`). */
+export const OVER_V1_LIMIT = 'overV1Limit';
+
 /** The size refused before any request: v1's setting, or for v3 what one direct upload can carry at most. */
 function limitOf(target: UploadTarget, options: UploadOptions): number {
   return target.api === 'v3' ? V3_DIRECT_CEILING_BYTES : options.maxBytes;
@@ -110,7 +113,11 @@ async function checkedFile(path: string, target: UploadTarget, options: UploadOp
   const check = await validateFile(path, { maxBytes: limitOf(target, options), log: options.log, displayName });
   if (!check.valid) {
     options.log?.warn(check.reason);
-    throw new UploadError('invalidFile', check.reason, { file: displayName ?? path.split(/[\\/]/).pop() });
+    throw new UploadError('invalidFile', check.reason, {
+      file: displayName ?? path.split(/[\\/]/).pop(),
+      // v3 takes larger files: the editor offers to switch.
+      ...(check.problem === 'tooLarge' && target.api !== 'v3' ? { code: OVER_V1_LIMIT } : {}),
+    });
   }
   return check.file;
 }
