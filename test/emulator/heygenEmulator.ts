@@ -83,6 +83,8 @@ export interface Emulator {
   apiBaseUrl: string;
   /** The direct-upload storage host (a second loopback port); it refuses anything carrying x-api-key. */
   storageOrigin: string;
+  /** Every v3 API request that arrived ("GET /v3/users/me"), in order; the storage host's are in `received`. */
+  v3Requests: string[];
   /** The v3 library: every asset made through v3 (multipart or completed direct upload), by id. */
   v3Assets: Map<string, V3StoredAsset>;
   /** What `GET /v3/users/me` answers; tests may change it (reset restores it). */
@@ -521,6 +523,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     reset,
     apiBaseUrl: origin,
     storageOrigin: v3.storageOrigin,
+    v3Requests: v3.requests,
     v3Assets: v3.assets,
     v3Account: v3.account,
     behaveV3: (b) => v3.behave(b),

@@ -89,6 +89,8 @@ export interface V3Options {
 
 export interface V3Server {
   storageOrigin: string;
+  /** Every v3 API request that arrived ("GET /v3/users/me"), known route or not, in order. */
+  requests: string[];
   assets: Map<string, V3StoredAsset>;
   account: V3Account;
   /** Answers a request when it is a v3 route or a v3 control route; false when it is not ours. */
@@ -173,6 +175,7 @@ function faultStatus(b: Behavior): number {
 
 export async function startV3(options: V3Options): Promise<V3Server> {
   const assets = new Map<string, V3StoredAsset>();
+  const requests: string[] = [];
   const slots = new Map<string, Slot>();
   const account: V3Account = structuredClone(DEFAULT_V3_ACCOUNT);
   const signingKey = randomBytes(32);
@@ -739,6 +742,11 @@ export async function startV3(options: V3Options): Promise<V3Server> {
       });
       return true;
     }
+    if (path === '/__emulator/v3/requests' && req.method === 'GET') {
+      req.resume();
+      reply(200, requests);
+      return true;
+    }
     if (path === '/__emulator/v3/assets' && req.method === 'GET') {
       req.resume();
       reply(200, [...assets.values()]);
@@ -751,6 +759,9 @@ export async function startV3(options: V3Options): Promise<V3Server> {
     const path = url.pathname;
     if (path.startsWith('/__emulator/v3/')) {
       return control(req, res, path);
+    }
+    if (path.startsWith('/v3/')) {
+      requests.push(`${req.method ?? '?'} ${path}`);
     }
     if (path === '/v3/users/me' && req.method === 'GET') {
       handleMe(req, res);
@@ -774,6 +785,7 @@ export async function startV3(options: V3Options): Promise<V3Server> {
 
   return {
     storageOrigin,
+    requests,
     assets,
     account,
     handle,
@@ -787,6 +799,7 @@ export async function startV3(options: V3Options): Promise<V3Server> {
     },
     reset: () => {
       assets.clear();
+      requests.length = 0;
       slots.clear();
       behavior = { mode: 'normal' };
       remaining = undefined;
