@@ -270,6 +270,7 @@ export async function startV3(options: V3Options): Promise<V3Server> {
   /** Reads the whole body (bounded), or resets the connection mid-body when the behaviour says so. */
   function readBody(req: http.IncomingMessage, b: Behavior, limit: number): Promise<{ body: Buffer; over: boolean } | undefined> {
     const resetAfter = b.mode === 'reset' ? (b.afterBytes ?? 0) : undefined;
+    const started = performance.now();
     return new Promise((resolve) => {
       const parts: Buffer[] = [];
       let size = 0;
@@ -281,6 +282,14 @@ export async function startV3(options: V3Options): Promise<V3Server> {
       }
       req.on('data', (chunk: Buffer) => {
         size += chunk.length;
+        if (b.mode === 'bandwidth' && b.bytesPerSecond > 0) {
+          // Ahead of what the link would have carried by now: stop reading until it catches up.
+          const ahead = (size / b.bytesPerSecond) * 1000 - (performance.now() - started);
+          if (ahead >= 1) {
+            req.pause();
+            later(ahead, () => req.resume());
+          }
+        }
         if (resetAfter !== undefined && size >= resetAfter) {
           req.socket.destroy();
           resolve(undefined);
