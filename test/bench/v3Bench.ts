@@ -3,11 +3,10 @@
  * same emulator, over loopback and over a 1 Gbit/s link, and the peak memory of a 100 MB direct upload.
  */
 import { execFile, fork, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { UploadTarget } from '../../src/core/upload/uploadEngine';
+import { writeMediaFile } from '../tools/mediaFile';
 import type { BenchRow } from './benchRow';
 import type { V3ChildReply, V3ChildRequest } from './v3Child';
 
@@ -36,23 +35,8 @@ function median(values: number[]): number {
 
 const ms = (v: number): string => `${v < 10 ? v.toFixed(1) : Math.round(v)} ms`;
 
-/** A file that sniffs as `png` or `mp4`, the rest random, written in 1 MB pieces. */
 function mediaFile(dir: string, name: string, kind: 'png' | 'mp4', size: number): string {
-  const path = join(dir, name);
-  const head = kind === 'png' ? Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) : Buffer.from('000000186674797069736f6d0000020069736f6d69736f32', 'hex');
-  const fd = openSync(path, 'w');
-  try {
-    writeSync(fd, head);
-    const piece = randomBytes(1024 * 1024);
-    for (let written = head.length; written < size; ) {
-      const n = Math.min(piece.length, size - written);
-      writeSync(fd, piece, 0, n);
-      written += n;
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return path;
+  return writeMediaFile(join(dir, name), kind, size);
 }
 
 class V3Child {

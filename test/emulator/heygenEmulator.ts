@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { startV3, type V3Account, type V3Behavior, type V3StoredAsset } from './heygenV3';
+import { paceReading, startV3, type V3Account, type V3Behavior, type V3StoredAsset } from './heygenV3';
 
 export const DEFAULT_EMULATOR_KEY = 'hg-test-key-0123456789';
 const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
@@ -252,13 +252,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       }
       entry.size += chunk.length;
       hash.update(chunk);
-      if (b.mode === 'bandwidth' && b.bytesPerSecond > 0) {
-        // Ahead of what the link would have carried by now: stop reading until it catches up.
-        const ahead = (entry.size / b.bytesPerSecond) * 1000 - (performance.now() - started);
-        if (ahead >= 1) {
-          req.pause();
-          later(ahead, () => req.resume());
-        }
+      if (b.mode === 'bandwidth') {
+        paceReading(req, entry.size, started, b.bytesPerSecond, later);
       }
       if (chunks) {
         chunks.push(chunk);
