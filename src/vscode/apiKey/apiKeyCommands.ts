@@ -23,7 +23,7 @@ export class ApiKeyService implements vscode.Disposable {
   private readonly subscription: vscode.Disposable;
   /** Set once wiring has the account service; without it keys are saved unchecked. */
   verifier: KeyVerifier | undefined;
-  /** Environment keys already checked this session (by fingerprint-free identity: the key is in memory anyway). */
+  /** Environment keys already checked this session (kept in memory only, like the key itself). */
   private readonly checkedEnvironmentKeys = new Set<string>();
 
   constructor(
