@@ -1,18 +1,24 @@
 import * as path from 'node:path';
 import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
+import { AccountService, registerAccountCommands } from './vscode/account/accountService';
 import { ApiKeyService, registerApiKeyCommands } from './vscode/apiKey/apiKeyCommands';
+import { ContextKey } from './vscode/commandIds';
 import { Configuration } from './vscode/configuration/configuration';
 import { registerHistoryCommands } from './vscode/history/historyCommands';
 import { HistoryStore } from './core/history/historyStore';
 import { registerHistoryView } from './vscode/history/assetTreeView';
 import { Log } from './vscode/log/log';
+import { DroppedMediaUploads } from './vscode/droppedMedia/droppedMedia';
 import { registerDropPasteProviders } from './vscode/snippets/dropPasteProvider';
 import { registerSnippetCommands } from './vscode/snippets/snippetCommands';
+import { HistoryKnownAssets } from './core/payload/knownAssets';
+import { registerPayloadFeatures } from './vscode/payload/payloadCommands';
 import type { HeyGenAssetsApi } from './vscode/api';
 import { closeUploadAgents } from './core/upload/httpUpload';
 import { registerAgentTools } from './vscode/agentTools/registerAgentTools';
-import { UploadController, registerUploadCommands, type UploadRequestOptions } from './vscode/upload/uploadCommands';
+import { registerUploadCommands } from './vscode/upload/uploadCommands';
+import { UploadController } from './vscode/upload/uploadController';
 
 export async function activate(context: vscode.ExtensionContext): Promise<HeyGenAssetsApi> {
   // The pure core cannot import vscode and translates through @vscode/l10n, which sees VS Code's bundle only when
@@ -44,8 +50,19 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   // The API key: SecretStorage, then HEYGEN_API_KEY, then a prompt at the first upload.
   const apiKeys = new ApiKeyService(context.secrets, log);
   context.subscriptions.push(apiKeys);
-  registerApiKeyCommands(context, apiKeys);
+  registerApiKeyCommands(context, apiKeys, log);
   await apiKeys.refreshContext();
+
+  // The HeyGen account behind the key (API v3 users/me): keys are checked before they are saved or first used, and
+  // the Assets view shows whose account it is.
+  const account = new AccountService(config, apiKeys, log);
+  context.subscriptions.push(account);
+  apiKeys.verifier = async (key) => {
+    const verdict = await account.check(key);
+    return verdict.verdict === 'accepted' ? { verdict: 'accepted', account: account.description ?? verdict.user.username } : verdict;
+  };
+  registerAccountCommands(context, account, apiKeys, log);
+  account.refreshInBackground();
 
   // Asset history, kept in global storage so it survives restarts and is shared by all windows.
   const history = await HistoryStore.open(path.join(context.globalStorageUri.fsPath, 'history.json'), {
@@ -64,23 +81,45 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   );
 
   // Uploads: palette, explorer, editor title and tab menus, URL.
+  // Every entry point below uploads through this one UploadPort.
   const uploads = new UploadController({ config, log, apiKeys, history });
+  context.subscriptions.push(uploads, { dispose: () => void closeUploadAgents() });
   registerUploadCommands(context, uploads, log);
-  context.subscriptions.push({ dispose: () => void closeUploadAgents() });
-  const upload = (uris: vscode.Uri[], options?: UploadRequestOptions) => uploads.uploadUris(uris, options);
+  const upload = uploads.upload.bind(uploads);
+
+  // Media dropped or pasted (into a payload or onto the Assets view): one reader, one temporary folder whose files
+  // live as long as their upload (Retry included).
+  const droppedMedia = new DroppedMediaUploads(uploads, path.join(context.globalStorageUri.fsPath, 'dropped'), log);
+  context.subscriptions.push(droppedMedia);
 
   // The Assets view, its item actions and drag-and-drop onto it.
-  const assetTree = registerHistoryView(context, { history, log, upload });
+  const assetTree = registerHistoryView(context, { history, log, media: droppedMedia, account });
+  // The walkthrough's upload step is done once the history holds an asset.
+  const markUploaded = (): void => void vscode.commands.executeCommand('setContext', ContextKey.HasUploaded, history.all().length > 0);
+  markUploaded();
+  context.subscriptions.push(history.onDidChange(markUploaded));
   registerHistoryCommands(context, { history, treeProvider: assetTree, log, upload });
 
   // Snippets at the cursor, and drop/paste of media into payload files.
   registerSnippetCommands(context, { history, config, log, upload });
-  registerDropPasteProviders(context, { history, config, log, upload });
+  registerDropPasteProviders(context, { config, log, media: droppedMedia });
+
+  // Payload files that know their assets: hover, completion, problems and quick fixes, Upload Local Files.
+  // Known assets come from the history for now; with the library index they become
+  // new MergedKnownAssets([new HistoryKnownAssets(history), new LibraryKnownAssets(library)]).
+  const knownAssets = new HistoryKnownAssets(history);
+  context.subscriptions.push(knownAssets);
+  registerPayloadFeatures(context, {
+    port: { upload, uploadUrl: (url, options) => uploads.uploadUrl(url, options) },
+    known: knownAssets,
+    config,
+    log,
+  });
 
   // Language-model tools for agent mode: upload, find and fragment, through the same upload port as the commands.
   // The library cache (LibraryIndex) plugs in as `library` once the extension keeps one.
   registerAgentTools(context, {
-    upload: { upload: (uris, options) => uploads.uploadUris(uris, options), uploadUrl: (url, options) => uploads.uploadUrl(url, options) },
+    upload: uploads,
     history,
     config,
     log,
@@ -91,7 +130,7 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   return {
     history,
     assetTree,
-    upload,
+    upload: (uris, options) => uploads.upload(uris, options),
     uploadUrl: (url, options) => uploads.uploadUrl(url, options),
   };
 }

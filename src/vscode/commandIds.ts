@@ -6,6 +6,7 @@ export const enum CommandId {
   SetApiKey = 'heygen.setApiKey',
   ClearApiKey = 'heygen.clearApiKey',
   ShowLog = 'heygen.showLog',
+  ShowAccount = 'heygen.showAccount',
   InsertBackground = 'heygen.insertBackground',
   InsertTalkingPhoto = 'heygen.insertTalkingPhoto',
   InsertAudio = 'heygen.insertAudio',
@@ -13,6 +14,7 @@ export const enum CommandId {
   FilterHistory = 'heygen.filterHistory',
   ClearFilter = 'heygen.clearFilter',
   ClearHistory = 'heygen.clearHistory',
+  UploadLocalReferences = 'heygen.uploadLocalReferences',
 
   // Menu-only (explorer, editor title, asset view items).
   UploadToHeyGen = 'heygen.uploadToHeyGen',
@@ -23,6 +25,9 @@ export const enum CommandId {
   RevealSource = 'heygen.revealSource',
   UploadAgain = 'heygen.uploadAgain',
   RemoveFromHistory = 'heygen.removeFromHistory',
+
+  // Internal: run by a quick fix, not contributed.
+  UploadSourceAgainAndReplace = 'heygen.uploadSourceAgainAndReplace',
 }
 
 /** Context keys set with `setContext`, used by `when` clauses in package.json. */
@@ -31,6 +36,10 @@ export const enum ContextKey {
   HasStoredApiKey = 'heygen.hasStoredApiKey',
   HistoryFiltered = 'heygen.historyFiltered',
   Uploading = 'heygen.uploading',
+  /** HeyGen accepted the current key (`users/me`); completes the walkthrough's first step. */
+  KeyChecked = 'heygen.keyChecked',
+  /** The history has at least one asset; completes the walkthrough's upload step. */
+  HasUploaded = 'heygen.hasUploaded',
 }
 
 export const VIEW_ASSETS = 'heygen.assets';

@@ -355,6 +355,39 @@ suite('Agent tools', () => {
     });
   }
 
+  test('fragment: v3 is the property Insert as Background adds to a v3 body', async () => {
+    const api = await heygenApi();
+    const record = api.history.get(seeded[0])!;
+    const facts = factsOf<{ fragment: string; shape: string }>(await invoke('heygen_asset_fragment', { assetId: record.id, role: 'background', payloadVersion: 'v3' }));
+    assert.equal(facts.shape, 'property');
+    const body = '{\n    "type": "avatar",\n    "avatar_id": "josh_lite3_20230714"\n}\n';
+    const document = await vscode.workspace.openTextDocument({ language: 'json', content: body });
+    const editor = await vscode.window.showTextDocument(document);
+    const end = document.positionAt(body.indexOf('"josh_lite3_20230714"') + '"josh_lite3_20230714"'.length);
+    editor.selection = new vscode.Selection(end, end);
+    assert.equal(await vscode.commands.executeCommand('heygen.insertBackground', { type: 'asset', record }), true);
+    await vscode.commands.executeCommand('leaveSnippet');
+    const text = document.getText();
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    // Insert puts the property on its own line, indented like the body's other members.
+    assert.ok(text.includes(`,\n    ${facts.fragment.replace(/\n/g, '\n    ')}\n}`), `${facts.fragment}\nis not what Insert wrote:\n${text}`);
+    assert.deepEqual((JSON.parse(text) as { background: unknown }).background, { type: 'image', url: record.url });
+  });
+
+  test('fragment: with heygen.snippet.reference set to assetId it follows the setting, as Insert does', async () => {
+    const api = await heygenApi();
+    const record = api.history.get(seeded[0])!;
+    const section = vscode.workspace.getConfiguration('heygen');
+    await section.update('snippet.reference', 'assetId', vscode.ConfigurationTarget.Global);
+    try {
+      const facts = factsOf<{ fragment: string }>(await invoke('heygen_asset_fragment', { assetId: record.id, role: 'background' }));
+      assert.equal(facts.fragment, await insertedByInsertBackground(record, 'json'));
+      assert.deepEqual((JSON.parse(facts.fragment) as { background: unknown }).background, { type: 'image', image_asset_id: record.id });
+    } finally {
+      await section.update('snippet.reference', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   test('fragment: an unknown asset id, a role the asset cannot play and a bad role are sentences', async () => {
     const unknown = factsOf<{ error: string }>(await invoke('heygen_asset_fragment', { assetId: 'no-such-asset', role: 'background' }));
     assert.equal(unknown.error, 'No asset with the id "no-such-asset" is in the upload history or the library; heygen_find_assets lists the known ones.');

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { findAssets, type LibraryEntry } from '../../src/core/agentTools/findAssets';
-import { fragmentAsInsertedIntoEmptyFile } from '../../src/core/agentTools/fragment';
+import { fragmentAsInsertedIntoEmptyFile, fragmentAsInsertedIntoV3Body } from '../../src/core/agentTools/fragment';
 import { classifySource, parseFindInput, parseFragmentInput, parseUploadInput } from '../../src/core/agentTools/toolInput';
 import { findResultText, uploadResultText } from '../../src/core/agentTools/toolResult';
 import type { AssetRecord } from '../../src/core/history/assetRecord';
@@ -196,5 +196,19 @@ void describe('agent tools: fragment', () => {
     ) as { background: unknown; character: { avatar_id: string } };
     assert.deepEqual(json.background, { type: 'image', url: asset.url });
     assert.equal(json.character.avatar_id, 'avatar_id', 'a placeholder left as its hint, as after Insert');
+  });
+
+  void it('for v3 is the body property, by URL or by id as the reference setting says', () => {
+    const request = {
+      role: 'background' as const,
+      asset: { id: 'bg1', url: 'https://resource.heygen.ai/bg1.png', fileType: 'image' as const },
+      languageId: 'json',
+      indent: { insertSpaces: true, tabSize: 2 },
+      defaults: { avatarId: '', voiceId: '' },
+      editorIndents: true,
+    };
+    assert.deepEqual(JSON.parse(`{${fragmentAsInsertedIntoV3Body(request)}}`), { background: { type: 'image', url: request.asset.url } });
+    assert.deepEqual(JSON.parse(`{${fragmentAsInsertedIntoV3Body({ ...request, reference: 'assetId' })}}`), { background: { type: 'image', asset_id: 'bg1' } });
+    assert.equal(fragmentAsInsertedIntoV3Body({ ...request, role: 'audio', asset: { ...request.asset, fileType: 'audio' } }), '"audio_url": "https://resource.heygen.ai/bg1.png"');
   });
 });

@@ -1,3 +1,4 @@
+import { buildSnippet } from '../snippets/buildSnippet';
 import { planSnippetEdits, type SnippetEditRequest } from '../snippets/payloadContext';
 
 /**
@@ -8,4 +9,12 @@ import { planSnippetEdits, type SnippetEditRequest } from '../snippets/payloadCo
 export function fragmentAsInsertedIntoEmptyFile(request: SnippetEditRequest): string {
   const [plan] = planSnippetEdits('', [{ start: 0, end: 0 }], { ...request, plainText: true, editorIndents: false });
   return plan ? plan.snippet : '';
+}
+
+/**
+ * The property Insert adds to a v3 body (`POST /v3/videos`) that lacks it: `background`, `image`, or `audio_url` /
+ * `audio_asset_id`, built by the same builder and request as Insert, without the separators around it.
+ */
+export function fragmentAsInsertedIntoV3Body(request: SnippetEditRequest): string {
+  return buildSnippet({ ...request, shape: 'property', version: 'v3', plainText: true, baseIndent: '' });
 }

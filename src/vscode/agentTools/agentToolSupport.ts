@@ -15,7 +15,7 @@ export interface AgentToolDeps {
   /** The account's library cache (`LibraryIndex`), when the extension keeps one. */
   library?: LibrarySource;
   /** The upload settings the confirmation names, and whatever settings Insert's fragments read. */
-  config: Pick<Configuration, 'uploadUrl' | 'maxUploadBytes'> & SnippetSettings;
+  config: Pick<Configuration, 'apiVersion' | 'apiBaseUrl' | 'uploadUrl' | 'maxUploadBytes'> & SnippetSettings;
   log: Logger & { scrub(text: string): string };
   /**
    * Whether a key is set now (stored or HEYGEN_API_KEY). The port reports a declined key prompt as a cancelled batch;

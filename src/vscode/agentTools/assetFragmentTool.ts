@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { fragmentAsInsertedIntoEmptyFile } from '../../core/agentTools/fragment';
+import { fragmentAsInsertedIntoEmptyFile, fragmentAsInsertedIntoV3Body } from '../../core/agentTools/fragment';
 import { recordOfLibraryEntry } from '../../core/agentTools/findAssets';
 import { parseFragmentInput } from '../../core/agentTools/toolInput';
 import { fragmentResultText, refusalText } from '../../core/agentTools/toolResult';
@@ -42,15 +42,15 @@ export class AssetFragmentTool implements vscode.LanguageModelTool<unknown> {
     if (!roleAccepts(role, record.fileType)) {
       return textResult(this.deps, refusalText(mismatchMessage(role, record)));
     }
-    if (payloadVersion !== 'v2') {
-      return textResult(this.deps, refusalText(vscode.l10n.t('Fragments for the v3 payload are not available in this version; ask for "v2".')));
-    }
     const editor = vscode.workspace.getConfiguration('editor', { languageId: language });
     const indent = { insertSpaces: editor.get<boolean>('insertSpaces', true), tabSize: editor.get<number>('tabSize', 4) };
-    const fragment = fragmentAsInsertedIntoEmptyFile(snippetEditRequest(role, record, language, indent, this.deps.config));
+    const request = snippetEditRequest(role, record, language, indent, this.deps.config);
+    // v2: the whole video_inputs item Insert writes in a new file; v3 bodies have no items, only the property.
+    const shape = payloadVersion === 'v3' ? 'property' : 'item';
+    const fragment = shape === 'property' ? fragmentAsInsertedIntoV3Body(request) : fragmentAsInsertedIntoEmptyFile(request);
     return textResult(
       this.deps,
-      fragmentResultText({ assetId: record.id, name: record.name, kind: record.fileType, role, language, payloadVersion, shape: 'item', fragment }),
+      fragmentResultText({ assetId: record.id, name: record.name, kind: record.fileType, role, language, payloadVersion, shape, fragment }),
     );
   }
 

@@ -34,9 +34,11 @@ function resolveRelative(relative: string): string | undefined {
   return folders.map((folder) => path.join(folder, relative)).find((candidate) => existsSync(candidate)) ?? path.join(folders[0], relative);
 }
 
-function endpointHost(uploadUrl: string): string {
-  const endpoint = checkEndpoint(uploadUrl);
-  return endpoint.valid ? endpoint.url.host : uploadUrl;
+/** Where the upload controller sends the files: v3 under heygen.apiBaseUrl, v1 to heygen.uploadUrl. */
+function endpointHost(config: AgentToolDeps['config']): string {
+  const configured = config.apiVersion === 'v3' ? config.apiBaseUrl : config.uploadUrl;
+  const endpoint = checkEndpoint(configured);
+  return endpoint.valid ? endpoint.url.host : configured;
 }
 
 /**
@@ -88,7 +90,7 @@ export class UploadAssetsTool implements vscode.LanguageModelTool<unknown> {
     if (sent.length === 0) {
       return { invocationMessage: vscode.l10n.t('Checking the files to upload to HeyGen') };
     }
-    const host = endpointHost(this.deps.config.uploadUrl);
+    const host = endpointHost(this.deps.config);
     const lead =
       sent.length === 1
         ? vscode.l10n.t('This file is sent to {0} with your HeyGen API key:', host)
@@ -173,7 +175,7 @@ export class UploadAssetsTool implements vscode.LanguageModelTool<unknown> {
               : vscode.l10n.t('"{0}" was not uploaded: the upload was cancelled.', source.name),
           },
       );
-      return textResult(deps, uploadResultText(items, endpointHost(deps.config.uploadUrl)));
+      return textResult(deps, uploadResultText(items, endpointHost(deps.config)));
     } finally {
       onCancel.dispose();
     }

@@ -14,6 +14,10 @@ export interface BatchFailure {
   kind?: UploadErrorKind;
   /** Whether trying again later could help (a server or network fault, not a bad file or certificate). */
   retryable: boolean;
+  /** HeyGen's page about this error (v3's `doc_url`), offered as "Open Docs". */
+  docUrl?: string;
+  /** API v3 would take it: v1 looks retired, or the file is over v1's size limit ("Use API v3"). */
+  offerV3?: boolean;
 }
 export interface BatchResult {
   succeeded: BatchSuccess[];
@@ -28,6 +32,21 @@ export interface UploadRequestOptions {
   quiet?: boolean;
   /** Cancels the batch like the notification's Cancel button (e.g. a drop the editor gave up on). */
   signal?: AbortSignal;
+  /**
+   * Whether a failure's notification may offer Retry (default true). Whoever owns the sources decides: a caller
+   * whose temporary files are gone once this call returns says false, or keeps them until `onSettled`.
+   */
+  offerRetry?: boolean;
+  /**
+   * The result of each Retry the person pressed, after the first result was returned: the caller finishes its
+   * work with it (a retried drop inserts its fragment). Its failures get their own notification, with Retry again.
+   */
+  onRetried?: (result: BatchResult) => unknown;
+  /**
+   * Called once, when no Retry can follow any more (the last notification was answered or closed, or offered no
+   * Retry): the caller may delete temporary sources then.
+   */
+  onSettled?: () => void;
 }
 
 /**
