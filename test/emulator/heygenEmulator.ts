@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { HeygenLibrary, type LibraryOptions } from './heygenLibrary';
 
 export const DEFAULT_EMULATOR_KEY = 'hg-test-key-0123456789';
 const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
@@ -22,6 +23,8 @@ export interface EmulatorOptions {
   maxBytes?: number;
   /** Origin used in `data.url`; defaults to the emulator's own origin. */
   publicOrigin?: string;
+  /** The account's library (`GET /v3/assets`): how many assets it starts with. Uploads join it. */
+  library?: LibraryOptions;
 }
 
 export type Behavior = { times?: number } & (
@@ -61,6 +64,8 @@ export interface Emulator {
   uploadUrl: string;
   apiKey: string;
   received: ReceivedUpload[];
+  /** The v3 library: seed, refuse, fail a delete, see the requests (also over `/__emulator/library/*`). */
+  library: HeygenLibrary;
   behave(b: Behavior): void;
   reset(): void;
   close(): Promise<void>;
@@ -119,6 +124,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const timers = new Set<NodeJS.Timeout>();
   const sockets = new Set<Socket>();
   let origin = '';
+  const library = new HeygenLibrary(apiKey, () => options.publicOrigin ?? origin, options.library);
 
   /** Takes the behaviour for one upload request, counting down `times`. */
   function nextBehavior(): Behavior {
@@ -346,6 +352,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (body) {
         keepFile(`${id}.${supported.ext}`, supported.mime, body);
       }
+      const publicUrl = `${options.publicOrigin ?? origin}/files/${id}.${supported.ext}`;
+      library.add({ id, name, type: supported.kind, uploaded_at: Math.floor(Date.now() / 1000), url: publicUrl });
       answer(
         200,
         JSON.stringify({
@@ -354,7 +362,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
             id,
             name,
             file_type: supported.kind,
-            url: `${options.publicOrigin ?? origin}/files/${id}.${supported.ext}`,
+            url: publicUrl,
             image_key: supported.kind === 'image' ? `image/${id}/original` : null,
             folder_id: '',
             meta: null,
@@ -401,6 +409,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     remaining = undefined;
     files.clear();
     keptBytes = 0;
+    library.reset();
   }
 
   const server = http.createServer((req, res) => {
@@ -440,6 +449,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       );
       return;
     }
+    if (library.handle(req, res, url)) {
+      return;
+    }
     const file = /^\/files\/([0-9a-f]{32}\.[a-z0-9]+)$/.exec(path);
     if (file && (req.method === 'GET' || req.method === 'HEAD')) {
       req.resume();
@@ -474,12 +486,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   const port = (server.address() as AddressInfo).port;
   origin = `http://127.0.0.1:${port}`;
+  // Seeded again now that the URLs can name the origin.
+  library.reset();
 
   return {
     origin,
     uploadUrl: `${origin}/v1/asset`,
     apiKey,
     received,
+    library,
     behave,
     reset,
     close: () =>
