@@ -212,7 +212,7 @@ export function transportError(error: unknown, req: Pick<PostFileRequest, 'fileN
   });
 }
 
-async function readCapped(body: AsyncIterable<Buffer | Uint8Array>): Promise<string> {
+export async function readCapped(body: AsyncIterable<Buffer | Uint8Array>): Promise<string> {
   const parts: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
