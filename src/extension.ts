@@ -12,6 +12,8 @@ import { registerSnippetCommands } from './vscode/snippets/snippetCommands';
 import type { HeyGenAssetsApi } from './vscode/api';
 import { closeUploadAgents } from './core/upload/httpUpload';
 import { UploadController, registerUploadCommands, type UploadRequestOptions } from './vscode/upload/uploadCommands';
+import { LibraryController } from './vscode/library/libraryController';
+import { registerLibraryCommands } from './vscode/library/libraryCommands';
 
 export async function activate(context: vscode.ExtensionContext): Promise<HeyGenAssetsApi> {
   // The pure core cannot import vscode and translates through @vscode/l10n, which sees VS Code's bundle only when
@@ -68,18 +70,24 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   context.subscriptions.push({ dispose: () => void closeUploadAgents() });
   const upload = (uris: vscode.Uri[], options?: UploadRequestOptions) => uploads.uploadUris(uris, options);
 
+  // The Library: every asset on the HeyGen account (v3), the stale marks of uploads HeyGen no longer has, delete.
+  const library = await LibraryController.create(context, { config, apiKeys, history, log });
+
   // The Assets view, its item actions and drag-and-drop onto it.
-  const assetTree = registerHistoryView(context, { history, log, upload });
-  registerHistoryCommands(context, { history, treeProvider: assetTree, log, upload });
+  const assetTree = registerHistoryView(context, { history, log, upload, isGone: (id) => library.index.isGone(id) });
+  registerHistoryCommands(context, { history, treeProvider: assetTree, log, upload, existsOnHeyGen: (id) => library.existsOnHeyGen(id) });
+  registerLibraryCommands(context, { library, history, assetTree, log });
+  context.subscriptions.push(library.index.onDidChange((change) => (change.reason === 'marks' || change.reason === 'deleted') && assetTree.refresh()));
 
   // Snippets at the cursor, and drop/paste of media into payload files.
-  registerSnippetCommands(context, { history, config, log, upload });
+  registerSnippetCommands(context, { history, config, log, upload, library: library.index });
   registerDropPasteProviders(context, { history, config, log, upload });
 
   log.info(`HeyGen Assets ${String((context.extension.packageJSON as { version?: string }).version)} activated in VS Code ${vscode.version}.`);
   return {
     history,
     assetTree,
+    library,
     upload,
     uploadUrl: (url, options) => uploads.uploadUrl(url, options),
   };

@@ -23,6 +23,14 @@ export const enum CommandId {
   RevealSource = 'heygen.revealSource',
   UploadAgain = 'heygen.uploadAgain',
   RemoveFromHistory = 'heygen.removeFromHistory',
+
+  // The Library view (issue 13).
+  RefreshLibrary = 'heygen.refreshLibrary',
+  FilterLibrary = 'heygen.filterLibrary',
+  ClearLibraryFilter = 'heygen.clearLibraryFilter',
+  DeleteFromHeyGen = 'heygen.deleteFromHeyGen',
+  /** The Load More… row's command; not in the palette. */
+  LoadMoreLibrary = 'heygen.loadMoreLibrary',
 }
 
 /** Context keys set with `setContext`, used by `when` clauses in package.json. */
@@ -31,7 +39,11 @@ export const enum ContextKey {
   HasStoredApiKey = 'heygen.hasStoredApiKey',
   HistoryFiltered = 'heygen.historyFiltered',
   Uploading = 'heygen.uploading',
+  /** Why the Library view is empty, or 'ready' (see LibraryViewState). */
+  LibraryState = 'heygen.libraryState',
+  LibraryFiltered = 'heygen.libraryFiltered',
 }
 
 export const VIEW_ASSETS = 'heygen.assets';
+export const VIEW_LIBRARY = 'heygen.library';
 export const EXTENSION_ID = 'heygen-assets.heygen-assets';

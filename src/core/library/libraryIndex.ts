@@ -283,8 +283,17 @@ export class LibraryIndex implements Disposable {
    * time). A 404 marks an asset gone; any other failure of the transport or the key ends the round, so an
    * unreachable HeyGen costs 4 requests, not one per upload.
    */
-  async checkStale(candidates: Iterable<CheckCandidate>, signal?: AbortSignal): Promise<{ asked: number; gone: string[] }> {
+  checkStale(candidates: Iterable<CheckCandidate>, signal?: AbortSignal): Promise<{ asked: number; gone: string[] }> {
     const list = [...candidates];
+    // One round at a time: a second round sees what the first asked and does not ask it again.
+    const round = this.checking.then(() => this.checkRound(list, signal));
+    this.checking = round.catch(() => undefined);
+    return round;
+  }
+
+  private checking: Promise<unknown> = Promise.resolve();
+
+  private async checkRound(list: readonly CheckCandidate[], signal?: AbortSignal): Promise<{ asked: number; gone: string[] }> {
     const now = this.now();
     if (this.completedAt !== undefined && this.fetched !== undefined) {
       this.reconcileWithListing(list);
