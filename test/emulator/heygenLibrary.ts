@@ -76,21 +76,35 @@ const SEED_TYPES: ReadonlyArray<{ type: string; ext: string }> = [
 ];
 
 export class HeygenLibrary {
-  readonly username: string;
   readonly requests: LibraryRequests = { list: [], get: [], delete: [] };
   private assets: LibraryAssetJson[] = [];
   private refuseStatus: number | undefined;
   private deleteFaults = new Map<string, DeleteFault>();
   private readonly initialSeed: number;
 
-  constructor(
-    private readonly apiKey: string,
-    private readonly origin: () => string,
-    options: LibraryOptions = {},
-  ) {
-    this.username = options.username ?? EMULATOR_USERNAME;
+  private readonly apiKey: string;
+  private readonly origin: () => string;
+  private readonly account: () => string;
+  private readonly v3Assets: Map<string, LibraryAssetJson & { status?: string }> | undefined;
+
+  constructor(options: LibraryOptions & {
+    apiKey: string;
+    origin: () => string;
+    /** The username `GET /v3/users/me` answers (the v3 emulator's account); the list requires it. */
+    account?: () => string;
+    /** The v3 emulator's store of assets uploaded through v3: listed, got and deleted here too. */
+    v3Assets?: Map<string, LibraryAssetJson & { status?: string }>;
+  }) {
+    this.apiKey = options.apiKey;
+    this.origin = options.origin;
+    this.account = options.account ?? (() => options.username ?? EMULATOR_USERNAME);
+    this.v3Assets = options.v3Assets;
     this.initialSeed = options.seed ?? 0;
     this.seed(this.initialSeed);
+  }
+
+  get username(): string {
+    return this.account();
   }
 
   /**
@@ -129,14 +143,21 @@ export class HeygenLibrary {
   drop(ids: readonly string[]): void {
     const set = new Set(ids);
     this.assets = this.assets.filter((a) => !set.has(a.id));
+    for (const id of set) {
+      this.v3Assets?.delete(id);
+    }
   }
 
+  /** Newest first: the seeded assets, v1 uploads, and completed v3 uploads. */
   all(): readonly LibraryAssetJson[] {
-    return this.assets;
+    const fromV3 = [...(this.v3Assets?.values() ?? [])]
+      .filter((a) => a.status === undefined || a.status === 'completed')
+      .map(({ id, name, type, owner, space_id, folder_id, uploaded_at, url }) => ({ id, name, type, owner, space_id, folder_id, uploaded_at, url }));
+    return fromV3.length === 0 ? this.assets : [...this.assets, ...fromV3].sort(newerFirst);
   }
 
   has(id: string): boolean {
-    return this.assets.some((a) => a.id === id);
+    return this.assets.some((a) => a.id === id) || this.v3Assets?.has(id) === true;
   }
 
   reset(): void {
@@ -155,14 +176,6 @@ export class HeygenLibrary {
       this.control(req, res, path);
       return true;
     }
-    if (path === '/v3/users/me') {
-      if (!this.authorized(req, res)) {
-        return true;
-      }
-      req.resume();
-      send(res, 200, JSON.stringify({ data: { username: this.username, email: `${this.username}@example.test`, first_name: 'Emu', last_name: 'Lator', billing_type: 'subscription', subscription: { plan: 'pro' } } }));
-      return true;
-    }
     if (path === '/v3/assets' && req.method === 'GET') {
       this.list(req, res, url);
       return true;
@@ -179,7 +192,7 @@ export class HeygenLibrary {
       req.resume();
       if (req.method === 'GET') {
         this.requests.get.push(id);
-        const asset = this.assets.find((a) => a.id === id);
+        const asset = this.all().find((a) => a.id === id);
         send(res, asset ? 200 : 404, asset ? JSON.stringify({ data: asset }) : v3Error('not_found', `Asset ${id} not found.`, 'asset_id'));
       } else {
         this.requests.delete.push(id);
@@ -240,6 +253,7 @@ export class HeygenLibrary {
       answer(400, v3Error('invalid_parameter', `limit must be an integer from 1 to ${MAX_LIMIT}.`, 'limit'));
       return;
     }
+    const listed = this.all();
     let start = 0;
     if (entry.token) {
       const cursor = decodeCursor(entry.token);
@@ -249,20 +263,20 @@ export class HeygenLibrary {
       }
       // Strictly after the cursor's place, so an asset deleted meanwhile moves nothing.
       const [at, id] = cursor;
-      start = this.assets.findIndex((a) => a.uploaded_at < at || (a.uploaded_at === at && a.id > id));
+      start = listed.findIndex((a) => a.uploaded_at < at || (a.uploaded_at === at && a.id > id));
       if (start < 0) {
-        start = this.assets.length;
+        start = listed.length;
       }
     }
-    const page = this.assets.slice(start, start + limit);
-    const hasMore = start + limit < this.assets.length;
+    const page = listed.slice(start, start + limit);
+    const hasMore = start + limit < listed.length;
     answer(200, JSON.stringify({ data: page, has_more: hasMore, next_token: hasMore ? encodeCursor(page[page.length - 1]) : null }));
   }
 
   private control(req: http.IncomingMessage, res: http.ServerResponse, path: string): void {
     if (path === '/__emulator/library' && req.method === 'GET') {
       req.resume();
-      send(res, 200, JSON.stringify({ username: this.username, assets: this.assets, requests: this.requests }));
+      send(res, 200, JSON.stringify({ username: this.username, assets: this.all(), requests: this.requests }));
       return;
     }
     readBody(req).then(
