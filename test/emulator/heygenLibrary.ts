@@ -109,15 +109,16 @@ export class HeygenLibrary {
 
   /**
    * Replaces the library with `count` assets named `asset-0001.png` … (asset `count` the newest, one minute
-   * apart, ending `newestAt`); every 25th is a font, as real libraries hold more than media.
+   * apart, ending `newestAt`); every 25th is a font, as real libraries hold more than media. Ids start with
+   * `idPrefix`, so a test can have assets this editor has never listed.
    */
-  seed(count: number, newestAt = Date.now()): void {
+  seed(count: number, newestAt = Date.now(), idPrefix = 'lib'): void {
     const out: LibraryAssetJson[] = [];
     const newestSeconds = Math.floor(newestAt / 1000);
     for (let n = 1; n <= count; n++) {
       const font = n % 25 === 0;
       const { type, ext } = font ? { type: 'font', ext: 'ttf' } : SEED_TYPES[n % SEED_TYPES.length];
-      const id = `lib${String(n).padStart(5, '0')}${'0'.repeat(24)}`;
+      const id = `${idPrefix}${String(n).padStart(5, '0')}`.padEnd(32, '0');
       out.push({
         id,
         name: `asset-${String(n).padStart(4, '0')}.${ext}`,
@@ -283,13 +284,13 @@ export class HeygenLibrary {
       (body) => {
         switch (path) {
           case '/__emulator/library/seed': {
-            const { count, newestAt } = body as { count?: unknown; newestAt?: unknown };
+            const { count, newestAt, idPrefix } = body as { count?: unknown; newestAt?: unknown; idPrefix?: unknown };
             if (typeof count !== 'number' || count < 0) {
               send(res, 400, JSON.stringify({ ok: false, error: 'expected {"count": N}' }));
               return;
             }
             this.reset();
-            this.seed(count, typeof newestAt === 'number' ? newestAt : Date.now());
+            this.seed(count, typeof newestAt === 'number' ? newestAt : Date.now(), typeof idPrefix === 'string' ? idPrefix : undefined);
             break;
           }
           case '/__emulator/library/refuse': {

@@ -58,7 +58,7 @@ async function runPass(mode: Mode, emulator: Emulator): Promise<HostReport> {
     folder: dirs.workspace,
     userDataDir: dirs.userDataDir,
     extensionsDir: dirs.extensionsDir,
-    settings: { 'heygen.uploadUrl': emulator.uploadUrl },
+    settings: { 'heygen.uploadUrl': emulator.uploadUrl, 'heygen.apiBaseUrl': emulator.apiBaseUrl },
     workspaceTrust: mode === 'untrusted',
     env,
   });

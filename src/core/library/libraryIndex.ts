@@ -249,6 +249,13 @@ export class LibraryIndex implements Disposable {
     this.scheduleSave();
   }
 
+  /** Drops what is listed (not the stale marks): the next refresh lists from page one. */
+  forgetListing(): void {
+    this.clearListing();
+    this.changed('listing');
+    this.scheduleSave();
+  }
+
   /** Shown instead of a listing, e.g. when there is no key; cleared by the next successful listing. */
   setProblem(problem: LibraryProblem | undefined): void {
     const before = this.currentProblem;
