@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import type { UploadTarget } from '../../src/core/upload/uploadEngine';
 import type { BenchRow } from './benchRow';
 import { historyFigures } from './historyBench';
+import { libraryFigures } from './libraryBench';
 import type { ChildReply, ChildRequest } from './uploadChild';
 
 const ROOT = join(__dirname, '..', '..');
@@ -330,6 +331,9 @@ async function main(): Promise<void> {
 
     process.stderr.write('bench: history figures…\n');
     rows.push(...(await historyFigures()));
+
+    process.stderr.write('bench: library figures…\n');
+    rows.push(...(await libraryFigures()));
   } finally {
     timing.close();
     emulator.proc.kill('SIGTERM');

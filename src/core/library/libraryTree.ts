@@ -1,7 +1,7 @@
 import type { AssetRecord } from '../history/assetRecord';
 import { codeSpan, escapeMarkdown, formatDate, markdownUrl, relativeTime } from '../history/historyTree';
 import type { AssetKind } from '../upload/mediaKinds';
-import { LIBRARY_KINDS, type LibraryAsset, type LibraryKind } from './libraryAsset';
+import { LIBRARY_KINDS, recordForLibraryAsset, type LibraryAsset, type LibraryKind } from './libraryAsset';
 
 export interface LibraryFilter {
   /** Case-insensitive substring of HeyGen's name; '' matches everything. */
@@ -94,4 +94,40 @@ export function libraryTooltipMarkdown(asset: LibraryAsset, ours: AssetRecord | 
     lines.push('', `![${escapeMarkdown(asset.name)}](<${link}>)`);
   }
   return lines.join('\n');
+}
+
+/** The Library view's rows. Media assets carry an AssetRecord, so the history's item commands take them as they are. */
+export type LibraryNode =
+  | { type: 'libraryGroup'; kind: LibraryKind; count: number }
+  | { type: 'asset'; record: AssetRecord; library: LibraryAsset }
+  | { type: 'libraryItem'; id: string; name: string; url: string; library: LibraryAsset }
+  | { type: 'loadMore' };
+
+export type LibraryGroupNode = Extract<LibraryNode, { type: 'libraryGroup' }>;
+export type LibraryItemNode = Extract<LibraryNode, { type: 'asset' | 'libraryItem' }>;
+
+export interface LibraryModel {
+  groups: LibraryGroupNode[];
+  children: Map<LibraryKind, LibraryItemNode[]>;
+  byId: Map<string, LibraryItemNode>;
+}
+
+/** The view's nodes for what is listed: built once per change, so rows keep their identity between calls. */
+export function buildLibraryModel(assets: readonly LibraryAsset[], filter: LibraryFilter, fromHistory: (id: string) => AssetRecord | undefined): LibraryModel {
+  const groups: LibraryGroupNode[] = [];
+  const children = new Map<LibraryKind, LibraryItemNode[]>();
+  const byId = new Map<string, LibraryItemNode>();
+  for (const group of groupLibrary(assets, filter)) {
+    groups.push({ type: 'libraryGroup', kind: group.kind, count: group.assets.length });
+    const nodes = group.assets.map((asset): LibraryItemNode => {
+      const record = recordForLibraryAsset(asset, fromHistory(asset.id));
+      const node: LibraryItemNode = record
+        ? { type: 'asset', record, library: asset }
+        : { type: 'libraryItem', id: asset.id, name: asset.name, url: asset.url ?? '', library: asset };
+      byId.set(asset.id, node);
+      return node;
+    });
+    children.set(group.kind, nodes);
+  }
+  return { groups, children, byId };
 }

@@ -1,31 +1,25 @@
 import * as vscode from 'vscode';
 import { CommandId, ContextKey } from '../commandIds';
-import type { AssetRecord } from '../../core/history/assetRecord';
 import type { HistoryStore } from '../../core/history/historyStore';
-import { relativeTime } from '../../core/history/historyTree';
+import { describeFilter, relativeTime } from '../../core/history/historyTree';
 import { SourceExistence } from '../../core/history/sourceExistence';
-import { recordForLibraryAsset, type LibraryAsset, type LibraryKind } from '../../core/library/libraryAsset';
+import type { LibraryKind } from '../../core/library/libraryAsset';
 import type { LibraryIndex } from '../../core/library/libraryIndex';
 import {
   NO_LIBRARY_FILTER,
-  groupLibrary,
+  buildLibraryModel,
   libraryContextValue,
   libraryFilterActive,
   libraryTooltipMarkdown,
   type LibraryFilter,
+  type LibraryItemNode,
+  type LibraryModel,
+  type LibraryNode,
 } from '../../core/library/libraryTree';
 import { kindFilterName, kindGroupLabel } from '../history/assetTreeView';
-import { describeFilter } from '../../core/history/historyTree';
 
-/** The Library view's rows. Media assets carry an AssetRecord, so the history's item commands take them as they are. */
-export type LibraryNode =
-  | { type: 'libraryGroup'; kind: LibraryKind; count: number }
-  | { type: 'asset'; record: AssetRecord; library: LibraryAsset }
-  | { type: 'libraryItem'; id: string; name: string; url: string; library: LibraryAsset }
-  | { type: 'loadMore' };
-
-type GroupNode = Extract<LibraryNode, { type: 'libraryGroup' }>;
-type ItemNode = Extract<LibraryNode, { type: 'asset' | 'libraryItem' }>;
+export type { LibraryNode };
+type ItemNode = LibraryItemNode;
 
 /** What `heygen.libraryState` says, for the view's welcome content (shown while the tree is empty). */
 export type LibraryViewState = 'noKey' | 'auth' | 'forbidden' | 'notFound' | 'offline' | 'other' | 'loading' | 'empty' | 'filteredEmpty' | 'ready';
@@ -50,11 +44,7 @@ function kindName(kind: LibraryKind): string {
   }
 }
 
-interface Model {
-  groups: GroupNode[];
-  children: Map<LibraryKind, ItemNode[]>;
-  byId: Map<string, ItemNode>;
-}
+type Model = LibraryModel;
 
 export interface LibraryViewDeps {
   index: LibraryIndex;
@@ -205,22 +195,7 @@ export class LibraryTreeProvider implements vscode.TreeDataProvider<LibraryNode>
   }
 
   private ensureModel(): Model {
-    if (!this.model) {
-      const groups: GroupNode[] = [];
-      const children = new Map<LibraryKind, ItemNode[]>();
-      const byId = new Map<string, ItemNode>();
-      for (const group of groupLibrary(this.deps.index.all(), this.currentFilter)) {
-        groups.push({ type: 'libraryGroup', kind: group.kind, count: group.assets.length });
-        const nodes = group.assets.map((asset): ItemNode => {
-          const record = recordForLibraryAsset(asset, this.deps.history.get(asset.id));
-          const node: ItemNode = record ? { type: 'asset', record, library: asset } : { type: 'libraryItem', id: asset.id, name: asset.name, url: asset.url ?? '', library: asset };
-          byId.set(asset.id, node);
-          return node;
-        });
-        children.set(group.kind, nodes);
-      }
-      this.model = { groups, children, byId };
-    }
+    this.model ??= buildLibraryModel(this.deps.index.all(), this.currentFilter, (id) => this.deps.history.get(id));
     return this.model;
   }
 
