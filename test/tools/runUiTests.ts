@@ -78,7 +78,7 @@ export async function runUiTests(): Promise<{ passed: number; failed: number; pe
     folder: dirs.workspace,
     userDataDir: dirs.userDataDir,
     extensionsDir: dirs.extensionsDir,
-    settings: { 'heygen.uploadUrl': emulator.uploadUrl },
+    settings: { 'heygen.uploadUrl': emulator.uploadUrl, 'heygen.apiBaseUrl': emulator.apiBaseUrl },
   });
   log(`ui: code-server at ${server.origin}, run folder ${dirs.root}`);
   const browser = await launchChromium(dirs.profileDir);

@@ -45,11 +45,14 @@ async function main(): Promise<void> {
   if (live) {
     // The default endpoint is HeyGen's own.
     delete settings['heygen.uploadUrl'];
+    delete settings['heygen.apiBaseUrl'];
     keyHint = 'Run "HeyGen: Set API Key" with your own HeyGen API key (uploads go to upload.heygen.com).';
   } else {
-    const emulator = await startEmulator();
+    // A library of 40 assets, so the Library view has something to list, page and delete.
+    const emulator = await startEmulator({ library: { seed: 40 } });
     onCleanup(() => emulator.close());
     settings['heygen.uploadUrl'] = emulator.uploadUrl;
+    settings['heygen.apiBaseUrl'] = emulator.apiBaseUrl;
     keyHint = `Run "HeyGen: Set API Key" and paste the emulator's key: ${emulator.apiKey}\n  (uploads go to the local HeyGen emulator at ${emulator.uploadUrl})`;
   }
 
