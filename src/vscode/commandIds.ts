@@ -6,6 +6,7 @@ export const enum CommandId {
   SetApiKey = 'heygen.setApiKey',
   ClearApiKey = 'heygen.clearApiKey',
   ShowLog = 'heygen.showLog',
+  ShowAccount = 'heygen.showAccount',
   InsertBackground = 'heygen.insertBackground',
   InsertTalkingPhoto = 'heygen.insertTalkingPhoto',
   InsertAudio = 'heygen.insertAudio',
@@ -42,6 +43,10 @@ export const enum ContextKey {
   /** Why the Library view is empty, or 'ready' (see LibraryViewState). */
   LibraryState = 'heygen.libraryState',
   LibraryFiltered = 'heygen.libraryFiltered',
+  /** HeyGen accepted the current key (`users/me`); completes the walkthrough's first step. */
+  KeyChecked = 'heygen.keyChecked',
+  /** The history has at least one asset; completes the walkthrough's upload step. */
+  HasUploaded = 'heygen.hasUploaded',
 }
 
 export const VIEW_ASSETS = 'heygen.assets';

@@ -26,6 +26,8 @@ export interface EmulatorOptions {
   publicOrigin?: string;
   /** The account's library (`GET /v3/assets`): how many assets it starts with. Uploads join it. */
   library?: LibraryOptions;
+  /** The `max_bytes` a v3 direct-upload slot grants (larger sizes are refused); default 2 GiB. */
+  v3DirectMaxBytes?: number;
 }
 
 export type Behavior = { times?: number } & (
@@ -94,6 +96,8 @@ export interface Emulator {
   behaveV3(b: V3Behavior): void;
   /** Expires every direct-upload slot not yet uploaded; returns how many. */
   expireV3Slots(): number;
+  /** Hands out the next `count` slots already expired. */
+  expireNextV3Slots(count: number): void;
   /** Makes slots accept only base64 checksums, so a hex one is refused (the sources disagree on the format). */
   setV3ChecksumFormat(format: 'hex' | 'base64'): void;
 }
@@ -439,7 +443,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     library.reset();
   }
 
-  const v3 = await startV3({ apiKey, origin: () => options.publicOrigin ?? origin, received, keepFile });
+  const v3 = await startV3({ apiKey, origin: () => options.publicOrigin ?? origin, received, keepFile, directMaxBytes: options.v3DirectMaxBytes });
   const library = new HeygenLibrary({
     ...options.library,
     apiKey,
@@ -542,6 +546,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     v3Account: v3.account,
     behaveV3: (b) => v3.behave(b),
     expireV3Slots: () => v3.expireSlots(),
+    expireNextV3Slots: (count) => v3.expireNextSlots(count),
     setV3ChecksumFormat: (format) => v3.setChecksumFormat(format),
     close: () =>
       Promise.all([

@@ -96,6 +96,8 @@ export interface V3Server {
   behave(b: V3Behavior): void;
   /** Every slot not yet uploaded expires now (storage then refuses its URL). */
   expireSlots(): number;
+  /** The next `count` slots are handed out already expired, as if the PUT came after `expires_in_seconds`. */
+  expireNextSlots(count: number): void;
   /** How slots refuse a hex checksum, to exercise the client's fallback: 'none' accepts hex (the schema). */
   setChecksumFormat(format: 'hex' | 'base64'): void;
   reset(): void;
@@ -151,12 +153,31 @@ function detectMime(head: Buffer): { mime: string; type: V3StoredAsset['type']; 
   return undefined;
 }
 
+/** The status a fault answers with (0 when it answers nothing: reset, stall). */
+function faultStatus(b: Behavior): number {
+  switch (b.mode) {
+    case 'status':
+      return b.status;
+    case 'html502':
+      return 502;
+    case 'rateLimit':
+      return 429;
+    case 'malformed':
+      return 200;
+    case 'redirect':
+      return 307;
+    default:
+      return 0;
+  }
+}
+
 export async function startV3(options: V3Options): Promise<V3Server> {
   const assets = new Map<string, V3StoredAsset>();
   const slots = new Map<string, Slot>();
   const account: V3Account = structuredClone(DEFAULT_V3_ACCOUNT);
   const signingKey = randomBytes(32);
   let checksumFormat: 'hex' | 'base64' = 'hex';
+  let expireNext = 0;
   let behavior: V3Behavior = { mode: 'normal' };
   let remaining: number | undefined;
   const timers = new Set<NodeJS.Timeout>();
@@ -398,7 +419,7 @@ export async function startV3(options: V3Options): Promise<V3Server> {
       };
       if (b.mode !== 'slow' && b.mode !== 'latency' && b.mode !== 'normal' && b.mode !== 'bandwidth') {
         // The fault answers instead; the attempt is still on record (status 0 when nothing was answered).
-        entry.status = b.mode === 'status' ? b.status : b.mode === 'html502' ? 502 : b.mode === 'rateLimit' ? 429 : b.mode === 'malformed' ? 200 : b.mode === 'redirect' ? 307 : 0;
+        entry.status = faultStatus(b);
         options.received.push(entry);
       }
       if (!misbehave(b, req, res, answer)) {
@@ -456,9 +477,10 @@ export async function startV3(options: V3Options): Promise<V3Server> {
           checksum: typeof checksum === 'string' ? checksum.toLowerCase() : undefined,
           token: hex(8),
           expiresAt: Math.floor(Date.now() / 1000) + SLOT_SECONDS,
-          expired: false,
+          expired: expireNext > 0,
           completed: false,
         };
+        expireNext = Math.max(0, expireNext - 1);
         slots.set(slot.assetId, slot);
         const uploadUrl = `${storageOrigin}/bucket/${slot.assetId}?expires=${slot.expiresAt}&signature=${signature(slot)}`;
         send(
@@ -542,13 +564,16 @@ export async function startV3(options: V3Options): Promise<V3Server> {
     const refuse = (status: number, code: string, message: string): void => {
       entry.status = status;
       options.received.push(entry);
-      req.resume();
-      // Storage answers in its own (S3-like) words, not HeyGen's envelope.
+      // Storage answers in its own (S3-like) words, not HeyGen's envelope; after the body, so the client sees the
+      // answer rather than a connection closed under it.
       const body = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
-      if (!res.headersSent) {
-        res.writeHead(status, { 'Content-Type': 'application/xml', 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close' });
-        res.end(body);
-      }
+      req.on('end', () => {
+        if (!res.headersSent) {
+          res.writeHead(status, { 'Content-Type': 'application/xml', 'Content-Length': String(Buffer.byteLength(body)) });
+          res.end(body);
+        }
+      });
+      req.resume();
     };
     const match = /^\/bucket\/([0-9a-f]{32})$/.exec(url.pathname);
     if (req.method !== 'PUT' || !match) {
@@ -581,7 +606,7 @@ export async function startV3(options: V3Options): Promise<V3Server> {
     const b = behaviorFor('storage');
     if (b.mode !== 'normal' && b.mode !== 'reset' && b.mode !== 'slow' && b.mode !== 'latency' && b.mode !== 'bandwidth') {
       req.resume();
-      entry.status = -1;
+      entry.status = faultStatus(b);
       options.received.push(entry);
       misbehave(b, req, res, () => undefined);
       return;
@@ -691,8 +716,15 @@ export async function startV3(options: V3Options): Promise<V3Server> {
       return true;
     }
     if (path === '/__emulator/v3/expire-slots' && req.method === 'POST') {
+      // `?next=N`: the next N slots come already expired; without it, the pending ones expire now.
       req.resume();
-      reply(200, { ok: true, expired: expireSlots() });
+      const next = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('next') ?? '');
+      if (Number.isInteger(next) && next > 0) {
+        expireNext = next;
+        reply(200, { ok: true, next });
+      } else {
+        reply(200, { ok: true, expired: expireSlots() });
+      }
       return true;
     }
     if (path === '/__emulator/v3/checksum-format' && req.method === 'POST') {
@@ -747,6 +779,9 @@ export async function startV3(options: V3Options): Promise<V3Server> {
     handle,
     behave,
     expireSlots,
+    expireNextSlots: (count) => {
+      expireNext = count;
+    },
     setChecksumFormat: (format) => {
       checksumFormat = format;
     },
@@ -756,6 +791,7 @@ export async function startV3(options: V3Options): Promise<V3Server> {
       behavior = { mode: 'normal' };
       remaining = undefined;
       checksumFormat = 'hex';
+      expireNext = 0;
       Object.assign(account, structuredClone(DEFAULT_V3_ACCOUNT));
     },
     close: () =>

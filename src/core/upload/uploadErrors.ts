@@ -240,6 +240,13 @@ export function interpretResponse(
   const name = quote(file);
   const { code, message } = parseHeyGenError(status, bodyText);
   const details = { status, serverMessage: message, code, file };
+  // A path that no longer exists, or a web page where the API answered: HeyGen may have turned v1 off.
+  if (status === 404 || status === 410 || (status >= 200 && status < 300 && looksLikeHtml(headers, bodyText))) {
+    return fail(
+      'retired',
+      l10n.t('HeyGen may have retired the v1 upload: its upload URL answered {0}, so {1} was not uploaded.', status === 404 || status === 410 ? `HTTP ${status}` : l10n.t('with a web page'), name),
+    );
+  }
   throwIfFailed(status, headers, bodyText, file);
   let json: unknown;
   try {
@@ -248,6 +255,15 @@ export function interpretResponse(
     return fail('protocol', l10n.t("HeyGen's answer to {0} was not valid JSON (HTTP {1}), so the upload cannot be confirmed.", name, status));
   }
   const obj = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
+  const v3Shaped = obj.code === undefined && typeof obj.data === 'object' && obj.data !== null && 'asset_id' in obj.data;
+  if (v3Shaped) {
+    // `heygen.uploadUrl` points at a v3 endpoint that took the bytes: read its answer rather than call it broken.
+    const v3 = obj.data as { asset_id?: unknown; url?: unknown; mime_type?: unknown };
+    if (typeof v3.asset_id === 'string' && v3.asset_id && typeof v3.url === 'string' && v3.url) {
+      const top = typeof v3.mime_type === 'string' ? v3.mime_type.split('/')[0] : '';
+      return { id: v3.asset_id, name: file ?? '', file_type: top, url: v3.url, image_key: null, folder_id: '', meta: null, created_ts: Math.floor(Date.now() / 1000) };
+    }
+  }
   if (obj.code !== 100) {
     return fail(
       'protocol',

@@ -5,7 +5,7 @@ import type { ApiKeyService } from '../apiKey/apiKeyCommands';
 import type { Configuration } from '../configuration/configuration';
 import type { Log } from '../log/log';
 import type { HistoryStore } from '../../core/history/historyStore';
-import { DEFAULT_API_BASE_URL, getCurrentUser, v3RequestEnvelope, type V3Endpoint } from '../../core/heygen/v3Client';
+import { getCurrentUser, v3RequestEnvelope, type V3Endpoint } from '../../core/heygen/v3Client';
 import { createV3LibraryApi, type ResettableLibraryApi } from '../../core/library/libraryApi';
 import { LibraryIndex } from '../../core/library/libraryIndex';
 import { libraryFilterActive } from '../../core/library/libraryTree';
@@ -42,15 +42,6 @@ export interface DeleteSummary {
   skipped: DeleteTarget[];
 }
 
-/**
- * `heygen.apiBaseUrl` from the user's settings only (like the upload URL: a workspace must not redirect the key).
- * Read here until the configuration class has its getter.
- */
-function apiBaseUrl(): string {
-  const inspected = vscode.workspace.getConfiguration('heygen').inspect<string>('apiBaseUrl');
-  return (inspected?.globalValue ?? inspected?.defaultValue ?? DEFAULT_API_BASE_URL).trim() || DEFAULT_API_BASE_URL;
-}
-
 /** HeyGen's own reason where it gave one ("Asset is locked (HTTP 409)"), else the failure's sentence. */
 export function deleteReason(error: unknown): string {
   if (error instanceof UploadError && error.serverMessage) {
@@ -84,7 +75,7 @@ export class LibraryController implements vscode.Disposable {
         throw new UploadError('auth', vscode.l10n.t('No HeyGen API key is set.'));
       }
       return {
-        apiBaseUrl: apiBaseUrl(),
+        apiBaseUrl: deps.config.apiBaseUrl,
         apiKey: found.key,
         connectTimeoutMs: deps.config.connectTimeoutMs,
         idleTimeoutMs: deps.config.idleTimeoutMs,
@@ -101,7 +92,7 @@ export class LibraryController implements vscode.Disposable {
     );
     const index = await LibraryIndex.open(path.join(context.globalStorageUri.fsPath, 'library.json'), {
       api,
-      owner: await LibraryController.owner(deps.apiKeys),
+      owner: await LibraryController.owner(deps),
       log: deps.log,
     });
     const controller = new LibraryController(index, api, deps);
@@ -110,9 +101,9 @@ export class LibraryController implements vscode.Disposable {
   }
 
   /** A listing belongs to a key at a base URL; only a one-way fingerprint of the key is kept. */
-  private static async owner(apiKeys: ApiKeyService): Promise<string | undefined> {
-    const found = await apiKeys.get();
-    return found ? `${keyFingerprint(found.key)}@${apiBaseUrl()}` : undefined;
+  private static async owner(deps: LibraryDeps): Promise<string | undefined> {
+    const found = await deps.apiKeys.get();
+    return found ? `${keyFingerprint(found.key)}@${deps.config.apiBaseUrl}` : undefined;
   }
 
   get viewVisible(): boolean {
@@ -318,7 +309,7 @@ export class LibraryController implements vscode.Disposable {
         }
       }),
       this.deps.apiKeys.onDidChange(() => {
-        void LibraryController.owner(this.deps.apiKeys).then((owner) => {
+        void LibraryController.owner(this.deps).then((owner) => {
           this.api.reset();
           this.index.setOwner(owner);
           if (this.listedOnce || view.visible) {
@@ -329,7 +320,7 @@ export class LibraryController implements vscode.Disposable {
       this.deps.config.onDidChange((affects) => {
         if (affects('apiBaseUrl')) {
           this.api.reset();
-          void LibraryController.owner(this.deps.apiKeys).then((owner) => this.index.setOwner(owner));
+          void LibraryController.owner(this.deps).then((owner) => this.index.setOwner(owner));
         }
       }),
       {

@@ -11,7 +11,7 @@ import { keyFingerprint } from '../../core/upload/contentHash';
 import { checkEndpoint } from '../../core/upload/endpointPolicy';
 import { SUPPORTED_EXTENSIONS, type AssetKind } from '../../core/upload/mediaKinds';
 import type { UploadedAsset } from '../../core/upload/uploadedAsset';
-import { uploadFromUrl, uploadLocalFile, type ReuseIndex, type UploadOutcome, type UploadTarget } from '../../core/upload/uploadEngine';
+import { OVER_V1_LIMIT, uploadFromUrl, uploadLocalFile, type ReuseIndex, type UploadOutcome, type UploadTarget } from '../../core/upload/uploadEngine';
 import { UploadError, type UploadErrorKind } from '../../core/upload/uploadErrors';
 import { runQueue } from '../../core/upload/uploadQueue';
 import { isRetryable } from '../../core/upload/retryPolicy';
@@ -85,13 +85,15 @@ export class UploadController implements vscode.Disposable {
 
   private async run(sources: Source[], options: UploadRequestOptions, refused: BatchFailure[] = []): Promise<BatchResult> {
     const { config, log, apiKeys } = this.deps;
-    const endpoint = checkEndpoint(config.uploadUrl);
+    // v3 sends everything under heygen.apiBaseUrl, v1 to heygen.uploadUrl: the same rules for either.
+    const v3 = config.apiVersion === 'v3';
+    const endpoint = checkEndpoint(v3 ? config.apiBaseUrl : config.uploadUrl);
     if (!endpoint.valid) {
       log.error(`Upload endpoint refused: ${endpoint.reason}`);
       const openSettings = vscode.l10n.t('Open Settings');
       this.follow(
         vscode.window.showErrorMessage(vscode.l10n.t('Nothing was uploaded: {0}', log.scrub(endpoint.reason)), openSettings),
-        (choice) => choice === openSettings && vscode.commands.executeCommand('workbench.action.openSettings', 'heygen.uploadUrl'),
+        (choice) => choice === openSettings && vscode.commands.executeCommand('workbench.action.openSettings', v3 ? 'heygen.apiBaseUrl' : 'heygen.uploadUrl'),
       );
       const all = failAll(sources, endpoint.reason, 'insecureEndpoint');
       return { ...all, failed: [...refused, ...all.failed] };
@@ -165,7 +167,9 @@ export class UploadController implements vscode.Disposable {
     const { config, log, history } = this.deps;
     const fingerprint = keyFingerprint(apiKey);
     const target: UploadTarget = {
+      api: config.apiVersion,
       endpoint,
+      apiBaseUrl: config.apiBaseUrl,
       apiKey,
       connectTimeoutMs: config.connectTimeoutMs,
       idleTimeoutMs: config.idleTimeoutMs,
@@ -209,7 +213,7 @@ export class UploadController implements vscode.Disposable {
               config.concurrency,
               async (source, signal) => {
                 const started = Date.now();
-                log.info(`Uploading ${describe(source)} to ${endpoint}`);
+                log.info(`Uploading ${describe(source)} to ${endpoint} (API ${target.api ?? 'v1'})`);
                 const common = {
                   maxBytes,
                   signal,
@@ -305,8 +309,11 @@ export class UploadController implements vscode.Disposable {
     }
     const details = vscode.l10n.t('Show Details');
     const retry = vscode.l10n.t('Retry Failed');
+    const useV3 = vscode.l10n.t('Use API v3');
     const retryable = failures.filter((f) => f.retryable);
-    const actions = retryable.length > 0 ? [details, retry] : [details];
+    // Only a v1 that looks retired earns the button on a batch; files over v1's limit say so in Show Details.
+    const forV3 = failures.filter((f) => f.kind === 'retired');
+    const actions = [...(forV3.length > 0 ? [useV3] : []), details, ...(retryable.length > 0 ? [retry] : [])];
     this.follow(
       vscode.window.showWarningMessage(
         vscode.l10n.t('{0} uploaded, {1} failed.', result.succeeded.length, failures.length),
@@ -318,6 +325,8 @@ export class UploadController implements vscode.Disposable {
             this.deps.log.warn(f.message);
           }
           this.deps.log.show();
+        } else if (choice === useV3) {
+          return this.switchToV3AndRetry(sources, forV3, options);
         } else if (choice === retry) {
           return this.run(
             sources.filter((s) => retryable.some((f) => f.uri.toString() === s.uri.toString())),
@@ -357,8 +366,21 @@ export class UploadController implements vscode.Disposable {
   private showFailure(failure: BatchFailure, sources: Source[], options: UploadRequestOptions): void {
     const retry = vscode.l10n.t('Retry');
     const showLog = vscode.l10n.t('Show Log');
-    const actions = failure.retryable ? [retry, showLog] : [showLog];
-    this.follow(vscode.window.showErrorMessage(failure.message, ...actions), (choice) => {
+    const openDocs = vscode.l10n.t('Open Docs');
+    const useV3 = vscode.l10n.t('Use API v3');
+    const actions = [
+      ...(failure.offerV3 ? [useV3] : []),
+      ...(failure.retryable ? [retry] : []),
+      ...(failure.docUrl ? [openDocs] : []),
+      showLog,
+    ];
+    this.follow(vscode.window.showErrorMessage(v3Hint(failure), ...actions), (choice) => {
+      if (choice === useV3) {
+        return this.switchToV3AndRetry(sources, [failure], options);
+      }
+      if (choice === openDocs && failure.docUrl) {
+        return vscode.env.openExternal(vscode.Uri.parse(failure.docUrl, true));
+      }
       if (choice === retry) {
         // Same options as the first attempt: a retried "Upload Again" must still force a new upload.
         return this.run(sources, { ...options, signal: undefined });
@@ -368,6 +390,16 @@ export class UploadController implements vscode.Disposable {
       }
       return undefined;
     });
+  }
+
+  /** "Use API v3": `heygen.api.version` becomes v3 in the user's settings, then the files it names go again. */
+  private async switchToV3AndRetry(sources: Source[], failures: readonly BatchFailure[], options: UploadRequestOptions): Promise<BatchResult> {
+    await this.deps.config.useApiVersion('v3');
+    this.deps.log.info('heygen.api.version set to v3 in the user settings; retrying the files that failed.');
+    return this.run(
+      sources.filter((s) => failures.some((f) => f.uri.toString() === s.uri.toString())),
+      { ...options, signal: undefined },
+    );
   }
 
   private setRunning(delta: number, files: number): void {
@@ -614,6 +646,7 @@ function toRecord(outcome: UploadOutcome, fingerprint: string): AssetRecord {
     sha256: source.sha256,
     uploadedAt: Date.now(),
     keyFingerprint: fingerprint,
+    api: outcome.api,
   };
 }
 
@@ -630,6 +663,7 @@ function toUploadedAsset(record: AssetRecord | undefined): UploadedAsset | undef
     folder_id: '',
     meta: null,
     created_ts: record.createdTs,
+    api: record.api,
   };
 }
 
@@ -637,7 +671,15 @@ function toFailure(source: Source, error: unknown, scrub: (text: string) => stri
   if (error instanceof UploadError) {
     // The engine's messages are already one sentence that names the file and the reason. HeyGen's own words are
     // part of it, and a server could echo the key back: scrub before anyone shows it.
-    return { uri: source.uri, name: source.name, message: scrub(error.message), kind: error.kind, retryable: worthRetrying(error) };
+    return {
+      uri: source.uri,
+      name: source.name,
+      message: scrub(error.message),
+      kind: error.kind,
+      retryable: worthRetrying(error),
+      ...(error.docUrl ? { docUrl: error.docUrl } : {}),
+      ...(error.kind === 'retired' || error.code === OVER_V1_LIMIT ? { offerV3: true } : {}),
+    };
   }
   return {
     uri: source.uri,
@@ -645,6 +687,14 @@ function toFailure(source: Source, error: unknown, scrub: (text: string) => stri
     message: vscode.l10n.t('Couldn\u2019t upload "{0}": an unexpected error occurred (see the log).', source.name),
     retryable: true,
   };
+}
+
+/** The error's sentence; for a file over v1's limit it also says that v3 takes larger files. */
+function v3Hint(failure: BatchFailure): string {
+  if (failure.kind !== 'invalidFile' || !failure.offerV3) {
+    return failure.message;
+  }
+  return vscode.l10n.t('{0}; HeyGen API v3 takes larger files.', failure.message.replace(/\.$/, ''));
 }
 
 function failAll(sources: Source[], message: string, kind: UploadErrorKind): BatchResult {
