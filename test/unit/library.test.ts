@@ -191,6 +191,38 @@ void describe('library over the emulator (real HTTP)', () => {
     assert.equal(offline.problem?.kind, 'offline');
   });
 
+  void it('an upload in the current listing needs no request; a gone mark is lifted when HeyGen lists it again', async () => {
+    const index = await LibraryIndex.open(tempFile(), { api: apiFor(endpointFor(emu)), owner: 'me' });
+    await index.refresh();
+    const listed = index.all()[5];
+    const round = await index.checkStale([{ id: listed.id, uploadedAt: Date.now() - 20 * HOUR }]);
+    assert.equal(round.asked, 0);
+    assert.deepEqual(emu.library.requests.get, []);
+    index.applyDeleted([listed.id]);
+    assert.equal(index.isGone(listed.id), true);
+    await index.refresh();
+    assert.equal(index.isGone(listed.id), false, 'listed again, so it exists');
+  });
+
+  void it('uploads to the emulator (v1 and v3) join the library, newest first', async () => {
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(200, 1)]);
+    const v1 = await fetch(emu.uploadUrl, { method: 'POST', headers: { 'x-api-key': emu.apiKey, 'content-type': 'image/png', 'x-file-name': 'v1.png' }, body: png });
+    const v1Id = ((await v1.json()) as { data: { id: string } }).data.id;
+    const form = new FormData();
+    form.set('file', new Blob([png], { type: 'image/png' }), 'v3.png');
+    const v3 = await fetch(`${emu.apiBaseUrl}/v3/assets`, { method: 'POST', headers: { 'x-api-key': emu.apiKey }, body: form });
+    assert.equal(v3.status, 200);
+    const v3Id = ((await v3.json()) as { data: { asset_id: string } }).data.asset_id;
+    const index = await LibraryIndex.open(tempFile(), { api: apiFor(endpointFor(emu)), owner: 'me' });
+    await index.refresh();
+    const top = index.all().slice(0, 2).map((a) => a.id).sort();
+    assert.deepEqual(top, [v1Id, v3Id].sort());
+    const api = apiFor(endpointFor(emu));
+    assert.equal((await api.get(v3Id))?.name, 'v3.png');
+    assert.equal(await api.delete(v3Id), 'deleted');
+    assert.equal(emu.v3Assets.has(v3Id), false, 'deleted from the v3 store too');
+  });
+
   void it('marks uploads HeyGen no longer has: a 404, or missing from a complete listing', async () => {
     let now = Date.now() + 13 * HOUR;
     const index = await LibraryIndex.open(tempFile(), { api: apiFor(endpointFor(emu)), owner: 'me', now: () => now });

@@ -189,10 +189,7 @@ export class LibraryIndex implements Disposable {
       }
       this.mergeFirstPage(page, started);
       this.cached = false;
-      this.marks.markPresent(
-        page.assets.map((a) => a.id),
-        started,
-      );
+      this.unmarkListed(page.assets);
       this.log.info(`Library: listed ${page.assets.length} asset(s)${page.hasMore ? ', more to load' : ''}; ${this.assets.length} known.`);
       this.changed('listing');
     });
@@ -219,10 +216,7 @@ export class LibraryIndex implements Disposable {
         }
         this.mergeFirstPage(first, started);
         this.cached = false;
-        this.marks.markPresent(
-          first.assets.map((a) => a.id),
-          started,
-        );
+        this.unmarkListed(first.assets);
         pages++;
         onProgress?.({ loaded: this.assets.length, pages });
         this.changed('listing');
@@ -305,7 +299,13 @@ export class LibraryIndex implements Disposable {
     if (this.completedAt !== undefined && this.fetched !== undefined) {
       this.reconcileWithListing(list);
     }
-    const due = this.marks.due(list, now);
+    // Listed since `fetchedAt`: seen then, so no request before 12 hours after it. Kept implicit (not one mark per
+    // listed asset), so the cache of a 10,000-asset library stays small and quick to load.
+    const seen = this.fetched;
+    const due = this.marks.due(
+      seen === undefined ? list : list.map((c) => (this.byId.has(c.id) ? { id: c.id, uploadedAt: Math.max(c.uploadedAt, seen) } : c)),
+      now,
+    );
     const gone: string[] = [];
     let asked = 0;
     await forEachLimited(
@@ -418,10 +418,7 @@ export class LibraryIndex implements Disposable {
     }
     this.more = page.hasMore;
     this.token = page.nextToken;
-    this.marks.markPresent(
-      page.assets.map((a) => a.id),
-      this.now(),
-    );
+    this.unmarkListed(page.assets);
     if (!this.more && !this.cached) {
       this.completedAt = this.fetched;
     }
@@ -472,6 +469,15 @@ export class LibraryIndex implements Disposable {
     this.byId = new Map(this.assets.map((a) => [a.id, a]));
     this.fetched = fetchedAt;
     this.scheduleSave();
+  }
+
+  /** HeyGen lists them, so they exist: a gone mark from an earlier answer no longer holds. */
+  private unmarkListed(assets: readonly LibraryAsset[]): void {
+    const back = assets.filter((a) => this.marks.isGone(a.id)).map((a) => a.id);
+    if (back.length > 0) {
+      this.marks.markPresent(back, this.now());
+      this.changed('marks');
+    }
   }
 
   /** A listing walked to its end lacks an upload older than the walk: HeyGen no longer has it. */
