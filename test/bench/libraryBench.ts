@@ -15,6 +15,7 @@ import { parseLibraryAsset, type LibraryAsset } from '../../src/core/library/lib
 import { LibraryIndex } from '../../src/core/library/libraryIndex';
 import { buildLibraryModel, filterLibrary, libraryContextValue, NO_LIBRARY_FILTER } from '../../src/core/library/libraryTree';
 import type { BenchRow } from './benchRow';
+import { median, ms } from './historyBench';
 
 const ASSETS = 10_000;
 const RUNS = 9;
@@ -82,16 +83,6 @@ function render(index: LibraryIndex, now: number, sources: SourceExistence): num
     }
   }
   return rows;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-function ms(start: bigint): number {
-  return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
 function collectGarbage(): () => void {

@@ -181,18 +181,7 @@ export class LibraryIndex implements Disposable {
    * them). Never rejects: a failure becomes `problem`.
    */
   refresh(signal?: AbortSignal): Promise<void> {
-    return this.queue(async () => {
-      const started = this.now();
-      const page = await this.fetchPage(undefined, signal);
-      if (!page) {
-        return;
-      }
-      this.mergeFirstPage(page, started);
-      this.cached = false;
-      this.unmarkListed(page.assets);
-      this.log.info(`Library: listed ${page.assets.length} asset(s)${page.hasMore ? ', more to load' : ''}; ${this.assets.length} known.`);
-      this.changed('listing');
-    });
+    return this.queue(() => this.listFirstPage(signal)).then(() => undefined);
   }
 
   /** Loads the next page (page one when nothing was listed yet). Never rejects. */
@@ -209,17 +198,11 @@ export class LibraryIndex implements Disposable {
       let pages = 0;
       if (this.fetched === undefined || this.cached) {
         // A cached cursor may have expired: walk from page one.
-        const started = this.now();
-        const first = await this.fetchPage(undefined, signal);
-        if (!first) {
+        if (!(await this.listFirstPage(signal))) {
           return false;
         }
-        this.mergeFirstPage(first, started);
-        this.cached = false;
-        this.unmarkListed(first.assets);
         pages++;
         onProgress?.({ loaded: this.assets.length, pages });
-        this.changed('listing');
       }
       while (this.more && !signal?.aborted) {
         if (!(await this.loadNext(signal))) {
@@ -390,17 +373,24 @@ export class LibraryIndex implements Disposable {
     return next;
   }
 
+  /** Page one, put in front of what is loaded; false when it could not be listed (see `problem`). */
+  private async listFirstPage(signal?: AbortSignal): Promise<boolean> {
+    const started = this.now();
+    const page = await this.fetchPage(undefined, signal);
+    if (!page) {
+      return false;
+    }
+    this.mergeFirstPage(page, started);
+    this.cached = false;
+    this.unmarkListed(page.assets);
+    this.log.info(`Library: listed ${page.assets.length} asset(s)${page.hasMore ? ', more to load' : ''}; ${this.assets.length} known.`);
+    this.changed('listing');
+    return true;
+  }
+
   private async loadNext(signal?: AbortSignal): Promise<boolean> {
     if (this.fetched === undefined) {
-      const started = this.now();
-      const first = await this.fetchPage(undefined, signal);
-      if (!first) {
-        return false;
-      }
-      this.mergeFirstPage(first, started);
-      this.cached = false;
-      this.changed('listing');
-      return true;
+      return this.listFirstPage(signal);
     }
     if (!this.more) {
       return true;
