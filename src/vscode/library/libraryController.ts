@@ -59,6 +59,7 @@ export class LibraryController implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly deleting = new Set<string>();
   private uploadTimer: NodeJS.Timeout | undefined;
+  private missedChange = false;
 
   private constructor(
     readonly index: LibraryIndex,
@@ -240,8 +241,8 @@ export class LibraryController implements vscode.Disposable {
     }
     this.index.applyDeleted(summary.deleted.map((t) => t.id));
     this.showSummary(summary, todo.length);
-    if (this.listedOnce || this.viewVisible) {
-      void this.index.refresh();
+    if (this.view) {
+      this.refreshSoon(this.view, 0);
     }
     return summary;
   }
@@ -270,6 +271,18 @@ export class LibraryController implements vscode.Disposable {
     );
   }
 
+  /** Uploads come in bursts: one refresh after the last, now if the view is on screen, else when it is next seen. */
+  private refreshSoon(view: vscode.TreeView<LibraryNode>, delayMs = REFRESH_AFTER_UPLOAD_MS): void {
+    if (!view.visible) {
+      this.missedChange = true;
+      return;
+    }
+    if (this.uploadTimer) {
+      clearTimeout(this.uploadTimer);
+    }
+    this.uploadTimer = setTimeout(() => void this.refresh(), delayMs);
+  }
+
   private register(context: vscode.ExtensionContext): void {
     const view = vscode.window.createTreeView<LibraryNode>(VIEW_LIBRARY, { treeDataProvider: this.tree, canSelectMany: true, showCollapseAll: true });
     this.view = view;
@@ -294,27 +307,24 @@ export class LibraryController implements vscode.Disposable {
         update();
       }),
       this.tree.onDidChangeFilter(update),
-      // The cached listing is shown at once; page one is asked for the first time the view is seen.
+      // The cached listing is shown at once; page one is asked the first time the view is seen, and again when it
+      // comes back after an upload or a key change it missed (a hidden view asks HeyGen nothing).
       view.onDidChangeVisibility((e) => {
-        if (e.visible && !this.listedOnce) {
+        if (e.visible && (!this.listedOnce || this.missedChange)) {
+          this.missedChange = false;
           void this.refresh();
         }
       }),
       this.deps.history.onDidChange((change) => {
         if (change.local && change.added.length > 0 && this.listedOnce) {
-          if (this.uploadTimer) {
-            clearTimeout(this.uploadTimer);
-          }
-          this.uploadTimer = setTimeout(() => void this.refresh(), REFRESH_AFTER_UPLOAD_MS);
+          this.refreshSoon(view);
         }
       }),
       this.deps.apiKeys.onDidChange(() => {
         void LibraryController.owner(this.deps).then((owner) => {
           this.api.reset();
           this.index.setOwner(owner);
-          if (this.listedOnce || view.visible) {
-            void this.refresh();
-          }
+          this.refreshSoon(view, 0);
         });
       }),
       this.deps.config.onDidChange((affects) => {
