@@ -311,6 +311,24 @@ suite('Library', () => {
     assert.ok(spy.messages.some((m) => m.modal && m.message.startsWith(`Delete "${record.name}" from HeyGen?`)), spy.describe());
   });
 
+  test('Delete from HeyGen on an Assets (history) row: confirmed, deleted on HeyGen, and the row then warns', async () => {
+    const listed = await seed(heygen, 5, 'hist');
+    const record: AssetRecord = {
+      id: listed[1].id, name: 'from-history.png', fileType: 'image', mime: 'image/png', url: listed[1].url ?? '', imageKey: null,
+      createdTs: 1, size: 1, sha256: 'd'.repeat(64), uploadedAt: Date.now(), keyFingerprint: keyFingerprint(hostEnv.apiKey),
+    };
+    await heygen.history.add(record);
+    const node = heygen.assetTree.nodeFor(record.id);
+    assert.ok(node);
+    spy.answerMessages((shown) => (shown.modal ? 'Delete' : undefined));
+    await vscode.commands.executeCommand('heygen.deleteFromHeyGen', node, [node]);
+    assert.match(spy.messages[0].message, /^Delete "from-history\.png" from HeyGen\?/);
+    assert.ok(!(await emulatorLibrary()).assets.some((a) => a.id === record.id));
+    const item = heygen.assetTree.getTreeItem(heygen.assetTree.nodeFor(record.id) as NonNullable<ReturnType<typeof heygen.assetTree.nodeFor>>);
+    assert.equal((item.iconPath as vscode.ThemeIcon).id, 'warning', 'the history keeps the entry and marks it gone');
+    await heygen.history.remove([record.id]);
+  });
+
   test('our own upload in the Library: the history\'s record, a thumbnail from the source file, Reveal Source offered, Copy ID', async () => {
     await seed(heygen, 3);
     await heygen.library.refresh();
