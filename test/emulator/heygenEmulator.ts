@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { HeygenLibrary, type LibraryOptions } from './heygenLibrary';
-import { startV3, type V3Account, type V3Behavior, type V3StoredAsset } from './heygenV3';
+import { paceReading, startV3, type V3Account, type V3Behavior, type V3StoredAsset } from './heygenV3';
 
 export const DEFAULT_EMULATOR_KEY = 'hg-test-key-0123456789';
 const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
@@ -88,6 +88,8 @@ export interface Emulator {
   apiBaseUrl: string;
   /** The direct-upload storage host (a second loopback port); it refuses anything carrying x-api-key. */
   storageOrigin: string;
+  /** Every v3 API request that arrived ("GET /v3/users/me"), in order; the storage host's are in `received`. */
+  v3Requests: string[];
   /** The v3 library: every asset made through v3 (multipart or completed direct upload), by id. */
   v3Assets: Map<string, V3StoredAsset>;
   /** What `GET /v3/users/me` answers; tests may change it (reset restores it). */
@@ -255,13 +257,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       }
       entry.size += chunk.length;
       hash.update(chunk);
-      if (b.mode === 'bandwidth' && b.bytesPerSecond > 0) {
-        // Ahead of what the link would have carried by now: stop reading until it catches up.
-        const ahead = (entry.size / b.bytesPerSecond) * 1000 - (performance.now() - started);
-        if (ahead >= 1) {
-          req.pause();
-          later(ahead, () => req.resume());
-        }
+      if (b.mode === 'bandwidth') {
+        paceReading(req, entry.size, started, b.bytesPerSecond, later);
       }
       if (chunks) {
         chunks.push(chunk);
@@ -542,6 +539,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     reset,
     apiBaseUrl: origin,
     storageOrigin: v3.storageOrigin,
+    v3Requests: v3.requests,
     v3Assets: v3.assets,
     v3Account: v3.account,
     behaveV3: (b) => v3.behave(b),

@@ -89,6 +89,8 @@ export interface V3Options {
 
 export interface V3Server {
   storageOrigin: string;
+  /** Every v3 API request that arrived ("GET /v3/users/me"), known route or not, in order. */
+  requests: string[];
   assets: Map<string, V3StoredAsset>;
   account: V3Account;
   /** Answers a request when it is a v3 route or a v3 control route; false when it is not ours. */
@@ -153,6 +155,28 @@ function detectMime(head: Buffer): { mime: string; type: V3StoredAsset['type']; 
   return undefined;
 }
 
+/**
+ * Reads a body no faster than `bytesPerSecond`, as a real link would carry it: when the `received` bytes are ahead
+ * of what the link would have carried since `startedAt`, reading pauses until it catches up (TCP back-pressure then
+ * slows the client). Computed from the start, so timer overshoot does not add up.
+ */
+export function paceReading(
+  req: http.IncomingMessage,
+  received: number,
+  startedAt: number,
+  bytesPerSecond: number,
+  later: (ms: number, fn: () => void) => void,
+): void {
+  if (bytesPerSecond <= 0) {
+    return;
+  }
+  const ahead = (received / bytesPerSecond) * 1000 - (performance.now() - startedAt);
+  if (ahead >= 1) {
+    req.pause();
+    later(ahead, () => req.resume());
+  }
+}
+
 /** The status a fault answers with (0 when it answers nothing: reset, stall). */
 function faultStatus(b: Behavior): number {
   switch (b.mode) {
@@ -173,6 +197,7 @@ function faultStatus(b: Behavior): number {
 
 export async function startV3(options: V3Options): Promise<V3Server> {
   const assets = new Map<string, V3StoredAsset>();
+  const requests: string[] = [];
   const slots = new Map<string, Slot>();
   const account: V3Account = structuredClone(DEFAULT_V3_ACCOUNT);
   const signingKey = randomBytes(32);
@@ -267,6 +292,7 @@ export async function startV3(options: V3Options): Promise<V3Server> {
   /** Reads the whole body (bounded), or resets the connection mid-body when the behaviour says so. */
   function readBody(req: http.IncomingMessage, b: Behavior, limit: number): Promise<{ body: Buffer; over: boolean } | undefined> {
     const resetAfter = b.mode === 'reset' ? (b.afterBytes ?? 0) : undefined;
+    const started = performance.now();
     return new Promise((resolve) => {
       const parts: Buffer[] = [];
       let size = 0;
@@ -278,6 +304,9 @@ export async function startV3(options: V3Options): Promise<V3Server> {
       }
       req.on('data', (chunk: Buffer) => {
         size += chunk.length;
+        if (b.mode === 'bandwidth') {
+          paceReading(req, size, started, b.bytesPerSecond, later);
+        }
         if (resetAfter !== undefined && size >= resetAfter) {
           req.socket.destroy();
           resolve(undefined);
@@ -432,19 +461,32 @@ export async function startV3(options: V3Options): Promise<V3Server> {
     return createHmac('sha256', signingKey).update(`${slot.assetId}|${slot.sizeBytes}|${slot.checksum ?? ''}|${slot.expiresAt}`).digest('hex');
   }
 
-  function handleSlot(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const b = behaviorFor('slot');
+  /**
+   * A JSON route: reads the (small) body, lets the route's misbehaviour answer if there is one, else checks the key
+   * and calls `answer` with the body.
+   */
+  function jsonRoute(req: http.IncomingMessage, res: http.ServerResponse, route: V3Route, answer: (body: Buffer) => void): void {
+    const b = behaviorFor(route);
     void readBody(req, b, 64 * 1024).then((read) => {
       if (!read) {
         return;
       }
-      const answer = (): void => {
-        if (!authorized(req, res)) {
-          return;
+      const normal = (): void => {
+        if (authorized(req, res)) {
+          answer(read.body);
         }
+      };
+      if (!misbehave(b, req, res, normal)) {
+        normal();
+      }
+    });
+  }
+
+  function handleSlot(req: http.IncomingMessage, res: http.ServerResponse): void {
+    jsonRoute(req, res, 'slot', (body) => {
         let json: Record<string, unknown>;
         try {
-          json = JSON.parse(read.body.toString('utf8')) as Record<string, unknown>;
+          json = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
         } catch {
           send(res, 400, v3Error('invalid_json', 'The body is not valid JSON.'));
           return;
@@ -497,23 +539,11 @@ export async function startV3(options: V3Options): Promise<V3Server> {
             },
           }),
         );
-      };
-      if (!misbehave(b, req, res, answer)) {
-        answer();
-      }
     });
   }
 
   function handleComplete(req: http.IncomingMessage, res: http.ServerResponse, assetId: string): void {
-    const b = behaviorFor('complete');
-    void readBody(req, b, 64 * 1024).then((read) => {
-      if (!read) {
-        return;
-      }
-      const answer = (): void => {
-        if (!authorized(req, res)) {
-          return;
-        }
+    jsonRoute(req, res, 'complete', () => {
         const slot = slots.get(assetId);
         if (!slot) {
           send(res, 404, v3Error('not_found', `No direct upload ${assetId}.`, 'asset_id'));
@@ -549,10 +579,6 @@ export async function startV3(options: V3Options): Promise<V3Server> {
           200,
           JSON.stringify({ data: { asset_id: asset.id, url: asset.url, mime_type: asset.mime_type, size_bytes: asset.size_bytes, status: asset.status } }),
         );
-      };
-      if (!misbehave(b, req, res, answer)) {
-        answer();
-      }
     });
   }
 
@@ -629,12 +655,8 @@ export async function startV3(options: V3Options): Promise<V3Server> {
       }
       entry.size += chunk.length;
       hash.update(chunk);
-      if (b.mode === 'bandwidth' && b.bytesPerSecond > 0) {
-        const ahead = (entry.size / b.bytesPerSecond) * 1000 - (performance.now() - started);
-        if (ahead >= 1) {
-          req.pause();
-          later(ahead, () => req.resume());
-        }
+      if (b.mode === 'bandwidth') {
+        paceReading(req, entry.size, started, b.bytesPerSecond, later);
       }
       if (resetAfter !== undefined && entry.size >= resetAfter) {
         record(0);
@@ -739,6 +761,11 @@ export async function startV3(options: V3Options): Promise<V3Server> {
       });
       return true;
     }
+    if (path === '/__emulator/v3/requests' && req.method === 'GET') {
+      req.resume();
+      reply(200, requests);
+      return true;
+    }
     if (path === '/__emulator/v3/assets' && req.method === 'GET') {
       req.resume();
       reply(200, [...assets.values()]);
@@ -751,6 +778,9 @@ export async function startV3(options: V3Options): Promise<V3Server> {
     const path = url.pathname;
     if (path.startsWith('/__emulator/v3/')) {
       return control(req, res, path);
+    }
+    if (path.startsWith('/v3/')) {
+      requests.push(`${req.method ?? '?'} ${path}`);
     }
     if (path === '/v3/users/me' && req.method === 'GET') {
       handleMe(req, res);
@@ -774,6 +804,7 @@ export async function startV3(options: V3Options): Promise<V3Server> {
 
   return {
     storageOrigin,
+    requests,
     assets,
     account,
     handle,
@@ -787,6 +818,7 @@ export async function startV3(options: V3Options): Promise<V3Server> {
     },
     reset: () => {
       assets.clear();
+      requests.length = 0;
       slots.clear();
       behavior = { mode: 'normal' };
       remaining = undefined;

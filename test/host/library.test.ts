@@ -10,6 +10,7 @@ import { keyFingerprint } from '../../src/core/upload/contentHash';
 import type { AssetTreeProvider } from '../../src/vscode/history/assetTreeView';
 import type { LibraryController } from '../../src/vscode/library/libraryController';
 import type { LibraryNode } from '../../src/vscode/library/libraryTreeView';
+import { withUserSetting } from './faultKit';
 import { hostEnv, waitFor, workspaceFile } from './hostSupport';
 import { WindowSpy } from './windowSpy';
 
@@ -96,13 +97,18 @@ suite('Library', () => {
   let heygen: Api;
   let spy: WindowSpy;
 
+  let restoreBaseUrl: (() => Promise<void>) | undefined;
+
   suiteSetup(async () => {
     heygen = await api();
+    // The runner keeps v3 out of reach for the v1 suites; the Library's suite points it at the emulator.
+    restoreBaseUrl = await withUserSetting('apiBaseUrl', hostEnv.emulatorOrigin);
   });
 
   suiteTeardown(async () => {
     // A hidden Library asks HeyGen nothing: later suites' uploads and key changes stay theirs alone.
     await vscode.commands.executeCommand('workbench.view.explorer');
+    await restoreBaseUrl?.();
   });
 
   setup(() => {

@@ -52,6 +52,7 @@ async function main(): Promise<void> {
     const emulator = await startEmulator({ library: { seed: 40 } });
     onCleanup(() => emulator.close());
     settings['heygen.uploadUrl'] = emulator.uploadUrl;
+    // API v3 (heygen.api.version: v3) and the key check go to the emulator too.
     settings['heygen.apiBaseUrl'] = emulator.apiBaseUrl;
     keyHint = `Run "HeyGen: Set API Key" and paste the emulator's key: ${emulator.apiKey}\n  (uploads go to the local HeyGen emulator at ${emulator.uploadUrl})`;
   }

@@ -322,6 +322,16 @@ void describe('stale marks: at most 4 at a time, each asset at most once every 1
     assert.deepEqual(result.gone, []);
   });
 
+  void it('a base URL that answers 404 to everything marks nothing gone: the account look-up must work first', async () => {
+    const api = new CountingApi(new Set(candidates.map((c) => c.id)));
+    api.account = () => Promise.reject(new Error('HTTP 404'));
+    const index = await LibraryIndex.open(tempFile(), { api, owner: 'me' });
+    const result = await index.checkStale(candidates);
+    assert.equal(result.asked, 0);
+    assert.deepEqual(api.asked, []);
+    assert.equal(index.isGone('a0'), false);
+  });
+
   void it('marks round-trip through JSON', () => {
     const marks = new StaleMarks();
     marks.markGone(['x'], 5);

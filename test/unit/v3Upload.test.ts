@@ -1,50 +1,20 @@
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { getCurrentUser, v3Request, type V3Endpoint } from '../../src/core/heygen/v3Client';
 import { closeUploadAgents } from '../../src/core/upload/httpUpload';
 import type { UploadedAsset } from '../../src/core/upload/uploadedAsset';
 import { uploadLocalFile, type ReuseIndex, type UploadOptions, type UploadTarget } from '../../src/core/upload/uploadEngine';
-import { UploadError, type UploadErrorKind } from '../../src/core/upload/uploadErrors';
 import { startEmulator, type Emulator } from '../emulator/heygenEmulator';
-import { MB, Scratch, capturingLogger, fileSha, targetFor } from './engineKit';
+import { writeMediaFile } from '../tools/mediaFile';
+import { MB, Scratch, capturingLogger, expectError, fileSha, targetFor } from './engineKit';
 
 const V1_LIMIT = 10 * MB;
 
-async function expectError(promise: Promise<unknown>, kind: UploadErrorKind, pattern?: RegExp): Promise<UploadError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof UploadError, `expected an UploadError, got ${String(error)}`);
-    assert.equal(error.kind, kind, `kind of: ${error.message}`);
-    if (pattern) {
-      assert.match(error.message, pattern);
-    }
-    return error;
-  }
-  assert.fail(`expected a ${kind} error, but it succeeded`);
-}
-
-/** An MP4-looking file (ftyp box first) of `size` bytes written in 1 MB pieces, so the test never holds it whole. */
+/** An MP4-looking file of `size` bytes, written in pieces so the test never holds it whole. */
 function bigMp4(scratch: Scratch, name: string, size: number): string {
-  const path = join(scratch.dir, name);
-  const fd = openSync(path, 'w');
-  try {
-    const head = Buffer.from('000000186674797069736f6d0000020069736f6d69736f32', 'hex');
-    writeSync(fd, head);
-    let written = head.length;
-    const piece = randomBytes(MB);
-    while (written < size) {
-      const n = Math.min(piece.length, size - written);
-      writeSync(fd, piece, 0, n);
-      written += n;
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return path;
+  return writeMediaFile(join(scratch.dir, name), 'mp4', size);
 }
 
 void describe('API v3 uploads over real HTTP', () => {

@@ -145,25 +145,20 @@ export async function v3RequestEnvelope<T>(
   }
   log.debug(`${method} ${url.origin}${url.pathname} → HTTP ${status} in ${Date.now() - started} ms.`);
   throwIfFailed(status, headers, text, options.file);
+  const unusable = (aboutFile: string, aboutRequest: string): UploadError => new UploadError('protocol', options.file !== undefined ? aboutFile : aboutRequest, { status, file: options.file });
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    throw new UploadError(
-      'protocol',
-      options.file !== undefined
-        ? l10n.t("HeyGen's answer to \"{0}\" was not valid JSON (HTTP {1}), so the upload cannot be confirmed.", options.file, status)
-        : l10n.t("HeyGen's answer was not valid JSON (HTTP {0}).", status),
-      { status, file: options.file },
+    throw unusable(
+      l10n.t("HeyGen's answer to \"{0}\" was not valid JSON (HTTP {1}), so the upload cannot be confirmed.", options.file ?? '', status),
+      l10n.t("HeyGen's answer was not valid JSON (HTTP {0}).", status),
     );
   }
   if (typeof json !== 'object' || json === null || !('data' in json)) {
-    throw new UploadError(
-      'protocol',
-      options.file !== undefined
-        ? l10n.t("HeyGen's answer to \"{0}\" has no data (HTTP {1}), so the upload cannot be confirmed.", options.file, status)
-        : l10n.t("HeyGen's answer has no data (HTTP {0}).", status),
-      { status, file: options.file },
+    throw unusable(
+      l10n.t("HeyGen's answer to \"{0}\" has no data (HTTP {1}), so the upload cannot be confirmed.", options.file ?? '', status),
+      l10n.t("HeyGen's answer has no data (HTTP {0}).", status),
     );
   }
   return json as V3Envelope<T>;

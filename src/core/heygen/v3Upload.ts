@@ -102,6 +102,19 @@ export function multipartFrame(fileName: string, mime: string): { contentType: s
   return { contentType: `multipart/form-data; boundary=${boundary}`, prefix, suffix: Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8') };
 }
 
+/** What every request carrying the file shares: the file, and the endpoint's timeouts and proxy. */
+function fileRequest(endpoint: V3Endpoint, file: V3File, signal: AbortSignal | undefined) {
+  return {
+    path: file.path,
+    size: file.size,
+    fileName: file.name,
+    connectTimeoutMs: endpoint.connectTimeoutMs,
+    idleTimeoutMs: endpoint.idleTimeoutMs,
+    proxy: endpoint.proxy,
+    signal,
+  };
+}
+
 function parseJsonAnswer(status: number, text: string, file: string): unknown {
   try {
     return JSON.parse(text) as unknown;
@@ -125,15 +138,9 @@ export async function postMultipart(
   const url = v3Url(endpoint.apiBaseUrl, '/v3/assets');
   const frame = multipartFrame(file.name, file.mime);
   const { value, sha256 } = await sendFile({
+    ...fileRequest(endpoint, file, options.signal),
     method: 'POST',
     url,
-    path: file.path,
-    size: file.size,
-    fileName: file.name,
-    connectTimeoutMs: endpoint.connectTimeoutMs,
-    idleTimeoutMs: endpoint.idleTimeoutMs,
-    proxy: endpoint.proxy,
-    signal: options.signal,
     onProgress: options.onProgress,
     log: options.log,
     hash: options.hash,
@@ -270,15 +277,9 @@ export async function directUpload(endpoint: V3Endpoint, file: V3File, sha256: s
   const put = (slot: Slot): Promise<unknown> =>
     options.retrying(async () => {
       const { value } = await sendFile({
+        ...fileRequest(endpoint, file, options.signal),
         method: 'PUT',
         url: slot.uploadUrl,
-        path: file.path,
-        size: file.size,
-        fileName: file.name,
-        connectTimeoutMs: endpoint.connectTimeoutMs,
-        idleTimeoutMs: endpoint.idleTimeoutMs,
-        proxy: endpoint.proxy,
-        signal: options.signal,
         // The last byte on the wire is not the end: complete follows.
         onProgress: (sent, total) => options.onProgress?.(Math.min(sent, total - 1), total),
         log,

@@ -291,6 +291,15 @@ export class LibraryIndex implements Disposable {
     );
     const gone: string[] = [];
     let asked = 0;
+    if (due.length > 0) {
+      // A 404 means "gone" only from a HeyGen that knows this key: a wrong base URL answers 404 to everything.
+      try {
+        await this.api.account(signal);
+      } catch (error) {
+        this.log.info(`Library: no stale checks this round (${error instanceof Error ? error.message : String(error)}).`);
+        return { asked, gone };
+      }
+    }
     await forEachLimited(
       due,
       CHECK_CONCURRENCY,
