@@ -145,6 +145,13 @@ suite('Library', () => {
     const item = heygen.library.tree.getTreeItem(rowNode(heygen.library, images[0]));
     assert.match(String(item.description), /tomorrow|in|now|ago|hours?/);
     assert.ok(String(item.contextValue).split(' ').includes('background'));
+    // A font (Other) has no media actions, but its id copies like any asset's.
+    const font = newest100.find((a) => a.type === 'font');
+    assert.ok(font);
+    const fontNode = rowNode(heygen.library, font.name);
+    assert.equal(heygen.library.tree.getTreeItem(fontNode).contextValue, 'libraryAsset other asset');
+    await vscode.commands.executeCommand('heygen.copyId', fontNode);
+    assert.equal(await vscode.env.clipboard.readText(), font.id);
   });
 
   test('Load More adds the next page; after the last page the row is gone and nothing more is asked', async () => {
