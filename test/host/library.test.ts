@@ -342,6 +342,23 @@ suite('Library', () => {
     await heygen.history.remove([record.id]);
   });
 
+  test('an upload made with another API key is not sent to HeyGen for deletion', async () => {
+    const listed = await seed(heygen, 3, 'other');
+    const record: AssetRecord = {
+      id: 'other-account-asset-00000000000001', name: 'theirs.png', fileType: 'image', mime: 'image/png', url: listed[0].url ?? '', imageKey: null,
+      createdTs: 1, size: 1, sha256: 'c'.repeat(64), uploadedAt: Date.now(), keyFingerprint: 'another-key-print',
+    };
+    await heygen.history.add(record);
+    await vscode.commands.executeCommand('heygen.deleteFromHeyGen', { type: 'asset', record });
+    assert.deepEqual(
+      spy.messages.map((m) => [m.kind, m.modal, m.message]),
+      [['warning', false, '"theirs.png" was uploaded with another API key, so it cannot be deleted with this one.']],
+    );
+    assert.deepEqual((await emulatorLibrary()).requests.delete, []);
+    assert.equal(heygen.library.index.isGone(record.id), false);
+    await heygen.history.remove([record.id]);
+  });
+
   test('our own upload in the Library: the history\'s record, a thumbnail from the source file, Reveal Source offered, Copy ID', async () => {
     await seed(heygen, 3);
     await heygen.library.refresh();

@@ -172,7 +172,26 @@ export class LibraryController implements vscode.Disposable {
    * earlier command is still deleting is not sent again.
    */
   async delete(targets: readonly DeleteTarget[]): Promise<DeleteSummary | undefined> {
-    const unique = [...new Map(targets.map((t) => [t.id, t])).values()];
+    const found = await this.deps.apiKeys.get();
+    if (!found) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('Set your HeyGen API key first: deleting asks HeyGen with it.'));
+      return undefined;
+    }
+    // An upload made with another key belongs to another account: this key would only hear 404 and mark it gone.
+    const fingerprint = keyFingerprint(found.key);
+    const foreign = (t: DeleteTarget): boolean => {
+      const record = this.deps.history.get(t.id);
+      return record !== undefined && record.keyFingerprint !== '' && record.keyFingerprint !== fingerprint && this.index.get(t.id) === undefined;
+    };
+    const others = targets.filter(foreign);
+    if (others.length > 0) {
+      void vscode.window.showWarningMessage(
+        others.length === 1
+          ? vscode.l10n.t('"{0}" was uploaded with another API key, so it cannot be deleted with this one.', others[0].name)
+          : vscode.l10n.t('{0} of these were uploaded with another API key, so they cannot be deleted with this one.', others.length),
+      );
+    }
+    const unique = [...new Map(targets.filter((t) => !foreign(t)).map((t) => [t.id, t])).values()];
     const busy = unique.filter((t) => this.deleting.has(t.id));
     const todo = unique.filter((t) => !this.deleting.has(t.id));
     if (todo.length === 0) {
