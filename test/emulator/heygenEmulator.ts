@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { HeygenLibrary, type LibraryOptions } from './heygenLibrary';
+import { HeygenLibrary, readJsonBody, type LibraryOptions } from './heygenLibrary';
 import { paceReading, startV3, type V3Account, type V3Behavior, type V3StoredAsset } from './heygenV3';
 
 export const DEFAULT_EMULATOR_KEY = 'hg-test-key-0123456789';
@@ -402,19 +402,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     };
   }
 
-  async function readJson(req: http.IncomingMessage): Promise<unknown> {
-    const parts: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size > 64 * 1024) {
-        throw new Error('control body too large');
-      }
-      parts.push(chunk as Buffer);
-    }
-    const text = Buffer.concat(parts).toString('utf8');
-    return text ? (JSON.parse(text) as unknown) : undefined;
-  }
+  const readJson = (req: http.IncomingMessage): Promise<unknown> => readJsonBody(req, 64 * 1024);
 
   function sendJson(res: http.ServerResponse, status: number, value: unknown): void {
     const body = JSON.stringify(value);

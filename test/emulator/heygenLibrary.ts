@@ -6,6 +6,7 @@
  * Errors use v3's envelope `{"error": {code, message, param, doc_url}}`.
  */
 import type * as http from 'node:http';
+import { v3Error } from './heygenV3';
 
 export const EMULATOR_USERNAME = 'emulator-user';
 const DEFAULT_LIMIT = 20;
@@ -41,10 +42,6 @@ export interface LibraryRequests {
   list: Array<{ username: string | null; limit: string | null; token: string | null; status: number }>;
   get: string[];
   delete: string[];
-}
-
-function v3Error(code: string, message: string, param: string | null = null): string {
-  return JSON.stringify({ error: { code, message, param, doc_url: null } });
 }
 
 function encodeCursor(asset: LibraryAssetJson): string {
@@ -280,8 +277,9 @@ export class HeygenLibrary {
       send(res, 200, JSON.stringify({ username: this.username, assets: this.all(), requests: this.requests }));
       return;
     }
-    readBody(req).then(
-      (body) => {
+    readJsonBody(req).then(
+      (value) => {
+        const body = value ?? {};
         switch (path) {
           case '/__emulator/library/seed': {
             const { count, newestAt, idPrefix } = body as { count?: unknown; newestAt?: unknown; idPrefix?: unknown };
@@ -331,16 +329,17 @@ function send(res: http.ServerResponse, status: number, body: string): void {
   res.end(body);
 }
 
-async function readBody(req: http.IncomingMessage): Promise<unknown> {
+/** A control request's JSON body (undefined when empty), refused past `maxBytes`. */
+export async function readJsonBody(req: http.IncomingMessage, maxBytes = 1024 * 1024): Promise<unknown> {
   const parts: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > 1024 * 1024) {
+    if (size > maxBytes) {
       throw new Error('control body too large');
     }
     parts.push(chunk as Buffer);
   }
   const text = Buffer.concat(parts).toString('utf8');
-  return text ? (JSON.parse(text) as unknown) : {};
+  return text ? (JSON.parse(text) as unknown) : undefined;
 }
