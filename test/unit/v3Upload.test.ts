@@ -5,7 +5,7 @@ import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { getCurrentUser, v3Request, type V3Endpoint } from '../../src/core/heygen/v3Client';
 import { closeUploadAgents } from '../../src/core/upload/httpUpload';
 import type { UploadedAsset } from '../../src/core/upload/uploadedAsset';
-import { uploadLocalFile, type ReuseIndex, type UploadOptions, type UploadTarget } from '../../src/core/upload/uploadEngine';
+import { uploadFromUrl, uploadLocalFile, type ReuseIndex, type UploadOptions, type UploadTarget } from '../../src/core/upload/uploadEngine';
 import { startEmulator, type Emulator } from '../emulator/heygenEmulator';
 import { writeMediaFile } from '../tools/mediaFile';
 import { MB, Scratch, capturingLogger, expectError, fileSha, targetFor } from './engineKit';
@@ -185,6 +185,43 @@ void describe('API v3 uploads over real HTTP', () => {
     }));
     await expectError(promise, 'cancelled', /"stop\.mp4" was cancelled/);
     assert.equal(emu.v3Assets.size, 0);
+  });
+
+  for (const on of ['slot', 'complete'] as const) {
+    void it(`cancelling while HeyGen holds the ${on === 'slot' ? 'slot request' : 'complete request'} stops at once; nothing is recorded`, async () => {
+      const path = bigMp4(scratch, `wait-${on}.mp4`, 33 * MB);
+      emu.behaveV3({ mode: 'slow', delayMs: 5_000, on });
+      const controller = new AbortController();
+      const log = capturingLogger();
+      const watch = setInterval(() => {
+        // The slot request is the first v3 request; complete comes after the PUT.
+        if (emu.v3Requests.some((r) => (on === 'slot' ? r.endsWith('/direct-uploads') : r.endsWith('/complete')))) {
+          clearInterval(watch);
+          controller.abort();
+        }
+      }, 5);
+      const started = Date.now();
+      try {
+        await expectError(uploadLocalFile(path, v3(), opts({ signal: controller.signal, log })), 'cancelled');
+      } finally {
+        clearInterval(watch);
+      }
+      assert.ok(Date.now() - started < 4_000, 'the cancel waited for HeyGen');
+      assert.equal(emu.v3Assets.size, 0);
+    });
+  }
+
+  void it('an upload from a URL goes through v3 too', async () => {
+    const path = scratch.copy('sample.png', 'hosted.png');
+    const hosted = await uploadLocalFile(path, targetFor(emu), opts());
+    const outcome = await uploadLocalFile(path, v3(), opts({ force: true }));
+    assert.equal(outcome.api, 'v3');
+    const fromUrl = await uploadFromUrl(hosted.asset.url, v3(), opts({ force: true }));
+    assert.equal(fromUrl.api, 'v3');
+    const got = emu.received.at(-1)!;
+    assert.equal(got.route, 'assets');
+    assert.equal(got.sha256, fileSha(path));
+    assert.equal(fromUrl.asset.id, got.id);
   });
 
   void it('identical content is reused across versions under the same key', async () => {
