@@ -107,10 +107,10 @@ void describe('agent tools: finding assets', () => {
     record('h1', 'intro.mp3', 'audio', 1000, { sourceUrl: 'https://cdn.example.com/intro.mp3' }),
   ];
   const library: LibraryEntry[] = [
-    { id: 'l1', name: 'Studio Backdrop', kind: 'video', uploadedAt: 2000, url: 'https://resource.heygen.ai/l1.mp4' },
-    { id: 'h2', name: 'Logo Dark (library copy)', kind: 'image', uploadedAt: 9999, url: 'https://resource.heygen.ai/h2.png' },
-    { id: 'font1', name: 'Logo Font', kind: 'other', uploadedAt: 5000, url: 'https://resource.heygen.ai/font1.ttf' },
-    { id: 'nourl', name: 'Logo pending', kind: 'image', uploadedAt: 6000, url: null },
+    { id: 'l1', name: 'Studio Backdrop', kind: 'video', type: 'video', uploadedAt: 2000, url: 'https://resource.heygen.ai/l1.mp4', folderId: null },
+    { id: 'h2', name: 'Logo Dark (library copy)', kind: 'image', type: 'image', uploadedAt: 9999, url: 'https://resource.heygen.ai/h2.png', folderId: null },
+    { id: 'font1', name: 'Logo Font', kind: 'other', type: 'font', uploadedAt: 5000, url: 'https://resource.heygen.ai/font1.ttf', folderId: null },
+    { id: 'nourl', name: 'Logo pending', kind: 'image', type: 'image', uploadedAt: 6000, url: null, folderId: null },
   ];
 
   void it('merges history and library newest first, each asset once, the history’s record winning', () => {

@@ -1,23 +1,12 @@
 import * as path from 'node:path';
 import type { AssetRecord } from '../history/assetRecord';
+import { recordForLibraryAsset, type LibraryAsset } from '../library/libraryAsset';
 import type { AssetKind } from '../upload/mediaKinds';
 import { withoutCredentials } from '../upload/safeUrl';
 import type { FindQuery } from './toolInput';
 
-/**
- * One asset of the account's HeyGen library as the library cache lists it (`LibraryIndex.all()` of
- * src/core/library/libraryIndex.ts gives exactly these fields). Only what finding needs, so the tools do not depend on
- * how the cache is kept.
- */
-export interface LibraryEntry {
-  readonly id: string;
-  readonly name: string;
-  /** 'image' | 'video' | 'audio', or another kind HeyGen stores (fonts, PDFs…), which the tools skip. */
-  readonly kind: string;
-  /** ms since epoch; 0 when HeyGen gave none. */
-  readonly uploadedAt: number;
-  readonly url: string | null;
-}
+/** One asset of the account's HeyGen library as the library cache lists it (`LibraryIndex.all()`). */
+export type LibraryEntry = LibraryAsset;
 
 export interface LibrarySource {
   all(): readonly LibraryEntry[];
@@ -57,33 +46,14 @@ export function factsOfRecord(record: AssetRecord): AssetFacts {
   };
 }
 
-function isMediaKind(kind: string): kind is AssetKind {
-  return kind === 'image' || kind === 'video' || kind === 'audio';
-}
-
 function factsOfLibraryEntry(entry: LibraryEntry): AssetFacts | undefined {
   const record = recordOfLibraryEntry(entry);
   return record ? { ...factsOfRecord(record), from: 'library' } : undefined;
 }
 
-/** The record the fragment builder takes for an asset known only from the library. */
+/** The record the item commands take for a library asset; none for other kinds or an asset HeyGen gives no URL yet. */
 export function recordOfLibraryEntry(entry: LibraryEntry): AssetRecord | undefined {
-  if (!isMediaKind(entry.kind) || !entry.url) {
-    return undefined;
-  }
-  return {
-    id: entry.id,
-    name: entry.name,
-    fileType: entry.kind,
-    mime: `${entry.kind}/*`,
-    url: entry.url,
-    imageKey: null,
-    createdTs: Math.floor(entry.uploadedAt / 1000),
-    size: 0,
-    sha256: '',
-    uploadedAt: entry.uploadedAt,
-    keyFingerprint: '',
-  };
+  return entry.url ? recordForLibraryAsset(entry, undefined) : undefined;
 }
 
 function matches(query: string, candidates: ReadonlyArray<string | undefined>): boolean {
