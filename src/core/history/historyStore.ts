@@ -390,7 +390,8 @@ export class HistoryStore {
           l10n.t('the history was saved by a newer version of HeyGen Assets (format {0}); this window does not change it', current.newer),
         );
       }
-      const next = this.normalize(applyChanges(changes, current.records));
+      const appended = this.appendable(changes, current);
+      const next = appended ? this.prepend(appended, current.records) : this.normalize(applyChanges(changes, current.records));
       const held = lock;
       const stillOurs = async (): Promise<void> => {
         // A window paused past the lock's stale age may have lost it to another: then it must not write.
@@ -398,7 +399,6 @@ export class HistoryStore {
           throw new Error(l10n.t('the history lock was taken over by another window while saving'));
         }
       };
-      const appended = this.appendable(changes, current);
       let identity: FileIdentity;
       if (appended && current.known) {
         await stillOurs();
@@ -455,6 +455,22 @@ export class HistoryStore {
       return undefined;
     }
     return adds;
+  }
+
+  /**
+   * `records` with new entries (ids not among them) in front, newest first: without re-sorting or de-duplicating the
+   * whole history when they are newer than everything in it (the usual add), so an add stays cheap at 10,000 entries.
+   */
+  private prepend(adds: readonly AssetRecord[], records: AssetRecord[]): AssetRecord[] {
+    const fresh = isSortedDesc(adds) ? [...adds] : [...adds].sort((a, b) => b.uploadedAt - a.uploadedAt);
+    if (records.length > 0 && fresh[fresh.length - 1].uploadedAt < records[0].uploadedAt) {
+      return this.normalize([...fresh, ...records]);
+    }
+    const next = fresh.concat(records);
+    if (next.length > this.maxEntries) {
+      next.length = this.maxEntries;
+    }
+    return next;
   }
 
   /** Takes what was read as the new `base` (and `known`). */
@@ -540,6 +556,17 @@ export class HistoryStore {
   private publish(local: boolean, wrote: readonly AssetRecord[] = []): HistoryChange {
     const before = this.byId;
     const records = this.pending.length > 0 ? this.normalize(applyChanges(this.pending, this.base)) : this.base;
+    const grown = records.length - this.records.length;
+    if (grown > 0 && endsWith(records, this.records)) {
+      // Entries added in front of an unchanged list (an add): update the index instead of rebuilding it.
+      const added = records.slice(0, grown);
+      for (const r of added) {
+        before.set(r.id, r);
+      }
+      this.records = records;
+      this.bySha = undefined;
+      return { added, removed: [], local };
+    }
     const written = new Set(wrote);
     const byId = new Map<string, AssetRecord>();
     const added: AssetRecord[] = [];
@@ -661,6 +688,17 @@ function applyChanges(changes: readonly PendingChange[], assets: AssetRecord[]):
     out = applyOp(out, change.op);
   }
   return out;
+}
+
+/** Whether `list` is `tail` with entries in front (the same objects, in the same order). */
+function endsWith(list: readonly AssetRecord[], tail: readonly AssetRecord[]): boolean {
+  const offset = list.length - tail.length;
+  for (let i = 0; i < tail.length; i++) {
+    if (list[offset + i] !== tail[i]) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** How far past the cap appends may go before a rewrite trims the file: a full history must not rewrite on every add. */
