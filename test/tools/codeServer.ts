@@ -26,6 +26,13 @@ export interface VsCodeTarget {
    * enabled; code-server 4.139 passes that VS Code server flag through `--vscode-option`.
    */
   developmentArgs?: string[];
+  /**
+   * The host suite's trusted test certificate goes through the OS store (SSL_CERT_FILE naming a bundle of the
+   * system's certificates plus it) instead of `https.globalAgent.testCertificates`: since about 1.10x VS Code's proxy
+   * agent reads test certificates from each connection's options only, and loads system certificates through
+   * Node's own `tls.getCACertificates('system')`, which honours SSL_CERT_FILE.
+   */
+  testCertificateViaSystemStore?: boolean;
 }
 
 /** The oldest VS Code testable here (`engines.vscode`'s floor) and the newest on the npm registry. */
@@ -35,6 +42,7 @@ export const VSCODE_1_139: VsCodeTarget = {
   codeServer: '4.139.1',
   node: '24.22.3',
   developmentArgs: ['--vscode-option', 'enable-smoke-test-driver'],
+  testCertificateViaSystemStore: true,
 };
 /** The host suite runs on each; the UI suite on the first. */
 export const VSCODE_TARGETS: readonly VsCodeTarget[] = [VSCODE_1_99, VSCODE_1_139];

@@ -10,6 +10,7 @@ import type { HostReport } from '../host/report';
 import { buildExtension, buildHostTests, HOST_OUT } from './buildHostTests';
 import { VSCODE_TARGETS, ensureCodeServer, extensionHostErrors, extensionHostLog, launchChromium, remoteUri, selectedTargets, startCodeServer, tail, workbenchUrl, type VsCodeTarget } from './codeServer';
 import { REPO, delay, log, onCleanup, runLayerAsMain, seconds } from './proc';
+import { makeSelfSignedCertificate } from './selfSignedCertificate';
 import { freshRunDirs } from './workspace';
 
 const REPORT_TIMEOUT_MS = Number(process.env.HEYGEN_HOST_TIMEOUT_MS ?? 5 * 60_000);
@@ -35,6 +36,18 @@ function failedReport(title: string, message: string): HostReport {
   return { passed: 0, failed: 1, pending: 0, fatal: message, tests: [{ title, fullTitle: title, state: 'failed', durationMs: 0, error: message }] };
 }
 
+/** The extension's own activation timing line (extension.ts) from its log channel's file, in ms. */
+function activationFromLog(logsDir: string): Record<string, number> {
+  const files = fs.existsSync(logsDir) ? (fs.readdirSync(logsDir, { recursive: true }) as string[]).filter((name) => name.endsWith(path.join('heygen-assets.heygen-assets', 'HeyGen.log'))) : [];
+  for (const file of files) {
+    const match = /Activation: bundle loaded in ([\d.]+) ms, activate ran ([\d.]+) ms; VS Code called it ([\d.]+) ms/.exec(fs.readFileSync(path.join(logsDir, file), 'utf8'));
+    if (match) {
+      return { bundleLoadMs: Number(match[1]), activateMs: Number(match[2]), vscodeGapMs: Number(match[3]) };
+    }
+  }
+  return {};
+}
+
 /** One code-server + Chromium session running the bundled tests of one mode. */
 async function runPass(target: VsCodeTarget, mode: Mode, emulator: Emulator): Promise<HostReport> {
   const dirs = freshRunDirs('host');
@@ -46,6 +59,16 @@ async function runPass(target: VsCodeTarget, mode: Mode, emulator: Emulator): Pr
     HEYGEN_TEST_MODE: mode,
     ...(process.env.HEYGEN_TEST_GREP ? { HEYGEN_TEST_GREP: process.env.HEYGEN_TEST_GREP } : {}),
   };
+  if (target.testCertificateViaSystemStore) {
+    const certDir = path.join(dirs.root, 'trusted-cert');
+    fs.mkdirSync(certDir, { recursive: true });
+    const { cert } = makeSelfSignedCertificate(certDir);
+    const system = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt'].find((file) => fs.existsSync(file));
+    const bundle = path.join(certDir, 'ca-bundle.pem');
+    fs.writeFileSync(bundle, `${system ? fs.readFileSync(system, 'utf8') : ''}\n${cert}`);
+    env.SSL_CERT_FILE = bundle;
+    env.HEYGEN_TEST_TRUSTED_CERT_DIR = certDir;
+  }
   let decoy: Emulator | undefined;
   if (mode === 'untrusted') {
     // A cloned repository trying to redirect uploads (and the key) to its own server.
@@ -99,6 +122,7 @@ async function runPass(target: VsCodeTarget, mode: Mode, emulator: Emulator): Pr
   // Stopped before reading the log, so everything the extension host wrote has reached the disk.
   await browser.close();
   await server.stop();
+  Object.assign((report.perf ??= {}), activationFromLog(server.logsDir));
   const hostErrors = extensionHostErrors(server.logsDir);
   const title = `the extension host logged no errors (no unhandled rejections, no failed activation)`;
   report.tests.push(
