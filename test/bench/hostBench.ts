@@ -25,13 +25,22 @@ export async function hostRows(_ctx: BenchContext): Promise<BenchRow[]> {
   const f = run?.figures ?? {};
   const where = `in the real extension host (VS Code ${run?.vscode ?? '?'}, code-server)`;
   const rows: BenchRow[] = [];
-  const activation = f.activationMs;
+  const own = f.bundleLoadMs !== undefined && f.activateMs !== undefined ? f.bundleLoadMs + f.activateMs : undefined;
   rows.push({
-    measure: 'Activation: module load to activate returning',
-    result: activation === undefined ? 'not measured' : ms(activation),
+    measure: 'Activation: module load to activate returning (our code)',
+    result: own === undefined ? 'not measured' : ms(own),
     target: `≤ ${ACTIVATION_TARGET_MS} ms`,
-    met: activation !== undefined && activation <= ACTIVATION_TARGET_MS,
-    how: `extension.activate() on a first activation, ${where}`,
+    met: own !== undefined && own <= ACTIVATION_TARGET_MS,
+    how:
+      own === undefined
+        ? `the extension's log had no activation line (${where})`
+        : `bundle evaluated ${ms(f.bundleLoadMs!)} + activate ${ms(f.activateMs!)}, from the extension's log ${where}`,
+  });
+  rows.push({
+    measure: 'Activation as a caller waits for it: extension.activate()',
+    result: f.activationMs === undefined ? 'not measured' : ms(f.activationMs),
+    target: '',
+    how: `first activation from the host test entry; includes VS Code preparing the extension context (${f.vscodeGapMs === undefined ? '?' : ms(f.vscodeGapMs)} between our module's load and its activate call)`,
   });
   for (const [what, p99, max] of [
     ['a 10 MB upload', f.uploadDelayP99Ms, f.uploadDelayMaxMs],
