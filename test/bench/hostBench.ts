@@ -34,7 +34,7 @@ export async function hostRows(_ctx: BenchContext): Promise<BenchRow[]> {
     how:
       own === undefined
         ? `the extension's log had no activation line (${where})`
-        : `bundle evaluated ${ms(f.bundleLoadMs!)} + activate ${ms(f.activateMs!)}, from the extension's log ${where}`,
+        : `bundle evaluated ${ms(f.bundleLoadMs)} + activate ${ms(f.activateMs)}, from the extension's log ${where}`,
   });
   rows.push({
     measure: 'Activation as a caller waits for it: extension.activate()',

@@ -4,12 +4,12 @@
  */
 import { createReadStream, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { closeUploadAgents, postFile } from '../../src/core/upload/httpUpload';
 import type { UploadedAsset } from '../../src/core/upload/uploadedAsset';
 import { uploadLocalFile, type ReuseIndex, type UploadTarget } from '../../src/core/upload/uploadEngine';
 import { runQueue } from '../../src/core/upload/uploadQueue';
+import { delayDuring } from '../tools/eventLoopDelay';
 
 /**
  * Who uploads in a memory measurement: the v1 engine (default), the naive reference (a plain
@@ -98,18 +98,6 @@ async function uploaderFor(spec: MemoryUploader | undefined): Promise<(path: str
     throw new Error(`${spec.module} exports no function ${spec.exportName}`);
   }
   return fn;
-}
-
-/** Event-loop delay while `work` runs, in ms. */
-async function delayDuring(work: () => Promise<unknown>): Promise<{ p99: number; max: number }> {
-  const histogram = monitorEventLoopDelay({ resolution: 1 });
-  histogram.enable();
-  try {
-    await work();
-  } finally {
-    histogram.disable();
-  }
-  return { p99: histogram.percentile(99) / 1e6, max: histogram.max / 1e6 };
 }
 
 async function handle(req: ChildRequest): Promise<ChildReply> {

@@ -6,11 +6,11 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { HeyGenAssetsApi } from '../../src/vscode/api';
 import { emulator, sha256Of } from './hostSupport';
 import { hostPerf } from './report';
+import { delayDuring } from '../tools/eventLoopDelay';
 
 const EXTENSION_ID = 'heygen-assets.heygen-assets';
 
@@ -18,18 +18,6 @@ function png(dir: string, name: string, size: number): string {
   const file = path.join(dir, name);
   fs.writeFileSync(file, Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(size - 8)]));
   return file;
-}
-
-/** Event-loop delay of the extension host (all extensions share it) while `work` runs, in ms. */
-async function delayDuring(work: () => Promise<unknown>): Promise<{ p99: number; max: number }> {
-  const histogram = monitorEventLoopDelay({ resolution: 1 });
-  histogram.enable();
-  try {
-    await work();
-  } finally {
-    histogram.disable();
-  }
-  return { p99: histogram.percentile(99) / 1e6, max: histogram.max / 1e6 };
 }
 
 suite('Performance (reported, not asserted)', () => {
