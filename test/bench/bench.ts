@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import type { BenchContext, BenchRow } from './benchRow';
 import { historyRows } from './historyBench';
 import { hostRows } from './hostBench';
+import { payloadFigures } from './payloadBench';
 import { cpuModel, uploadRows } from './uploadBench';
 
 interface BenchModule {
@@ -30,6 +31,7 @@ interface BenchModule {
 const MODULES: BenchModule[] = [
   { name: 'v1 upload', rows: uploadRows, quick: true },
   { name: 'history', rows: historyRows, quick: true },
+  { name: 'payload', rows: () => payloadFigures(), quick: true },
   { name: 'extension host', rows: hostRows, quick: false },
 ];
 // -----------------------------------------------------------------------------------------------------------------
