@@ -2,7 +2,7 @@
  * The uploading side of `npm run bench`, in its own process so its time and memory are its own (the emulator runs
  * in another process, as HeyGen would). Driven over IPC by bench.ts: one request in, one reply out.
  */
-import { createReadStream, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import * as http from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { closeUploadAgents, postFile } from '../../src/core/upload/httpUpload';
@@ -10,11 +10,12 @@ import type { AssetRecord } from '../../src/core/history/assetRecord';
 import { uploadLocalFile, type ReuseIndex, type UploadTarget } from '../../src/core/upload/uploadEngine';
 import { runQueue } from '../../src/core/upload/uploadQueue';
 import { delayDuring } from '../tools/eventLoopDelay';
+import { measurePeak } from './memoryProbe';
 
 /**
  * Who uploads in a memory measurement: the v1 engine (default), the naive reference (a plain
  * fs.createReadStream().pipe(http.request())), or a function another bench module exports, loaded here by path:
- * `export async function f(path: string, target: UploadTarget): Promise<void>` (how the v3 direct upload plugs in).
+ * `export async function f(path: string, target: UploadTarget): Promise<void>`.
  */
 export type MemoryUploader = { kind: 'engine' } | { kind: 'naive' } | { kind: 'module'; module: string; exportName: string };
 
@@ -46,22 +47,6 @@ export type ChildReply =
   | { ok: false; error: string };
 
 const MAX_BYTES = 10 * 1024 * 1024;
-
-/** Kilobytes from a /proc/self/status line (VmRSS, VmHWM), as bytes. */
-function procStatus(field: 'VmRSS' | 'VmHWM'): number {
-  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync('/proc/self/status', 'utf8'));
-  return match ? Number(match[1]) * 1024 : process.memoryUsage.rss();
-}
-
-/** Resets the kernel's peak-RSS counter (VmHWM) to the current RSS; Linux ≥ 4.0. */
-function resetPeak(): boolean {
-  try {
-    writeFileSync('/proc/self/clear_refs', '5');
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** CPU time of this whole process (all its threads, user and system) since `start`, in ms. */
 function cpuSince(start: NodeJS.CpuUsage): number {
@@ -139,21 +124,7 @@ async function handle(req: ChildRequest): Promise<ChildReply> {
       // size adds, not one-time compilation.
       const upload = await uploaderFor(req.uploader);
       await upload(req.warmupPath, req.target);
-      global.gc?.();
-      await new Promise((r) => setTimeout(r, 50));
-      const canReset = resetPeak();
-      const baselineRss = procStatus('VmRSS');
-      let sampledPeakRss = baselineRss;
-      const sampler = setInterval(() => {
-        sampledPeakRss = Math.max(sampledPeakRss, process.memoryUsage.rss());
-      }, 1);
-      const t0 = performance.now();
-      await upload(req.path, req.target);
-      const ms = performance.now() - t0;
-      clearInterval(sampler);
-      sampledPeakRss = Math.max(sampledPeakRss, process.memoryUsage.rss());
-      const peakRss = canReset ? procStatus('VmHWM') : sampledPeakRss;
-      return { ok: true, ms, baselineRss, peakRss, sampledPeakRss };
+      return { ok: true, ...(await measurePeak(() => upload(req.path, req.target))) };
     }
     case 'eventLoop': {
       await uploadLocalFile(req.path, req.target, { maxBytes: MAX_BYTES, force: true });
