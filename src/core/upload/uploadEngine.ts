@@ -294,7 +294,8 @@ function v3Transport(target: UploadTarget, endpoint: URL): Transport {
           signal: context.signal,
           onProgress: context.onProgress,
           log: context.log,
-          hash: context.knownSha256 === undefined,
+          // As for v1: hashed after the answer (uploadChecked), not on the way out.
+          hash: false,
         }),
       );
     }
