@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import type { AssetTreeNode } from './history/assetTreeView';
 import type { HistoryStore } from '../core/history/historyStore';
 import type { BatchResult, UploadRequestOptions } from './upload/uploadPort';
+import type { LibraryController } from './library/libraryController';
 
 /**
  * What `activate` returns. Tests inside the extension host use it to see what the person sees (the tree's
@@ -10,6 +11,8 @@ import type { BatchResult, UploadRequestOptions } from './upload/uploadPort';
 export interface HeyGenAssetsApi {
   history: HistoryStore;
   assetTree: vscode.TreeDataProvider<AssetTreeNode>;
+  /** The Library view and its index (`library.index.all()`, `isGone()`, `onDidChange`). */
+  library: LibraryController;
   upload(uris: vscode.Uri[], options?: UploadRequestOptions): Promise<BatchResult>;
   uploadUrl(url: string, options?: UploadRequestOptions): Promise<BatchResult>;
 }

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import type { BenchContext, BenchRow } from './benchRow';
 import { historyRows } from './historyBench';
 import { hostRows } from './hostBench';
+import { libraryFigures } from './libraryBench';
 import { payloadFigures } from './payloadBench';
 import { v3Figures } from './v3Bench';
 import { cpuModel, uploadRows } from './uploadBench';
@@ -32,6 +33,7 @@ interface BenchModule {
 const MODULES: BenchModule[] = [
   { name: 'v1 upload', rows: uploadRows, quick: true },
   { name: 'history', rows: historyRows, quick: true },
+  { name: 'library', rows: () => libraryFigures(), quick: true },
   { name: 'payload', rows: () => payloadFigures(), quick: true },
   // API v3 (issue 12): multipart against curl -F, and a 100 MB direct upload's memory.
   { name: 'v3', rows: (ctx) => v3Figures({ origin: ctx.emulator.origin, apiKey: ctx.emulator.apiKey }, ctx.dir), quick: false },

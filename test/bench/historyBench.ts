@@ -39,7 +39,8 @@ function syntheticHistory(count: number, now: number): AssetRecord[] {
   return out;
 }
 
-function ms(start: bigint): number {
+/** Milliseconds since `start` (process.hrtime.bigint()). */
+export function ms(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
