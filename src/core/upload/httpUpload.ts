@@ -155,7 +155,8 @@ const UNTRUSTED_CERTIFICATE = new Set([
 
 function networkDescription(code: string | undefined, error: unknown): string {
   if (code !== undefined && UNTRUSTED_CERTIFICATE.has(code)) {
-    const detail = error instanceof Error ? error.message.split(':')[0].trim() : code;
+    // Node 22+ appends advice about its own command-line flags after a semicolon; a person in an editor cannot act on it.
+    const detail = error instanceof Error ? error.message.split(/[:;]/)[0].trim() : code;
     return l10n.t('the server\u2019s certificate is not trusted ({0})', detail);
   }
   const describe = code !== undefined && Object.hasOwn(NETWORK_DESCRIPTIONS, code) ? NETWORK_DESCRIPTIONS[code] : undefined;
