@@ -249,8 +249,10 @@ suite('Library', () => {
   });
 
   test('stale marking: an upload HeyGen no longer has gets a warning and "deleted on HeyGen", with Upload Again; asked once per 12 hours', async () => {
-    // Ids this editor has never listed: a listing counts as a check.
-    const listed = await seed(heygen, 20, 'stale');
+    // Ids this editor has never listed: a listing counts as a check. More than one page, so no listing is ever
+    // complete here: a refresh that the history changes below may start could otherwise mark the dropped asset gone by
+    // its absence before the round asks HeyGen (seen on VS Code 1.139).
+    const listed = await seed(heygen, 150, 'stale');
     const fingerprint = keyFingerprint(hostEnv.apiKey);
     const old = Date.now() - 13 * HOUR;
     const source = workspaceFile('sample.png').fsPath;
