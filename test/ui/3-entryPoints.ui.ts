@@ -180,12 +180,16 @@ export const scenarios: UiScenario[] = [
     async run(context) {
       const { page, workbench, emulator, workspace } = context;
       await workbench.dismissNotifications();
+      // Set API Key asks HeyGen whose key it is and keeps a refused one out: a wrong key gets stored only while
+      // HeyGen cannot be reached (saved with a warning), which is how a person ends up uploading with one.
+      emulator.behaveV3({ mode: 'status', status: 503, on: 'me', times: 50 });
       await workbench.runCommand('HeyGen: Set API Key');
       const password = page.locator('.quick-input-widget .quick-input-box input.input[type="password"]');
       await password.waitFor({ state: 'visible', timeout: 10_000 });
       await page.keyboard.type(WRONG_KEY, { delay: 5 });
       await page.keyboard.press('Enter');
-      await workbench.quickInput.waitFor({ state: 'hidden', timeout: 10_000 });
+      await workbench.quickInput.waitFor({ state: 'hidden', timeout: 30_000 });
+      emulator.behaveV3({ mode: 'normal', on: 'me' });
       await workbench.dismissNotifications();
 
       const file = variant(workspace, 'sample.jpg', 'retry-key.jpg');
