@@ -13,7 +13,6 @@ import {
   codeSpan,
   describeFilter,
   escapeMarkdown,
-  formatSize,
   groupAssets,
   isFilterActive,
   markdownUrl,
@@ -21,6 +20,7 @@ import {
   normalizeFilter,
   relativeTime,
 } from '../../src/core/history/historyTree';
+import { formatSize } from '../../src/core/upload/validateFile';
 
 const NOW = Date.UTC(2025, 4, 1, 12, 0, 0);
 

@@ -1,9 +1,7 @@
 import * as path from 'node:path';
-import type { AssetKind } from '../upload/mediaKinds';
+import { ASSET_KINDS, type AssetKind } from '../upload/mediaKinds';
 import type { AssetRecord } from './assetRecord';
-
-/** The order of the groups in the view. */
-export const ASSET_KINDS: readonly AssetKind[] = ['image', 'video', 'audio'];
+import { formatSize } from '../upload/validateFile';
 
 /** contextValue of a group node; deliberately shares no token with asset nodes (menus match tokens). */
 export const GROUP_CONTEXT_VALUE = 'historyGroup';
@@ -163,22 +161,6 @@ function relativeParts(ms: number): [number, Intl.RelativeTimeFormatUnit] {
     return [Math.max(1, Math.floor(days / 30)), 'month'];
   }
   return [Math.floor(days / 365), 'year'];
-}
-
-/** "512 B", "1.5 KB", "10 MB" (binary multiples, at most one decimal). */
-export function formatSize(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 1024) {
-    return `${Math.max(0, Math.round(bytes || 0))} B`;
-  }
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  const rounded = value >= 100 ? Math.round(value).toString() : (Math.round(value * 10) / 10).toString();
-  return `${rounded} ${units[unit]}`;
 }
 
 export function formatDate(ms: number, locale = 'en'): string {

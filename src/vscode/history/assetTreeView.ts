@@ -3,7 +3,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CommandId, ContextKey, VIEW_ASSETS } from '../commandIds';
-import type { AssetKind } from '../../core/upload/mediaKinds';
+import { kindFilterName, kindGroupLabel, kindLabel, type AssetKind } from '../../core/upload/mediaKinds';
 import type { Logger } from '../../core/log/logger';
 import type { AssetRecord } from '../../core/history/assetRecord';
 import type { HistoryChange, HistoryStore } from '../../core/history/historyStore';
@@ -23,9 +23,20 @@ import {
 } from '../../core/history/historyTree';
 import { SourceExistence } from '../../core/history/sourceExistence';
 
-export type AssetTreeNode = { type: 'group'; kind: AssetKind; count: number } | { type: 'asset'; record: AssetRecord };
-type GroupNode = Extract<AssetTreeNode, { type: 'group' }>;
-type AssetNode = Extract<AssetTreeNode, { type: 'asset' }>;
+/**
+ * Nodes are cached by kind and by record id, so an element keeps its identity across refreshes: VS Code's tree keys
+ * what it has resolved by object, and `getParent` then always names the very group the view already holds.
+ */
+export interface GroupNode {
+  readonly type: 'group';
+  readonly kind: AssetKind;
+  count: number;
+}
+export interface AssetNode {
+  readonly type: 'asset';
+  record: AssetRecord;
+}
+export type AssetTreeNode = GroupNode | AssetNode;
 
 export type UploadFn = (uris: vscode.Uri[], options?: { force?: boolean }) => Promise<unknown>;
 
@@ -44,29 +55,6 @@ const DESCRIPTION_REFRESH_MS = 60_000;
 
 const ICONS: Record<AssetKind, string> = { image: 'file-media', video: 'device-camera-video', audio: 'unmute' };
 
-export function kindGroupLabel(kind: AssetKind): string {
-  switch (kind) {
-    case 'image':
-      return vscode.l10n.t('Images');
-    case 'video':
-      return vscode.l10n.t('Videos');
-    case 'audio':
-      return vscode.l10n.t('Audio');
-  }
-}
-
-/** Lower-case kind names for the filter description ("Filter: foo · images"). */
-export function kindFilterName(kind: AssetKind): string {
-  switch (kind) {
-    case 'image':
-      return vscode.l10n.t('images');
-    case 'video':
-      return vscode.l10n.t('videos');
-    case 'audio':
-      return vscode.l10n.t('audio');
-  }
-}
-
 function tooltipLabels(): TooltipLabels {
   return {
     id: vscode.l10n.t('ID'),
@@ -76,7 +64,7 @@ function tooltipLabels(): TooltipLabels {
     imageKey: vscode.l10n.t('Image key'),
     source: vscode.l10n.t('Source'),
     sourceMissing: vscode.l10n.t('(no longer exists)'),
-    kind: (kind) => ({ image: vscode.l10n.t('Image'), video: vscode.l10n.t('Video'), audio: vscode.l10n.t('Audio') })[kind],
+    kind: kindLabel,
   };
 }
 
@@ -99,6 +87,8 @@ export class AssetTreeProvider
 
   private currentFilter: HistoryFilter = NO_FILTER;
   private model: Model | undefined;
+  private readonly groupNodes = new Map<AssetKind, GroupNode>();
+  private readonly assetNodes = new Map<string, AssetNode>();
   private readonly sources = new SourceExistence({ onChange: (files) => this.sourcesChanged(files) });
   private view: vscode.TreeView<AssetTreeNode> | undefined;
 
@@ -147,32 +137,37 @@ export class AssetTreeProvider
     return (this.view?.selection ?? []).flatMap((n) => (n.type === 'asset' ? [n.record] : []));
   }
 
-  async reveal(recordId: string): Promise<void> {
-    // A reveal that overlaps the tree's own (debounced) refresh after a change makes VS Code register the same
-    // group twice ("Element with id group:image is already registered"): wait until the view has fetched the new
-    // root, or a second at most.
-    await Promise.race([this.nextRootFetch(), new Promise((resolve) => setTimeout(resolve, 1_000))]);
+  /**
+   * Selects the record's row. Reveals run one at a time and a burst collapses into the newest: two reveals resolving
+   * the same unfetched parent at once make VS Code fetch it twice, and the second fetch drops what the first one
+   * registered ("Cannot resolve tree item"). VS Code's own reveal waits for the refreshes already fired, so no timer.
+   */
+  reveal(recordId: string): Promise<void> {
+    this.revealTarget = recordId;
+    const run = this.revealQueue.then(() => this.revealLatest());
+    this.revealQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private revealTarget: string | undefined;
+  private revealQueue: Promise<void> = Promise.resolve();
+
+  private async revealLatest(): Promise<void> {
+    const recordId = this.revealTarget;
+    this.revealTarget = undefined;
+    if (recordId === undefined) {
+      return; // An earlier call in the burst already revealed the newest target.
+    }
     const node = this.nodeFor(recordId);
     if (node && this.view) {
       await this.view.reveal(node, { select: true, focus: false, expand: true });
     }
   }
 
-  private rootFetched: Array<() => void> = [];
-
-  private nextRootFetch(): Promise<void> {
-    return new Promise((resolve) => this.rootFetched.push(resolve));
-  }
-
-  nodeFor(recordId: string): AssetTreeNode | undefined {
-    const model = this.ensureModel();
-    for (const nodes of model.children.values()) {
-      const hit = nodes.find((n) => n.record.id === recordId);
-      if (hit) {
-        return hit;
-      }
-    }
-    return undefined;
+  /** The row of a record the tree shows (undefined when it is filtered out or gone). */
+  nodeFor(recordId: string): AssetNode | undefined {
+    this.ensureModel();
+    return this.assetNodes.get(recordId);
   }
 
   /** Whether the source file exists, checked now (commands call this before acting on the file). */
@@ -188,12 +183,6 @@ export class AssetTreeProvider
   getChildren(element?: AssetTreeNode): AssetTreeNode[] {
     const model = this.ensureModel();
     if (!element) {
-      if (this.rootFetched.length > 0) {
-        const waiting = this.rootFetched;
-        this.rootFetched = [];
-        // After VS Code has registered what this call returns.
-        setTimeout(() => waiting.forEach((resolve) => resolve()), 50);
-      }
       return model.groups;
     }
     return element.type === 'group' ? (model.children.get(element.kind) ?? []) : [];
@@ -203,7 +192,8 @@ export class AssetTreeProvider
     if (element.type === 'group') {
       return undefined;
     }
-    return this.ensureModel().groups.find((g) => g.kind === element.record.fileType);
+    this.ensureModel();
+    return this.groupNodes.get(element.record.fileType);
   }
 
   getTreeItem(element: AssetTreeNode): vscode.TreeItem {
@@ -373,17 +363,39 @@ export class AssetTreeProvider
 
   private ensureModel(): Model {
     if (!this.model) {
-      const groups = groupAssets(this.deps.history.all(), this.currentFilter);
+      const groups: GroupNode[] = [];
       const children = new Map<AssetKind, AssetNode[]>();
-      const groupNodes: GroupNode[] = [];
-      for (const group of groups) {
-        groupNodes.push({ type: 'group', kind: group.kind, count: group.count });
+      const shown = new Set<string>();
+      for (const group of groupAssets(this.deps.history.all(), this.currentFilter)) {
+        let groupNode = this.groupNodes.get(group.kind);
+        if (!groupNode) {
+          groupNode = { type: 'group', kind: group.kind, count: group.count };
+          this.groupNodes.set(group.kind, groupNode);
+        }
+        groupNode.count = group.count;
+        groups.push(groupNode);
         children.set(
           group.kind,
-          group.records.map((record) => ({ type: 'asset', record })),
+          group.records.map((record) => {
+            shown.add(record.id);
+            let node = this.assetNodes.get(record.id);
+            if (node) {
+              node.record = record;
+            } else {
+              node = { type: 'asset', record };
+              this.assetNodes.set(record.id, node);
+            }
+            return node;
+          }),
         );
       }
-      this.model = { groups: groupNodes, children };
+      // Rows no longer shown are forgotten, so the cache never outgrows the history.
+      for (const id of this.assetNodes.keys()) {
+        if (!shown.has(id)) {
+          this.assetNodes.delete(id);
+        }
+      }
+      this.model = { groups, children };
     }
     return this.model;
   }

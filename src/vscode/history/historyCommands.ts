@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import { CommandId } from '../commandIds';
-import type { AssetKind } from '../../core/upload/mediaKinds';
+import { ASSET_KINDS, kindGroupLabel, type AssetKind } from '../../core/upload/mediaKinds';
 import type { Logger } from '../../core/log/logger';
 import type { AssetRecord } from '../../core/history/assetRecord';
-import { kindGroupLabel, type AssetTreeProvider, type UploadFn } from './assetTreeView';
+import { type AssetTreeProvider, type UploadFn } from './assetTreeView';
 import type { HistoryStore } from '../../core/history/historyStore';
-import { ASSET_KINDS, NO_FILTER, assetLabel, isFilterActive, type HistoryFilter } from '../../core/history/historyTree';
+import { NO_FILTER, assetLabel, isFilterActive, type HistoryFilter } from '../../core/history/historyTree';
 
 export interface HistoryCommandDeps {
   history: HistoryStore;

@@ -9,7 +9,7 @@ import type { HistoryStore } from '../../core/history/historyStore';
 import type { Log } from '../log/log';
 import { keyFingerprint } from '../../core/upload/contentHash';
 import { checkEndpoint } from '../../core/upload/endpointPolicy';
-import { SUPPORTED_EXTENSIONS, type AssetKind } from '../../core/upload/mediaKinds';
+import { dialogFilters, hasSupportedExtension, supportedTypeList, type AssetKind } from '../../core/upload/mediaKinds';
 import type { UploadedAsset } from '../../core/upload/uploadedAsset';
 import { uploadFromUrl, uploadLocalFile, type ReuseIndex, type UploadOutcome, type UploadTarget } from '../../core/upload/uploadEngine';
 import { UploadError, type UploadErrorKind } from '../../core/upload/uploadErrors';
@@ -62,14 +62,14 @@ export class UploadController implements vscode.Disposable {
     const { files, emptyFolders } = expanded;
     if (files.length === 0) {
       void vscode.window.showWarningMessage(
-        vscode.l10n.t('There is no JPEG, PNG, MP4, WebM, MP3 or WAV file to upload there.'),
+        vscode.l10n.t('There is no {0} file to upload there.', supportedTypeList()),
       );
       return { succeeded: [], failed: [], cancelled: false };
     }
     // A folder with nothing to upload, selected along with files, is a failure of its own rather than silence.
     const refused: BatchFailure[] = emptyFolders.map((uri) => {
       const name = path.basename(uri.fsPath);
-      const message = vscode.l10n.t('"{0}" is a folder with no JPEG, PNG, MP4, WebM, MP3 or WAV file in it.', name);
+      const message = vscode.l10n.t('"{0}" is a folder with no {1} file in it.', name, supportedTypeList());
       return { uri, name, message, kind: 'invalidFile', retryable: false };
     });
     return this.run(
@@ -529,12 +529,7 @@ async function pickFiles(): Promise<vscode.Uri[] | undefined> {
     canSelectFolders: false,
     openLabel: vscode.l10n.t('Upload to HeyGen'),
     title: vscode.l10n.t('Upload to HeyGen'),
-    filters: {
-      [vscode.l10n.t('Media (JPEG, PNG, MP4, WebM, MP3, WAV)')]: [...SUPPORTED_EXTENSIONS],
-      [vscode.l10n.t('Images')]: ['jpg', 'jpeg', 'png'],
-      [vscode.l10n.t('Videos')]: ['mp4', 'webm'],
-      [vscode.l10n.t('Audio')]: ['mp3', 'wav'],
-    },
+    filters: dialogFilters(),
   });
   return picked && picked.length > 0 ? picked : undefined;
 }
@@ -542,7 +537,7 @@ async function pickFiles(): Promise<vscode.Uri[] | undefined> {
 export function validateUrlInput(value: string): string | undefined {
   const text = value.trim();
   if (text.length === 0) {
-    return vscode.l10n.t('Enter the address of a JPEG, PNG, MP4, WebM, MP3 or WAV file.');
+    return vscode.l10n.t('Enter the address of a {0} file.', supportedTypeList());
   }
   let parsed: URL;
   try {
@@ -588,7 +583,7 @@ async function supportedFilesIn(folder: string): Promise<string[]> {
         if (!SKIPPED_FOLDERS.has(entry.name)) {
           await walk(full);
         }
-      } else if (entry.isFile() && SUPPORTED_EXTENSIONS.includes(path.extname(entry.name).slice(1).toLowerCase())) {
+      } else if (entry.isFile() && hasSupportedExtension(entry.name)) {
         out.push(full);
       }
     }
