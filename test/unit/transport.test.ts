@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { checkEndpoint } from '../../src/core/upload/endpointPolicy';
 import { uploadFromUrl, uploadLocalFile } from '../../src/core/upload/uploadEngine';
 import { UploadError } from '../../src/core/upload/uploadErrors';
-import { makeSelfSignedCertificate, type CertificatePair } from '../tools/selfSignedCertificate';
+import { makePrivateCaCertificate, makeSelfSignedCertificate, type CertificatePair } from '../tools/selfSignedCertificate';
 import { MEDIA, MB, targetFor } from './engineKit';
 
 const KEY = 'hg-transport-secret-5f0c1d';
@@ -165,6 +165,56 @@ void describe('HTTPS: the certificate is verified before the key is sent', () =>
     assert.equal(outcome.kind, 'network');
     assert.equal(outcome.message, `Could not upload "sample.png" to 127.0.0.1:${port}: the server\u2019s certificate is not trusted (self-signed certificate).`);
     assert.ok(!outcome.message.includes(KEY));
+    assert.equal(requests, 0, 'an HTTP request (with the key) reached the server');
+    assert.equal(tcpConnections, 1, 'a certificate failure was retried');
+  });
+});
+
+void describe('HTTPS behind a TLS-inspecting proxy: a certificate from a CA this computer does not trust', () => {
+  let dir = '';
+  let server: https.Server | undefined;
+  let port = 0;
+  let requests = 0;
+  let tcpConnections = 0;
+  let skip: string | false = false;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'heygen-tls-ca-'));
+    let pair: CertificatePair;
+    try {
+      pair = makePrivateCaCertificate(dir);
+    } catch {
+      skip = 'openssl is not installed, so no CA-signed certificate can be made';
+      return;
+    }
+    server = https.createServer({ key: pair.key, cert: pair.cert }, (req, res) => {
+      requests += 1;
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"code":100,"data":{"id":"x","url":"https://127.0.0.1/x"}}');
+    });
+    server.on('connection', () => {
+      tcpConnections += 1;
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as net.AddressInfo).port;
+  });
+
+  after(async () => {
+    server?.closeAllConnections();
+    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  void it('UNABLE_TO_GET_ISSUER_CERT_LOCALLY: said to be an untrusted certificate, one connection, no retry', async (t) => {
+    if (skip) {
+      t.skip(skip);
+      return;
+    }
+    const endpoint = `https://127.0.0.1:${port}/v1/asset`;
+    const { outcome } = await countConnects(() => uploadLocalFile(join(MEDIA, 'sample.png'), { ...targetFor({ uploadUrl: endpoint, apiKey: KEY }) }, opts));
+    assert.ok(outcome instanceof UploadError);
+    assert.equal(outcome.code, 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY');
+    assert.equal(outcome.message, `Could not upload "sample.png" to 127.0.0.1:${port}: the server\u2019s certificate is not trusted (unable to get local issuer certificate).`);
     assert.equal(requests, 0, 'an HTTP request (with the key) reached the server');
     assert.equal(tcpConnections, 1, 'a certificate failure was retried');
   });

@@ -3,6 +3,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import * as l10n from '@vscode/l10n';
 import { errors as undiciErrors, request } from 'undici';
+import { isCertificateError } from './certificateErrors';
 import { closeDispatchers, dispatcherFor } from './dispatchers';
 import type { ProxySettings } from './proxyPolicy';
 import { silentLogger, type Logger } from '../log/logger';
@@ -120,24 +121,9 @@ const NETWORK_DESCRIPTIONS: Readonly<Record<string, () => string>> = {
   UND_ERR_CLOSED: () => l10n.t('the connection was closed unexpectedly'),
 };
 
-/**
- * Certificate failures; behind a network that inspects HTTPS they mean the company's certificate is not trusted yet
- * (the README says how to trust it). Node's own words say which check failed.
- */
-const UNTRUSTED_CERTIFICATE = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'CERT_UNTRUSTED',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
-
 function networkDescription(code: string | undefined, error: unknown): string {
-  if (code !== undefined && UNTRUSTED_CERTIFICATE.has(code)) {
+  // Node's own words say which certificate check failed.
+  if (isCertificateError(code)) {
     const detail = error instanceof Error ? error.message.split(':')[0].trim() : code;
     return l10n.t('the server\u2019s certificate is not trusted ({0})', detail);
   }

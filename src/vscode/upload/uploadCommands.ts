@@ -9,6 +9,7 @@ import type { HistoryStore } from '../../core/history/historyStore';
 import type { Log } from '../log/log';
 import { keyFingerprint } from '../../core/upload/contentHash';
 import { checkEndpoint } from '../../core/upload/endpointPolicy';
+import { isCertificateError } from '../../core/upload/certificateErrors';
 import { dialogFilters, hasSupportedExtension, supportedTypeList, type AssetKind } from '../../core/upload/mediaKinds';
 import type { UploadedAsset } from '../../core/upload/uploadedAsset';
 import { uploadFromUrl, uploadLocalFile, type ReuseIndex, type UploadOutcome, type UploadTarget } from '../../core/upload/uploadEngine';
@@ -658,7 +659,7 @@ function worthRetrying(error: UploadError): boolean {
   if (isRetryable(error)) {
     return true;
   }
-  return error.kind === 'network' && !(typeof error.code === 'string' && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(error.code));
+  return error.kind === 'network' && !isCertificateError(error.code);
 }
 
 function describe(source: Source): string {
