@@ -277,6 +277,57 @@ suite('Asset history', () => {
     await heygen.history.remove([wav.id, 'host-40']);
   });
 
+  test('tree nodes keep their identity across refreshes, and getParent returns the very group the view holds', async () => {
+    const tree = heygen.assetTree;
+    await heygen.history.add(record(41, { name: 'identity-a.png' }));
+    const group = tree.getChildren().find((g) => g.type === 'group' && g.kind === 'image');
+    assert.ok(group, 'an Images group');
+    const row = assetNode(tree, 'identity-a.png');
+    assert.equal(tree.getParent(row), group, 'getParent is the group getChildren returned');
+    tree.refresh();
+    await heygen.history.add(record(42, { name: 'identity-b.png' }));
+    assert.equal(tree.getChildren().find((g) => g.type === 'group' && g.kind === 'image'), group, 'the group survives a refresh and an add');
+    assert.equal(assetNode(tree, 'identity-a.png'), row, 'the row survives a refresh and an add');
+    assert.equal(tree.getParent(assetNode(tree, 'identity-b.png')), group);
+    assert.equal(tree.nodeFor('host-41'), row);
+    await heygen.history.remove(['host-41', 'host-42']);
+    assert.equal(tree.nodeFor('host-41'), undefined, 'a removed record has no row');
+  });
+
+  test('uploads that land one after another are each revealed, also when their group (re)appears with them: the newest ends selected', async () => {
+    const tree = heygen.assetTree;
+    await vscode.commands.executeCommand('heygen.assets.focus');
+    await waitFor('the Assets view to show', () => (tree.viewVisible ? true : undefined));
+    const saved = heygen.history.all();
+    await heygen.history.clear();
+    try {
+      // Each add refreshes the tree and reveals its row at once, before the view has fetched it. Removing the image
+      // before the next one lands makes the Images group vanish and come back with it, so a reveal must never resolve
+      // against the rows of the previous refresh (the extension host log would say "Cannot resolve tree item").
+      let newest = '';
+      for (let round = 0; round < 8; round++) {
+        const kind = (['image', 'video', 'audio'] as const)[round % 3];
+        newest = `host-${60 + round}`;
+        await heygen.history.add(record(60 + round, { name: `burst-${round}.${kind}`, fileType: kind, uploadedAt: Date.now() }));
+        if (round % 2 === 1) {
+          await heygen.history.remove(heygen.history.all().filter((r) => r.fileType === 'image').map((r) => r.id));
+          await heygen.history.add(record(80 + round, { name: `burst-${round}-again.png`, uploadedAt: Date.now() }));
+          newest = `host-${80 + round}`;
+        }
+      }
+      const selected = await waitFor('the newest upload of the burst to be selected', () => {
+        const selection = tree.selection.map((r) => r.id);
+        return selection.length === 1 && selection[0] === newest ? selection : undefined;
+      });
+      assert.deepEqual(selected, [newest]);
+    } finally {
+      await heygen.history.clear();
+      for (const entry of [...saved].reverse()) {
+        await heygen.history.add(entry);
+      }
+    }
+  });
+
   test('Upload Again sends the source file once more even though it is unchanged', async () => {
     const tree = heygen.assetTree;
     const mp3 = assetNode(tree, 'sample.mp3');

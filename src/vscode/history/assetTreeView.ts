@@ -104,8 +104,7 @@ export class AssetTreeProvider
 
   setFilter(filter: Partial<HistoryFilter> | undefined): void {
     this.currentFilter = normalizeFilter(filter);
-    this.model = undefined;
-    this.changeEmitter.fire();
+    this.rebuild();
     this.filterEmitter.fire(this.currentFilter);
   }
 
@@ -114,12 +113,34 @@ export class AssetTreeProvider
     if (recheckSources) {
       this.sources.forget();
     }
+    this.rebuild();
+  }
+
+  /** The whole tree changed: the next fetch rebuilds it, and the view has to fetch it again before a reveal. */
+  private rebuild(): void {
     this.model = undefined;
+    this.generation++;
+    this.fetched.root = -1;
+    this.fetched.groups.clear();
     this.changeEmitter.fire();
   }
 
   attachView(view: vscode.TreeView<AssetTreeNode>): void {
     this.view = view;
+    this.viewSubscriptions.push(
+      view.onDidCollapseElement(({ element }) => {
+        if (element.type === 'group') {
+          this.collapsed.add(element.kind);
+          this.checkRevealWaiters();
+        }
+      }),
+      view.onDidExpandElement(({ element }) => {
+        if (element.type === 'group') {
+          this.collapsed.delete(element.kind);
+        }
+      }),
+      view.onDidChangeVisibility(() => this.checkRevealWaiters()),
+    );
   }
 
   /** The view's description: the active filter, as the person sees it next to the title. */
@@ -158,9 +179,63 @@ export class AssetTreeProvider
     if (recordId === undefined) {
       return; // An earlier call in the burst already revealed the newest target.
     }
+    await this.viewCaughtUp(recordId);
+    // Checked and called in one turn, so a change after the check is one VS Code's reveal waits for itself.
     const node = this.nodeFor(recordId);
     if (node && this.view) {
       await this.view.reveal(node, { select: true, focus: false, expand: true });
+    }
+  }
+
+  /**
+   * Bumped by every change of the whole tree. VS Code can resolve a reveal between two queued refreshes, against
+   * rows it fetched before the latest change ("Cannot resolve tree item for element 0/0:Images" when that change
+   * added the group): so while the view is on screen a reveal waits until the view has fetched the tree as it now
+   * is: the root, and the row's group unless the person collapsed it.
+   */
+  private generation = 0;
+  private readonly fetched = { root: -1, groups: new Map<AssetKind, number>() };
+  private readonly collapsed = new Set<AssetKind>();
+  private revealWaiters: Array<() => boolean> = [];
+  private readonly viewSubscriptions: vscode.Disposable[] = [];
+
+  private viewCaughtUp(recordId: string): Promise<void> {
+    const caughtUp = (): boolean => {
+      if (!this.view?.visible) {
+        return true; // A hidden view fetches nothing; VS Code's reveal resolves the path itself, then opens it.
+      }
+      const node = this.nodeFor(recordId);
+      if (!node) {
+        return true; // Filtered out or removed: nothing to wait for.
+      }
+      const kind = node.record.fileType;
+      return this.fetched.root === this.generation && (this.collapsed.has(kind) || this.fetched.groups.get(kind) === this.generation);
+    };
+    if (caughtUp()) {
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      this.revealWaiters.push(() => {
+        if (!caughtUp()) {
+          return false;
+        }
+        resolve();
+        return true;
+      });
+    });
+  }
+
+  private checkRevealWaiters(): void {
+    this.revealWaiters = this.revealWaiters.filter((settled) => !settled());
+  }
+
+  /**
+   * VS Code registers what getChildren returned a few promise turns later; the waiters look once that is done
+   * (the next event-loop turn), so the reveal finds the rows registered instead of fetching them a second time.
+   */
+  private noteFetched(): void {
+    if (this.revealWaiters.length > 0) {
+      setImmediate(() => this.checkRevealWaiters());
     }
   }
 
@@ -183,9 +258,16 @@ export class AssetTreeProvider
   getChildren(element?: AssetTreeNode): AssetTreeNode[] {
     const model = this.ensureModel();
     if (!element) {
+      this.fetched.root = this.generation;
+      this.noteFetched();
       return model.groups;
     }
-    return element.type === 'group' ? (model.children.get(element.kind) ?? []) : [];
+    if (element.type === 'group') {
+      this.fetched.groups.set(element.kind, this.generation);
+      this.noteFetched();
+      return model.children.get(element.kind) ?? [];
+    }
+    return [];
   }
 
   getParent(element: AssetTreeNode): AssetTreeNode | undefined {
@@ -401,6 +483,12 @@ export class AssetTreeProvider
   }
 
   dispose(): void {
+    for (const subscription of this.viewSubscriptions) {
+      subscription.dispose();
+    }
+    // A reveal still waiting settles; its view is gone.
+    this.view = undefined;
+    this.checkRevealWaiters();
     this.sources.dispose();
     this.changeEmitter.dispose();
     this.filterEmitter.dispose();
