@@ -10,6 +10,7 @@ import { Log } from './vscode/log/log';
 import { registerDropPasteProviders } from './vscode/snippets/dropPasteProvider';
 import { registerSnippetCommands } from './vscode/snippets/snippetCommands';
 import type { HeyGenAssetsApi } from './vscode/api';
+import { quickPicks } from './vscode/ui/quickPicks';
 import { closeUploadAgents } from './core/upload/httpUpload';
 import { UploadController, registerUploadCommands, type UploadRequestOptions } from './vscode/upload/uploadCommands';
 
@@ -76,12 +77,15 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   registerSnippetCommands(context, { history, config, log, upload });
   registerDropPasteProviders(context, { history, config, log, upload });
 
+  context.subscriptions.push(quickPicks);
+
   log.info(`HeyGen Assets ${String((context.extension.packageJSON as { version?: string }).version)} activated in VS Code ${vscode.version}.`);
   return {
     history,
     assetTree,
     upload,
     uploadUrl: (url, options) => uploads.uploadUrl(url, options),
+    onDidShowQuickPick: quickPicks.onDidShow,
   };
 }
 

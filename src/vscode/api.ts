@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import type { AssetTreeNode } from './history/assetTreeView';
 import type { HistoryStore } from '../core/history/historyStore';
 import type { BatchResult, UploadRequestOptions } from './upload/uploadCommands';
+import type { QuickPickShown } from './ui/quickPicks';
 
 /**
  * What `activate` returns. Tests inside the extension host use it to see what the person sees (the tree's
@@ -12,4 +13,6 @@ export interface HeyGenAssetsApi {
   assetTree: vscode.TreeDataProvider<AssetTreeNode>;
   upload(uris: vscode.Uri[], options?: UploadRequestOptions): Promise<BatchResult>;
   uploadUrl(url: string, options?: UploadRequestOptions): Promise<BatchResult>;
+  /** Fires when one of the extension's quick picks is on screen (its title and rows). */
+  onDidShowQuickPick: vscode.Event<QuickPickShown>;
 }

@@ -8,7 +8,8 @@ import * as vscode from 'vscode';
 import type { AssetRecord } from '../../src/core/history/assetRecord';
 import { AssetTreeProvider, type AssetTreeNode } from '../../src/vscode/history/assetTreeView';
 import { HistoryStore, serialize } from '../../src/core/history/historyStore';
-import { emulator, sha256Of, waitFor, workspaceFile } from './hostSupport';
+import type { HeyGenAssetsApi } from '../../src/vscode/api';
+import { emulator, nextQuickPick, sha256Of, waitFor, workspaceFile } from './hostSupport';
 import { WindowSpy } from './windowSpy';
 
 const EXTENSION_ID = 'heygen-assets.heygen-assets';
@@ -17,6 +18,7 @@ interface TestApi {
   history: HistoryStore;
   assetTree: AssetTreeProvider;
   upload(uris: vscode.Uri[], options?: { force?: boolean }): Promise<{ succeeded: unknown[]; failed: unknown[] }>;
+  onDidShowQuickPick: HeyGenAssetsApi['onDidShowQuickPick'];
 }
 
 async function api(): Promise<TestApi> {
@@ -163,9 +165,9 @@ suite('Asset history', () => {
 
   test('the Filter… quick pick sets the type from the chosen row', async () => {
     const tree = heygen.assetTree;
+    const shown = nextQuickPick(heygen);
     const pending = vscode.commands.executeCommand('heygen.filterHistory');
-    // No API tells when the quick pick is on screen; give the workbench a moment, generously for a busy machine.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    assert.equal((await shown).title, 'Filter Assets');
     // Rows: All Types (current, active), Images, Videos, Audio, Images and Videos.
     await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
     await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
@@ -179,7 +181,9 @@ suite('Asset history', () => {
     assert.equal(tree.viewDescription, 'Filter: videos');
   });
 
-  test('10,000 entries: the real provider loads and produces every row quickly', async function () {
+  // How fast this is, is `npm run bench`'s business (historyBench.ts holds load and children to 50 ms); here, that the
+  // real provider in the real host shows all of it.
+  test('10,000 entries: the real provider loads them and produces every row, and the source checks settle', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heygen-history-10k-'));
     const file = path.join(dir, 'history.json');
     const now = Date.now();
@@ -191,44 +195,23 @@ suite('Asset history', () => {
       }),
     );
     fs.writeFileSync(file, serialize(many));
-    const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-    const loads: number[] = [];
-    for (let run = 0; run < 5; run++) {
-      const started = performance.now();
-      const store = await HistoryStore.open(file, { maxEntries: 100_000 });
-      loads.push(performance.now() - started);
-      assert.equal(store.all().length, 10_000);
-      store.dispose();
-    }
     const store = await HistoryStore.open(file, { maxEntries: 100_000 });
     const provider = new AssetTreeProvider({ history: store, log: console, upload: () => Promise.resolve() }, dir);
     try {
-      const children: number[] = [];
-      for (let run = 0; run < 6; run++) {
-        provider.refresh(true); // forget the source-file checks: every run queues 10,000 background stats
-        const started = performance.now();
-        let rows = 0;
-        for (const group of provider.getChildren()) {
-          provider.getTreeItem(group);
-          for (const child of provider.getChildren(group)) {
-            provider.getTreeItem(child);
-            rows++;
-          }
+      assert.equal(store.all().length, 10_000);
+      let rows = 0;
+      for (const group of provider.getChildren()) {
+        provider.getTreeItem(group);
+        for (const child of provider.getChildren(group)) {
+          provider.getTreeItem(child);
+          rows++;
         }
-        children.push(performance.now() - started);
-        assert.equal(rows, 10_000);
       }
-      const checksStarted = performance.now();
+      assert.equal(rows, 10_000);
       await provider.sourceChecksSettled();
-      const checks = performance.now() - checksStarted;
       // None of the 10,000 source files exists: once the background checks are in, no row offers them.
       const first = provider.getChildren(provider.getChildren()[0])[0];
       assert.ok(!String(provider.getTreeItem(first).contextValue).includes('sourceExists'));
-      const figures = `load median ${median(loads).toFixed(1)} ms (first ${loads[0].toFixed(1)}), children + tree items median ${median(children.slice(1)).toFixed(1)} ms (first ${children[0].toFixed(1)}), background source checks ${checks.toFixed(0)} ms`;
-      // The figures go into the report through the title; `npm run bench` holds them to the 50 ms targets.
-      this.test!.title += ` [${figures}]`;
-      // Generous bounds: this runs on a shared 2-core machine next to a browser and a workbench.
-      assert.ok(median(loads) < 150 && median(children.slice(1)) < 150, figures);
     } finally {
       provider.dispose();
       store.dispose();

@@ -6,16 +6,18 @@ import * as fs from 'node:fs';
 import * as vm from 'node:vm';
 import * as vscode from 'vscode';
 import type { AssetRecord } from '../../src/core/history/assetRecord';
+import type { HeyGenAssetsApi } from '../../src/vscode/api';
 import type { Configuration } from '../../src/vscode/configuration/configuration';
 import { MediaDropProvider, MediaPasteProvider, type EditKind, type PasteEditStatic } from '../../src/vscode/snippets/dropPasteProvider';
 import type { SnippetDeps } from '../../src/vscode/snippets/snippetCommands';
-import { emulator, sha256Of, waitFor, workspaceFile, type ReceivedUpload } from './hostSupport';
+import { emulator, nextQuickPick, sha256Of, waitFor, workspaceFile, type ReceivedUpload } from './hostSupport';
 
 const EXTENSION_ID = 'heygen-assets.heygen-assets';
 
 interface Api {
   history: { add(record: AssetRecord): Promise<void>; all(): readonly AssetRecord[]; remove(ids: readonly string[]): Promise<void> };
   upload(uris: vscode.Uri[], options?: { force?: boolean; quiet?: boolean; signal?: AbortSignal }): Promise<{ succeeded: Array<{ record: AssetRecord }> }>;
+  onDidShowQuickPick: HeyGenAssetsApi['onDidShowQuickPick'];
 }
 
 // URLs with what must be escaped: quotes, a backslash, snippet syntax, unicode.
@@ -266,9 +268,10 @@ suite('Snippets', () => {
 
   test('from the palette the quick pick offers suitable assets newest first after "Upload a new file…"', async () => {
     const editor = await openEditor('json', '');
+    const shown = nextQuickPick(api);
     const done = vscode.commands.executeCommand<boolean>('heygen.insertBackground');
     // The first item is the upload choice; the next one is the newest background (the video).
-    await new Promise((resolve) => setTimeout(resolve, 800));
+    await shown;
     await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
     assert.equal(await done, true);
@@ -293,8 +296,9 @@ suite('Snippets', () => {
     };
     try {
       await emulator.reset();
+      const shown = nextQuickPick(api);
       const done = vscode.commands.executeCommand<boolean>('heygen.insertBackground');
-      await new Promise((resolve) => setTimeout(resolve, 800));
+      await shown;
       // The first item is "Upload a new file…".
       await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
       assert.equal(await done, true);

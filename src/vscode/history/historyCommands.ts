@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { CommandId } from '../commandIds';
+import { quickPicks } from '../ui/quickPicks';
 import { ASSET_KINDS, kindGroupLabel, type AssetKind } from '../../core/upload/mediaKinds';
 import type { Logger } from '../../core/log/logger';
 import type { AssetRecord } from '../../core/history/assetRecord';
@@ -312,7 +313,7 @@ async function askFilter(current: HistoryFilter): Promise<HistoryFilter | undefi
         pick.hide();
       });
       pick.onDidHide(() => resolve(undefined));
-      pick.show();
+      quickPicks.show(pick);
     });
   } finally {
     pick.dispose();

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CommandId } from '../commandIds';
+import { quickPicks } from '../ui/quickPicks';
 import type { Configuration } from '../configuration/configuration';
 import type { AssetRecord } from '../../core/history/assetRecord';
 import type { HistoryStore } from '../../core/history/historyStore';
@@ -141,7 +142,7 @@ async function chooseAsset(role: SnippetRole, deps: SnippetDeps): Promise<AssetR
   if (assets.length > 0) {
     items.push({ label: vscode.l10n.t('Uploaded assets'), kind: vscode.QuickPickItemKind.Separator }, ...assets);
   }
-  const picked = await vscode.window.showQuickPick(items, {
+  const picked = await quickPicks.pickOne(items, {
     title: pickTitle(role),
     placeHolder: assets.length > 0 ? vscode.l10n.t('Choose an uploaded asset or upload a new file') : vscode.l10n.t('No suitable asset uploaded yet: upload a file'),
     matchOnDetail: true,

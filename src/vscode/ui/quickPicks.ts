@@ -1,0 +1,57 @@
+import * as vscode from 'vscode';
+
+/** One of the extension's quick picks, as it is on screen. */
+export interface QuickPickShown {
+  title: string | undefined;
+  /** The rows' labels, separators left out. */
+  items: string[];
+}
+
+/**
+ * Says when one of the extension's quick picks is on screen, so a test (through the API) drives the real quick pick
+ * once it is there instead of sleeping first. `show()` sends the pick with everything set so far to the workbench at
+ * once (only later changes wait a turn), so a command sent after this event reaches the workbench after the pick.
+ */
+class QuickPickSignals implements vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<QuickPickShown>();
+  readonly onDidShow = this.emitter.event;
+
+  /** Shows `pick`, then fires onDidShow. */
+  show<T extends vscode.QuickPickItem>(pick: vscode.QuickPick<T>): void {
+    pick.show();
+    this.emitter.fire({
+      title: pick.title,
+      items: pick.items.filter((item) => item.kind !== vscode.QuickPickItemKind.Separator).map((item) => item.label),
+    });
+  }
+
+  /** `window.showQuickPick` for one item, through a quick pick that reports when it is on screen. */
+  async pickOne<T extends vscode.QuickPickItem>(
+    items: readonly T[],
+    options: { title?: string; placeHolder?: string; matchOnDetail?: boolean },
+  ): Promise<T | undefined> {
+    const pick = vscode.window.createQuickPick<T>();
+    pick.title = options.title;
+    pick.placeholder = options.placeHolder;
+    pick.matchOnDetail = options.matchOnDetail ?? false;
+    pick.items = items;
+    try {
+      return await new Promise<T | undefined>((resolve) => {
+        pick.onDidAccept(() => {
+          resolve(pick.selectedItems[0] ?? pick.activeItems[0]);
+          pick.hide();
+        });
+        pick.onDidHide(() => resolve(undefined));
+        this.show(pick);
+      });
+    } finally {
+      pick.dispose();
+    }
+  }
+
+  dispose(): void {
+    this.emitter.dispose();
+  }
+}
+
+export const quickPicks = new QuickPickSignals();
