@@ -103,6 +103,18 @@ suite('Asset history', () => {
     assert.ok(png.url.startsWith('http'), png.url);
   });
 
+  test('a record keeps the file name (what the row shows) and HeyGen\'s own name for the asset (in the tooltip)', async () => {
+    const png = heygen.history.all().find((r) => r.sourcePath === workspaceFile('sample.png').fsPath);
+    assert.ok(png, 'sample.png is recorded');
+    assert.equal(png.name, 'sample.png');
+    // The emulator names assets as HeyGen does when no name is sent: asset_ and part of the id.
+    assert.match(png.heygenName ?? '', /^asset_[0-9a-f]{8}$/);
+    const tree = heygen.assetTree;
+    const row = assetNode(tree, 'sample.png');
+    const tooltip = (await tree.resolveTreeItem(tree.getTreeItem(row), row)).tooltip as vscode.MarkdownString;
+    assert.ok(tooltip.value.includes(`Name at HeyGen: ${png.heygenName!.replace(/_/g, '\\_')}`), tooltip.value);
+  });
+
   test('rows carry a relative time, a type icon, menu tokens and a Markdown tooltip', async () => {
     const tree = heygen.assetTree;
     const png = assetNode(tree, 'sample.png');

@@ -249,6 +249,15 @@ void describe('tooltip Markdown', () => {
     assert.ok(md.endsWith('![Sunset\\.png](<https://files.example.test/Sunset>)'));
   });
 
+  void it('is headed by the file name and lists HeyGen\'s own name for the asset when it has another one', () => {
+    const record = asset('Sunset', 'image', 2, { heygenName: 'asset_3f2a91c0' });
+    assert.equal(assetLabel(record), 'Sunset.png', 'the tree shows the file name');
+    const md = assetTooltipMarkdown(record, { now: NOW });
+    assert.match(md, /^\*\*Sunset\\\.png\*\*/);
+    assert.ok(md.includes('Name at HeyGen: asset\\_3f2a91c0'), md);
+    assert.ok(!assetTooltipMarkdown(asset('Sunset', 'image', 2), { now: NOW }).includes('Name at HeyGen'));
+  });
+
   void it('has no preview for video and audio, and says when the source is gone', () => {
     const md = assetTooltipMarkdown(asset('clip', 'video', 2), { now: NOW, sourceExists: false });
     assert.ok(!md.includes('!['));

@@ -45,7 +45,6 @@ export interface PostFileResult {
   asset: UploadedAsset;
   /** SHA-256 of the bytes actually sent; undefined when hashing was turned off. */
   sha256?: string;
-  bytesSent: number;
 }
 
 /** Closes the pooled connections (tests and deactivation). */
@@ -266,7 +265,7 @@ export async function postFile(req: PostFileRequest): Promise<PostFileResult> {
     if (meter.sent !== req.size) {
       throw new UploadError('invalidFile', changedWhileUploading(req.fileName), { file: req.fileName });
     }
-    return { asset, sha256: meter.hash?.digest('hex'), bytesSent: meter.sent };
+    return { asset, sha256: meter.hash?.digest('hex') };
   } catch (error) {
     throw transportError(error, req, signal);
   } finally {

@@ -13,8 +13,6 @@ export type KeySource = 'secretStorage' | 'environment';
  * SecretStorage, then the HEYGEN_API_KEY environment variable, then — only when an upload needs it — a prompt.
  */
 export class ApiKeyService implements vscode.Disposable {
-  private readonly changeEmitter = new vscode.EventEmitter<void>();
-  readonly onDidChange = this.changeEmitter.event;
   private readonly subscription: vscode.Disposable;
 
   constructor(
@@ -27,10 +25,7 @@ export class ApiKeyService implements vscode.Disposable {
       if (e.key === SECRET_KEY) {
         // Set or cleared in another window, or by this one: keep context keys and the redaction list current.
         this.log.info('The HeyGen API key changed in secret storage.');
-        this.refreshContext().then(
-          () => this.changeEmitter.fire(),
-          (error: unknown) => this.log.warn(`Could not update the API key state: ${String(error)}`),
-        );
+        this.refreshContext().catch((error: unknown) => this.log.warn(`Could not update the API key state: ${String(error)}`));
       }
     });
   }
@@ -109,7 +104,6 @@ export class ApiKeyService implements vscode.Disposable {
 
   dispose(): void {
     this.subscription.dispose();
-    this.changeEmitter.dispose();
   }
 }
 

@@ -3,7 +3,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CommandId, ContextKey, VIEW_ASSETS } from '../commandIds';
-import { kindFilterName, kindGroupLabel, kindLabel, type AssetKind } from '../../core/upload/mediaKinds';
+import { kindFilterName, kindGroupLabel, type AssetKind } from '../../core/upload/mediaKinds';
 import type { Logger } from '../../core/log/logger';
 import type { AssetRecord } from '../../core/history/assetRecord';
 import type { HistoryChange, HistoryStore } from '../../core/history/historyStore';
@@ -19,7 +19,6 @@ import {
   normalizeFilter,
   relativeTime,
   type HistoryFilter,
-  type TooltipLabels,
 } from '../../core/history/historyTree';
 import { SourceExistence } from '../../core/history/sourceExistence';
 
@@ -54,19 +53,6 @@ const MAX_DROPPED_URLS = 5;
 const DESCRIPTION_REFRESH_MS = 60_000;
 
 const ICONS: Record<AssetKind, string> = { image: 'file-media', video: 'device-camera-video', audio: 'unmute' };
-
-function tooltipLabels(): TooltipLabels {
-  return {
-    id: vscode.l10n.t('ID'),
-    url: vscode.l10n.t('URL'),
-    size: vscode.l10n.t('Size'),
-    uploaded: vscode.l10n.t('Uploaded'),
-    imageKey: vscode.l10n.t('Image key'),
-    source: vscode.l10n.t('Source'),
-    sourceMissing: vscode.l10n.t('(no longer exists)'),
-    kind: kindLabel,
-  };
-}
 
 interface Model {
   groups: GroupNode[];
@@ -314,7 +300,6 @@ export class AssetTreeProvider
         now: Date.now(),
         locale: vscode.env.language,
         sourceExists,
-        labels: tooltipLabels(),
       });
       const tooltip = new vscode.MarkdownString(markdown, false);
       tooltip.supportHtml = false;

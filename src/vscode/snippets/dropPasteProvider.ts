@@ -21,20 +21,13 @@ const DROP_MIME_TYPES = ['text/uri-list', 'files'];
  */
 const DROP_WATCH_MS = 5 * 60_000;
 
-// Stable in VS Code 1.97+ but not in @types/vscode 1.95 (our engines floor): declared here and feature-detected.
-export interface EditKind {
-  append(...parts: string[]): EditKind;
-  readonly value: string;
-}
+// Stable since VS Code 1.97; the engines floor is 1.99 now (A1: only the type is aliased here, A2 removes the rest).
+export type EditKind = vscode.DocumentDropOrPasteEditKind;
 interface EditKindStatic {
   readonly Empty: EditKind;
   readonly Text: EditKind;
 }
-interface DropEditWithKind extends vscode.DocumentDropEdit {
-  title?: string;
-  kind?: EditKind;
-  yieldTo?: EditKind[];
-}
+type DropEditWithKind = vscode.DocumentDropEdit;
 export interface PasteEdit {
   insertText: string | vscode.SnippetString;
   additionalEdit?: vscode.WorkspaceEdit;

@@ -599,6 +599,7 @@ function toRecord(outcome: UploadOutcome, fingerprint: string): AssetRecord {
   return {
     id: asset.id,
     name: source.name,
+    ...(asset.name && asset.name !== source.name ? { heygenName: asset.name } : {}),
     fileType,
     mime: source.mime,
     url: asset.url,
