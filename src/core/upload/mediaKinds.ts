@@ -79,40 +79,26 @@ export function supportedTypeList(types: readonly SupportedType[] = SUPPORTED_TY
   return l10n.t('{0} or {1}', types.slice(0, -1).map((t) => t.label).join(', '), types.at(-1)!.label);
 }
 
-/** The group in the Assets view and the filter picker: "Images", "Videos", "Audio". */
+/**
+ * Per kind: the group in the Assets view and the filter picker ("Images"), one asset's kind in a tooltip ("Image"),
+ * and the lower-case name in the filter description ("Filter: foo · images").
+ */
+const KIND_LABELS: Readonly<Record<AssetKind, { group: () => string; one: () => string; filter: () => string }>> = {
+  image: { group: () => l10n.t('Images'), one: () => l10n.t('Image'), filter: () => l10n.t('images') },
+  video: { group: () => l10n.t('Videos'), one: () => l10n.t('Video'), filter: () => l10n.t('videos') },
+  audio: { group: () => l10n.t('Audio'), one: () => l10n.t('Audio'), filter: () => l10n.t('audio') },
+};
+
 export function kindGroupLabel(kind: AssetKind): string {
-  switch (kind) {
-    case 'image':
-      return l10n.t('Images');
-    case 'video':
-      return l10n.t('Videos');
-    case 'audio':
-      return l10n.t('Audio');
-  }
+  return KIND_LABELS[kind].group();
 }
 
-/** One asset's kind, as a tooltip names it: "Image", "Video", "Audio". */
 export function kindLabel(kind: AssetKind): string {
-  switch (kind) {
-    case 'image':
-      return l10n.t('Image');
-    case 'video':
-      return l10n.t('Video');
-    case 'audio':
-      return l10n.t('Audio');
-  }
+  return KIND_LABELS[kind].one();
 }
 
-/** Lower-case kind names for the filter description ("Filter: foo · images"). */
 export function kindFilterName(kind: AssetKind): string {
-  switch (kind) {
-    case 'image':
-      return l10n.t('images');
-    case 'video':
-      return l10n.t('videos');
-    case 'audio':
-      return l10n.t('audio');
-  }
+  return KIND_LABELS[kind].filter();
 }
 
 /** The open dialog's filters: every supported type first, then one entry per kind. */
