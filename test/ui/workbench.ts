@@ -98,9 +98,17 @@ export class Workbench {
     }
   }
 
-  /** The labels (not the descriptions: relative times, counts) of the rows a pane shows, in order. */
+  /**
+   * What identifies each row a tree pane shows, in order: its text without a trailing relative time ("now",
+   * "13 seconds ago"), which moves on by itself. The workbench draws label and description with no space between.
+   */
   async rowLabels(pane: Locator): Promise<string[]> {
-    return (await pane.locator('.monaco-list-row .label-name').allInnerTexts()).map((text) => text.trim());
+    return (await pane.locator('.monaco-list-row').allInnerTexts()).map((text) =>
+      text
+        .replace(/\s+/g, ' ')
+        .trim()
+        .replace(/\s*(now|yesterday|last \w+|\d+ \w+ ago)$/, ''),
+    );
   }
 
   /** The visible context menu's entry with this label (menus live in a shadow root; locators pierce it). */
