@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { UiScenario } from './uiScenario';
-import { waitForUploadOf } from './support';
+import { showAssetsView, waitForUploadOf } from './support';
 
 export const scenarios: UiScenario[] = [
   {
@@ -64,11 +64,9 @@ export const scenarios: UiScenario[] = [
   },
   {
     title: 'the history survives reloading the window: the same assets are listed afterwards',
-    async run({ page, workbench }) {
-      const assets = workbench.pane('Assets');
-      if (!(await assets.isVisible())) {
-        await workbench.activityBarItem('HeyGen').click();
-      }
+    async run(context) {
+      const { page, workbench } = context;
+      const assets = await showAssetsView(context);
       const files = ['sample.png', 'sample.jpg', 'sample.mp4', 'sample.mp3'];
       for (const file of files) {
         await assets.locator('.monaco-list-row', { hasText: file }).first().waitFor({ state: 'visible', timeout: 20_000 });
@@ -79,11 +77,10 @@ export const scenarios: UiScenario[] = [
       // A browser reload is a window reload in VS Code for the Web: a new workbench and a new extension host.
       await page.reload();
       await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
-      // The workbench restores the sidebar it had (the HeyGen container); clicking it again would close it.
-      await page.locator('.part.sidebar').waitFor({ state: 'visible', timeout: 60_000 });
-      if (!(await workbench.pane('Assets').isVisible())) {
-        await workbench.activityBarItem('HeyGen').click();
-      }
+      // Whatever sidebar the workbench restores (and however far it got): the explorer first, then the HeyGen
+      // container, so the click opens it rather than closing an already open one.
+      await workbench.activityBarItem('HeyGen').waitFor({ state: 'visible', timeout: 60_000 });
+      await showAssetsView(context);
       for (const file of files) {
         await workbench.pane('Assets').locator('.monaco-list-row', { hasText: file }).first().waitFor({ state: 'visible', timeout: 60_000 });
       }

@@ -99,17 +99,13 @@ export class Workbench {
   }
 
   /**
-   * What identifies each row a tree pane shows, in order: its text without a trailing relative time ("now",
-   * "13 seconds ago"), which moves on by itself. The workbench draws label and description with no space between.
+   * What identifies each row a tree pane shows, in order: its label, without the description next to it (a count,
+   * or a relative time such as "now" that moves on by itself).
    */
   async rowLabels(pane: Locator): Promise<string[]> {
-    return (await pane.locator('.monaco-list-row').allInnerTexts()).map((text) =>
-      text
-        .replace(/\s+/g, ' ')
-        .trim()
-        .replace(/\s*(now|yesterday|last \w+|\d+ \w+ ago)$/, ''),
-    );
+    return (await pane.locator('.monaco-list-row .label-name').allTextContents()).map((text) => text.trim());
   }
+
 
   /** The visible context menu's entry with this label (menus live in a shadow root; locators pierce it). */
   menuItem(label: string): Locator {
