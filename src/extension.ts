@@ -7,12 +7,16 @@ import { registerHistoryCommands } from './vscode/history/historyCommands';
 import { HistoryStore } from './core/history/historyStore';
 import { registerHistoryView } from './vscode/history/assetTreeView';
 import { Log } from './vscode/log/log';
+import { DroppedMediaUploads } from './vscode/droppedMedia/droppedMedia';
 import { registerDropPasteProviders } from './vscode/snippets/dropPasteProvider';
 import { registerSnippetCommands } from './vscode/snippets/snippetCommands';
+import { HistoryKnownAssets } from './core/payload/knownAssets';
+import { registerPayloadFeatures } from './vscode/payload/payloadCommands';
 import type { HeyGenAssetsApi } from './vscode/api';
 import { quickPicks } from './vscode/ui/quickPicks';
 import { closeUploadAgents } from './core/upload/httpUpload';
-import { UploadController, registerUploadCommands, type UploadRequestOptions } from './vscode/upload/uploadCommands';
+import { registerUploadCommands } from './vscode/upload/uploadCommands';
+import { UploadController } from './vscode/upload/uploadController';
 
 export async function activate(context: vscode.ExtensionContext): Promise<HeyGenAssetsApi> {
   // The pure core cannot import vscode and translates through @vscode/l10n, which sees VS Code's bundle only when
@@ -44,7 +48,7 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   // The API key: SecretStorage, then HEYGEN_API_KEY, then a prompt at the first upload.
   const apiKeys = new ApiKeyService(context.secrets, log);
   context.subscriptions.push(apiKeys);
-  registerApiKeyCommands(context, apiKeys);
+  registerApiKeyCommands(context, apiKeys, log);
   await apiKeys.refreshContext();
 
   // Asset history, kept in global storage so it survives restarts and is shared by all windows.
@@ -64,18 +68,36 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   );
 
   // Uploads: palette, explorer, editor title and tab menus, URL.
+  // Every entry point below uploads through this one UploadPort.
   const uploads = new UploadController({ config, log, apiKeys, history });
+  context.subscriptions.push(uploads, { dispose: () => void closeUploadAgents() });
   registerUploadCommands(context, uploads, log);
-  context.subscriptions.push({ dispose: () => void closeUploadAgents() });
-  const upload = (uris: vscode.Uri[], options?: UploadRequestOptions) => uploads.uploadUris(uris, options);
+  const upload = uploads.upload.bind(uploads);
+
+  // Media dropped or pasted (into a payload or onto the Assets view): one reader, one temporary folder whose files
+  // live as long as their upload (Retry included).
+  const droppedMedia = new DroppedMediaUploads(uploads, path.join(context.globalStorageUri.fsPath, 'dropped'), log);
+  context.subscriptions.push(droppedMedia);
 
   // The Assets view, its item actions and drag-and-drop onto it.
-  const assetTree = registerHistoryView(context, { history, log, upload });
+  const assetTree = registerHistoryView(context, { history, log, media: droppedMedia });
   registerHistoryCommands(context, { history, treeProvider: assetTree, log, upload });
 
   // Snippets at the cursor, and drop/paste of media into payload files.
   registerSnippetCommands(context, { history, config, log, upload });
-  registerDropPasteProviders(context, { history, config, log, upload });
+  registerDropPasteProviders(context, { config, log, media: droppedMedia });
+
+  // Payload files that know their assets: hover, completion, problems and quick fixes, Upload Local Files.
+  // Known assets come from the history for now; with the library index they become
+  // new MergedKnownAssets([new HistoryKnownAssets(history), new LibraryKnownAssets(library)]).
+  const knownAssets = new HistoryKnownAssets(history);
+  context.subscriptions.push(knownAssets);
+  registerPayloadFeatures(context, {
+    port: { upload, uploadUrl: (url, options) => uploads.uploadUrl(url, options) },
+    known: knownAssets,
+    config,
+    log,
+  });
 
   context.subscriptions.push(quickPicks);
 
@@ -83,7 +105,7 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   return {
     history,
     assetTree,
-    upload,
+    upload: (uris, options) => uploads.upload(uris, options),
     uploadUrl: (url, options) => uploads.uploadUrl(url, options),
     onDidShowQuickPick: quickPicks.onDidShow,
   };

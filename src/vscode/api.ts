@@ -1,7 +1,7 @@
 import type * as vscode from 'vscode';
 import type { AssetTreeNode } from './history/assetTreeView';
 import type { HistoryStore } from '../core/history/historyStore';
-import type { BatchResult, UploadRequestOptions } from './upload/uploadCommands';
+import type { BatchResult, UploadRequestOptions } from './upload/uploadPort';
 import type { QuickPickShown } from './ui/quickPicks';
 
 /**

@@ -13,6 +13,7 @@ export const enum CommandId {
   FilterHistory = 'heygen.filterHistory',
   ClearFilter = 'heygen.clearFilter',
   ClearHistory = 'heygen.clearHistory',
+  UploadLocalReferences = 'heygen.uploadLocalReferences',
 
   // Menu-only (explorer, editor title, asset view items).
   UploadToHeyGen = 'heygen.uploadToHeyGen',
@@ -23,6 +24,9 @@ export const enum CommandId {
   RevealSource = 'heygen.revealSource',
   UploadAgain = 'heygen.uploadAgain',
   RemoveFromHistory = 'heygen.removeFromHistory',
+
+  // Internal: run by a quick fix, not contributed.
+  UploadSourceAgainAndReplace = 'heygen.uploadSourceAgainAndReplace',
 }
 
 /** Context keys set with `setContext`, used by `when` clauses in package.json. */

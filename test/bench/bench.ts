@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import type { UploadTarget } from '../../src/core/upload/uploadEngine';
 import type { BenchRow } from './benchRow';
 import { historyFigures } from './historyBench';
+import { payloadFigures } from './payloadBench';
 import type { ChildReply, ChildRequest } from './uploadChild';
 
 const ROOT = join(__dirname, '..', '..');
@@ -330,6 +331,9 @@ async function main(): Promise<void> {
 
     process.stderr.write('bench: history figures…\n');
     rows.push(...(await historyFigures()));
+
+    process.stderr.write('bench: payload figures…\n');
+    rows.push(...(await payloadFigures()));
   } finally {
     timing.close();
     emulator.proc.kill('SIGTERM');

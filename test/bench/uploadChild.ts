@@ -4,7 +4,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { closeUploadAgents, postFile } from '../../src/core/upload/httpUpload';
-import type { UploadedAsset } from '../../src/core/upload/uploadedAsset';
+import type { AssetRecord } from '../../src/core/history/assetRecord';
 import { uploadLocalFile, type ReuseIndex, type UploadTarget } from '../../src/core/upload/uploadEngine';
 import { runQueue } from '../../src/core/upload/uploadQueue';
 
@@ -105,10 +105,10 @@ async function handle(req: ChildRequest): Promise<ChildReply> {
       return { ok: true, ms: performance.now() - t0 };
     }
     case 'reuse': {
-      const known = new Map<string, UploadedAsset>();
+      const known = new Map<string, AssetRecord>();
       const index: ReuseIndex = { lookup: (sha, fp) => known.get(`${sha}|${fp}`) };
       const first = await uploadLocalFile(req.path, req.target, { maxBytes: MAX_BYTES, reuse: index });
-      known.set(`${first.source.sha256}|${first.keyFingerprint}`, first.asset);
+      known.set(`${first.source.sha256}|${first.record.keyFingerprint}`, first.record);
       const withMs: number[] = [];
       const withoutMs: number[] = [];
       for (let i = 0; i < req.runs; i++) {

@@ -98,3 +98,18 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
+
+/** A drop or paste carrying only a file's content (no path), as a browser-based editor or the OS hands it over. */
+export function contentOnlyTransfer(name: string, bytes: Uint8Array): vscode.DataTransfer {
+  class FileItem extends vscode.DataTransferItem {
+    constructor(private readonly file: vscode.DataTransferFile) {
+      super('');
+    }
+    override asFile(): vscode.DataTransferFile {
+      return this.file;
+    }
+  }
+  const transfer = new vscode.DataTransfer();
+  transfer.set('files', new FileItem({ name, uri: undefined, data: () => Promise.resolve(bytes) }));
+  return transfer;
+}

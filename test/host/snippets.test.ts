@@ -1,16 +1,19 @@
 // Insert commands, drop and paste inside the real extension host: what lands in the document, per
 // language, inside and outside video_inputs items, with several cursors and the editor's indentation.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vm from 'node:vm';
 import * as vscode from 'vscode';
 import type { AssetRecord } from '../../src/core/history/assetRecord';
 import type { HeyGenAssetsApi } from '../../src/vscode/api';
-import type { Configuration } from '../../src/vscode/configuration/configuration';
-import { MediaDropProvider, MediaPasteProvider, type EditKind, type PasteEditStatic } from '../../src/vscode/snippets/dropPasteProvider';
-import type { SnippetDeps } from '../../src/vscode/snippets/snippetCommands';
-import { emulator, nextQuickPick, sha256Of, waitFor, workspaceFile, type ReceivedUpload } from './hostSupport';
+import { DroppedMediaUploads } from '../../src/vscode/droppedMedia/droppedMedia';
+import { MediaDropProvider, MediaPasteProvider, type DropPasteDeps, type EditKind, type PasteEditStatic } from '../../src/vscode/snippets/dropPasteProvider';
+import type { BatchResult, UploadPort } from '../../src/vscode/upload/uploadPort';
+import { contentOnlyTransfer, emulator, nextQuickPick, sha256Of, waitFor, workspaceFile, type ReceivedUpload } from './hostSupport';
+import { WindowSpy, type ShownMessage } from './windowSpy';
 
 const EXTENSION_ID = 'heygen-assets.heygen-assets';
 
@@ -56,6 +59,12 @@ async function openEditor(language: string, content: string, options: vscode.Tex
   const document = await vscode.workspace.openTextDocument({ language, content });
   const editor = await vscode.window.showTextDocument(document);
   editor.options = options;
+  if (document.getText() !== content) {
+    // VS Code reuses the name of an untitled document closed a moment ago and may restore that document's backup
+    // (written before the close discarded it) instead of `content`: start from `content` all the same.
+    const all = new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length));
+    assert.ok(await editor.edit((b) => b.replace(all, content)), 'the new document holds its content');
+  }
   return editor;
 }
 
@@ -324,26 +333,26 @@ suite('Snippets', () => {
   // editor applies a DocumentDropEdit (its text as a snippet at the drop position), the paste's edit is resolved.
   // Uploads are forced, so the emulator sees every one even for files an earlier suite uploaded.
   interface DropRig {
-    deps: SnippetDeps;
+    deps: DropPasteDeps;
     calls: Array<{ uris: vscode.Uri[]; result: Promise<BatchLike> }>;
   }
   type BatchLike = { succeeded: Array<{ record: AssetRecord }>; failed: unknown[]; cancelled: boolean };
   const silent = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
+  /** The real dropped-media uploads over the extension's own UploadPort (forced), with the calls it made. */
   function rig(avatarId = ''): DropRig {
     const calls: DropRig['calls'] = [];
-    const config = { snippetAvatarId: avatarId, snippetVoiceId: '' } as unknown as Configuration;
-    const deps = {
-      history: undefined as never,
-      config,
-      log: silent,
-      upload: (uris: vscode.Uri[], options?: { quiet?: boolean; signal?: AbortSignal }) => {
-        const result = api.upload(uris, { ...options, force: true }) as Promise<BatchLike>;
-        calls.push({ uris, result });
-        return result as never;
+    const config = { snippetAvatarId: avatarId, snippetVoiceId: '' };
+    const port: UploadPort = {
+      upload: (uris, options) => {
+        const result = api.upload([...uris], { ...options, force: true }) as unknown as Promise<BatchResult>;
+        calls.push({ uris: [...uris], result });
+        return result;
       },
-    } as SnippetDeps;
-    return { deps, calls };
+      uploadUrl: () => Promise.reject(new Error('no URL drops in these tests')),
+    };
+    const media = new DroppedMediaUploads(port, fs.mkdtempSync(path.join(os.tmpdir(), 'heygen-drop-test-')), silent);
+    return { deps: { config, log: silent, media }, calls };
   }
 
   function uriList(...names: string[]): vscode.DataTransfer {
@@ -541,7 +550,7 @@ suite('Snippets', () => {
     assert.equal(calls.length, 0);
   });
 
-  function pasteProvider(deps: SnippetDeps): { provider: MediaPasteProvider; kind: EditKind; text: EditKind } {
+  function pasteProvider(deps: DropPasteDeps): { provider: MediaPasteProvider; kind: EditKind; text: EditKind } {
     const api = vscode as unknown as { DocumentDropOrPasteEditKind: { Empty: EditKind; Text: EditKind }; DocumentPasteEdit: PasteEditStatic };
     const kind = api.DocumentDropOrPasteEditKind.Empty.append('heygen', 'asset');
     const text = api.DocumentDropOrPasteEditKind.Text;
@@ -606,6 +615,134 @@ suite('Snippets', () => {
     assert.equal(await provider.provideDocumentPasteEdits(editor.document, [new vscode.Range(at, at)], text, {}, new vscode.CancellationTokenSource().token), undefined);
     assert.equal(await provider.provideDocumentPasteEdits(editor.document, [new vscode.Range(at, at)], uriList('video.json'), {}, new vscode.CancellationTokenSource().token), undefined);
     assert.equal(calls.length, 0);
+  });
+
+  // Issue 11 item 1: Retry after a drop or paste of content without a path used to re-run temporary files that
+  // were already deleted ("does not exist") and inserted nothing. A 429 asking for two minutes is not retried by
+  // the engine but offers Retry, so the first attempt fails at once and the Retry goes through.
+  /** Presses Retry on the next notification, which must be the rate-limit failure; resolves once pressed. */
+  function pressRetry(spy: WindowSpy, name: string): Promise<ShownMessage> {
+    return new Promise((resolve) => {
+      spy.answerMessages((shown) => {
+        resolve(shown);
+        return shown.message.includes(name) && shown.items.includes('Retry') ? 'Retry' : undefined;
+      });
+    });
+  }
+
+  test('Retry after a failed drop of content without a path uploads the kept file and still inserts its fragment', async () => {
+    const editor = await openEditor('json', PAYLOAD);
+    const original = editor.document.getText();
+    const { deps, calls } = rig();
+    const provider = new MediaDropProvider(deps);
+    const bytes = Buffer.concat([fs.readFileSync(workspaceFile('sample.png').fsPath), randomBytes(16)]);
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    const position = editor.document.positionAt(original.indexOf('"title"'));
+    const edit = await provider.provideDocumentDropEdits(editor.document, position, contentOnlyTransfer('pasted-frame.png', bytes), new vscode.CancellationTokenSource().token);
+    assert.ok(edit, 'the drop was understood');
+    const spy = new WindowSpy();
+    await emulator.behave({ mode: 'rateLimit', retryAfterSeconds: 120, times: 1 });
+    try {
+      const retryPressed = pressRetry(spy, 'pasted-frame.png');
+      await applyDropEdit(editor, position, edit);
+      const failure = await retryPressed;
+      assert.equal(failure.kind, 'error');
+      assert.deepEqual(failure.items, ['Retry', 'Show Log'], spy.describe());
+      await settled(provider);
+      assert.equal((await calls[0].result).failed.length, 1, 'the first attempt failed');
+      // The Retry runs inside the extension's upload service, not through the drop's first call.
+      const record = await waitFor('the retried upload in the history', () => api.history.all().find((r) => r.sha256 === sha));
+      await waitFor('the retried drop to insert its fragment', () => (editor.document.getText().includes(record.url) ? true : undefined));
+      await Promise.all([...provider.running]);
+      const payload = JSON.parse(editor.document.getText()) as { video_inputs: Array<Record<string, unknown>> };
+      assert.deepEqual(payload.video_inputs[1].background, { type: 'image', url: record.url });
+      assert.ok(!editor.document.getText().includes('«'), 'no placeholder is left');
+      const accepted = (await emulator.received()).filter((r) => r.status === 200 && r.sha256 === sha);
+      assert.equal(accepted.length, 1, 'HeyGen received the dropped bytes once, on Retry');
+      await waitFor('the temporary file to be removed', () => (deps.media.held === 0 ? true : undefined));
+    } finally {
+      spy.dispose();
+      await emulator.behave({ mode: 'normal' });
+    }
+  });
+
+  test('Retry Failed after a drop of two files of which one failed adds the retried item next to the inserted one', async () => {
+    const editor = await openEditor('json', PAYLOAD);
+    const { deps, calls } = rig();
+    const provider = new MediaDropProvider(deps);
+    const image = Buffer.concat([fs.readFileSync(workspaceFile('sample.png').fsPath), randomBytes(16)]);
+    const audio = Buffer.concat([fs.readFileSync(workspaceFile('sample.mp3').fsPath), randomBytes(16)]);
+    const shas = [image, audio].map((b) => createHash('sha256').update(b).digest('hex'));
+    // Two files without a path, as the operating system hands them over.
+    const transfer = contentOnlyTransfer('two-a.png', image);
+    const second = contentOnlyTransfer('two-b.mp3', audio);
+    second.forEach((item, mime) => transfer.set(mime === 'files' ? 'audio/mpeg' : mime, item));
+    const position = editor.document.positionAt(editor.document.getText().indexOf('"title"'));
+    const edit = await provider.provideDocumentDropEdits(editor.document, position, transfer, new vscode.CancellationTokenSource().token);
+    assert.ok(edit, 'the drop was understood');
+    assert.match((edit as { title?: string }).title ?? '', /2 files/);
+    const spy = new WindowSpy();
+    // Whichever of the two arrives first is refused once.
+    await emulator.behave({ mode: 'rateLimit', retryAfterSeconds: 120, times: 1 });
+    try {
+      let pressed!: (shown: ShownMessage) => void;
+      const summary = new Promise<ShownMessage>((resolve) => (pressed = resolve));
+      spy.answerMessages((shown) => {
+        pressed(shown);
+        return shown.items.includes('Retry Failed') ? 'Retry Failed' : undefined;
+      });
+      await applyDropEdit(editor, position, edit);
+      assert.deepEqual((await summary).items, ['Show Details', 'Retry Failed'], spy.describe());
+      await settled(provider);
+      assert.equal((await calls[0].result).succeeded.length, 1, 'one went through at first');
+      const records = await waitFor('both in the history', () => {
+        const found = shas.map((sha) => api.history.all().find((r) => r.sha256 === sha));
+        return found.every((r) => r !== undefined) ? found : undefined;
+      });
+      await waitFor('the retried item to be inserted', () => (records.every((r) => editor.document.getText().includes(r.url)) ? true : undefined)).catch((error: unknown) => {
+        throw new Error(`${String(error)}\n${editor.document.getText()}\n${spy.describe()}`);
+      });
+      await Promise.all([...provider.running]);
+      const payload = JSON.parse(editor.document.getText()) as { video_inputs: Array<Record<string, unknown>> };
+      assert.equal(payload.video_inputs.length, 3, editor.document.getText());
+      const items = payload.video_inputs.slice(1);
+      assert.ok(items.some((i) => JSON.stringify(i.background) === JSON.stringify({ type: 'image', url: records[0].url })), editor.document.getText());
+      assert.ok(items.some((i) => JSON.stringify(i.voice) === JSON.stringify({ type: 'audio', audio_url: records[1].url })), editor.document.getText());
+      await waitFor('the temporary files to be removed', () => (deps.media.held === 0 ? true : undefined));
+    } finally {
+      spy.dispose();
+      await emulator.behave({ mode: 'normal' });
+    }
+  });
+
+  test('Retry after a failed paste of content without a path uploads the kept file and inserts where the paste was', async () => {
+    const editor = await openEditor('json', '{\n  "video_inputs": [\n    \n  ]\n}');
+    const { deps, calls } = rig();
+    const { provider } = pasteProvider(deps);
+    const bytes = Buffer.concat([fs.readFileSync(workspaceFile('sample.png').fsPath), randomBytes(16)]);
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    const at = editor.document.positionAt(editor.document.getText().indexOf('    \n') + 4);
+    const edits = await provider.provideDocumentPasteEdits(editor.document, [new vscode.Range(at, at)], contentOnlyTransfer('clip.png', bytes), {}, new vscode.CancellationTokenSource().token);
+    assert.equal(edits?.length, 1);
+    const spy = new WindowSpy();
+    await emulator.behave({ mode: 'rateLimit', retryAfterSeconds: 120, times: 1 });
+    try {
+      const retryPressed = pressRetry(spy, 'clip.png');
+      const resolved = await provider.resolveDocumentPasteEdit(edits[0], new vscode.CancellationTokenSource().token);
+      assert.equal(resolved.additionalEdit, undefined, 'the failed paste inserts nothing by itself');
+      assert.deepEqual((await retryPressed).items, ['Retry', 'Show Log']);
+      // The person typed above the paste meanwhile: the retried fragment still goes where the paste was.
+      assert.ok(await editor.edit((b) => b.insert(new vscode.Position(0, 1), ' ')));
+      assert.equal((await calls[0].result).failed.length, 1, 'the first attempt failed');
+      const record = await waitFor('the retried upload in the history', () => api.history.all().find((r) => r.sha256 === sha));
+      await waitFor('the retried paste to insert its fragment', () => (editor.document.getText().includes(record.url) ? true : undefined));
+      await Promise.all([...provider.running]);
+      assert.deepEqual(firstItem(JSON.parse(editor.document.getText())).background, { type: 'image', url: record.url });
+      await waitFor('the temporary file to be removed', () => (deps.media.held === 0 ? true : undefined));
+    } finally {
+      spy.dispose();
+      await emulator.behave({ mode: 'normal' });
+    }
   });
 
   test('drop and paste providers are available in this VS Code', () => {

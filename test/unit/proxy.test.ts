@@ -101,7 +101,7 @@ void describe('uploads through an HTTP proxy (CONNECT tunnel)', () => {
     const file = join(MEDIA, 'sample.png');
     // The test certificate is not trusted, as a TLS-inspecting proxy's would not be: http.proxyStrictSSL off.
     const outcome = await uploadLocalFile(file, target(false), { maxBytes: 10 * 1024 * 1024 });
-    assert.equal(outcome.asset.id, 'via-proxy');
+    assert.equal(outcome.record.id, 'via-proxy');
     assert.deepEqual(connects, [`upload.heygen.test:443 Basic ${Buffer.from('user:p@ss').toString('base64')}`]);
     assert.deepEqual(received, [{ sha256: fileSha(file), key: KEY, contentType: 'image/png' }]);
   });
@@ -124,7 +124,7 @@ void describe('uploads through an HTTP proxy (CONNECT tunnel)', () => {
     const outcome = await uploadLocalFile(join(MEDIA, 'sample.mp3'), targetFor(emulator, { proxy: { url: proxyUrl, noProxy: [], strictSSL: true } }), {
       maxBytes: 10 * 1024 * 1024,
     });
-    assert.ok(outcome.asset.id);
+    assert.ok(outcome.record.id);
     assert.deepEqual(connects, []);
     assert.equal(emulator.received.length, 1);
   });

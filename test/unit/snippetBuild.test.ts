@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import * as vm from 'node:vm';
 import fc from 'fast-check';
 import {
   buildSnippet,
@@ -18,6 +16,7 @@ import {
   type SnippetRole,
   type SnippetShape,
 } from '../../src/core/snippets/buildSnippet';
+import { evalJs, evalPythonBatch, nastyString, PYTHON_MISSING } from './literalEval';
 import { resolveSnippet } from './snippetResolver';
 
 const TWO_SPACES = { insertSpaces: true, tabSize: 2 };
@@ -59,38 +58,6 @@ function expectedFor(role: SnippetRole, asset: SnippetAsset, shape: SnippetShape
 /** Text that is a complete expression in every dialect: a property alone is wrapped in braces. */
 function asExpression(text: string, shape: SnippetShape): string {
   return shape === 'property' || shape === 'list' ? `{${text}}` : text;
-}
-
-function evalJs(text: string): unknown {
-  // This realm, so deepStrictEqual sees the same Object.prototype; the text holds literals only.
-  return new vm.Script(`(${text})`).runInThisContext() as unknown;
-}
-
-/** CI installs python3 with the other Debian packages; elsewhere its absence is reported as a skip, not a pass. */
-const PYTHON_MISSING = spawnSync('python3', ['--version']).status === 0 ? false : 'python3 is not installed';
-
-/** Evaluates many Python literals in one interpreter: one process start instead of hundreds. */
-function evalPythonBatch(texts: string[]): unknown[] {
-  const program = [
-    'import ast, json, sys',
-    'texts = json.loads(sys.stdin.read())',
-    'out = []',
-    'for t in texts:',
-    '    try:',
-    '        out.append({"ok": ast.literal_eval(t)})',
-    '    except Exception as e:',
-    '        out.append({"error": repr(e)})',
-    // Lone surrogates survive only as \\u escapes; ensure_ascii (the default) writes them so.
-    'sys.stdout.write(json.dumps(out))',
-  ].join('\n');
-  const stdout = execFileSync('python3', ['-c', program], { input: JSON.stringify(texts), maxBuffer: 64 * 1024 * 1024 });
-  const results = JSON.parse(stdout.toString('utf8')) as Array<{ ok?: unknown; error?: string }>;
-  return results.map((r, i) => {
-    if (r.error !== undefined) {
-      throw new Error(`Python could not read ${JSON.stringify(texts[i])}: ${r.error}`);
-    }
-    return r.ok;
-  });
 }
 
 void describe('snippet fragments', () => {
@@ -199,10 +166,7 @@ void describe('snippet fragments', () => {
   });
 
   // Property tests: for arbitrary strings, every dialect's text parses in its own language and gives back the values.
-  const nasty = fc.oneof(
-    fc.string({ unit: 'binary', maxLength: 40 }),
-    fc.array(fc.constantFrom('"', "'", '\\', '$', '}', '{', '${1:x}', '$0', '\n', '\r\n', '\t', '\u2028', '\u0085', '`', '#', '//', 'é', '😀', '\ud800', '\udc00', 'a', ' '), { maxLength: 12 }).map((parts) => parts.join('')),
-  );
+  const nasty = nastyString;
   const assetArb = fc.record({ id: nasty, url: nasty, fileType: fc.constantFrom<'image' | 'video' | 'audio'>('image', 'video', 'audio') });
   const caseArb = fc.record({
     asset: assetArb,

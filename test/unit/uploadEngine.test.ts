@@ -6,7 +6,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { closeUploadAgents } from '../../src/core/upload/httpUpload';
-import type { UploadedAsset } from '../../src/core/upload/uploadedAsset';
+import type { AssetRecord } from '../../src/core/history/assetRecord';
 import { uploadLocalFile, type ReuseIndex, type UploadOptions } from '../../src/core/upload/uploadEngine';
 import { UploadError, type UploadErrorKind } from '../../src/core/upload/uploadErrors';
 import { startEmulator, type Emulator } from '../emulator/heygenEmulator';
@@ -56,10 +56,10 @@ void describe('uploadLocalFile over real HTTP', () => {
       assert.equal(got.sha256, fileSha(path));
       assert.equal(outcome.source.sha256, fileSha(path));
       assert.equal(outcome.source.mime, mime);
-      assert.equal(outcome.asset.id, got.id);
+      assert.equal(outcome.record.id, got.id);
       assert.equal(outcome.reused, false);
       assert.equal(outcome.source.path, path);
-      assert.match(outcome.asset.url, new RegExp(`/files/${got.id}\\.`));
+      assert.match(outcome.record.url, new RegExp(`/files/${got.id}\\.`));
     }
     assert.equal(emu.received.length, 6);
     assert.ok(emu.received.every((r) => r.apiKeyOk && r.status === 200));
@@ -169,7 +169,7 @@ void describe('uploadLocalFile over real HTTP', () => {
         assert.equal(emu.received.length, 2, JSON.stringify(emu.received.map((r) => r.status)));
         assert.equal(emu.received[1].status, 200);
         assert.equal(emu.received[1].sha256, fileSha(path));
-        assert.equal(outcome.asset.id, emu.received[1].id);
+        assert.equal(outcome.record.id, emu.received[1].id);
         assert.ok(log.lines.some((l) => l.level === 'warn' && /Retrying in \d+ ms \(retry 1 of 3\)/.test(l.message)), log.text());
       });
     };
@@ -406,9 +406,9 @@ void describe('uploadLocalFile over real HTTP', () => {
 
   void describe('reuse of identical content', () => {
     class MemoryIndex implements ReuseIndex {
-      readonly entries = new Map<string, UploadedAsset>();
+      readonly entries = new Map<string, AssetRecord>();
       lookups = 0;
-      lookup(sha: string, fingerprint: string): UploadedAsset | undefined {
+      lookup(sha: string, fingerprint: string): AssetRecord | undefined {
         this.lookups++;
         return this.entries.get(`${sha}|${fingerprint}`);
       }
@@ -420,20 +420,20 @@ void describe('uploadLocalFile over real HTTP', () => {
       const first = await uploadLocalFile(path, targetFor(emu), opts({ reuse: index }));
       assert.equal(first.reused, false);
       assert.equal(index.lookups, 1);
-      index.entries.set(`${first.source.sha256}|${first.keyFingerprint}`, first.asset);
+      index.entries.set(`${first.source.sha256}|${first.record.keyFingerprint}`, first.record);
 
       const copy = scratch.copy('sample.wav', 'same-content.wav');
       const progress: number[] = [];
       const second = await uploadLocalFile(copy, targetFor(emu), opts({ reuse: index, onProgress: (s) => progress.push(s) }));
       assert.equal(second.reused, true);
-      assert.equal(second.asset.id, first.asset.id);
+      assert.equal(second.record.id, first.record.id);
       assert.equal(second.source.name, 'same-content.wav');
       assert.equal(emu.received.length, 1);
       assert.deepEqual(progress, [second.source.size]);
 
       const forced = await uploadLocalFile(copy, targetFor(emu), opts({ reuse: index, force: true }));
       assert.equal(forced.reused, false);
-      assert.notEqual(forced.asset.id, first.asset.id);
+      assert.notEqual(forced.record.id, first.record.id);
       assert.equal(emu.received.length, 2);
 
       const otherEmu = await startEmulator({ apiKey: 'another-key-0000000' });

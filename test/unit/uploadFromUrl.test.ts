@@ -276,10 +276,10 @@ void describe('uploadFromUrl', () => {
 
   void it('reuses an earlier asset for identical downloaded content', async () => {
     const first = await uploadFromUrl(`${source.origin}/photo.jpg`, targetFor(emu), opts());
-    const reuse = { lookup: (sha: string, fp: string) => (sha === first.source.sha256 && fp === first.keyFingerprint ? first.asset : undefined) };
+    const reuse = { lookup: (sha: string, fp: string) => (sha === first.source.sha256 && fp === first.record.keyFingerprint ? first.record : undefined) };
     const second = await uploadFromUrl(`${source.origin}/download`, targetFor(emu), opts({ reuse }));
     assert.equal(second.reused, true);
-    assert.equal(second.asset.id, first.asset.id);
+    assert.equal(second.record.id, first.record.id);
     assert.equal(emu.received.length, 1);
   });
 });

@@ -14,6 +14,24 @@ export type SnippetDialect = 'json' | 'javascript' | 'python';
  */
 export type SnippetShape = 'item' | 'property' | 'value' | 'list';
 
+/**
+ * How a fragment points at its asset (`heygen.snippet.reference`): by URL, as the upload contract documents, or by
+ * asset id, as HeyGen recommends because it cannot always fetch a URL.
+ */
+export type ReferenceMode = 'url' | 'assetId';
+
+/**
+ * Which request body a fragment goes into: v2 `video/generate` (`video_inputs` items) or v3 `POST /v3/videos`
+ * (a flat body with a top-level `type`).
+ */
+export type PayloadVersion = 'v2' | 'v3';
+
+/** What decides a fragment's shape besides the asset: both default to what the product has always written. */
+export interface FragmentOptions {
+  reference?: ReferenceMode;
+  version?: PayloadVersion;
+}
+
 export interface SnippetAsset {
   id: string;
   url: string;
@@ -73,8 +91,21 @@ export function roleAccepts(role: SnippetRole, kind: AssetKind): boolean {
   }
 }
 
-/** The key of the `video_inputs` item property that a role fills. */
-export function propertyKeyFor(role: SnippetRole): 'background' | 'character' | 'voice' {
+/**
+ * The key of the property a role fills: of a `video_inputs` item (v2), or of the v3 body, where audio is a plain
+ * top-level `audio_url` / `audio_asset_id` and a talking photo is the `image` of an image video.
+ */
+export function propertyKeyFor(role: SnippetRole, version: PayloadVersion = 'v2', reference: ReferenceMode = 'url'): string {
+  if (version === 'v3') {
+    switch (role) {
+      case 'background':
+        return 'background';
+      case 'talkingPhoto':
+        return 'image';
+      case 'audio':
+        return reference === 'assetId' ? 'audio_asset_id' : 'audio_url';
+    }
+  }
   switch (role) {
     case 'background':
       return 'background';
@@ -85,15 +116,41 @@ export function propertyKeyFor(role: SnippetRole): 'background' | 'character' | 
   }
 }
 
-/** The value of the property a role fills, per the upload contract's "Using Uploaded Assets". */
-export function propertyValueFor(role: SnippetRole, asset: SnippetAsset): FragmentObject {
+/** Every key a role's property may already sit under, so an insertion replaces it instead of adding a second one. */
+export function propertyKeysFor(role: SnippetRole, version: PayloadVersion = 'v2'): string[] {
+  return version === 'v3' && role === 'audio' ? ['audio_asset_id', 'audio_url'] : [propertyKeyFor(role, version)];
+}
+
+/**
+ * The value of the property a role fills: per the upload contract's "Using Uploaded Assets" (v2, by URL), with
+ * HeyGen's asset-id fields (`image_asset_id`, `video_asset_id`, `audio_asset_id`) in `assetId` mode, and in v3's
+ * shapes (`background: {type, asset_id | url}`, `image: {type: "asset_id", asset_id} | {type: "url", url}`, a plain
+ * `audio_asset_id` / `audio_url` string). A talking photo is always referenced by id in v2: HeyGen takes nothing else.
+ */
+export function propertyValueFor(role: SnippetRole, asset: SnippetAsset, options: FragmentOptions = {}): FragmentValue {
+  const byId = options.reference === 'assetId';
+  const isVideo = asset.fileType === 'video';
+  if (options.version === 'v3') {
+    switch (role) {
+      case 'background':
+        // v3 documents image and color backgrounds only; a video keeps its kind so HeyGen's answer names the problem.
+        return byId ? { type: isVideo ? 'video' : 'image', asset_id: asset.id } : { type: isVideo ? 'video' : 'image', url: asset.url };
+      case 'talkingPhoto':
+        return byId ? { type: 'asset_id', asset_id: asset.id } : { type: 'url', url: asset.url };
+      case 'audio':
+        return byId ? asset.id : asset.url;
+    }
+  }
   switch (role) {
     case 'background':
-      return { type: asset.fileType === 'video' ? 'video' : 'image', url: asset.url };
+      if (byId) {
+        return isVideo ? { type: 'video', video_asset_id: asset.id } : { type: 'image', image_asset_id: asset.id };
+      }
+      return { type: isVideo ? 'video' : 'image', url: asset.url };
     case 'talkingPhoto':
       return { type: 'talking_photo', talking_photo_id: asset.id };
     case 'audio':
-      return { type: 'audio', audio_url: asset.url };
+      return byId ? { type: 'audio', audio_asset_id: asset.id } : { type: 'audio', audio_url: asset.url };
   }
 }
 
@@ -101,7 +158,14 @@ export function propertyValueFor(role: SnippetRole, asset: SnippetAsset): Fragme
  * A complete `video_inputs` item around the asset, with tabstops on what the person still has to choose,
  * numbered from `firstTabstop` (items inserted together need distinct numbers, or their placeholders would mirror each other).
  */
-export function videoInputItem(role: SnippetRole, asset: SnippetAsset, defaults: SnippetDefaults, firstTabstop = 1): FragmentObject {
+export function videoInputItem(
+  role: SnippetRole,
+  asset: SnippetAsset,
+  defaults: SnippetDefaults,
+  firstTabstop = 1,
+  reference: ReferenceMode = 'url',
+): FragmentObject {
+  const value = propertyValueFor(role, asset, { reference });
   let next = firstTabstop;
   const tab = (value: string, hint: string): Tabstop => new Tabstop(next++, value || hint);
   const avatar = (): FragmentObject => ({
@@ -118,12 +182,12 @@ export function videoInputItem(role: SnippetRole, asset: SnippetAsset, defaults:
     case 'background': {
       const character = avatar();
       const voice = textVoice();
-      return { character, voice, background: propertyValueFor(role, asset) };
+      return { character, voice, background: value };
     }
     case 'talkingPhoto':
-      return { character: propertyValueFor(role, asset), voice: textVoice() };
+      return { character: value, voice: textVoice() };
     case 'audio':
-      return { character: avatar(), voice: propertyValueFor(role, asset) };
+      return { character: avatar(), voice: value };
   }
 }
 
@@ -134,10 +198,10 @@ export interface SnippetEntry {
 }
 
 /** Whole items for several assets, in order, their tabstops numbered on from one item to the next. */
-export function videoInputItems(entries: readonly SnippetEntry[], defaults: SnippetDefaults): FragmentObject[] {
+export function videoInputItems(entries: readonly SnippetEntry[], defaults: SnippetDefaults, reference: ReferenceMode = 'url'): FragmentObject[] {
   let next = 1;
   return entries.map(({ role, asset }) => {
-    const item = videoInputItem(role, asset, defaults, next);
+    const item = videoInputItem(role, asset, defaults, next, reference);
     next += countTabstops(item);
     return item;
   });
@@ -168,8 +232,9 @@ export function escapeSnippetText(text: string): string {
  * A string literal in the dialect. Control characters, U+2028/U+2029 and lone surrogates are written as
  * escapes: they are legal in some of these languages but the editor mangles or warns about them raw.
  */
-export function quoteString(value: string, dialect: SnippetDialect): string {
-  const quote = dialect === 'json' ? '"' : "'";
+export function quoteString(value: string, dialect: SnippetDialect, preferredQuote?: '"' | "'"): string {
+  // JSON knows only double quotes; JavaScript and Python take either, so a replaced value can keep the person's.
+  const quote = dialect === 'json' ? '"' : (preferredQuote ?? "'");
   let out = quote;
   for (let i = 0; i < value.length; i++) {
     const ch = value[i];
@@ -222,7 +287,7 @@ function hex(code: number, width: number): string {
 
 const JS_IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
-function renderKey(key: string, dialect: SnippetDialect): string {
+export function renderKey(key: string, dialect: SnippetDialect): string {
   if (dialect === 'javascript' && key === '__proto__') {
     // In an object literal `__proto__:` (quoted or not) sets the prototype; only a computed key makes a property.
     return `['__proto__']`;
@@ -314,6 +379,10 @@ export interface SnippetRequest {
    * applies as text, such as the additional edits of a drop.
    */
   plainText?: boolean;
+  /** `heygen.snippet.reference`; `url` when absent. */
+  reference?: ReferenceMode;
+  /** The payload the fragment goes into; `v2` when absent. Whole items and lists exist in v2 only. */
+  version?: PayloadVersion;
   /**
    * Further assets inserted together with `asset` (a drop of several files): for the `item` and `list` shapes
    * each becomes a whole item of its own after the first, separated as list elements; ignored by `property`
@@ -327,21 +396,28 @@ export function buildSnippet(request: SnippetRequest): string {
   const dialect = dialectForLanguage(request.languageId);
   const unit = indentUnit(request.indent);
   const plain = request.plainText === true;
+  const options: FragmentOptions = { reference: request.reference ?? 'url', version: request.version ?? 'v2' };
   let body: string;
   switch (request.shape) {
     case 'item':
-      body = videoInputItems(entriesOf(request), request.defaults)
+      body = videoInputItems(entriesOf(request), request.defaults, options.reference)
         .map((item) => renderValue(item, dialect, unit, 0, plain))
         .join(',\n');
       break;
     case 'property':
-      body = renderProperty(propertyKeyFor(request.role), propertyValueFor(request.role, request.asset), dialect, unit, plain);
+      body = renderProperty(
+        propertyKeyFor(request.role, options.version, options.reference),
+        propertyValueFor(request.role, request.asset, options),
+        dialect,
+        unit,
+        plain,
+      );
       break;
     case 'value':
-      body = renderValue(propertyValueFor(request.role, request.asset), dialect, unit, 0, plain);
+      body = renderValue(propertyValueFor(request.role, request.asset, options), dialect, unit, 0, plain);
       break;
     case 'list':
-      body = renderProperty('video_inputs', videoInputItems(entriesOf(request), request.defaults), dialect, unit, plain);
+      body = renderProperty('video_inputs', videoInputItems(entriesOf(request), request.defaults, options.reference), dialect, unit, plain);
       break;
   }
   const esc = plain ? (t: string) => t : escapeSnippetText;

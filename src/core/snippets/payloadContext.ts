@@ -4,7 +4,10 @@ import {
   dialectForLanguage,
   lineIndentAt,
   propertyKeyFor,
+  propertyKeysFor,
   type IndentOptions,
+  type PayloadVersion,
+  type ReferenceMode,
   type SnippetAsset,
   type SnippetDefaults,
   type SnippetDialect,
@@ -25,7 +28,11 @@ import {
  *   (say `"dimension": {…}` of the payload) → a whole item at the end of that array;
  * - inside another array → a whole item as an element of it, with commas;
  * - inside an object with no `video_inputs` anywhere around it → a `"video_inputs": [item]` property (shape `list`);
- * - anywhere else (top level, parentheses of a call, plain text) → a whole item at the cursor.
+ * - anywhere else (top level, parentheses of a call, plain text) → a whole item at the cursor;
+ * - inside a v3 body (`POST /v3/videos`: an object with a top-level `type` of `avatar` or `image` and no
+ *   `video_inputs`), at any depth → the v3 property (`background`, `image`, `audio_url`/`audio_asset_id`) of that
+ *   body, replacing the one it already has (shape `value`, or `property` when the key changes, e.g. `audio_url`
+ *   becoming `audio_asset_id`).
  * A cursor inside a comment moves before the comment; inside a string or other token, after that member.
  * JSON and JSONC are tokenized by jsonc-parser; JavaScript, TypeScript and Python by a small scanner that knows
  * their strings and comments and follows brackets, which is enough for literal payloads in code.
@@ -50,11 +57,13 @@ export interface InsertionPlan {
    * the same gap are planned on the same text, so the caller separates their fragments from each other.
    */
   gap?: string;
+  /** The payload the fragment goes into; v2 unless the cursor is inside a v3 body. */
+  version?: PayloadVersion;
 }
 
 type Bracket = '{' | '[' | '(';
 
-interface Token {
+export interface Token {
   kind: 'open' | 'close' | 'comma' | 'colon' | 'equals' | 'string' | 'word' | 'other';
   start: number;
   end: number;
@@ -68,10 +77,14 @@ interface Span {
   end: number;
 }
 
-interface Member {
+export interface Member {
   start: number;
   end: number;
   key?: string;
+  /** The token naming the key (a string or a bare word). */
+  keyToken?: Token;
+  /** The value's token when the value is that single token (a string, a number, a word). */
+  value?: Token;
   valueStart?: number;
   /** Offset of the comma that ends this member, if any. */
   commaAt?: number;
@@ -79,7 +92,7 @@ interface Member {
   child?: Container;
 }
 
-interface Container {
+export interface Container {
   bracket: Bracket;
   open: number;
   /** Offset of the closing bracket, or the text length when unclosed. */
@@ -264,7 +277,7 @@ function stringContent(literal: string): string {
 }
 
 /** Containers (objects, arrays, parentheses) with their members, from the token stream. */
-function buildContainers(tokens: readonly Token[], textLength: number): Container[] {
+export function buildContainers(tokens: readonly Token[], textLength: number): Container[] {
   const all: Container[] = [];
   const root: Container = { bracket: '(', open: -1, close: textLength, members: [] };
   const stack: Array<{ container: Container; member: Token[]; memberChild?: Container }> = [{ container: root, member: [] }];
@@ -278,7 +291,11 @@ function buildContainers(tokens: readonly Token[], textLength: number): Containe
       const second = toks[1];
       if (second && (first.kind === 'string' || first.kind === 'word') && (second.kind === 'colon' || second.kind === 'equals')) {
         member.key = first.value;
+        member.keyToken = first;
         member.valueStart = toks[2]?.start;
+        if (toks.length === 3) {
+          member.value = toks[2];
+        }
       }
       if (commaAt !== undefined) {
         member.commaAt = commaAt;
@@ -334,12 +351,33 @@ function buildContainers(tokens: readonly Token[], textLength: number): Containe
   return all;
 }
 
-function isVideoInputsArray(c: Container | undefined): boolean {
+export function isVideoInputsArray(c: Container | undefined): boolean {
   return c !== undefined && c.bracket === '[' && c.key === 'video_inputs';
 }
 
-function isItem(c: Container): boolean {
+export function isItem(c: Container): boolean {
   return c.bracket === '{' && isVideoInputsArray(c.parent);
+}
+
+const V3_BODY_TYPES = new Set(['avatar', 'image']);
+
+/** A `POST /v3/videos` body: top-level `type` `avatar` or `image` and no `video_inputs` list. */
+export function isV3Body(c: Container): boolean {
+  return c.bracket === '{' && hasV3BodyMembers(c);
+}
+
+/** The members of a v3 body, whatever holds them (an object literal, or Python's `dict(…)`). */
+export function hasV3BodyMembers(c: Container): boolean {
+  let typed = false;
+  for (const m of c.members) {
+    if (m.key === 'video_inputs') {
+      return false;
+    }
+    if (m.key === 'type' && m.value?.kind === 'string' && V3_BODY_TYPES.has(m.value.value ?? '')) {
+      typed = true;
+    }
+  }
+  return typed;
 }
 
 function sameLine(text: string, a: number, b: number): boolean {
@@ -403,8 +441,14 @@ export function parseForLanguage(text: string, dialect: SnippetDialect): Scan {
   return dialect === 'json' ? scanJson(text) : scanCode(text, dialect);
 }
 
+/** The objects, arrays and parentheses of a payload file with their members, as the insertion planner sees them. */
+export function parsePayload(text: string, languageId: string): { dialect: SnippetDialect; containers: Container[] } {
+  const dialect = dialectForLanguage(languageId);
+  return { dialect, containers: buildContainers(parseForLanguage(text, dialect).tokens, text.length) };
+}
+
 /** Decides what to insert where for a cursor at `offset`; see the module comment for the rules. */
-export function planInsertion(text: string, offset: number, languageId: string, role: SnippetRole): InsertionPlan {
+export function planInsertion(text: string, offset: number, languageId: string, role: SnippetRole, reference: ReferenceMode = 'url'): InsertionPlan {
   const dialect = dialectForLanguage(languageId);
   const scan = parseForLanguage(text, dialect);
   let p = offset;
@@ -441,6 +485,26 @@ export function planInsertion(text: string, offset: number, languageId: string, 
     }
     const holder = child ? c.members.find((m) => m.start <= child!.open && child!.open < m.end) : memberAround(c, p);
     return { ...separate(text, c, holder ? holder.end : p, 'property'), target };
+  }
+
+  // Inside a v3 body, at any depth: its flat property.
+  child = undefined;
+  for (let c: Container | undefined = innermost; c; child = c, c = c.parent) {
+    if (!isV3Body(c)) {
+      continue;
+    }
+    const keys = propertyKeysFor(role, 'v3');
+    const key = propertyKeyFor(role, 'v3', reference);
+    const existing = c.members.find((m) => m.key !== undefined && keys.includes(m.key) && m.valueStart !== undefined);
+    const target = `body@${c.open}`;
+    if (existing?.key === key) {
+      return { shape: 'value', start: existing.valueStart!, end: existing.end, prefix: '', suffix: '', extraEdits: [], target, version: 'v3' };
+    }
+    if (existing) {
+      return { shape: 'property', start: existing.start, end: existing.end, prefix: '', suffix: '', extraEdits: [], target, version: 'v3' };
+    }
+    const holder = child ? c.members.find((m) => m.start <= child!.open && child!.open < m.end) : memberAround(c, p);
+    return { ...separate(text, c, holder ? holder.end : p, 'property'), target, version: 'v3' };
   }
 
   if (isVideoInputsArray(innermost)) {
@@ -485,6 +549,8 @@ export interface SnippetEditRequest {
   plainText?: boolean;
   /** Further assets dropped together; see `SnippetRequest.extraItems`. */
   extraItems?: readonly SnippetEntry[];
+  /** `heygen.snippet.reference`; `url` when absent. */
+  reference?: ReferenceMode;
 }
 
 export interface SnippetEditPlan {
@@ -501,7 +567,7 @@ export interface SnippetEditPlan {
 
 /** The snippet and the edits for one cursor at `offset` in `text`. */
 export function planSnippetEdit(text: string, offset: number, request: SnippetEditRequest): SnippetEditPlan {
-  return toSnippetEdit(text, planInsertion(text, offset, request.languageId, request.role), request);
+  return toSnippetEdit(text, planInsertion(text, offset, request.languageId, request.role, request.reference), request);
 }
 
 function toSnippetEdit(text: string, plan: InsertionPlan, request: SnippetEditRequest): SnippetEditPlan {
@@ -519,6 +585,8 @@ function toSnippetEdit(text: string, plan: InsertionPlan, request: SnippetEditRe
     suffix: plan.suffix,
     plainText: request.plainText,
     extraItems,
+    reference: request.reference,
+    version: plan.version,
   });
   return {
     shape: plan.shape,
@@ -541,7 +609,7 @@ export function planSnippetEdits(text: string, cursors: ReadonlyArray<{ start: n
   const chosen: InsertionPlan[] = [];
   const targets = new Set<string>();
   for (const cursor of sorted) {
-    const plan = planInsertion(text, cursor.start, request.languageId, request.role);
+    const plan = planInsertion(text, cursor.start, request.languageId, request.role, request.reference);
     if (plan.target !== undefined) {
       if (targets.has(plan.target)) {
         continue;

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as l10n from '@vscode/l10n';
 import { request } from 'undici';
+import type { AssetRecord } from '../history/assetRecord';
 import { silentLogger, type Logger } from '../log/logger';
 import { keyFingerprint, sha256File } from './contentHash';
 import { dispatcherFor } from './dispatchers';
@@ -15,7 +16,7 @@ import type { ProxySettings } from './proxyPolicy';
 import { withRetries, type RetryOptions } from './retryPolicy';
 import { SNIFF_BYTES, sniffType, typeFromMime, typeFromName } from './sniffContent';
 import { UploadError } from './uploadErrors';
-import type { UploadedAsset } from './uploadedAsset';
+import { recordForUpload } from './uploadRecord';
 import { formatMegabytes, formatSize, validateFile, type LocalFile } from './validateFile';
 
 export interface UploadTarget {
@@ -31,7 +32,7 @@ export interface UploadTarget {
 
 /** Finds an earlier upload of identical content under the same key (backed by the history). */
 export interface ReuseIndex {
-  lookup(sha256: string, keyFingerprint: string): UploadedAsset | undefined;
+  lookup(sha256: string, keyFingerprint: string): AssetRecord | undefined;
   /**
    * Optional pre-check: false when no recorded asset of this key has this size, so no content can match. The
    * engine then skips hashing the file up front and hashes the bytes while sending instead (one read, not two).
@@ -60,12 +61,11 @@ export interface UploadSource {
 }
 
 export interface UploadOutcome {
-  asset: UploadedAsset;
+  /** The history record of the asset: the recorded one when reused, else a new one for HeyGen's answer. */
+  record: AssetRecord;
   /** True when the asset came from the reuse index and nothing was sent. */
   reused: boolean;
   source: UploadSource;
-  /** One-way fingerprint of the key used, for the history record. */
-  keyFingerprint: string;
 }
 
 function endpointOf(target: UploadTarget): URL {
@@ -93,7 +93,6 @@ async function checkedFile(path: string, options: UploadOptions, displayName?: s
   }
   const check = await validateFile(path, { maxBytes: options.maxBytes, log: options.log, displayName });
   if (!check.valid) {
-    options.log?.warn(check.reason);
     throw new UploadError('invalidFile', check.reason, { file: displayName ?? path.split(/[\\/]/).pop() });
   }
   return check.file;
@@ -146,7 +145,7 @@ async function uploadChecked(
     if (hit) {
       log.info(`"${file.name}" has the same content as asset ${hit.id}; reusing it without uploading.`);
       options.onProgress?.(file.size, file.size);
-      return { asset: hit, reused: true, source: source(sha256), keyFingerprint: fingerprint };
+      return { record: hit, reused: true, source: source(sha256) };
     }
   }
 
@@ -196,7 +195,6 @@ async function uploadChecked(
       log.info(`Upload of "${file.name}" cancelled.`);
       throw failure.file ? failure : cancelled(file.name);
     }
-    log.error(failure.message);
     throw failure;
   });
 
@@ -208,7 +206,8 @@ async function uploadChecked(
     throw new UploadError('invalidFile', message, { file: file.name });
   }
   log.info(`Uploaded "${file.name}" as asset ${result.asset.id} in ${Date.now() - started} ms.`);
-  return { asset: result.asset, reused: false, source: source(sentSha256), keyFingerprint: fingerprint };
+  const sent = source(sentSha256);
+  return { record: recordForUpload(result.asset, sent, fingerprint), reused: false, source: sent };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { CommandId, ContextKey } from '../commandIds';
 import type { Log } from '../log/log';
+import type { Logger } from '../../core/log/logger';
+import { registerCommand } from '../commands/registerCommand';
 import { checkKeyShape, type KeyCheck } from '../../core/apiKey/apiKeyShape';
 
 const SECRET_KEY = 'heygen.apiKey';
@@ -107,12 +109,14 @@ export class ApiKeyService implements vscode.Disposable {
   }
 }
 
-export function registerApiKeyCommands(context: vscode.ExtensionContext, apiKeys: ApiKeyService): void {
-  context.subscriptions.push(
-    // An optional string argument lets keybindings and automation set the key without the prompt.
-    vscode.commands.registerCommand(CommandId.SetApiKey, async (value?: unknown) => {
-      if (typeof value === 'string') {
-        const check = checkKeyShape(value);
+export function registerApiKeyCommands(context: vscode.ExtensionContext, apiKeys: ApiKeyService, log: Logger): void {
+  // An optional string argument lets keybindings and automation set the key without the prompt.
+  registerCommand(
+    context,
+    CommandId.SetApiKey,
+    async (ctx) => {
+      if (ctx.type === 'value' && typeof ctx.value === 'string') {
+        const check = checkKeyShape(ctx.value);
         if (!check.valid) {
           void vscode.window.showErrorMessage(keyProblemText(check));
           return false;
@@ -123,8 +127,13 @@ export function registerApiKeyCommands(context: vscode.ExtensionContext, apiKeys
       }
       void vscode.window.showInformationMessage(vscode.l10n.t('HeyGen API key saved to secret storage.'));
       return true;
-    }),
-    vscode.commands.registerCommand(CommandId.ClearApiKey, async () => {
+    },
+    { log, failureMessage: (reason) => vscode.l10n.t('The API key could not be saved: {0}', reason) },
+  );
+  registerCommand(
+    context,
+    CommandId.ClearApiKey,
+    async () => {
       // Listed in the palette even before activation has set heygen.hasApiKey, so it may find nothing to clear.
       const hadStoredKey = (await apiKeys.get())?.source === 'secretStorage';
       await apiKeys.clear();
@@ -136,7 +145,8 @@ export function registerApiKeyCommands(context: vscode.ExtensionContext, apiKeys
           ? vscode.l10n.t('HeyGen API key removed from secret storage. The HEYGEN_API_KEY environment variable is still used.')
           : vscode.l10n.t('HeyGen API key removed from secret storage.'),
       );
-    }),
+    },
+    { log, failureMessage: (reason) => vscode.l10n.t('The API key could not be removed: {0}', reason) },
   );
 }
 

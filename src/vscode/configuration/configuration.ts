@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { ReferenceMode } from '../../core/snippets/buildSnippet';
 import { proxyFromEnvironment, splitNoProxy, type ProxySettings } from '../../core/upload/proxyPolicy';
 
 export const DEFAULT_UPLOAD_URL = 'https://upload.heygen.com/v1/asset';
@@ -52,6 +53,11 @@ export class Configuration {
 
   get snippetVoiceId(): string {
     return this.section.get<string>('snippet.voiceId', '').trim();
+  }
+
+  /** `heygen.snippet.reference`: how fragments and replaced paths point at an asset. */
+  get snippetReference(): ReferenceMode {
+    return this.section.get<string>('snippet.reference', 'url') === 'assetId' ? 'assetId' : 'url';
   }
 
   /**

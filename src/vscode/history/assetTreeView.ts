@@ -1,8 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import * as fs from 'node:fs/promises';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CommandId, ContextKey, VIEW_ASSETS } from '../commandIds';
+import { ContextKey, VIEW_ASSETS } from '../commandIds';
 import { kindFilterName, kindGroupLabel, type AssetKind } from '../../core/upload/mediaKinds';
 import type { Logger } from '../../core/log/logger';
 import type { AssetRecord } from '../../core/history/assetRecord';
@@ -21,6 +18,7 @@ import {
   type HistoryFilter,
 } from '../../core/history/historyTree';
 import { SourceExistence } from '../../core/history/sourceExistence';
+import { readDroppedMedia, type DroppedMediaUploads } from '../droppedMedia/droppedMedia';
 
 /**
  * Nodes are cached by kind and by record id, so an element keeps its identity across refreshes: VS Code's tree keys
@@ -42,7 +40,8 @@ export type UploadFn = (uris: vscode.Uri[], options?: { force?: boolean }) => Pr
 export interface HistoryViewDeps {
   history: HistoryStore;
   log: Logger;
-  upload: UploadFn;
+  /** Drops onto the view: files and web addresses, uploaded through the UploadPort. */
+  media: DroppedMediaUploads;
 }
 
 const TREE_MIME = `application/vnd.code.tree.${VIEW_ASSETS.toLowerCase()}`;
@@ -78,11 +77,7 @@ export class AssetTreeProvider
   private readonly sources = new SourceExistence({ onChange: (files) => this.sourcesChanged(files) });
   private view: vscode.TreeView<AssetTreeNode> | undefined;
 
-  constructor(
-    private readonly deps: HistoryViewDeps,
-    /** Where bytes dropped without a file path (a browser-based editor) are written before upload. */
-    private readonly dropFolder: string,
-  ) {}
+  constructor(private readonly deps: HistoryViewDeps) {}
 
   get filter(): HistoryFilter {
     return this.currentFilter;
@@ -318,95 +313,34 @@ export class AssetTreeProvider
     }
   }
 
-  /** Files dropped from the explorer or the operating system are uploaded. */
+  /** Files dropped from the explorer or the operating system are uploaded; web addresses from their URL. */
   async handleDrop(_target: AssetTreeNode | undefined, dataTransfer: vscode.DataTransfer, token: vscode.CancellationToken): Promise<void> {
     if (dataTransfer.get(TREE_MIME)) {
       return; // Our own rows dropped back onto the view: nothing to upload.
     }
-    const { uris, webUrls, temporary } = await this.droppedFiles(dataTransfer);
-    try {
-      if (token.isCancellationRequested) {
-        return;
-      }
-      if (uris.length > 0) {
-        this.deps.log.info(`Assets view: uploading ${uris.length} dropped file(s).`);
-        await this.deps.upload(uris);
-      } else if (webUrls.length > 0) {
-        // An image dragged from a web page: the page's address, no file. Upload it from its URL.
-        if (webUrls.length > MAX_DROPPED_URLS) {
-          this.deps.log.warn(`Assets view: ${webUrls.length} web addresses were dropped; only the first ${MAX_DROPPED_URLS} are uploaded.`);
-          void vscode.window.showWarningMessage(
-            vscode.l10n.t(
-              'Only the first {0} of the {1} dropped web addresses are uploaded; drop the others in groups of {0} or fewer.',
-              MAX_DROPPED_URLS,
-              webUrls.length,
-            ),
-          );
-        }
-        for (const url of webUrls.slice(0, MAX_DROPPED_URLS)) {
-          if (token.isCancellationRequested) {
-            break;
-          }
-          this.deps.log.info(`Assets view: uploading the dropped address ${url}.`);
-          await vscode.commands.executeCommand(CommandId.UploadFromUrl, url);
-        }
-      } else {
-        this.deps.log.info('Assets view: a drop carried no files or web addresses; nothing to upload.');
-      }
-    } finally {
-      for (const dir of temporary) {
-        void fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
-      }
+    const { files, webUrls } = await readDroppedMedia(dataTransfer);
+    if (token.isCancellationRequested) {
+      return;
     }
-  }
-
-  private async droppedFiles(dataTransfer: vscode.DataTransfer): Promise<{ uris: vscode.Uri[]; webUrls: string[]; temporary: string[] }> {
-    const uris: vscode.Uri[] = [];
-    const webUrls: string[] = [];
-    const temporary: string[] = [];
-    const seen = new Set<string>();
-    const push = (uri: vscode.Uri | undefined): void => {
-      if (uri && !seen.has(uri.toString())) {
-        seen.add(uri.toString());
-        uris.push(uri);
+    if (files.length > 0) {
+      this.deps.log.info(`Assets view: uploading ${files.length} dropped file(s).`);
+      await this.deps.media.upload(files);
+    } else if (webUrls.length > 0) {
+      // An image dragged from a web page: the page's address, no file. Upload it from its URL.
+      if (webUrls.length > MAX_DROPPED_URLS) {
+        this.deps.log.warn(`Assets view: ${webUrls.length} web addresses were dropped; only the first ${MAX_DROPPED_URLS} are uploaded.`);
+        void vscode.window.showWarningMessage(
+          vscode.l10n.t(
+            'Only the first {0} of the {1} dropped web addresses are uploaded; drop the others in groups of {0} or fewer.',
+            MAX_DROPPED_URLS,
+            webUrls.length,
+          ),
+        );
       }
-    };
-    const list = dataTransfer.get(URI_LIST);
-    if (list) {
-      for (const uri of parseUriList(await list.asString())) {
-        if (uri.scheme === 'https' || uri.scheme === 'http') {
-          webUrls.push(uri.toString());
-        } else {
-          push(localFileUri(uri));
-        }
-      }
+      await this.deps.media.uploadUrls(webUrls.slice(0, MAX_DROPPED_URLS), token);
+    } else {
+      this.deps.log.info('Assets view: a drop carried no files or web addresses; nothing to upload.');
     }
-    const files: vscode.DataTransferFile[] = [];
-    dataTransfer.forEach((item) => {
-      const file = item.asFile();
-      if (file) {
-        files.push(file);
-      }
-    });
-    for (const file of files) {
-      const local = file.uri ? localFileUri(file.uri) : undefined;
-      if (local) {
-        push(local);
-        continue;
-      }
-      // A browser-based editor hands over bytes without a path: keep them in a private folder for the upload.
-      try {
-        const dir = path.join(this.dropFolder, randomUUID().slice(0, 12));
-        const target = path.join(dir, safeFileName(file.name));
-        await fs.mkdir(dir, { recursive: true });
-        await fs.writeFile(target, await file.data());
-        temporary.push(dir);
-        push(vscode.Uri.file(target));
-      } catch (err) {
-        this.deps.log.error(`Assets view: could not keep the dropped file ${file.name}: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    }
-    return { uris, webUrls, temporary };
   }
 
   /** Background checks found files that appeared or vanished: refresh just their rows. */
@@ -480,45 +414,9 @@ export class AssetTreeProvider
   }
 }
 
-/** Lines of a text/uri-list (RFC 2483): comments start with '#'. */
-export function parseUriList(text: string): vscode.Uri[] {
-  const out: vscode.Uri[] = [];
-  for (const line of text.split(/\r?\n/)) {
-    const trimmed = line.trim();
-    if (!trimmed || trimmed.startsWith('#')) {
-      continue;
-    }
-    try {
-      out.push(vscode.Uri.parse(trimmed, true));
-    } catch {
-      // Not a URI: ignore the line.
-    }
-  }
-  return out;
-}
-
-/**
- * A path the extension host can read. In a remote window (code-server, SSH) the explorer speaks
- * `vscode-remote://` for the very files this host sees as local paths.
- */
-function localFileUri(uri: vscode.Uri): vscode.Uri | undefined {
-  if (uri.scheme === 'file') {
-    return uri;
-  }
-  if (uri.scheme === 'vscode-remote') {
-    return vscode.Uri.file(uri.path);
-  }
-  return undefined;
-}
-
-function safeFileName(name: string): string {
-  const base = [...path.basename(name.replace(/\\/g, '/'))].map((c) => (c < ' ' || '<>:"|?*'.includes(c) ? '_' : c)).join('');
-  return base && base !== '.' && base !== '..' ? base : 'dropped-file';
-}
-
 /** Creates the Assets view and keeps its description, context key and relative times current. */
 export function registerHistoryView(context: vscode.ExtensionContext, deps: HistoryViewDeps): AssetTreeProvider {
-  const provider = new AssetTreeProvider(deps, path.join(context.globalStorageUri.fsPath, 'dropped'));
+  const provider = new AssetTreeProvider(deps);
   const view = vscode.window.createTreeView<AssetTreeNode>(VIEW_ASSETS, {
     treeDataProvider: provider,
     dragAndDropController: provider,

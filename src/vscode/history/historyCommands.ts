@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { CommandId } from '../commandIds';
 import { quickPicks } from '../ui/quickPicks';
+import { recordOfItem, registerCommand, type HeyGenCommandContext } from '../commands/registerCommand';
 import { ASSET_KINDS, kindGroupLabel, type AssetKind } from '../../core/upload/mediaKinds';
 import type { Logger } from '../../core/log/logger';
 import type { AssetRecord } from '../../core/history/assetRecord';
@@ -14,9 +15,6 @@ export interface HistoryCommandDeps {
   log: Logger;
   upload: UploadFn;
 }
-
-/** What item commands accept: a tree node, a record, or an asset id (for keybindings and other extensions). */
-type AssetTarget = { type: 'asset'; record: AssetRecord } | { type: 'group' } | AssetRecord | string;
 
 /**
  * Internal, documented for tests and scripting: `heygen.clearHistory` with `{ confirm: false }` skips the
@@ -35,61 +33,40 @@ const STATUS_MS = 4000;
 export function registerHistoryCommands(context: vscode.ExtensionContext, deps: HistoryCommandDeps): void {
   const { history, treeProvider, log } = deps;
 
-  const register = (id: CommandId, action: string, run: (...args: unknown[]) => unknown): void => {
-    context.subscriptions.push(
-      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-        try {
-          return await run(...args);
-        } catch (err) {
-          // The command boundary: one sentence for the person, the details for the log.
-          const reason = err instanceof Error ? err.message : String(err);
-          log.error(`${id} failed: ${err instanceof Error ? (err.stack ?? reason) : reason}`);
-          const showLog = vscode.l10n.t('Show Log');
-          let about: AssetRecord[] = [];
-          try {
-            about = targets(args[0], args[1]);
-          } catch {
-            // The arguments were the problem; say it without a name.
-          }
-          const message =
-            about.length === 1
-              ? vscode.l10n.t('Could not {0} of {1}: {2}', action, assetLabel(about[0]), reason)
-              : vscode.l10n.t('Could not {0}: {1}', action, reason);
-          const choice = await vscode.window.showErrorMessage(message, showLog);
-          if (choice === showLog) {
-            await vscode.commands.executeCommand(CommandId.ShowLog);
-          }
-          return undefined;
-        }
-      }),
-    );
+  /** The records a command acts on: the selection when the clicked row is part of it, else the clicked row. */
+  const targets = (ctx: HeyGenCommandContext): AssetRecord[] => {
+    const current = (record: AssetRecord): AssetRecord => history.get(record.id) ?? record;
+    let records: AssetRecord[] = [];
+    if (ctx.type === 'items') {
+      records = ctx.nodes.flatMap((node) => {
+        const record = recordOfItem(node);
+        return record ? [current(record)] : [];
+      });
+    } else if (ctx.type === 'value' && typeof ctx.value === 'string') {
+      // An asset id, from a keybinding or another extension.
+      const record = history.get(ctx.value);
+      records = record ? [record] : [];
+    }
+    // From a keybinding (or a row that stands for no asset): what is selected in the view.
+    return records.length > 0 ? records : treeProvider.selection;
   };
 
-  /** The records a command acts on: the selection when the clicked row is part of it, else the clicked row. */
-  const targets = (node: unknown, nodes: unknown): AssetRecord[] => {
-    const resolve = (t: unknown): AssetRecord | undefined => {
-      if (typeof t === 'string') {
-        return history.get(t);
-      }
-      if (typeof t === 'object' && t !== null) {
-        const candidate = t as Partial<Extract<AssetTarget, { type: 'asset' }>> & Partial<AssetRecord>;
-        if (candidate.type === 'asset' && candidate.record) {
-          return history.get(candidate.record.id) ?? candidate.record;
+  /** Every history command goes through the command layer; a failure names the asset it was about. */
+  const register = (id: CommandId, action: string, run: (ctx: HeyGenCommandContext) => unknown): void => {
+    registerCommand(context, id, run, {
+      log,
+      failureMessage: (reason, ctx) => {
+        let about: AssetRecord[] = [];
+        try {
+          about = targets(ctx);
+        } catch {
+          // The arguments were the problem; say it without a name.
         }
-        if (typeof candidate.id === 'string' && typeof candidate.url === 'string') {
-          return history.get(candidate.id) ?? (candidate as AssetRecord);
-        }
-      }
-      return undefined;
-    };
-    const clicked = resolve(node);
-    if (Array.isArray(nodes) && nodes.length > 0) {
-      const selected = nodes.map(resolve).filter((r): r is AssetRecord => r !== undefined);
-      if (!clicked || selected.some((r) => r.id === clicked.id)) {
-        return selected;
-      }
-    }
-    return clicked ? [clicked] : treeProvider.selection;
+        return about.length === 1
+          ? vscode.l10n.t('Could not {0} of {1}: {2}', action, assetLabel(about[0]), reason)
+          : vscode.l10n.t('Could not {0}: {1}', action, reason);
+      },
+    });
   };
 
   const status = (text: string): void => {
@@ -114,18 +91,18 @@ export function registerHistoryCommands(context: vscode.ExtensionContext, deps: 
     );
   };
 
-  register(CommandId.CopyUrl, vscode.l10n.t('copy the URL'), async (node, nodes) => {
-    const records = targets(node, nodes);
+  register(CommandId.CopyUrl, vscode.l10n.t('copy the URL'), async (ctx) => {
+    const records = targets(ctx);
     return records.length ? copy(records, (r) => r.url, vscode.l10n.t('URL'), vscode.l10n.t('URLs')) : nothingSelected();
   });
 
-  register(CommandId.CopyId, vscode.l10n.t('copy the ID'), async (node, nodes) => {
-    const records = targets(node, nodes);
+  register(CommandId.CopyId, vscode.l10n.t('copy the ID'), async (ctx) => {
+    const records = targets(ctx);
     return records.length ? copy(records, (r) => r.id, vscode.l10n.t('ID'), vscode.l10n.t('IDs')) : nothingSelected();
   });
 
-  register(CommandId.CopyImageKey, vscode.l10n.t('copy the image key'), async (node, nodes) => {
-    const records = targets(node, nodes);
+  register(CommandId.CopyImageKey, vscode.l10n.t('copy the image key'), async (ctx) => {
+    const records = targets(ctx);
     if (records.length === 0) {
       return nothingSelected();
     }
@@ -139,8 +116,8 @@ export function registerHistoryCommands(context: vscode.ExtensionContext, deps: 
     return copy(withKey, (r) => r.imageKey, vscode.l10n.t('image_key'), vscode.l10n.t('image_keys'));
   });
 
-  register(CommandId.OpenInBrowser, vscode.l10n.t('open the URL'), async (node, nodes) => {
-    const records = targets(node, nodes);
+  register(CommandId.OpenInBrowser, vscode.l10n.t('open the URL'), async (ctx) => {
+    const records = targets(ctx);
     if (records.length === 0) {
       return nothingSelected();
     }
@@ -154,8 +131,8 @@ export function registerHistoryCommands(context: vscode.ExtensionContext, deps: 
     return undefined;
   });
 
-  register(CommandId.RevealSource, vscode.l10n.t('reveal the source file'), async (node, nodes) => {
-    const [record] = targets(node, nodes);
+  register(CommandId.RevealSource, vscode.l10n.t('reveal the source file'), async (ctx) => {
+    const [record] = targets(ctx);
     if (!record) {
       return nothingSelected();
     }
@@ -180,8 +157,8 @@ export function registerHistoryCommands(context: vscode.ExtensionContext, deps: 
     return undefined;
   });
 
-  register(CommandId.UploadAgain, vscode.l10n.t('upload the source file'), async (node, nodes) => {
-    const records = targets(node, nodes);
+  register(CommandId.UploadAgain, vscode.l10n.t('upload the source file'), async (ctx) => {
+    const records = targets(ctx);
     if (records.length === 0) {
       return nothingSelected();
     }
@@ -203,8 +180,8 @@ export function registerHistoryCommands(context: vscode.ExtensionContext, deps: 
     return undefined;
   });
 
-  register(CommandId.RemoveFromHistory, vscode.l10n.t('remove the history entry'), async (node, nodes) => {
-    const records = targets(node, nodes);
+  register(CommandId.RemoveFromHistory, vscode.l10n.t('remove the history entry'), async (ctx) => {
+    const records = targets(ctx);
     if (records.length === 0) {
       return nothingSelected();
     }
@@ -223,7 +200,8 @@ export function registerHistoryCommands(context: vscode.ExtensionContext, deps: 
     treeProvider.refresh(true);
   });
 
-  register(CommandId.FilterHistory, vscode.l10n.t('filter the history'), async (arg) => {
+  register(CommandId.FilterHistory, vscode.l10n.t('filter the history'), async (ctx) => {
+    const arg = ctx.type === 'value' ? ctx.value : undefined;
     if (isFilterArgs(arg)) {
       treeProvider.setFilter({ text: arg.text ?? '', kinds: arg.kinds ?? [] });
       return undefined;
@@ -239,7 +217,8 @@ export function registerHistoryCommands(context: vscode.ExtensionContext, deps: 
     treeProvider.setFilter(NO_FILTER);
   });
 
-  register(CommandId.ClearHistory, vscode.l10n.t('clear the history'), async (arg) => {
+  register(CommandId.ClearHistory, vscode.l10n.t('clear the history'), async (ctx) => {
+    const arg = ctx.type === 'value' ? ctx.value : undefined;
     const count = history.size;
     if (count === 0) {
       void vscode.window.showInformationMessage(vscode.l10n.t('The history is already empty.'));

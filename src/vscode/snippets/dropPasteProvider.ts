@@ -1,6 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import * as fs from 'node:fs/promises';
-import * as os from 'node:os';
+import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CommandId } from '../commandIds';
@@ -9,7 +7,9 @@ import { SUPPORTED_EXTENSIONS } from '../../core/upload/mediaKinds';
 import { escapeSnippetText, type SnippetEntry, type SnippetRole } from '../../core/snippets/buildSnippet';
 import { editsAroundMarker } from '../../core/snippets/markerEdit';
 import { planSnippetEdit, type SnippetEditPlan } from '../../core/snippets/payloadContext';
-import type { SnippetDeps } from './snippetCommands';
+import type { Configuration } from '../configuration/configuration';
+import type { Logger } from '../../core/log/logger';
+import { TrackedOffset, inDropOrder, readDroppedMedia, sameDocument, type DroppedFile, type DroppedMediaUploads } from '../droppedMedia/droppedMedia';
 
 /** Payload files people write `video/generate` requests in. */
 export const DROP_LANGUAGES = ['json', 'jsonc', 'javascript', 'typescript', 'javascriptreact', 'typescriptreact', 'python'];
@@ -70,103 +70,114 @@ function isSupportedName(name: string): boolean {
   return SUPPORTED.has(path.extname(name).slice(1).toLowerCase());
 }
 
-/** A dropped or pasted media file: a local file, or the content of one that has no path here. */
-export interface DroppedMedia {
-  name: string;
-  uri?: vscode.Uri;
-  bytes?: Uint8Array;
+/** What drop and paste need: the snippet defaults, the log, and the dropped-media uploads. */
+export interface DropPasteDeps {
+  config: Pick<Configuration, 'snippetAvatarId' | 'snippetVoiceId'>;
+  log: Logger;
+  media: DroppedMediaUploads;
+}
+
+/** The supported media files of a drop or paste into a payload (web addresses are not ours to insert). */
+async function mediaIn(dataTransfer: vscode.DataTransfer): Promise<DroppedFile[]> {
+  return (await readDroppedMedia(dataTransfer, isSupportedName)).files;
+}
+
+/** Where a Retry's fragment goes, who keeps track of inserting it, and what it must wait for first. */
+interface RetriedInsert {
+  anchor: TrackedOffset;
+  track: (work: Promise<void>) => void;
+  /** The drop's or paste's own edit is done. */
+  after: Promise<void>;
 }
 
 /**
- * The supported media files in a drop or paste: file URIs from the explorer, or files from the operating system.
- * Nothing is uploaded or written here. Files without a local path are read now, because VS Code lets go of a
- * drop's or paste's data once the providers have answered.
+ * Uploads the media through the UploadPort (its progress notification, its error messages) and returns the assets
+ * in the order they were dropped. Empty when nothing was uploaded or the upload was cancelled: a cancelled drop
+ * inserts nothing, even for files that were done before the cancel (they are in the Assets view). A Retry the
+ * person presses later inserts at `anchor`, which follows the document's edits until no Retry can come.
  */
-export async function mediaIn(dataTransfer: vscode.DataTransfer): Promise<DroppedMedia[]> {
-  const media: DroppedMedia[] = [];
-  const uriList = await dataTransfer.get('text/uri-list')?.asString();
-  if (uriList) {
-    for (const line of uriList.split(/\r?\n/)) {
-      const trimmed = line.trim();
-      if (!trimmed || trimmed.startsWith('#')) {
-        continue;
-      }
-      try {
-        const uri = vscode.Uri.parse(trimmed, true);
-        if (uri.scheme === 'file' && isSupportedName(uri.path)) {
-          media.push({ name: path.posix.basename(uri.path), uri });
-        }
-      } catch {
-        // Not a URI: nothing of ours.
-      }
-    }
+async function uploadMedia(
+  media: readonly DroppedFile[],
+  deps: DropPasteDeps,
+  signal: AbortSignal,
+  retry: RetriedInsert,
+): Promise<AssetRecord[]> {
+  const { anchor, track } = retry;
+  const { order, result } = await deps.media.upload(
+    media,
+    {
+      signal,
+      onRetried: (retried, dropped) => {
+        // After the drop's or paste's own edit: two edits racing for one document version, one would be refused.
+        track(retry.after.then(() => insertRetried(anchor, inDropOrder(retried, dropped).map((s) => s.record), deps)));
+      },
+      onSettled: () => anchor.dispose(),
+    },
+    { quiet: true },
+  );
+  if (result.cancelled || signal.aborted) {
+    return [];
   }
-  if (media.length > 0) {
-    return media;
+  return inDropOrder(result, order).map((s) => s.record);
+}
+
+/** Edits of a document refused because it changed between planning and applying are planned again this often. */
+const RETRIED_INSERT_ATTEMPTS = 3;
+
+/** A retried drop or paste: its fragment goes where the drop was, as plain text (the person is elsewhere by now). */
+async function insertRetried(anchor: TrackedOffset, records: readonly AssetRecord[], deps: DropPasteDeps): Promise<void> {
+  if (records.length === 0) {
+    return;
   }
-  const files: vscode.DataTransferFile[] = [];
-  dataTransfer.forEach((item) => {
-    const file = item.asFile();
-    if (file && isSupportedName(file.name)) {
-      files.push(file);
+  const { document } = anchor;
+  const name = path.basename(document.uri.path);
+  for (let attempt = 1; ; attempt++) {
+    const offset = anchor.offset;
+    if (offset === undefined) {
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t('{0} was closed, so nothing was inserted; the uploaded files are in the HeyGen Assets view.', name),
+      );
+      return;
     }
+    const plan = planFor(document, document.getText(), offset, records, deps, false);
+    const range = (from: number, to: number): vscode.Range => new vscode.Range(document.positionAt(from), document.positionAt(to));
+    const edit = new vscode.WorkspaceEdit();
+    edit.set(document.uri, [
+      vscode.TextEdit.replace(range(plan.start, plan.end), plan.snippet),
+      ...plan.extraEdits.map((e) => vscode.TextEdit.insert(document.positionAt(e.offset), e.text)),
+    ]);
+    if (await vscode.workspace.applyEdit(edit)) {
+      deps.log.info(`Inserted ${plan.inserted} of ${records.length} retried asset(s) into ${document.uri.toString(true)}.`);
+      reportLeftOver(plan, records);
+      return;
+    }
+    if (attempt >= RETRIED_INSERT_ATTEMPTS || document.isClosed) {
+      deps.log.warn(`The retried drop into ${document.uri.toString(true)} could not be applied; is the document read-only?`);
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t('{0} could not be changed, so nothing was inserted; the uploaded files are in the HeyGen Assets view.', name),
+      );
+      return;
+    }
+    // Refused because the document changed under the edit (another edit landed first): plan again on its new text.
+    await nextChangeOf(document);
+  }
+}
+
+/** Resolves at the document's next change, or after a second if none comes (the change may have landed already). */
+function nextChangeOf(document: vscode.TextDocument): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      subscription.dispose();
+      resolve();
+    };
+    const timer = setTimeout(done, 1_000);
+    const subscription = vscode.workspace.onDidChangeTextDocument((event) => {
+      if (sameDocument(event.document, document)) {
+        done();
+      }
+    });
   });
-  for (const file of files) {
-    if (file.uri?.scheme === 'file') {
-      media.push({ name: path.basename(file.name), uri: file.uri });
-    } else {
-      media.push({ name: path.basename(file.name), bytes: await file.data() });
-    }
-  }
-  return media;
-}
-
-/** Local files for the uploader: content without a path goes to a temporary file, removed by `cleanup`. */
-async function materialize(media: readonly DroppedMedia[], log: SnippetDeps['log']): Promise<{ uris: vscode.Uri[]; cleanup: () => Promise<void> }> {
-  const uris: vscode.Uri[] = [];
-  const temporary: string[] = [];
-  const cleanup = async (): Promise<void> => {
-    for (const dir of temporary) {
-      await fs.rm(dir, { recursive: true, force: true }).catch((e: unknown) => log.warn(`Could not remove ${dir}: ${String(e)}`));
-    }
-  };
-  try {
-    for (const item of media) {
-      if (item.uri) {
-        uris.push(item.uri);
-        continue;
-      }
-      const dir = path.join(os.tmpdir(), `heygen-drop-${randomUUID()}`);
-      temporary.push(dir);
-      await fs.mkdir(dir, { recursive: true });
-      const target = path.join(dir, item.name);
-      await fs.writeFile(target, item.bytes ?? new Uint8Array());
-      uris.push(vscode.Uri.file(target));
-    }
-  } catch (error) {
-    await cleanup();
-    throw error;
-  }
-  return { uris, cleanup };
-}
-
-/**
- * Uploads the media through the upload controller (its progress notification, its error messages) and returns
- * the assets in the order they were dropped. Empty when nothing was uploaded or the upload was cancelled: a
- * cancelled drop inserts nothing, even for files that were done before the cancel (they are in the Assets view).
- */
-async function uploadMedia(media: readonly DroppedMedia[], deps: SnippetDeps, signal: AbortSignal): Promise<AssetRecord[]> {
-  const { uris, cleanup } = await materialize(media, deps.log);
-  try {
-    const result = await deps.upload(uris, { quiet: true, signal });
-    if (result.cancelled || signal.aborted) {
-      return [];
-    }
-    const order = uris.map((u) => u.toString());
-    return [...result.succeeded].sort((a, b) => order.indexOf(a.uri.toString()) - order.indexOf(b.uri.toString())).map((s) => s.record);
-  } finally {
-    await cleanup();
-  }
 }
 
 function roleFor(record: AssetRecord): SnippetRole {
@@ -177,7 +188,7 @@ function roleFor(record: AssetRecord): SnippetRole {
  * The fragment for the uploaded assets at `offset` of `text`: outside a `video_inputs` item one whole item per
  * asset; inside an item only the first asset's property fits (`inserted` says how many made it in).
  */
-function planFor(document: vscode.TextDocument, text: string, offset: number, records: readonly AssetRecord[], deps: SnippetDeps, asSnippet: boolean): SnippetEditPlan {
+function planFor(document: vscode.TextDocument, text: string, offset: number, records: readonly AssetRecord[], deps: DropPasteDeps, asSnippet: boolean): SnippetEditPlan {
   const [first, ...rest] = records;
   const entry = (record: AssetRecord): SnippetEntry => ({
     role: roleFor(record),
@@ -193,6 +204,7 @@ function planFor(document: vscode.TextDocument, text: string, offset: number, re
       tabSize: typeof editorOptions?.tabSize === 'number' ? editorOptions.tabSize : 4,
     },
     defaults: { avatarId: deps.config.snippetAvatarId, voiceId: deps.config.snippetVoiceId },
+    reference: deps.config.snippetReference,
     // VS Code indents a snippet's following lines itself; plain text is indented here.
     editorIndents: asSnippet,
     plainText: !asSnippet,
@@ -214,7 +226,7 @@ function reportLeftOver(plan: SnippetEditPlan, records: readonly AssetRecord[]):
 }
 
 /** A failure outside the upload (whose own messages cover its failures): one sentence, details in the log. */
-function reportFailure(what: 'drop' | 'paste', media: readonly DroppedMedia[], document: vscode.TextDocument, error: unknown, deps: SnippetDeps): void {
+function reportFailure(what: 'drop' | 'paste', media: readonly DroppedFile[], document: vscode.TextDocument, error: unknown, deps: DropPasteDeps): void {
   const reason = error instanceof Error ? error.message : String(error);
   deps.log.error(`The ${what} of ${media.map((m) => m.name).join(', ')} into ${document.uri.toString(true)} failed: ${reason}`);
   const names = media.map((m) => m.name).join(', ');
@@ -231,13 +243,13 @@ function reportFailure(what: 'drop' | 'paste', media: readonly DroppedMedia[], d
   });
 }
 
-function editTitle(media: readonly DroppedMedia[]): string {
+function editTitle(media: readonly DroppedFile[]): string {
   return media.length === 1
     ? vscode.l10n.t('Upload {0} to HeyGen and insert it', media[0].name)
     : vscode.l10n.t('Upload {0} files to HeyGen and insert them', media.length);
 }
 
-function placeholderText(media: readonly DroppedMedia[]): string {
+function placeholderText(media: readonly DroppedFile[]): string {
   // The short id tells two drops of the same file apart; the text tells the person what is going on.
   const id = randomBytes(3).toString('hex');
   const what =
@@ -245,10 +257,6 @@ function placeholderText(media: readonly DroppedMedia[]): string {
       ? vscode.l10n.t('Uploading {0} to HeyGen… (undo to cancel)', media[0].name)
       : vscode.l10n.t('Uploading {0} files to HeyGen… (undo to cancel)', media.length);
   return `«${what} ${id}»`;
-}
-
-function sameDocument(a: vscode.TextDocument, b: vscode.TextDocument): boolean {
-  return a === b || a.uri.toString() === b.uri.toString();
 }
 
 /**
@@ -260,11 +268,11 @@ function sameDocument(a: vscode.TextDocument, b: vscode.TextDocument): boolean {
  * upload answers, the placeholder is replaced by the fragment, or removed if nothing was uploaded.
  */
 export class MediaDropProvider implements vscode.DocumentDropEditProvider {
-  /** Uploads started by applied drops, settled when their edit is done (for tests and shutdown). */
+  /** Uploads started by applied drops and inserts of their retries, settled when their edit is done (for tests and shutdown). */
   readonly running = new Set<Promise<void>>();
 
   constructor(
-    private readonly deps: SnippetDeps,
+    private readonly deps: DropPasteDeps,
     private readonly kind?: EditKind,
   ) {}
 
@@ -295,7 +303,7 @@ export class MediaDropProvider implements vscode.DocumentDropEditProvider {
     }
   }
 
-  private watch(document: vscode.TextDocument, placeholder: string, media: DroppedMedia[]): void {
+  private watch(document: vscode.TextDocument, placeholder: string, media: DroppedFile[]): void {
     const subscriptions: vscode.Disposable[] = [];
     const stop = (): void => {
       clearTimeout(timer);
@@ -310,9 +318,7 @@ export class MediaDropProvider implements vscode.DocumentDropEditProvider {
       vscode.workspace.onDidChangeTextDocument((event) => {
         if (sameDocument(event.document, document) && event.contentChanges.some((c) => c.text.includes(placeholder))) {
           stop();
-          const run = this.uploadAndReplace(event.document, placeholder, media);
-          this.running.add(run);
-          void run.finally(() => this.running.delete(run));
+          this.track(this.uploadAndReplace(event.document, placeholder, media));
         }
       }),
       vscode.workspace.onDidCloseTextDocument((closed) => {
@@ -323,7 +329,29 @@ export class MediaDropProvider implements vscode.DocumentDropEditProvider {
     );
   }
 
-  private async uploadAndReplace(document: vscode.TextDocument, placeholder: string, media: DroppedMedia[]): Promise<void> {
+  private track(work: Promise<void>): void {
+    this.running.add(work);
+    void work.finally(() => this.running.delete(work));
+  }
+
+  private async uploadAndReplace(document: vscode.TextDocument, placeholder: string, media: DroppedFile[]): Promise<void> {
+    // Where the drop is; a Retry pressed after the placeholder is gone inserts there, once this drop's edit is done.
+    const anchor = new TrackedOffset(document, Math.max(0, document.getText().indexOf(placeholder)));
+    let ownEditDone!: () => void;
+    const after = new Promise<void>((resolve) => (ownEditDone = resolve));
+    try {
+      await this.replacePlaceholder(document, placeholder, media, { anchor, track: (work) => this.track(work), after });
+    } finally {
+      ownEditDone();
+    }
+  }
+
+  private async replacePlaceholder(
+    document: vscode.TextDocument,
+    placeholder: string,
+    media: DroppedFile[],
+    retry: RetriedInsert,
+  ): Promise<void> {
     const { log } = this.deps;
     const abort = new AbortController();
     const cancel = (why: string): void => {
@@ -346,8 +374,9 @@ export class MediaDropProvider implements vscode.DocumentDropEditProvider {
     ];
     let records: AssetRecord[] = [];
     try {
-      records = await uploadMedia(media, this.deps, abort.signal);
+      records = await uploadMedia(media, this.deps, abort.signal, retry);
     } catch (error) {
+      retry.anchor.dispose();
       reportFailure('drop', media, document, error, this.deps);
     } finally {
       for (const s of subscriptions) {
@@ -402,7 +431,7 @@ export class MediaDropProvider implements vscode.DocumentDropEditProvider {
 interface PendingPaste {
   document: vscode.TextDocument;
   range: vscode.Range;
-  media: DroppedMedia[];
+  media: DroppedFile[];
 }
 
 /**
@@ -413,9 +442,11 @@ interface PendingPaste {
  */
 export class MediaPasteProvider implements PasteEditProvider {
   private readonly pending = new WeakMap<PasteEdit, PendingPaste>();
+  /** Inserts of retried pastes (for tests and shutdown). */
+  readonly running = new Set<Promise<void>>();
 
   constructor(
-    private readonly deps: SnippetDeps,
+    private readonly deps: DropPasteDeps,
     private readonly PasteEditClass: PasteEditStatic,
     private readonly kind: EditKind,
     private readonly textKind?: EditKind,
@@ -460,10 +491,18 @@ export class MediaPasteProvider implements PasteEditProvider {
     if (token.isCancellationRequested) {
       abort.abort();
     }
+    // Where the paste goes; a Retry pressed after this paste is over inserts there.
+    const anchor = new TrackedOffset(document, document.offsetAt(range.start));
+    const track = (work: Promise<void>): void => {
+      this.running.add(work);
+      void work.finally(() => this.running.delete(work));
+    };
     let records: AssetRecord[] = [];
     try {
-      records = await uploadMedia(media, this.deps, abort.signal);
+      // VS Code applies the resolved paste edit itself, later: a retried insert that meets it plans again.
+      records = await uploadMedia(media, this.deps, abort.signal, { anchor, track, after: Promise.resolve() });
     } catch (error) {
+      anchor.dispose();
       reportFailure('paste', media, document, error, this.deps);
     } finally {
       subscription.dispose();
@@ -489,7 +528,7 @@ export class MediaPasteProvider implements PasteEditProvider {
   }
 }
 
-export function registerDropPasteProviders(context: vscode.ExtensionContext, deps: SnippetDeps): void {
+export function registerDropPasteProviders(context: vscode.ExtensionContext, deps: DropPasteDeps): void {
   const api = vscode as unknown as VscodeNewer;
   const selector = DROP_LANGUAGES.map((language) => ({ language }));
   const kind = api.DocumentDropOrPasteEditKind?.Empty.append('heygen', 'asset');

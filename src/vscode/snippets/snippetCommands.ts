@@ -2,12 +2,13 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CommandId } from '../commandIds';
 import { quickPicks } from '../ui/quickPicks';
+import { recordOfItem, registerCommand, type HeyGenCommandContext } from '../commands/registerCommand';
 import type { Configuration } from '../configuration/configuration';
 import type { AssetRecord } from '../../core/history/assetRecord';
 import type { HistoryStore } from '../../core/history/historyStore';
 import { relativeTime } from '../../core/history/historyTree';
 import { SUPPORTED_TYPES, supportedTypeList, typesOfKind, type AssetKind } from '../../core/upload/mediaKinds';
-import type { BatchResult, UploadRequestOptions } from '../upload/uploadCommands';
+import type { BatchResult, UploadRequestOptions } from '../upload/uploadPort';
 import type { Logger } from '../../core/log/logger';
 import { roleAccepts, type SnippetRole } from '../../core/snippets/buildSnippet';
 import { planSnippetEdits } from '../../core/snippets/payloadContext';
@@ -33,20 +34,20 @@ const COMMANDS: ReadonlyArray<[CommandId, SnippetRole]> = [
 
 export function registerSnippetCommands(context: vscode.ExtensionContext, deps: SnippetDeps): void {
   for (const [id, role] of COMMANDS) {
-    context.subscriptions.push(vscode.commands.registerCommand(id, (arg?: unknown) => runInsert(role, arg, deps)));
+    registerCommand(context, id, (ctx) => runInsert(role, recordFromContext(ctx), deps), {
+      log: deps.log,
+      failureMessage: (reason) => vscode.l10n.t('The snippet could not be inserted: {0}', reason),
+    });
   }
 }
 
-/** The asset a command was invoked with: a node of the Assets view, or a record itself. */
-export function recordFromArgument(arg: unknown): AssetRecord | undefined {
-  if (typeof arg !== 'object' || arg === null) {
-    return undefined;
+/** The asset a command was invoked with: a row of the Assets view, or a record handed over by a script. */
+function recordFromContext(ctx: HeyGenCommandContext): AssetRecord | undefined {
+  if (ctx.type === 'items') {
+    const record = recordOfItem(ctx.node);
+    return record && isRecord(record) ? record : undefined;
   }
-  const node = arg as { type?: unknown; record?: unknown };
-  if (node.type === 'asset' && isRecord(node.record)) {
-    return node.record;
-  }
-  return isRecord(arg) ? arg : undefined;
+  return ctx.type === 'value' && isRecord(ctx.value) ? ctx.value : undefined;
 }
 
 function isRecord(value: unknown): value is AssetRecord {
@@ -95,23 +96,17 @@ function mismatchMessage(role: SnippetRole, record: AssetRecord): string {
   }
 }
 
-async function runInsert(role: SnippetRole, arg: unknown, deps: SnippetDeps): Promise<boolean> {
-  try {
-    const record = recordFromArgument(arg) ?? (await chooseAsset(role, deps));
-    if (!record) {
-      return false;
-    }
-    if (!roleAccepts(role, record.fileType)) {
-      void vscode.window.showWarningMessage(mismatchMessage(role, record));
-      return false;
-    }
-    return await insertAsset(role, record, deps);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    deps.log.error(`Inserting a ${role} snippet failed: ${message}`);
-    void vscode.window.showErrorMessage(vscode.l10n.t('The snippet could not be inserted: {0}', message));
+/** Inserts `given`, or the asset the person picks (or uploads); true when a fragment went in. */
+async function runInsert(role: SnippetRole, given: AssetRecord | undefined, deps: SnippetDeps): Promise<boolean> {
+  const record = given ?? (await chooseAsset(role, deps));
+  if (!record) {
     return false;
   }
+  if (!roleAccepts(role, record.fileType)) {
+    void vscode.window.showWarningMessage(mismatchMessage(role, record));
+    return false;
+  }
+  return insertAsset(role, record, deps);
 }
 
 interface AssetPick extends vscode.QuickPickItem {
@@ -198,7 +193,7 @@ export function buildWorkspaceEdit(
   selections: readonly vscode.Selection[],
   role: SnippetRole,
   record: AssetRecord,
-  config: Pick<Configuration, 'snippetAvatarId' | 'snippetVoiceId'>,
+  config: Pick<Configuration, 'snippetAvatarId' | 'snippetVoiceId' | 'snippetReference'>,
 ): vscode.WorkspaceEdit {
   const document = editor.document;
   const text = document.getText();
@@ -212,6 +207,7 @@ export function buildWorkspaceEdit(
     languageId: document.languageId,
     indent,
     defaults: { avatarId: config.snippetAvatarId, voiceId: config.snippetVoiceId },
+    reference: config.snippetReference,
     editorIndents: EDITOR_INDENTS_SNIPPETS,
   };
   const cursors = selections.map((s) => ({ start: document.offsetAt(s.start), end: document.offsetAt(s.end) }));

@@ -28,6 +28,21 @@ export interface UploadRequestOptions {
   quiet?: boolean;
   /** Cancels the batch like the notification's Cancel button (e.g. a drop the editor gave up on). */
   signal?: AbortSignal;
+  /**
+   * Whether a failure's notification may offer Retry (default true). Whoever owns the sources decides: a caller
+   * whose temporary files are gone once this call returns says false, or keeps them until `onSettled`.
+   */
+  offerRetry?: boolean;
+  /**
+   * The result of each Retry the person pressed, after the first result was returned: the caller finishes its
+   * work with it (a retried drop inserts its fragment). Its failures get their own notification, with Retry again.
+   */
+  onRetried?: (result: BatchResult) => unknown;
+  /**
+   * Called once, when no Retry can follow any more (the last notification was answered or closed, or offered no
+   * Retry): the caller may delete temporary sources then.
+   */
+  onSettled?: () => void;
 }
 
 /**

@@ -1,0 +1,298 @@
+import { isCertificateError } from './certificateErrors';
+import * as l10n from '@vscode/l10n';
+import type { AssetRecord } from '../history/assetRecord';
+import type { Logger } from '../log/logger';
+import { isRetryable } from './retryPolicy';
+import { withoutCredentials } from './safeUrl';
+import { uploadFromUrl, uploadLocalFile, type ReuseIndex, type UploadOptions, type UploadOutcome, type UploadTarget } from './uploadEngine';
+import { UploadError, type UploadErrorKind } from './uploadErrors';
+import { runQueue } from './uploadQueue';
+
+/** One thing to upload. `ref` is the caller's handle for it (the editor's URI), handed back in the results. */
+export type BatchSource<R> =
+  | { kind: 'file'; ref: R; name: string; path: string }
+  | { kind: 'url'; ref: R; name: string; url: string };
+
+export interface BatchItemSuccess<R> {
+  source: BatchSource<R>;
+  record: AssetRecord;
+  reused: boolean;
+}
+
+export interface BatchItemFailure<R> {
+  source: BatchSource<R>;
+  /** One sentence naming the file and the reason, scrubbed of secrets. */
+  message: string;
+  kind?: UploadErrorKind;
+  /** Whether trying again later could help (a server or network fault, not a bad file or certificate). */
+  retryable: boolean;
+}
+
+export interface BatchOutcome<R> {
+  succeeded: Array<BatchItemSuccess<R>>;
+  failed: Array<BatchItemFailure<R>>;
+  cancelled: boolean;
+}
+
+/** The engine as the batch calls it: the real one unless a test hands in another. */
+export interface BatchEngine {
+  uploadLocalFile(path: string, target: UploadTarget, options: UploadOptions): Promise<UploadOutcome>;
+  uploadFromUrl(url: string, target: UploadTarget, options: UploadOptions): Promise<UploadOutcome>;
+}
+
+/** What the batch needs of the history: record new assets, find identical content uploaded before. */
+export interface BatchHistory {
+  add(record: AssetRecord): Promise<void>;
+  findBySha256(sha256: string, keyFingerprint: string): AssetRecord | undefined;
+  all(): readonly AssetRecord[];
+}
+
+export interface BatchServiceDeps {
+  history: BatchHistory;
+  log: Logger;
+  /** Scrubs secrets (the key, a server echoing it) from a sentence before anyone shows it. */
+  scrub?: (text: string) => string;
+  engine?: BatchEngine;
+}
+
+/** One pass over the sources with one key. */
+export interface BatchPass<R> {
+  target: UploadTarget;
+  concurrency: number;
+  maxBytes: number;
+  reuseIdenticalFiles: boolean;
+  /** Upload even when identical content was uploaded before with the same key. */
+  force?: boolean;
+  signal?: AbortSignal;
+  onProgress?(source: BatchSource<R>, sent: number, total: number): void;
+  onFinished?(source: BatchSource<R>): void;
+}
+
+const realEngine: BatchEngine = { uploadLocalFile, uploadFromUrl };
+
+/**
+ * Sources in, records and per-file failures out: runs the engine over a batch with bounded parallelism, records
+ * new assets in the history and turns every failure into one sentence. The engine logs each upload; this logs
+ * the batch and each failure once, with the details a person reading the log needs.
+ */
+export class UploadBatchService {
+  private readonly engine: BatchEngine;
+
+  constructor(private readonly deps: BatchServiceDeps) {
+    this.engine = deps.engine ?? realEngine;
+  }
+
+  async run<R>(sources: ReadonlyArray<BatchSource<R>>, pass: BatchPass<R>): Promise<BatchOutcome<R>> {
+    const { history, log } = this.deps;
+    const reuse: ReuseIndex | undefined = pass.reuseIdenticalFiles
+      ? {
+          lookup: (sha256, fingerprint) => history.findBySha256(sha256, fingerprint),
+          // Only a recorded asset of the same size can match: otherwise skip hashing up front and hash while sending.
+          mayHave: (size, fingerprint) => history.all().some((r) => r.size === size && r.keyFingerprint === fingerprint),
+        }
+      : undefined;
+    // The engine logs each file's upload (name, size, type, host); the batch names the full paths once.
+    log.info(`Upload batch of ${sources.length}: ${sources.map(describeSource).join(', ')}.`);
+    const settled = await runQueue(
+      sources,
+      pass.concurrency,
+      async (source, signal) => {
+        const options: UploadOptions = {
+          maxBytes: pass.maxBytes,
+          signal,
+          reuse,
+          force: pass.force === true,
+          log,
+          onProgress: (sent, total) => pass.onProgress?.(source, sent, total),
+        };
+        const outcome =
+          source.kind === 'file'
+            ? await this.engine.uploadLocalFile(source.path, pass.target, options)
+            : await this.engine.uploadFromUrl(source.url, pass.target, options);
+        pass.onFinished?.(source);
+        if (!outcome.reused) {
+          // The asset exists on HeyGen now: a history write that fails must not turn it into a failure.
+          await history.add(outcome.record).catch((error: unknown) => {
+            log.warn(`Uploaded asset ${outcome.record.id} could not be saved to the history: ${detailOf(error)}`);
+          });
+        }
+        return { record: outcome.record, reused: outcome.reused };
+      },
+      pass.signal,
+    );
+    const result: BatchOutcome<R> = { succeeded: [], failed: [], cancelled: pass.signal?.aborted === true };
+    for (const entry of settled) {
+      if (entry.ok) {
+        result.succeeded.push({ source: entry.item, ...entry.value });
+        continue;
+      }
+      const failure = this.failureOf(entry.item, entry.error);
+      if (failure.kind !== 'cancelled') {
+        log.error(`Upload of ${describeSource(entry.item)} failed (${failure.kind ?? 'error'}): ${detailOf(entry.error)}`);
+      }
+      result.failed.push(failure);
+    }
+    return result;
+  }
+
+  /** Every source refused with one reason (an endpoint that must not receive the key). */
+  refuseAll<R>(sources: ReadonlyArray<BatchSource<R>>, message: string, kind: UploadErrorKind): BatchOutcome<R> {
+    return { succeeded: [], failed: sources.map((source) => ({ source, message, kind, retryable: false })), cancelled: false };
+  }
+
+  private failureOf<R>(source: BatchSource<R>, error: unknown): BatchItemFailure<R> {
+    const scrub = this.deps.scrub ?? ((text: string) => text);
+    if (error instanceof UploadError) {
+      // The engine's messages are already one sentence that names the file and the reason. HeyGen's own words are
+      // part of it, and a server could echo the key back: scrub before anyone shows it.
+      return { source, message: scrub(error.message), kind: error.kind, retryable: worthRetrying(error) };
+    }
+    return {
+      source,
+      message: l10n.t('Couldn\u2019t upload "{0}": an unexpected error occurred (see the log).', source.name),
+      retryable: true,
+    };
+  }
+}
+
+/**
+ * A refused key: asks for a new one (`askForNewKey`) and runs the sources it stopped again with it (`rerun`), for
+ * as long as the person gives new keys. `refusedKeyReported` tells the summary not to say it a second time.
+ */
+export async function recoverRefusedKey<R>(
+  first: BatchOutcome<R>,
+  askForNewKey: (refused: ReadonlyArray<BatchItemFailure<R>>) => Promise<string | undefined>,
+  rerun: (sources: Array<BatchSource<R>>, apiKey: string) => Promise<BatchOutcome<R>>,
+): Promise<{ outcome: BatchOutcome<R>; refusedKeyReported: boolean }> {
+  let outcome = first;
+  while (!outcome.cancelled && outcome.failed.some((f) => f.kind === 'auth')) {
+    const refused = outcome.failed.filter((f) => f.kind === 'auth');
+    const newKey = await askForNewKey(refused);
+    if (newKey === undefined) {
+      // The person has just read that the key was refused: the summary must not say it again.
+      return { outcome, refusedKeyReported: true };
+    }
+    const retried = await rerun(
+      refused.map((f) => f.source),
+      newKey,
+    );
+    outcome = {
+      succeeded: [...outcome.succeeded, ...retried.succeeded],
+      failed: [...outcome.failed.filter((f) => f.kind !== 'auth'), ...retried.failed],
+      cancelled: retried.cancelled,
+    };
+  }
+  return { outcome, refusedKeyReported: false };
+}
+
+/** What the person is told about a finished batch; the adapter adds the buttons' labels and actions. */
+export type BatchNotice<R> =
+  | { type: 'uploaded'; message: string; success: BatchItemSuccess<R> }
+  | { type: 'failed'; message: string; retry: Array<BatchItemFailure<R>> }
+  | { type: 'summary'; severity: 'info' | 'warning'; message: string; details: Array<BatchItemFailure<R>>; retry: Array<BatchItemFailure<R>> }
+  | { type: 'cancelled'; message: string; details: Array<BatchItemFailure<R>> };
+
+export interface NoticeOptions {
+  /** No success message (the caller shows the result itself, e.g. a drop into an editor). */
+  quiet?: boolean;
+  /** The caller cancelled (an undone drop): it already knows, and the person pressed nothing. */
+  callerCancelled?: boolean;
+  /** The person was already told that the key was refused. */
+  refusedKeyReported?: boolean;
+  /** Whether Retry may be offered at all (false when the sources are gone after the call). */
+  offerRetry?: boolean;
+}
+
+/** The one notification for a batch, or none. */
+export function noticeFor<R>(result: BatchOutcome<R>, options: NoticeOptions = {}): BatchNotice<R> | undefined {
+  const failures = result.failed.filter((f) => f.kind !== 'cancelled');
+  const retryable = options.offerRetry === false ? [] : failures.filter((f) => f.retryable);
+  if (result.cancelled) {
+    if (options.callerCancelled) {
+      return undefined;
+    }
+    const message =
+      failures.length > 0
+        ? l10n.t('Upload cancelled. {0} uploaded and {1} failed before cancelling.', result.succeeded.length, failures.length)
+        : result.succeeded.length === 0
+          ? l10n.t('Upload cancelled. Nothing was uploaded.')
+          : l10n.t('Upload cancelled. {0} uploaded before cancelling.', result.succeeded.length);
+    return { type: 'cancelled', message, details: failures };
+  }
+  if (result.succeeded.length + failures.length === 1) {
+    const [done] = result.succeeded;
+    if (done) {
+      if (options.quiet) {
+        return undefined;
+      }
+      const name = done.source.name;
+      const { id, url } = done.record;
+      const message = done.reused
+        ? l10n.t('"{0}" was already uploaded with this key: asset {1}, {2}', name, id, url)
+        : l10n.t('Uploaded "{0}" to HeyGen: asset {1}, {2}', name, id, url);
+      return { type: 'uploaded', message, success: done };
+    }
+    const [failure] = failures;
+    if (!failure || (options.refusedKeyReported && failure.kind === 'auth')) {
+      return undefined;
+    }
+    return { type: 'failed', message: failure.message, retry: retryable };
+  }
+  if (failures.length === 0) {
+    if (options.quiet || result.succeeded.length === 0) {
+      return undefined;
+    }
+    return { type: 'summary', severity: 'info', message: l10n.t('{0} uploaded to HeyGen.', result.succeeded.length), details: [], retry: [] };
+  }
+  return {
+    type: 'summary',
+    severity: 'warning',
+    message: l10n.t('{0} uploaded, {1} failed.', result.succeeded.length, failures.length),
+    details: failures,
+    retry: retryable,
+  };
+}
+
+/**
+ * Whether to offer Retry. The engine has already retried what can pass by itself; a person may still retry a host
+ * that was unreachable (they may be back online), but not a certificate, a bad file or a refused request.
+ */
+export function worthRetrying(error: UploadError): boolean {
+  if (isRetryable(error)) {
+    return true;
+  }
+  return error.kind === 'network' && !isCertificateError(error.code);
+}
+
+/** How a source is named in the log: the full path or the address without credentials. */
+export function describeSource(source: BatchSource<unknown>): string {
+  return source.kind === 'file' ? `"${source.path}"` : `"${withoutCredentials(source.url)}"`;
+}
+
+/** Everything the log should know of a failure: the sentence, HTTP status, HeyGen's words, the cause. */
+export function detailOf(error: unknown): string {
+  if (error instanceof UploadError) {
+    const parts = [error.message];
+    if (error.status !== undefined) {
+      parts.push(`HTTP ${error.status}`);
+    }
+    if (error.serverMessage) {
+      parts.push(`HeyGen said: ${error.serverMessage}`);
+    }
+    if (error.cause instanceof Error) {
+      parts.push(`cause: ${error.cause.message}`);
+    }
+    return parts.join('; ');
+  }
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+/** The name a URL source goes by before it is downloaded: its path's last segment. */
+export function nameFromUrl(url: string): string {
+  try {
+    const last = new URL(url).pathname.split('/').filter(Boolean).pop();
+    return last ? decodeURIComponent(last) : url;
+  } catch {
+    return url;
+  }
+}

@@ -1,0 +1,197 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { CommandId } from '../commandIds';
+import type { Configuration } from '../configuration/configuration';
+import type { UploadPort } from '../upload/uploadPort';
+import type { Logger } from '../../core/log/logger';
+import type { AssetReference } from '../../core/payload/assetReferences';
+import type { KnownAssets } from '../../core/payload/knownAssets';
+import { LocalFileChecks, localPathOf } from '../../core/payload/payloadProblems';
+import { replacementEdits } from '../../core/payload/replaceReference';
+import type { ReferenceMode, SnippetAsset } from '../../core/snippets/buildSnippet';
+import {
+  PAYLOAD_SELECTOR,
+  PayloadCodeActions,
+  PayloadCompletionProvider,
+  PayloadDiagnostics,
+  PayloadHoverProvider,
+  documentDir,
+  referencesIn,
+} from './payloadProviders';
+
+export interface PayloadDeps {
+  port: UploadPort;
+  known: KnownAssets;
+  config: Pick<Configuration, 'snippetReference' | 'maxUploadBytes'>;
+  log: Logger;
+}
+
+/** What the payload features expose to tests: the diagnostics (to await a pass) and the commands' work. */
+export interface PayloadFeatures {
+  diagnostics: PayloadDiagnostics;
+  uploadLocalReferences(uri?: vscode.Uri, offsets?: readonly number[]): Promise<number>;
+}
+
+/**
+ * Payload files that know their assets: hover, completion, problems with quick fixes, and the command that
+ * uploads every local path of a payload and puts the assets in their place. Uploads go through `port`.
+ */
+export function registerPayloadFeatures(context: vscode.ExtensionContext, deps: PayloadDeps): PayloadFeatures {
+  const files = new LocalFileChecks(() => deps.config.maxUploadBytes);
+  const diagnostics = new PayloadDiagnostics(deps.known, files, deps.log);
+  const replacer = new ReferenceReplacer(deps);
+  context.subscriptions.push(
+    diagnostics,
+    vscode.languages.registerHoverProvider(PAYLOAD_SELECTOR, new PayloadHoverProvider(deps.known, files)),
+    vscode.languages.registerCompletionItemProvider(PAYLOAD_SELECTOR, new PayloadCompletionProvider(deps.known), '"', "'", '/'),
+    vscode.languages.registerCodeActionsProvider(PAYLOAD_SELECTOR, new PayloadCodeActions(deps.known), PayloadCodeActions.metadata),
+    vscode.commands.registerCommand(CommandId.UploadLocalReferences, (uri?: unknown, offsets?: unknown) =>
+      guarded(deps.log, CommandId.UploadLocalReferences, () => replacer.uploadLocal(asUri(uri), asOffsets(offsets))),
+    ),
+    vscode.commands.registerCommand(CommandId.UploadSourceAgainAndReplace, (uri?: unknown, offset?: unknown) =>
+      guarded(deps.log, CommandId.UploadSourceAgainAndReplace, () => replacer.uploadSourceAgain(asUri(uri), typeof offset === 'number' ? offset : -1)),
+    ),
+  );
+  return { diagnostics, uploadLocalReferences: (uri, offsets) => replacer.uploadLocal(uri, offsets) };
+}
+
+/** A document's URI: as code actions pass it, or as text from a hover's command link. */
+function asUri(value: unknown): vscode.Uri | undefined {
+  if (value instanceof vscode.Uri) {
+    return value;
+  }
+  return typeof value === 'string' ? vscode.Uri.parse(value, true) : undefined;
+}
+
+function asOffsets(value: unknown): number[] | undefined {
+  return Array.isArray(value) && value.every((v) => typeof v === 'number') ? value : undefined;
+}
+
+/** The command boundary: one sentence for the person with Show Log, the details for the log. */
+async function guarded(log: Logger, id: CommandId, run: () => Promise<number>): Promise<number> {
+  try {
+    return await run();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    log.error(`${id} failed: ${error instanceof Error ? (error.stack ?? reason) : reason}`);
+    const showLog = vscode.l10n.t('Show Log');
+    const choice = await vscode.window.showErrorMessage(vscode.l10n.t('The local files could not be replaced: {0}', reason), showLog);
+    if (choice === showLog) {
+      await vscode.commands.executeCommand(CommandId.ShowLog);
+    }
+    return 0;
+  }
+}
+
+/** Uploads referenced files and puts the assets where the paths (or the gone assets) were: one edit, one undo. */
+class ReferenceReplacer {
+  constructor(private readonly deps: PayloadDeps) {}
+
+  /**
+   * Uploads the local files of the payload (all of them, or those whose strings start at `offsets`) as one
+   * batch, then replaces each path that was uploaded with its asset's URL or id in one edit. Returns how many
+   * references were replaced.
+   */
+  async uploadLocal(uri: vscode.Uri | undefined, offsets?: readonly number[]): Promise<number> {
+    const document = await this.documentFor(uri);
+    if (!document) {
+      return 0;
+    }
+    const dir = documentDir(document);
+    const version = document.version;
+    const wanted = (r: AssetReference): boolean => !offsets || offsets.includes(r.start);
+    const paths = [
+      ...new Set(
+        referencesIn(document)
+          .filter(wanted)
+          .map((r) => localPathOf(r, dir))
+          .filter((p): p is string => p !== undefined),
+      ),
+    ];
+    if (paths.length === 0) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('{0} has no local file to upload.', this.nameOf(document)));
+      return 0;
+    }
+    // The controller shows the progress and any failure; success is the edit itself.
+    const result = await this.deps.port.upload(
+      paths.map((p) => vscode.Uri.file(p)),
+      { quiet: true },
+    );
+    const assets = new Map(result.succeeded.map((s) => [path.normalize(s.uri.fsPath), s.record]));
+    if (assets.size === 0) {
+      return 0;
+    }
+    // The person may have typed meanwhile: then the offsets no longer point at the same strings, and every
+    // reference to an uploaded file is replaced.
+    const stillWanted = document.version === version ? wanted : () => true;
+    return this.replace(document, (r) => {
+      const p = stillWanted(r) ? localPathOf(r, dir) : undefined;
+      return p !== undefined ? assets.get(path.normalize(p)) : undefined;
+    });
+  }
+
+  /** Uploads the source file of a gone asset again (never reusing the gone one) and replaces the reference. */
+  async uploadSourceAgain(uri: vscode.Uri | undefined, offset: number): Promise<number> {
+    const document = await this.documentFor(uri);
+    if (!document) {
+      return 0;
+    }
+    const before = referencesIn(document).find((r) => r.start === offset);
+    const gone = before ? this.deps.known.find(before.value) : undefined;
+    if (!before || !gone?.sourcePath) {
+      return 0;
+    }
+    const result = await this.deps.port.upload([vscode.Uri.file(gone.sourcePath)], { quiet: true, force: true });
+    const fresh = result.succeeded[0]?.record;
+    if (!fresh) {
+      return 0;
+    }
+    return this.replace(document, (r) => (r.value === before.value && r.path === before.path ? fresh : undefined));
+  }
+
+  private async replace(document: vscode.TextDocument, assetFor: (r: AssetReference) => SnippetAsset | undefined): Promise<number> {
+    const mode: ReferenceMode = this.deps.config.snippetReference;
+    const edit = new vscode.WorkspaceEdit();
+    let replaced = 0;
+    for (const reference of referencesIn(document)) {
+      const asset = assetFor(reference);
+      if (!asset) {
+        continue;
+      }
+      for (const e of replacementEdits(reference, asset, mode)) {
+        edit.replace(document.uri, new vscode.Range(document.positionAt(e.start), document.positionAt(e.end)), e.text);
+      }
+      replaced++;
+    }
+    if (replaced === 0) {
+      return 0;
+    }
+    if (!(await vscode.workspace.applyEdit(edit))) {
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t('{0} could not be changed; the uploaded files are in the HeyGen Assets view.', this.nameOf(document)),
+      );
+      return 0;
+    }
+    this.deps.log.info(`Replaced ${replaced} reference(s) in ${document.uri.toString(true)} with uploaded assets (${mode}).`);
+    vscode.window.setStatusBarMessage(
+      replaced === 1 ? vscode.l10n.t('Replaced 1 local file with its HeyGen asset.') : vscode.l10n.t('Replaced {0} local files with their HeyGen assets.', replaced),
+      5000,
+    );
+    return replaced;
+  }
+
+  private async documentFor(uri: vscode.Uri | undefined): Promise<vscode.TextDocument | undefined> {
+    if (uri) {
+      return vscode.workspace.openTextDocument(uri);
+    }
+    const document = vscode.window.activeTextEditor?.document;
+    if (!document) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Open a payload file first.'));
+    }
+    return document;
+  }
+
+  private nameOf(document: vscode.TextDocument): string {
+    return path.basename(document.uri.path) || document.uri.toString();
+  }
+}

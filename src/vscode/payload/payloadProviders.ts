@@ -1,0 +1,372 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { CommandId } from '../commandIds';
+import { relativeTime } from '../../core/history/historyTree';
+import type { Logger } from '../../core/log/logger';
+import { findAssetReferences, referenceAt, type AssetReference } from '../../core/payload/assetReferences';
+import type { KnownAsset, KnownAssets } from '../../core/payload/knownAssets';
+import { classifyValue } from '../../core/payload/localPath';
+import { localPathOf, payloadProblems, type LocalFileChecks, type PayloadProblem, type ProblemCode } from '../../core/payload/payloadProblems';
+import { formatSize } from '../../core/upload/validateFile';
+import type { AssetKind } from '../../core/upload/mediaKinds';
+import { quoteString } from '../../core/snippets/buildSnippet';
+import { PAYLOAD_LANGUAGES } from '../../core/payload/payloadLanguages';
+
+/** The diagnostics' source: what the Problems view shows next to each entry. */
+export const DIAGNOSTIC_SOURCE = 'HeyGen';
+/** Problems update this long after the last keystroke: often enough to follow typing, never per key. */
+const DEBOUNCE_MS = 250;
+/** Beyond this a file is not a hand-written payload (a bundle, a data dump): it is not scanned. */
+const MAX_SCANNED_CHARS = 2_000_000;
+
+export const PAYLOAD_SELECTOR: vscode.DocumentSelector = PAYLOAD_LANGUAGES.flatMap((language) => [
+  { language, scheme: 'file' },
+  { language, scheme: 'untitled' },
+]);
+
+export function isPayloadCandidate(document: vscode.TextDocument): boolean {
+  return (
+    PAYLOAD_LANGUAGES.includes(document.languageId) &&
+    (document.uri.scheme === 'file' || document.uri.scheme === 'untitled') &&
+    document.getText().length <= MAX_SCANNED_CHARS
+  );
+}
+
+/** The folder relative paths in a payload start from; none for an untitled payload. */
+export function documentDir(document: vscode.TextDocument): string | undefined {
+  return document.uri.scheme === 'file' ? path.dirname(document.uri.fsPath) : undefined;
+}
+
+export function referencesIn(document: vscode.TextDocument): AssetReference[] {
+  return isPayloadCandidate(document) ? findAssetReferences(document.getText(), document.languageId) : [];
+}
+
+function kindLabel(kind: AssetKind): string {
+  switch (kind) {
+    case 'image':
+      return vscode.l10n.t('Image');
+    case 'video':
+      return vscode.l10n.t('Video');
+    case 'audio':
+      return vscode.l10n.t('Audio');
+  }
+}
+
+function commandLink(command: CommandId, asset: KnownAsset): string {
+  // The copy commands take a record-like argument (id and url), so a library asset not in the history works too.
+  const args = encodeURIComponent(JSON.stringify([{ id: asset.id, url: asset.url, fileType: asset.fileType, name: asset.name }]));
+  return `command:${command}?${args}`;
+}
+
+/** A URL as a Markdown link target: characters that would end or break the target are percent-encoded. */
+function markdownTarget(url: string): string {
+  return url.replace(/[\s()<>[\]|\\"']/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
+function code(text: string): string {
+  // A code span that holds backticks needs a longer fence.
+  const fence = text.includes('`') ? '``' : '`';
+  return `${fence}${text}${fence}`;
+}
+
+/**
+ * The image a hover shows: the asset's URL when it is https; the editor's content security policy blocks plain-http
+ * images (a local emulator's), so then the source file it was uploaded from, when known.
+ */
+function thumbnailOf(asset: KnownAsset): string | undefined {
+  if (asset.fileType !== 'image') {
+    return undefined;
+  }
+  if (/^https:/i.test(asset.url)) {
+    return asset.url;
+  }
+  return asset.sourcePath ? vscode.Uri.file(asset.sourcePath).toString() : undefined;
+}
+
+function uploadDate(ms: number): string {
+  try {
+    return new Date(ms).toLocaleString(vscode.env.language, { dateStyle: 'medium', timeStyle: 'short' });
+  } catch {
+    return new Date(ms).toISOString();
+  }
+}
+
+/** What a hover and a completion item's documentation say about an asset. */
+export function assetMarkdown(asset: KnownAsset, now = Date.now()): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(undefined, true);
+  md.isTrusted = { enabledCommands: [CommandId.CopyUrl, CommandId.CopyId] };
+  md.appendMarkdown('**');
+  md.appendText(asset.name);
+  md.appendMarkdown('**');
+  const facts = [kindLabel(asset.fileType)];
+  if (asset.size !== undefined) {
+    facts.push(formatSize(asset.size));
+  }
+  if (asset.uploadedAt !== undefined) {
+    facts.push(vscode.l10n.t('uploaded {0} ({1})', relativeTime(asset.uploadedAt, now, vscode.env.language), uploadDate(asset.uploadedAt)));
+  }
+  md.appendText(` — ${facts.join(', ')}`);
+  md.appendMarkdown('\n\n');
+  const thumbnail = thumbnailOf(asset);
+  if (thumbnail) {
+    md.appendMarkdown(`![${vscode.l10n.t('Thumbnail')}](${markdownTarget(thumbnail)}|width=120)\n\n`);
+  }
+  if (asset.sourcePath) {
+    md.appendText(vscode.l10n.t('Source: '));
+    md.appendMarkdown(`[`);
+    md.appendText(path.basename(asset.sourcePath));
+    md.appendMarkdown(`](${vscode.Uri.file(asset.sourcePath).toString()})\n\n`);
+  }
+  md.appendText(vscode.l10n.t('ID: '));
+  md.appendMarkdown(`${code(asset.id)} · [${vscode.l10n.t('Copy ID')}](${commandLink(CommandId.CopyId, asset)})\n\n`);
+  md.appendText(vscode.l10n.t('URL: '));
+  md.appendMarkdown(`${code(asset.url)} · [${vscode.l10n.t('Copy URL')}](${commandLink(CommandId.CopyUrl, asset)})`);
+  return md;
+}
+
+/** The string's content as a range: what completion replaces and hover highlights. */
+function contentRange(document: vscode.TextDocument, reference: AssetReference): vscode.Range {
+  return new vscode.Range(document.positionAt(reference.contentStart), document.positionAt(reference.contentEnd));
+}
+
+export class PayloadHoverProvider implements vscode.HoverProvider {
+  constructor(
+    private readonly known: KnownAssets,
+    private readonly files: LocalFileChecks,
+  ) {}
+
+  async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
+    const reference = referenceAt(referencesIn(document), document.offsetAt(position));
+    if (!reference) {
+      return undefined;
+    }
+    const range = contentRange(document, reference);
+    const kind = classifyValue(reference.value);
+    if (kind === 'empty') {
+      return undefined;
+    }
+    if (kind === 'localPath') {
+      const localPath = localPathOf(reference, documentDir(document));
+      if (!localPath) {
+        return new vscode.Hover(vscode.l10n.t('This relative path cannot be found until the payload is saved in a folder.'), range);
+      }
+      await this.files.refresh([localPath]);
+      const check = this.files.get(localPath);
+      const md = new vscode.MarkdownString();
+      md.isTrusted = { enabledCommands: [CommandId.UploadLocalReferences] };
+      md.appendMarkdown('[');
+      md.appendText(path.basename(localPath));
+      md.appendMarkdown(`](${vscode.Uri.file(localPath).toString()})`);
+      if (!check || !check.valid) {
+        md.appendText(` — ${check?.problem === 'missing' || !check ? vscode.l10n.t('File not found') : check.reason}`);
+      } else {
+        md.appendText(` — ${vscode.l10n.t('{0} {1}, {2}', check.file.type.label, kindLabel(check.file.type.kind).toLowerCase(), formatSize(check.file.size))}`);
+        md.appendMarkdown('\n\n');
+        md.appendText(vscode.l10n.t('A local file: HeyGen needs it uploaded.'));
+        if (reference.kinds.includes(check.file.type.kind)) {
+          const args = encodeURIComponent(JSON.stringify([document.uri.toString(), [reference.start]]));
+          md.appendMarkdown(` [${vscode.l10n.t('Upload to HeyGen and Replace')}](command:${CommandId.UploadLocalReferences}?${args})`);
+        }
+      }
+      return new vscode.Hover(md, range);
+    }
+    const asset = this.known.find(reference.value);
+    if (!asset) {
+      return new vscode.Hover(
+        kind === 'url'
+          ? vscode.l10n.t('No upload in your HeyGen history has this URL.')
+          : vscode.l10n.t('No upload in your HeyGen history has this asset id.'),
+        range,
+      );
+    }
+    const md = assetMarkdown(asset);
+    if (this.known.isGone(asset.id)) {
+      md.appendMarkdown('\n\n');
+      md.appendText(vscode.l10n.t('HeyGen no longer has this asset.'));
+    }
+    return new vscode.Hover(md, range);
+  }
+}
+
+export class PayloadCompletionProvider implements vscode.CompletionItemProvider {
+  constructor(private readonly known: KnownAssets) {}
+
+  provideCompletionItems(document: vscode.TextDocument, position: vscode.Position): vscode.CompletionList | undefined {
+    const offset = document.offsetAt(position);
+    const reference = referenceAt(referencesIn(document), offset);
+    if (!reference) {
+      return undefined;
+    }
+    const now = Date.now();
+    const replacing = contentRange(document, reference);
+    const inserting = new vscode.Range(replacing.start, position);
+    const items = this.known
+      .all()
+      .filter((asset) => reference.kinds.includes(asset.fileType) && !this.known.isGone(asset.id))
+      .map((asset, index) => {
+        const value = reference.takes === 'id' ? asset.id : asset.url;
+        const item = new vscode.CompletionItem(asset.name, asset.fileType === 'audio' ? vscode.CompletionItemKind.Value : vscode.CompletionItemKind.File);
+        const age = asset.uploadedAt !== undefined ? relativeTime(asset.uploadedAt, now, vscode.env.language) : undefined;
+        item.detail = age ? `${kindLabel(asset.fileType)} · ${age}` : kindLabel(asset.fileType);
+        item.documentation = assetMarkdown(asset, now);
+        // Escaped for the string it goes into, without the quotes, which are already there.
+        const escaped = quoteString(value, reference.dialect, reference.quote === "'" ? "'" : '"').slice(1, -1);
+        // Inside a template literal a backtick or `${` would end the string or start a substitution.
+        item.insertText = reference.quote === '`' ? escaped.replace(/`/g, '\\`').replace(/\$\{/g, '\\${') : escaped;
+        item.range = { inserting, replacing };
+        item.filterText = `${asset.name} ${value}`;
+        // Newest first, as the history lists them.
+        item.sortText = String(index).padStart(6, '0');
+        return item;
+      });
+    return new vscode.CompletionList(items, false);
+  }
+}
+
+/**
+ * The Problems of every open payload: recomputed a moment after the person stops typing (never per keystroke,
+ * and never asking HeyGen), from the payload's text, file checks cached by file identity, and the known assets.
+ */
+export class PayloadDiagnostics implements vscode.Disposable {
+  readonly collection = vscode.languages.createDiagnosticCollection('heygen');
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly known: KnownAssets,
+    private readonly files: LocalFileChecks,
+    private readonly log: Logger,
+  ) {
+    this.subscriptions.push(
+      this.collection,
+      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
+      vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length > 0 && this.schedule(e.document, DEBOUNCE_MS)),
+      vscode.workspace.onDidCloseTextDocument((d) => this.forget(d)),
+      known.onDidChange(() => this.refreshAll()),
+    );
+    // A referenced file that appears, changes or goes away changes its problem.
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*');
+    const onFile = (): void => this.refreshAll();
+    this.subscriptions.push(watcher, watcher.onDidCreate(onFile), watcher.onDidDelete(onFile), watcher.onDidChange(onFile));
+    this.refreshAll();
+  }
+
+  refreshAll(): void {
+    for (const document of vscode.workspace.textDocuments) {
+      this.schedule(document, DEBOUNCE_MS);
+    }
+  }
+
+  schedule(document: vscode.TextDocument, delayMs: number): void {
+    if (!PAYLOAD_LANGUAGES.includes(document.languageId) && !this.collection.has(document.uri)) {
+      return;
+    }
+    const key = document.uri.toString();
+    clearTimeout(this.timers.get(key));
+    const timer = setTimeout(() => {
+      this.timers.delete(key);
+      this.update(document).catch((error: unknown) => this.log.warn(`Payload problems of ${document.uri.toString(true)}: ${String(error)}`));
+    }, delayMs);
+    this.timers.set(key, timer);
+  }
+
+  /** Recomputes the document's problems now; resolves once they are published. */
+  async update(document: vscode.TextDocument): Promise<void> {
+    if (document.isClosed || !isPayloadCandidate(document)) {
+      this.collection.delete(document.uri);
+      return;
+    }
+    const version = document.version;
+    const references = referencesIn(document);
+    const dir = documentDir(document);
+    const paths = references.map((r) => localPathOf(r, dir)).filter((p): p is string => p !== undefined);
+    await this.files.refresh(paths);
+    if (document.isClosed || document.version !== version) {
+      // A newer pass is scheduled for the newer text.
+      return;
+    }
+    const problems = payloadProblems(references, { documentDir: dir, files: (p) => this.files.get(p), known: this.known });
+    this.collection.set(
+      document.uri,
+      problems.map((p) => toDiagnostic(document, p)),
+    );
+  }
+
+  private forget(document: vscode.TextDocument): void {
+    const key = document.uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.delete(key);
+    this.collection.delete(document.uri);
+  }
+
+  dispose(): void {
+    for (const timer of this.timers.values()) {
+      clearTimeout(timer);
+    }
+    this.timers.clear();
+    for (const s of this.subscriptions) {
+      s.dispose();
+    }
+  }
+}
+
+function toDiagnostic(document: vscode.TextDocument, problem: PayloadProblem): vscode.Diagnostic {
+  const severity =
+    problem.severity === 'error'
+      ? vscode.DiagnosticSeverity.Error
+      : problem.severity === 'warning'
+        ? vscode.DiagnosticSeverity.Warning
+        : vscode.DiagnosticSeverity.Information;
+  const diagnostic = new vscode.Diagnostic(new vscode.Range(document.positionAt(problem.start), document.positionAt(problem.end)), problem.message, severity);
+  diagnostic.source = DIAGNOSTIC_SOURCE;
+  diagnostic.code = problem.code;
+  return diagnostic;
+}
+
+export const UPLOAD_LOCAL_FILES_KIND = vscode.CodeActionKind.Source.append('heygen').append('uploadLocalFiles');
+
+export class PayloadCodeActions implements vscode.CodeActionProvider {
+  static readonly metadata: vscode.CodeActionProviderMetadata = {
+    providedCodeActionKinds: [vscode.CodeActionKind.QuickFix, UPLOAD_LOCAL_FILES_KIND],
+  };
+
+  constructor(private readonly known: KnownAssets) {}
+
+  provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const actions: vscode.CodeAction[] = [];
+    const references = referencesIn(document);
+    for (const diagnostic of context.diagnostics) {
+      if (diagnostic.source !== DIAGNOSTIC_SOURCE) {
+        continue;
+      }
+      const code = diagnostic.code as ProblemCode;
+      const offset = document.offsetAt(diagnostic.range.start);
+      const reference = references.find((r) => r.start === offset);
+      if (!reference) {
+        continue;
+      }
+      if (code === 'localFile') {
+        const action = new vscode.CodeAction(vscode.l10n.t('Upload to HeyGen and Replace'), vscode.CodeActionKind.QuickFix);
+        action.command = { command: CommandId.UploadLocalReferences, title: action.title, arguments: [document.uri, [offset]] };
+        action.diagnostics = [diagnostic];
+        action.isPreferred = true;
+        actions.push(action);
+      } else if (code === 'gone' && this.known.find(reference.value)?.sourcePath) {
+        const action = new vscode.CodeAction(vscode.l10n.t('Upload the Source Again and Replace'), vscode.CodeActionKind.QuickFix);
+        action.command = { command: CommandId.UploadSourceAgainAndReplace, title: action.title, arguments: [document.uri, offset] };
+        action.diagnostics = [diagnostic];
+        action.isPreferred = true;
+        actions.push(action);
+      }
+    }
+    if (!context.only || context.only.intersects(UPLOAD_LOCAL_FILES_KIND)) {
+      const dir = documentDir(document);
+      if (references.some((r) => localPathOf(r, dir) !== undefined)) {
+        const action = new vscode.CodeAction(vscode.l10n.t('Upload Local Files in This Payload'), UPLOAD_LOCAL_FILES_KIND);
+        action.command = { command: CommandId.UploadLocalReferences, title: action.title, arguments: [document.uri] };
+        actions.push(action);
+      }
+    }
+    return actions;
+  }
+}

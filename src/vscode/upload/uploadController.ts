@@ -1,0 +1,228 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ApiKeyService } from '../apiKey/apiKeyCommands';
+import { CommandId } from '../commandIds';
+import type { Configuration } from '../configuration/configuration';
+import type { HistoryStore } from '../../core/history/historyStore';
+import type { Log } from '../log/log';
+import { supportedTypeList } from '../../core/upload/mediaKinds';
+import { checkEndpoint } from '../../core/upload/endpointPolicy';
+import {
+  UploadBatchService,
+  nameFromUrl,
+  noticeFor,
+  recoverRefusedKey,
+  type BatchItemFailure,
+  type BatchOutcome,
+  type BatchSource,
+} from '../../core/upload/uploadBatch';
+import { expandSelection } from './uploadInputs';
+import { showNotice } from './uploadNotices';
+import type { BatchFailure, BatchResult, UploadPort, UploadRequestOptions } from './uploadPort';
+import { UploadStatusItem, withUploadProgress } from './uploadProgress';
+
+type Source = BatchSource<vscode.Uri>;
+
+export interface UploadControllerDeps {
+  config: Configuration;
+  log: Log;
+  apiKeys: ApiKeyService;
+  history: HistoryStore;
+}
+
+/**
+ * The UploadPort every entry point calls: resolves the endpoint and the key, runs the vscode-free batch service
+ * under the progress notification and the status-bar item, recovers from a refused key and shows the one
+ * notification for the batch. Nothing here knows HTTP.
+ */
+export class UploadController implements UploadPort, vscode.Disposable {
+  private readonly status = new UploadStatusItem();
+  private readonly service: UploadBatchService;
+
+  constructor(private readonly deps: UploadControllerDeps) {
+    this.service = new UploadBatchService({
+      history: deps.history,
+      log: deps.log,
+      scrub: (text) => deps.log.scrub(text),
+    });
+  }
+
+  dispose(): void {
+    this.status.dispose();
+  }
+
+  /** Uploads files and folders (expanded to their supported files). */
+  async upload(uris: readonly vscode.Uri[], options: UploadRequestOptions = {}): Promise<BatchResult> {
+    const expanded = await expandSelection(uris);
+    if (expanded === undefined) {
+      options.onSettled?.();
+      return { succeeded: [], failed: [], cancelled: true };
+    }
+    const { files, emptyFolders } = expanded;
+    if (files.length === 0) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('There is no {0} file to upload there.', supportedTypeList()));
+      options.onSettled?.();
+      return { succeeded: [], failed: [], cancelled: false };
+    }
+    // A folder with nothing to upload, selected along with files, is a failure of its own rather than silence.
+    const refused: BatchFailure[] = emptyFolders.map((uri) => {
+      const name = path.basename(uri.fsPath);
+      const message = vscode.l10n.t('"{0}" is a folder with no {1} file in it.', name, supportedTypeList());
+      return { uri, name, message, kind: 'invalidFile', retryable: false };
+    });
+    const sources = files.map((uri): Source => ({ kind: 'file', ref: uri, name: path.basename(uri.fsPath), path: uri.fsPath }));
+    return this.run(sources, options, refused);
+  }
+
+  async uploadUrl(url: string, options: UploadRequestOptions = {}): Promise<BatchResult> {
+    return this.run([{ kind: 'url', ref: uriForUrl(url), url, name: nameFromUrl(url) }], options);
+  }
+
+  private async run(sources: Source[], options: UploadRequestOptions, refused: BatchFailure[] = []): Promise<BatchResult> {
+    const { config, log, apiKeys } = this.deps;
+    const settle = once(options.onSettled);
+    const endpoint = checkEndpoint(config.uploadUrl);
+    if (!endpoint.valid) {
+      log.error(`Upload endpoint refused: ${endpoint.reason}`);
+      const openSettings = vscode.l10n.t('Open Settings');
+      void Promise.resolve(vscode.window.showErrorMessage(vscode.l10n.t('Nothing was uploaded: {0}', log.scrub(endpoint.reason)), openSettings))
+        .then((choice) => choice === openSettings && vscode.commands.executeCommand('workbench.action.openSettings', 'heygen.uploadUrl'))
+        .catch((error: unknown) => log.error(`Could not open the settings: ${String(error)}`));
+      settle();
+      const all = toBatchResult(this.service.refuseAll(sources, endpoint.reason, 'insecureEndpoint'));
+      return { ...all, failed: [...refused, ...all.failed] };
+    }
+
+    const key = await apiKeys.ensure();
+    if (key === undefined) {
+      const setKey = vscode.l10n.t('Set API Key');
+      void Promise.resolve(vscode.window.showWarningMessage(vscode.l10n.t('Upload cancelled: no HeyGen API key is set.'), setKey))
+        .then((choice) => choice === setKey && vscode.commands.executeCommand(CommandId.SetApiKey))
+        .catch((error: unknown) => log.error(`Could not start Set API Key: ${String(error)}`));
+      settle();
+      return { succeeded: [], failed: [], cancelled: true };
+    }
+
+    const pass = (batch: Source[], apiKey: string): Promise<BatchOutcome<vscode.Uri>> =>
+      this.status.during(batch.length, async () =>
+        withUploadProgress(batch, log, options.signal, (sink, signal) =>
+          this.service.run(batch, {
+            target: {
+              endpoint: endpoint.url.toString(),
+              apiKey,
+              connectTimeoutMs: config.connectTimeoutMs,
+              idleTimeoutMs: config.idleTimeoutMs,
+              proxy: config.proxy,
+            },
+            concurrency: config.concurrency,
+            maxBytes: config.maxUploadBytes,
+            reuseIdenticalFiles: config.reuseIdenticalFiles,
+            force: options.force,
+            signal,
+            onProgress: (source, sent, total) => sink.update(source, sent, total),
+            onFinished: (source) => sink.finish(source),
+          }),
+        ),
+      );
+
+    const { outcome, refusedKeyReported } = await recoverRefusedKey(await pass(sources, key), (failed) => this.askForNewKey(failed), pass);
+    const result = toBatchResult(outcome);
+    const withRefused = refused.length > 0 ? { ...result, failed: [...refused, ...result.failed] } : result;
+    const notice = noticeFor(
+      refused.length > 0 ? { ...outcome, failed: [...refused.map(refusedFolder), ...outcome.failed] } : outcome,
+      {
+        quiet: options.quiet,
+        callerCancelled: options.signal?.aborted,
+        refusedKeyReported,
+        offerRetry: options.offerRetry,
+      },
+    );
+    showNotice(notice, log, {
+      // Same options as the first attempt (a retried "Upload Again" must still force a new upload), but no caller's
+      // signal: the caller has its answer, and only the new notification's Cancel stops the retry.
+      retry: async (failures) => {
+        // The caller hears of the retry's result before it may let go of its sources.
+        let retrySettled = false;
+        let retryHandled = false;
+        const settleAfterBoth = (): void => {
+          if (retrySettled && retryHandled) {
+            settle();
+          }
+        };
+        try {
+          const retried = await this.run(
+            failures.map((f) => f.source),
+            { ...options, signal: undefined, onSettled: () => ((retrySettled = true), settleAfterBoth()) },
+          );
+          await options.onRetried?.(retried);
+        } catch (error) {
+          retrySettled = true;
+          throw error;
+        } finally {
+          retryHandled = true;
+          settleAfterBoth();
+        }
+      },
+      settled: settle,
+    });
+    return withRefused;
+  }
+
+  private async askForNewKey(refused: ReadonlyArray<BatchItemFailure<vscode.Uri>>): Promise<string | undefined> {
+    const update = vscode.l10n.t('Update API Key');
+    const showLog = vscode.l10n.t('Show Log');
+    const message =
+      refused.length === 1
+        ? vscode.l10n.t('HeyGen refused the API key, so "{0}" was not uploaded.', refused[0].source.name)
+        : vscode.l10n.t('HeyGen refused the API key, so {0} files were not uploaded.', refused.length);
+    const choice = await vscode.window.showErrorMessage(message, update, showLog);
+    if (choice === showLog) {
+      this.deps.log.show();
+      return undefined;
+    }
+    if (choice !== update) {
+      return undefined;
+    }
+    return this.deps.apiKeys.prompt(vscode.l10n.t('HeyGen refused the previous key. Paste a valid API key to retry.'));
+  }
+}
+
+function toBatchResult(outcome: BatchOutcome<vscode.Uri>): BatchResult {
+  return {
+    succeeded: outcome.succeeded.map((s) => ({ uri: s.source.ref, record: s.record, reused: s.reused })),
+    failed: outcome.failed.map((f) => ({ uri: f.source.ref, name: f.source.name, message: f.message, kind: f.kind, retryable: f.retryable })),
+    cancelled: outcome.cancelled,
+  };
+}
+
+/** An empty folder as a failure of the batch's summary (never retried: there is nothing in it to send). */
+function refusedFolder(failure: BatchFailure): BatchItemFailure<vscode.Uri> {
+  return {
+    source: { kind: 'file', ref: failure.uri, name: failure.name, path: failure.uri.fsPath },
+    message: failure.message,
+    kind: failure.kind,
+    retryable: false,
+  };
+}
+
+function once(callback: (() => void) | undefined): () => void {
+  let called = false;
+  return () => {
+    if (!called) {
+      called = true;
+      callback?.();
+    }
+  };
+}
+
+/**
+ * The URI that identifies a URL source in results. A string from a command argument or the API may not be a URL at
+ * all; parsing must not throw then, so the engine can refuse it in a sentence that names it.
+ */
+function uriForUrl(url: string): vscode.Uri {
+  try {
+    return vscode.Uri.parse(url, true);
+  } catch {
+    return vscode.Uri.from({ scheme: 'heygen-invalid-url', path: `/${encodeURIComponent(url)}` });
+  }
+}

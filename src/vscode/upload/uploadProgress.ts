@@ -1,0 +1,135 @@
+import * as vscode from 'vscode';
+import { CommandId, ContextKey } from '../commandIds';
+import type { Logger } from '../../core/log/logger';
+import type { BatchSource } from '../../core/upload/uploadBatch';
+
+type Source = BatchSource<vscode.Uri>;
+
+/** What a batch pass reports while it runs: bytes per file, and files done. */
+export interface ProgressSink {
+  update(source: Source, sent: number, total: number): void;
+  finish(source: Source): void;
+}
+
+/** The status-bar item shown while any upload runs; clicking it shows the log. */
+export class UploadStatusItem implements vscode.Disposable {
+  private readonly item: vscode.StatusBarItem;
+  private running = 0;
+
+  constructor() {
+    this.item = vscode.window.createStatusBarItem('heygen.uploads', vscode.StatusBarAlignment.Left, 5);
+    this.item.name = vscode.l10n.t('HeyGen Uploads');
+    this.item.command = CommandId.ShowLog;
+  }
+
+  /** Shows the item for the duration of `work`. */
+  async during<T>(files: number, work: () => Promise<T>): Promise<T> {
+    this.set(+1, files);
+    try {
+      return await work();
+    } finally {
+      this.set(-1, 0);
+    }
+  }
+
+  private set(delta: number, files: number): void {
+    this.running = Math.max(0, this.running + delta);
+    void vscode.commands.executeCommand('setContext', ContextKey.Uploading, this.running > 0);
+    if (this.running > 0) {
+      this.item.text = `$(sync~spin) ${vscode.l10n.t('HeyGen: uploading')}`;
+      this.item.tooltip = files > 0 ? vscode.l10n.t('Uploading {0} file(s) to HeyGen. Click to show the log.', files) : undefined;
+      this.item.show();
+    } else {
+      this.item.hide();
+    }
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}
+
+/**
+ * Runs `work` under one cancellable progress notification for `sources`. Its Cancel and the caller's signal both
+ * abort the signal `work` gets.
+ */
+export function withUploadProgress<T>(
+  sources: readonly Source[],
+  log: Logger,
+  callerSignal: AbortSignal | undefined,
+  work: (sink: ProgressSink, signal: AbortSignal) => Promise<T>,
+): Thenable<T> {
+  return vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: sources.length === 1 ? vscode.l10n.t('Uploading to HeyGen') : vscode.l10n.t('Uploading {0} files to HeyGen', sources.length),
+      cancellable: true,
+    },
+    async (progress, token) => {
+      const abort = new AbortController();
+      const cancelSub = token.onCancellationRequested(() => {
+        log.info('Upload cancelled by the user.');
+        abort.abort();
+      });
+      const onCallerAbort = (): void => {
+        log.info('Upload cancelled by its caller.');
+        abort.abort();
+      };
+      if (callerSignal?.aborted) {
+        abort.abort();
+      }
+      callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+      try {
+        return await work(new BatchMeter(sources, progress), abort.signal);
+      } finally {
+        cancelSub.dispose();
+        callerSignal?.removeEventListener('abort', onCallerAbort);
+      }
+    },
+  );
+}
+
+/** Spreads one progress notification over a batch: the file being sent, and how far the batch is (by bytes). */
+class BatchMeter implements ProgressSink {
+  private readonly sent = new Map<Source, number>();
+  private readonly totals = new Map<Source, number>();
+  private reported = 0;
+  private done = 0;
+
+  constructor(
+    private readonly sources: readonly Source[],
+    private readonly progress: vscode.Progress<{ message?: string; increment?: number }>,
+  ) {}
+
+  update(source: Source, sent: number, total: number): void {
+    this.sent.set(source, sent);
+    this.totals.set(source, total);
+    this.report(source);
+  }
+
+  finish(source: Source): void {
+    const total = this.totals.get(source) ?? 0;
+    this.sent.set(source, total);
+    this.done++;
+    this.report(source);
+  }
+
+  private report(current: Source): void {
+    // Files whose size is not known yet count as one share each, so the bar never runs backwards far.
+    const share = 100 / this.sources.length;
+    let percent = 0;
+    for (const s of this.sources) {
+      const total = this.totals.get(s);
+      const sent = this.sent.get(s) ?? 0;
+      percent += total ? share * Math.min(1, sent / total) : 0;
+    }
+    const increment = Math.max(0, percent - this.reported);
+    this.reported += increment;
+    const filePercent = Math.floor(100 * Math.min(1, (this.sent.get(current) ?? 0) / (this.totals.get(current) || 1)));
+    const message =
+      this.sources.length === 1
+        ? `${current.name} \u2014 ${filePercent}%`
+        : `${current.name} \u2014 ${filePercent}% (${Math.min(this.done + 1, this.sources.length)}/${this.sources.length})`;
+    this.progress.report({ message, increment });
+  }
+}
