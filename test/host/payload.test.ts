@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import * as vscode from 'vscode';
@@ -12,7 +13,9 @@ import { HistoryKnownAssets, type KnownAssets } from '../../src/core/payload/kno
 import { LocalFileChecks } from '../../src/core/payload/payloadProblems';
 import { PayloadCodeActions, PayloadDiagnostics } from '../../src/vscode/payload/payloadProviders';
 import type { Configuration } from '../../src/vscode/configuration/configuration';
+import { DroppedMediaUploads } from '../../src/vscode/droppedMedia/droppedMedia';
 import { MediaDropProvider } from '../../src/vscode/snippets/dropPasteProvider';
+import type { BatchResult, UploadPort } from '../../src/vscode/upload/uploadPort';
 import { silentLogger } from '../../src/core/log/logger';
 import { emulator, hostEnv, sha256Of } from './hostSupport';
 
@@ -422,7 +425,12 @@ suite('Payload files', () => {
     const document = editor.document;
     const config = { snippetAvatarId: '', snippetVoiceId: '', snippetReference: 'assetId' } as unknown as Configuration;
     const silent = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-    const provider = new MediaDropProvider({ history: undefined as never, config, log: silent, upload: (uris, options) => api.upload(uris, options) as never });
+    const port: UploadPort = {
+      upload: (uris, options) => api.upload([...uris], options) as unknown as Promise<BatchResult>,
+      uploadUrl: () => Promise.reject(new Error('no URL drops in this test')),
+    };
+    const media = new DroppedMediaUploads(port, fs.mkdtempSync(path.join(os.tmpdir(), 'heygen-drop-test-')), silent);
+    const provider = new MediaDropProvider({ config, log: silent, media });
     const transfer = new vscode.DataTransfer();
     transfer.set('text/uri-list', new vscode.DataTransferItem(vscode.Uri.file(speech).toString()));
     const position = offsetOf(document, '"avatar_id"', 0);

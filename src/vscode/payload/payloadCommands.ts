@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CommandId } from '../commandIds';
+import { registerCommand } from '../commands/registerCommand';
 import type { Configuration } from '../configuration/configuration';
 import type { UploadPort } from '../upload/uploadPort';
 import type { Logger } from '../../core/log/logger';
@@ -45,12 +46,18 @@ export function registerPayloadFeatures(context: vscode.ExtensionContext, deps: 
     vscode.languages.registerHoverProvider(PAYLOAD_SELECTOR, new PayloadHoverProvider(deps.known, files)),
     vscode.languages.registerCompletionItemProvider(PAYLOAD_SELECTOR, new PayloadCompletionProvider(deps.known), '"', "'", '/'),
     vscode.languages.registerCodeActionsProvider(PAYLOAD_SELECTOR, new PayloadCodeActions(deps.known), PayloadCodeActions.metadata),
-    vscode.commands.registerCommand(CommandId.UploadLocalReferences, (uri?: unknown, offsets?: unknown) =>
-      guarded(deps.log, CommandId.UploadLocalReferences, () => replacer.uploadLocal(asUri(uri), asOffsets(offsets))),
-    ),
-    vscode.commands.registerCommand(CommandId.UploadSourceAgainAndReplace, (uri?: unknown, offset?: unknown) =>
-      guarded(deps.log, CommandId.UploadSourceAgainAndReplace, () => replacer.uploadSourceAgain(asUri(uri), typeof offset === 'number' ? offset : -1)),
-    ),
+  );
+  const registration = {
+    log: deps.log,
+    failureMessage: (reason: string) => vscode.l10n.t('The local files could not be replaced: {0}', reason),
+  };
+  // Both are also called from code actions and hover links, with (uri, offsets) rather than an explorer's (uri, uris[]).
+  registerCommand(context, CommandId.UploadLocalReferences, (_context, uri, offsets) => replacer.uploadLocal(asUri(uri), asOffsets(offsets)), registration);
+  registerCommand(
+    context,
+    CommandId.UploadSourceAgainAndReplace,
+    (_context, uri, offset) => replacer.uploadSourceAgain(asUri(uri), typeof offset === 'number' ? offset : -1),
+    registration,
   );
   return { diagnostics, uploadLocalReferences: (uri, offsets) => replacer.uploadLocal(uri, offsets) };
 }
@@ -65,22 +72,6 @@ function asUri(value: unknown): vscode.Uri | undefined {
 
 function asOffsets(value: unknown): number[] | undefined {
   return Array.isArray(value) && value.every((v) => typeof v === 'number') ? value : undefined;
-}
-
-/** The command boundary: one sentence for the person with Show Log, the details for the log. */
-async function guarded(log: Logger, id: CommandId, run: () => Promise<number>): Promise<number> {
-  try {
-    return await run();
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    log.error(`${id} failed: ${error instanceof Error ? (error.stack ?? reason) : reason}`);
-    const showLog = vscode.l10n.t('Show Log');
-    const choice = await vscode.window.showErrorMessage(vscode.l10n.t('The local files could not be replaced: {0}', reason), showLog);
-    if (choice === showLog) {
-      await vscode.commands.executeCommand(CommandId.ShowLog);
-    }
-    return 0;
-  }
 }
 
 /** Uploads referenced files and puts the assets where the paths (or the gone assets) were: one edit, one undo. */

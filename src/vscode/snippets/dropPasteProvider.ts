@@ -72,7 +72,7 @@ function isSupportedName(name: string): boolean {
 
 /** What drop and paste need: the snippet defaults, the log, and the dropped-media uploads. */
 export interface DropPasteDeps {
-  config: Pick<Configuration, 'snippetAvatarId' | 'snippetVoiceId'>;
+  config: Pick<Configuration, 'snippetAvatarId' | 'snippetVoiceId' | 'snippetReference'>;
   log: Logger;
   media: DroppedMediaUploads;
 }
