@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CommandId } from '../commandIds';
 import type { AssetRecord } from '../../core/history/assetRecord';
-import { SUPPORTED_EXTENSIONS } from '../../core/upload/mediaKinds';
+import { hasSupportedExtension } from '../../core/upload/mediaKinds';
 import { escapeSnippetText, type SnippetEntry, type SnippetRole } from '../../core/snippets/buildSnippet';
 import { editsAroundMarker } from '../../core/snippets/markerEdit';
 import { planSnippetEdit, type SnippetEditPlan } from '../../core/snippets/payloadContext';
@@ -64,11 +64,7 @@ interface VscodeNewer {
   languages: LanguagesWithPaste;
 }
 
-const SUPPORTED = new Set(SUPPORTED_EXTENSIONS);
-
-function isSupportedName(name: string): boolean {
-  return SUPPORTED.has(path.extname(name).slice(1).toLowerCase());
-}
+const isSupportedName = hasSupportedExtension;
 
 /** What drop and paste need: the snippet defaults, the log, and the dropped-media uploads. */
 export interface DropPasteDeps {
