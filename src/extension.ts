@@ -1,7 +1,9 @@
 import * as path from 'node:path';
 import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
+import { AccountService, registerAccountCommands } from './vscode/account/accountService';
 import { ApiKeyService, registerApiKeyCommands } from './vscode/apiKey/apiKeyCommands';
+import { ContextKey } from './vscode/commandIds';
 import { Configuration } from './vscode/configuration/configuration';
 import { registerHistoryCommands } from './vscode/history/historyCommands';
 import { HistoryStore } from './core/history/historyStore';
@@ -51,6 +53,17 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   registerApiKeyCommands(context, apiKeys, log);
   await apiKeys.refreshContext();
 
+  // The HeyGen account behind the key (API v3 users/me): keys are checked before they are saved or first used, and
+  // the Assets view shows whose account it is.
+  const account = new AccountService(config, apiKeys, log);
+  context.subscriptions.push(account);
+  apiKeys.verifier = async (key) => {
+    const verdict = await account.check(key);
+    return verdict.verdict === 'accepted' ? { verdict: 'accepted', account: account.description ?? verdict.user.username } : verdict;
+  };
+  registerAccountCommands(context, account, apiKeys, log);
+  account.refreshInBackground();
+
   // Asset history, kept in global storage so it survives restarts and is shared by all windows.
   const history = await HistoryStore.open(path.join(context.globalStorageUri.fsPath, 'history.json'), {
     maxEntries: config.historyMaxEntries,
@@ -80,7 +93,11 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   context.subscriptions.push(droppedMedia);
 
   // The Assets view, its item actions and drag-and-drop onto it.
-  const assetTree = registerHistoryView(context, { history, log, media: droppedMedia });
+  const assetTree = registerHistoryView(context, { history, log, media: droppedMedia, account });
+  // The walkthrough's upload step is done once the history holds an asset.
+  const markUploaded = (): void => void vscode.commands.executeCommand('setContext', ContextKey.HasUploaded, history.all().length > 0);
+  markUploaded();
+  context.subscriptions.push(history.onDidChange(markUploaded));
   registerHistoryCommands(context, { history, treeProvider: assetTree, log, upload });
 
   // Snippets at the cursor, and drop/paste of media into payload files.

@@ -6,6 +6,7 @@ export const enum CommandId {
   SetApiKey = 'heygen.setApiKey',
   ClearApiKey = 'heygen.clearApiKey',
   ShowLog = 'heygen.showLog',
+  ShowAccount = 'heygen.showAccount',
   InsertBackground = 'heygen.insertBackground',
   InsertTalkingPhoto = 'heygen.insertTalkingPhoto',
   InsertAudio = 'heygen.insertAudio',
@@ -35,6 +36,10 @@ export const enum ContextKey {
   HasStoredApiKey = 'heygen.hasStoredApiKey',
   HistoryFiltered = 'heygen.historyFiltered',
   Uploading = 'heygen.uploading',
+  /** HeyGen accepted the current key (`users/me`); completes the walkthrough's first step. */
+  KeyChecked = 'heygen.keyChecked',
+  /** The history has at least one asset; completes the walkthrough's upload step. */
+  HasUploaded = 'heygen.hasUploaded',
 }
 
 export const VIEW_ASSETS = 'heygen.assets';

@@ -2,11 +2,11 @@
  * The uploading side of `npm run bench`, in its own process so its time and memory are its own (the emulator runs
  * in another process, as HeyGen would). Driven over IPC by bench.ts: one request in, one reply out.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { closeUploadAgents, postFile } from '../../src/core/upload/httpUpload';
 import type { AssetRecord } from '../../src/core/history/assetRecord';
 import { uploadLocalFile, type ReuseIndex, type UploadTarget } from '../../src/core/upload/uploadEngine';
 import { runQueue } from '../../src/core/upload/uploadQueue';
+import { measurePeak } from './memoryProbe';
 
 export type ChildRequest =
   | { cmd: 'upload'; path: string; target: UploadTarget; mode: 'newFile' | 'hashFirst' }
@@ -21,22 +21,6 @@ export type ChildReply =
   | { ok: false; error: string };
 
 const MAX_BYTES = 10 * 1024 * 1024;
-
-/** Kilobytes from a /proc/self/status line (VmRSS, VmHWM), as bytes. */
-function procStatus(field: 'VmRSS' | 'VmHWM'): number {
-  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync('/proc/self/status', 'utf8'));
-  return match ? Number(match[1]) * 1024 : process.memoryUsage.rss();
-}
-
-/** Resets the kernel's peak-RSS counter (VmHWM) to the current RSS; Linux ≥ 4.0. */
-function resetPeak(): boolean {
-  try {
-    writeFileSync('/proc/self/clear_refs', '5');
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** CPU time of this whole process (all its threads, user and system) since `start`, in ms. */
 function cpuSince(start: NodeJS.CpuUsage): number {
@@ -77,21 +61,7 @@ async function handle(req: ChildRequest): Promise<ChildReply> {
       // Warm up code paths and the connection pool with a small file: what is measured is what an upload of this
       // size adds, not one-time compilation.
       await uploadLocalFile(req.warmupPath, req.target, { maxBytes: MAX_BYTES, force: true });
-      global.gc?.();
-      await new Promise((r) => setTimeout(r, 50));
-      const canReset = resetPeak();
-      const baselineRss = procStatus('VmRSS');
-      let sampledPeakRss = baselineRss;
-      const sampler = setInterval(() => {
-        sampledPeakRss = Math.max(sampledPeakRss, process.memoryUsage.rss());
-      }, 1);
-      const t0 = performance.now();
-      await uploadLocalFile(req.path, req.target, { maxBytes: MAX_BYTES, force: true });
-      const ms = performance.now() - t0;
-      clearInterval(sampler);
-      sampledPeakRss = Math.max(sampledPeakRss, process.memoryUsage.rss());
-      const peakRss = canReset ? procStatus('VmHWM') : sampledPeakRss;
-      return { ok: true, ms, baselineRss, peakRss, sampledPeakRss };
+      return { ok: true, ...(await measurePeak(() => uploadLocalFile(req.path, req.target, { maxBytes: MAX_BYTES, force: true }))) };
     }
     case 'batch': {
       const t0 = performance.now();

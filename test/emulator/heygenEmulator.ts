@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { paceReading, startV3, type V3Account, type V3Behavior, type V3StoredAsset } from './heygenV3';
 
 export const DEFAULT_EMULATOR_KEY = 'hg-test-key-0123456789';
 const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
@@ -22,6 +23,8 @@ export interface EmulatorOptions {
   maxBytes?: number;
   /** Origin used in `data.url`; defaults to the emulator's own origin. */
   publicOrigin?: string;
+  /** The `max_bytes` a v3 direct-upload slot grants (larger sizes are refused); default 2 GiB. */
+  v3DirectMaxBytes?: number;
 }
 
 export type Behavior = { times?: number } & (
@@ -54,6 +57,18 @@ export interface ReceivedUpload {
   at: number;
   /** Request headers, lower-case names, with the X-Api-Key value replaced by '[redacted]'. */
   headers: Record<string, string>;
+  /** v3 requests only (v1 records leave these out). */
+  api?: 'v3';
+  /** Which v3 request: the multipart upload (`assets`) or the PUT to the storage host (`storage`). */
+  route?: 'me' | 'assets' | 'slot' | 'storage' | 'complete';
+  /** Multipart: the `file` part's filename and Content-Type; `size`/`sha256` are of that part's bytes. */
+  fileName?: string;
+  partContentType?: string;
+  /** Multipart: the names of the form's fields, and the whole body's size. */
+  formFields?: string[];
+  bodySize?: number;
+  /** Storage: an x-api-key header arrived (it must never). */
+  apiKeyPresent?: boolean;
 }
 
 /** A request body that arrived whole, reported when its last byte came in: before the emulator answers (or not). */
@@ -76,6 +91,24 @@ export interface Emulator {
   behave(b: Behavior): void;
   reset(): void;
   close(): Promise<void>;
+  /** `heygen.apiBaseUrl` for the v3 routes (the emulator's own origin). */
+  apiBaseUrl: string;
+  /** The direct-upload storage host (a second loopback port); it refuses anything carrying x-api-key. */
+  storageOrigin: string;
+  /** Every v3 API request that arrived ("GET /v3/users/me"), in order; the storage host's are in `received`. */
+  v3Requests: string[];
+  /** The v3 library: every asset made through v3 (multipart or completed direct upload), by id. */
+  v3Assets: Map<string, V3StoredAsset>;
+  /** What `GET /v3/users/me` answers; tests may change it (reset restores it). */
+  v3Account: V3Account;
+  /** Aims one v3 misbehaviour at a route (`on`, default the multipart upload). */
+  behaveV3(b: V3Behavior): void;
+  /** Expires every direct-upload slot not yet uploaded; returns how many. */
+  expireV3Slots(): number;
+  /** Hands out the next `count` slots already expired. */
+  expireNextV3Slots(count: number): void;
+  /** Makes slots accept only base64 checksums, so a hex one is refused (the sources disagree on the format). */
+  setV3ChecksumFormat(format: 'hex' | 'base64'): void;
 }
 
 interface SupportedMime {
@@ -258,13 +291,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       }
       entry.size += chunk.length;
       hash.update(chunk);
-      if (b.mode === 'bandwidth' && b.bytesPerSecond > 0) {
-        // Ahead of what the link would have carried by now: stop reading until it catches up.
-        const ahead = (entry.size / b.bytesPerSecond) * 1000 - (performance.now() - started);
-        if (ahead >= 1) {
-          req.pause();
-          later(ahead, () => req.resume());
-        }
+      if (b.mode === 'bandwidth') {
+        paceReading(req, entry.size, started, b.bytesPerSecond, later);
       }
       if (chunks) {
         chunks.push(chunk);
@@ -442,6 +470,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
 
   function reset(): void {
+    v3.reset();
     received.length = 0;
     bodies.length = 0;
     behavior = { mode: 'normal' };
@@ -450,9 +479,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     keptBytes = 0;
   }
 
+  const v3 = await startV3({ apiKey, origin: () => options.publicOrigin ?? origin, received, keepFile, directMaxBytes: options.v3DirectMaxBytes });
+
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://emulator.invalid');
     const path = url.pathname;
+    if (v3.handle(req, res, url)) {
+      return;
+    }
     if (path === '/v1/asset') {
       if (req.method === 'POST') {
         handleUpload(req, res);
@@ -539,17 +573,29 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     bodyArrived,
     behave,
     reset,
+    apiBaseUrl: origin,
+    storageOrigin: v3.storageOrigin,
+    v3Requests: v3.requests,
+    v3Assets: v3.assets,
+    v3Account: v3.account,
+    behaveV3: (b) => v3.behave(b),
+    expireV3Slots: () => v3.expireSlots(),
+    expireNextV3Slots: (count) => v3.expireNextSlots(count),
+    setV3ChecksumFormat: (format) => v3.setChecksumFormat(format),
     close: () =>
-      new Promise<void>((resolve) => {
-        for (const t of timers) {
-          clearTimeout(t);
-        }
-        timers.clear();
-        server.close(() => resolve());
-        for (const socket of sockets) {
-          socket.destroy();
-        }
-      }),
+      Promise.all([
+        v3.close(),
+        new Promise<void>((resolve) => {
+          for (const t of timers) {
+            clearTimeout(t);
+          }
+          timers.clear();
+          server.close(() => resolve());
+          for (const socket of sockets) {
+            socket.destroy();
+          }
+        }),
+      ]).then(() => undefined),
   };
 }
 

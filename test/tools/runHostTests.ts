@@ -66,7 +66,9 @@ async function runPass(mode: Mode, emulator: Emulator): Promise<HostReport> {
     decoy = await startEmulator({ apiKey: emulator.apiKey });
     onCleanup(() => decoy?.close());
     fs.mkdirSync(path.join(dirs.workspace, '.vscode'), { recursive: true });
-    fs.writeFileSync(path.join(dirs.workspace, '.vscode', 'settings.json'), `${JSON.stringify({ 'heygen.uploadUrl': decoy.uploadUrl }, null, 2)}\n`);
+    // The v3 settings too: a workspace must not switch the API or point v3 requests (and the key) elsewhere.
+    const workspaceSettings = { 'heygen.uploadUrl': decoy.uploadUrl, 'heygen.api.version': 'v3', 'heygen.apiBaseUrl': decoy.apiBaseUrl };
+    fs.writeFileSync(path.join(dirs.workspace, '.vscode', 'settings.json'), `${JSON.stringify(workspaceSettings, null, 2)}\n`);
     env.HEYGEN_TEST_DECOY = decoy.origin;
   }
   const extensionDir = mode === 'pseudo' ? pseudoLocalizedCopy(dirs.root) : REPO;
@@ -74,7 +76,9 @@ async function runPass(mode: Mode, emulator: Emulator): Promise<HostReport> {
     folder: dirs.workspace,
     userDataDir: dirs.userDataDir,
     extensionsDir: dirs.extensionsDir,
-    settings: { 'heygen.uploadUrl': emulator.uploadUrl },
+    // v3 answers only where a suite points heygen.apiBaseUrl at the emulator itself: elsewhere HeyGen's v3 is out of
+    // reach (the v1 suites run as they always did, keys saved unchecked with a warning, no account shown).
+    settings: { 'heygen.uploadUrl': emulator.uploadUrl, 'heygen.apiBaseUrl': `${emulator.origin}/v3-unreachable` },
     workspaceTrust: mode === 'untrusted',
     env,
   });
@@ -129,8 +133,8 @@ async function runPass(mode: Mode, emulator: Emulator): Promise<HostReport> {
   } else {
     report.failed += 1;
   }
-  if (decoy && decoy.received.length > 0) {
-    const error = `the decoy endpoint from the untrusted workspace's settings received ${decoy.received.length} upload(s)`;
+  if (decoy && decoy.received.length + decoy.v3Requests.length > 0) {
+    const error = `the decoy endpoint from the untrusted workspace's settings received ${decoy.received.length} upload(s) and ${decoy.v3Requests.length} v3 request(s)`;
     report.tests.push({ title: 'no upload reaches the workspace-configured decoy', fullTitle: `${mode}: no upload reaches the workspace-configured decoy`, state: 'failed', durationMs: 0, error });
     report.failed += 1;
   }

@@ -78,7 +78,8 @@ export async function runUiTests(): Promise<{ passed: number; failed: number; pe
     folder: dirs.workspace,
     userDataDir: dirs.userDataDir,
     extensionsDir: dirs.extensionsDir,
-    settings: { 'heygen.uploadUrl': emulator.uploadUrl },
+    // v3 (the key check, the account, uploads once a scenario switches to v3) goes to the emulator too.
+    settings: { 'heygen.uploadUrl': emulator.uploadUrl, 'heygen.apiBaseUrl': emulator.apiBaseUrl },
   });
   log(`ui: code-server at ${server.origin}, run folder ${dirs.root}`);
   const browser = await launchChromium(dirs.profileDir);

@@ -45,11 +45,14 @@ async function main(): Promise<void> {
   if (live) {
     // The default endpoint is HeyGen's own.
     delete settings['heygen.uploadUrl'];
+    delete settings['heygen.apiBaseUrl'];
     keyHint = 'Run "HeyGen: Set API Key" with your own HeyGen API key (uploads go to upload.heygen.com).';
   } else {
     const emulator = await startEmulator();
     onCleanup(() => emulator.close());
     settings['heygen.uploadUrl'] = emulator.uploadUrl;
+    // API v3 (heygen.api.version: v3) and the key check go to the emulator too.
+    settings['heygen.apiBaseUrl'] = emulator.apiBaseUrl;
     keyHint = `Run "HeyGen: Set API Key" and paste the emulator's key: ${emulator.apiKey}\n  (uploads go to the local HeyGen emulator at ${emulator.uploadUrl})`;
   }
 

@@ -1,10 +1,12 @@
 /** Shared helpers for the upload-engine unit tests (not a test file itself). */
+import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../../src/core/log/logger';
 import type { UploadTarget } from '../../src/core/upload/uploadEngine';
+import { UploadError, type UploadErrorKind } from '../../src/core/upload/uploadErrors';
 import type { Emulator } from '../emulator/heygenEmulator';
 
 export const MEDIA = join(__dirname, '..', 'fixtures', 'media');
@@ -69,4 +71,19 @@ export function capturingLogger(): CapturingLogger {
     error: at('error'),
     text: () => lines.map((l) => `${l.level}: ${l.message}`).join('\n'),
   };
+}
+
+/** Awaits `promise`, asserting it fails with an UploadError of `kind` (and a message matching `pattern`). */
+export async function expectError(promise: Promise<unknown>, kind: UploadErrorKind, pattern?: RegExp): Promise<UploadError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof UploadError, `expected an UploadError, got ${String(error)}`);
+    assert.equal(error.kind, kind, `kind of: ${error.message}`);
+    if (pattern) {
+      assert.match(error.message, pattern);
+    }
+    return error;
+  }
+  assert.fail(`expected a ${kind} error, but the upload succeeded`);
 }

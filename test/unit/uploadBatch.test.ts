@@ -189,9 +189,17 @@ void describe('noticeFor', () => {
 
   void it('one failure is its own sentence; Retry only when retrying can help and the owner of the files allows it', () => {
     const retryable = { succeeded: [], failed: [fail('a.png', true)], cancelled: false };
-    assert.deepEqual(noticeFor(retryable), { type: 'failed', message: '"a.png" failed.', retry: [fail('a.png', true)] });
-    assert.deepEqual(noticeFor(retryable, { offerRetry: false }), { type: 'failed', message: '"a.png" failed.', retry: [] });
-    assert.deepEqual(noticeFor({ succeeded: [], failed: [fail('b.png', false)], cancelled: false }), { type: 'failed', message: '"b.png" failed.', retry: [] });
+    assert.deepEqual(noticeFor(retryable), { type: 'failed', message: '"a.png" failed.', failure: fail('a.png', true), retry: [fail('a.png', true)] });
+    assert.deepEqual(noticeFor(retryable, { offerRetry: false }), { type: 'failed', message: '"a.png" failed.', failure: fail('a.png', true), retry: [] });
+    assert.deepEqual(noticeFor({ succeeded: [], failed: [fail('b.png', false)], cancelled: false }), { type: 'failed', message: '"b.png" failed.', failure: fail('b.png', false), retry: [] });
+  });
+
+  void it('a file over v1\'s limit says that v3 takes larger files; a v1 that looks retired offers v3 on a batch', () => {
+    const tooLarge = { ...fail('big.mp4', false), kind: 'invalidFile' as const, message: '"big.mp4" is over 10 MB.', offerV3: true };
+    assert.equal(noticeFor({ succeeded: [], failed: [tooLarge], cancelled: false })?.message, '"big.mp4" is over 10 MB; HeyGen API v3 takes larger files.');
+    const retired = { ...fail('a.png', false), kind: 'retired' as const, offerV3: true };
+    const notice = noticeFor({ succeeded: [ok('b.png')], failed: [retired, fail('c.png', true)], cancelled: false });
+    assert.deepEqual(notice?.type === 'summary' && notice.useV3?.map((f) => f.source.name), ['a.png']);
   });
 
   void it('a batch sums up, with the retryable failures to retry', () => {

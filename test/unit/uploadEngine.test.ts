@@ -8,25 +8,10 @@ import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { closeUploadAgents } from '../../src/core/upload/httpUpload';
 import type { AssetRecord } from '../../src/core/history/assetRecord';
 import { uploadLocalFile, type ReuseIndex, type UploadOptions } from '../../src/core/upload/uploadEngine';
-import { UploadError, type UploadErrorKind } from '../../src/core/upload/uploadErrors';
 import { startEmulator, type Emulator } from '../emulator/heygenEmulator';
-import { MB, Scratch, capturingLogger, fileSha, targetFor } from './engineKit';
+import { MB, Scratch, capturingLogger, expectError, fileSha, targetFor } from './engineKit';
 
 const LIMIT = 10 * MB;
-
-async function expectError(promise: Promise<unknown>, kind: UploadErrorKind, pattern?: RegExp): Promise<UploadError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof UploadError, `expected an UploadError, got ${String(error)}`);
-    assert.equal(error.kind, kind, `kind of: ${error.message}`);
-    if (pattern) {
-      assert.match(error.message, pattern);
-    }
-    return error;
-  }
-  assert.fail(`expected a ${kind} error, but the upload succeeded`);
-}
 
 void describe('uploadLocalFile over real HTTP', () => {
   let emu: Emulator;

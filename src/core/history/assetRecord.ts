@@ -1,4 +1,5 @@
 import type { AssetKind } from '../upload/mediaKinds';
+import type { ApiVersion } from '../upload/uploadedAsset';
 
 /** One successful upload as kept in the history. Never holds the API key. */
 export interface AssetRecord {
@@ -33,4 +34,11 @@ export interface AssetRecord {
    * under the same account. Never the key itself.
    */
   keyFingerprint: string;
+  /** The HeyGen API that made the asset; absent in records written before v3 existed, which were all v1. */
+  api?: ApiVersion;
+}
+
+/** Which API made the record (old records, without the field, were made by v1). */
+export function apiOf(record: Pick<AssetRecord, 'api'>): ApiVersion {
+  return record.api ?? 'v1';
 }

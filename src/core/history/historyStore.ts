@@ -549,6 +549,9 @@ export function validateRecord(value: unknown): string | undefined {
   if (typeof r.keyFingerprint !== 'string') {
     return 'missing keyFingerprint';
   }
+  if (r.api !== undefined && r.api !== 'v1' && r.api !== 'v3') {
+    return `unknown api ${JSON.stringify(r.api)}`;
+  }
   return undefined;
 }
 

@@ -72,6 +72,23 @@ async function* fileChunks(
   meter: Meter,
   fileName: string,
   onChunk: (sent: number) => void,
+  frame: { prefix?: Buffer; suffix?: Buffer } = {},
+): AsyncGenerator<Buffer> {
+  if (frame.prefix?.length) {
+    yield frame.prefix;
+  }
+  yield* fileBytes(handle, size, meter, fileName, onChunk);
+  if (frame.suffix?.length) {
+    yield frame.suffix;
+  }
+}
+
+async function* fileBytes(
+  handle: FileHandle,
+  size: number,
+  meter: Meter,
+  fileName: string,
+  onChunk: (sent: number) => void,
 ): AsyncGenerator<Buffer> {
   const ring = Array.from({ length: RING_BUFFERS }, () => Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, Math.max(1, size))));
   const readAt = (index: number, position: number): Promise<{ bytesRead: number }> =>
@@ -197,7 +214,7 @@ export function transportError(error: unknown, req: Pick<PostFileRequest, 'fileN
   });
 }
 
-async function readCapped(body: AsyncIterable<Buffer | Uint8Array>): Promise<string> {
+export async function readCapped(body: AsyncIterable<Buffer | Uint8Array>): Promise<string> {
   const parts: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
@@ -209,12 +226,26 @@ async function readCapped(body: AsyncIterable<Buffer | Uint8Array>): Promise<str
   return Buffer.concat(parts).toString('utf8').slice(0, MAX_RESPONSE_BYTES);
 }
 
+/** One streamed request carrying a file: what {@link sendFile} needs beyond {@link PostFileRequest}'s fields. */
+export interface SendFileRequest<T> extends Omit<PostFileRequest, 'apiKey' | 'contentType'> {
+  method: 'POST' | 'PUT';
+  /** Every header except Content-Length (computed here from the file and the frame). */
+  headers: Record<string, string>;
+  /** Bytes sent before and after the file's (a multipart part's head and the closing boundary). */
+  prefix?: Buffer;
+  suffix?: Buffer;
+  /** Turns the answer into the result or throws the UploadError for it. */
+  interpret(status: number, headers: Record<string, string | string[] | undefined>, bodyText: string): T;
+  /** How the URL appears in the log: a signed storage URL must never be logged whole (default origin + path). */
+  logUrl?: string;
+}
+
 /**
- * One POST of the file to HeyGen, streamed from disk with Content-Length set. No redirect is followed, no total
- * timeout applies (only connect and idle), and the signal aborts at once. The file is opened here, so each retry
- * reads it afresh.
+ * One request carrying the file, streamed from disk with an exact Content-Length (file plus frame). No redirect is
+ * followed, no total timeout applies (only connect and idle), and the signal aborts at once. The file is opened
+ * here, so each retry reads it afresh.
  */
-export async function postFile(req: PostFileRequest): Promise<PostFileResult> {
+export async function sendFile<T>(req: SendFileRequest<T>): Promise<{ value: T; sha256?: string }> {
   const log = req.log ?? silentLogger;
   const { signal } = req;
   if (signal?.aborted) {
@@ -230,29 +261,32 @@ export async function postFile(req: PostFileRequest): Promise<PostFileResult> {
   }
   let lastReport = 0;
   const meter: Meter = { sent: 0, hash: req.hash === false ? undefined : createHash('sha256') };
-  const chunks = fileChunks(handle, req.size, meter, req.fileName, (sent) => {
-    // Progress at most every 64 KiB keeps callbacks cheap without hiding movement on slow links.
-    if (req.onProgress && (sent - lastReport >= 64 * 1024 || sent === req.size)) {
-      lastReport = sent;
-      req.onProgress(sent, req.size);
-    }
-  });
+  const chunks = fileChunks(
+    handle,
+    req.size,
+    meter,
+    req.fileName,
+    (sent) => {
+      // Progress at most every 64 KiB keeps callbacks cheap without hiding movement on slow links.
+      if (req.onProgress && (sent - lastReport >= 64 * 1024 || sent === req.size)) {
+        lastReport = sent;
+        req.onProgress(sent, req.size);
+      }
+    },
+    { prefix: req.prefix, suffix: req.suffix },
+  );
+  const contentLength = req.size + (req.prefix?.length ?? 0) + (req.suffix?.length ?? 0);
   const started = Date.now();
   try {
     const response = await request(req.url, {
-      method: 'POST',
+      method: req.method,
       dispatcher: dispatcherFor(req.url, {
         connectTimeoutMs: req.connectTimeoutMs,
         idleTimeoutMs: req.idleTimeoutMs,
         proxy: req.proxy,
         purpose: 'upload',
       }),
-      headers: {
-        'content-type': req.contentType,
-        'content-length': String(req.size),
-        'x-api-key': req.apiKey,
-        accept: 'application/json',
-      },
+      headers: { ...req.headers, 'content-length': String(contentLength) },
       // undici streams async iterables (documented), though its typings list only Readable.
       body: chunks as unknown as Readable,
       signal,
@@ -260,16 +294,31 @@ export async function postFile(req: PostFileRequest): Promise<PostFileResult> {
     });
     const text = await readCapped(response.body);
     const elapsed = Date.now() - started;
-    log.debug(`POST ${req.url.origin}${req.url.pathname} "${req.fileName}" → HTTP ${response.statusCode} in ${elapsed} ms (${meter.sent} bytes sent).`);
-    const asset = interpretResponse(response.statusCode, response.headers, text, req.fileName);
+    log.debug(`${req.method} ${req.logUrl ?? `${req.url.origin}${req.url.pathname}`} "${req.fileName}" → HTTP ${response.statusCode} in ${elapsed} ms (${meter.sent} bytes sent).`);
+    const value = req.interpret(response.statusCode, response.headers, text);
     if (meter.sent !== req.size) {
       throw new UploadError('invalidFile', changedWhileUploading(req.fileName), { file: req.fileName });
     }
-    return { asset, sha256: meter.hash?.digest('hex') };
+    return { value, sha256: meter.hash?.digest('hex') };
   } catch (error) {
     throw transportError(error, req, signal);
   } finally {
     await chunks.return(undefined).catch(() => undefined);
     await handle.close().catch(() => undefined);
   }
+}
+
+/** One POST of the file to HeyGen's v1 upload, the raw bytes as the body. */
+export async function postFile(req: PostFileRequest): Promise<PostFileResult> {
+  const { value, sha256 } = await sendFile({
+    ...req,
+    method: 'POST',
+    headers: {
+      'content-type': req.contentType,
+      'x-api-key': req.apiKey,
+      accept: 'application/json',
+    },
+    interpret: (status, headers, text) => interpretResponse(status, headers, text, req.fileName),
+  });
+  return { asset: value, sha256 };
 }

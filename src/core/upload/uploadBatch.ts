@@ -4,7 +4,7 @@ import type { AssetRecord } from '../history/assetRecord';
 import type { Logger } from '../log/logger';
 import { isRetryable } from './retryPolicy';
 import { withoutCredentials } from './safeUrl';
-import { uploadFromUrl, uploadLocalFile, type ReuseIndex, type UploadOptions, type UploadOutcome, type UploadTarget } from './uploadEngine';
+import { OVER_V1_LIMIT, uploadFromUrl, uploadLocalFile, type ReuseIndex, type UploadOptions, type UploadOutcome, type UploadTarget } from './uploadEngine';
 import { UploadError, type UploadErrorKind } from './uploadErrors';
 import { runQueue } from './uploadQueue';
 
@@ -26,6 +26,10 @@ export interface BatchItemFailure<R> {
   kind?: UploadErrorKind;
   /** Whether trying again later could help (a server or network fault, not a bad file or certificate). */
   retryable: boolean;
+  /** HeyGen's page about this error (v3's `doc_url`), offered as "Open Docs". */
+  docUrl?: string;
+  /** API v3 would take it: v1 looks retired, or the file is over v1's size limit ("Use API v3"). */
+  offerV3?: boolean;
 }
 
 export interface BatchOutcome<R> {
@@ -145,7 +149,14 @@ export class UploadBatchService {
     if (error instanceof UploadError) {
       // The engine's messages are already one sentence that names the file and the reason. HeyGen's own words are
       // part of it, and a server could echo the key back: scrub before anyone shows it.
-      return { source, message: scrub(error.message), kind: error.kind, retryable: worthRetrying(error) };
+      return {
+        source,
+        message: scrub(error.message),
+        kind: error.kind,
+        retryable: worthRetrying(error),
+        ...(error.docUrl ? { docUrl: error.docUrl } : {}),
+        ...(error.kind === 'retired' || error.code === OVER_V1_LIMIT ? { offerV3: true } : {}),
+      };
     }
     return {
       source,
@@ -188,8 +199,16 @@ export async function recoverRefusedKey<R>(
 /** What the person is told about a finished batch; the adapter adds the buttons' labels and actions. */
 export type BatchNotice<R> =
   | { type: 'uploaded'; message: string; success: BatchItemSuccess<R> }
-  | { type: 'failed'; message: string; retry: Array<BatchItemFailure<R>> }
-  | { type: 'summary'; severity: 'info' | 'warning'; message: string; details: Array<BatchItemFailure<R>>; retry: Array<BatchItemFailure<R>> }
+  | { type: 'failed'; message: string; failure: BatchItemFailure<R>; retry: Array<BatchItemFailure<R>> }
+  | {
+      type: 'summary';
+      severity: 'info' | 'warning';
+      message: string;
+      details: Array<BatchItemFailure<R>>;
+      retry: Array<BatchItemFailure<R>>;
+      /** Failures API v3 would fix (a v1 that looks retired): "Use API v3" switches and uploads them again. */
+      useV3?: Array<BatchItemFailure<R>>;
+    }
   | { type: 'cancelled'; message: string; details: Array<BatchItemFailure<R>> };
 
 export interface NoticeOptions {
@@ -236,7 +255,7 @@ export function noticeFor<R>(result: BatchOutcome<R>, options: NoticeOptions = {
     if (!failure || (options.refusedKeyReported && failure.kind === 'auth')) {
       return undefined;
     }
-    return { type: 'failed', message: failure.message, retry: retryable };
+    return { type: 'failed', message: v3Hint(failure), failure, retry: retryable };
   }
   if (failures.length === 0) {
     if (options.quiet || result.succeeded.length === 0) {
@@ -250,7 +269,17 @@ export function noticeFor<R>(result: BatchOutcome<R>, options: NoticeOptions = {
     message: l10n.t('{0} uploaded, {1} failed.', result.succeeded.length, failures.length),
     details: failures,
     retry: retryable,
+    // Only a v1 that looks retired earns the button on a batch; files over v1's limit say so in Show Details.
+    useV3: failures.filter((f) => f.kind === 'retired'),
   };
+}
+
+/** The error's sentence; for a file over v1's size limit it also says that v3 takes larger files. */
+function v3Hint(failure: BatchItemFailure<unknown>): string {
+  if (failure.kind !== 'invalidFile' || !failure.offerV3) {
+    return failure.message;
+  }
+  return l10n.t('{0}; HeyGen API v3 takes larger files.', failure.message.replace(/\.$/, ''));
 }
 
 /**

@@ -14,14 +14,23 @@ import { changedWhileUploading, describeTransportFailure, errorCode, postFile, t
 import type { AssetKind } from './mediaKinds';
 import type { ProxySettings } from './proxyPolicy';
 import { withRetries, type RetryOptions } from './retryPolicy';
+import { DEFAULT_API_BASE_URL, type V3Endpoint } from '../heygen/v3Client';
+import { V3_DIRECT_CEILING_BYTES, V3_MULTIPART_MAX_BYTES, directUpload, postMultipart } from '../heygen/v3Upload';
 import { SNIFF_BYTES, sniffType, typeFromMime, typeFromName } from './sniffContent';
 import { UploadError } from './uploadErrors';
+import type { ApiVersion, UploadedAsset } from './uploadedAsset';
 import { recordForUpload } from './uploadRecord';
 import { formatMegabytes, formatSize, validateFile, type LocalFile } from './validateFile';
 
+export type { ApiVersion } from './uploadedAsset';
+
 export interface UploadTarget {
-  /** The upload URL (`heygen.uploadUrl`). */
+  /** v1 (the default): the raw body to `endpoint`; v3: multipart or direct uploads under `apiBaseUrl`. */
+  api?: ApiVersion;
+  /** The v1 upload URL (`heygen.uploadUrl`). */
   endpoint: string;
+  /** The v3 base URL (`heygen.apiBaseUrl`); used when `api` is v3. */
+  apiBaseUrl?: string;
   apiKey: string;
   connectTimeoutMs: number;
   idleTimeoutMs: number;
@@ -41,6 +50,7 @@ export interface ReuseIndex {
 }
 
 export interface UploadOptions {
+  /** The v1 limit (`heygen.maxUploadSizeMB`); v3 has its own (32 MB through the API, the slot's `max_bytes` beyond). */
   maxBytes: number;
   signal?: AbortSignal;
   onProgress?(sent: number, total: number): void;
@@ -69,7 +79,7 @@ export interface UploadOutcome {
 }
 
 function endpointOf(target: UploadTarget): URL {
-  const check = checkEndpoint(target.endpoint);
+  const check = checkEndpoint(target.api === 'v3' ? (target.apiBaseUrl ?? DEFAULT_API_BASE_URL) : target.endpoint);
   if (!check.valid) {
     throw new UploadError('insecureEndpoint', check.reason);
   }
@@ -83,17 +93,29 @@ function cancelled(name?: string): UploadError {
 /** Uploads a local file: validate, reuse identical content when allowed, else stream it with retries. */
 export async function uploadLocalFile(path: string, target: UploadTarget, options: UploadOptions): Promise<UploadOutcome> {
   const endpoint = endpointOf(target);
-  const file = await checkedFile(path, options);
+  const file = await checkedFile(path, target, options);
   return uploadChecked(file, undefined, endpoint, target, options, { path });
 }
 
-async function checkedFile(path: string, options: UploadOptions, displayName?: string): Promise<LocalFile> {
+/** UploadError.code of a file refused for being over v1's size limit (`heygen.maxUploadSizeMB`). */
+export const OVER_V1_LIMIT = 'overV1Limit';
+
+/** The size refused before any request: v1's setting, or for v3 what one direct upload can carry at most. */
+function limitOf(target: UploadTarget, options: UploadOptions): number {
+  return target.api === 'v3' ? V3_DIRECT_CEILING_BYTES : options.maxBytes;
+}
+
+async function checkedFile(path: string, target: UploadTarget, options: UploadOptions, displayName?: string): Promise<LocalFile> {
   if (options.signal?.aborted) {
     throw cancelled(displayName);
   }
-  const check = await validateFile(path, { maxBytes: options.maxBytes, log: options.log, displayName });
+  const check = await validateFile(path, { maxBytes: limitOf(target, options), log: options.log, displayName });
   if (!check.valid) {
-    throw new UploadError('invalidFile', check.reason, { file: displayName ?? path.split(/[\\/]/).pop() });
+    throw new UploadError('invalidFile', check.reason, {
+      file: displayName ?? path.split(/[\\/]/).pop(),
+      // v3 takes larger files: the editor offers to switch.
+      ...(check.problem === 'tooLarge' && target.api !== 'v3' ? { code: OVER_V1_LIMIT } : {}),
+    });
   }
   return check.file;
 }
@@ -149,41 +171,36 @@ async function uploadChecked(
     }
   }
 
-  log.info(`Uploading "${file.name}" (${formatSize(file.size)}, ${file.type.mime}) to ${endpoint.origin}.`);
+  const api = target.api ?? 'v1';
+  log.info(`Uploading "${file.name}" (${formatSize(file.size)}, ${file.type.mime}) to ${endpoint.origin} with API ${api}.`);
   const started = Date.now();
-  const result = await withRetries(
-    async (attempt) => {
-      if (attempt > 0) {
-        const changed = await unchanged(file);
-        if (changed) {
-          throw new UploadError('invalidFile', changed, { file: file.name });
+  /** One step with the retry policy; before a retry, a file that changed meanwhile stops the upload. */
+  const retrying = <T>(attempt: () => Promise<T>): Promise<T> =>
+    withRetries(
+      async (n) => {
+        if (n > 0) {
+          const changed = await unchanged(file);
+          if (changed) {
+            throw new UploadError('invalidFile', changed, { file: file.name });
+          }
         }
-      }
-      return postFile({
-        url: endpoint,
-        apiKey: target.apiKey,
-        path: file.path,
-        size: file.size,
-        contentType: file.type.mime,
-        fileName: file.name,
-        connectTimeoutMs: target.connectTimeoutMs,
-        idleTimeoutMs: target.idleTimeoutMs,
-        proxy: target.proxy,
-        signal: options.signal,
-        onProgress: (sent, total) => options.onProgress?.(sent, total),
-        log,
-        // Hashing the same bytes twice would cost as much CPU as sending them; when the content was hashed just
-        // before, size and modification time tell whether it changed.
-        hash: sha256 === undefined,
-      });
-    },
-    target.retry,
-    options.signal,
-    ({ retry, delayMs, error }) => {
-      const max = target.retry?.maxRetries ?? 3;
-      log.warn(`${error.message} Retrying in ${delayMs} ms (retry ${retry} of ${max}).`);
-    },
-  ).catch((error: unknown) => {
+        return attempt();
+      },
+      target.retry,
+      options.signal,
+      ({ retry, delayMs, error }) => {
+        const max = target.retry?.maxRetries ?? 3;
+        log.warn(`${error.message} Retrying in ${delayMs} ms (retry ${retry} of ${max}).`);
+      },
+    );
+  const transport = api === 'v3' ? v3Transport(target, endpoint) : v1Transport(target, endpoint);
+  const result = await transport(file, {
+    knownSha256: sha256,
+    signal: options.signal,
+    onProgress: (sent, total) => options.onProgress?.(sent, total),
+    log,
+    retrying,
+  }).catch((error: unknown) => {
     const failure = error instanceof UploadError ? error : transportError(error, {
             fileName: file.name,
             url: endpoint,
@@ -207,7 +224,88 @@ async function uploadChecked(
   }
   log.info(`Uploaded "${file.name}" as asset ${result.asset.id} in ${Date.now() - started} ms.`);
   const sent = source(sentSha256);
-  return { record: recordForUpload(result.asset, sent, fingerprint), reused: false, source: sent };
+  return { record: recordForUpload(result.asset, sent, fingerprint, api), reused: false, source: sent };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// A transport per API version: how a checked file's bytes reach HeyGen and become an asset.
+
+interface TransportContext {
+  /** The content's SHA-256 when the reuse check hashed it already (then the bytes are not hashed again). */
+  knownSha256?: string;
+  signal?: AbortSignal;
+  onProgress: (sent: number, total: number) => void;
+  log: Logger;
+  retrying: <T>(attempt: () => Promise<T>) => Promise<T>;
+}
+
+type Transport = (file: LocalFile, context: TransportContext) => Promise<{ asset: UploadedAsset; sha256?: string }>;
+
+/** v1: the raw body to `heygen.uploadUrl`, retried as a whole. */
+function v1Transport(target: UploadTarget, endpoint: URL): Transport {
+  return (file, context) =>
+    context.retrying(() =>
+      postFile({
+        url: endpoint,
+        apiKey: target.apiKey,
+        path: file.path,
+        size: file.size,
+        contentType: file.type.mime,
+        fileName: file.name,
+        connectTimeoutMs: target.connectTimeoutMs,
+        idleTimeoutMs: target.idleTimeoutMs,
+        proxy: target.proxy,
+        signal: context.signal,
+        onProgress: context.onProgress,
+        log: context.log,
+        // Hashing the same bytes twice would cost as much CPU as sending them; when the content was hashed just
+        // before, size and modification time tell whether it changed.
+        hash: context.knownSha256 === undefined,
+      }),
+    );
+}
+
+/** v3: multipart through the API up to 32 MB; beyond, a direct upload (which needs the checksum first). */
+function v3Transport(target: UploadTarget, endpoint: URL): Transport {
+  const v3: V3Endpoint = {
+    apiBaseUrl: endpoint.toString(),
+    apiKey: target.apiKey,
+    connectTimeoutMs: target.connectTimeoutMs,
+    idleTimeoutMs: target.idleTimeoutMs,
+    proxy: target.proxy,
+  };
+  return async (file, context) => {
+    const v3File = { path: file.path, name: file.name, size: file.size, mime: file.type.mime, kind: file.type.kind };
+    const endpointWithLog = { ...v3, log: context.log };
+    if (file.size <= V3_MULTIPART_MAX_BYTES) {
+      return context.retrying(() =>
+        postMultipart(endpointWithLog, v3File, {
+          signal: context.signal,
+          onProgress: context.onProgress,
+          log: context.log,
+          hash: context.knownSha256 === undefined,
+        }),
+      );
+    }
+    let sha256 = context.knownSha256;
+    if (sha256 === undefined) {
+      try {
+        sha256 = await sha256File(file.path, context.signal);
+      } catch (error) {
+        if (context.signal?.aborted) {
+          throw cancelled(file.name);
+        }
+        throw new UploadError('invalidFile', l10n.t('"{0}" cannot be read: {1}.', file.name, (error as Error).message), { file: file.name, cause: error });
+      }
+    }
+    const asset = await directUpload(endpointWithLog, v3File, sha256, {
+      signal: context.signal,
+      onProgress: context.onProgress,
+      log: context.log,
+      retrying: context.retrying,
+    });
+    return { asset, sha256 };
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -384,7 +482,7 @@ export async function uploadFromUrl(url: string, target: UploadTarget, options: 
   const dir = await mkdtemp(join(tmpdir(), 'heygen-url-'));
   try {
     const fetched = await download(source, dir, target, options);
-    const file = await checkedFile(fetched.path, options, fetched.name);
+    const file = await checkedFile(fetched.path, target, options, fetched.name);
     return await uploadChecked(file, fetched.sha256, endpoint, target, options, { url: source.href });
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -12,7 +12,9 @@ export type UploadErrorKind =
   | 'protocol'
   | 'invalidFile'
   | 'cancelled'
-  | 'insecureEndpoint';
+  | 'insecureEndpoint'
+  /** The v1 upload endpoint answers as if it no longer exists (404, 410, or an HTML page): HeyGen may have retired it. */
+  | 'retired';
 
 export interface UploadErrorDetails {
   status?: number;
@@ -21,6 +23,10 @@ export interface UploadErrorDetails {
   code?: number | string;
   retryAfterMs?: number;
   file?: string;
+  /** v3's `error.doc_url`: where HeyGen explains this error (offered as "Open Docs"). */
+  docUrl?: string;
+  /** v3's `error.param`: the request field HeyGen objected to. */
+  param?: string;
   cause?: unknown;
 }
 
@@ -35,6 +41,8 @@ export class UploadError extends Error {
   readonly code?: number | string;
   readonly retryAfterMs?: number;
   readonly file?: string;
+  readonly docUrl?: string;
+  readonly param?: string;
 
   constructor(kind: UploadErrorKind, message: string, details: UploadErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -45,6 +53,8 @@ export class UploadError extends Error {
     this.code = details.code;
     this.retryAfterMs = details.retryAfterMs;
     this.file = details.file;
+    this.docUrl = details.docUrl;
+    this.param = details.param;
   }
 }
 
@@ -54,7 +64,15 @@ const AUTH_CODES = new Set<number | string>([40009, 400112, 'unauthorized', 'inv
 const UNSUPPORTED_CODES = new Set<number | string>([40010, 40044, 'unsupported_media_type', 'invalid_file_type']);
 
 /** Reads HeyGen's `code` and message from either the v1 shape (`code`, `message`/`msg`) or v3 (`error.{code,message}`). */
-export function parseHeyGenError(_status: number, bodyText: string): { code?: number | string; message?: string } {
+export interface HeyGenErrorFields {
+  code?: number | string;
+  message?: string;
+  /** v3 only: an https link to HeyGen's explanation. */
+  docUrl?: string;
+  param?: string;
+}
+
+export function parseHeyGenError(_status: number, bodyText: string): HeyGenErrorFields {
   let json: unknown;
   try {
     json = JSON.parse(bodyText);
@@ -69,7 +87,11 @@ export function parseHeyGenError(_status: number, bodyText: string): { code?: nu
   const codeOf = (v: unknown): number | string | undefined => (typeof v === 'number' || typeof v === 'string' ? v : undefined);
   if (typeof obj.error === 'object' && obj.error !== null) {
     const err = obj.error as Record<string, unknown>;
-    return { code: codeOf(err.code), message: str(err.message) };
+    const doc = str(err.doc_url);
+    // Only a web page is worth opening; anything else in the field is ignored rather than handed to openExternal.
+    const docUrl = doc && /^https?:\/\//i.test(doc) ? doc : undefined;
+    const param = str(err.param);
+    return { code: codeOf(err.code), message: str(err.message), ...(docUrl ? { docUrl } : {}), ...(param ? { param } : {}) };
   }
   return { code: codeOf(obj.code), message: str(obj.message) ?? str(obj.msg) ?? str(obj.error) };
 }
@@ -110,8 +132,99 @@ export function describeWait(ms: number): string {
   return l10n.t('{0} min', Math.ceil(seconds / 60));
 }
 
+/** True when the body is a web page, not an API answer (a proxy's or a retired endpoint's page). */
+export function looksLikeHtml(headers: Record<string, string | string[] | undefined>, bodyText: string): boolean {
+  const type = headers['content-type'];
+  const mime = (Array.isArray(type) ? type[0] : type)?.split(';')[0].trim().toLowerCase();
+  return mime === 'text/html' || /^\s*<(!doctype html|html)[\s>]/i.test(bodyText);
+}
+
 /**
- * Turns HeyGen's answer into the asset or an UploadError. Success needs HTTP 2xx, JSON `code === 100` and both
+ * Throws the UploadError for an answer that is not a success (3xx, 4xx, 5xx, or a 2xx carrying a key or format
+ * refusal code): the same sentences whatever API
+ * version answered, since HeyGen's code and message are read from either shape. With `file` the sentence is about
+ * uploading that file; without, about a request (checking the key, listing assets).
+ */
+export function throwIfFailed(
+  status: number,
+  headers: Record<string, string | string[] | undefined>,
+  bodyText: string,
+  file?: string,
+): void {
+  const name = quote(file);
+  const header = (n: string): string | undefined => {
+    const v = headers[n];
+    return Array.isArray(v) ? v[0] : v;
+  };
+  const { code, message, docUrl, param } = parseHeyGenError(status, bodyText);
+  const details = { status, serverMessage: message, code, file, docUrl, param };
+  const fail = (kind: UploadErrorKind, text: string, extra: Partial<UploadErrorDetails> = {}): never => {
+    throw new UploadError(kind, text, { ...details, ...extra });
+  };
+  const answer = withServerMessage(status, message, code);
+
+  if (status >= 300 && status < 400) {
+    return fail(
+      'protocol',
+      file !== undefined
+        ? l10n.t(
+            'Uploading {0} was stopped: the upload URL answered with a redirect (HTTP {1}), which is refused because following it would send the API key elsewhere.',
+            name,
+            status,
+          )
+        : l10n.t('HeyGen answered with a redirect (HTTP {0}), which is refused because following it would send the API key elsewhere.', status),
+    );
+  }
+  if (status === 401 || status === 403 || (code !== undefined && AUTH_CODES.has(code))) {
+    return fail(
+      'auth',
+      file !== undefined
+        ? l10n.t('HeyGen refused the API key while uploading {0}: {1}.', name, answer)
+        : l10n.t('HeyGen refused the API key: {0}.', answer),
+    );
+  }
+  if (status === 429) {
+    const retryAfterMs = parseRetryAfter(header('retry-after'));
+    const short = withServerMessage(status, message);
+    let text: string;
+    if (file !== undefined) {
+      text =
+        retryAfterMs !== undefined
+          ? l10n.t('HeyGen is limiting requests, so {0} was not uploaded: {1}. HeyGen asks to wait {2}.', name, short, describeWait(retryAfterMs))
+          : l10n.t('HeyGen is limiting requests, so {0} was not uploaded: {1}.', name, short);
+    } else {
+      text =
+        retryAfterMs !== undefined
+          ? l10n.t('HeyGen is limiting requests: {0}. HeyGen asks to wait {1}.', short, describeWait(retryAfterMs))
+          : l10n.t('HeyGen is limiting requests: {0}.', short);
+    }
+    return fail('rateLimited', text, { retryAfterMs });
+  }
+  if (status === 413) {
+    return fail(
+      'tooLarge',
+      file !== undefined ? l10n.t('HeyGen refused {0} as too large: {1}.', name, answer) : l10n.t('HeyGen refused the request as too large: {0}.', answer),
+    );
+  }
+  if (status === 415 || (code !== undefined && UNSUPPORTED_CODES.has(code))) {
+    return fail(
+      'unsupported',
+      file !== undefined ? l10n.t('HeyGen does not accept the type of {0}: {1}.', name, answer) : l10n.t('HeyGen does not accept this type: {0}.', answer),
+    );
+  }
+  if (status >= 500) {
+    return fail(
+      'server',
+      file !== undefined ? l10n.t('HeyGen had a server error while uploading {0}: {1}.', name, answer) : l10n.t('HeyGen had a server error: {0}.', answer),
+    );
+  }
+  if (status < 200 || status >= 300) {
+    return fail('protocol', file !== undefined ? l10n.t('HeyGen refused {0}: {1}.', name, answer) : l10n.t('HeyGen refused the request: {0}.', answer));
+  }
+}
+
+/**
+ * Turns HeyGen's v1 answer into the asset or an UploadError. Success needs HTTP 2xx, JSON `code === 100` and both
  * `data.id` and `data.url`; anything else is an error with a kind the editor can act on.
  */
 export function interpretResponse(
@@ -121,50 +234,16 @@ export function interpretResponse(
   file?: string,
 ): UploadedAsset {
   const name = quote(file);
-  const header = (n: string): string | undefined => {
-    const v = headers[n];
-    return Array.isArray(v) ? v[0] : v;
-  };
   const { code, message } = parseHeyGenError(status, bodyText);
   const details = { status, serverMessage: message, code, file };
-
-  if (status >= 300 && status < 400) {
+  // A path that no longer exists, or a web page where the API answered: HeyGen may have turned v1 off.
+  if (status === 404 || status === 410 || (status >= 200 && status < 300 && looksLikeHtml(headers, bodyText))) {
     return fail(
-      'protocol',
-      l10n.t(
-        'Uploading {0} was stopped: the upload URL answered with a redirect (HTTP {1}), which is refused because following it would send the API key elsewhere.',
-        name,
-        status,
-      ),
+      'retired',
+      l10n.t('HeyGen may have retired the v1 upload: its upload URL answered {0}, so {1} was not uploaded.', status === 404 || status === 410 ? `HTTP ${status}` : l10n.t('with a web page'), name),
     );
   }
-  if (status === 401 || status === 403 || (code !== undefined && AUTH_CODES.has(code))) {
-    return fail('auth', l10n.t('HeyGen refused the API key while uploading {0}: {1}.', name, withServerMessage(status, message, code)));
-  }
-  if (status === 429) {
-    const retryAfterMs = parseRetryAfter(header('retry-after'));
-    const answer = withServerMessage(status, message);
-    const text =
-      retryAfterMs !== undefined
-        ? l10n.t('HeyGen is limiting requests, so {0} was not uploaded: {1}. HeyGen asks to wait {2}.', name, answer, describeWait(retryAfterMs))
-        : l10n.t('HeyGen is limiting requests, so {0} was not uploaded: {1}.', name, answer);
-    throw new UploadError('rateLimited', text, {
-      ...details,
-      retryAfterMs,
-    });
-  }
-  if (status === 413) {
-    return fail('tooLarge', l10n.t('HeyGen refused {0} as too large: {1}.', name, withServerMessage(status, message, code)));
-  }
-  if (status === 415 || (code !== undefined && UNSUPPORTED_CODES.has(code))) {
-    return fail('unsupported', l10n.t('HeyGen does not accept the type of {0}: {1}.', name, withServerMessage(status, message, code)));
-  }
-  if (status >= 500) {
-    return fail('server', l10n.t('HeyGen had a server error while uploading {0}: {1}.', name, withServerMessage(status, message, code)));
-  }
-  if (status < 200 || status >= 300) {
-    return fail('protocol', l10n.t('HeyGen refused {0}: {1}.', name, withServerMessage(status, message, code)));
-  }
+  throwIfFailed(status, headers, bodyText, file);
   let json: unknown;
   try {
     json = JSON.parse(bodyText);
@@ -172,6 +251,15 @@ export function interpretResponse(
     return fail('protocol', l10n.t("HeyGen's answer to {0} was not valid JSON (HTTP {1}), so the upload cannot be confirmed.", name, status));
   }
   const obj = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
+  const v3Shaped = obj.code === undefined && typeof obj.data === 'object' && obj.data !== null && 'asset_id' in obj.data;
+  if (v3Shaped) {
+    // `heygen.uploadUrl` points at a v3 endpoint that took the bytes: read its answer rather than call it broken.
+    const v3 = obj.data as { asset_id?: unknown; url?: unknown; mime_type?: unknown };
+    if (typeof v3.asset_id === 'string' && v3.asset_id && typeof v3.url === 'string' && v3.url) {
+      const top = typeof v3.mime_type === 'string' ? v3.mime_type.split('/')[0] : '';
+      return { id: v3.asset_id, name: file ?? '', file_type: top, url: v3.url, image_key: null, folder_id: '', meta: null, created_ts: Math.floor(Date.now() / 1000) };
+    }
+  }
   if (obj.code !== 100) {
     return fail(
       'protocol',

@@ -1,10 +1,10 @@
 import type { AssetRecord } from '../history/assetRecord';
 import { withoutCredentials } from './safeUrl';
-import type { UploadedAsset } from './uploadedAsset';
+import type { ApiVersion, UploadedAsset } from './uploadedAsset';
 import type { UploadSource } from './uploadEngine';
 
 /** The history record for HeyGen's answer to one upload: built once, where the answer arrives. */
-export function recordForUpload(asset: UploadedAsset, source: UploadSource, keyFingerprint: string, now = Date.now()): AssetRecord {
+export function recordForUpload(asset: UploadedAsset, source: UploadSource, keyFingerprint: string, api: ApiVersion, now = Date.now()): AssetRecord {
   const fileType = (['image', 'video', 'audio'] as const).find((k) => k === asset.file_type) ?? source.kind;
   return {
     id: asset.id,
@@ -21,5 +21,6 @@ export function recordForUpload(asset: UploadedAsset, source: UploadSource, keyF
     sha256: source.sha256,
     uploadedAt: now,
     keyFingerprint,
+    api,
   };
 }

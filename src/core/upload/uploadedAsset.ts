@@ -9,4 +9,9 @@ export interface UploadedAsset {
   folder_id: string;
   meta: string | null;
   created_ts: number;
+  /** Not HeyGen's: which API made the asset, when it came from the history (absent: v1). */
+  api?: ApiVersion;
 }
+
+/** Which HeyGen API uploads go to (`heygen.api.version`). */
+export type ApiVersion = 'v1' | 'v3';

@@ -10,12 +10,23 @@ export const API_KEY_ENV = 'HEYGEN_API_KEY';
 
 export type KeySource = 'secretStorage' | 'environment';
 
+/** Checks a key with HeyGen before it is saved or first used (`users/me`); see AccountService. */
+export type KeyVerifier = (key: string) => Promise<
+  { verdict: 'accepted'; account: string } | { verdict: 'refused'; reason: string } | { verdict: 'unverified'; reason: string }
+>;
+
 /**
  * The API key lives only in SecretStorage (shared by all windows of this profile). Lookup order:
  * SecretStorage, then the HEYGEN_API_KEY environment variable, then — only when an upload needs it — a prompt.
  */
 export class ApiKeyService implements vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changeEmitter.event;
   private readonly subscription: vscode.Disposable;
+  /** Set once wiring has the account service; without it keys are saved unchecked. */
+  verifier: KeyVerifier | undefined;
+  /** Environment keys already checked this session (kept in memory only, like the key itself). */
+  private readonly checkedEnvironmentKeys = new Set<string>();
 
   constructor(
     private readonly secrets: vscode.SecretStorage,
@@ -27,7 +38,10 @@ export class ApiKeyService implements vscode.Disposable {
       if (e.key === SECRET_KEY) {
         // Set or cleared in another window, or by this one: keep context keys and the redaction list current.
         this.log.info('The HeyGen API key changed in secret storage.');
-        this.refreshContext().catch((error: unknown) => this.log.warn(`Could not update the API key state: ${String(error)}`));
+        this.refreshContext().then(
+          () => this.changeEmitter.fire(),
+          (error: unknown) => this.log.warn(`Could not update the API key state: ${String(error)}`),
+        );
       }
     });
   }
@@ -51,38 +65,90 @@ export class ApiKeyService implements vscode.Disposable {
     return undefined;
   }
 
-  /** The key to upload with: stored, from the environment, or asked for now. Undefined if the person declines. */
+  /**
+   * The key to upload with: stored, from the environment, or asked for now. Undefined if the person declines. A key
+   * from HEYGEN_API_KEY is checked with HeyGen at its first use; refused, the person is asked for another.
+   */
   async ensure(): Promise<string | undefined> {
     const found = await this.get();
+    if (found?.source === 'environment' && this.verifier && !this.checkedEnvironmentKeys.has(found.key)) {
+      const verdict = await this.verifier(found.key);
+      this.checkedEnvironmentKeys.add(found.key);
+      if (verdict.verdict === 'refused') {
+        this.checkedEnvironmentKeys.delete(found.key);
+        return this.prompt(
+          vscode.l10n.t('HeyGen refused the key in the HEYGEN_API_KEY environment variable ({0}). Paste a valid API key.', trimStop(verdict.reason)),
+        );
+      }
+      if (verdict.verdict === 'unverified') {
+        // Offline or HeyGen busy: the upload itself will tell whether the key works.
+        this.log.warn(`Using the key from ${API_KEY_ENV} unchecked: ${verdict.reason}`);
+      }
+    }
     if (found) {
       return found.key;
     }
     return this.prompt(vscode.l10n.t('Uploading needs your HeyGen API key. It is kept in VS Code\u2019s secret storage.'));
   }
 
-  /** Asks for a key (password box), stores it and returns it. */
+  /**
+   * Asks for a key (password box), checks it with HeyGen, stores it and returns it. A key HeyGen refuses is not
+   * stored: the box opens again and says why. When HeyGen cannot be reached the key is stored with a warning.
+   */
   async prompt(prompt?: string): Promise<string | undefined> {
-    const entered = await vscode.window.showInputBox({
-      title: vscode.l10n.t('HeyGen API Key'),
-      prompt: prompt ?? vscode.l10n.t('Paste your HeyGen API key (HeyGen \u203a Settings \u203a API). It is kept in VS Code\u2019s secret storage.'),
-      placeHolder: vscode.l10n.t('HeyGen API key'),
-      password: true,
-      ignoreFocusOut: true,
-      validateInput: (value) => {
-        const check = checkKeyShape(value);
-        return check.valid ? undefined : keyProblemText(check);
-      },
-    });
-    if (entered === undefined) {
-      return undefined;
+    let refused: { key: string; reason: string } | undefined;
+    for (;;) {
+      const rejected = refused;
+      const entered = await vscode.window.showInputBox({
+        title: vscode.l10n.t('HeyGen API Key'),
+        prompt: rejected
+          ? vscode.l10n.t('HeyGen refused this key: {0}. Paste a valid API key (HeyGen \u203a Settings \u203a API).', trimStop(rejected.reason))
+          : (prompt ?? vscode.l10n.t('Paste your HeyGen API key (HeyGen \u203a Settings \u203a API). It is kept in VS Code\u2019s secret storage.')),
+        placeHolder: vscode.l10n.t('HeyGen API key'),
+        password: true,
+        ignoreFocusOut: true,
+        // The refused key stays in the box (hidden), marked as refused until the person pastes another.
+        value: rejected?.key,
+        validateInput: (value) => {
+          const check = checkKeyShape(value);
+          if (!check.valid) {
+            return keyProblemText(check);
+          }
+          if (rejected && check.key === rejected.key) {
+            return { message: vscode.l10n.t('HeyGen refused this key: {0}.', trimStop(rejected.reason)), severity: vscode.InputBoxValidationSeverity.Error };
+          }
+          return undefined;
+        },
+      });
+      if (entered === undefined) {
+        return undefined;
+      }
+      const check = checkKeyShape(entered);
+      if (!check.valid || check.key === rejected?.key) {
+        return undefined;
+      }
+      const verdict = this.verifier
+        ? await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Checking the API key with HeyGen') }, () =>
+            this.verifier!(check.key),
+          )
+        : undefined;
+      if (verdict?.verdict === 'refused') {
+        refused = { key: check.key, reason: verdict.reason };
+        continue;
+      }
+      await this.store(check.key);
+      if (verdict?.verdict === 'unverified') {
+        void vscode.window.showWarningMessage(
+          vscode.l10n.t('The API key was saved, but HeyGen could not be reached to check it: {0}', withFullStop(verdict.reason)),
+        );
+      }
+      this.lastVerdict = verdict;
+      return check.key;
     }
-    const check = checkKeyShape(entered);
-    if (!check.valid) {
-      return undefined;
-    }
-    await this.store(check.key);
-    return check.key;
   }
+
+  /** What HeyGen said of the key the last prompt stored (undefined: not checked), for the confirmation. */
+  lastVerdict: Awaited<ReturnType<KeyVerifier>> | undefined;
 
   async store(key: string): Promise<void> {
     this.log.addSecret(key);
@@ -106,6 +172,7 @@ export class ApiKeyService implements vscode.Disposable {
 
   dispose(): void {
     this.subscription.dispose();
+    this.changeEmitter.dispose();
   }
 }
 
@@ -122,8 +189,21 @@ export function registerApiKeyCommands(context: vscode.ExtensionContext, apiKeys
           return false;
         }
         await apiKeys.store(check.key);
-      } else if ((await apiKeys.prompt()) === undefined) {
-        return false;
+      } else {
+        // Typed by a person: checked with HeyGen first (a string argument comes from automation, saved as given).
+        apiKeys.lastVerdict = undefined;
+        if ((await apiKeys.prompt()) === undefined) {
+          return false;
+        }
+        const verdict = apiKeys.lastVerdict as Awaited<ReturnType<KeyVerifier>> | undefined;
+        if (verdict?.verdict === 'accepted') {
+          void vscode.window.showInformationMessage(vscode.l10n.t('HeyGen API key checked and saved to secret storage: account {0}.', verdict.account));
+          return true;
+        }
+        if (verdict?.verdict === 'unverified') {
+          // The warning that it is saved unchecked has been shown.
+          return true;
+        }
       }
       void vscode.window.showInformationMessage(vscode.l10n.t('HeyGen API key saved to secret storage.'));
       return true;
@@ -148,6 +228,14 @@ export function registerApiKeyCommands(context: vscode.ExtensionContext, apiKeys
     },
     { log, failureMessage: (reason) => vscode.l10n.t('The API key could not be removed: {0}', reason) },
   );
+}
+
+function trimStop(text: string): string {
+  return text.trim().replace(/[.!\s]+$/, '');
+}
+
+function withFullStop(text: string): string {
+  return `${trimStop(text)}.`;
 }
 
 function keyProblemText(check: Extract<KeyCheck, { valid: false }>): string {

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { ReferenceMode } from '../../core/snippets/buildSnippet';
+import { DEFAULT_API_BASE_URL } from '../../core/heygen/v3Client';
 import { proxyFromEnvironment, splitNoProxy, type ProxySettings } from '../../core/upload/proxyPolicy';
+import type { ApiVersion } from '../../core/upload/uploadedAsset';
 
 export const DEFAULT_UPLOAD_URL = 'https://upload.heygen.com/v1/asset';
 
@@ -17,6 +19,24 @@ export class Configuration {
     const inspected = this.section.inspect<string>('uploadUrl');
     const value = inspected?.globalValue ?? inspected?.defaultValue ?? DEFAULT_UPLOAD_URL;
     return value.trim() || DEFAULT_UPLOAD_URL;
+  }
+
+  /** `heygen.api.version`, user settings only: which API uploads go to. */
+  get apiVersion(): ApiVersion {
+    const inspected = this.section.inspect<string>('api.version');
+    return (inspected?.globalValue ?? inspected?.defaultValue) === 'v3' ? 'v3' : 'v1';
+  }
+
+  /** Switches uploads to API v3 in the user's settings (never a workspace's). */
+  async useApiVersion(version: ApiVersion): Promise<void> {
+    await this.section.update('api.version', version, vscode.ConfigurationTarget.Global);
+  }
+
+  /** `heygen.apiBaseUrl`, user settings only: where every v3 request goes (the key goes with it). */
+  get apiBaseUrl(): string {
+    const inspected = this.section.inspect<string>('apiBaseUrl');
+    const value = inspected?.globalValue ?? inspected?.defaultValue ?? DEFAULT_API_BASE_URL;
+    return value.trim() || DEFAULT_API_BASE_URL;
   }
 
   get maxUploadBytes(): number {

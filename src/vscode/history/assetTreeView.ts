@@ -42,6 +42,8 @@ export interface HistoryViewDeps {
   log: Logger;
   /** Drops onto the view: files and web addresses, uploaded through the UploadPort. */
   media: DroppedMediaUploads;
+  /** The HeyGen account ("username · Plan"), shown as the view's description while no filter is. */
+  account?: { readonly description: string | undefined; readonly onDidChange: vscode.Event<void> };
 }
 
 const TREE_MIME = `application/vnd.code.tree.${VIEW_ASSETS.toLowerCase()}`;
@@ -427,7 +429,7 @@ export function registerHistoryView(context: vscode.ExtensionContext, deps: Hist
 
   const showFilter = (filter: HistoryFilter): void => {
     const active = isFilterActive(filter);
-    view.description = active ? vscode.l10n.t('Filter: {0}', describeFilter(filter, kindFilterName)) : undefined;
+    view.description = active ? vscode.l10n.t('Filter: {0}', describeFilter(filter, kindFilterName)) : deps.account?.description;
     void vscode.commands.executeCommand('setContext', ContextKey.HistoryFiltered, active);
   };
   showFilter(provider.filter);
@@ -453,6 +455,7 @@ export function registerHistoryView(context: vscode.ExtensionContext, deps: Hist
     provider,
     view,
     provider.onDidChangeFilter(showFilter),
+    ...(deps.account ? [deps.account.onDidChange(() => showFilter(provider.filter))] : []),
     deps.history.onDidChange((change) => {
       provider.refresh();
       revealNewUpload(change);

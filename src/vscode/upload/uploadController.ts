@@ -81,12 +81,14 @@ export class UploadController implements UploadPort, vscode.Disposable {
   private async run(sources: Source[], options: UploadRequestOptions, refused: BatchFailure[] = []): Promise<BatchResult> {
     const { config, log, apiKeys } = this.deps;
     const settle = once(options.onSettled);
-    const endpoint = checkEndpoint(config.uploadUrl);
+    // v3 sends everything under heygen.apiBaseUrl, v1 to heygen.uploadUrl: the same rules for either.
+    const v3 = config.apiVersion === 'v3';
+    const endpoint = checkEndpoint(v3 ? config.apiBaseUrl : config.uploadUrl);
     if (!endpoint.valid) {
       log.error(`Upload endpoint refused: ${endpoint.reason}`);
       const openSettings = vscode.l10n.t('Open Settings');
       void Promise.resolve(vscode.window.showErrorMessage(vscode.l10n.t('Nothing was uploaded: {0}', log.scrub(endpoint.reason)), openSettings))
-        .then((choice) => choice === openSettings && vscode.commands.executeCommand('workbench.action.openSettings', 'heygen.uploadUrl'))
+        .then((choice) => choice === openSettings && vscode.commands.executeCommand('workbench.action.openSettings', v3 ? 'heygen.apiBaseUrl' : 'heygen.uploadUrl'))
         .catch((error: unknown) => log.error(`Could not open the settings: ${String(error)}`));
       settle();
       const all = toBatchResult(this.service.refuseAll(sources, endpoint.reason, 'insecureEndpoint'));
@@ -108,6 +110,8 @@ export class UploadController implements UploadPort, vscode.Disposable {
         withUploadProgress(batch, log, options.signal, (sink, signal) =>
           this.service.run(batch, {
             target: {
+              api: config.apiVersion,
+              apiBaseUrl: config.apiBaseUrl,
               endpoint: endpoint.url.toString(),
               apiKey,
               connectTimeoutMs: config.connectTimeoutMs,
@@ -137,32 +141,39 @@ export class UploadController implements UploadPort, vscode.Disposable {
         offerRetry: options.offerRetry,
       },
     );
+    // The files a retry or a switch to v3 names go again through run(); the caller hears of their result before it
+    // may let go of its sources.
+    const again = async (failures: ReadonlyArray<BatchItemFailure<vscode.Uri>>): Promise<void> => {
+      let retrySettled = false;
+      let retryHandled = false;
+      const settleAfterBoth = (): void => {
+        if (retrySettled && retryHandled) {
+          settle();
+        }
+      };
+      try {
+        const retried = await this.run(
+          failures.map((f) => f.source),
+          { ...options, signal: undefined, onSettled: () => ((retrySettled = true), settleAfterBoth()) },
+        );
+        await options.onRetried?.(retried);
+      } catch (error) {
+        retrySettled = true;
+        throw error;
+      } finally {
+        retryHandled = true;
+        settleAfterBoth();
+      }
+    };
     showNotice(notice, log, {
+      useV3: async (failures) => {
+        await config.useApiVersion('v3');
+        log.info('heygen.api.version set to v3 in the user settings; uploading again the files that failed.');
+        return again(failures);
+      },
       // Same options as the first attempt (a retried "Upload Again" must still force a new upload), but no caller's
       // signal: the caller has its answer, and only the new notification's Cancel stops the retry.
-      retry: async (failures) => {
-        // The caller hears of the retry's result before it may let go of its sources.
-        let retrySettled = false;
-        let retryHandled = false;
-        const settleAfterBoth = (): void => {
-          if (retrySettled && retryHandled) {
-            settle();
-          }
-        };
-        try {
-          const retried = await this.run(
-            failures.map((f) => f.source),
-            { ...options, signal: undefined, onSettled: () => ((retrySettled = true), settleAfterBoth()) },
-          );
-          await options.onRetried?.(retried);
-        } catch (error) {
-          retrySettled = true;
-          throw error;
-        } finally {
-          retryHandled = true;
-          settleAfterBoth();
-        }
-      },
+      retry: again,
       settled: settle,
     });
     return withRefused;
@@ -190,7 +201,15 @@ export class UploadController implements UploadPort, vscode.Disposable {
 function toBatchResult(outcome: BatchOutcome<vscode.Uri>): BatchResult {
   return {
     succeeded: outcome.succeeded.map((s) => ({ uri: s.source.ref, record: s.record, reused: s.reused })),
-    failed: outcome.failed.map((f) => ({ uri: f.source.ref, name: f.source.name, message: f.message, kind: f.kind, retryable: f.retryable })),
+    failed: outcome.failed.map((f) => ({
+      uri: f.source.ref,
+      name: f.source.name,
+      message: f.message,
+      kind: f.kind,
+      retryable: f.retryable,
+      ...(f.docUrl ? { docUrl: f.docUrl } : {}),
+      ...(f.offerV3 ? { offerV3: true } : {}),
+    })),
     cancelled: outcome.cancelled,
   };
 }

@@ -7,6 +7,8 @@ type Failure = BatchItemFailure<vscode.Uri>;
 export interface NoticeActions {
   /** Retry pressed: upload these again. */
   retry(failures: Failure[]): Promise<unknown>;
+  /** "Use API v3" pressed: switch `heygen.api.version` to v3 and upload these again. */
+  useV3(failures: Failure[]): Promise<unknown>;
   /** No Retry can follow from this notice any more (answered, closed, or none offered). */
   settled(): void;
 }
@@ -24,6 +26,8 @@ export function showNotice(notice: BatchNotice<vscode.Uri> | undefined, log: Log
   const retryFailed = vscode.l10n.t('Retry Failed');
   const showLog = vscode.l10n.t('Show Log');
   const details = vscode.l10n.t('Show Details');
+  const useV3 = vscode.l10n.t('Use API v3');
+  const openDocs = vscode.l10n.t('Open Docs');
   const writeDetails = (failures: Failure[]): void => {
     failures.forEach((f) => log.warn(f.message));
     log.show();
@@ -36,7 +40,7 @@ export function showNotice(notice: BatchNotice<vscode.Uri> | undefined, log: Log
     let retrying = false;
     Promise.resolve(answer)
       .then((choice) => {
-        retrying = choice === retry || choice === retryFailed;
+        retrying = choice === retry || choice === retryFailed || choice === useV3;
         return act(choice);
       })
       .catch((error: unknown) => log.error(`A notification action failed: ${detailOf(error)}`))
@@ -65,8 +69,20 @@ export function showNotice(notice: BatchNotice<vscode.Uri> | undefined, log: Log
       return;
     }
     case 'failed': {
-      const buttons = notice.retry.length > 0 ? [retry, showLog] : [showLog];
+      const { failure } = notice;
+      const buttons = [
+        ...(failure.offerV3 ? [useV3] : []),
+        ...(notice.retry.length > 0 ? [retry] : []),
+        ...(failure.docUrl ? [openDocs] : []),
+        showLog,
+      ];
       follow(vscode.window.showErrorMessage(notice.message, ...buttons), (choice) => {
+        if (choice === useV3) {
+          return actions.useV3([failure]);
+        }
+        if (choice === openDocs && failure.docUrl) {
+          return vscode.env.openExternal(vscode.Uri.parse(failure.docUrl, true));
+        }
         if (choice === retry) {
           return actions.retry(notice.retry);
         }
@@ -74,7 +90,7 @@ export function showNotice(notice: BatchNotice<vscode.Uri> | undefined, log: Log
           log.show();
         }
         return undefined;
-      }, notice.retry.length > 0);
+      }, notice.retry.length > 0 || failure.offerV3 === true);
       return;
     }
     case 'summary': {
@@ -82,15 +98,19 @@ export function showNotice(notice: BatchNotice<vscode.Uri> | undefined, log: Log
         follow(vscode.window.showInformationMessage(notice.message), () => undefined);
         return;
       }
-      const buttons = notice.retry.length > 0 ? [details, retryFailed] : [details];
+      const forV3 = notice.useV3 ?? [];
+      const buttons = [...(forV3.length > 0 ? [useV3] : []), details, ...(notice.retry.length > 0 ? [retryFailed] : [])];
       follow(vscode.window.showWarningMessage(notice.message, ...buttons), (choice) => {
+        if (choice === useV3) {
+          return actions.useV3(forV3);
+        }
         if (choice === details) {
           writeDetails(notice.details);
         } else if (choice === retryFailed) {
           return actions.retry(notice.retry);
         }
         return undefined;
-      }, notice.retry.length > 0);
+      }, notice.retry.length > 0 || forV3.length > 0);
       return;
     }
     case 'cancelled': {

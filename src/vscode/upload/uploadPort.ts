@@ -14,6 +14,10 @@ export interface BatchFailure {
   kind?: UploadErrorKind;
   /** Whether trying again later could help (a server or network fault, not a bad file or certificate). */
   retryable: boolean;
+  /** HeyGen's page about this error (v3's `doc_url`), offered as "Open Docs". */
+  docUrl?: string;
+  /** API v3 would take it: v1 looks retired, or the file is over v1's size limit ("Use API v3"). */
+  offerV3?: boolean;
 }
 export interface BatchResult {
   succeeded: BatchSuccess[];

@@ -1,0 +1,183 @@
+/**
+ * HeyGen API v3 (see shared/notes/heygen-v3-api.md): JSON requests to `{apiBaseUrl}/v3/...` with the key in
+ * `x-api-key`, under the same transport rules as the v1 upload: HTTPS except loopback (checked before any
+ * connection), no redirect ever followed, the person's proxy, connect and idle timeouts, cancellable.
+ */
+import * as l10n from '@vscode/l10n';
+import { request } from 'undici';
+import { silentLogger, type Logger } from '../log/logger';
+import { dispatcherFor } from '../upload/dispatchers';
+import { checkEndpoint } from '../upload/endpointPolicy';
+import { describeTransportFailure, readCapped, transportError } from '../upload/httpUpload';
+import type { ProxySettings } from '../upload/proxyPolicy';
+import { UploadError, throwIfFailed } from '../upload/uploadErrors';
+
+export const DEFAULT_API_BASE_URL = 'https://api.heygen.com';
+
+/** Where and how v3 requests go. Never logged whole: it holds the key. */
+export interface V3Endpoint {
+  /** `heygen.apiBaseUrl`, e.g. `https://api.heygen.com` (a trailing slash is ignored). */
+  apiBaseUrl: string;
+  apiKey: string;
+  connectTimeoutMs: number;
+  /** Longest silence while sending or waiting for the answer; there is no total limit. */
+  idleTimeoutMs: number;
+  /** Corporate proxy; loopback and `noProxy` hosts are reached directly. */
+  proxy?: ProxySettings;
+  log?: Logger;
+}
+
+export type V3Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface V3RequestOptions {
+  query?: Record<string, string | number | boolean | undefined>;
+  /** Sent as the JSON body. */
+  json?: unknown;
+  signal?: AbortSignal;
+  /** Extra headers (e.g. `Idempotency-Key`); `x-api-key`, `content-type` and `accept` are set here. */
+  headers?: Record<string, string>;
+  /** The file the request is about: error sentences then name it ("…while uploading "a.png"…"). */
+  file?: string;
+}
+
+/** The whole JSON answer of a successful request: `data` plus what some endpoints add beside it (paging). */
+export interface V3Envelope<T> {
+  data: T;
+  has_more?: boolean;
+  next_token?: string | null;
+  [extra: string]: unknown;
+}
+
+/** `GET /v3/users/me` `data`, as far as the extension reads it. */
+export interface V3User {
+  username: string;
+  email?: string | null;
+  first_name?: string | null;
+  last_name?: string | null;
+  /** `wallet`, `subscription` or `usage_based`. */
+  billing_type?: string;
+  subscription?: { plan?: string | null; [credits: string]: unknown } | null;
+  wallet?: { remaining_balance?: number | string | null; [field: string]: unknown } | null;
+}
+
+/**
+ * The absolute URL for `path` under the base, refusing before any connection what the endpoint policy refuses
+ * (plain HTTP beyond loopback, credentials in the URL, other schemes).
+ */
+export function v3Url(apiBaseUrl: string, path: string, query?: V3RequestOptions['query']): URL {
+  const check = checkEndpoint(apiBaseUrl);
+  if (!check.valid) {
+    throw new UploadError('insecureEndpoint', check.reason);
+  }
+  const base = check.url.toString().replace(/\/+$/, '');
+  const url = new URL(`${base}${path.startsWith('/') ? path : `/${path}`}`);
+  for (const [name, value] of Object.entries(query ?? {})) {
+    if (value !== undefined) {
+      url.searchParams.set(name, String(value));
+    }
+  }
+  return url;
+}
+
+/**
+ * One JSON request to HeyGen v3. Resolves with the answer's whole envelope; rejects with an UploadError carrying
+ * the HTTP status, HeyGen's code and message, `docUrl` and Retry-After (from the v3 envelope
+ * `{"error": {code, message, param, doc_url}}`, or a v1-shaped answer). Not retried here: callers decide (a
+ * create that may have happened must not be repeated blindly).
+ */
+export async function v3RequestEnvelope<T>(
+  endpoint: V3Endpoint,
+  method: V3Method,
+  path: string,
+  options: V3RequestOptions = {},
+): Promise<V3Envelope<T>> {
+  const log = endpoint.log ?? silentLogger;
+  const url = v3Url(endpoint.apiBaseUrl, path, options.query);
+  const { signal } = options;
+  if (signal?.aborted) {
+    throw cancelledError(options.file);
+  }
+  const body = options.json === undefined ? undefined : JSON.stringify(options.json);
+  const started = Date.now();
+  let status: number;
+  let headers: Record<string, string | string[] | undefined>;
+  let text: string;
+  try {
+    const response = await request(url, {
+      method,
+      dispatcher: dispatcherFor(url, {
+        connectTimeoutMs: endpoint.connectTimeoutMs,
+        idleTimeoutMs: endpoint.idleTimeoutMs,
+        proxy: endpoint.proxy,
+        purpose: 'upload',
+      }),
+      headers: {
+        ...options.headers,
+        'x-api-key': endpoint.apiKey,
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body,
+      signal,
+      maxRedirections: 0,
+    });
+    status = response.statusCode;
+    headers = response.headers;
+    text = await readCapped(response.body);
+  } catch (error) {
+    const failure = transportError(error, {
+      fileName: options.file ?? url.host,
+      url,
+      connectTimeoutMs: endpoint.connectTimeoutMs,
+      idleTimeoutMs: endpoint.idleTimeoutMs,
+    }, signal);
+    if (options.file !== undefined || error instanceof UploadError) {
+      throw failure;
+    }
+    if (failure.kind === 'cancelled') {
+      throw cancelledError(undefined);
+    }
+    // The same kind (so the same retry rules), in a sentence about reaching HeyGen rather than uploading a file.
+    throw new UploadError(failure.kind, l10n.t('Could not reach HeyGen at {0}: {1}.', url.host, describeTransportFailure(error)), {
+      code: failure.code,
+      cause: error,
+    });
+  }
+  log.debug(`${method} ${url.origin}${url.pathname} → HTTP ${status} in ${Date.now() - started} ms.`);
+  throwIfFailed(status, headers, text, options.file);
+  const unusable = (aboutFile: string, aboutRequest: string): UploadError => new UploadError('protocol', options.file !== undefined ? aboutFile : aboutRequest, { status, file: options.file });
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw unusable(
+      l10n.t("HeyGen's answer to \"{0}\" was not valid JSON (HTTP {1}), so the upload cannot be confirmed.", options.file ?? '', status),
+      l10n.t("HeyGen's answer was not valid JSON (HTTP {0}).", status),
+    );
+  }
+  if (typeof json !== 'object' || json === null || !('data' in json)) {
+    throw unusable(
+      l10n.t("HeyGen's answer to \"{0}\" has no data (HTTP {1}), so the upload cannot be confirmed.", options.file ?? '', status),
+      l10n.t("HeyGen's answer has no data (HTTP {0}).", status),
+    );
+  }
+  return json as V3Envelope<T>;
+}
+
+/** One JSON request to HeyGen v3, resolving with the answer's `data`. See {@link v3RequestEnvelope}. */
+export async function v3Request<T>(endpoint: V3Endpoint, method: V3Method, path: string, options: V3RequestOptions = {}): Promise<T> {
+  return (await v3RequestEnvelope<T>(endpoint, method, path, options)).data;
+}
+
+/** `GET /v3/users/me`: who the key belongs to. A cheap check that a key works. */
+export async function getCurrentUser(endpoint: V3Endpoint, signal?: AbortSignal): Promise<V3User> {
+  const user = await v3Request<V3User>(endpoint, 'GET', '/v3/users/me', { signal });
+  if (!user || typeof user !== 'object' || typeof user.username !== 'string' || !user.username) {
+    throw new UploadError('protocol', l10n.t("HeyGen's answer about the account has no username."));
+  }
+  return user;
+}
+
+function cancelledError(file: string | undefined): UploadError {
+  return new UploadError('cancelled', file ? l10n.t('Uploading "{0}" was cancelled.', file) : l10n.t('The request was cancelled.'), { file });
+}

@@ -1,0 +1,43 @@
+/**
+ * The uploading side of the v3 measurements (v3Bench.ts), in its own process so its time and memory are its own.
+ * Driven over IPC: one request in, one reply out.
+ */
+import { closeUploadAgents } from '../../src/core/upload/httpUpload';
+import { uploadLocalFile, type UploadTarget } from '../../src/core/upload/uploadEngine';
+import { measurePeak } from './memoryProbe';
+
+export type V3ChildRequest =
+  | { cmd: 'upload'; path: string; target: UploadTarget }
+  | { cmd: 'memory'; path: string; warmupPath: string; target: UploadTarget }
+  | { cmd: 'exit' };
+
+export type V3ChildReply = { ok: true; ms?: number; baselineRss?: number; peakRss?: number; sampledPeakRss?: number } | { ok: false; error: string };
+
+/** The v1 limit does not apply to v3; any value works. */
+const MAX_BYTES = 10 * 1024 * 1024;
+
+async function handle(req: V3ChildRequest): Promise<V3ChildReply> {
+  switch (req.cmd) {
+    case 'upload': {
+      const t0 = performance.now();
+      await uploadLocalFile(req.path, req.target, { maxBytes: MAX_BYTES, force: true });
+      return { ok: true, ms: performance.now() - t0 };
+    }
+    case 'memory': {
+      // A direct upload of its own first: what is measured is what one more adds, not one-time compilation.
+      await uploadLocalFile(req.warmupPath, req.target, { maxBytes: MAX_BYTES, force: true });
+      return { ok: true, ...(await measurePeak(() => uploadLocalFile(req.path, req.target, { maxBytes: MAX_BYTES, force: true }))) };
+    }
+    case 'exit':
+      await closeUploadAgents();
+      process.exit(0);
+  }
+}
+
+process.on('message', (message: V3ChildRequest) => {
+  handle(message).then(
+    (reply) => process.send?.(reply),
+    (error: unknown) => process.send?.({ ok: false, error: error instanceof Error ? error.message : String(error) }),
+  );
+});
+process.send?.({ ok: true });
