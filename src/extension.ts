@@ -12,13 +12,15 @@ import { Log } from './vscode/log/log';
 import { DroppedMediaUploads } from './vscode/droppedMedia/droppedMedia';
 import { registerDropPasteProviders } from './vscode/snippets/dropPasteProvider';
 import { registerSnippetCommands } from './vscode/snippets/snippetCommands';
-import { HistoryKnownAssets } from './core/payload/knownAssets';
+import { HistoryKnownAssets, LibraryKnownAssets, MergedKnownAssets } from './core/payload/knownAssets';
 import { registerPayloadFeatures } from './vscode/payload/payloadCommands';
 import type { HeyGenAssetsApi } from './vscode/api';
 import { quickPicks } from './vscode/ui/quickPicks';
 import { closeUploadAgents } from './core/upload/httpUpload';
 import { registerUploadCommands } from './vscode/upload/uploadCommands';
 import { UploadController } from './vscode/upload/uploadController';
+import { LibraryController } from './vscode/library/libraryController';
+import { registerLibraryCommands } from './vscode/library/libraryCommands';
 
 export async function activate(context: vscode.ExtensionContext): Promise<HeyGenAssetsApi> {
   // The pure core cannot import vscode and translates through @vscode/l10n, which sees VS Code's bundle only when
@@ -92,22 +94,26 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   const droppedMedia = new DroppedMediaUploads(uploads, path.join(context.globalStorageUri.fsPath, 'dropped'), log);
   context.subscriptions.push(droppedMedia);
 
+  // The Library: every asset on the HeyGen account (v3), the stale marks of uploads HeyGen no longer has, delete.
+  const library = await LibraryController.create(context, { config, apiKeys, history, log });
+
   // The Assets view, its item actions and drag-and-drop onto it.
-  const assetTree = registerHistoryView(context, { history, log, media: droppedMedia, account });
+  const assetTree = registerHistoryView(context, { history, log, media: droppedMedia, account, isGone: (id) => library.index.isGone(id) });
   // The walkthrough's upload step is done once the history holds an asset.
   const markUploaded = (): void => void vscode.commands.executeCommand('setContext', ContextKey.HasUploaded, history.all().length > 0);
   markUploaded();
   context.subscriptions.push(history.onDidChange(markUploaded));
-  registerHistoryCommands(context, { history, treeProvider: assetTree, log, upload });
+  registerHistoryCommands(context, { history, treeProvider: assetTree, log, upload, existsOnHeyGen: (id) => library.existsOnHeyGen(id) });
+  registerLibraryCommands(context, { library, history, assetTree, log });
+  context.subscriptions.push(library.index.onDidChange((change) => (change.reason === 'marks' || change.reason === 'deleted') && assetTree.refresh()));
 
   // Snippets at the cursor, and drop/paste of media into payload files.
-  registerSnippetCommands(context, { history, config, log, upload });
+  registerSnippetCommands(context, { history, config, log, upload, library: library.index });
   registerDropPasteProviders(context, { config, log, media: droppedMedia });
 
-  // Payload files that know their assets: hover, completion, problems and quick fixes, Upload Local Files.
-  // Known assets come from the history for now; with the library index they become
-  // new MergedKnownAssets([new HistoryKnownAssets(history), new LibraryKnownAssets(library)]).
-  const knownAssets = new HistoryKnownAssets(history);
+  // Payload files that know their assets: hover, completion, problems and quick fixes, Upload Local Files. Known
+  // assets are this machine's uploads first, then the account's library (which also knows what HeyGen deleted).
+  const knownAssets = new MergedKnownAssets([new HistoryKnownAssets(history), new LibraryKnownAssets(library.index)]);
   context.subscriptions.push(knownAssets);
   registerPayloadFeatures(context, {
     port: { upload, uploadUrl: (url, options) => uploads.uploadUrl(url, options) },
@@ -122,6 +128,7 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   return {
     history,
     assetTree,
+    library,
     upload: (uris, options) => uploads.upload(uris, options),
     uploadUrl: (url, options) => uploads.uploadUrl(url, options),
     onDidShowQuickPick: quickPicks.onDidShow,

@@ -3,6 +3,7 @@ import type { AssetTreeNode } from './history/assetTreeView';
 import type { HistoryStore } from '../core/history/historyStore';
 import type { BatchResult, UploadRequestOptions } from './upload/uploadPort';
 import type { QuickPickShown } from './ui/quickPicks';
+import type { LibraryController } from './library/libraryController';
 
 /**
  * What `activate` returns. Tests inside the extension host use it to see what the person sees (the tree's
@@ -11,6 +12,8 @@ import type { QuickPickShown } from './ui/quickPicks';
 export interface HeyGenAssetsApi {
   history: HistoryStore;
   assetTree: vscode.TreeDataProvider<AssetTreeNode>;
+  /** The Library view and its index (`library.index.all()`, `isGone()`, `onDidChange`). */
+  library: LibraryController;
   upload(uris: vscode.Uri[], options?: UploadRequestOptions): Promise<BatchResult>;
   uploadUrl(url: string, options?: UploadRequestOptions): Promise<BatchResult>;
   /** Fires when one of the extension's quick picks is on screen (its title and rows). */

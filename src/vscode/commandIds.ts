@@ -28,6 +28,13 @@ export const enum CommandId {
 
   // Internal: run by a quick fix, not contributed.
   UploadSourceAgainAndReplace = 'heygen.uploadSourceAgainAndReplace',
+  // The Library view (issue 13).
+  RefreshLibrary = 'heygen.refreshLibrary',
+  FilterLibrary = 'heygen.filterLibrary',
+  ClearLibraryFilter = 'heygen.clearLibraryFilter',
+  DeleteFromHeyGen = 'heygen.deleteFromHeyGen',
+  /** The Load More… row's command; not in the palette. */
+  LoadMoreLibrary = 'heygen.loadMoreLibrary',
 }
 
 /** Context keys set with `setContext`, used by `when` clauses in package.json. */
@@ -36,6 +43,9 @@ export const enum ContextKey {
   HasStoredApiKey = 'heygen.hasStoredApiKey',
   HistoryFiltered = 'heygen.historyFiltered',
   Uploading = 'heygen.uploading',
+  /** Why the Library view is empty, or 'ready' (see LibraryViewState). */
+  LibraryState = 'heygen.libraryState',
+  LibraryFiltered = 'heygen.libraryFiltered',
   /** HeyGen accepted the current key (`users/me`); completes the walkthrough's first step. */
   KeyChecked = 'heygen.keyChecked',
   /** The history has at least one asset; completes the walkthrough's upload step. */
@@ -43,4 +53,5 @@ export const enum ContextKey {
 }
 
 export const VIEW_ASSETS = 'heygen.assets';
+export const VIEW_LIBRARY = 'heygen.library';
 export const EXTENSION_ID = 'heygen-assets.heygen-assets';

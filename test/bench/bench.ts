@@ -13,6 +13,7 @@ import type { UploadTarget } from '../../src/core/upload/uploadEngine';
 import type { BenchRow } from './benchRow';
 import { historyFigures } from './historyBench';
 import { payloadFigures } from './payloadBench';
+import { libraryFigures } from './libraryBench';
 import { v3Figures } from './v3Bench';
 import type { ChildReply, ChildRequest } from './uploadChild';
 
@@ -335,6 +336,9 @@ async function main(): Promise<void> {
 
     process.stderr.write('bench: payload figures…\n');
     rows.push(...(await payloadFigures()));
+    process.stderr.write('bench: library figures…\n');
+    rows.push(...(await libraryFigures()));
+
     // API v3 (issue 12): multipart against curl -F, and a 100 MB direct upload's memory.
     rows.push(...(await v3Figures({ origin: emulator.origin, apiKey: emulator.apiKey }, dir)));
   } finally {

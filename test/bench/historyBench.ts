@@ -37,13 +37,13 @@ function syntheticHistory(count: number, now: number): AssetRecord[] {
   return out;
 }
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-function ms(start: bigint): number {
+export function ms(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 

@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { HeygenLibrary, readJsonBody, type LibraryOptions } from './heygenLibrary';
 import { paceReading, startV3, type V3Account, type V3Behavior, type V3StoredAsset } from './heygenV3';
 
 export const DEFAULT_EMULATOR_KEY = 'hg-test-key-0123456789';
@@ -23,6 +24,8 @@ export interface EmulatorOptions {
   maxBytes?: number;
   /** Origin used in `data.url`; defaults to the emulator's own origin. */
   publicOrigin?: string;
+  /** The account's library (`GET /v3/assets`): how many assets it starts with. Uploads join it. */
+  library?: LibraryOptions;
   /** The `max_bytes` a v3 direct-upload slot grants (larger sizes are refused); default 2 GiB. */
   v3DirectMaxBytes?: number;
 }
@@ -88,6 +91,8 @@ export interface Emulator {
    * answer is held back by 'slow' or 'stall'); rejects after `timeoutMs`. Over HTTP: GET /__emulator/body?sha256=…
    */
   bodyArrived(sha256: string, timeoutMs?: number): Promise<ArrivedBody>;
+  /** The v3 library: seed, refuse, fail a delete, see the requests (also over `/__emulator/library/*`). */
+  library: HeygenLibrary;
   behave(b: Behavior): void;
   reset(): void;
   close(): Promise<void>;
@@ -420,6 +425,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (body) {
         keepFile(`${id}.${supported.ext}`, supported.mime, body);
       }
+      const publicUrl = `${options.publicOrigin ?? origin}/files/${id}.${supported.ext}`;
+      library.add({ id, name, type: supported.kind, uploaded_at: Math.floor(Date.now() / 1000), url: publicUrl });
       answer(
         200,
         JSON.stringify({
@@ -428,7 +435,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
             id,
             name,
             file_type: supported.kind,
-            url: `${options.publicOrigin ?? origin}/files/${id}.${supported.ext}`,
+            url: publicUrl,
             image_key: supported.kind === 'image' ? `image/${id}/original` : null,
             folder_id: '',
             meta: null,
@@ -441,19 +448,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     };
   }
 
-  async function readJson(req: http.IncomingMessage): Promise<unknown> {
-    const parts: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size > 64 * 1024) {
-        throw new Error('control body too large');
-      }
-      parts.push(chunk as Buffer);
-    }
-    const text = Buffer.concat(parts).toString('utf8');
-    return text ? (JSON.parse(text) as unknown) : undefined;
-  }
+  const readJson = (req: http.IncomingMessage): Promise<unknown> => readJsonBody(req, 64 * 1024);
 
   function sendJson(res: http.ServerResponse, status: number, value: unknown): void {
     const body = JSON.stringify(value);
@@ -477,9 +472,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     remaining = undefined;
     files.clear();
     keptBytes = 0;
+    library.reset();
   }
 
   const v3 = await startV3({ apiKey, origin: () => options.publicOrigin ?? origin, received, keepFile, directMaxBytes: options.v3DirectMaxBytes });
+  const library = new HeygenLibrary({
+    ...options.library,
+    apiKey,
+    origin: () => options.publicOrigin ?? origin,
+    account: () => v3.account.username,
+    v3Assets: v3.assets,
+  });
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://emulator.invalid');
@@ -530,6 +533,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       );
       return;
     }
+    if (library.handle(req, res, url)) {
+      return;
+    }
     const file = /^\/files\/([0-9a-f]{32}\.[a-z0-9]+)$/.exec(path);
     if (file && (req.method === 'GET' || req.method === 'HEAD')) {
       req.resume();
@@ -564,6 +570,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   const port = (server.address() as AddressInfo).port;
   origin = `http://127.0.0.1:${port}`;
+  // Seeded again now that the URLs can name the origin.
+  library.reset();
 
   return {
     origin,
@@ -571,6 +579,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     apiKey,
     received,
     bodyArrived,
+    library,
     behave,
     reset,
     apiBaseUrl: origin,

@@ -1,6 +1,6 @@
 /**
  * Runs the HeyGen emulator until SIGINT/SIGTERM:
- *   tsx test/emulator/main.ts [--port N] [--key K] [--max-mb N]
+ *   tsx test/emulator/main.ts [--port N] [--key K] [--max-mb N] [--library N (assets in the v3 library)]
  */
 import { startEmulator } from './heygenEmulator';
 
@@ -12,10 +12,12 @@ function argValue(name: string): string | undefined {
 async function main(): Promise<void> {
   const port = argValue('--port');
   const maxMb = argValue('--max-mb');
+  const library = argValue('--library');
   const emulator = await startEmulator({
     port: port ? Number(port) : 0,
     apiKey: argValue('--key'),
     maxBytes: maxMb ? Math.round(Number(maxMb) * 1024 * 1024) : undefined,
+    library: library ? { seed: Number(library) } : undefined,
   });
   console.log(`HeyGen emulator listening on ${emulator.origin}`);
   console.log(`Upload URL: ${emulator.uploadUrl}`);

@@ -120,7 +120,8 @@ suite('Asset history', () => {
     const png = assetNode(tree, 'sample.png');
     const item = tree.getTreeItem(png);
     assert.match(String(item.description), /now|seconds? ago|minutes? ago/);
-    assert.equal((item.iconPath as vscode.ThemeIcon).id, 'file-media');
+    // An image whose source file exists shows it as a thumbnail (no download needed).
+    assert.equal((item.iconPath as vscode.Uri).fsPath, png.record.sourcePath);
     const tokens = String(item.contextValue).split(' ');
     for (const token of ['asset', 'image', 'background', 'talkingPhoto', 'sourceExists']) {
       assert.ok(tokens.includes(token), `${token} in ${item.contextValue}`);

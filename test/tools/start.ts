@@ -48,7 +48,8 @@ async function main(): Promise<void> {
     delete settings['heygen.apiBaseUrl'];
     keyHint = 'Run "HeyGen: Set API Key" with your own HeyGen API key (uploads go to upload.heygen.com).';
   } else {
-    const emulator = await startEmulator();
+    // A library of 40 assets, so the Library view has something to list, page and delete.
+    const emulator = await startEmulator({ library: { seed: 40 } });
     onCleanup(() => emulator.close());
     settings['heygen.uploadUrl'] = emulator.uploadUrl;
     // API v3 (heygen.api.version: v3) and the key check go to the emulator too.

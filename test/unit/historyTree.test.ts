@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AssetRecord } from '../../src/core/history/assetRecord';
+import { libraryContextValue } from '../../src/core/library/libraryTree';
 import {
   GROUP_CONTEXT_VALUE,
   NO_FILTER,
@@ -137,13 +138,13 @@ void describe('contextValue and the package.json menus', () => {
   const manifest = JSON.parse(readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as {
     contributes: { menus: { 'view/item/context': { command: string; when: string; group: string }[] } };
   };
-  /** Which commands a row's context menu offers, by evaluating the `viewItem =~ /…/` clauses. */
-  function menuFor(contextValue: string): string[] {
+  /** Which commands a row's context menu offers in `view`, by evaluating the `view == … && viewItem =~ /…/` clauses. */
+  function menuFor(contextValue: string, view = 'heygen.assets'): string[] {
     const commands = new Set<string>();
     for (const entry of manifest.contributes.menus['view/item/context']) {
-      const match = /viewItem =~ \/(.+)\/$/.exec(entry.when);
+      const match = /^view == ([\w.]+) && viewItem =~ \/(.+)\/$/.exec(entry.when);
       assert.ok(match, `unexpected when clause ${entry.when}`);
-      if (new RegExp(match[1]).test(contextValue)) {
+      if (match[1] === view && new RegExp(match[2]).test(contextValue)) {
         commands.add(entry.command.replace('heygen.', ''));
       }
     }
@@ -157,6 +158,7 @@ void describe('contextValue and the package.json menus', () => {
       'copyId',
       'copyImageKey',
       'copyUrl',
+      'deleteFromHeyGen',
       'insertBackground',
       'insertTalkingPhoto',
       'openInBrowser',
@@ -169,7 +171,7 @@ void describe('contextValue and the package.json menus', () => {
   void it('gives videos background but no talking photo, audio, or image key', () => {
     const value = assetContextValue(asset('v', 'video', 1), false);
     assert.equal(value, 'asset video background');
-    assert.deepEqual(menuFor(value), ['copyId', 'copyUrl', 'insertBackground', 'openInBrowser', 'removeFromHistory']);
+    assert.deepEqual(menuFor(value), ['copyId', 'copyUrl', 'deleteFromHeyGen', 'insertBackground', 'openInBrowser', 'removeFromHistory']);
   });
 
   void it('gives audio the audio insert only, and the source actions when the file exists', () => {
@@ -177,6 +179,7 @@ void describe('contextValue and the package.json menus', () => {
     assert.deepEqual(menuFor(assetContextValue(asset('s', 'audio', 1), true)), [
       'copyId',
       'copyUrl',
+      'deleteFromHeyGen',
       'insertAudio',
       'openInBrowser',
       'removeFromHistory',
@@ -188,6 +191,26 @@ void describe('contextValue and the package.json menus', () => {
   void it('offers no image-key action for an image without one, and nothing at all on group rows', () => {
     assert.ok(!menuFor(assetContextValue(asset('n', 'image', 1, { imageKey: null }), false)).includes('copyImageKey'));
     assert.deepEqual(menuFor(GROUP_CONTEXT_VALUE), []);
+  });
+
+  void it('an upload HeyGen no longer has offers Upload Again inline (with its source) and no Delete from HeyGen', () => {
+    const gone = `${assetContextValue(asset('g', 'image', 1, { imageKey: null }), true)} gone`;
+    const menu = menuFor(gone);
+    assert.ok(menu.includes('uploadAgain') && !menu.includes('deleteFromHeyGen'), menu.join());
+    const inline = manifest.contributes.menus['view/item/context'].filter((e) => e.group.startsWith('inline') && e.command === 'heygen.uploadAgain');
+    assert.equal(inline.length, 1);
+    assert.ok(!menuFor(`${assetContextValue(asset('g', 'image', 1), false)} gone`).includes('uploadAgain'), 'not without the source file');
+  });
+
+  void it('library rows: the history actions that fit, Delete from HeyGen, and Reveal Source only for ours', () => {
+    const image = libraryContextValue({ id: 'l', name: 'l.png', kind: 'image', type: 'image', uploadedAt: 1, url: 'https://x.test/l.png', folderId: null }, false);
+    assert.deepEqual(menuFor(image, 'heygen.library'), ['copyId', 'copyUrl', 'deleteFromHeyGen', 'insertBackground', 'insertTalkingPhoto', 'openInBrowser']);
+    const ours = libraryContextValue({ id: 'l', name: 'l.mp3', kind: 'audio', type: 'audio', uploadedAt: 1, url: 'https://x.test/l.mp3', folderId: null }, true);
+    assert.deepEqual(menuFor(ours, 'heygen.library'), ['copyId', 'copyUrl', 'deleteFromHeyGen', 'insertAudio', 'openInBrowser', 'revealSource']);
+    const font = libraryContextValue({ id: 'f', name: 'f.ttf', kind: 'other', type: 'font', uploadedAt: 1, url: null, folderId: null }, false);
+    assert.deepEqual(menuFor(font, 'heygen.library'), ['copyId', 'deleteFromHeyGen']);
+    assert.deepEqual(menuFor('libraryGroup', 'heygen.library'), []);
+    assert.deepEqual(menuFor('libraryLoadMore', 'heygen.library'), []);
   });
 });
 

@@ -42,6 +42,8 @@ export interface HistoryViewDeps {
   log: Logger;
   /** Drops onto the view: files and web addresses, uploaded through the UploadPort. */
   media: DroppedMediaUploads;
+  /** Whether HeyGen no longer has the asset (the Library's stale marks): the row then warns. */
+  isGone?: (assetId: string) => boolean;
   /** The HeyGen account ("username · Plan"), shown as the view's description while no filter is. */
   account?: { readonly description: string | undefined; readonly onDidChange: vscode.Event<void> };
 }
@@ -281,8 +283,15 @@ export class AssetTreeProvider
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
     item.id = `asset:${record.id}`;
     item.description = when;
-    item.iconPath = new vscode.ThemeIcon(ICONS[record.fileType]);
-    item.contextValue = assetContextValue(record, this.sources.exists(record.sourcePath, now));
+    const sourceExists = this.sources.exists(record.sourcePath, now);
+    const gone = this.deps.isGone?.(record.id) === true;
+    // A thumbnail only where one is at hand without downloading: the source file of the upload.
+    item.iconPath = gone
+      ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+      : record.fileType === 'image' && sourceExists && record.sourcePath
+        ? vscode.Uri.file(record.sourcePath)
+        : new vscode.ThemeIcon(ICONS[record.fileType]);
+    item.contextValue = assetContextValue(record, sourceExists) + (gone ? ' gone' : '');
     // No per-row accessibilityInformation: screen readers already read label and description, and a
     // localized string per row costs more than everything else here at 10,000 rows.
     return item;
@@ -298,7 +307,8 @@ export class AssetTreeProvider
         locale: vscode.env.language,
         sourceExists,
       });
-      const tooltip = new vscode.MarkdownString(markdown, false);
+      const gone = this.deps.isGone?.(record.id) === true;
+      const tooltip = new vscode.MarkdownString(gone ? `$(warning) ${vscode.l10n.t('deleted on HeyGen: its URL no longer works')}\n\n${markdown}` : markdown, gone);
       tooltip.supportHtml = false;
       tooltip.isTrusted = false;
       item.tooltip = tooltip;

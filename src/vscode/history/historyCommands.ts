@@ -14,6 +14,8 @@ export interface HistoryCommandDeps {
   treeProvider: AssetTreeProvider;
   log: Logger;
   upload: UploadFn;
+  /** Listed on the HeyGen account and not known gone (the Library): removing it offers deleting it there too. */
+  existsOnHeyGen?: (assetId: string) => boolean;
 }
 
 /**
@@ -192,6 +194,22 @@ export function registerHistoryCommands(context: vscode.ExtensionContext, deps: 
         ? vscode.l10n.t('Removed {0} from the history', assetLabel(records[0]))
         : vscode.l10n.t('Removed {0} assets from the history', records.length),
     );
+    // The history entry is gone, the asset is not: ask (without waiting, the answer defaults to no) about HeyGen too.
+    const stillOnHeyGen = records.filter((r) => deps.existsOnHeyGen?.(r.id) === true);
+    if (stillOnHeyGen.length > 0) {
+      const deleteToo = vscode.l10n.t('Delete from HeyGen…');
+      void vscode.window
+        .showInformationMessage(
+          stillOnHeyGen.length === 1
+            ? vscode.l10n.t('{0} still exists on HeyGen. Delete it there too?', assetLabel(stillOnHeyGen[0]))
+            : vscode.l10n.t('{0} of them still exist on HeyGen. Delete them there too?', stillOnHeyGen.length),
+          deleteToo,
+        )
+        .then(
+          (choice) => (choice === deleteToo ? vscode.commands.executeCommand(CommandId.DeleteFromHeyGen, stillOnHeyGen[0], stillOnHeyGen) : undefined),
+          () => undefined,
+        );
+    }
     return undefined;
   });
 
@@ -259,7 +277,7 @@ interface FilterItem extends vscode.QuickPickItem {
  * One quick pick: what is typed is the name filter, the chosen row the types. Rows always show, and the
  * current choice stays active while typing, so Enter after typing keeps the type choice.
  */
-async function askFilter(current: HistoryFilter): Promise<HistoryFilter | undefined> {
+export async function askFilter(current: HistoryFilter): Promise<HistoryFilter | undefined> {
   const icons: Record<AssetKind, string> = { image: '$(file-media)', video: '$(device-camera-video)', audio: '$(unmute)' };
   const items: FilterItem[] = [
     { label: `$(list-flat) ${vscode.l10n.t('All Types')}`, kinds: [], alwaysShow: true },

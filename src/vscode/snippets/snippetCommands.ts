@@ -12,12 +12,15 @@ import type { BatchResult, UploadRequestOptions } from '../upload/uploadPort';
 import type { Logger } from '../../core/log/logger';
 import { roleAccepts, type SnippetRole } from '../../core/snippets/buildSnippet';
 import { planSnippetEdits } from '../../core/snippets/payloadContext';
+import { recordForLibraryAsset, type LibraryAsset } from '../../core/library/libraryAsset';
 
 export interface SnippetDeps {
   history: HistoryStore;
   config: Configuration;
   log: Logger;
   upload(uris: vscode.Uri[], options?: UploadRequestOptions): Promise<BatchResult>;
+  /** The HeyGen library (issue 13): the Insert pick offers its assets after the history's. */
+  library?: { all(): readonly LibraryAsset[] };
 }
 
 /**
@@ -137,9 +140,20 @@ async function chooseAsset(role: SnippetRole, deps: SnippetDeps): Promise<AssetR
   if (assets.length > 0) {
     items.push({ label: vscode.l10n.t('Uploaded assets'), kind: vscode.QuickPickItemKind.Separator }, ...assets);
   }
+  const inHistory = new Set(assets.map((a) => a.record?.id));
+  const fromLibrary: AssetPick[] = [];
+  for (const asset of deps.library?.all() ?? []) {
+    const record = inHistory.has(asset.id) ? undefined : recordForLibraryAsset(asset, undefined);
+    if (record && record.url && roleAccepts(role, record.fileType)) {
+      fromLibrary.push({ label: `${icon[record.fileType]} ${record.name}`, description: relativeTime(record.uploadedAt, now, vscode.env.language), detail: record.url, record });
+    }
+  }
+  if (fromLibrary.length > 0) {
+    items.push({ label: vscode.l10n.t('HeyGen library'), kind: vscode.QuickPickItemKind.Separator }, ...fromLibrary);
+  }
   const picked = await quickPicks.pickOne(items, {
     title: pickTitle(role),
-    placeHolder: assets.length > 0 ? vscode.l10n.t('Choose an uploaded asset or upload a new file') : vscode.l10n.t('No suitable asset uploaded yet: upload a file'),
+    placeHolder: assets.length + fromLibrary.length > 0 ? vscode.l10n.t('Choose an uploaded asset or upload a new file') : vscode.l10n.t('No suitable asset uploaded yet: upload a file'),
     matchOnDetail: true,
   });
   if (!picked) {

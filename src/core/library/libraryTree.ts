@@ -1,0 +1,133 @@
+import type { AssetRecord } from '../history/assetRecord';
+import { codeSpan, escapeMarkdown, formatDate, markdownUrl, relativeTime } from '../history/historyTree';
+import type { AssetKind } from '../upload/mediaKinds';
+import { LIBRARY_KINDS, recordForLibraryAsset, type LibraryAsset, type LibraryKind } from './libraryAsset';
+
+export interface LibraryFilter {
+  /** Case-insensitive substring of HeyGen's name; '' matches everything. */
+  readonly text: string;
+  /** Kinds to show; empty means all (Other included). */
+  readonly kinds: readonly AssetKind[];
+}
+
+export const NO_LIBRARY_FILTER: LibraryFilter = Object.freeze({ text: '', kinds: Object.freeze<AssetKind[]>([]) });
+
+export function libraryFilterActive(filter: LibraryFilter): boolean {
+  return filter.text !== '' || filter.kinds.length > 0;
+}
+
+/** The filter as a test for one asset, with the lower-cased text and the kind set prepared once. */
+export function libraryPredicate(filter: LibraryFilter): (asset: LibraryAsset) => boolean {
+  const needle = filter.text.trim().toLowerCase();
+  const kinds = filter.kinds.length > 0 ? new Set<LibraryKind>(filter.kinds) : undefined;
+  return (asset) => (!kinds || kinds.has(asset.kind)) && (!needle || asset.name.toLowerCase().includes(needle));
+}
+
+export function filterLibrary(assets: readonly LibraryAsset[], filter: LibraryFilter): LibraryAsset[] {
+  const matches = libraryPredicate(filter);
+  return assets.filter(matches);
+}
+
+export interface LibraryGroupModel {
+  kind: LibraryKind;
+  /** Newest first, as listed. */
+  assets: LibraryAsset[];
+}
+
+/** The view's top level: one group per kind with matching assets, Images, Videos, Audio, Other. */
+export function groupLibrary(assets: readonly LibraryAsset[], filter: LibraryFilter = NO_LIBRARY_FILTER): LibraryGroupModel[] {
+  const buckets: Record<LibraryKind, LibraryAsset[]> = { image: [], video: [], audio: [], other: [] };
+  const matches = libraryPredicate(filter);
+  for (const asset of assets) {
+    if (matches(asset)) {
+      buckets[asset.kind].push(asset);
+    }
+  }
+  return LIBRARY_KINDS.filter((kind) => buckets[kind].length > 0).map((kind) => ({ kind, assets: buckets[kind] }));
+}
+
+/**
+ * Tokens for the package.json menus, the same as history items' where the action is the same: asset, the kind,
+ * background, talkingPhoto, sourceExists (ours, with the file still there), plus libraryAsset.
+ */
+export function libraryContextValue(asset: LibraryAsset, sourceExists: boolean): string {
+  const tokens = ['libraryAsset', asset.kind];
+  if (asset.url) {
+    tokens.push('asset');
+  }
+  if (asset.kind === 'image' || asset.kind === 'video') {
+    tokens.push('background');
+  }
+  if (asset.kind === 'image') {
+    tokens.push('talkingPhoto');
+  }
+  if (sourceExists) {
+    tokens.push('sourceExists');
+  }
+  return tokens.join(' ');
+}
+
+export interface LibraryTooltipLabels {
+  id: string;
+  url: string;
+  uploaded: string;
+  source: string;
+  kind: string;
+}
+
+/** The hover of a library item: name, kind, id, URL, date, our source file, and a preview for images. */
+export function libraryTooltipMarkdown(asset: LibraryAsset, ours: AssetRecord | undefined, labels: LibraryTooltipLabels, now: number, locale = 'en'): string {
+  const link = asset.url ? markdownUrl(asset.url) : undefined;
+  const rows = [
+    `${escapeMarkdown(labels.id)}: ${codeSpan(asset.id)}`,
+    `${escapeMarkdown(labels.url)}: ${asset.url ? (link ? `[${escapeMarkdown(asset.url)}](<${link}>)` : escapeMarkdown(asset.url)) : '—'}`,
+  ];
+  if (asset.uploadedAt > 0) {
+    rows.push(`${escapeMarkdown(labels.uploaded)}: ${escapeMarkdown(formatDate(asset.uploadedAt, locale))} (${escapeMarkdown(relativeTime(asset.uploadedAt, now, locale))})`);
+  }
+  const source = ours?.sourcePath ?? ours?.sourceUrl;
+  if (source) {
+    rows.push(`${escapeMarkdown(labels.source)}: ${codeSpan(source)}`);
+  }
+  const lines = [`**${escapeMarkdown(asset.name)}** · ${escapeMarkdown(labels.kind)}`, '', rows.join('  \n')];
+  if (asset.kind === 'image' && link) {
+    lines.push('', `![${escapeMarkdown(asset.name)}](<${link}>)`);
+  }
+  return lines.join('\n');
+}
+
+/** The Library view's rows. Media assets carry an AssetRecord, so the history's item commands take them as they are. */
+export type LibraryNode =
+  | { type: 'libraryGroup'; kind: LibraryKind; count: number }
+  | { type: 'asset'; record: AssetRecord; library: LibraryAsset }
+  | { type: 'libraryItem'; id: string; name: string; url: string; library: LibraryAsset }
+  | { type: 'loadMore' };
+
+export type LibraryGroupNode = Extract<LibraryNode, { type: 'libraryGroup' }>;
+export type LibraryItemNode = Extract<LibraryNode, { type: 'asset' | 'libraryItem' }>;
+
+export interface LibraryModel {
+  groups: LibraryGroupNode[];
+  children: Map<LibraryKind, LibraryItemNode[]>;
+  byId: Map<string, LibraryItemNode>;
+}
+
+/** The view's nodes for what is listed: built once per change, so rows keep their identity between calls. */
+export function buildLibraryModel(assets: readonly LibraryAsset[], filter: LibraryFilter, fromHistory: (id: string) => AssetRecord | undefined): LibraryModel {
+  const groups: LibraryGroupNode[] = [];
+  const children = new Map<LibraryKind, LibraryItemNode[]>();
+  const byId = new Map<string, LibraryItemNode>();
+  for (const group of groupLibrary(assets, filter)) {
+    groups.push({ type: 'libraryGroup', kind: group.kind, count: group.assets.length });
+    const nodes = group.assets.map((asset): LibraryItemNode => {
+      const record = recordForLibraryAsset(asset, fromHistory(asset.id));
+      const node: LibraryItemNode = record
+        ? { type: 'asset', record, library: asset }
+        : { type: 'libraryItem', id: asset.id, name: asset.name, url: asset.url ?? '', library: asset };
+      byId.set(asset.id, node);
+      return node;
+    });
+    children.set(group.kind, nodes);
+  }
+  return { groups, children, byId };
+}
