@@ -126,6 +126,12 @@ suite('Library', () => {
     await vscode.commands.executeCommand('heygen.library.focus');
     await heygen.library.refresh();
     await waitFor('the first page', () => (heygen.library.index.size === 100 ? true : undefined));
+    // Opening the view starts a refresh of its own: its row reads "Loading…" until that one has answered too.
+    await waitFor('the Load More row', () => {
+      const tree = heygen.library.tree;
+      const row = tree.getChildren().find((node) => node.type === 'loadMore');
+      return row && labelOf(tree.getTreeItem(row)) === 'Load More…' ? true : undefined;
+    });
     const shown = visible(heygen.library);
     assert.equal(shown.loadMore, true);
     assert.equal(rowCount(heygen.library), 100);
