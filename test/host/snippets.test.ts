@@ -12,7 +12,7 @@ import type { HeyGenAssetsApi } from '../../src/vscode/api';
 import { DroppedMediaUploads } from '../../src/vscode/droppedMedia/droppedMedia';
 import { MediaDropProvider, MediaPasteProvider, type DropPasteDeps, type EditKind, type PasteEditStatic } from '../../src/vscode/snippets/dropPasteProvider';
 import type { BatchResult, UploadPort } from '../../src/vscode/upload/uploadPort';
-import { contentOnlyTransfer, emulator, nextQuickPick, sha256Of, waitFor, workspaceFile, type ReceivedUpload } from './hostSupport';
+import { contentOnlyTransfer, emulator, sha256Of, waitFor, workspaceFile, type ReceivedUpload } from './hostSupport';
 import { WindowSpy, type ShownMessage } from './windowSpy';
 
 const EXTENSION_ID = 'heygen-assets.heygen-assets';
@@ -277,10 +277,9 @@ suite('Snippets', () => {
 
   test('from the palette the quick pick offers suitable assets newest first after "Upload a new file…"', async () => {
     const editor = await openEditor('json', '');
-    const shown = nextQuickPick(api);
     const done = vscode.commands.executeCommand<boolean>('heygen.insertBackground');
     // The first item is the upload choice; the next one is the newest background (the video).
-    await shown;
+    await new Promise((resolve) => setTimeout(resolve, 800));
     await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
     assert.equal(await done, true);
@@ -305,9 +304,8 @@ suite('Snippets', () => {
     };
     try {
       await emulator.reset();
-      const shown = nextQuickPick(api);
       const done = vscode.commands.executeCommand<boolean>('heygen.insertBackground');
-      await shown;
+      await new Promise((resolve) => setTimeout(resolve, 800));
       // The first item is "Upload a new file…".
       await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
       assert.equal(await done, true);

@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CommandId } from '../commandIds';
-import { quickPicks } from '../ui/quickPicks';
 import { recordOfItem, registerCommand, type HeyGenCommandContext } from '../commands/registerCommand';
 import type { Configuration } from '../configuration/configuration';
 import type { AssetRecord } from '../../core/history/assetRecord';
@@ -151,7 +150,7 @@ async function chooseAsset(role: SnippetRole, deps: SnippetDeps): Promise<AssetR
   if (fromLibrary.length > 0) {
     items.push({ label: vscode.l10n.t('HeyGen library'), kind: vscode.QuickPickItemKind.Separator }, ...fromLibrary);
   }
-  const picked = await quickPicks.pickOne(items, {
+  const picked = await vscode.window.showQuickPick(items, {
     title: pickTitle(role),
     placeHolder: assets.length + fromLibrary.length > 0 ? vscode.l10n.t('Choose an uploaded asset or upload a new file') : vscode.l10n.t('No suitable asset uploaded yet: upload a file'),
     matchOnDetail: true,

@@ -25,30 +25,6 @@ class QuickPickSignals implements vscode.Disposable {
     });
   }
 
-  /** `window.showQuickPick` for one item, through a quick pick that reports when it is on screen. */
-  async pickOne<T extends vscode.QuickPickItem>(
-    items: readonly T[],
-    options: { title?: string; placeHolder?: string; matchOnDetail?: boolean },
-  ): Promise<T | undefined> {
-    const pick = vscode.window.createQuickPick<T>();
-    pick.title = options.title;
-    pick.placeholder = options.placeHolder;
-    pick.matchOnDetail = options.matchOnDetail ?? false;
-    pick.items = items;
-    try {
-      return await new Promise<T | undefined>((resolve) => {
-        pick.onDidAccept(() => {
-          resolve(pick.selectedItems[0] ?? pick.activeItems[0]);
-          pick.hide();
-        });
-        pick.onDidHide(() => resolve(undefined));
-        this.show(pick);
-      });
-    } finally {
-      pick.dispose();
-    }
-  }
-
   dispose(): void {
     this.emitter.dispose();
   }
