@@ -15,7 +15,8 @@ import { parseLibraryAsset, type LibraryAsset } from '../../src/core/library/lib
 import { LibraryIndex } from '../../src/core/library/libraryIndex';
 import { buildLibraryModel, filterLibrary, libraryContextValue, NO_LIBRARY_FILTER } from '../../src/core/library/libraryTree';
 import type { BenchRow } from './benchRow';
-import { median, ms } from './historyBench';
+import { median } from './benchRow';
+import { ms } from './historyBench';
 
 const ASSETS = 10_000;
 const RUNS = 9;
@@ -166,32 +167,32 @@ export async function libraryFigures(): Promise<BenchRow[]> {
     const filterMs = median(filters);
     return [
       {
-        name: 'library: render a page at 10,000 assets',
-        value: `${pageMs.toFixed(1)} ms`,
+        measure: 'library: render a page at 10,000 assets',
+        result: `${pageMs.toFixed(1)} ms`,
         target: `≤ ${PAGE_TARGET_MS} ms`,
-        ok: pageMs <= PAGE_TARGET_MS,
-        detail: `from the 100th page's JSON text (9,900 listed) to the model and all 10,000 rows' label, age, contextValue; median of ${RUNS}`,
+        met: pageMs <= PAGE_TARGET_MS,
+        how: `from the 100th page's JSON text (9,900 listed) to the model and all 10,000 rows' label, age, contextValue; median of ${RUNS}`,
       },
       {
-        name: 'library: load the cached listing of 10,000',
-        value: `${loadMs.toFixed(1)} ms`,
+        measure: 'library: load the cached listing of 10,000',
+        result: `${loadMs.toFixed(1)} ms`,
         target: `≤ ${LOAD_TARGET_MS} ms`,
-        ok: loadMs <= LOAD_TARGET_MS,
-        detail: `LibraryIndex.open on a ${(cacheBytes / 1024 / 1024).toFixed(1)} MB cache (read, parse, build), median of ${RUNS}`,
+        met: loadMs <= LOAD_TARGET_MS,
+        how: `LibraryIndex.open on a ${(cacheBytes / 1024 / 1024).toFixed(1)} MB cache (read, parse, build), median of ${RUNS}`,
       },
       {
-        name: 'library: filter 10,000 assets',
-        value: `${filterMs.toFixed(2)} ms`,
+        measure: 'library: filter 10,000 assets',
+        result: `${filterMs.toFixed(2)} ms`,
         target: `≤ ${FILTER_TARGET_MS} ms`,
-        ok: filterMs <= FILTER_TARGET_MS,
-        detail: `name text + two kinds (${matched} match), median of ${RUNS}`,
+        met: filterMs <= FILTER_TARGET_MS,
+        how: `name text + two kinds (${matched} match), median of ${RUNS}`,
       },
       {
-        name: 'library: memory for 10,000 items',
-        value: `${memoryMb.toFixed(1)} MB`,
+        measure: 'library: memory for 10,000 items',
+        result: `${memoryMb.toFixed(1)} MB`,
         target: `≤ ${MEMORY_TARGET_MB} MB`,
-        ok: memoryMb <= MEMORY_TARGET_MB,
-        detail: 'heap growth (after a forced GC) for the listing loaded from the cache plus the view model of every row',
+        met: memoryMb <= MEMORY_TARGET_MB,
+        how: 'heap growth (after a forced GC) for the listing loaded from the cache plus the view model of every row',
       },
     ];
   } finally {
@@ -203,7 +204,7 @@ if (require.main === module) {
   libraryFigures().then(
     (rows) => {
       for (const row of rows) {
-        console.log(`${row.name}: ${row.value} (${row.target}) ${row.ok ? 'yes' : 'NO'} — ${row.detail ?? ''}`);
+        console.log(`${row.measure}: ${row.result} (${row.target}) ${row.met ? 'yes' : 'NO'} — ${row.how ?? ''}`);
       }
     },
     (error: unknown) => {

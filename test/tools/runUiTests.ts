@@ -5,8 +5,9 @@ import * as path from 'node:path';
 import { startEmulator } from '../emulator/heygenEmulator';
 import type { UiContext, UiScenario } from '../ui/uiScenario';
 import { SCREENSHOT_DIR, Workbench } from '../ui/workbench';
-import { ensureCodeServer, extensionHostErrors, extensionHostLog, installExtension, launchChromium, startCodeServer, tail, workbenchUrl } from './codeServer';
+import { DEFAULT_TARGET, ensureCodeServer, extensionHostErrors, extensionHostLog, installExtension, launchChromium, selectedTargets, startCodeServer, tail, workbenchUrl } from './codeServer';
 import { REPO, log, onCleanup, runLayerAsMain, seconds } from './proc';
+import { packageCallerExtension } from './callerExtension';
 import { scanForSecret } from './scanForSecret';
 import { VSIX_PATH, buildVsix } from './vsix';
 import { freshRunDirs } from './workspace';
@@ -58,7 +59,11 @@ export async function runUiTests(): Promise<{ passed: number; failed: number; pe
   log('ui: packaging the .vsix…');
   const vsixBytes = await buildVsix();
   log(`ui: ${path.relative(REPO, VSIX_PATH)} is ${(vsixBytes / 1024).toFixed(1)} KB`);
-  await ensureCodeServer();
+  // The UI suite runs on one VS Code per run (1.99 unless HEYGEN_VSCODE names another): clicking through the
+  // workbench twice would double the slowest layer for little the host matrix does not already catch.
+  const target = selectedTargets([DEFAULT_TARGET])[0] ?? DEFAULT_TARGET;
+  log(`ui: VS Code ${target.vscode}`);
+  await ensureCodeServer(target);
   const emulator = await startEmulator();
   onCleanup(() => emulator.close());
   const dirs = freshRunDirs('ui');
@@ -66,12 +71,15 @@ export async function runUiTests(): Promise<{ passed: number; failed: number; pe
 
   const installStarted = Date.now();
   try {
-    await installExtension(VSIX_PATH, dirs.userDataDir, dirs.extensionsDir);
+    await installExtension(VSIX_PATH, dirs.userDataDir, dirs.extensionsDir, target);
     record({ title: 'the .vsix installs into code-server with --install-extension', state: 'passed', ms: Date.now() - installStarted });
   } catch (error) {
     record({ title: 'the .vsix installs into code-server with --install-extension', state: 'failed', ms: Date.now() - installStarted, detail: String(error) });
     return summarize(outcomes, started);
   }
+
+  // Another extension that reaches the upload tool only through vscode.lm.invokeTool, as an agent does.
+  await installExtension(await packageCallerExtension(), dirs.userDataDir, dirs.extensionsDir);
 
   // No key in the environment here: the person sets it through the palette.
   const server = await startCodeServer({
@@ -80,6 +88,7 @@ export async function runUiTests(): Promise<{ passed: number; failed: number; pe
     extensionsDir: dirs.extensionsDir,
     // v3 (the key check, the account, uploads once a scenario switches to v3) goes to the emulator too.
     settings: { 'heygen.uploadUrl': emulator.uploadUrl, 'heygen.apiBaseUrl': emulator.apiBaseUrl },
+    target,
   });
   log(`ui: code-server at ${server.origin}, run folder ${dirs.root}`);
   const browser = await launchChromium(dirs.profileDir);

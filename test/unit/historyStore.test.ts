@@ -6,7 +6,9 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AssetRecord } from '../../src/core/history/assetRecord';
-import { HistoryStore, acquireLock, parseHistory, serialize, type HistoryChange } from '../../src/core/history/historyStore';
+import { parseHistory, serialize } from '../../src/core/history/historyFormat';
+import { acquireLock } from '../../src/core/history/historyLock';
+import { HistoryStore, type HistoryChange } from '../../src/core/history/historyStore';
 import type { Logger } from '../../src/core/log/logger';
 
 const STORE_MODULE = path.resolve(__dirname, '../../src/core/history/historyStore.ts');
@@ -215,7 +217,7 @@ void describe('HistoryStore records: the file name and HeyGen\'s name', () => {
 void describe('HistoryStore damage', () => {
   for (const [what, content] of [
     ['invalid JSON', '{"version":1,"assets":[{"id":'],
-    ['an unknown version', '{"version":7,"assets":[]}'],
+    ['an unknown version', '{"version":0,"assets":[]}'],
     ['assets that are not a list', '{"version":1,"assets":{}}'],
     ['a JSON array', '[]'],
   ] as const) {
@@ -601,5 +603,162 @@ void describe('history file format', () => {
   void it('imports the module from a file URL (as the child process does)', async () => {
     const mod = (await import(pathToFileURL(STORE_MODULE).href)) as { HistoryStore?: unknown; default?: { HistoryStore: unknown } };
     assert.equal(typeof (mod.HistoryStore ?? mod.default?.HistoryStore), 'function');
+  });
+});
+
+void describe('HistoryStore writes that scale', () => {
+  const savedLines = (log: MemoryLog): string[] => log.lines.filter((l) => l.startsWith('trace History: saved'));
+
+  void it('adds to a long history by appending in place: the file keeps its inode, grows by the entry, and reads back whole', async () => {
+    const file = freshFile();
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    const many = Array.from({ length: 2000 }, (_, i) => record(i));
+    await fs.writeFile(file, serialize([...many].reverse()));
+    const before = await fs.stat(file);
+    const log = new MemoryLog();
+    const store = await HistoryStore.open(file, { maxEntries: 100_000, log });
+    const extra = record(5000);
+    await store.add(extra);
+    const after = await fs.stat(file);
+    assert.equal(after.ino, before.ino, 'the file was not replaced');
+    assert.equal(after.size - before.size, Buffer.byteLength(`,${JSON.stringify(extra)}\n`));
+    assert.deepEqual(savedLines(log), ['trace History: saved 1 change(s) by appending.']);
+    const text = await fs.readFile(file, 'utf8');
+    const onDisk = JSON.parse(text) as { version: number; assets: AssetRecord[] };
+    assert.equal(onDisk.assets.length, 2001, 'still one valid JSON document, as older releases read it');
+    store.dispose();
+    const fresh = await HistoryStore.open(file, { maxEntries: 100_000 });
+    assert.equal(fresh.all().length, 2001);
+    assert.equal(fresh.all()[0].id, 'asset-5000', 'newest first although it sits last in the file');
+    fresh.dispose();
+  });
+
+  void it('a batch of 100 adds under holdWrites is shown at once and saved in a handful of writes', async () => {
+    const file = freshFile();
+    const log = new MemoryLog();
+    const store = await HistoryStore.open(file, { maxEntries: 1000, log });
+    const changes: HistoryChange[] = [];
+    store.onDidChange((c) => changes.push(c));
+    const hold = store.holdWrites();
+    for (let i = 0; i < 100; i++) {
+      // As a batch does: one upload finishes, its entry is added, the next one goes on.
+      await store.add(record(i));
+      assert.equal(store.get(`asset-${i}`)?.id, `asset-${i}`);
+      await new Promise((r) => setImmediate(r));
+    }
+    await hold.release();
+    assert.equal(store.unsavedChanges, 0);
+    const writes = savedLines(log).length;
+    assert.ok(writes >= 1 && writes <= 6, `${writes} writes:\n${savedLines(log).join('\n')}`);
+    assert.equal(changes.filter((c) => c.added.length > 0).length, 100, 'every entry was announced when it was added');
+    store.dispose();
+    const fresh = await HistoryStore.open(file, { maxEntries: 1000 });
+    assert.equal(fresh.all().length, 100);
+    fresh.dispose();
+  });
+
+  void it('adds made while a write is in flight go together into the next write', async () => {
+    const file = freshFile();
+    const log = new MemoryLog();
+    const store = await HistoryStore.open(file, { maxEntries: 1000, log });
+    await Promise.all(Array.from({ length: 100 }, (_, i) => store.add(record(i))));
+    const writes = savedLines(log).length;
+    assert.ok(writes <= 2, `${writes} writes for 100 adds made at once`);
+    store.dispose();
+  });
+
+  void it('an append cut off by a crash loses nothing before it: the entries are read, a copy is kept, the next write repairs the file', async () => {
+    const file = freshFile();
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    const whole = serialize([record(3), record(2), record(1)]);
+    // What a crash part-way through appending record(4) leaves: the start of its line, no closing brackets.
+    const cut = `${whole.slice(0, -']}\n'.length)},${JSON.stringify(record(4)).slice(0, 40)}`;
+    await fs.writeFile(file, cut);
+    const log = new MemoryLog();
+    const store = await HistoryStore.open(file, { maxEntries: 100, log });
+    assert.deepEqual(
+      store.all().map((r) => r.id),
+      ['asset-3', 'asset-2', 'asset-1'],
+    );
+    const siblings = async (): Promise<string[]> => (await fs.readdir(path.dirname(file))).filter((n) => n.includes('.corrupt-'));
+    assert.deepEqual(await siblings(), [], 'reading alone moves nothing (a writer may be mid-append)');
+    await store.add(record(5));
+    const backups = await siblings();
+    assert.equal(backups.length, 1);
+    assert.equal(await fs.readFile(path.join(path.dirname(file), backups[0]), 'utf8'), cut);
+    assert.ok(log.lines.some((l) => l.startsWith('warn ') && l.includes('read only in part')), log.lines.join('\n'));
+    const parsed = parseHistory(await fs.readFile(file, 'utf8'));
+    assert.ok('records' in parsed && !('torn' in parsed));
+    assert.deepEqual(
+      parsed.records.map((r) => r.id),
+      ['asset-5', 'asset-3', 'asset-2', 'asset-1'],
+    );
+    store.dispose();
+  });
+
+  void it("appends to a file in an older release's layout (commas at line ends) and it stays valid JSON", async () => {
+    const file = freshFile();
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    const older = `{"version":1,"assets":[\n${[record(2), record(1)].map((a) => JSON.stringify(a)).join(',\n')}\n]}\n`;
+    await fs.writeFile(file, older);
+    const log = new MemoryLog();
+    const store = await HistoryStore.open(file, { maxEntries: 100, log });
+    await store.add(record(3));
+    assert.deepEqual(savedLines(log), ['trace History: saved 1 change(s) by appending.']);
+    const onDisk = JSON.parse(await fs.readFile(file, 'utf8')) as { assets: AssetRecord[] };
+    assert.deepEqual(
+      onDisk.assets.map((r) => r.id),
+      ['asset-2', 'asset-1', 'asset-3'],
+    );
+    store.dispose();
+  });
+
+  void it('a full history does not rewrite on every add: appends run past the cap until a rewrite trims it', async () => {
+    const file = freshFile();
+    const log = new MemoryLog();
+    const store = await HistoryStore.open(file, { maxEntries: 10, log });
+    for (let i = 0; i < 10; i++) {
+      await store.add(record(i));
+    }
+    for (let i = 10; i < 70; i++) {
+      await store.add(record(i));
+    }
+    assert.equal(store.all().length, 10);
+    assert.equal(store.all()[0].id, 'asset-69');
+    const rewrites = savedLines(log).filter((l) => l.includes('rewriting'));
+    assert.ok(rewrites.length <= 3, `${rewrites.length} rewrites for 70 adds at a cap of 10`);
+    store.dispose();
+  });
+});
+
+void describe('HistoryStore and a newer release', () => {
+  void it('a file of a newer format version is read-only: shown, a warning in the log, never moved aside or written', async () => {
+    const file = freshFile();
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    const newer = `${JSON.stringify({ version: 2, assets: [record(1), record(2)], somethingNew: { x: 1 } })}\n`;
+    await fs.writeFile(file, newer);
+    const log = new MemoryLog();
+    const store = await HistoryStore.open(file, { maxEntries: 100, log, retryDelayMs: 20 });
+    assert.deepEqual(
+      store.all().map((r) => r.id),
+      ['asset-2', 'asset-1'],
+    );
+    assert.equal(store.readOnly, true);
+    assert.ok(
+      log.lines.some((l) => l.startsWith('warn ') && l.includes('newer version') && l.includes('format 2')),
+      log.lines.join('\n'),
+    );
+    await assert.rejects(store.add(record(3)), /newer version of HeyGen Assets \(format 2\)/);
+    await assert.rejects(store.remove(['asset-1']), /newer version/);
+    await store.reload();
+    await new Promise((r) => setTimeout(r, 100)); // past the retry delay a failed write would use
+    assert.equal(await fs.readFile(file, 'utf8'), newer, 'the file is exactly as the newer release wrote it');
+    const siblings = await fs.readdir(path.dirname(file));
+    assert.deepEqual(
+      siblings.filter((n) => n.includes('.corrupt-') || n.endsWith('.tmp')),
+      [],
+    );
+    assert.ok(!log.lines.some((l) => l.startsWith('error ')), log.lines.join('\n'));
+    store.dispose();
   });
 });

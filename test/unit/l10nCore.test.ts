@@ -150,7 +150,7 @@ const UNTRANSLATED = new RegExp(`(?:${SINKS.join('|')})${SENTENCE}`, 'g');
 /** Hits that only ever reach the log, which stays English. */
 const LOG_ONLY = new Set([
   // A corrupt history file's reason, logged when the file is set aside.
-  'core/history/historyStore.ts: reason: `unreadable: ${describe(err)}`',
+  'core/history/historyFormat.ts: reason: `unreadable: ${describe(err)}`',
 ]);
 
 function untranslatedSentences(source: string): string[] {

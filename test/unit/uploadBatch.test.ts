@@ -1,9 +1,12 @@
 // The vscode-free batch service over real HTTP to the emulator: sources in, records and failures out; the history
 // sees each new asset once; each upload and each failure is logged once; the key's fingerprint is the engine's.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import type { AssetRecord } from '../../src/core/history/assetRecord';
+import { HistoryStore } from '../../src/core/history/historyStore';
 import { keyFingerprint } from '../../src/core/upload/contentHash';
 import { closeUploadAgents } from '../../src/core/upload/httpUpload';
 import {
@@ -65,6 +68,25 @@ void describe('UploadBatchService over real HTTP', () => {
     service = new UploadBatchService({ history, log, scrub: (text) => text.split(emu.apiKey).join('[redacted]') });
   });
   afterEach(() => scratch.cleanup());
+
+  void it('a batch of 30 saves the real history store a handful of times, not 30, and every asset is in the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'heygen-batch-history-'));
+    const storeLog = capturingLogger();
+    const store = await HistoryStore.open(join(dir, 'history.json'), { maxEntries: 1000, log: storeLog });
+    try {
+      const files = Array.from({ length: 30 }, (_, i) => scratch.png(`many-${i}.png`, 1024 + i));
+      const batch = new UploadBatchService({ history: store, log });
+      const result = await batch.run(files.map((f) => file(f)), pass());
+      assert.equal(result.failed.length, 0, JSON.stringify(result.failed));
+      const writes = storeLog.lines.filter((l) => l.message.startsWith('History: saved'));
+      assert.ok(writes.length >= 1 && writes.length <= 5, `${writes.length} writes:\n${writes.map((l) => l.message).join('\n')}`);
+      const onDisk = JSON.parse(readFileSync(join(dir, 'history.json'), 'utf8')) as { assets: AssetRecord[] };
+      assert.deepEqual(onDisk.assets.map((r) => r.sourcePath).sort(), [...files].sort(), 'saved by the time the batch returns');
+    } finally {
+      store.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   void it('uploads a batch, records each new asset once with the engine\'s key fingerprint, and keeps the sources\' order', async () => {
     const png = scratch.png('a.png', 2048);

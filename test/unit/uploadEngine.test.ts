@@ -67,6 +67,30 @@ void describe('uploadLocalFile over real HTTP', () => {
     assert.deepEqual(seen, [...seen].sort((a, b) => a - b));
   });
 
+  void it('names the asset (onAnswer) before the SHA-256 is known, and the outcome carries the hash of the bytes that arrived', async () => {
+    const path = scratch.png('answer-first.png', 2 * MB + 17);
+    const order: string[] = [];
+    const outcome = await uploadLocalFile(path, targetFor(emu), opts({
+      onAnswer: (asset) => order.push(`answer ${asset.id}`),
+    }));
+    order.push('outcome');
+    const got = emu.received.at(-1)!;
+    assert.deepEqual(order, [`answer ${got.id}`, 'outcome']);
+    assert.equal(outcome.source.sha256, got.sha256, 'the recorded hash is that of the bytes HeyGen received');
+  });
+
+  void it('a file changed between the answer and the hash is not recorded: the upload fails with one sentence', async () => {
+    const path = scratch.png('changed-after.png', 1 * MB);
+    const log = capturingLogger();
+    await expectError(
+      uploadLocalFile(path, targetFor(emu), opts({ log, onAnswer: () => appendFileSync(path, Buffer.from('more')) })),
+      'invalidFile',
+      /changed while uploading/,
+    );
+    assert.equal(emu.received.length, 1, 'the bytes were sent once');
+    assert.ok(log.lines.some((l) => l.message.includes('it is not recorded')), log.lines.map((l) => l.message).join('\n'));
+  });
+
   void it('sends exactly the file\'s bytes at chunk-boundary sizes (reused read buffers never leak stale bytes)', async () => {
     const chunk = 256 * 1024;
     for (const size of [8, chunk - 1, chunk, chunk + 1, 2 * chunk, 2 * chunk + 1, 3 * chunk + 7, 7 * chunk + 12345]) {

@@ -1,23 +1,37 @@
-import { randomUUID } from 'node:crypto';
-import { watch, type FSWatcher, type Stats } from 'node:fs';
+import { watch, type FSWatcher } from 'node:fs';
 import * as fs from 'node:fs/promises';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as l10n from '@vscode/l10n';
 import type { AssetRecord } from './assetRecord';
+import {
+  appendInPlace,
+  identityOf,
+  isSortedDesc,
+  keepCopy,
+  quarantine,
+  readHistoryFile,
+  sameIdentity,
+  serialize,
+  validateRecord,
+  writeAtomic,
+  type DiskState,
+  type FileIdentity,
+  HISTORY_FORMAT_VERSION,
+} from './historyFormat';
+import { acquireLock, LOCK_TIMEOUT_MS, type LockHandle } from './historyLock';
 import { silentLogger, type Logger } from '../log/logger';
 
-export const HISTORY_FORMAT_VERSION = 1;
+export { HISTORY_FORMAT_VERSION, parseHistory, serialize, validateRecord } from './historyFormat';
+export { acquireLock, type LockHandle } from './historyLock';
 
-/** A lock older than this is taken to belong to a writer that died; a real write takes milliseconds. */
-const STALE_LOCK_MS = 10_000;
-/** How long a writer waits for a live lock before giving up with an error. */
-const LOCK_TIMEOUT_MS = 20_000;
 /** Other windows' writes arrive as a burst of watcher events; one reload per burst is enough. */
 const WATCH_DEBOUNCE_MS = 75;
 /** First wait before an unsaved change is written again; it doubles after each failure, up to the maximum. */
 const RETRY_DELAY_MS = 2_000;
 const MAX_RETRY_DELAY_MS = 60_000;
+/** While writes are held (a batch), they are still made after this many changes or this long after the first. */
+const HOLD_MAX_CHANGES = 25;
+const HOLD_MAX_MS = 5_000;
 
 export interface HistoryStoreOptions {
   maxEntries: number;
@@ -42,28 +56,57 @@ export interface HistoryChange {
   readonly local: boolean;
 }
 
-type DiskState =
-  | { kind: 'missing' }
-  | { kind: 'ok'; records: AssetRecord[]; text: string; stat: Stats }
-  | { kind: 'corrupt'; reason: string };
+/** Writes held for a batch: see HistoryStore.holdWrites. */
+export interface WriteHold {
+  /** Ends the hold; resolves once everything changed meanwhile is saved, rejects (after logging) if it cannot be. */
+  release(): Promise<void>;
+}
+
+/** A change as data, so it can be re-applied on top of whatever another window wrote meanwhile. */
+type HistoryOp =
+  | { kind: 'add'; record: AssetRecord }
+  | { kind: 'remove'; ids: ReadonlySet<string> }
+  | { kind: 'clear'; seen: ReadonlySet<string>; before: number }
+  | { kind: 'cap' };
 
 /** A change not yet on disk; re-applied on top of whatever the file holds until it is. */
 interface PendingChange {
   what: string;
-  apply: (assets: AssetRecord[]) => AssetRecord[];
+  op: HistoryOp;
+}
+
+interface Waiter {
+  resolve(): void;
+  reject(error: Error): void;
+  added?: AssetRecord;
+}
+
+/** What this window knows about the file's current content, to skip re-reading its own writes. */
+interface KnownFile {
+  identity: FileIdentity;
+  /** Entries the file holds (it may hold a few more than the cap, see CAP_SLACK). */
+  count: number;
+  /** It ends the way an in-place append needs. */
+  appendable: boolean;
+  /** It was read only in part (an interrupted append, or one still being written when it was read). */
+  torn?: boolean;
 }
 
 /**
- * The upload history, persisted as one JSON file (`{"version":1,"assets":[...]}`, newest first).
+ * The upload history, persisted as one JSON file (historyFormat.ts), newest first.
  *
- * Several windows (extension hosts, i.e. processes) share the file. Every change is a
- * read-modify-write of the file's current content under an exclusive lock file, followed by an
- * atomic replace (temp file + rename), so concurrent writers never lose each other's entries and a
- * reader never sees half a file. Other writers' changes are picked up by watching the folder.
+ * Several windows (extension hosts, i.e. processes) share the file. Every change happens under an exclusive lock
+ * file (historyLock.ts) on top of the file's current content, so concurrent writers never lose each other's entries.
+ * Adding entries appends them in place (cost: the entries, not the history); anything else (remove, clear, a
+ * replaced id, the cap) rewrites the file atomically (temp file + rename). Other writers' changes are picked up by
+ * watching the folder. Changes made while a write is in flight go together in the next one.
  *
  * A change that cannot be saved (lock held too long, disk full, no permission) is not dropped: it stays
  * pending, is shown on top of every reload of the file, and is written with the next change or by a
  * retry with backoff. The call that made it still rejects, so its caller can tell the person.
+ *
+ * A file written by a newer release (a higher format version) is shown but never written, quarantined or
+ * replaced: a window still running the old release after an update must not destroy the new one's history.
  */
 export class HistoryStore {
   /** What the file held at the last read or write (normalized). */
@@ -72,9 +115,15 @@ export class HistoryStore {
   private records: AssetRecord[] = [];
   private byId = new Map<string, AssetRecord>();
   private bySha: Map<string, AssetRecord> | undefined;
-  /** Identity of the file content in `base`, to skip reloading our own writes. */
-  private known: { text: string; ino: number; size: number; mtimeMs: number } | undefined;
+  private known: KnownFile | undefined;
+  /** Set while the file on disk has a newer format version than this release writes. */
+  private newerVersion: number | undefined;
   private pending: PendingChange[] = [];
+  private waiters: Waiter[] = [];
+  private flushQueued = false;
+  private holds = 0;
+  private heldChanges = 0;
+  private holdTimer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private retryAttempt = 0;
   private readonly listeners = new Set<(change: HistoryChange) => void>();
@@ -130,6 +179,11 @@ export class HistoryStore {
     return this.pending.length;
   }
 
+  /** True while the file was written by a newer release: this window shows it and does not change it. */
+  get readOnly(): boolean {
+    return this.newerVersion !== undefined;
+  }
+
   get(id: string): AssetRecord | undefined {
     return this.byId.get(id);
   }
@@ -149,19 +203,18 @@ export class HistoryStore {
 
   /**
    * Adds an entry, replacing any entry with the same id. Rejects when it could not be saved; the entry
-   * is still shown and is saved later (see the class comment).
+   * is still shown and is saved later (see the class comment). While writes are held it resolves once shown.
    */
   add(record: AssetRecord): Promise<void> {
     const problem = validateRecord(record);
     if (problem) {
       return Promise.reject(new Error(l10n.t('History: refusing an invalid entry ({0}).', problem)));
     }
-    return this.mutate(`add ${record.id} (${record.name})`, (assets) => [record, ...assets.filter((a) => a.id !== record.id)], record);
+    return this.mutate(`add ${record.id} (${record.name})`, { kind: 'add', record }, record);
   }
 
   remove(ids: readonly string[]): Promise<void> {
-    const gone = new Set(ids);
-    return this.mutate(`remove ${ids.length}`, (assets) => assets.filter((a) => !gone.has(a.id)));
+    return this.mutate(`remove ${ids.length}`, { kind: 'remove', ids: new Set(ids) });
   }
 
   /**
@@ -169,9 +222,7 @@ export class HistoryStore {
    * afterwards survives, even when this change has to be re-applied later.
    */
   clear(): Promise<void> {
-    const seen = new Set(this.records.map((r) => r.id));
-    const before = Date.now();
-    return this.mutate('clear', (assets) => assets.filter((a) => !seen.has(a.id) && a.uploadedAt > before));
+    return this.mutate('clear', { kind: 'clear', seen: new Set(this.records.map((r) => r.id)), before: Date.now() });
   }
 
   /** Re-reads the file (for example after another window changed it). */
@@ -186,8 +237,36 @@ export class HistoryStore {
     }
     this.maxEntries = max;
     if (this.records.length > max) {
-      await this.mutate(`cap ${max}`, (assets) => assets);
+      await this.mutate(`cap ${max}`, { kind: 'cap' });
     }
+  }
+
+  /**
+   * Holds writes for a batch of uploads: until `release`, changes are shown at once and their calls resolve
+   * without waiting for the disk, and they are saved together (every HOLD_MAX_CHANGES changes or HOLD_MAX_MS,
+   * and at the release), so a batch of 100 uploads writes the file a handful of times instead of 100.
+   */
+  holdWrites(): WriteHold {
+    this.holds++;
+    let released = false;
+    return {
+      release: () => {
+        if (released) {
+          return Promise.resolve();
+        }
+        released = true;
+        this.holds--;
+        if (this.holds > 0 || this.pending.length === 0) {
+          return Promise.resolve();
+        }
+        this.clearHoldTimer();
+        this.heldChanges = 0;
+        return new Promise<void>((resolve, reject) => {
+          this.waiters.push({ resolve, reject });
+          this.requestFlush();
+        });
+      },
+    };
   }
 
   onDidChange(listener: (change: HistoryChange) => void): Disposable {
@@ -211,6 +290,7 @@ export class HistoryStore {
       clearTimeout(this.retryTimer);
       this.retryTimer = undefined;
     }
+    this.clearHoldTimer();
     if (this.pending.length > 0) {
       // The window is closing: one last attempt, and a record of what is lost if it fails too.
       const whats = this.pending.map((p) => p.what).join('; ');
@@ -230,22 +310,72 @@ export class HistoryStore {
     return run;
   }
 
-  private mutate(what: string, apply: (assets: AssetRecord[]) => AssetRecord[], added?: AssetRecord): Promise<void> {
-    return this.enqueue(async () => {
-      this.pending.push({ what, apply });
-      try {
-        await this.writePending();
-      } catch (err) {
-        // Shown at once and kept pending, so neither a reload nor a later write loses it.
-        this.fire(this.publish(true, added));
+  private mutate(what: string, op: HistoryOp, added?: AssetRecord): Promise<void> {
+    this.pending.push({ what, op });
+    if (this.holds > 0) {
+      this.fire(this.publish(true, added ? [added] : []));
+      this.heldChanges++;
+      if (this.heldChanges >= HOLD_MAX_CHANGES) {
+        this.heldChanges = 0;
+        this.clearHoldTimer();
+        this.requestFlush();
+      } else if (!this.holdTimer) {
+        this.holdTimer = setTimeout(() => {
+          this.holdTimer = undefined;
+          this.heldChanges = 0;
+          this.requestFlush();
+        }, HOLD_MAX_MS);
+        this.holdTimer.unref();
+      }
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.waiters.push({ resolve, reject, added });
+      this.requestFlush();
+    });
+  }
+
+  /** Group commit: one write for every change made before it starts; later ones wait for the next. */
+  private requestFlush(): void {
+    if (this.flushQueued) {
+      return;
+    }
+    this.flushQueued = true;
+    void this.enqueue(() => this.flush());
+  }
+
+  private async flush(): Promise<void> {
+    this.flushQueued = false;
+    const waiters = this.waiters.splice(0);
+    const wrote = waiters.flatMap((w) => (w.added ? [w.added] : []));
+    if (this.pending.length === 0) {
+      waiters.forEach((w) => w.resolve());
+      return;
+    }
+    const whats = this.pending.map((p) => p.what).join('; ');
+    try {
+      await this.writePending();
+    } catch (err) {
+      const error = err instanceof Error ? err : new Error(String(err));
+      // Shown at once and kept pending, so neither a reload nor a later write loses it.
+      this.fire(this.publish(true, wrote));
+      if (this.newerVersion !== undefined) {
+        this.log.warn(`History: not saving (${whats}) to ${this.file}: ${error.message}. It is shown in this window only.`);
+      } else {
         this.log.error(
-          `History: could not save (${what}) to ${this.file}: ${describe(err)}. It is kept in this window and saved with the next change or in ${formatDelay(this.nextRetryDelay())}.`,
+          `History: could not save (${whats}) to ${this.file}: ${error.message}. It is kept in this window and saved with the next change or in ${formatDelay(this.nextRetryDelay())}.`,
         );
         this.scheduleRetry();
-        throw err instanceof Error ? err : new Error(String(err));
       }
-      this.fire(this.publish(true, added));
-    });
+      waiters.forEach((w) => w.reject(error));
+      return;
+    }
+    const change = this.publish(true, wrote);
+    // Changes made under a hold were shown when they were made; their write alone changes nothing on screen.
+    if (waiters.length > 0 || change.added.length > 0 || change.removed.length > 0) {
+      this.fire(change);
+    }
+    waiters.forEach((w) => w.resolve());
   }
 
   /** Writes every pending change on top of the file's current content, under the lock. Throws if it cannot. */
@@ -254,23 +384,32 @@ export class HistoryStore {
     let lock: LockHandle | undefined;
     try {
       lock = await acquireLock(this.lockFile, this.log, this.lockTimeoutMs);
-      let disk = await readDisk(this.file, this.log);
-      if (disk.kind === 'corrupt') {
-        await this.quarantine(disk.reason);
-        disk = { kind: 'missing' };
+      const current = await this.currentUnderLock();
+      if (current.newer !== undefined) {
+        throw new Error(
+          l10n.t('the history was saved by a newer version of HeyGen Assets (format {0}); this window does not change it', current.newer),
+        );
       }
-      const next = this.normalize(applyChanges(changes, disk.kind === 'ok' ? disk.records : []));
-      const text = serialize(next);
+      const appended = this.appendable(changes, current);
+      const next = appended ? this.prepend(appended, current.records) : this.normalize(applyChanges(changes, current.records));
       const held = lock;
-      const stat = await writeAtomic(this.file, text, async () => {
-        // A window paused past STALE_LOCK_MS may have lost its lock to another: then it must not write.
+      const stillOurs = async (): Promise<void> => {
+        // A window paused past the lock's stale age may have lost it to another: then it must not write.
         if (!(await held.held())) {
           throw new Error(l10n.t('the history lock was taken over by another window while saving'));
         }
-      });
+      };
+      let identity: FileIdentity;
+      if (appended && current.known) {
+        await stillOurs();
+        identity = await appendInPlace(this.file, current.known.identity, appended);
+      } else {
+        identity = await writeAtomic(this.file, serialize(next), stillOurs);
+      }
+      this.log.trace(`History: saved ${changes.length} change(s) by ${appended ? 'appending' : 'rewriting the file'}.`);
       this.pending.splice(0, changes.length);
       this.base = next;
-      this.known = { text, ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs };
+      this.known = { identity, count: appended && current.known ? current.known.count + appended.length : next.length, appendable: true };
     } finally {
       await lock?.();
     }
@@ -281,6 +420,76 @@ export class HistoryStore {
         this.retryTimer = undefined;
       }
     }
+  }
+
+  /**
+   * The file's entries right now, under the lock: from memory when the file is still what this window last read
+   * or wrote (the common case: no read at all), else read again; an unreadable file is moved aside.
+   */
+  private async currentUnderLock(): Promise<{ records: AssetRecord[]; known: KnownFile | undefined; newer?: number }> {
+    const stat = await fs.stat(this.file).catch(() => undefined);
+    if (this.known && !this.known.torn && stat && sameIdentity(identityOf(stat), this.known.identity) && this.newerVersion === undefined) {
+      return { records: this.base, known: this.known };
+    }
+    let disk = await readHistoryFile(this.file, this.log);
+    if (disk.kind === 'corrupt') {
+      await quarantine(this.file, disk.reason, this.log);
+      disk = { kind: 'missing' };
+    } else if (disk.kind === 'ok' && disk.torn) {
+      await keepCopy(this.file, disk.torn, this.log);
+    }
+    this.adopt(disk);
+    return { records: this.base, known: this.known, ...(disk.kind === 'newer' ? { newer: disk.version } : {}) };
+  }
+
+  /** The entries to append in place instead of rewriting the file, or undefined when the changes need a rewrite. */
+  private appendable(changes: readonly PendingChange[], current: { records: AssetRecord[]; known: KnownFile | undefined }): AssetRecord[] | undefined {
+    const known = current.known;
+    if (!known?.appendable || changes.some((c) => c.op.kind !== 'add')) {
+      return undefined;
+    }
+    const adds = changes.map((c) => (c.op as { record: AssetRecord }).record);
+    const ids = new Set(adds.map((r) => r.id));
+    // A replaced entry would leave two lines with one id, and an over-full file is trimmed: both rewrite.
+    if (ids.size !== adds.length || current.records.some((r) => ids.has(r.id)) || known.count + adds.length > this.maxEntries + capSlack(this.maxEntries)) {
+      return undefined;
+    }
+    return adds;
+  }
+
+  /**
+   * `records` with new entries (ids not among them) in front, newest first: without re-sorting or de-duplicating the
+   * whole history when they are newer than everything in it (the usual add), so an add stays cheap at 10,000 entries.
+   */
+  private prepend(adds: readonly AssetRecord[], records: AssetRecord[]): AssetRecord[] {
+    const fresh = isSortedDesc(adds) ? [...adds] : [...adds].sort((a, b) => b.uploadedAt - a.uploadedAt);
+    if (records.length > 0 && fresh[fresh.length - 1].uploadedAt < records[0].uploadedAt) {
+      return this.normalize([...fresh, ...records]);
+    }
+    const next = fresh.concat(records);
+    if (next.length > this.maxEntries) {
+      next.length = this.maxEntries;
+    }
+    return next;
+  }
+
+  /** Takes what was read as the new `base` (and `known`). */
+  private adopt(disk: DiskState): void {
+    if (disk.kind === 'ok' || disk.kind === 'newer') {
+      this.base = this.normalize(disk.records);
+      const torn = disk.kind === 'ok' && disk.torn !== undefined;
+      this.known = { identity: disk.identity, count: disk.records.length, appendable: disk.kind === 'ok' && disk.appendable, ...(torn ? { torn } : {}) };
+    } else {
+      this.base = [];
+      this.known = undefined;
+    }
+    const newer = disk.kind === 'newer' ? disk.version : undefined;
+    if (newer !== undefined && this.newerVersion !== newer) {
+      this.log.warn(
+        `History: ${this.file} was written by a newer version of HeyGen Assets (format ${newer}, this one writes ${HISTORY_FORMAT_VERSION}); this window shows it but does not change it. Update the extension to change the history here.`,
+      );
+    }
+    this.newerVersion = newer;
   }
 
   private nextRetryDelay(): number {
@@ -301,6 +510,13 @@ export class HistoryStore {
     this.retryTimer.unref();
   }
 
+  private clearHoldTimer(): void {
+    if (this.holdTimer) {
+      clearTimeout(this.holdTimer);
+      this.holdTimer = undefined;
+    }
+  }
+
   private async retryPending(): Promise<void> {
     if (this.disposed || this.pending.length === 0) {
       return;
@@ -309,8 +525,10 @@ export class HistoryStore {
     try {
       await this.writePending();
     } catch (err) {
-      this.log.warn(`History: still cannot save ${whats} to ${this.file}: ${describe(err)}; trying again in ${formatDelay(this.nextRetryDelay())}.`);
-      this.scheduleRetry();
+      if (this.newerVersion === undefined) {
+        this.log.warn(`History: still cannot save ${whats} to ${this.file}: ${describe(err)}; trying again in ${formatDelay(this.nextRetryDelay())}.`);
+        this.scheduleRetry();
+      }
       return;
     }
     this.log.info(`History: saved the changes that had failed before (${whats}).`);
@@ -326,23 +544,35 @@ export class HistoryStore {
       if (!seen.has(r.id)) {
         seen.add(r.id);
         out.push(r);
+        if (out.length === this.maxEntries) {
+          break;
+        }
       }
-    }
-    if (out.length > this.maxEntries) {
-      out.length = this.maxEntries;
     }
     return out;
   }
 
   /** Recomputes what the window shows from `base` and the pending changes; returns what changed. */
-  private publish(local: boolean, wrote?: AssetRecord): HistoryChange {
+  private publish(local: boolean, wrote: readonly AssetRecord[] = []): HistoryChange {
     const before = this.byId;
     const records = this.pending.length > 0 ? this.normalize(applyChanges(this.pending, this.base)) : this.base;
+    const grown = records.length - this.records.length;
+    if (grown > 0 && endsWith(records, this.records)) {
+      // Entries added in front of an unchanged list (an add): update the index instead of rebuilding it.
+      const added = records.slice(0, grown);
+      for (const r of added) {
+        before.set(r.id, r);
+      }
+      this.records = records;
+      this.bySha = undefined;
+      return { added, removed: [], local };
+    }
+    const written = new Set(wrote);
     const byId = new Map<string, AssetRecord>();
     const added: AssetRecord[] = [];
     for (const r of records) {
       byId.set(r.id, r);
-      if (!before.has(r.id) || r === wrote) {
+      if (!before.has(r.id) || written.has(r)) {
         added.push(r);
       }
     }
@@ -369,22 +599,23 @@ export class HistoryStore {
   }
 
   private async loadFromDisk(notify: boolean): Promise<void> {
-    if (this.known) {
+    const before = this.known?.identity;
+    if (before) {
       // Our own last write (or the last load) is still what is on disk: nothing to read.
       const st = await fs.stat(this.file).catch(() => undefined);
-      if (st && st.ino === this.known.ino && st.size === this.known.size && st.mtimeMs === this.known.mtimeMs) {
+      if (st && sameIdentity(identityOf(st), before)) {
         return;
       }
     }
-    let disk = await readDisk(this.file, this.log);
+    let disk = await readHistoryFile(this.file, this.log);
     if (disk.kind === 'corrupt') {
       // Another writer might be replacing the file right now: decide under the lock, on a fresh read.
       let lock: LockHandle | undefined;
       try {
         lock = await acquireLock(this.lockFile, this.log, this.lockTimeoutMs);
-        disk = await readDisk(this.file, this.log);
+        disk = await readHistoryFile(this.file, this.log);
         if (disk.kind === 'corrupt') {
-          await this.quarantine(disk.reason);
+          await quarantine(this.file, disk.reason, this.log);
           disk = { kind: 'missing' };
         }
       } catch (err) {
@@ -394,34 +625,12 @@ export class HistoryStore {
         await lock?.();
       }
     }
-    const changed = disk.kind === 'ok' ? disk.text !== this.known?.text : this.base.length > 0 || this.known !== undefined;
-    if (disk.kind === 'ok') {
-      const st = disk.stat;
-      this.base = this.normalize(disk.records);
-      this.known = { text: disk.text, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs };
-    } else {
-      this.base = [];
-      this.known = undefined;
-    }
+    const changed = disk.kind === 'missing' ? this.base.length > 0 || this.known !== undefined : !sameIdentity(disk.identity, before);
+    this.adopt(disk);
     // Pending changes are applied on top of what another window wrote: reloading never drops them.
     const change = this.publish(false);
     if (notify && changed) {
       this.fire(change);
-    }
-  }
-
-  /** Keeps an unreadable store as a backup next to it, so nothing is silently thrown away. */
-  private async quarantine(reason: string): Promise<void> {
-    const backup = `${this.file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
-    try {
-      await fs.rename(this.file, backup);
-      this.log.warn(`History: ${this.file} could not be read (${reason}); it was kept as ${backup} and the history starts empty.`);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-        return;
-      }
-      this.log.warn(`History: ${this.file} could not be read (${reason}) nor moved aside (${describe(err)}); the history starts empty.`);
-      throw err;
     }
   }
 
@@ -460,398 +669,41 @@ export class HistoryStore {
   }
 }
 
-// ---- file format -----------------------------------------------------------------------------
-
-/** One entry per line: compact, yet a person can still read and diff the file. */
-export function serialize(assets: readonly AssetRecord[]): string {
-  if (assets.length === 0) {
-    return `{"version":${HISTORY_FORMAT_VERSION},"assets":[]}\n`;
+function applyOp(assets: AssetRecord[], op: HistoryOp): AssetRecord[] {
+  switch (op.kind) {
+    case 'add':
+      return [op.record, ...assets.filter((a) => a.id !== op.record.id)];
+    case 'remove':
+      return assets.filter((a) => !op.ids.has(a.id));
+    case 'clear':
+      return assets.filter((a) => !op.seen.has(a.id) && a.uploadedAt > op.before);
+    case 'cap':
+      return assets;
   }
-  return `{"version":${HISTORY_FORMAT_VERSION},"assets":[\n${assets.map((a) => JSON.stringify(a)).join(',\n')}\n]}\n`;
-}
-
-/** Parses the file's text; malformed entries are dropped (and logged), a malformed file is an error. */
-export function parseHistory(text: string, log: Logger = silentLogger): { records: AssetRecord[] } | { error: string } {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    return { error: `invalid JSON: ${describe(err)}` };
-  }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    return { error: 'not a JSON object' };
-  }
-  const { version, assets } = data as { version?: unknown; assets?: unknown };
-  if (version !== HISTORY_FORMAT_VERSION) {
-    return { error: `unsupported format version ${JSON.stringify(version)}` };
-  }
-  if (!Array.isArray(assets)) {
-    return { error: '"assets" is not an array' };
-  }
-  const records: AssetRecord[] = [];
-  for (let i = 0; i < assets.length; i++) {
-    const entry: unknown = assets[i];
-    const problem = validateRecord(entry);
-    if (problem) {
-      log.warn(`History: dropped entry #${i}${idOf(entry)}: ${problem}.`);
-    } else {
-      records.push(entry as AssetRecord);
-    }
-  }
-  return { records };
-}
-
-/** Why `value` is not a valid AssetRecord, or undefined when it is. */
-export function validateRecord(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return 'not an object';
-  }
-  const r = value as Record<string, unknown>;
-  if (typeof r.id !== 'string' || r.id === '') {
-    return 'missing id';
-  }
-  if (typeof r.name !== 'string') {
-    return 'missing name';
-  }
-  if (r.fileType !== 'image' && r.fileType !== 'video' && r.fileType !== 'audio') {
-    return `unknown fileType ${JSON.stringify(r.fileType)}`;
-  }
-  if (typeof r.mime !== 'string') {
-    return 'missing mime';
-  }
-  if (typeof r.url !== 'string' || r.url === '') {
-    return 'missing url';
-  }
-  if (r.imageKey !== null && typeof r.imageKey !== 'string') {
-    return 'imageKey is neither a string nor null';
-  }
-  if (!isFiniteNumber(r.createdTs)) {
-    return 'createdTs is not a number';
-  }
-  if (r.heygenName !== undefined && typeof r.heygenName !== 'string') {
-    return 'heygenName is not a string';
-  }
-  if (r.sourcePath !== undefined && typeof r.sourcePath !== 'string') {
-    return 'sourcePath is not a string';
-  }
-  if (r.sourceUrl !== undefined && typeof r.sourceUrl !== 'string') {
-    return 'sourceUrl is not a string';
-  }
-  if (!isFiniteNumber(r.size) || r.size < 0) {
-    return 'size is not a non-negative number';
-  }
-  if (typeof r.sha256 !== 'string') {
-    return 'missing sha256';
-  }
-  if (!isFiniteNumber(r.uploadedAt)) {
-    return 'uploadedAt is not a number';
-  }
-  if (typeof r.keyFingerprint !== 'string') {
-    return 'missing keyFingerprint';
-  }
-  if (r.api !== undefined && r.api !== 'v1' && r.api !== 'v3') {
-    return `unknown api ${JSON.stringify(r.api)}`;
-  }
-  return undefined;
-}
-
-async function readDisk(file: string, log: Logger): Promise<DiskState> {
-  let text: string;
-  let stat: Stats;
-  try {
-    const handle = await fs.open(file, 'r');
-    try {
-      stat = await handle.stat();
-      text = await handle.readFile('utf8');
-    } finally {
-      await handle.close();
-    }
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      return { kind: 'missing' };
-    }
-    return { kind: 'corrupt', reason: `unreadable: ${describe(err)}` };
-  }
-  const parsed = parseHistory(text, log);
-  if ('error' in parsed) {
-    return { kind: 'corrupt', reason: parsed.error };
-  }
-  return { kind: 'ok', records: parsed.records, text, stat };
-}
-
-/** Replaces the file atomically; `beforeRename` may veto the replacement at the last moment by throwing. */
-async function writeAtomic(file: string, text: string, beforeRename?: () => Promise<void>): Promise<Stats> {
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}-${randomUUID().slice(0, 8)}.tmp`;
-  try {
-    const handle = await fs.open(temp, 'w');
-    try {
-      await handle.writeFile(text, 'utf8');
-      await handle.datasync();
-    } finally {
-      await handle.close();
-    }
-    await beforeRename?.();
-    await fs.rename(temp, file);
-  } catch (err) {
-    await fs.rm(temp, { force: true }).catch(() => undefined);
-    throw err;
-  }
-  return fs.stat(file);
 }
 
 function applyChanges(changes: readonly PendingChange[], assets: AssetRecord[]): AssetRecord[] {
   let out = assets;
   for (const change of changes) {
-    out = change.apply(out);
+    out = applyOp(out, change.op);
   }
   return out;
 }
 
-// ---- the lock ----------------------------------------------------------------------------------
-//
-// The lock is a file created with 'wx', so exactly one creator wins. Removing it is the dangerous part:
-// a remover that checks "is this still the lock I judged stale (or my own)?" and then unlinks can delete
-// a lock someone created in between. So every removal (a release, or breaking a stale lock) happens
-// under a second, short-lived guard file. Under the guard the lock path can only go from absent to
-// present, never from one lock to another, so check-then-unlink is safe. The guard is held for a
-// stat, a read and an unlink; one left by a process that died holding it is broken after GUARD_STALE_MS.
-
-/** The guard is held for a few file operations; older than this, its holder is taken to be gone. */
-const GUARD_STALE_MS = 2_000;
-/** A release or stale-lock check waits this long for the guard at most. */
-const GUARD_WAIT_MS = 5_000;
-
-interface LockInfo {
-  pid: number;
-  host: string;
-  token: string;
-  at: number;
-}
-
-/** What was seen at the lock path: enough to tell one lock file from its successor. */
-interface LockSighting {
-  text: string;
-  ino: number;
-  size: number;
-  mtimeMs: number;
-}
-
-/** Releases the lock (a no-op when it is no longer ours); `held()` tells whether it still is ours. */
-export interface LockHandle {
-  (): Promise<void>;
-  held(): Promise<boolean>;
-  readonly token: string;
-}
-
-/**
- * Takes the exclusive lock file and returns its release. A lock whose owner process is gone, or that is
- * older than STALE_LOCK_MS, is broken (safely, see above).
- */
-export async function acquireLock(lockFile: string, log: Logger = silentLogger, timeoutMs = LOCK_TIMEOUT_MS): Promise<LockHandle> {
-  const info: LockInfo = { pid: process.pid, host: os.hostname(), token: randomUUID(), at: Date.now() };
-  const deadline = Date.now() + timeoutMs;
-  let wait = 2;
-  for (;;) {
-    if (await createExclusive(lockFile, JSON.stringify(info))) {
-      const release = (() => releaseLock(lockFile, info.token, log)) as LockHandle;
-      return Object.assign(release, {
-        held: async () => parseLock((await fs.readFile(lockFile, 'utf8').catch(() => '')))?.token === info.token,
-        token: info.token,
-      });
-    }
-    if (await breakIfStale(lockFile, log)) {
-      continue;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(l10n.t('the history is locked by another window ({0})', lockFile));
-    }
-    await delay(wait + Math.random() * wait);
-    wait = Math.min(wait * 2, 50);
-  }
-}
-
-/** Creates `file` with `body` unless it exists; false when it does. */
-async function createExclusive(file: string, body: string): Promise<boolean> {
-  let handle: fs.FileHandle;
-  try {
-    handle = await fs.open(file, 'wx');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') {
-      return false;
-    }
-    if (code === 'ENOENT') {
-      await fs.mkdir(path.dirname(file), { recursive: true });
-      return createExclusive(file, body);
-    }
-    throw err;
-  }
-  try {
-    await handle.writeFile(body, 'utf8');
-  } catch (err) {
-    // Created a moment ago, so nobody has judged it stale and replaced it yet: it is still ours to remove.
-    await handle.close().catch(() => undefined);
-    await fs.unlink(file).catch(() => undefined);
-    throw err;
-  }
-  await handle.close();
-  return true;
-}
-
-async function releaseLock(lockFile: string, token: string, log: Logger): Promise<void> {
-  try {
-    await withGuard(lockFile, log, async () => {
-      const current = await sight(lockFile);
-      // If our lock was judged stale and broken, the file now belongs to someone else: leave it.
-      if (current && parseLock(current.text)?.token === token) {
-        await fs.unlink(lockFile);
-      }
-    });
-  } catch (err) {
-    // The lock stays until it is judged stale; other windows wait for that, nothing is lost.
-    log.warn(`History: could not release the lock ${lockFile}: ${describe(err)}`);
-  }
-}
-
-async function breakIfStale(lockFile: string, log: Logger): Promise<boolean> {
-  const seen = await sight(lockFile);
-  if (!seen) {
-    return true; // Released meanwhile: try again at once.
-  }
-  const owner = parseLock(seen.text);
-  if (!isStale(seen, owner, STALE_LOCK_MS)) {
-    return false;
-  }
-  return withGuard(lockFile, log, async () => {
-    const now = await sight(lockFile);
-    if (now && sameSighting(now, seen)) {
-      await fs.unlink(lockFile);
-      log.warn(`History: removed a stale lock${owner ? ` of process ${owner.pid}` : ''} (${lockFile}).`);
-    }
-    // Gone or replaced: someone else released or broke it; judge again.
-    return true;
-  });
-}
-
-/** Runs `task` holding the guard of `lockFile` (see the comment at the top of this section). */
-async function withGuard<T>(lockFile: string, log: Logger, task: () => Promise<T>): Promise<T> {
-  const guard = `${lockFile}.guard`;
-  const info: LockInfo = { pid: process.pid, host: os.hostname(), token: randomUUID(), at: Date.now() };
-  const deadline = Date.now() + GUARD_WAIT_MS;
-  let wait = 1;
-  while (!(await createExclusive(guard, JSON.stringify(info)))) {
-    if (await breakStaleGuard(guard, log)) {
-      continue;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(l10n.t("the history lock's guard {0} is held too long", guard));
-    }
-    await delay(wait + Math.random() * wait);
-    wait = Math.min(wait * 2, 20);
-  }
-  try {
-    return await task();
-  } finally {
-    const current = await sight(guard);
-    if (current && parseLock(current.text)?.token === info.token) {
-      await fs.unlink(guard).catch(() => undefined);
-    }
-  }
-}
-
-/**
- * A guard is held for milliseconds, so a stale one means its holder died in that moment. Breaking it
- * moves it aside and checks that the moved file is the one judged stale; the only remaining race
- * needs two processes breaking the same dead guard within microseconds.
- */
-async function breakStaleGuard(guard: string, log: Logger): Promise<boolean> {
-  const seen = await sight(guard);
-  if (!seen) {
-    return true;
-  }
-  const owner = parseLock(seen.text);
-  if (!isStale(seen, owner, GUARD_STALE_MS)) {
-    return false;
-  }
-  const aside = `${guard}.stale-${randomUUID().slice(0, 8)}`;
-  try {
-    await fs.rename(guard, aside);
-  } catch {
-    return true;
-  }
-  const moved = await sight(aside);
-  if (moved && sameSighting(moved, seen)) {
-    log.warn(`History: removed a stale lock guard${owner ? ` of process ${owner.pid}` : ''} (${guard}).`);
-    await fs.unlink(aside).catch(() => undefined);
-  } else {
-    // A live guard was moved: put it back for its holder, unless a new one is already there (link never
-    // replaces a file, rename would).
-    await fs.link(aside, guard).catch(() => undefined);
-    await fs.unlink(aside).catch(() => undefined);
-  }
-  return true;
-}
-
-function isStale(seen: LockSighting, owner: LockInfo | undefined, staleMs: number): boolean {
-  const old = Date.now() - seen.mtimeMs > staleMs;
-  const dead = owner !== undefined && owner.host === os.hostname() && !processAlive(owner.pid);
-  return old || dead;
-}
-
-async function sight(file: string): Promise<LockSighting | undefined> {
-  try {
-    const handle = await fs.open(file, 'r');
-    try {
-      const st = await handle.stat();
-      const text = await handle.readFile('utf8');
-      return { text, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs };
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    return undefined;
-  }
-}
-
-/** Inode numbers are reused at once on many file systems: the token in the text tells successors apart. */
-function sameSighting(a: LockSighting, b: LockSighting): boolean {
-  return a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && a.text === b.text;
-}
-
-function parseLock(text: string): LockInfo | undefined {
-  try {
-    const v = JSON.parse(text) as Partial<LockInfo>;
-    if (typeof v.pid === 'number' && typeof v.host === 'string' && typeof v.token === 'string') {
-      return v as LockInfo;
-    }
-  } catch {
-    // A lock being written right now is empty; treat it as live.
-  }
-  return undefined;
-}
-
-function processAlive(pid: number): boolean {
-  if (pid === process.pid) {
-    return true;
-  }
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-// ---- helpers -----------------------------------------------------------------------------------
-
-function isSortedDesc(assets: readonly AssetRecord[]): boolean {
-  for (let i = 1; i < assets.length; i++) {
-    if (assets[i - 1].uploadedAt < assets[i].uploadedAt) {
+/** Whether `list` is `tail` with entries in front (the same objects, in the same order). */
+function endsWith(list: readonly AssetRecord[], tail: readonly AssetRecord[]): boolean {
+  const offset = list.length - tail.length;
+  for (let i = 0; i < tail.length; i++) {
+    if (list[offset + i] !== tail[i]) {
       return false;
     }
   }
   return true;
+}
+
+/** How far past the cap appends may go before a rewrite trims the file: a full history must not rewrite on every add. */
+function capSlack(maxEntries: number): number {
+  return Math.max(50, Math.ceil(maxEntries / 10));
 }
 
 function sanitizeMax(n: number): number {
@@ -862,23 +714,10 @@ function shaKey(sha256: string, keyFingerprint: string): string {
   return `${sha256.toLowerCase()}\n${keyFingerprint}`;
 }
 
-function isFiniteNumber(v: unknown): v is number {
-  return typeof v === 'number' && Number.isFinite(v);
-}
-
-function idOf(entry: unknown): string {
-  const id = (entry as { id?: unknown } | null)?.id;
-  return typeof id === 'string' ? ` (id ${id})` : '';
-}
-
 function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
 function formatDelay(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -138,9 +138,10 @@ const NETWORK_DESCRIPTIONS: Readonly<Record<string, () => string>> = {
 };
 
 function networkDescription(code: string | undefined, error: unknown): string {
-  // Node's own words say which certificate check failed.
+  // Node's own words say which certificate check failed; Node 22+ appends advice about its own command-line flags
+  // after a semicolon, which a person in an editor cannot act on.
   if (isCertificateError(code)) {
-    const detail = error instanceof Error ? error.message.split(':')[0].trim() : code;
+    const detail = error instanceof Error ? error.message.split(/[:;]/)[0].trim() : code;
     return l10n.t('the server\u2019s certificate is not trusted ({0})', detail);
   }
   const describe = code !== undefined && Object.hasOwn(NETWORK_DESCRIPTIONS, code) ? NETWORK_DESCRIPTIONS[code] : undefined;

@@ -49,6 +49,8 @@ export interface BatchHistory {
   add(record: AssetRecord): Promise<void>;
   findBySha256(sha256: string, keyFingerprint: string): AssetRecord | undefined;
   all(): readonly AssetRecord[];
+  /** Saves the batch's entries together (HistoryStore.holdWrites): a handful of writes for 100 uploads, not 100. */
+  holdWrites?(): { release(): Promise<void> };
 }
 
 export interface BatchServiceDeps {
@@ -97,6 +99,7 @@ export class UploadBatchService {
       : undefined;
     // The engine logs each file's upload (name, size, type, host); the batch names the full paths once.
     log.info(`Upload batch of ${sources.length}: ${sources.map(describeSource).join(', ')}.`);
+    const hold = sources.length > 1 ? history.holdWrites?.() : undefined;
     const settled = await runQueue(
       sources,
       pass.concurrency,
@@ -123,6 +126,10 @@ export class UploadBatchService {
         return { record: outcome.record, reused: outcome.reused };
       },
       pass.signal,
+    ).finally(() =>
+      hold?.release().catch((error: unknown) => {
+        log.warn(`The batch's new assets could not all be saved to the history: ${detailOf(error)}`);
+      }),
     );
     const result: BatchOutcome<R> = { succeeded: [], failed: [], cancelled: pass.signal?.aborted === true };
     for (const entry of settled) {

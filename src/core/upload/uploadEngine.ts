@@ -58,6 +58,11 @@ export interface UploadOptions {
   /** Upload even when the reuse index knows the content. */
   force?: boolean;
   log?: Logger;
+  /**
+   * Called the moment HeyGen's answer names the asset, before the content's SHA-256 (for history and reuse) is
+   * computed; the outcome follows once it is, or the upload fails if the file changed meanwhile.
+   */
+  onAnswer?(asset: UploadedAsset): void;
 }
 
 export interface UploadSource {
@@ -215,8 +220,14 @@ async function uploadChecked(
     throw failure;
   });
 
+  options.onAnswer?.(result.asset);
+  let sentSha256 = result.sha256 ?? sha256;
+  if (sentSha256 === undefined) {
+    // After the answer, off the critical path. Size and modification time, checked next against the validated file,
+    // tell whether these are the bytes that were sent (as when the file is hashed before sending).
+    sentSha256 = await sha256File(file.path, options.signal).catch(() => undefined);
+  }
   const changed = await unchanged(file);
-  const sentSha256 = result.sha256 ?? sha256;
   if (changed || sentSha256 === undefined) {
     const message = changed ?? changedWhileUploading(file.name);
     log.error(`${message} HeyGen stored asset ${result.asset.id} from the bytes sent; it is not recorded.`);
@@ -258,9 +269,9 @@ function v1Transport(target: UploadTarget, endpoint: URL): Transport {
         signal: context.signal,
         onProgress: context.onProgress,
         log: context.log,
-        // Hashing the same bytes twice would cost as much CPU as sending them; when the content was hashed just
-        // before, size and modification time tell whether it changed.
-        hash: context.knownSha256 === undefined,
+        // Not hashed on the way out: on a machine whose cores are busy with the transfer (loopback, two cores) the
+        // hash would delay HeyGen's answer by its full CPU time. uploadChecked hashes after the answer.
+        hash: false,
       }),
     );
 }
@@ -283,7 +294,8 @@ function v3Transport(target: UploadTarget, endpoint: URL): Transport {
           signal: context.signal,
           onProgress: context.onProgress,
           log: context.log,
-          hash: context.knownSha256 === undefined,
+          // As for v1: hashed after the answer (uploadChecked), not on the way out.
+          hash: false,
         }),
       );
     }

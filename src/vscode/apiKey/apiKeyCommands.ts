@@ -21,6 +21,7 @@ export type KeyVerifier = (key: string) => Promise<
  */
 export class ApiKeyService implements vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<void>();
+  private refreshSequence = 0;
   readonly onDidChange = this.changeEmitter.event;
   private readonly subscription: vscode.Disposable;
   /** Set once wiring has the account service; without it keys are saved unchecked. */
@@ -164,7 +165,13 @@ export class ApiKeyService implements vscode.Disposable {
   }
 
   async refreshContext(): Promise<void> {
+    // Activation starts a refresh without waiting for it; a set or clear meanwhile must not be overwritten by its
+    // older answer.
+    const sequence = ++this.refreshSequence;
     const found = await this.get();
+    if (sequence !== this.refreshSequence) {
+      return;
+    }
     await vscode.commands.executeCommand('setContext', ContextKey.HasApiKey, found !== undefined);
     // "Clear API Key" in the view's menu only makes sense for a stored key, not one from the environment.
     await vscode.commands.executeCommand('setContext', ContextKey.HasStoredApiKey, found?.source === 'secretStorage');

@@ -9,8 +9,8 @@ import { relativeTime } from '../../core/history/historyTree';
 import { SUPPORTED_TYPES, supportedTypeList, typesOfKind, type AssetKind } from '../../core/upload/mediaKinds';
 import type { BatchResult, UploadRequestOptions } from '../upload/uploadPort';
 import type { Logger } from '../../core/log/logger';
-import { roleAccepts, type SnippetRole } from '../../core/snippets/buildSnippet';
-import { planSnippetEdits } from '../../core/snippets/payloadContext';
+import { roleAccepts, type IndentOptions, type SnippetRole } from '../../core/snippets/buildSnippet';
+import { planSnippetEdits, type SnippetEditRequest } from '../../core/snippets/payloadContext';
 import { recordForLibraryAsset, type LibraryAsset } from '../../core/library/libraryAsset';
 
 export interface SnippetDeps {
@@ -87,7 +87,8 @@ function kindsFor(role: SnippetRole): AssetKind[] {
   return (['image', 'video', 'audio'] as AssetKind[]).filter((kind) => roleAccepts(role, kind));
 }
 
-function mismatchMessage(role: SnippetRole, record: AssetRecord): string {
+/** Why an asset cannot play a role; the agent's fragment tool says the same. */
+export function mismatchMessage(role: SnippetRole, record: AssetRecord): string {
   switch (role) {
     case 'background':
       return vscode.l10n.t('{0} is an audio file; a background needs an image or a video.', record.name);
@@ -200,6 +201,28 @@ export async function insertAsset(role: SnippetRole, record: AssetRecord, deps: 
   return true;
 }
 
+/**
+ * What Insert asks the snippet planner for, for one asset in a document of `languageId`. The agent's fragment tool
+ * asks the same, so it writes exactly what Insert writes.
+ */
+export function snippetEditRequest(
+  role: SnippetRole,
+  record: AssetRecord,
+  languageId: string,
+  indent: IndentOptions,
+  config: Pick<Configuration, 'snippetAvatarId' | 'snippetVoiceId' | 'snippetReference'>,
+): SnippetEditRequest {
+  return {
+    role,
+    asset: { id: record.id, url: record.url, fileType: record.fileType },
+    languageId,
+    indent,
+    defaults: { avatarId: config.snippetAvatarId, voiceId: config.snippetVoiceId },
+    reference: config.snippetReference,
+    editorIndents: EDITOR_INDENTS_SNIPPETS,
+  };
+}
+
 /** One snippet edit per cursor, each fitted to its own place in the document. */
 export function buildWorkspaceEdit(
   editor: vscode.TextEditor,
@@ -214,15 +237,7 @@ export function buildWorkspaceEdit(
     insertSpaces: editor.options.insertSpaces !== false && editor.options.insertSpaces !== 'false',
     tabSize: typeof editor.options.tabSize === 'number' ? editor.options.tabSize : 4,
   };
-  const request = {
-    role,
-    asset: { id: record.id, url: record.url, fileType: record.fileType },
-    languageId: document.languageId,
-    indent,
-    defaults: { avatarId: config.snippetAvatarId, voiceId: config.snippetVoiceId },
-    reference: config.snippetReference,
-    editorIndents: EDITOR_INDENTS_SNIPPETS,
-  };
+  const request = snippetEditRequest(role, record, document.languageId, indent, config);
   const cursors = selections.map((s) => ({ start: document.offsetAt(s.start), end: document.offsetAt(s.end) }));
   const edits: Array<vscode.TextEdit | vscode.SnippetTextEdit> = [];
   for (const plan of planSnippetEdits(text, cursors, request)) {
