@@ -1,6 +1,7 @@
 // Bundles the extension into one CommonJS file; `tsc --noEmit` does the type-checking.
 // --production minifies (used by `vsce package`), --tests also bundles the extension-host suite.
 import * as esbuild from 'esbuild';
+import { writeBundle } from './l10n-export.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -94,6 +95,9 @@ if (tests) {
     external: ['vscode', 'mocha'],
   });
 }
+
+// The English bundle VS Code's "l10n" folder starts from, regenerated from the sources on every build.
+writeBundle();
 
 if (watch) {
   for (const options of builds) {

@@ -16,6 +16,7 @@ import { registerSnippetCommands } from './vscode/snippets/snippetCommands';
 import { HistoryKnownAssets, LibraryKnownAssets, MergedKnownAssets } from './core/payload/knownAssets';
 import { registerPayloadFeatures } from './vscode/payload/payloadCommands';
 import type { HeyGenAssetsApi } from './vscode/api';
+import { quickPicks } from './vscode/ui/quickPicks';
 import { closeUploadAgents } from './core/upload/httpUpload';
 import { registerAgentTools } from './vscode/agentTools/registerAgentTools';
 import { registerUploadCommands } from './vscode/upload/uploadCommands';
@@ -135,6 +136,7 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
     log,
   });
 
+  context.subscriptions.push(quickPicks);
   // Language-model tools for agent mode: upload, find and fragment, through the same upload port as the commands;
   // find and fragment know the history and the account's library (and what HeyGen deleted).
   registerAgentTools(context, {
@@ -153,6 +155,7 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
     library,
     upload: (uris, options) => uploads.upload(uris, options),
     uploadUrl: (url, options) => uploads.uploadUrl(url, options),
+    onDidShowQuickPick: quickPicks.onDidShow,
   };
 }
 

@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import type { AssetTreeNode } from './history/assetTreeView';
 import type { HistoryStore } from '../core/history/historyStore';
 import type { BatchResult, UploadRequestOptions } from './upload/uploadPort';
+import type { QuickPickShown } from './ui/quickPicks';
 import type { LibraryController } from './library/libraryController';
 
 /**
@@ -15,4 +16,6 @@ export interface HeyGenAssetsApi {
   library: LibraryController;
   upload(uris: vscode.Uri[], options?: UploadRequestOptions): Promise<BatchResult>;
   uploadUrl(url: string, options?: UploadRequestOptions): Promise<BatchResult>;
+  /** Fires when one of the extension's quick picks is on screen (its title and rows). */
+  onDidShowQuickPick: vscode.Event<QuickPickShown>;
 }

@@ -74,11 +74,23 @@ export interface ReceivedUpload {
   apiKeyPresent?: boolean;
 }
 
+/** A request body that arrived whole, reported when its last byte came in: before the emulator answers (or not). */
+export interface ArrivedBody {
+  sha256: string;
+  size: number;
+  contentType: string;
+}
+
 export interface Emulator {
   origin: string;
   uploadUrl: string;
   apiKey: string;
   received: ReceivedUpload[];
+  /**
+   * Resolves with the first body since the last reset that has these bytes, as soon as it has arrived (also while the
+   * answer is held back by 'slow' or 'stall'); rejects after `timeoutMs`. Over HTTP: GET /__emulator/body?sha256=…
+   */
+  bodyArrived(sha256: string, timeoutMs?: number): Promise<ArrivedBody>;
   /** The v3 library: seed, refuse, fail a delete, see the requests (also over `/__emulator/library/*`). */
   library: HeygenLibrary;
   behave(b: Behavior): void;
@@ -157,6 +169,31 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const timers = new Set<NodeJS.Timeout>();
   const sockets = new Set<Socket>();
   let origin = '';
+  const bodies: ArrivedBody[] = [];
+  const bodyWaiters = new Set<(body: ArrivedBody) => void>();
+
+  function bodyArrived(sha256: string, timeoutMs = 30_000): Promise<ArrivedBody> {
+    const wanted = sha256.toLowerCase();
+    const already = bodies.find((b) => b.sha256 === wanted);
+    if (already) {
+      return Promise.resolve(already);
+    }
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        bodyWaiters.delete(waiter);
+        reject(new Error(`no body with sha256 ${wanted.slice(0, 12)}… arrived within ${timeoutMs} ms`));
+      }, timeoutMs);
+      timer.unref();
+      const waiter = (body: ArrivedBody): void => {
+        if (body.sha256 === wanted) {
+          clearTimeout(timer);
+          bodyWaiters.delete(waiter);
+          resolve(body);
+        }
+      };
+      bodyWaiters.add(waiter);
+    });
+  }
 
   /** Takes the behaviour for one upload request, counting down `times`. */
   function nextBehavior(): Behavior {
@@ -210,6 +247,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     };
     let recorded = false;
     let complete = false;
+    let digest: string | undefined;
+    const sha256 = (): string => (digest ??= hash.digest('hex'));
     let answered = false;
     let stopCounting = false;
     // Only small bodies are kept in memory, and only while they stay small.
@@ -221,7 +260,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       }
       recorded = true;
       entry.status = status;
-      entry.sha256 = hash.digest('hex');
+      entry.sha256 = sha256();
       received.push(entry);
     };
 
@@ -295,6 +334,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     });
     req.on('end', () => {
       complete = true;
+      if (!stopCounting) {
+        const arrived: ArrivedBody = { sha256: sha256(), size: entry.size, contentType: rawType };
+        bodies.push(arrived);
+        for (const waiter of [...bodyWaiters]) {
+          waiter(arrived);
+        }
+      }
       if (answered || recorded) {
         return;
       }
@@ -421,6 +467,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   function reset(): void {
     v3.reset();
     received.length = 0;
+    bodies.length = 0;
     behavior = { mode: 'normal' };
     remaining = undefined;
     files.clear();
@@ -455,6 +502,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (path === '/__emulator/received' && req.method === 'GET') {
       req.resume();
       sendJson(res, 200, received);
+      return;
+    }
+    if (path === '/__emulator/body' && req.method === 'GET') {
+      req.resume();
+      const timeoutMs = Math.min(Number(url.searchParams.get('timeoutMs') ?? 30_000) || 30_000, 120_000);
+      bodyArrived(url.searchParams.get('sha256') ?? '', timeoutMs).then(
+        (body) => sendJson(res, 200, body),
+        (err: unknown) => sendJson(res, 408, { ok: false, error: err instanceof Error ? err.message : String(err) }),
+      );
       return;
     }
     if (path === '/__emulator/reset' && req.method === 'POST') {
@@ -522,6 +578,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     uploadUrl: `${origin}/v1/asset`,
     apiKey,
     received,
+    bodyArrived,
     library,
     behave,
     reset,

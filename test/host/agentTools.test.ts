@@ -79,7 +79,8 @@ suite('Agent tools', () => {
     // A dialog shows it as plain text: a string, so no Markdown escape can show up as a backslash.
     assert.equal(typeof messages.message, 'string', 'the confirmation is plain text');
     const text = messages.message as string;
-    seen.push(messages.title, text, prepared.invocationMessage ?? '');
+    const invocation = prepared.invocationMessage ?? '';
+    seen.push(messages.title, text, typeof invocation === 'string' ? invocation : invocation.value);
     return { title: messages.title, text };
   }
 

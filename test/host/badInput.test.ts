@@ -74,9 +74,9 @@ suite('Bad input (issue 7 item 5)', () => {
       const before = historyIds(api);
       await emulator.behave({ mode: 'slow', delayMs: 4000 });
       const batch = api.upload([changed, deleted, empty, oversize, text, missing, fifo, emptyFolder, mislabelled, good, folder], { force: true });
-      // changed.mp4 and deleted.mp3 hold the first two of the three upload slots; their bytes are on the emulator
-      // well before it answers.
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      // changed.mp4 and deleted.mp3 hold the first two of the three upload slots; once their bytes are on the
+      // emulator (which holds its answers back), they are changed and deleted under the upload.
+      await Promise.all([emulator.bodyArrived(sha256Of(changed.fsPath)), emulator.bodyArrived(sha256Of(deleted.fsPath))]);
       fs.appendFileSync(changed.fsPath, Buffer.alloc(100));
       fs.rmSync(deleted.fsPath);
       const result = await batch;
@@ -152,7 +152,9 @@ suite('Bad input (issue 7 item 5)', () => {
 suite('Bad URLs (issue 7 item 5)', () => {
   let server: http.Server;
   let origin = '';
-  let stopped = false;
+  /** Settles when the endless stream's connection closes: true when it closed before all 50 MB were sent. */
+  let endlessClosed: Promise<boolean> = new Promise(() => undefined);
+  let endlessClosedResolve: (stopped: boolean) => void = () => undefined;
 
   suiteSetup(async () => {
     api = await heygenApi();
@@ -168,6 +170,7 @@ suite('Bad URLs (issue 7 item 5)', () => {
         res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(11 * MB) });
         res.end(Buffer.alloc(11 * MB));
       } else if (route === '/endless.mp4') {
+        endlessClosed = new Promise((resolve) => (endlessClosedResolve = resolve));
         // No length: the client has to stop reading at the limit itself.
         res.writeHead(200, { 'content-type': 'video/mp4' });
         const chunk = Buffer.alloc(256 * 1024);
@@ -182,9 +185,7 @@ suite('Bad URLs (issue 7 item 5)', () => {
           }
           res.end();
         };
-        res.on('close', () => {
-          stopped = sent < 50 * MB;
-        });
+        res.on('close', () => endlessClosedResolve(sent < 50 * MB));
         pump();
       } else {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('not here');
@@ -225,8 +226,7 @@ suite('Bad URLs (issue 7 item 5)', () => {
 
   test('a URL streaming without a length is cut off at the limit', async () => {
     await expectUrlFailure(`${origin}/endless.mp4`, '"endless.mp4" is over the 10 MB limit, so the download was stopped.');
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    assert.equal(stopped, true, 'the whole 50 MB stream was read');
+    assert.equal(await endlessClosed, true, 'the whole 50 MB stream was read');
   });
 
   test('a non-http URL', async () => {

@@ -8,7 +8,8 @@ import * as vscode from 'vscode';
 import type { AssetRecord } from '../../src/core/history/assetRecord';
 import { AssetTreeProvider, type AssetTreeNode } from '../../src/vscode/history/assetTreeView';
 import { HistoryStore, serialize } from '../../src/core/history/historyStore';
-import { emulator, sha256Of, waitFor, workspaceFile } from './hostSupport';
+import type { HeyGenAssetsApi } from '../../src/vscode/api';
+import { emulator, nextQuickPick, sha256Of, waitFor, workspaceFile } from './hostSupport';
 import { WindowSpy } from './windowSpy';
 
 const EXTENSION_ID = 'heygen-assets.heygen-assets';
@@ -17,6 +18,7 @@ interface TestApi {
   history: HistoryStore;
   assetTree: AssetTreeProvider;
   upload(uris: vscode.Uri[], options?: { force?: boolean }): Promise<{ succeeded: unknown[]; failed: unknown[] }>;
+  onDidShowQuickPick: HeyGenAssetsApi['onDidShowQuickPick'];
 }
 
 async function api(): Promise<TestApi> {
@@ -101,6 +103,18 @@ suite('Asset history', () => {
     assert.ok(png.url.startsWith('http'), png.url);
   });
 
+  test('a record keeps the file name (what the row shows) and HeyGen\'s own name for the asset (in the tooltip)', async () => {
+    const png = heygen.history.all().find((r) => r.sourcePath === workspaceFile('sample.png').fsPath);
+    assert.ok(png, 'sample.png is recorded');
+    assert.equal(png.name, 'sample.png');
+    // The emulator names assets as HeyGen does when no name is sent: asset_ and part of the id.
+    assert.match(png.heygenName ?? '', /^asset_[0-9a-f]{8}$/);
+    const tree = heygen.assetTree;
+    const row = assetNode(tree, 'sample.png');
+    const tooltip = (await tree.resolveTreeItem(tree.getTreeItem(row), row)).tooltip as vscode.MarkdownString;
+    assert.ok(tooltip.value.includes(`Name at HeyGen: ${png.heygenName!.replace(/_/g, '\\_')}`), tooltip.value);
+  });
+
   test('rows carry a relative time, a type icon, menu tokens and a Markdown tooltip', async () => {
     const tree = heygen.assetTree;
     const png = assetNode(tree, 'sample.png');
@@ -164,9 +178,9 @@ suite('Asset history', () => {
 
   test('the Filter… quick pick sets the type from the chosen row', async () => {
     const tree = heygen.assetTree;
+    const shown = nextQuickPick(heygen);
     const pending = vscode.commands.executeCommand('heygen.filterHistory');
-    // No API tells when the quick pick is on screen; give the workbench a moment, generously for a busy machine.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    assert.equal((await shown).title, 'Filter Assets');
     // Rows: All Types (current, active), Images, Videos, Audio, Images and Videos.
     await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
     await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
@@ -180,7 +194,9 @@ suite('Asset history', () => {
     assert.equal(tree.viewDescription, 'Filter: videos');
   });
 
-  test('10,000 entries: the real provider loads and produces every row quickly', async function () {
+  // How fast this is, is `npm run bench`'s business (historyBench.ts holds load and children to 50 ms); here, that the
+  // real provider in the real host shows all of it.
+  test('10,000 entries: the real provider loads them and produces every row, and the source checks settle', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heygen-history-10k-'));
     const file = path.join(dir, 'history.json');
     const now = Date.now();
@@ -192,44 +208,23 @@ suite('Asset history', () => {
       }),
     );
     fs.writeFileSync(file, serialize(many));
-    const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-    const loads: number[] = [];
-    for (let run = 0; run < 5; run++) {
-      const started = performance.now();
-      const store = await HistoryStore.open(file, { maxEntries: 100_000 });
-      loads.push(performance.now() - started);
-      assert.equal(store.all().length, 10_000);
-      store.dispose();
-    }
     const store = await HistoryStore.open(file, { maxEntries: 100_000 });
     const provider = new AssetTreeProvider({ history: store, log: console, media: undefined as never });
     try {
-      const children: number[] = [];
-      for (let run = 0; run < 6; run++) {
-        provider.refresh(true); // forget the source-file checks: every run queues 10,000 background stats
-        const started = performance.now();
-        let rows = 0;
-        for (const group of provider.getChildren()) {
-          provider.getTreeItem(group);
-          for (const child of provider.getChildren(group)) {
-            provider.getTreeItem(child);
-            rows++;
-          }
+      assert.equal(store.all().length, 10_000);
+      let rows = 0;
+      for (const group of provider.getChildren()) {
+        provider.getTreeItem(group);
+        for (const child of provider.getChildren(group)) {
+          provider.getTreeItem(child);
+          rows++;
         }
-        children.push(performance.now() - started);
-        assert.equal(rows, 10_000);
       }
-      const checksStarted = performance.now();
+      assert.equal(rows, 10_000);
       await provider.sourceChecksSettled();
-      const checks = performance.now() - checksStarted;
       // None of the 10,000 source files exists: once the background checks are in, no row offers them.
       const first = provider.getChildren(provider.getChildren()[0])[0];
       assert.ok(!String(provider.getTreeItem(first).contextValue).includes('sourceExists'));
-      const figures = `load median ${median(loads).toFixed(1)} ms (first ${loads[0].toFixed(1)}), children + tree items median ${median(children.slice(1)).toFixed(1)} ms (first ${children[0].toFixed(1)}), background source checks ${checks.toFixed(0)} ms`;
-      // The figures go into the report through the title; `npm run bench` holds them to the 50 ms targets.
-      this.test!.title += ` [${figures}]`;
-      // Generous bounds: this runs on a shared 2-core machine next to a browser and a workbench.
-      assert.ok(median(loads) < 150 && median(children.slice(1)) < 150, figures);
     } finally {
       provider.dispose();
       store.dispose();
@@ -276,6 +271,57 @@ suite('Asset history', () => {
     });
     assert.deepEqual(selected, [wav.id]);
     await heygen.history.remove([wav.id, 'host-40']);
+  });
+
+  test('tree nodes keep their identity across refreshes, and getParent returns the very group the view holds', async () => {
+    const tree = heygen.assetTree;
+    await heygen.history.add(record(41, { name: 'identity-a.png' }));
+    const group = tree.getChildren().find((g) => g.type === 'group' && g.kind === 'image');
+    assert.ok(group, 'an Images group');
+    const row = assetNode(tree, 'identity-a.png');
+    assert.equal(tree.getParent(row), group, 'getParent is the group getChildren returned');
+    tree.refresh();
+    await heygen.history.add(record(42, { name: 'identity-b.png' }));
+    assert.equal(tree.getChildren().find((g) => g.type === 'group' && g.kind === 'image'), group, 'the group survives a refresh and an add');
+    assert.equal(assetNode(tree, 'identity-a.png'), row, 'the row survives a refresh and an add');
+    assert.equal(tree.getParent(assetNode(tree, 'identity-b.png')), group);
+    assert.equal(tree.nodeFor('host-41'), row);
+    await heygen.history.remove(['host-41', 'host-42']);
+    assert.equal(tree.nodeFor('host-41'), undefined, 'a removed record has no row');
+  });
+
+  test('uploads that land one after another are each revealed, also when their group (re)appears with them: the newest ends selected', async () => {
+    const tree = heygen.assetTree;
+    await vscode.commands.executeCommand('heygen.assets.focus');
+    await waitFor('the Assets view to show', () => (tree.viewVisible ? true : undefined));
+    const saved = heygen.history.all();
+    await heygen.history.clear();
+    try {
+      // Each add refreshes the tree and reveals its row at once, before the view has fetched it. Removing the image
+      // before the next one lands makes the Images group vanish and come back with it, so a reveal must never resolve
+      // against the rows of the previous refresh (the extension host log would say "Cannot resolve tree item").
+      let newest = '';
+      for (let round = 0; round < 8; round++) {
+        const kind = (['image', 'video', 'audio'] as const)[round % 3];
+        newest = `host-${60 + round}`;
+        await heygen.history.add(record(60 + round, { name: `burst-${round}.${kind}`, fileType: kind, uploadedAt: Date.now() }));
+        if (round % 2 === 1) {
+          await heygen.history.remove(heygen.history.all().filter((r) => r.fileType === 'image').map((r) => r.id));
+          await heygen.history.add(record(80 + round, { name: `burst-${round}-again.png`, uploadedAt: Date.now() }));
+          newest = `host-${80 + round}`;
+        }
+      }
+      const selected = await waitFor('the newest upload of the burst to be selected', () => {
+        const selection = tree.selection.map((r) => r.id);
+        return selection.length === 1 && selection[0] === newest ? selection : undefined;
+      });
+      assert.deepEqual(selected, [newest]);
+    } finally {
+      await heygen.history.clear();
+      for (const entry of [...saved].reverse()) {
+        await heygen.history.add(entry);
+      }
+    }
   });
 
   test('Upload Again sends the source file once more even though it is unchanged', async () => {

@@ -4,7 +4,9 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ReceivedUpload } from '../emulator/heygenEmulator';
+import type { ArrivedBody, ReceivedUpload } from '../emulator/heygenEmulator';
+import type { HeyGenAssetsApi } from '../../src/vscode/api';
+import type { QuickPickShown } from '../../src/vscode/ui/quickPicks';
 
 /** What the emulator recorded of each request, as its control API returns it. */
 export type { ReceivedUpload } from '../emulator/heygenEmulator';
@@ -56,6 +58,14 @@ export const emulator = {
       throw new Error(`emulator /__emulator/behave answered ${response.status}`);
     }
   },
+  /** Resolves once a request body with these bytes has arrived, before the emulator answers it (event, not polling). */
+  async bodyArrived(sha256: string, timeoutMs = 20_000): Promise<ArrivedBody> {
+    const response = await fetch(`${hostEnv.emulatorOrigin}/__emulator/body?sha256=${sha256}&timeoutMs=${timeoutMs}`);
+    if (!response.ok) {
+      throw new Error(`no body with sha256 ${sha256.slice(0, 12)}… reached the emulator within ${timeoutMs} ms (${response.status})`);
+    }
+    return (await response.json()) as ArrivedBody;
+  },
   async reset(): Promise<void> {
     const response = await fetch(`${hostEnv.emulatorOrigin}/__emulator/reset`, { method: 'POST' });
     if (!response.ok) {
@@ -63,6 +73,16 @@ export const emulator = {
     }
   },
 };
+
+/** Resolves when the extension's next quick pick is on screen (so keyboard commands reach it), with what it shows. */
+export function nextQuickPick(api: Pick<HeyGenAssetsApi, 'onDidShowQuickPick'>): Promise<QuickPickShown> {
+  return new Promise((resolve) => {
+    const subscription = api.onDidShowQuickPick((shown) => {
+      subscription.dispose();
+      resolve(shown);
+    });
+  });
+}
 
 /** Polls until `check` returns a value (not undefined) or the time is up. */
 export async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {

@@ -87,11 +87,13 @@ export async function run(): Promise<void> {
   }
   const tests: HostTestResult[] = [];
   try {
-    // *.untrusted.test.js run only in the driver's second window, whose workspace is not trusted.
-    const untrusted = process.env.HEYGEN_TEST_MODE === 'untrusted';
+    // *.untrusted.test.js run only in the driver's window whose workspace is not trusted, *.pseudo.test.js only in
+    // the one whose display language is the pseudo-locale; the other files in the first window.
+    const mode = process.env.HEYGEN_TEST_MODE ?? 'trusted';
+    const modeOf = (name: string): string => /\.(untrusted|pseudo)\.test\.js$/.exec(name)?.[1] ?? 'trusted';
     const files = fs
       .readdirSync(__dirname)
-      .filter((name) => name.endsWith('.test.js') && name.endsWith('.untrusted.test.js') === untrusted)
+      .filter((name) => name.endsWith('.test.js') && modeOf(name) === mode)
       .sort();
     for (const file of files) {
       mocha.addFile(path.join(__dirname, file));

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as vm from 'node:vm';
 import * as vscode from 'vscode';
 import type { AssetRecord } from '../../src/core/history/assetRecord';
+import type { HeyGenAssetsApi } from '../../src/vscode/api';
 import { DroppedMediaUploads } from '../../src/vscode/droppedMedia/droppedMedia';
 import { MediaDropProvider, MediaPasteProvider, type DropPasteDeps, type EditKind, type PasteEditStatic } from '../../src/vscode/snippets/dropPasteProvider';
 import type { BatchResult, UploadPort } from '../../src/vscode/upload/uploadPort';
@@ -19,6 +20,7 @@ const EXTENSION_ID = 'heygen-assets.heygen-assets';
 interface Api {
   history: { add(record: AssetRecord): Promise<void>; all(): readonly AssetRecord[]; remove(ids: readonly string[]): Promise<void> };
   upload(uris: vscode.Uri[], options?: { force?: boolean; quiet?: boolean; signal?: AbortSignal }): Promise<{ succeeded: Array<{ record: AssetRecord }> }>;
+  onDidShowQuickPick: HeyGenAssetsApi['onDidShowQuickPick'];
 }
 
 // URLs with what must be escaped: quotes, a backslash, snippet syntax, unicode.
@@ -433,11 +435,13 @@ suite('Snippets', () => {
     const position = editor.document.positionAt(original.indexOf('"title"'));
     const edit = await provider.provideDocumentDropEdits(editor.document, position, uriList('sample.jpg'), new vscode.CancellationTokenSource().token);
     assert.ok(edit);
+    // Fresh, so the body that arrives is this upload's: then it is in flight, and HeyGen holds its answer back.
+    await emulator.reset();
     await emulator.behave({ mode: 'slow', delayMs: 4000, times: 1 });
     try {
       await applyDropEdit(editor, position, edit);
       await waitFor('the upload to start', () => (calls.length > 0 ? true : undefined));
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await emulator.bodyArrived(sha256Of(workspaceFile('sample.jpg').fsPath));
       await leaveSnippet();
       await vscode.commands.executeCommand('undo');
       assert.equal(editor.document.getText(), original, 'the undo took the placeholder out');
@@ -581,11 +585,13 @@ suite('Snippets', () => {
     const at = new vscode.Position(0, 1);
     const edits = await provider.provideDocumentPasteEdits(editor.document, [new vscode.Range(at, at)], uriList('sample.png'), {}, new vscode.CancellationTokenSource().token);
     const source = new vscode.CancellationTokenSource();
+    // Fresh, so the body that arrives is this upload's: then it is in flight, and HeyGen holds its answer back.
+    await emulator.reset();
     await emulator.behave({ mode: 'slow', delayMs: 4000, times: 1 });
     try {
       const resolving = provider.resolveDocumentPasteEdit(edits![0], source.token);
       await waitFor('the upload to start', () => (calls.length > 0 ? true : undefined));
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await emulator.bodyArrived(sha256Of(workspaceFile('sample.png').fsPath));
       source.cancel();
       const resolved = await resolving;
       assert.equal((await calls[0].result).cancelled, true, 'the token cancelled the upload');

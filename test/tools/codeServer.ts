@@ -457,7 +457,9 @@ export function extensionHostErrors(logsDir: string): string[] {
           // shutdown already closed; that is theirs, not ours.
           const builtInAtShutdown =
             !/heygen/i.test(entry) && (/\[vscode\.[\w-]+\]/.test(line) || /Channel has been closed/.test(line));
-          if (!cancelledAtShutdown && !builtInAtShutdown) {
+          // In the pseudo-locale window, built-in extensions look for a language pack's translations: there is none.
+          const builtInWithoutPack = /\[error\] No bundle location found for extension vscode\.[\w-]+$/.test(line);
+          if (!cancelledAtShutdown && !builtInAtShutdown && !builtInWithoutPack) {
             errors.push(entry);
           }
         }

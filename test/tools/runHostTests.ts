@@ -2,7 +2,8 @@
 // opened by headless Chromium with the extension-development payload, on every VS Code of the matrix
 // (1.99.3, the floor, and 1.139.1, the newest; HEYGEN_VSCODE=1.139 picks one).
 // Files named *.untrusted.test.ts run in a second pass, in a workspace VS Code does not trust,
-// whose .vscode/settings.json points heygen.uploadUrl at a decoy server.
+// whose .vscode/settings.json points heygen.uploadUrl at a decoy server. Files named *.pseudo.test.ts run in a third,
+// in VS Code's pseudo-locale, against a copy of the extension that ships a pseudo-localized bundle.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startEmulator, type Emulator } from '../emulator/heygenEmulator';
@@ -10,13 +11,14 @@ import type { HostReport } from '../host/report';
 import { buildExtension, buildHostTests, HOST_OUT } from './buildHostTests';
 import { VSCODE_TARGETS, ensureCodeServer, extensionHostErrors, extensionHostLog, launchChromium, remoteUri, selectedTargets, startCodeServer, tail, workbenchUrl, type VsCodeTarget } from './codeServer';
 import { REPO, delay, log, onCleanup, runLayerAsMain, seconds } from './proc';
+import { PSEUDO_LOCALE, writePseudoBundle } from './pseudoLocalize';
 import { installCallerExtension } from './callerExtension';
 import { makeSelfSignedCertificate } from './selfSignedCertificate';
 import { freshRunDirs } from './workspace';
 
 const REPORT_TIMEOUT_MS = Number(process.env.HEYGEN_HOST_TIMEOUT_MS ?? 5 * 60_000);
 
-type Mode = 'trusted' | 'untrusted';
+type Mode = 'trusted' | 'untrusted' | 'pseudo';
 
 async function waitForReport(file: string, timeoutMs: number, stillRunning: () => string | undefined): Promise<HostReport> {
   const deadline = Date.now() + timeoutMs;
@@ -35,6 +37,19 @@ async function waitForReport(file: string, timeoutMs: number, stillRunning: () =
 
 function failedReport(title: string, message: string): HostReport {
   return { passed: 0, failed: 1, pending: 0, fatal: message, tests: [{ title, fullTitle: title, state: 'failed', durationMs: 0, error: message }] };
+}
+
+/**
+ * The built extension as it is packaged (manifest, bundle, media, l10n) plus a pseudo-localized bundle, in the run
+ * folder: the source tree never holds a generated translation.
+ */
+function pseudoLocalizedCopy(runRoot: string): string {
+  const dir = path.join(runRoot, 'extension');
+  for (const entry of ['package.json', 'package.nls.json', 'dist', 'media', 'l10n']) {
+    fs.cpSync(path.join(REPO, entry), path.join(dir, entry), { recursive: true });
+  }
+  writePseudoBundle(dir);
+  return dir;
 }
 
 /** The extension's own activation timing line (extension.ts) from its log channel's file, in ms. */
@@ -82,6 +97,7 @@ async function runPass(target: VsCodeTarget, mode: Mode, emulator: Emulator): Pr
     fs.writeFileSync(path.join(dirs.workspace, '.vscode', 'settings.json'), `${JSON.stringify(workspaceSettings, null, 2)}\n`);
     env.HEYGEN_TEST_DECOY = decoy.origin;
   }
+  const extensionDir = mode === 'pseudo' ? pseudoLocalizedCopy(dirs.root) : REPO;
   const server = await startCodeServer({
     folder: dirs.workspace,
     userDataDir: dirs.userDataDir,
@@ -99,6 +115,12 @@ async function runPass(target: VsCodeTarget, mode: Mode, emulator: Emulator): Pr
 
   const browser = await launchChromium();
   const page = await browser.context.newPage();
+  if (mode === 'pseudo') {
+    // The web workbench takes its display language from the NLS messages a language pack would load (which set
+    // _VSCODE_NLS_LANGUAGE); there is no pack for the pseudo-locale, so the page starts with it set, as a pack would.
+    // The workbench hands that language to the extension host, which then loads the extension's bundle for it.
+    await page.addInitScript({ content: `globalThis._VSCODE_NLS_LANGUAGE = ${JSON.stringify(PSEUDO_LOCALE)};` });
+  }
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
   let pageClosed = false;
@@ -107,7 +129,7 @@ async function runPass(target: VsCodeTarget, mode: Mode, emulator: Emulator): Pr
   });
   await page.goto(
     workbenchUrl(server.origin, dirs.workspace, [
-      ['extensionDevelopmentPath', remoteUri(server.origin, REPO)],
+      ['extensionDevelopmentPath', remoteUri(server.origin, extensionDir)],
       ['extensionTestsPath', remoteUri(server.origin, `${HOST_OUT}/index`)],
     ]),
   );
@@ -168,7 +190,11 @@ export async function runHostTests(): Promise<{ passed: number; failed: number; 
 
   const emulator = await startEmulator();
   onCleanup(() => emulator.close());
-  const modes: Mode[] = bundled.some((name) => name.endsWith('.untrusted.test.ts')) ? ['trusted', 'untrusted'] : ['trusted'];
+  const modes: Mode[] = [
+    'trusted',
+    ...(bundled.some((name) => name.endsWith('.untrusted.test.ts')) ? (['untrusted'] as const) : []),
+    ...(bundled.some((name) => name.endsWith('.pseudo.test.ts')) ? (['pseudo'] as const) : []),
+  ];
   const total = { passed: 0, failed: 0, pending: 0 };
   const perVersion: string[] = [];
   const perf: HostPerf[] = [];

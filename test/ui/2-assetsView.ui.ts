@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { UiScenario } from './uiScenario';
-import { sourceMentions, waitForUploadOf } from './support';
+import { showAssetsView, waitForUploadOf } from './support';
 
 export const scenarios: UiScenario[] = [
   {
@@ -19,8 +19,6 @@ export const scenarios: UiScenario[] = [
   },
   {
     title: 'dragging sample.jpg from the explorer onto the Assets view uploads it',
-    skipReason: ({ repo }) =>
-      sourceMentions(repo, 'dragAndDropController') ? undefined : 'the Assets view has no TreeDragAndDropController yet (issue 4 item 3)',
     async run({ page, workbench, emulator, workspace }) {
       await workbench.dismissNotifications();
       await page.keyboard.press('Control+Shift+E');
@@ -40,9 +38,10 @@ export const scenarios: UiScenario[] = [
     async run({ page, workbench, emulator, workspace }) {
       await workbench.dismissNotifications();
       await page.keyboard.press('Control+Shift+E');
-      await workbench.explorerRow('sample.mp4').click();
-      await workbench.explorerRow('sample.mp3').click({ modifiers: ['Control'] });
+      await workbench.selectExplorerRows(['sample.mp4', 'sample.mp3']);
       await workbench.explorerRow('sample.mp3').click({ button: 'right' });
+      await workbench.menuItem('Upload to HeyGen').waitFor({ state: 'visible' });
+      assert.ok(await workbench.explorerRowsSelected(['sample.mp4', 'sample.mp3']), 'the right-click kept both files selected');
       await workbench.clickMenuItem('Upload to HeyGen');
 
       const video = await waitForUploadOf(emulator, path.join(workspace, 'sample.mp4'));
@@ -65,25 +64,28 @@ export const scenarios: UiScenario[] = [
   },
   {
     title: 'the history survives reloading the window: the same assets are listed afterwards',
-    async run({ page, workbench }) {
-      const assets = workbench.pane('Assets');
-      const before = (await assets.locator('.monaco-list-row').allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim());
-      assert.ok(before.some((text) => text.includes('sample.mp3')), `rows before the reload: ${before.join(' | ')}`);
+    async run(context) {
+      const { page, workbench } = context;
+      const assets = await showAssetsView(context);
+      const files = ['sample.png', 'sample.jpg', 'sample.mp4', 'sample.mp3'];
+      for (const file of files) {
+        await assets.locator('.monaco-list-row', { hasText: file }).first().waitFor({ state: 'visible', timeout: 20_000 });
+      }
+      // What identifies a row is its label; the relative time next to it moves on while the window reloads.
+      const before = await workbench.rowLabels(assets);
+      assert.ok(before.includes('sample.mp3'), `rows before the reload: ${before.join(' | ')}`);
       // A browser reload is a window reload in VS Code for the Web: a new workbench and a new extension host.
       await page.reload();
       await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
-      await page.waitForTimeout(2500);
-      // The workbench restores the sidebar it had; clicking an already open container would close it.
-      if (!(await workbench.pane('Assets').isVisible())) {
-        await workbench.activityBarItem('HeyGen').click();
+      // Whatever sidebar the workbench restores (and however far it got): the explorer first, then the HeyGen
+      // container, so the click opens it rather than closing an already open one.
+      await workbench.activityBarItem('HeyGen').waitFor({ state: 'visible', timeout: 60_000 });
+      await showAssetsView(context);
+      for (const file of files) {
+        await workbench.pane('Assets').locator('.monaco-list-row', { hasText: file }).first().waitFor({ state: 'visible', timeout: 60_000 });
       }
-      for (const file of ['sample.png', 'sample.jpg', 'sample.mp4', 'sample.mp3']) {
-        await workbench.pane('Assets').locator('.monaco-list-row', { hasText: file }).first().waitFor({ state: 'visible', timeout: 20_000 });
-      }
-      const after = (await workbench.pane('Assets').locator('.monaco-list-row').allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim());
-      // Names and groups are what must survive; the relative times may have moved on.
-      const names = (rows: string[]) => rows.map((text) => text.replace(/ (now|\d+ \w+ ago)$/, '')).sort();
-      assert.deepEqual(names(after), names(before));
+      const after = await workbench.rowLabels(workbench.pane('Assets'));
+      assert.deepEqual([...after].sort(), [...before].sort());
       await workbench.screenshot('assets-view-after-reload');
       await page.keyboard.press('Control+Shift+E');
       await workbench.explorerRow('video.json').waitFor({ state: 'visible', timeout: 20_000 });

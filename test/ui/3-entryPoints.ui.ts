@@ -74,13 +74,11 @@ export const scenarios: UiScenario[] = [
       assert.equal(await workbench.menuItem('Upload to HeyGen').count(), 0, '"Upload to HeyGen" offered for video.json');
       await page.keyboard.press('Escape');
 
-      const rows = files.map((file) => workbench.explorerRow(path.basename(file)));
-      await rows[0].waitFor({ state: 'visible', timeout: 15_000 });
-      await rows[0].click();
-      await rows[1].click({ modifiers: ['Control'] });
-      await rows[2].click({ modifiers: ['Control'] });
-      await rows[2].click({ button: 'right' });
+      const names = files.map((file) => path.basename(file));
+      await workbench.selectExplorerRows(names);
+      await workbench.explorerRow(names[2]).click({ button: 'right' });
       await workbench.menuItem('Upload to HeyGen').waitFor({ state: 'visible' });
+      assert.ok(await workbench.explorerRowsSelected(names), 'the right-click kept the three files selected');
       await workbench.screenshot('3c-three-selected-context-menu');
       await workbench.clickMenuItem('Upload to HeyGen');
 
@@ -149,13 +147,10 @@ export const scenarios: UiScenario[] = [
         const progress = workbench.notification(/Uploading to HeyGen/);
         await progress.waitFor({ state: 'visible', timeout: 15_000 });
         // HeyGen has the whole body and holds its answer back: the upload is in flight.
-        const sha = sha256File(file);
-        for (let i = 0; i < 100 && !emulator.received.some((r) => r.sha256 === sha); i++) {
-          await page.waitForTimeout(100);
-        }
-        assert.ok(emulator.received.some((r) => r.sha256 === sha), 'the body never reached the emulator');
-        // Which file and how far, and a status-bar item while it runs.
-        assert.match((await progress.textContent()) ?? '', /cancel-me\.mp4 \u2014 \d+%/);
+        await emulator.bodyArrived(sha256File(file), 15_000);
+        // Which file and how far (the notification says so once the extension's next report reaches it), and a
+        // status-bar item while it runs.
+        await workbench.notification(/cancel-me\.mp4 \u2014 \d+%/).waitFor({ state: 'visible', timeout: 15_000 });
         const status = page.locator('.statusbar-item', { hasText: 'HeyGen: uploading' });
         await status.waitFor({ state: 'visible', timeout: 5_000 });
         await workbench.screenshot('3a-upload-in-progress');

@@ -31,26 +31,6 @@ export async function waitForUploadOf(emulator: Emulator, file: string, timeoutM
   }
 }
 
-/** Whether the source tree contains `needle` in any .ts file under src/ (to skip tests of unbuilt features honestly). */
-export function sourceMentions(repo: string, needle: string): boolean {
-  const stack = [path.join(repo, 'src')];
-  while (stack.length > 0) {
-    const dir = stack.pop()!;
-    if (!fs.existsSync(dir)) {
-      continue;
-    }
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) {
-        stack.push(full);
-      } else if (entry.name.endsWith('.ts') && fs.readFileSync(full, 'utf8').includes(needle)) {
-        return true;
-      }
-    }
-  }
-  return false;
-}
-
 /** Opens the HeyGen container's Assets view, from the explorer so the activity-bar click opens rather than closes it. */
 export async function showAssetsView({ page, workbench }: UiContext): Promise<Locator> {
   await page.keyboard.press('Control+Shift+E');

@@ -60,6 +60,53 @@ export class Workbench {
     return this.page.locator(`.explorer-folders-view .monaco-list-row[aria-label="${name}"]`).first();
   }
 
+  /** Whether each of these explorer rows shows as selected within `timeoutMs`. */
+  async explorerRowsSelected(names: readonly string[], timeoutMs = 5_000): Promise<boolean> {
+    try {
+      for (const name of names) {
+        await this.page
+          .locator(`.explorer-folders-view .monaco-list-row[aria-label="${name}"][aria-selected="true"]`)
+          .first()
+          .waitFor({ state: 'visible', timeout: timeoutMs });
+      }
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Selects explorer rows as a person does: click the first, Ctrl-click the others. A click also opens the file, and
+   * once it is open the explorer reveals it, which selects that row alone: so the Ctrl-clicks wait for its tab, and
+   * the selection is checked as the explorer shows it (and made again if the reveal still came in between).
+   */
+  async selectExplorerRows(names: readonly string[]): Promise<void> {
+    const rows = names.map((name) => this.explorerRow(name));
+    await rows[0].waitFor({ state: 'visible', timeout: 15_000 });
+    for (let attempt = 1; ; attempt++) {
+      await rows[0].click();
+      await this.page.locator('.tabs-container .tab.active', { hasText: names[0] }).first().waitFor({ state: 'visible', timeout: 15_000 });
+      for (const row of rows.slice(1)) {
+        await row.click({ modifiers: ['Control'] });
+      }
+      if (await this.explorerRowsSelected(names)) {
+        return;
+      }
+      if (attempt === 3) {
+        throw new Error(`the explorer never showed ${names.join(', ')} selected together`);
+      }
+    }
+  }
+
+  /**
+   * What identifies each row a tree pane shows, in order: its label, without the description next to it (a count,
+   * or a relative time such as "now" that moves on by itself).
+   */
+  async rowLabels(pane: Locator): Promise<string[]> {
+    return (await pane.locator('.monaco-list-row .label-name').allTextContents()).map((text) => text.trim());
+  }
+
+
   /** The visible context menu's entry with this label (menus live in a shadow root; locators pierce it). */
   menuItem(label: string): Locator {
     return this.page.locator('.context-view .monaco-menu .action-item .action-label').filter({ hasText: new RegExp(`^${escapeRegExp(label)}$`) }).first();

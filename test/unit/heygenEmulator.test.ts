@@ -56,6 +56,26 @@ void describe('HeyGen emulator', () => {
     assert.equal(emu.apiKey, 'hg-test-key-0123456789');
   });
 
+  void it('reports a body as soon as it has arrived, while the answer is still held back, in process and over HTTP', async () => {
+    emu.behave({ mode: 'stall' });
+    const body = Buffer.concat([PNG, Buffer.from('held back')]);
+    const overHttp = send(`${emu.origin}/__emulator/body?sha256=${sha(body)}&timeoutMs=10000`, { method: 'GET' });
+    const stalled = upload(body, 'image/png', undefined, 10_000).catch(() => undefined);
+    const arrived = await emu.bodyArrived(sha(body), 10_000);
+    assert.deepEqual(arrived, { sha256: sha(body), size: body.length, contentType: 'image/png' });
+    const reply = await overHttp;
+    assert.equal(reply.status, 200);
+    assert.deepEqual(JSON.parse(reply.text), arrived);
+    // Already arrived: answered at once.
+    assert.deepEqual(await emu.bodyArrived(sha(body), 1), arrived);
+    await assert.rejects(emu.bodyArrived(sha(PNG), 50), /no body with sha256/);
+    const missing = await send(`${emu.origin}/__emulator/body?sha256=${sha(PNG)}&timeoutMs=50`, { method: 'GET' });
+    assert.equal(missing.status, 408);
+    await emu.close();
+    emu = await startEmulator({ maxBytes: 1024 * 1024 });
+    await stalled;
+  });
+
   void it('answers success in the documented shape and records the bytes that arrived', async () => {
     const reply = await upload(PNG);
     assert.equal(reply.status, 200);

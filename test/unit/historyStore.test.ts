@@ -192,6 +192,28 @@ void describe('HistoryStore persistence', () => {
   });
 });
 
+void describe('HistoryStore records: the file name and HeyGen\'s name', () => {
+  void it('keeps HeyGen\'s name next to the file name, still loads records written before it existed, refuses a bad one', async () => {
+    const file = freshFile();
+    const old = record(1);
+    assert.ok(!('heygenName' in old), 'a record as older versions wrote it');
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(file, serialize([record(2, { heygenName: 'asset_5e1d0c7b' }), old]));
+    const store = await HistoryStore.open(file, { maxEntries: 10 });
+    assert.deepEqual(
+      store.all().map((r) => [r.name, r.heygenName]),
+      [
+        ['file-2.png', 'asset_5e1d0c7b'],
+        ['file-1.png', undefined],
+      ],
+    );
+    await assert.rejects(store.add(record(3, { heygenName: 42 as unknown as string })), /invalid entry \(heygenName is not a string\)/);
+    await store.reload();
+    assert.equal(store.all().length, 2);
+    store.dispose();
+  });
+});
+
 void describe('HistoryStore damage', () => {
   for (const [what, content] of [
     ['invalid JSON', '{"version":1,"assets":[{"id":'],

@@ -14,7 +14,6 @@ import {
   codeSpan,
   describeFilter,
   escapeMarkdown,
-  formatSize,
   groupAssets,
   isFilterActive,
   markdownUrl,
@@ -22,6 +21,7 @@ import {
   normalizeFilter,
   relativeTime,
 } from '../../src/core/history/historyTree';
+import { formatSize } from '../../src/core/upload/validateFile';
 
 const NOW = Date.UTC(2025, 4, 1, 12, 0, 0);
 
@@ -270,6 +270,15 @@ void describe('tooltip Markdown', () => {
     assert.ok(md.includes('Source: `/work/media/Sunset`'));
     assert.ok(!md.includes('no longer exists'));
     assert.ok(md.endsWith('![Sunset\\.png](<https://files.example.test/Sunset>)'));
+  });
+
+  void it('is headed by the file name and lists HeyGen\'s own name for the asset when it has another one', () => {
+    const record = asset('Sunset', 'image', 2, { heygenName: 'asset_3f2a91c0' });
+    assert.equal(assetLabel(record), 'Sunset.png', 'the tree shows the file name');
+    const md = assetTooltipMarkdown(record, { now: NOW });
+    assert.match(md, /^\*\*Sunset\\\.png\*\*/);
+    assert.ok(md.includes('Name at HeyGen: asset\\_3f2a91c0'), md);
+    assert.ok(!assetTooltipMarkdown(asset('Sunset', 'image', 2), { now: NOW }).includes('Name at HeyGen'));
   });
 
   void it('has no preview for video and audio, and says when the source is gone', () => {

@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { checkEndpoint } from '../../src/core/upload/endpointPolicy';
 import { uploadFromUrl, uploadLocalFile } from '../../src/core/upload/uploadEngine';
 import { UploadError } from '../../src/core/upload/uploadErrors';
-import { makeSelfSignedCertificate, type CertificatePair } from '../tools/selfSignedCertificate';
+import { makePrivateCaCertificate, makeSelfSignedCertificate, type CertificatePair } from '../tools/selfSignedCertificate';
 import { MEDIA, MB, targetFor } from './engineKit';
 
 const KEY = 'hg-transport-secret-5f0c1d';
@@ -119,53 +119,66 @@ void describe('the engine refuses an insecure endpoint before opening any connec
   });
 });
 
-void describe('HTTPS: the certificate is verified before the key is sent', () => {
+/**
+ * An HTTPS server on loopback with the certificate `makePair` makes, counting TCP connections and requests (a request
+ * would carry the key), skipped when openssl is missing.
+ */
+function countingTlsServer(prefix: string, makePair: (dir: string) => CertificatePair) {
+  const state = { port: 0, requests: 0, tcpConnections: 0, skip: false as string | false };
   let dir = '';
   let server: https.Server | undefined;
-  let port = 0;
-  let requests = 0;
-  let tcpConnections = 0;
-  let skip: string | false = false;
-
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'heygen-tls-'));
+    dir = mkdtempSync(join(tmpdir(), prefix));
     let pair: CertificatePair;
     try {
-      pair = makeSelfSignedCertificate(dir);
+      pair = makePair(dir);
     } catch {
-      skip = 'openssl is not installed, so no self-signed certificate can be made';
+      state.skip = 'openssl is not installed, so no certificate can be made';
       return;
     }
     server = https.createServer({ key: pair.key, cert: pair.cert }, (req, res) => {
-      requests += 1;
+      state.requests += 1;
       req.resume();
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"code":100,"data":{"id":"x","url":"https://127.0.0.1/x"}}');
     });
     server.on('connection', () => {
-      tcpConnections += 1;
+      state.tcpConnections += 1;
     });
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as net.AddressInfo).port;
+    state.port = (server.address() as net.AddressInfo).port;
   });
-
   after(async () => {
     server?.closeAllConnections();
     await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
     rmSync(dir, { recursive: true, force: true });
   });
+  return state;
+}
 
-  void it('an untrusted (self-signed) certificate: refused at the handshake, no request, not retried', async (t) => {
-    if (skip) {
-      t.skip(skip);
-      return;
-    }
-    const endpoint = `https://127.0.0.1:${port}/v1/asset`;
-    const { outcome } = await countConnects(() => uploadLocalFile(join(MEDIA, 'sample.png'), { ...targetFor({ uploadUrl: endpoint, apiKey: KEY }) }, opts));
-    assert.ok(outcome instanceof UploadError);
-    assert.equal(outcome.kind, 'network');
-    assert.equal(outcome.message, `Could not upload "sample.png" to 127.0.0.1:${port}: the server\u2019s certificate is not trusted (self-signed certificate).`);
-    assert.ok(!outcome.message.includes(KEY));
-    assert.equal(requests, 0, 'an HTTP request (with the key) reached the server');
-    assert.equal(tcpConnections, 1, 'a certificate failure was retried');
-  });
+void describe('HTTPS: the certificate is verified before the key is sent, and a failed check is never retried', () => {
+  for (const { what, make, code, detail } of [
+    { what: 'a self-signed certificate', make: makeSelfSignedCertificate, code: 'DEPTH_ZERO_SELF_SIGNED_CERT', detail: 'self-signed certificate' },
+    // What a TLS-inspecting corporate proxy presents to a computer that does not trust the company's root yet.
+    { what: 'a certificate from a CA this computer does not trust', make: makePrivateCaCertificate, code: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', detail: 'unable to get local issuer certificate' },
+  ]) {
+    void describe(what, () => {
+      const tls = countingTlsServer('heygen-tls-', (dir) => make(dir));
+
+      void it(`${code}: refused at the handshake with one clear sentence, no request, one connection`, async (t) => {
+        if (tls.skip) {
+          t.skip(tls.skip);
+          return;
+        }
+        const endpoint = `https://127.0.0.1:${tls.port}/v1/asset`;
+        const { outcome } = await countConnects(() => uploadLocalFile(join(MEDIA, 'sample.png'), { ...targetFor({ uploadUrl: endpoint, apiKey: KEY }) }, opts));
+        assert.ok(outcome instanceof UploadError);
+        assert.equal(outcome.kind, 'network');
+        assert.equal(outcome.code, code);
+        assert.equal(outcome.message, `Could not upload "sample.png" to 127.0.0.1:${tls.port}: the server\u2019s certificate is not trusted (${detail}).`);
+        assert.ok(!outcome.message.includes(KEY));
+        assert.equal(tls.requests, 0, 'an HTTP request (with the key) reached the server');
+        assert.equal(tls.tcpConnections, 1, 'a certificate failure was retried');
+      });
+    });
+  }
 });

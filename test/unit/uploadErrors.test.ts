@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { keyFingerprint } from '../../src/core/upload/contentHash';
 import { checkEndpoint } from '../../src/core/upload/endpointPolicy';
+import { CERTIFICATE_ERROR_CODES } from '../../src/core/upload/certificateErrors';
 import { DEFAULT_RETRY, isRetryable, retryDelayMs, sleep, withRetries } from '../../src/core/upload/retryPolicy';
 import { UploadError, interpretResponse, parseHeyGenError, parseRetryAfter, type UploadErrorKind } from '../../src/core/upload/uploadErrors';
 
@@ -121,6 +122,14 @@ void describe('retry policy', () => {
     }
     assert.equal(isRetryable(err('network', { code: 'ENOTFOUND' })), false);
     assert.equal(isRetryable(new Error('x')), false);
+  });
+
+  void it('retries no certificate failure, the corporate-proxy one (UNABLE_TO_GET_ISSUER_CERT_LOCALLY) included', () => {
+    assert.ok(CERTIFICATE_ERROR_CODES.has('UNABLE_TO_GET_ISSUER_CERT_LOCALLY'));
+    for (const code of CERTIFICATE_ERROR_CODES) {
+      assert.equal(isRetryable(err('network', { code })), false, code);
+    }
+    assert.equal(isRetryable(err('network', { code: 'ECONNRESET' })), true, 'a reset is still retried');
   });
 
   void it('backs off exponentially with full jitter and honours Retry-After up to the cap', () => {

@@ -5,8 +5,13 @@ import type { ApiVersion } from '../upload/uploadedAsset';
 export interface AssetRecord {
   /** HeyGen's asset id (`data.id`). */
   id: string;
-  /** HeyGen's `data.name`, else the local file name. */
+  /**
+   * The source's file name (of the local file, or the last segment of the URL it was downloaded from): what a person
+   * recognises, so the tree, the pickers and the messages show it.
+   */
   name: string;
+  /** HeyGen's `data.name` when its answer had one that differs from `name`; absent in records of older versions. */
+  heygenName?: string;
   fileType: AssetKind;
   /** The MIME type the file was sent with. */
   mime: string;

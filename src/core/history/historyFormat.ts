@@ -156,6 +156,9 @@ export function validateRecord(value: unknown): string | undefined {
   if (!isFiniteNumber(r.createdTs)) {
     return 'createdTs is not a number';
   }
+  if (r.heygenName !== undefined && typeof r.heygenName !== 'string') {
+    return 'heygenName is not a string';
+  }
   if (r.sourcePath !== undefined && typeof r.sourcePath !== 'string') {
     return 'sourcePath is not a string';
   }

@@ -1,9 +1,8 @@
 import * as path from 'node:path';
-import type { AssetKind } from '../upload/mediaKinds';
+import * as l10n from '@vscode/l10n';
+import { ASSET_KINDS, kindLabel, type AssetKind } from '../upload/mediaKinds';
 import type { AssetRecord } from './assetRecord';
-
-/** The order of the groups in the view. */
-export const ASSET_KINDS: readonly AssetKind[] = ['image', 'video', 'audio'];
+import { formatSize } from '../upload/validateFile';
 
 /** contextValue of a group node; deliberately shares no token with asset nodes (menus match tokens). */
 export const GROUP_CONTEXT_VALUE = 'historyGroup';
@@ -40,7 +39,7 @@ export function describeFilter(filter: HistoryFilter, kindName: (kind: AssetKind
   return parts.join(' · ');
 }
 
-/** What the tree shows for an asset: HeyGen's name, else the local file name, else the id. */
+/** What the tree shows for an asset: the source's file name (a person's own name for it), else the id. */
 export function assetLabel(record: AssetRecord): string {
   if (record.name) {
     return record.name;
@@ -165,22 +164,6 @@ function relativeParts(ms: number): [number, Intl.RelativeTimeFormatUnit] {
   return [Math.floor(days / 365), 'year'];
 }
 
-/** "512 B", "1.5 KB", "10 MB" (binary multiples, at most one decimal). */
-export function formatSize(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 1024) {
-    return `${Math.max(0, Math.round(bytes || 0))} B`;
-  }
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  const rounded = value >= 100 ? Math.round(value).toString() : (Math.round(value * 10) / 10).toString();
-  return `${rounded} ${units[unit]}`;
-}
-
 export function formatDate(ms: number, locale = 'en'): string {
   try {
     return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(ms));
@@ -219,46 +202,40 @@ export function markdownUrl(url: string): string | undefined {
   return parsed.href.replace(/[\s<>()\\|`"'[\]]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
-export interface TooltipLabels {
-  id: string;
-  url: string;
-  size: string;
-  uploaded: string;
-  imageKey: string;
-  source: string;
-  sourceMissing: string;
-  kind: (kind: AssetKind) => string;
+/** The tooltip's field names; a function, so they translate once l10n.config has run. */
+function tooltipLabels() {
+  return {
+    id: l10n.t('ID'),
+    url: l10n.t('URL'),
+    heygenName: l10n.t('Name at HeyGen'),
+    size: l10n.t('Size'),
+    uploaded: l10n.t('Uploaded'),
+    imageKey: l10n.t('Image key'),
+    source: l10n.t('Source'),
+    sourceMissing: l10n.t('(no longer exists)'),
+  };
 }
-
-export const ENGLISH_TOOLTIP_LABELS: TooltipLabels = {
-  id: 'ID',
-  url: 'URL',
-  size: 'Size',
-  uploaded: 'Uploaded',
-  imageKey: 'Image key',
-  source: 'Source',
-  sourceMissing: '(no longer exists)',
-  kind: (kind) => ({ image: 'Image', video: 'Video', audio: 'Audio' })[kind],
-};
 
 export interface TooltipOptions {
   now: number;
   locale?: string;
   sourceExists?: boolean;
-  labels?: TooltipLabels;
 }
 
 /** The hover of an asset: name, id, URL, size, date, image key, source, and a preview for images. */
 export function assetTooltipMarkdown(record: AssetRecord, options: TooltipOptions): string {
-  const labels = options.labels ?? ENGLISH_TOOLTIP_LABELS;
+  const labels = tooltipLabels();
   const locale = options.locale ?? 'en';
   const link = markdownUrl(record.url);
   const lines: string[] = [];
-  lines.push(`**${escapeMarkdown(assetLabel(record))}** · ${escapeMarkdown(labels.kind(record.fileType))} · ${escapeMarkdown(record.mime)}`);
+  lines.push(`**${escapeMarkdown(assetLabel(record))}** · ${escapeMarkdown(kindLabel(record.fileType))} · ${escapeMarkdown(record.mime)}`);
   lines.push('');
   const rows: string[] = [];
   rows.push(`${escapeMarkdown(labels.id)}: ${codeSpan(record.id)}`);
   rows.push(`${escapeMarkdown(labels.url)}: ${link ? `[${escapeMarkdown(record.url)}](<${link}>)` : escapeMarkdown(record.url)}`);
+  if (record.heygenName) {
+    rows.push(`${escapeMarkdown(labels.heygenName)}: ${escapeMarkdown(record.heygenName)}`);
+  }
   rows.push(`${escapeMarkdown(labels.size)}: ${escapeMarkdown(formatSize(record.size))}`);
   rows.push(
     `${escapeMarkdown(labels.uploaded)}: ${escapeMarkdown(formatDate(record.uploadedAt, locale))} (${escapeMarkdown(relativeTime(record.uploadedAt, options.now, locale))})`,

@@ -1,7 +1,7 @@
 import type { Dirent } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { SUPPORTED_EXTENSIONS } from './mediaKinds';
+import { hasSupportedExtension } from './mediaKinds';
 
 /** Folders holding more supported files than this ask before uploading them all. */
 export const FOLDER_CONFIRM_THRESHOLD = 20;
@@ -35,7 +35,7 @@ export async function supportedFilesIn(folder: string): Promise<string[]> {
         if (!SKIPPED_FOLDERS.has(entry.name)) {
           await walk(full);
         }
-      } else if (entry.isFile() && SUPPORTED_EXTENSIONS.includes(path.extname(entry.name).slice(1).toLowerCase())) {
+      } else if (entry.isFile() && hasSupportedExtension(entry.name)) {
         out.push(full);
       }
     }

@@ -3,6 +3,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import * as l10n from '@vscode/l10n';
 import { errors as undiciErrors, request } from 'undici';
+import { isCertificateError } from './certificateErrors';
 import { closeDispatchers, dispatcherFor } from './dispatchers';
 import type { ProxySettings } from './proxyPolicy';
 import { silentLogger, type Logger } from '../log/logger';
@@ -44,7 +45,6 @@ export interface PostFileResult {
   asset: UploadedAsset;
   /** SHA-256 of the bytes actually sent; undefined when hashing was turned off. */
   sha256?: string;
-  bytesSent: number;
 }
 
 /** Closes the pooled connections (tests and deactivation). */
@@ -137,25 +137,10 @@ const NETWORK_DESCRIPTIONS: Readonly<Record<string, () => string>> = {
   UND_ERR_CLOSED: () => l10n.t('the connection was closed unexpectedly'),
 };
 
-/**
- * Certificate failures; behind a network that inspects HTTPS they mean the company's certificate is not trusted yet
- * (the README says how to trust it). Node's own words say which check failed.
- */
-const UNTRUSTED_CERTIFICATE = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'CERT_UNTRUSTED',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
-
 function networkDescription(code: string | undefined, error: unknown): string {
-  if (code !== undefined && UNTRUSTED_CERTIFICATE.has(code)) {
-    // Node 22+ appends advice about its own command-line flags after a semicolon; a person in an editor cannot act on it.
+  // Node's own words say which certificate check failed; Node 22+ appends advice about its own command-line flags
+  // after a semicolon, which a person in an editor cannot act on.
+  if (isCertificateError(code)) {
     const detail = error instanceof Error ? error.message.split(/[:;]/)[0].trim() : code;
     return l10n.t('the server\u2019s certificate is not trusted ({0})', detail);
   }
@@ -261,7 +246,7 @@ export interface SendFileRequest<T> extends Omit<PostFileRequest, 'apiKey' | 'co
  * followed, no total timeout applies (only connect and idle), and the signal aborts at once. The file is opened
  * here, so each retry reads it afresh.
  */
-export async function sendFile<T>(req: SendFileRequest<T>): Promise<{ value: T; sha256?: string; bytesSent: number }> {
+export async function sendFile<T>(req: SendFileRequest<T>): Promise<{ value: T; sha256?: string }> {
   const log = req.log ?? silentLogger;
   const { signal } = req;
   if (signal?.aborted) {
@@ -315,7 +300,7 @@ export async function sendFile<T>(req: SendFileRequest<T>): Promise<{ value: T; 
     if (meter.sent !== req.size) {
       throw new UploadError('invalidFile', changedWhileUploading(req.fileName), { file: req.fileName });
     }
-    return { value, sha256: meter.hash?.digest('hex'), bytesSent: meter.sent };
+    return { value, sha256: meter.hash?.digest('hex') };
   } catch (error) {
     throw transportError(error, req, signal);
   } finally {
@@ -326,7 +311,7 @@ export async function sendFile<T>(req: SendFileRequest<T>): Promise<{ value: T; 
 
 /** One POST of the file to HeyGen's v1 upload, the raw bytes as the body. */
 export async function postFile(req: PostFileRequest): Promise<PostFileResult> {
-  const { value, sha256, bytesSent } = await sendFile({
+  const { value, sha256 } = await sendFile({
     ...req,
     method: 'POST',
     headers: {
@@ -336,5 +321,5 @@ export async function postFile(req: PostFileRequest): Promise<PostFileResult> {
     },
     interpret: (status, headers, text) => interpretResponse(status, headers, text, req.fileName),
   });
-  return { asset: value, sha256, bytesSent };
+  return { asset: value, sha256 };
 }

@@ -1,4 +1,5 @@
 import * as l10n from '@vscode/l10n';
+import { isCertificateError } from './certificateErrors';
 import { UploadError } from './uploadErrors';
 
 export interface RetryOptions {
@@ -21,16 +22,8 @@ export const DEFAULT_RETRY: RetryOptions = {
   maxRetryAfterMs: 30_000,
 };
 
-/** Network failures that will not fix themselves by trying again. */
-const PERMANENT_NETWORK_CODES = new Set([
-  'ENOTFOUND',
-  'EAI_FAIL',
-  'CERT_HAS_EXPIRED',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
+/** Network failures that will not fix themselves by trying again (besides every certificate failure). */
+const PERMANENT_NETWORK_CODES = new Set(['ENOTFOUND', 'EAI_FAIL']);
 
 export function isRetryable(error: unknown): boolean {
   if (!(error instanceof UploadError)) {
@@ -42,7 +35,7 @@ export function isRetryable(error: unknown): boolean {
     case 'timeout':
       return true;
     case 'network':
-      return !(typeof error.code === 'string' && PERMANENT_NETWORK_CODES.has(error.code));
+      return !(typeof error.code === 'string' && (PERMANENT_NETWORK_CODES.has(error.code) || isCertificateError(error.code)));
     default:
       return false;
   }

@@ -1,3 +1,4 @@
+import { isCertificateError } from './certificateErrors';
 import * as l10n from '@vscode/l10n';
 import type { AssetRecord } from '../history/assetRecord';
 import type { Logger } from '../log/logger';
@@ -296,7 +297,7 @@ export function worthRetrying(error: UploadError): boolean {
   if (isRetryable(error)) {
     return true;
   }
-  return error.kind === 'network' && !(typeof error.code === 'string' && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(error.code));
+  return error.kind === 'network' && !isCertificateError(error.code);
 }
 
 /** How a source is named in the log: the full path or the address without credentials. */

@@ -58,10 +58,6 @@ export class UploadError extends Error {
   }
 }
 
-export function isUploadError(value: unknown): value is UploadError {
-  return value instanceof UploadError;
-}
-
 /** HeyGen's v1 codes meaning "the key is wrong": 40009 invalid credentials, 400112 unauthorized. */
 const AUTH_CODES = new Set<number | string>([40009, 400112, 'unauthorized', 'invalid_api_key', 'forbidden']);
 /** Format errors: the content type was refused. */

@@ -9,6 +9,7 @@ export function recordForUpload(asset: UploadedAsset, source: UploadSource, keyF
   return {
     id: asset.id,
     name: source.name,
+    ...(asset.name && asset.name !== source.name ? { heygenName: asset.name } : {}),
     fileType,
     mime: source.mime,
     url: asset.url,

@@ -2,7 +2,7 @@ import { open, stat } from 'node:fs/promises';
 import * as l10n from '@vscode/l10n';
 import { basename } from 'node:path';
 import { silentLogger, type Logger } from '../log/logger';
-import { SUPPORTED_TYPES, type SupportedType } from './mediaKinds';
+import { supportedTypeList, type SupportedType } from './mediaKinds';
 import { SNIFF_BYTES, sniffType, typeFromName } from './sniffContent';
 
 export interface LocalFile {
@@ -24,11 +24,6 @@ export type FileProblem = 'missing' | 'notFile' | 'empty' | 'tooLarge' | 'unsupp
 
 export type FileCheck = { valid: true; file: LocalFile } | { valid: false; reason: string; problem: FileProblem };
 
-/** "JPEG, PNG, … or WAV"; built per call, since the bundle that translates "or" is configured after modules load. */
-function typeList(): string {
-  return l10n.t('{0} or {1}', SUPPORTED_TYPES.slice(0, -1).map((t) => t.label).join(', '), SUPPORTED_TYPES.at(-1)!.label);
-}
-
 /** "12.3 MB" (MiB, as file managers and the setting count them). */
 export function formatMegabytes(bytes: number): string {
   const mb = bytes / (1024 * 1024);
@@ -36,15 +31,20 @@ export function formatMegabytes(bytes: number): string {
   return l10n.t('{0} MB', text);
 }
 
-/** "532 KB", "4.2 MB": sizes for log lines. */
+/** "512 B", "1.5 KB", "10 MB" (binary multiples, at most one decimal): log lines and tooltips. */
 export function formatSize(bytes: number): string {
-  if (bytes < 1024) {
-    return `${bytes} B`;
+  if (!Number.isFinite(bytes) || bytes < 1024) {
+    return `${Math.max(0, Math.round(bytes || 0))} B`;
   }
-  if (bytes < 1024 * 1024) {
-    return `${Math.round(bytes / 1024)} KB`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
   }
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+  const rounded = value >= 100 ? Math.round(value).toString() : (Math.round(value * 10) / 10).toString();
+  return `${rounded} ${units[unit]}`;
 }
 
 function refuse(problem: FileProblem, reason: string): FileCheck {
@@ -105,8 +105,8 @@ export async function validateFile(
     return refuse(
       'unsupported',
       nameType
-        ? l10n.t('"{0}" is named like a {1} file, but its content is not {1} or any other supported type ({2}).', name, nameType.label, typeList())
-        : l10n.t('"{0}" is not a supported type ({1}).', name, typeList()),
+        ? l10n.t('"{0}" is named like a {1} file, but its content is not {1} or any other supported type ({2}).', name, nameType.label, supportedTypeList())
+        : l10n.t('"{0}" is not a supported type ({1}).', name, supportedTypeList()),
     );
   }
   const mislabelled = nameType !== undefined && nameType.mime !== type.mime;

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { ContextKey, VIEW_ASSETS } from '../commandIds';
-import type { AssetKind } from '../../core/upload/mediaKinds';
+import { kindFilterName, kindGroupLabel, type AssetKind } from '../../core/upload/mediaKinds';
 import type { Logger } from '../../core/log/logger';
 import type { AssetRecord } from '../../core/history/assetRecord';
 import type { HistoryChange, HistoryStore } from '../../core/history/historyStore';
@@ -16,14 +16,24 @@ import {
   normalizeFilter,
   relativeTime,
   type HistoryFilter,
-  type TooltipLabels,
 } from '../../core/history/historyTree';
 import { SourceExistence } from '../../core/history/sourceExistence';
 import { readDroppedMedia, type DroppedMediaUploads } from '../droppedMedia/droppedMedia';
 
-export type AssetTreeNode = { type: 'group'; kind: AssetKind; count: number } | { type: 'asset'; record: AssetRecord };
-type GroupNode = Extract<AssetTreeNode, { type: 'group' }>;
-type AssetNode = Extract<AssetTreeNode, { type: 'asset' }>;
+/**
+ * Nodes are cached by kind and by record id, so an element keeps its identity across refreshes: VS Code's tree keys
+ * what it has resolved by object, and `getParent` then always names the very group the view already holds.
+ */
+export interface GroupNode {
+  readonly type: 'group';
+  readonly kind: AssetKind;
+  count: number;
+}
+export interface AssetNode {
+  readonly type: 'asset';
+  record: AssetRecord;
+}
+export type AssetTreeNode = GroupNode | AssetNode;
 
 export type UploadFn = (uris: vscode.Uri[], options?: { force?: boolean }) => Promise<unknown>;
 
@@ -47,42 +57,6 @@ const DESCRIPTION_REFRESH_MS = 60_000;
 
 const ICONS: Record<AssetKind, string> = { image: 'file-media', video: 'device-camera-video', audio: 'unmute' };
 
-export function kindGroupLabel(kind: AssetKind): string {
-  switch (kind) {
-    case 'image':
-      return vscode.l10n.t('Images');
-    case 'video':
-      return vscode.l10n.t('Videos');
-    case 'audio':
-      return vscode.l10n.t('Audio');
-  }
-}
-
-/** Lower-case kind names for the filter description ("Filter: foo · images"). */
-export function kindFilterName(kind: AssetKind): string {
-  switch (kind) {
-    case 'image':
-      return vscode.l10n.t('images');
-    case 'video':
-      return vscode.l10n.t('videos');
-    case 'audio':
-      return vscode.l10n.t('audio');
-  }
-}
-
-function tooltipLabels(): TooltipLabels {
-  return {
-    id: vscode.l10n.t('ID'),
-    url: vscode.l10n.t('URL'),
-    size: vscode.l10n.t('Size'),
-    uploaded: vscode.l10n.t('Uploaded'),
-    imageKey: vscode.l10n.t('Image key'),
-    source: vscode.l10n.t('Source'),
-    sourceMissing: vscode.l10n.t('(no longer exists)'),
-    kind: (kind) => ({ image: vscode.l10n.t('Image'), video: vscode.l10n.t('Video'), audio: vscode.l10n.t('Audio') })[kind],
-  };
-}
-
 interface Model {
   groups: GroupNode[];
   children: Map<AssetKind, AssetNode[]>;
@@ -102,6 +76,8 @@ export class AssetTreeProvider
 
   private currentFilter: HistoryFilter = NO_FILTER;
   private model: Model | undefined;
+  private readonly groupNodes = new Map<AssetKind, GroupNode>();
+  private readonly assetNodes = new Map<string, AssetNode>();
   private readonly sources = new SourceExistence({ onChange: (files) => this.sourcesChanged(files) });
   private view: vscode.TreeView<AssetTreeNode> | undefined;
 
@@ -113,8 +89,7 @@ export class AssetTreeProvider
 
   setFilter(filter: Partial<HistoryFilter> | undefined): void {
     this.currentFilter = normalizeFilter(filter);
-    this.model = undefined;
-    this.changeEmitter.fire();
+    this.rebuild();
     this.filterEmitter.fire(this.currentFilter);
   }
 
@@ -123,12 +98,34 @@ export class AssetTreeProvider
     if (recheckSources) {
       this.sources.forget();
     }
+    this.rebuild();
+  }
+
+  /** The whole tree changed: the next fetch rebuilds it, and the view has to fetch it again before a reveal. */
+  private rebuild(): void {
     this.model = undefined;
+    this.generation++;
+    this.fetched.root = -1;
+    this.fetched.groups.clear();
     this.changeEmitter.fire();
   }
 
   attachView(view: vscode.TreeView<AssetTreeNode>): void {
     this.view = view;
+    this.viewSubscriptions.push(
+      view.onDidCollapseElement(({ element }) => {
+        if (element.type === 'group') {
+          this.collapsed.add(element.kind);
+          this.checkRevealWaiters();
+        }
+      }),
+      view.onDidExpandElement(({ element }) => {
+        if (element.type === 'group') {
+          this.collapsed.delete(element.kind);
+        }
+      }),
+      view.onDidChangeVisibility(() => this.checkRevealWaiters()),
+    );
   }
 
   /** The view's description: the active filter, as the person sees it next to the title. */
@@ -146,32 +143,91 @@ export class AssetTreeProvider
     return (this.view?.selection ?? []).flatMap((n) => (n.type === 'asset' ? [n.record] : []));
   }
 
-  async reveal(recordId: string): Promise<void> {
-    // A reveal that overlaps the tree's own (debounced) refresh after a change makes VS Code register the same
-    // group twice ("Element with id group:image is already registered"): wait until the view has fetched the new
-    // root, or a second at most.
-    await Promise.race([this.nextRootFetch(), new Promise((resolve) => setTimeout(resolve, 1_000))]);
+  /**
+   * Selects the record's row. Reveals run one at a time and a burst collapses into the newest: two reveals resolving
+   * the same unfetched parent at once make VS Code fetch it twice, and the second fetch drops what the first one
+   * registered ("Cannot resolve tree item"). VS Code's own reveal waits for the refreshes already fired, so no timer.
+   */
+  reveal(recordId: string): Promise<void> {
+    this.revealTarget = recordId;
+    const run = this.revealQueue.then(() => this.revealLatest());
+    this.revealQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private revealTarget: string | undefined;
+  private revealQueue: Promise<void> = Promise.resolve();
+
+  private async revealLatest(): Promise<void> {
+    const recordId = this.revealTarget;
+    this.revealTarget = undefined;
+    if (recordId === undefined) {
+      return; // An earlier call in the burst already revealed the newest target.
+    }
+    await this.viewCaughtUp(recordId);
+    // Checked and called in one turn, so a change after the check is one VS Code's reveal waits for itself.
     const node = this.nodeFor(recordId);
     if (node && this.view) {
       await this.view.reveal(node, { select: true, focus: false, expand: true });
     }
   }
 
-  private rootFetched: Array<() => void> = [];
+  /**
+   * Bumped by every change of the whole tree. VS Code can resolve a reveal between two queued refreshes, against
+   * rows it fetched before the latest change ("Cannot resolve tree item for element 0/0:Images" when that change
+   * added the group): so while the view is on screen a reveal waits until the view has fetched the tree as it now
+   * is: the root, and the row's group unless the person collapsed it.
+   */
+  private generation = 0;
+  private readonly fetched = { root: -1, groups: new Map<AssetKind, number>() };
+  private readonly collapsed = new Set<AssetKind>();
+  private revealWaiters: Array<() => boolean> = [];
+  private readonly viewSubscriptions: vscode.Disposable[] = [];
 
-  private nextRootFetch(): Promise<void> {
-    return new Promise((resolve) => this.rootFetched.push(resolve));
+  private viewCaughtUp(recordId: string): Promise<void> {
+    const caughtUp = (): boolean => {
+      if (!this.view?.visible) {
+        return true; // A hidden view fetches nothing; VS Code's reveal resolves the path itself, then opens it.
+      }
+      const node = this.nodeFor(recordId);
+      if (!node) {
+        return true; // Filtered out or removed: nothing to wait for.
+      }
+      const kind = node.record.fileType;
+      return this.fetched.root === this.generation && (this.collapsed.has(kind) || this.fetched.groups.get(kind) === this.generation);
+    };
+    if (caughtUp()) {
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      this.revealWaiters.push(() => {
+        if (!caughtUp()) {
+          return false;
+        }
+        resolve();
+        return true;
+      });
+    });
   }
 
-  nodeFor(recordId: string): AssetTreeNode | undefined {
-    const model = this.ensureModel();
-    for (const nodes of model.children.values()) {
-      const hit = nodes.find((n) => n.record.id === recordId);
-      if (hit) {
-        return hit;
-      }
+  private checkRevealWaiters(): void {
+    this.revealWaiters = this.revealWaiters.filter((settled) => !settled());
+  }
+
+  /**
+   * VS Code registers what getChildren returned a few promise turns later; the waiters look once that is done
+   * (the next event-loop turn), so the reveal finds the rows registered instead of fetching them a second time.
+   */
+  private noteFetched(): void {
+    if (this.revealWaiters.length > 0) {
+      setImmediate(() => this.checkRevealWaiters());
     }
-    return undefined;
+  }
+
+  /** The row of a record the tree shows (undefined when it is filtered out or gone). */
+  nodeFor(recordId: string): AssetNode | undefined {
+    this.ensureModel();
+    return this.assetNodes.get(recordId);
   }
 
   /** Whether the source file exists, checked now (commands call this before acting on the file). */
@@ -187,22 +243,24 @@ export class AssetTreeProvider
   getChildren(element?: AssetTreeNode): AssetTreeNode[] {
     const model = this.ensureModel();
     if (!element) {
-      if (this.rootFetched.length > 0) {
-        const waiting = this.rootFetched;
-        this.rootFetched = [];
-        // After VS Code has registered what this call returns.
-        setTimeout(() => waiting.forEach((resolve) => resolve()), 50);
-      }
+      this.fetched.root = this.generation;
+      this.noteFetched();
       return model.groups;
     }
-    return element.type === 'group' ? (model.children.get(element.kind) ?? []) : [];
+    if (element.type === 'group') {
+      this.fetched.groups.set(element.kind, this.generation);
+      this.noteFetched();
+      return model.children.get(element.kind) ?? [];
+    }
+    return [];
   }
 
   getParent(element: AssetTreeNode): AssetTreeNode | undefined {
     if (element.type === 'group') {
       return undefined;
     }
-    return this.ensureModel().groups.find((g) => g.kind === element.record.fileType);
+    this.ensureModel();
+    return this.groupNodes.get(element.record.fileType);
   }
 
   getTreeItem(element: AssetTreeNode): vscode.TreeItem {
@@ -248,7 +306,6 @@ export class AssetTreeProvider
         now: Date.now(),
         locale: vscode.env.language,
         sourceExists,
-        labels: tooltipLabels(),
       });
       const gone = this.deps.isGone?.(record.id) === true;
       const tooltip = new vscode.MarkdownString(gone ? `$(warning) ${vscode.l10n.t('deleted on HeyGen: its URL no longer works')}\n\n${markdown}` : markdown, gone);
@@ -319,22 +376,50 @@ export class AssetTreeProvider
 
   private ensureModel(): Model {
     if (!this.model) {
-      const groups = groupAssets(this.deps.history.all(), this.currentFilter);
+      const groups: GroupNode[] = [];
       const children = new Map<AssetKind, AssetNode[]>();
-      const groupNodes: GroupNode[] = [];
-      for (const group of groups) {
-        groupNodes.push({ type: 'group', kind: group.kind, count: group.count });
+      const shown = new Set<string>();
+      for (const group of groupAssets(this.deps.history.all(), this.currentFilter)) {
+        let groupNode = this.groupNodes.get(group.kind);
+        if (!groupNode) {
+          groupNode = { type: 'group', kind: group.kind, count: group.count };
+          this.groupNodes.set(group.kind, groupNode);
+        }
+        groupNode.count = group.count;
+        groups.push(groupNode);
         children.set(
           group.kind,
-          group.records.map((record) => ({ type: 'asset', record })),
+          group.records.map((record) => {
+            shown.add(record.id);
+            let node = this.assetNodes.get(record.id);
+            if (node) {
+              node.record = record;
+            } else {
+              node = { type: 'asset', record };
+              this.assetNodes.set(record.id, node);
+            }
+            return node;
+          }),
         );
       }
-      this.model = { groups: groupNodes, children };
+      // Rows no longer shown are forgotten, so the cache never outgrows the history.
+      for (const id of this.assetNodes.keys()) {
+        if (!shown.has(id)) {
+          this.assetNodes.delete(id);
+        }
+      }
+      this.model = { groups, children };
     }
     return this.model;
   }
 
   dispose(): void {
+    for (const subscription of this.viewSubscriptions) {
+      subscription.dispose();
+    }
+    // A reveal still waiting settles; its view is gone.
+    this.view = undefined;
+    this.checkRevealWaiters();
     this.sources.dispose();
     this.changeEmitter.dispose();
     this.filterEmitter.dispose();

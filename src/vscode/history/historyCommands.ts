@@ -1,12 +1,13 @@
 import * as vscode from 'vscode';
 import { CommandId } from '../commandIds';
+import { quickPicks } from '../ui/quickPicks';
 import { recordOfItem, registerCommand, type HeyGenCommandContext } from '../commands/registerCommand';
-import type { AssetKind } from '../../core/upload/mediaKinds';
+import { ASSET_KINDS, kindGroupLabel, type AssetKind } from '../../core/upload/mediaKinds';
 import type { Logger } from '../../core/log/logger';
 import type { AssetRecord } from '../../core/history/assetRecord';
-import { kindGroupLabel, type AssetTreeProvider, type UploadFn } from './assetTreeView';
+import { type AssetTreeProvider, type UploadFn } from './assetTreeView';
 import type { HistoryStore } from '../../core/history/historyStore';
-import { ASSET_KINDS, NO_FILTER, assetLabel, isFilterActive, type HistoryFilter } from '../../core/history/historyTree';
+import { NO_FILTER, assetLabel, isFilterActive, type HistoryFilter } from '../../core/history/historyTree';
 
 export interface HistoryCommandDeps {
   history: HistoryStore;
@@ -309,7 +310,7 @@ export async function askFilter(current: HistoryFilter): Promise<HistoryFilter |
         pick.hide();
       });
       pick.onDidHide(() => resolve(undefined));
-      pick.show();
+      quickPicks.show(pick);
     });
   } finally {
     pick.dispose();

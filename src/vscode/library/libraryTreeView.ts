@@ -16,7 +16,7 @@ import {
   type LibraryModel,
   type LibraryNode,
 } from '../../core/library/libraryTree';
-import { kindFilterName, kindGroupLabel } from '../history/assetTreeView';
+import { kindFilterName, kindGroupLabel } from '../../core/upload/mediaKinds';
 
 export type { LibraryNode };
 type ItemNode = LibraryItemNode;

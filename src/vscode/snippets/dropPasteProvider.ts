@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CommandId } from '../commandIds';
 import type { AssetRecord } from '../../core/history/assetRecord';
-import { SUPPORTED_EXTENSIONS } from '../../core/upload/mediaKinds';
+import { hasSupportedExtension } from '../../core/upload/mediaKinds';
 import { escapeSnippetText, type SnippetEntry, type SnippetRole } from '../../core/snippets/buildSnippet';
 import { editsAroundMarker } from '../../core/snippets/markerEdit';
 import { planSnippetEdit, type SnippetEditPlan } from '../../core/snippets/payloadContext';
@@ -21,20 +21,13 @@ const DROP_MIME_TYPES = ['text/uri-list', 'files'];
  */
 const DROP_WATCH_MS = 5 * 60_000;
 
-// Stable in VS Code 1.97+ but not in @types/vscode 1.95 (our engines floor): declared here and feature-detected.
-export interface EditKind {
-  append(...parts: string[]): EditKind;
-  readonly value: string;
-}
+// Stable since VS Code 1.97; the engines floor is 1.99 now (A1: only the type is aliased here, A2 removes the rest).
+export type EditKind = vscode.DocumentDropOrPasteEditKind;
 interface EditKindStatic {
   readonly Empty: EditKind;
   readonly Text: EditKind;
 }
-interface DropEditWithKind extends vscode.DocumentDropEdit {
-  title?: string;
-  kind?: EditKind;
-  yieldTo?: EditKind[];
-}
+type DropEditWithKind = vscode.DocumentDropEdit;
 export interface PasteEdit {
   insertText: string | vscode.SnippetString;
   additionalEdit?: vscode.WorkspaceEdit;
@@ -71,11 +64,7 @@ interface VscodeNewer {
   languages: LanguagesWithPaste;
 }
 
-const SUPPORTED = new Set(SUPPORTED_EXTENSIONS);
-
-function isSupportedName(name: string): boolean {
-  return SUPPORTED.has(path.extname(name).slice(1).toLowerCase());
-}
+const isSupportedName = hasSupportedExtension;
 
 /** What drop and paste need: the snippet defaults, the log, and the dropped-media uploads. */
 export interface DropPasteDeps {

@@ -6,7 +6,7 @@ import type { Configuration } from '../configuration/configuration';
 import type { AssetRecord } from '../../core/history/assetRecord';
 import type { HistoryStore } from '../../core/history/historyStore';
 import { relativeTime } from '../../core/history/historyTree';
-import { SUPPORTED_TYPES, type AssetKind } from '../../core/upload/mediaKinds';
+import { SUPPORTED_TYPES, supportedTypeList, typesOfKind, type AssetKind } from '../../core/upload/mediaKinds';
 import type { BatchResult, UploadRequestOptions } from '../upload/uploadPort';
 import type { Logger } from '../../core/log/logger';
 import { roleAccepts, type IndentOptions, type SnippetRole } from '../../core/snippets/buildSnippet';
@@ -95,7 +95,7 @@ export function mismatchMessage(role: SnippetRole, record: AssetRecord): string 
     case 'talkingPhoto':
       return vscode.l10n.t('{0} is not an image; a talking photo needs a JPEG or PNG image.', record.name);
     case 'audio':
-      return vscode.l10n.t('{0} is not an audio file; audio needs an MP3 or WAV file.', record.name);
+      return vscode.l10n.t('{0} is not an audio file; audio needs an {1} file.', record.name, supportedTypeList(typesOfKind('audio')));
   }
 }
 

@@ -5,6 +5,7 @@ import { CommandId } from '../commandIds';
 import type { Configuration } from '../configuration/configuration';
 import type { HistoryStore } from '../../core/history/historyStore';
 import type { Log } from '../log/log';
+import { supportedTypeList } from '../../core/upload/mediaKinds';
 import { checkEndpoint } from '../../core/upload/endpointPolicy';
 import {
   UploadBatchService,
@@ -59,14 +60,14 @@ export class UploadController implements UploadPort, vscode.Disposable {
     }
     const { files, emptyFolders } = expanded;
     if (files.length === 0) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('There is no JPEG, PNG, MP4, WebM, MP3 or WAV file to upload there.'));
+      void vscode.window.showWarningMessage(vscode.l10n.t('There is no {0} file to upload there.', supportedTypeList()));
       options.onSettled?.();
       return { succeeded: [], failed: [], cancelled: false };
     }
     // A folder with nothing to upload, selected along with files, is a failure of its own rather than silence.
     const refused: BatchFailure[] = emptyFolders.map((uri) => {
       const name = path.basename(uri.fsPath);
-      const message = vscode.l10n.t('"{0}" is a folder with no JPEG, PNG, MP4, WebM, MP3 or WAV file in it.', name);
+      const message = vscode.l10n.t('"{0}" is a folder with no {1} file in it.', name, supportedTypeList());
       return { uri, name, message, kind: 'invalidFile', retryable: false };
     });
     const sources = files.map((uri): Source => ({ kind: 'file', ref: uri, name: path.basename(uri.fsPath), path: uri.fsPath }));

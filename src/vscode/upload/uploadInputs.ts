@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { FOLDER_CONFIRM_THRESHOLD, isFolder, supportedFilesIn } from '../../core/upload/folderFiles';
-import { SUPPORTED_EXTENSIONS } from '../../core/upload/mediaKinds';
+import { dialogFilters, supportedTypeList } from '../../core/upload/mediaKinds';
 
 /** What an upload command was given once folders are expanded: files to send, and folders with nothing in them. */
 export interface ExpandedSelection {
@@ -56,12 +56,7 @@ export async function pickFiles(): Promise<vscode.Uri[] | undefined> {
     canSelectFolders: false,
     openLabel: vscode.l10n.t('Upload to HeyGen'),
     title: vscode.l10n.t('Upload to HeyGen'),
-    filters: {
-      [vscode.l10n.t('Media (JPEG, PNG, MP4, WebM, MP3, WAV)')]: [...SUPPORTED_EXTENSIONS],
-      [vscode.l10n.t('Images')]: ['jpg', 'jpeg', 'png'],
-      [vscode.l10n.t('Videos')]: ['mp4', 'webm'],
-      [vscode.l10n.t('Audio')]: ['mp3', 'wav'],
-    },
+    filters: dialogFilters(),
   });
   return picked && picked.length > 0 ? picked : undefined;
 }
@@ -78,7 +73,7 @@ export function activeResource(): vscode.Uri | undefined {
 export function validateUrlInput(value: string): string | undefined {
   const text = value.trim();
   if (text.length === 0) {
-    return vscode.l10n.t('Enter the address of a JPEG, PNG, MP4, WebM, MP3 or WAV file.');
+    return vscode.l10n.t('Enter the address of a {0} file.', supportedTypeList());
   }
   let parsed: URL;
   try {

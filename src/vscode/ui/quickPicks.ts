@@ -1,0 +1,33 @@
+import * as vscode from 'vscode';
+
+/** One of the extension's quick picks, as it is on screen. */
+export interface QuickPickShown {
+  title: string | undefined;
+  /** The rows' labels, separators left out. */
+  items: string[];
+}
+
+/**
+ * Says when one of the extension's quick picks is on screen, so a test (through the API) drives the real quick pick
+ * once it is there instead of sleeping first. `show()` sends the pick with everything set so far to the workbench at
+ * once (only later changes wait a turn), so a command sent after this event reaches the workbench after the pick.
+ */
+class QuickPickSignals implements vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<QuickPickShown>();
+  readonly onDidShow = this.emitter.event;
+
+  /** Shows `pick`, then fires onDidShow. */
+  show<T extends vscode.QuickPickItem>(pick: vscode.QuickPick<T>): void {
+    pick.show();
+    this.emitter.fire({
+      title: pick.title,
+      items: pick.items.filter((item) => item.kind !== vscode.QuickPickItemKind.Separator).map((item) => item.label),
+    });
+  }
+
+  dispose(): void {
+    this.emitter.dispose();
+  }
+}
+
+export const quickPicks = new QuickPickSignals();
