@@ -9,7 +9,7 @@ import * as vm from 'node:vm';
 import * as vscode from 'vscode';
 import type { AssetRecord } from '../../src/core/history/assetRecord';
 import { DroppedMediaUploads } from '../../src/vscode/droppedMedia/droppedMedia';
-import { MediaDropProvider, MediaPasteProvider, type DropPasteDeps, type EditKind, type PasteEditStatic } from '../../src/vscode/snippets/dropPasteProvider';
+import { MediaDropProvider, MediaPasteProvider, type DropPasteDeps } from '../../src/vscode/snippets/dropPasteProvider';
 import type { BatchResult, UploadPort } from '../../src/vscode/upload/uploadPort';
 import { contentOnlyTransfer, emulator, sha256Of, waitFor, workspaceFile, type ReceivedUpload } from './hostSupport';
 import { WindowSpy, type ShownMessage } from './windowSpy';
@@ -544,11 +544,11 @@ suite('Snippets', () => {
     assert.equal(calls.length, 0);
   });
 
-  function pasteProvider(deps: DropPasteDeps): { provider: MediaPasteProvider; kind: EditKind; text: EditKind } {
-    const api = vscode as unknown as { DocumentDropOrPasteEditKind: { Empty: EditKind; Text: EditKind }; DocumentPasteEdit: PasteEditStatic };
-    const kind = api.DocumentDropOrPasteEditKind.Empty.append('heygen', 'asset');
-    const text = api.DocumentDropOrPasteEditKind.Text;
-    return { provider: new MediaPasteProvider(deps, api.DocumentPasteEdit, kind, text), kind, text };
+  /** What VS Code hands a paste provider for an ordinary Ctrl+V. */
+  const PASTE: vscode.DocumentPasteEditContext = { only: undefined, triggerKind: vscode.DocumentPasteTriggerKind.Automatic };
+
+  function pasteProvider(deps: DropPasteDeps): { provider: MediaPasteProvider; text: vscode.DocumentDropOrPasteEditKind } {
+    return { provider: new MediaPasteProvider(deps), text: vscode.DocumentDropOrPasteEditKind.Text };
   }
 
   test('a paste of a copied file offers an edit that yields to plain text and uploads only when resolved', async () => {
@@ -557,7 +557,7 @@ suite('Snippets', () => {
     const { provider, text: textKind } = pasteProvider(deps);
     const at = editor.document.positionAt(editor.document.getText().indexOf('    \n') + 4);
     const before = (await emulator.received()).length;
-    const edits = await provider.provideDocumentPasteEdits(editor.document, [new vscode.Range(at, at)], uriList('sample.webm'), {}, new vscode.CancellationTokenSource().token);
+    const edits = await provider.provideDocumentPasteEdits(editor.document, [new vscode.Range(at, at)], uriList('sample.webm'), PASTE, new vscode.CancellationTokenSource().token);
     assert.equal(edits?.length, 1);
     const [edit] = edits;
     assert.deepEqual(edit.yieldTo?.map((k) => k.value), [textKind.value], 'a text paste stays the default');
@@ -579,7 +579,7 @@ suite('Snippets', () => {
     const { deps, calls } = rig();
     const { provider } = pasteProvider(deps);
     const at = new vscode.Position(0, 1);
-    const edits = await provider.provideDocumentPasteEdits(editor.document, [new vscode.Range(at, at)], uriList('sample.png'), {}, new vscode.CancellationTokenSource().token);
+    const edits = await provider.provideDocumentPasteEdits(editor.document, [new vscode.Range(at, at)], uriList('sample.png'), PASTE, new vscode.CancellationTokenSource().token);
     const source = new vscode.CancellationTokenSource();
     await emulator.behave({ mode: 'slow', delayMs: 4000, times: 1 });
     try {
@@ -604,8 +604,8 @@ suite('Snippets', () => {
     const at = new vscode.Position(0, 1);
     const text = new vscode.DataTransfer();
     text.set('text/plain', new vscode.DataTransferItem('"hello"'));
-    assert.equal(await provider.provideDocumentPasteEdits(editor.document, [new vscode.Range(at, at)], text, {}, new vscode.CancellationTokenSource().token), undefined);
-    assert.equal(await provider.provideDocumentPasteEdits(editor.document, [new vscode.Range(at, at)], uriList('video.json'), {}, new vscode.CancellationTokenSource().token), undefined);
+    assert.equal(await provider.provideDocumentPasteEdits(editor.document, [new vscode.Range(at, at)], text, PASTE, new vscode.CancellationTokenSource().token), undefined);
+    assert.equal(await provider.provideDocumentPasteEdits(editor.document, [new vscode.Range(at, at)], uriList('video.json'), PASTE, new vscode.CancellationTokenSource().token), undefined);
     assert.equal(calls.length, 0);
   });
 
@@ -714,7 +714,7 @@ suite('Snippets', () => {
     const bytes = Buffer.concat([fs.readFileSync(workspaceFile('sample.png').fsPath), randomBytes(16)]);
     const sha = createHash('sha256').update(bytes).digest('hex');
     const at = editor.document.positionAt(editor.document.getText().indexOf('    \n') + 4);
-    const edits = await provider.provideDocumentPasteEdits(editor.document, [new vscode.Range(at, at)], contentOnlyTransfer('clip.png', bytes), {}, new vscode.CancellationTokenSource().token);
+    const edits = await provider.provideDocumentPasteEdits(editor.document, [new vscode.Range(at, at)], contentOnlyTransfer('clip.png', bytes), PASTE, new vscode.CancellationTokenSource().token);
     assert.equal(edits?.length, 1);
     const spy = new WindowSpy();
     await emulator.behave({ mode: 'rateLimit', retryAfterSeconds: 120, times: 1 });
