@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import type { AssetRecord } from '../../src/core/history/assetRecord';
 import type { HeyGenAssetsApi } from '../../src/vscode/api';
 import { DroppedMediaUploads } from '../../src/vscode/droppedMedia/droppedMedia';
-import { MediaDropProvider, MediaPasteProvider, type DropPasteDeps, type EditKind, type PasteEditStatic } from '../../src/vscode/snippets/dropPasteProvider';
+import { MediaDropProvider, MediaPasteProvider, type DropPasteDeps } from '../../src/vscode/snippets/dropPasteProvider';
 import type { BatchResult, UploadPort } from '../../src/vscode/upload/uploadPort';
 import { contentOnlyTransfer, emulator, sha256Of, waitFor, workspaceFile, type ReceivedUpload } from './hostSupport';
 import { WindowSpy, type ShownMessage } from './windowSpy';
@@ -548,11 +548,11 @@ suite('Snippets', () => {
     assert.equal(calls.length, 0);
   });
 
-  function pasteProvider(deps: DropPasteDeps): { provider: MediaPasteProvider; kind: EditKind; text: EditKind } {
-    const api = vscode as unknown as { DocumentDropOrPasteEditKind: { Empty: EditKind; Text: EditKind }; DocumentPasteEdit: PasteEditStatic };
-    const kind = api.DocumentDropOrPasteEditKind.Empty.append('heygen', 'asset');
-    const text = api.DocumentDropOrPasteEditKind.Text;
-    return { provider: new MediaPasteProvider(deps, api.DocumentPasteEdit, kind, text), kind, text };
+  /** What VS Code hands a paste provider for an ordinary Ctrl+V. */
+  const PASTE: vscode.DocumentPasteEditContext = { only: undefined, triggerKind: vscode.DocumentPasteTriggerKind.Automatic };
+
+  function pasteProvider(deps: DropPasteDeps): { provider: MediaPasteProvider; text: vscode.DocumentDropOrPasteEditKind } {
+    return { provider: new MediaPasteProvider(deps), text: vscode.DocumentDropOrPasteEditKind.Text };
   }
 
   test('a paste of a copied file offers an edit that yields to plain text and uploads only when resolved', async () => {
@@ -561,7 +561,7 @@ suite('Snippets', () => {
     const { provider, text: textKind } = pasteProvider(deps);
     const at = editor.document.positionAt(editor.document.getText().indexOf('    \n') + 4);
     const before = (await emulator.received()).length;
-    const edits = await provider.provideDocumentPasteEdits(editor.document, [new vscode.Range(at, at)], uriList('sample.webm'), {}, new vscode.CancellationTokenSource().token);
+    const edits = await provider.provideDocumentPasteEdits(editor.document, [new vscode.Range(at, at)], uriList('sample.webm'), PASTE, new vscode.CancellationTokenSource().token);
     assert.equal(edits?.length, 1);
     const [edit] = edits;
     assert.deepEqual(edit.yieldTo?.map((k) => k.value), [textKind.value], 'a text paste stays the default');
@@ -583,7 +583,7 @@ suite('Snippets', () => {
     const { deps, calls } = rig();
     const { provider } = pasteProvider(deps);
     const at = new vscode.Position(0, 1);
-    const edits = await provider.provideDocumentPasteEdits(editor.document, [new vscode.Range(at, at)], uriList('sample.png'), {}, new vscode.CancellationTokenSource().token);
+    const edits = await provider.provideDocumentPasteEdits(editor.document, [new vscode.Range(at, at)], uriList('sample.png'), PASTE, new vscode.CancellationTokenSource().token);
     const source = new vscode.CancellationTokenSource();
     // Fresh, so the body that arrives is this upload's: then it is in flight, and HeyGen holds its answer back.
     await emulator.reset();
@@ -610,8 +610,8 @@ suite('Snippets', () => {
     const at = new vscode.Position(0, 1);
     const text = new vscode.DataTransfer();
     text.set('text/plain', new vscode.DataTransferItem('"hello"'));
-    assert.equal(await provider.provideDocumentPasteEdits(editor.document, [new vscode.Range(at, at)], text, {}, new vscode.CancellationTokenSource().token), undefined);
-    assert.equal(await provider.provideDocumentPasteEdits(editor.document, [new vscode.Range(at, at)], uriList('video.json'), {}, new vscode.CancellationTokenSource().token), undefined);
+    assert.equal(await provider.provideDocumentPasteEdits(editor.document, [new vscode.Range(at, at)], text, PASTE, new vscode.CancellationTokenSource().token), undefined);
+    assert.equal(await provider.provideDocumentPasteEdits(editor.document, [new vscode.Range(at, at)], uriList('video.json'), PASTE, new vscode.CancellationTokenSource().token), undefined);
     assert.equal(calls.length, 0);
   });
 
@@ -720,7 +720,7 @@ suite('Snippets', () => {
     const bytes = Buffer.concat([fs.readFileSync(workspaceFile('sample.png').fsPath), randomBytes(16)]);
     const sha = createHash('sha256').update(bytes).digest('hex');
     const at = editor.document.positionAt(editor.document.getText().indexOf('    \n') + 4);
-    const edits = await provider.provideDocumentPasteEdits(editor.document, [new vscode.Range(at, at)], contentOnlyTransfer('clip.png', bytes), {}, new vscode.CancellationTokenSource().token);
+    const edits = await provider.provideDocumentPasteEdits(editor.document, [new vscode.Range(at, at)], contentOnlyTransfer('clip.png', bytes), PASTE, new vscode.CancellationTokenSource().token);
     assert.equal(edits?.length, 1);
     const spy = new WindowSpy();
     await emulator.behave({ mode: 'rateLimit', retryAfterSeconds: 120, times: 1 });

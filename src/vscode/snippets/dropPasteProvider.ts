@@ -21,48 +21,8 @@ const DROP_MIME_TYPES = ['text/uri-list', 'files'];
  */
 const DROP_WATCH_MS = 5 * 60_000;
 
-// Stable since VS Code 1.97; the engines floor is 1.99 now (A1: only the type is aliased here, A2 removes the rest).
-export type EditKind = vscode.DocumentDropOrPasteEditKind;
-interface EditKindStatic {
-  readonly Empty: EditKind;
-  readonly Text: EditKind;
-}
-type DropEditWithKind = vscode.DocumentDropEdit;
-export interface PasteEdit {
-  insertText: string | vscode.SnippetString;
-  additionalEdit?: vscode.WorkspaceEdit;
-  yieldTo?: EditKind[];
-}
-export interface PasteEditStatic {
-  new (insertText: string | vscode.SnippetString, title: string, kind: EditKind): PasteEdit;
-}
-interface PasteEditProvider {
-  provideDocumentPasteEdits(
-    document: vscode.TextDocument,
-    ranges: readonly vscode.Range[],
-    dataTransfer: vscode.DataTransfer,
-    context: unknown,
-    token: vscode.CancellationToken,
-  ): Promise<PasteEdit[] | undefined>;
-  resolveDocumentPasteEdit(edit: PasteEdit, token: vscode.CancellationToken): Promise<PasteEdit>;
-}
-interface LanguagesWithPaste {
-  registerDocumentPasteEditProvider?(
-    selector: vscode.DocumentSelector,
-    provider: PasteEditProvider,
-    metadata: { providedPasteEditKinds: EditKind[]; pasteMimeTypes: string[] },
-  ): vscode.Disposable;
-  registerDocumentDropEditProvider(
-    selector: vscode.DocumentSelector,
-    provider: vscode.DocumentDropEditProvider,
-    metadata?: { providedDropEditKinds?: EditKind[]; dropMimeTypes: string[] },
-  ): vscode.Disposable;
-}
-interface VscodeNewer {
-  DocumentDropOrPasteEditKind?: EditKindStatic;
-  DocumentPasteEdit?: PasteEditStatic;
-  languages: LanguagesWithPaste;
-}
+/** The kind of our drop and paste edits, so VS Code can tell them from its own (insert path, plain text). */
+const MEDIA_EDIT_KIND = vscode.DocumentDropOrPasteEditKind.Empty.append('heygen', 'asset');
 
 const isSupportedName = hasSupportedExtension;
 
@@ -267,10 +227,7 @@ export class MediaDropProvider implements vscode.DocumentDropEditProvider {
   /** Uploads started by applied drops and inserts of their retries, settled when their edit is done (for tests and shutdown). */
   readonly running = new Set<Promise<void>>();
 
-  constructor(
-    private readonly deps: DropPasteDeps,
-    private readonly kind?: EditKind,
-  ) {}
+  constructor(private readonly deps: DropPasteDeps) {}
 
   async provideDocumentDropEdits(
     document: vscode.TextDocument,
@@ -284,13 +241,11 @@ export class MediaDropProvider implements vscode.DocumentDropEditProvider {
         return undefined;
       }
       const placeholder = placeholderText(media);
-      const edit: DropEditWithKind = new vscode.DocumentDropEdit(placeholder);
+      const edit = new vscode.DocumentDropEdit(placeholder);
       // Our edit is the default for media dropped into a payload; VS Code's own choices (insert path,
       // relative path) stay one click away in the drop widget, so no yieldTo here.
       edit.title = editTitle(media);
-      if (this.kind) {
-        edit.kind = this.kind;
-      }
+      edit.kind = MEDIA_EDIT_KIND;
       this.watch(document, placeholder, media);
       return edit;
     } catch (error) {
@@ -436,25 +391,20 @@ interface PendingPaste {
  * "running paste handler" progress whose token cancels the upload. The edit yields to plain text, so a paste
  * that also carries text stays a text paste, with ours one click away.
  */
-export class MediaPasteProvider implements PasteEditProvider {
-  private readonly pending = new WeakMap<PasteEdit, PendingPaste>();
+export class MediaPasteProvider implements vscode.DocumentPasteEditProvider {
+  private readonly pending = new WeakMap<vscode.DocumentPasteEdit, PendingPaste>();
   /** Inserts of retried pastes (for tests and shutdown). */
   readonly running = new Set<Promise<void>>();
 
-  constructor(
-    private readonly deps: DropPasteDeps,
-    private readonly PasteEditClass: PasteEditStatic,
-    private readonly kind: EditKind,
-    private readonly textKind?: EditKind,
-  ) {}
+  constructor(private readonly deps: DropPasteDeps) {}
 
   async provideDocumentPasteEdits(
     document: vscode.TextDocument,
     ranges: readonly vscode.Range[],
     dataTransfer: vscode.DataTransfer,
-    _context: unknown,
+    _context: vscode.DocumentPasteEditContext,
     token: vscode.CancellationToken,
-  ): Promise<PasteEdit[] | undefined> {
+  ): Promise<vscode.DocumentPasteEdit[] | undefined> {
     const first = ranges[0];
     if (!first) {
       return undefined;
@@ -464,10 +414,8 @@ export class MediaPasteProvider implements PasteEditProvider {
       if (media.length === 0 || token.isCancellationRequested) {
         return undefined;
       }
-      const edit = new this.PasteEditClass('', editTitle(media), this.kind);
-      if (this.textKind) {
-        edit.yieldTo = [this.textKind];
-      }
+      const edit = new vscode.DocumentPasteEdit('', editTitle(media), MEDIA_EDIT_KIND);
+      edit.yieldTo = [vscode.DocumentDropOrPasteEditKind.Text];
       this.pending.set(edit, { document, range: first, media });
       return [edit];
     } catch (error) {
@@ -476,7 +424,7 @@ export class MediaPasteProvider implements PasteEditProvider {
     }
   }
 
-  async resolveDocumentPasteEdit(edit: PasteEdit, token: vscode.CancellationToken): Promise<PasteEdit> {
+  async resolveDocumentPasteEdit(edit: vscode.DocumentPasteEdit, token: vscode.CancellationToken): Promise<vscode.DocumentPasteEdit> {
     const pending = this.pending.get(edit);
     if (!pending) {
       return edit;
@@ -525,29 +473,15 @@ export class MediaPasteProvider implements PasteEditProvider {
 }
 
 export function registerDropPasteProviders(context: vscode.ExtensionContext, deps: DropPasteDeps): void {
-  const api = vscode as unknown as VscodeNewer;
   const selector = DROP_LANGUAGES.map((language) => ({ language }));
-  const kind = api.DocumentDropOrPasteEditKind?.Empty.append('heygen', 'asset');
-
   context.subscriptions.push(
-    api.languages.registerDocumentDropEditProvider(selector, new MediaDropProvider(deps, kind), {
-      ...(kind ? { providedDropEditKinds: [kind] } : {}),
+    vscode.languages.registerDocumentDropEditProvider(selector, new MediaDropProvider(deps), {
+      providedDropEditKinds: [MEDIA_EDIT_KIND],
       dropMimeTypes: DROP_MIME_TYPES,
     }),
+    vscode.languages.registerDocumentPasteEditProvider(selector, new MediaPasteProvider(deps), {
+      providedPasteEditKinds: [MEDIA_EDIT_KIND],
+      pasteMimeTypes: DROP_MIME_TYPES,
+    }),
   );
-
-  // Paste edit providers (with resolve) are stable from VS Code 1.97; before that they are a proposed API.
-  const PasteEdit = api.DocumentPasteEdit;
-  if (api.languages.registerDocumentPasteEditProvider && PasteEdit && kind) {
-    try {
-      const provider = new MediaPasteProvider(deps, PasteEdit, kind, api.DocumentDropOrPasteEditKind?.Text);
-      context.subscriptions.push(
-        api.languages.registerDocumentPasteEditProvider(selector, provider, { providedPasteEditKinds: [kind], pasteMimeTypes: DROP_MIME_TYPES }),
-      );
-      return;
-    } catch (error) {
-      deps.log.info(`Paste edit providers are not available in VS Code ${vscode.version}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-  deps.log.info('This VS Code has no paste edit providers; media can still be dropped into payload files.');
 }
