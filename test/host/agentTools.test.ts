@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { formatSize } from '../../src/core/upload/validateFile';
 import type { CallerApi } from '../fixtures/agent-caller/extension';
 import type { AssetRecord } from '../../src/core/history/assetRecord';
 import { keyFingerprint } from '../../src/core/upload/contentHash';
@@ -136,8 +137,8 @@ suite('Agent tools', () => {
     const lines = confirmation.text.split('\n').filter(Boolean);
     assert.deepEqual(lines, [
       `These 2 files are sent to ${host} with your HeyGen API key:`,
-      `- agent-tools/confirmed.png (${size < 1024 * 1024 ? `${Math.round(size / 1024)} KB` : ''})`,
-      `- ${hostEnv.emulatorOrigin}/files/clip.mp4 (downloaded first, at most 10.0 MB)`,
+      `- agent-tools/confirmed.png (${formatSize(size)})`,
+      `- ${hostEnv.emulatorOrigin}/files/clip.mp4 (downloaded first, at most 10 MB)`,
       'Not sent: "absent.png" does not exist.',
     ]);
     assert.ok(!confirmation.text.includes('topsecret'), 'a signed link’s query is not shown');

@@ -62,6 +62,9 @@ interface Model {
   children: Map<AssetKind, AssetNode[]>;
 }
 
+/** How long a reveal waits for the view to fetch the rows it needs before it gives up selecting. */
+const REVEAL_GIVE_UP_MS = 5_000;
+
 export class AssetTreeProvider
   implements vscode.TreeDataProvider<AssetTreeNode>, vscode.TreeDragAndDropController<AssetTreeNode>, vscode.Disposable
 {
@@ -107,6 +110,13 @@ export class AssetTreeProvider
     this.generation++;
     this.fetched.root = -1;
     this.fetched.groups.clear();
+    if (this.revealing) {
+      // VS Code is resolving a reveal against the rows it fetched: telling it of a change now makes it drop them and
+      // fetch again mid-reveal, which fails when the change took the row or its group away ("Cannot resolve tree
+      // item"). It hears of the change the moment the reveal is done; anyone else reads the new rows at once.
+      this.changedDuringReveal = true;
+      return;
+    }
     this.changeEmitter.fire();
   }
 
@@ -156,6 +166,10 @@ export class AssetTreeProvider
   }
 
   private revealTarget: string | undefined;
+  /** While VS Code resolves a reveal, it hears of changes only afterwards (see rebuild). */
+  private revealing = false;
+  private changedDuringReveal = false;
+  private revealedModel: Model | undefined;
   private revealQueue: Promise<void> = Promise.resolve();
 
   private async revealLatest(): Promise<void> {
@@ -164,11 +178,25 @@ export class AssetTreeProvider
     if (recordId === undefined) {
       return; // An earlier call in the burst already revealed the newest target.
     }
-    await this.viewCaughtUp(recordId);
+    if (!(await this.viewCaughtUp(recordId))) {
+      return; // The view never fetched the current rows: selecting is a courtesy, a failed reveal is logged as an error.
+    }
     // Checked and called in one turn, so a change after the check is one VS Code's reveal waits for itself.
     const node = this.nodeFor(recordId);
     if (node && this.view) {
-      await this.view.reveal(node, { select: true, focus: false, expand: true });
+      this.revealing = true;
+      // A refresh VS Code had already queued runs before it resolves the reveal: it must find the row too.
+      this.revealedModel = this.ensureModel();
+      try {
+        await this.view.reveal(node, { select: true, focus: false, expand: true });
+      } finally {
+        this.revealing = false;
+        this.revealedModel = undefined;
+        if (this.changedDuringReveal) {
+          this.changedDuringReveal = false;
+          this.changeEmitter.fire();
+        }
+      }
     }
   }
 
@@ -180,11 +208,14 @@ export class AssetTreeProvider
    */
   private generation = 0;
   private readonly fetched = { root: -1, groups: new Map<AssetKind, number>() };
+  /** The generation at which the view last asked for each row's item (only rows it fetched). */
+  private readonly itemsFetched = new Map<string, number>();
   private readonly collapsed = new Set<AssetKind>();
   private revealWaiters: Array<() => boolean> = [];
   private readonly viewSubscriptions: vscode.Disposable[] = [];
 
-  private viewCaughtUp(recordId: string): Promise<void> {
+  /** Resolves true once the view shows the tree as it now is; false if it has not fetched it within a few seconds. */
+  private viewCaughtUp(recordId: string): Promise<boolean> {
     const caughtUp = (): boolean => {
       if (!this.view?.visible) {
         return true; // A hidden view fetches nothing; VS Code's reveal resolves the path itself, then opens it.
@@ -194,19 +225,29 @@ export class AssetTreeProvider
         return true; // Filtered out or removed: nothing to wait for.
       }
       const kind = node.record.fileType;
-      return this.fetched.root === this.generation && (this.collapsed.has(kind) || this.fetched.groups.get(kind) === this.generation);
+      return (
+        this.fetched.root === this.generation &&
+        (this.collapsed.has(kind) || (this.fetched.groups.get(kind) === this.generation && this.itemsFetched.get(recordId) === this.generation))
+      );
     };
     if (caughtUp()) {
-      return Promise.resolve();
+      return Promise.resolve(true);
     }
     return new Promise((resolve) => {
-      this.revealWaiters.push(() => {
+      // Not a wait before revealing: a bound on how long a queued reveal may hold up the ones after it.
+      const giveUp = setTimeout(() => {
+        this.revealWaiters = this.revealWaiters.filter((w) => w !== waiter);
+        resolve(false);
+      }, REVEAL_GIVE_UP_MS);
+      const waiter = (): boolean => {
         if (!caughtUp()) {
           return false;
         }
-        resolve();
+        clearTimeout(giveUp);
+        resolve(true);
         return true;
-      });
+      };
+      this.revealWaiters.push(waiter);
     });
   }
 
@@ -241,18 +282,50 @@ export class AssetTreeProvider
   }
 
   getChildren(element?: AssetTreeNode): AssetTreeNode[] {
-    const model = this.ensureModel();
+    return this.childrenIn(this.ensureModel(), element);
+  }
+
+  private childrenIn(model: Model, element?: AssetTreeNode): AssetTreeNode[] {
     if (!element) {
-      this.fetched.root = this.generation;
-      this.noteFetched();
       return model.groups;
     }
     if (element.type === 'group') {
-      this.fetched.groups.set(element.kind, this.generation);
-      this.noteFetched();
       return model.children.get(element.kind) ?? [];
     }
     return [];
+  }
+
+  /**
+   * The data provider the view itself is given: the same rows, and it notes what the view has fetched. Only VS Code's
+   * own fetches count for a waiting reveal; anyone else reading the rows (a test, a command) must not make a reveal
+   * think the view has caught up.
+   */
+  forView(): vscode.TreeDataProvider<AssetTreeNode> {
+    return {
+      onDidChangeTreeData: this.onDidChangeTreeData,
+      getChildren: (element) => {
+        // While VS Code resolves a reveal, it is shown the rows the reveal was computed on (see revealLatest).
+        const children = this.childrenIn(this.revealedModel ?? this.ensureModel(), element);
+        if (!element) {
+          this.fetched.root = this.generation;
+          this.noteFetched();
+        } else if (element.type === 'group') {
+          this.fetched.groups.set(element.kind, this.generation);
+          this.noteFetched();
+        }
+        return children;
+      },
+      getParent: (element) => this.getParent(element),
+      getTreeItem: (element) => {
+        if (element.type === 'asset') {
+          // VS Code asks for a row's item while it registers the rows it fetched: the row is about to be known.
+          this.itemsFetched.set(element.record.id, this.generation);
+          this.noteFetched();
+        }
+        return this.getTreeItem(element);
+      },
+      resolveTreeItem: (item, element) => this.resolveTreeItem(item, element),
+    };
   }
 
   getParent(element: AssetTreeNode): AssetTreeNode | undefined {
@@ -430,7 +503,7 @@ export class AssetTreeProvider
 export function registerHistoryView(context: vscode.ExtensionContext, deps: HistoryViewDeps): AssetTreeProvider {
   const provider = new AssetTreeProvider(deps);
   const view = vscode.window.createTreeView<AssetTreeNode>(VIEW_ASSETS, {
-    treeDataProvider: provider,
+    treeDataProvider: provider.forView(),
     dragAndDropController: provider,
     canSelectMany: true,
     showCollapseAll: true,
