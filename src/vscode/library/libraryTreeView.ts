@@ -16,7 +16,7 @@ import {
   type LibraryModel,
   type LibraryNode,
 } from '../../core/library/libraryTree';
-import { kindFilterName, kindGroupLabel } from '../../core/upload/mediaKinds';
+import { kindFilterName, kindGroupLabel, kindLabel } from '../../core/upload/mediaKinds';
 
 export type { LibraryNode };
 type ItemNode = LibraryItemNode;
@@ -32,16 +32,7 @@ export function libraryGroupLabel(kind: LibraryKind): string {
 }
 
 function kindName(kind: LibraryKind): string {
-  switch (kind) {
-    case 'image':
-      return vscode.l10n.t('Image');
-    case 'video':
-      return vscode.l10n.t('Video');
-    case 'audio':
-      return vscode.l10n.t('Audio');
-    case 'other':
-      return vscode.l10n.t('Other');
-  }
+  return kind === 'other' ? vscode.l10n.t('Other') : kindLabel(kind);
 }
 
 type Model = LibraryModel;

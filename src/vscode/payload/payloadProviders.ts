@@ -8,7 +8,7 @@ import type { KnownAsset, KnownAssets } from '../../core/payload/knownAssets';
 import { classifyValue } from '../../core/payload/localPath';
 import { localPathOf, payloadProblems, type LocalFileChecks, type PayloadProblem, type ProblemCode } from '../../core/payload/payloadProblems';
 import { formatSize } from '../../core/upload/validateFile';
-import type { AssetKind } from '../../core/upload/mediaKinds';
+import { kindLabel } from '../../core/upload/mediaKinds';
 import { quoteString } from '../../core/snippets/buildSnippet';
 import { PAYLOAD_LANGUAGES } from '../../core/payload/payloadLanguages';
 
@@ -41,16 +41,6 @@ export function referencesIn(document: vscode.TextDocument): AssetReference[] {
   return isPayloadCandidate(document) ? findAssetReferences(document.getText(), document.languageId) : [];
 }
 
-function kindLabel(kind: AssetKind): string {
-  switch (kind) {
-    case 'image':
-      return vscode.l10n.t('Image');
-    case 'video':
-      return vscode.l10n.t('Video');
-    case 'audio':
-      return vscode.l10n.t('Audio');
-  }
-}
 
 function commandLink(command: CommandId, asset: KnownAsset): string {
   // The copy commands take a record-like argument (id and url), so a library asset not in the history works too.

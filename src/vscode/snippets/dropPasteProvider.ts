@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { PAYLOAD_LANGUAGES } from '../../core/payload/payloadLanguages';
 import { CommandId } from '../commandIds';
 import type { AssetRecord } from '../../core/history/assetRecord';
 import { hasSupportedExtension } from '../../core/upload/mediaKinds';
@@ -12,7 +13,6 @@ import type { Logger } from '../../core/log/logger';
 import { TrackedOffset, inDropOrder, readDroppedMedia, sameDocument, type DroppedFile, type DroppedMediaUploads } from '../droppedMedia/droppedMedia';
 
 /** Payload files people write `video/generate` requests in. */
-export const DROP_LANGUAGES = ['json', 'jsonc', 'javascript', 'typescript', 'javascriptreact', 'typescriptreact', 'python'];
 const DROP_MIME_TYPES = ['text/uri-list', 'files'];
 
 /**
@@ -473,7 +473,8 @@ export class MediaPasteProvider implements vscode.DocumentPasteEditProvider {
 }
 
 export function registerDropPasteProviders(context: vscode.ExtensionContext, deps: DropPasteDeps): void {
-  const selector = DROP_LANGUAGES.map((language) => ({ language }));
+  // Drop and paste work where payloads are written: the same languages the payload features know.
+  const selector = PAYLOAD_LANGUAGES.map((language) => ({ language }));
   context.subscriptions.push(
     vscode.languages.registerDocumentDropEditProvider(selector, new MediaDropProvider(deps), {
       providedDropEditKinds: [MEDIA_EDIT_KIND],
