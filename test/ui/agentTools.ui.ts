@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { UiContext, UiScenario } from './uiScenario';
 import { sha256File, waitForUploadOf } from './support';
+import { formatSize } from '../../src/core/upload/validateFile';
 
 const FILE = 'agent-ui.png';
 
@@ -26,7 +27,7 @@ async function askAgentToUpload({ page, workbench }: UiContext): Promise<{ text:
 function checkConfirmation(text: string, { emulator, workspace }: UiContext): void {
   const size = fs.statSync(path.join(workspace, FILE)).size;
   assert.match(text, /Upload to HeyGen\?/);
-  assert.ok(text.includes(`${FILE} (${Math.round(size / 1024)} KB)`), `the dialog names the file and its size:\n${text}`);
+  assert.ok(text.includes(`${FILE} (${formatSize(size)})`), `the dialog names the file and its size:\n${text}`);
   assert.ok(text.includes(new URL(emulator.uploadUrl).host), `the dialog names the endpoint host:\n${text}`);
 }
 

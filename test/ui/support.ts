@@ -33,9 +33,22 @@ export async function waitForUploadOf(emulator: Emulator, file: string, timeoutM
 
 /** Opens the HeyGen container's Assets view, from the explorer so the activity-bar click opens rather than closes it. */
 export async function showAssetsView({ page, workbench }: UiContext): Promise<Locator> {
-  await page.keyboard.press('Control+Shift+E');
-  await workbench.activityBarItem('HeyGen').click();
   const assets = workbench.pane('Assets');
+  // The activity-bar item toggles its container, and right after a reload the workbench may not have taken the
+  // explorer shortcut yet (the click then closed the container it had restored): look before each click.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (await assets.isVisible()) {
+      return assets;
+    }
+    await page.keyboard.press('Control+Shift+E');
+    await workbench.activityBarItem('HeyGen').click();
+    try {
+      await assets.waitFor({ state: 'visible', timeout: 5_000 });
+      return assets;
+    } catch {
+      // Closed instead of opened: the next round sees it hidden and opens it.
+    }
+  }
   await assets.waitFor({ state: 'visible', timeout: 10_000 });
   return assets;
 }
