@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import type { Logger } from '../../src/core/log/logger';
 import type { UploadTarget } from '../../src/core/upload/uploadEngine';
 import { UploadError, type UploadErrorKind } from '../../src/core/upload/uploadErrors';
-import type { Emulator } from '../emulator/heygenEmulator';
+import { after, afterEach, before, beforeEach } from 'node:test';
+import { closeUploadAgents } from '../../src/core/upload/httpUpload';
+import { startEmulator, type Emulator } from '../emulator/heygenEmulator';
 
 export const MEDIA = join(__dirname, '..', 'fixtures', 'media');
 export const MB = 1024 * 1024;
@@ -86,4 +88,27 @@ export async function expectError(promise: Promise<unknown>, kind: UploadErrorKi
     return error;
   }
   assert.fail(`expected a ${kind} error, but the upload succeeded`);
+}
+
+/**
+ * The fixture every engine suite shares: one emulator for the suite (reset before each test) and a fresh scratch
+ * folder per test, with the upload agents closed at the end. Call it inside `describe`, before the suite's own hooks.
+ */
+export function emulatorSuite(use: { emulator(emu: Emulator): void; scratch(scratch: Scratch): void }): void {
+  let emu: Emulator | undefined;
+  let scratch: Scratch | undefined;
+  before(async () => {
+    emu = await startEmulator();
+    use.emulator(emu);
+  });
+  after(async () => {
+    await closeUploadAgents();
+    await emu?.close();
+  });
+  beforeEach(() => {
+    emu?.reset();
+    scratch = new Scratch();
+    use.scratch(scratch);
+  });
+  afterEach(() => scratch?.cleanup());
 }

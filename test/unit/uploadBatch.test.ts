@@ -4,11 +4,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import type { AssetRecord } from '../../src/core/history/assetRecord';
 import { HistoryStore } from '../../src/core/history/historyStore';
 import { keyFingerprint } from '../../src/core/upload/contentHash';
-import { closeUploadAgents } from '../../src/core/upload/httpUpload';
 import {
   UploadBatchService,
   noticeFor,
@@ -18,8 +17,8 @@ import {
   type BatchPass,
   type BatchSource,
 } from '../../src/core/upload/uploadBatch';
-import { startEmulator, type Emulator } from '../emulator/heygenEmulator';
-import { MB, Scratch, capturingLogger, fileSha, targetFor, type CapturingLogger } from './engineKit';
+import type { Emulator } from '../emulator/heygenEmulator';
+import { MB, Scratch, emulatorSuite, capturingLogger, fileSha, targetFor, type CapturingLogger } from './engineKit';
 
 class MemoryHistory implements BatchHistory {
   readonly records: AssetRecord[] = [];
@@ -53,21 +52,12 @@ void describe('UploadBatchService over real HTTP', () => {
     ...extra,
   });
 
-  before(async () => {
-    emu = await startEmulator();
-  });
-  after(async () => {
-    await closeUploadAgents();
-    await emu.close();
-  });
+  emulatorSuite({ emulator: (e) => (emu = e), scratch: (s) => (scratch = s) });
   beforeEach(() => {
-    emu.reset();
-    scratch = new Scratch();
     history = new MemoryHistory();
     log = capturingLogger();
     service = new UploadBatchService({ history, log, scrub: (text) => text.split(emu.apiKey).join('[redacted]') });
   });
-  afterEach(() => scratch.cleanup());
 
   void it('a batch of 30 saves the real history store a handful of times, not 30, and every asset is in the file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'heygen-batch-history-'));

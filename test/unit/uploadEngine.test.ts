@@ -4,12 +4,11 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync, unlinkSync } from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
-import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { closeUploadAgents } from '../../src/core/upload/httpUpload';
+import { describe, it } from 'node:test';
 import type { AssetRecord } from '../../src/core/history/assetRecord';
 import { uploadLocalFile, type ReuseIndex, type UploadOptions } from '../../src/core/upload/uploadEngine';
 import { startEmulator, type Emulator } from '../emulator/heygenEmulator';
-import { MB, Scratch, capturingLogger, expectError, fileSha, targetFor } from './engineKit';
+import { MB, Scratch, emulatorSuite, capturingLogger, expectError, fileSha, targetFor } from './engineKit';
 
 const LIMIT = 10 * MB;
 
@@ -18,18 +17,7 @@ void describe('uploadLocalFile over real HTTP', () => {
   let scratch: Scratch;
   const opts = (extra: Partial<UploadOptions> = {}): UploadOptions => ({ maxBytes: LIMIT, ...extra });
 
-  before(async () => {
-    emu = await startEmulator();
-  });
-  after(async () => {
-    await closeUploadAgents();
-    await emu.close();
-  });
-  beforeEach(() => {
-    emu.reset();
-    scratch = new Scratch();
-  });
-  afterEach(() => scratch.cleanup());
+  emulatorSuite({ emulator: (e) => (emu = e), scratch: (s) => (scratch = s) });
 
   void it('uploads all six sample types with the right Content-Type, and the bytes that arrive are the file\'s', async () => {
     const expected = { jpg: 'image/jpeg', png: 'image/png', mp4: 'video/mp4', webm: 'video/webm', mp3: 'audio/mpeg', wav: 'audio/wav' };

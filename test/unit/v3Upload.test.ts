@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { getCurrentUser, v3Request, type V3Endpoint } from '../../src/core/heygen/v3Client';
-import { closeUploadAgents } from '../../src/core/upload/httpUpload';
 import type { AssetRecord } from '../../src/core/history/assetRecord';
 import { uploadFromUrl, uploadLocalFile, type ReuseIndex, type UploadOptions, type UploadTarget } from '../../src/core/upload/uploadEngine';
 import { startEmulator, type Emulator } from '../emulator/heygenEmulator';
 import { writeMediaFile } from '../tools/mediaFile';
-import { MB, Scratch, capturingLogger, expectError, fileSha, targetFor } from './engineKit';
+import { MB, Scratch, emulatorSuite, capturingLogger, expectError, fileSha, targetFor } from './engineKit';
 
 const V1_LIMIT = 10 * MB;
 
@@ -24,18 +23,7 @@ void describe('API v3 uploads over real HTTP', () => {
   const opts = (extra: Partial<UploadOptions> = {}): UploadOptions => ({ maxBytes: V1_LIMIT, ...extra });
   const storage = (): typeof emu.received => emu.received.filter((r) => r.route === 'storage');
 
-  before(async () => {
-    emu = await startEmulator();
-  });
-  after(async () => {
-    await closeUploadAgents();
-    await emu.close();
-  });
-  beforeEach(() => {
-    emu.reset();
-    scratch = new Scratch();
-  });
-  afterEach(() => scratch.cleanup());
+  emulatorSuite({ emulator: (e) => (emu = e), scratch: (s) => (scratch = s) });
 
   void it('multipart: the file part parsed back by a real multipart parser is the file, with its name, type and an exact Content-Length', async () => {
     const expected = { jpg: 'image/jpeg', png: 'image/png', mp4: 'video/mp4', webm: 'video/webm', mp3: 'audio/mpeg', wav: 'audio/wav' };
