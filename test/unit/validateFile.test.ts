@@ -73,9 +73,11 @@ void describe('validateFile', () => {
     }
     // Root reads every file, so ask as the unprivileged user "nobody" in a child process.
     chmodSync(scratch.dir, 0o755);
-    const blocked = ancestors(scratch.dir).find((dir) => (statSync(dir).mode & 0o001) === 0);
+    // The child runs the sources with tsx, so it needs the checkout as well as the scratch folder.
+    const repo = join(__dirname, '..', '..');
+    const blocked = [...ancestors(scratch.dir), ...ancestors(repo)].find((dir) => (statSync(dir).mode & 0o001) === 0);
     if (blocked) {
-      t.skip(`"nobody" cannot reach ${blocked} (a private TMPDIR), so the permission check cannot be run as that user`);
+      t.skip(`"nobody" cannot reach ${blocked} (a private TMPDIR or checkout folder), so the permission check cannot be run as that user`);
       return;
     }
     const script = scratch.write(
