@@ -142,7 +142,7 @@ export async function memoryGrowth(
 
 export async function uploadRows(ctx: BenchContext): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  const pairs = ctx.quick ? 5 : 9;
+  const pairs = Number(process.env.PAIRS ?? (ctx.quick ? 5 : 9));
   const linkPairs = ctx.quick ? 3 : 5;
   const memoryRuns = ctx.quick ? 3 : 5;
   const timing = new UploadChild();

@@ -53,6 +53,20 @@ void describe('validateFile', () => {
     }
   });
 
+  void it('refuses a named pipe as not a regular file without waiting for a writer', { skip: process.platform === 'win32', timeout: 10_000 }, async () => {
+    // The file is opened while its stat runs; a blocking open of a pipe would hold a thread-pool thread for good.
+    const fifo = join(scratch.dir, 'pipe.png');
+    assert.equal(spawnSync('mkfifo', [fifo]).status, 0, 'mkfifo failed');
+    const check = await validateFile(fifo, limit);
+    assert.ok(!check.valid && check.problem === 'notFile', JSON.stringify(check));
+    assert.match(check.reason, /^"pipe\.png" is not a regular file\.$/);
+    // The pool still serves: were a thread stuck in open(), four pipes would starve it.
+    for (let i = 0; i < 4; i++) {
+      assert.equal((await validateFile(fifo, limit)).valid, false);
+    }
+    assert.equal((await validateFile(scratch.copy('sample.jpg', 'after-pipe.jpg'), limit)).valid, true);
+  });
+
   void it('follows a symlink to a real file and refuses a dangling one', async () => {
     const target = scratch.copy('sample.jpg', 'real.jpg');
     symlinkSync(target, `${scratch.dir}/link.jpg`);

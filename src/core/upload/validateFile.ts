@@ -1,3 +1,4 @@
+import { constants, type Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import * as l10n from '@vscode/l10n';
 import { basename } from 'node:path';
@@ -51,6 +52,22 @@ function refuse(problem: FileProblem, reason: string): FileCheck {
   return { valid: false, problem, reason };
 }
 
+function refusalFor(info: Stats, name: string, maxBytes: number): FileCheck | undefined {
+  if (info.isDirectory()) {
+    return refuse('notFile', l10n.t('"{0}" is a folder, not a file.', name));
+  }
+  if (!info.isFile()) {
+    return refuse('notFile', l10n.t('"{0}" is not a regular file.', name));
+  }
+  if (info.size === 0) {
+    return refuse('empty', l10n.t('"{0}" is empty.', name));
+  }
+  if (info.size > maxBytes) {
+    return refuse('tooLarge', l10n.t('"{0}" is {1}, over the {2} limit.', name, formatMegabytes(info.size), formatMegabytes(maxBytes)));
+  }
+  return undefined;
+}
+
 /**
  * Checks a local file before any byte is sent: it exists, is a regular file, is not empty, is within `maxBytes`,
  * and its content is one of the six supported types. The content decides the type; the name only tells whether the
@@ -62,37 +79,37 @@ export async function validateFile(
 ): Promise<FileCheck> {
   const log = options.log ?? silentLogger;
   const name = options.displayName ?? basename(path);
+  // Opened while the stat runs: each file-system call is a round trip to Node's thread pool, and before the first
+  // byte of an upload goes out these round trips are most of the wait (an idle pool takes long to wake). Non-blocking,
+  // so that a named pipe (refused once the stat says what it is) cannot hold a pool thread waiting for a writer.
+  const opening = open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  opening.catch(() => undefined);
   let info;
   try {
     info = await stat(path);
   } catch (error) {
+    void opening.then((handle) => handle.close(), () => undefined);
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') {
       return refuse('missing', l10n.t('"{0}" does not exist.', name));
     }
     return refuse('unreadable', l10n.t('"{0}" cannot be read ({1}).', name, code ?? String(error)));
   }
-  if (info.isDirectory()) {
-    return refuse('notFile', l10n.t('"{0}" is a folder, not a file.', name));
-  }
-  if (!info.isFile()) {
-    return refuse('notFile', l10n.t('"{0}" is not a regular file.', name));
-  }
-  if (info.size === 0) {
-    return refuse('empty', l10n.t('"{0}" is empty.', name));
-  }
-  if (info.size > options.maxBytes) {
-    return refuse('tooLarge', l10n.t('"{0}" is {1}, over the {2} limit.', name, formatMegabytes(info.size), formatMegabytes(options.maxBytes)));
+  const refusal = refusalFor(info, name, options.maxBytes);
+  if (refusal) {
+    void opening.then((handle) => handle.close(), () => undefined);
+    return refusal;
   }
   let head: Uint8Array;
   try {
-    const handle = await open(path, 'r');
+    const handle = await opening;
     try {
       const buffer = Buffer.alloc(Math.min(SNIFF_BYTES, info.size));
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
       head = buffer.subarray(0, bytesRead);
     } finally {
-      await handle.close();
+      // Not awaited: nothing waits on the close.
+      void handle.close().catch(() => undefined);
     }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
