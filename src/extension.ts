@@ -23,6 +23,7 @@ import { registerUploadCommands } from './vscode/upload/uploadCommands';
 import { UploadController } from './vscode/upload/uploadController';
 import { LibraryController } from './vscode/library/libraryController';
 import { registerLibraryCommands } from './vscode/library/libraryCommands';
+import { showErrorWithLog } from './vscode/log/showLogAction';
 
 /** Every other module of the bundle has been evaluated by now. */
 const bundleLoadedAt = performance.now();
@@ -47,13 +48,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<HeyGen
   } catch (error) {
     // Activation failures must not be silent: tell the person and keep the details in the log.
     log.error(error instanceof Error ? error : String(error));
-    const showLog = vscode.l10n.t('Show Log');
-    void vscode.window
-      .showErrorMessage(vscode.l10n.t('HeyGen Assets could not start. The log has the details.'), showLog)
-      .then(
-        (choice) => choice === showLog && log.show(),
-        () => undefined,
-      );
+    void showErrorWithLog(vscode.l10n.t('HeyGen Assets could not start. The log has the details.'), () => log.show());
     throw error;
   }
 }

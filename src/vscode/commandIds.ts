@@ -42,7 +42,6 @@ export const enum ContextKey {
   HasApiKey = 'heygen.hasApiKey',
   HasStoredApiKey = 'heygen.hasStoredApiKey',
   HistoryFiltered = 'heygen.historyFiltered',
-  Uploading = 'heygen.uploading',
   /** Why the Library view is empty, or 'ready' (see LibraryViewState). */
   LibraryState = 'heygen.libraryState',
   LibraryFiltered = 'heygen.libraryFiltered',

@@ -114,9 +114,12 @@ suite('Upload entry points', () => {
     const summary = spy.messages.filter((m) => m.kind !== 'error');
     assert.deepEqual(summary.map((m) => m.message), ['3 uploaded to HeyGen.']);
     assert.equal(spy.messages.filter((m) => m.kind === 'error').length, 0, spy.describe());
-    // The status-bar item and menus follow `heygen.uploading`: on while the batch ran, off afterwards.
-    const uploading = spy.contexts.filter((c) => c.key === 'heygen.uploading').map((c) => c.value);
-    assert.deepEqual(uploading, [true, false]);
+    // One status-bar item while the batch ran, gone afterwards.
+    const items = spy.statusItems.filter((item) => item.id === 'heygen.uploads');
+    assert.equal(items.length, 1, JSON.stringify(spy.statusItems));
+    assert.ok(items[0].shownTexts.length > 0 && items[0].shownTexts.every((text) => text === '$(sync~spin) HeyGen: uploading'), JSON.stringify(items));
+    assert.equal(items[0].visible, false, 'the status-bar item stayed after the batch');
+    assert.equal(items[0].disposed, true);
   });
 
   test('heygen.uploadFile takes the explorer shape too (palette id used from the explorer)', async () => {
@@ -430,7 +433,8 @@ suite('Upload entry points', () => {
       assert.deepEqual(spy.messages.map((m) => `${m.kind}: ${m.message}`), ['info: Upload cancelled. Nothing was uploaded.']);
       assert.equal(heygen.history.all().length, before, 'no asset recorded');
       assert.deepEqual(await assetRows(heygen), []);
-      assert.equal(spy.lastContext('heygen.uploading'), false, 'the status-bar item goes away');
+      const items = spy.statusItems.filter((item) => item.id === 'heygen.uploads');
+      assert.ok(items.length > 0 && items.every((item) => item.disposed && !item.visible), `the status-bar item stayed: ${JSON.stringify(items)}`);
     });
 
     test('Cancel after the first file of a batch finished: it stays recorded, files not started are never sent', async () => {

@@ -277,17 +277,19 @@ suite('Snippets', () => {
 
   test('from the palette the quick pick offers suitable assets newest first after "Upload a new file…"', async () => {
     const editor = await openEditor('json', '');
+    // The person takes the first asset offered, right under the upload choice.
+    const offered = answerNextQuickPick((choices) => choices[1]);
     const done = vscode.commands.executeCommand<boolean>('heygen.insertBackground');
-    // The first item is the upload choice; the next one is the newest background (the video).
-    await new Promise((resolve) => setTimeout(resolve, 800));
-    await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
-    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    const choices = await offered;
     assert.equal(await done, true);
+    const backgrounds = api.history.all().filter((r) => r.fileType === 'image' || r.fileType === 'video');
+    assert.ok(backgrounds.length >= 2, 'earlier tests uploaded backgrounds');
+    assert.match(choices[0].label, /Upload a new file…$/);
+    assert.deepEqual(choices.slice(1, 1 + backgrounds.length).map((c) => c.detail), backgrounds.map((r) => r.url), 'the uploaded backgrounds, newest first');
+    assert.ok(!choices.some((c) => /\.(mp3|wav)$/.test(c.label)), 'no audio is offered as a background');
     await leaveSnippet();
     const item = JSON.parse(editor.document.getText()) as Record<string, unknown>;
-    const newest = api.history.all().find((r) => r.fileType === 'image' || r.fileType === 'video');
-    assert.ok(newest);
-    assert.deepEqual(item.background, { type: newest.fileType, url: newest.url });
+    assert.deepEqual(item.background, { type: backgrounds[0].fileType, url: backgrounds[0].url });
   });
 
   test('"Upload a new file…" in the quick pick opens a dialog for suitable files, uploads the choice and inserts it', async () => {
@@ -304,10 +306,10 @@ suite('Snippets', () => {
     };
     try {
       await emulator.reset();
+      // The first choice is "Upload a new file…".
+      const offered = answerNextQuickPick((choices) => choices[0]);
       const done = vscode.commands.executeCommand<boolean>('heygen.insertBackground');
-      await new Promise((resolve) => setTimeout(resolve, 800));
-      // The first item is "Upload a new file…".
-      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      assert.match((await offered)[0].label, /Upload a new file…$/);
       assert.equal(await done, true);
     } finally {
       win.showOpenDialog = original;
@@ -371,6 +373,24 @@ suite('Snippets', () => {
     assert.ok(await editor.insertSnippet(new vscode.SnippetString().appendText(text), position), 'the drop edit applied');
   }
 
+  /**
+   * Answers the extension's next quick pick with the item `choose` picks among the choices (separators left out),
+   * and resolves with the choices it offered, in order. The workbench's own picking is VS Code's; what is ours is
+   * what the pick offers and what the command does with the answer.
+   */
+  function answerNextQuickPick(choose: (choices: vscode.QuickPickItem[]) => vscode.QuickPickItem | undefined): Promise<vscode.QuickPickItem[]> {
+    const win = vscode.window as unknown as { showQuickPick: (items: unknown) => Thenable<unknown> };
+    const original = win.showQuickPick;
+    return new Promise((resolve) => {
+      win.showQuickPick = async (items: unknown) => {
+        win.showQuickPick = original;
+        const choices = ((await items) as vscode.QuickPickItem[]).filter((item) => item.kind !== vscode.QuickPickItemKind.Separator);
+        resolve(choices);
+        return choose(choices);
+      };
+    });
+  }
+
   async function settled(provider: MediaDropProvider): Promise<void> {
     await waitFor('the drop to start uploading', () => (provider.running.size > 0 ? true : undefined));
     await Promise.all([...provider.running]);
@@ -397,8 +417,8 @@ suite('Snippets', () => {
     const edit = await provider.provideDocumentDropEdits(editor.document, position, uriList('sample.mp3'), new vscode.CancellationTokenSource().token);
     assert.ok(edit, 'the drop was understood');
     assert.match((edit as { title?: string }).title ?? '', /sample\.mp3/);
-    // Time for a stray upload to show up, had the offer started one.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // An upload the offer had started would be tracked by now, and would reach the emulator once settled.
+    assert.equal(provider.running.size, 0, 'an upload started while the edit is only offered');
     assert.equal(calls.length, 0, 'nothing uploaded while the edit is only offered');
     assert.deepEqual(await uploadsOf(before, 'sample.mp3'), []);
 
@@ -420,11 +440,11 @@ suite('Snippets', () => {
     const provider = new MediaDropProvider(deps);
     const position = new vscode.Position(1, 2);
     assert.ok(await provider.provideDocumentDropEdits(editor.document, position, uriList('sample.png'), new vscode.CancellationTokenSource().token));
-    // The person takes VS Code's "Insert path" instead.
+    // The person takes VS Code's "Insert path" instead. Its change reached the provider's listener before the
+    // edit resolved, so an upload it wrongly started is tracked by now.
     await editor.insertSnippet(new vscode.SnippetString().appendText('sample.png'), position);
-    await new Promise((resolve) => setTimeout(resolve, 800));
-    assert.equal(calls.length, 0);
     assert.equal(provider.running.size, 0);
+    assert.equal(calls.length, 0);
   });
 
   test('undoing the placeholder while the upload runs cancels it, and no text is inserted', async () => {
@@ -565,7 +585,7 @@ suite('Snippets', () => {
     assert.equal(edits?.length, 1);
     const [edit] = edits;
     assert.deepEqual(edit.yieldTo?.map((k) => k.value), [textKind.value], 'a text paste stays the default');
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(provider.running.size, 0, 'an upload started while the edit is only offered');
     assert.equal(calls.length, 0, 'nothing uploaded while the edit is only offered');
 
     const resolved = await provider.resolveDocumentPasteEdit(edit, new vscode.CancellationTokenSource().token);

@@ -43,6 +43,14 @@ function itemTitle(item: unknown): string {
   return typeof item === 'string' ? item : String((item as vscode.MessageItem).title);
 }
 
+/** A status-bar item as the person saw it: the text at each show, and whether it is still there. */
+export interface ShownStatusItem {
+  id: string;
+  shownTexts: string[];
+  visible: boolean;
+  disposed: boolean;
+}
+
 export class WindowSpy implements vscode.Disposable {
   readonly messages: ShownMessage[] = [];
   readonly inputBoxes: ShownInputBox[] = [];
@@ -50,6 +58,8 @@ export class WindowSpy implements vscode.Disposable {
   readonly progress: ShownProgress[] = [];
   /** Called synchronously on every progress report, as the extension makes it (to cancel at an exact moment). */
   onProgressReport: ((value: { message?: string; increment?: number }, shown: ShownProgress) => void) | undefined;
+  /** Status-bar items the extension created while spied, in order. */
+  readonly statusItems: ShownStatusItem[] = [];
   /** `setContext` calls the extension made, in order. */
   readonly contexts: Array<{ key: string; value: unknown }> = [];
 
@@ -140,6 +150,33 @@ export class WindowSpy implements vscode.Disposable {
         }
       });
     }));
+
+    const originalCreateItem = vscode.window.createStatusBarItem as (...args: unknown[]) => vscode.StatusBarItem;
+    patch('createStatusBarItem', ((...args: unknown[]) => {
+      const item = originalCreateItem.apply(vscode.window, args);
+      const shown: ShownStatusItem = { id: item.id, shownTexts: [], visible: false, disposed: false };
+      this.statusItems.push(shown);
+      // The real item, shown for real; the proxy only notes what the workbench is asked to show.
+      return new Proxy(item, {
+        get: (target, prop) => {
+          const value: unknown = Reflect.get(target, prop, target);
+          if (typeof value !== 'function') {
+            return value;
+          }
+          return (...callArgs: unknown[]) => {
+            if (prop === 'show') {
+              shown.visible = true;
+              shown.shownTexts.push(target.text);
+            } else if (prop === 'hide' || prop === 'dispose') {
+              shown.visible = false;
+              shown.disposed ||= prop === 'dispose';
+            }
+            return (value as (...a: unknown[]) => unknown).apply(target, callArgs);
+          };
+        },
+        set: (target, prop, value) => Reflect.set(target, prop, value, target),
+      });
+    }) as Window['createStatusBarItem']);
 
     const commands = vscode.commands as unknown as Record<string, unknown>;
     const originalExecute = vscode.commands.executeCommand;

@@ -7,6 +7,7 @@ import type { ApiKeyService } from '../apiKey/apiKeyCommands';
 import { CommandId, ContextKey } from '../commandIds';
 import type { Configuration } from '../configuration/configuration';
 import type { Log } from '../log/log';
+import { showErrorWithLog } from '../log/showLogAction';
 
 /** What `GET /v3/users/me` said about a key. */
 export type KeyVerdict =
@@ -155,11 +156,7 @@ export function registerAccountCommands(context: vscode.ExtensionContext, accoun
         }
         return undefined;
       }
-      const showLog = vscode.l10n.t('Show Log');
-      const choice = await vscode.window.showErrorMessage(vscode.l10n.t('The HeyGen account could not be shown: {0}', withStop(lowerFirst(verdict.reason))), showLog);
-      if (choice === showLog) {
-        log.show();
-      }
+      await showErrorWithLog(vscode.l10n.t('The HeyGen account could not be shown: {0}', withStop(lowerFirst(verdict.reason))), () => log.show());
       return undefined;
     }),
   );

@@ -3,6 +3,7 @@ import { parseCommandContext, type CommandContext } from '../../core/commands/co
 import type { AssetRecord } from '../../core/history/assetRecord';
 import type { Logger } from '../../core/log/logger';
 import { CommandId } from '../commandIds';
+import { showErrorWithLog } from '../log/showLogAction';
 
 /** A row of one of the extension's views as commands receive it: a tree node, or an asset record itself. */
 export type ViewItem = { type: 'asset'; record: AssetRecord } | { type: 'group' } | AssetRecord;
@@ -69,10 +70,7 @@ export function registerCommand(
         const reason = error instanceof Error ? error.message : String(error);
         registration.log.error(`${id} failed: ${error instanceof Error ? (error.stack ?? reason) : reason}`);
         const message = registration.failureMessage?.(reason, parsed) ?? vscode.l10n.t('The HeyGen command failed: {0}', reason);
-        const showLog = vscode.l10n.t('Show Log');
-        void Promise.resolve(vscode.window.showErrorMessage(message, showLog))
-          .then((choice) => (choice === showLog ? vscode.commands.executeCommand(CommandId.ShowLog) : undefined))
-          .catch(() => undefined);
+        void showErrorWithLog(message, () => vscode.commands.executeCommand(CommandId.ShowLog));
         return undefined;
       }
     }),

@@ -13,6 +13,7 @@ import { forEachLimited } from '../../core/library/staleMarks';
 import { keyFingerprint } from '../../core/upload/contentHash';
 import { UploadError } from '../../core/upload/uploadErrors';
 import { LibraryTreeProvider, libraryDescription, setLibraryState, type LibraryNode } from './libraryTreeView';
+import { showErrorWithLog } from '../log/showLogAction';
 
 /** Uploads come in bursts (a folder, a multi-select): one refresh after the last of them. */
 const REFRESH_AFTER_UPLOAD_MS = 1_000;
@@ -283,11 +284,7 @@ export class LibraryController implements vscode.Disposable {
         : failed.length === 1
           ? vscode.l10n.t('Deleted {0} of {1} assets from HeyGen; "{2}" could not be deleted: {3}.', deleted.length, asked, first.target.name, first.reason)
           : vscode.l10n.t('Deleted {0} of {1} assets from HeyGen; "{2}" and {3} more could not be deleted: {4}.', deleted.length, asked, first.target.name, failed.length - 1, first.reason);
-    const showLog = vscode.l10n.t('Show Log');
-    void vscode.window.showErrorMessage(message, showLog).then(
-      (choice) => choice === showLog && this.deps.log.show(),
-      () => undefined,
-    );
+    void showErrorWithLog(message, () => this.deps.log.show());
   }
 
   /** Uploads come in bursts: one refresh after the last, now if the view is on screen, else when it is next seen. */

@@ -11,6 +11,7 @@ import { planSnippetEdit, type SnippetEditPlan } from '../../core/snippets/paylo
 import type { Configuration } from '../configuration/configuration';
 import type { Logger } from '../../core/log/logger';
 import { TrackedOffset, inDropOrder, readDroppedMedia, sameDocument, type DroppedFile, type DroppedMediaUploads } from '../droppedMedia/droppedMedia';
+import { showErrorWithLog } from '../log/showLogAction';
 
 /** Payload files people write `video/generate` requests in. */
 const DROP_MIME_TYPES = ['text/uri-list', 'files'];
@@ -190,13 +191,7 @@ function reportFailure(what: 'drop' | 'paste', media: readonly DroppedFile[], do
     what === 'drop'
       ? vscode.l10n.t('Nothing was inserted for the dropped {0}: {1}', names, reason)
       : vscode.l10n.t('Nothing was inserted for the pasted {0}: {1}', names, reason);
-  const showLog = vscode.l10n.t('Show Log');
-  void vscode.window.showErrorMessage(message, showLog).then((choice) => {
-    if (choice === showLog) {
-      return vscode.commands.executeCommand(CommandId.ShowLog);
-    }
-    return undefined;
-  });
+  void showErrorWithLog(message, () => vscode.commands.executeCommand(CommandId.ShowLog));
 }
 
 function editTitle(media: readonly DroppedFile[]): string {

@@ -20,6 +20,7 @@ import { expandSelection } from './uploadInputs';
 import { showNotice } from './uploadNotices';
 import type { BatchFailure, BatchResult, UploadPort, UploadRequestOptions } from './uploadPort';
 import { UploadStatusItem, withUploadProgress } from './uploadProgress';
+import { showErrorWithLog } from '../log/showLogAction';
 
 type Source = BatchSource<vscode.Uri>;
 
@@ -181,16 +182,11 @@ export class UploadController implements UploadPort, vscode.Disposable {
 
   private async askForNewKey(refused: ReadonlyArray<BatchItemFailure<vscode.Uri>>): Promise<string | undefined> {
     const update = vscode.l10n.t('Update API Key');
-    const showLog = vscode.l10n.t('Show Log');
     const message =
       refused.length === 1
         ? vscode.l10n.t('HeyGen refused the API key, so "{0}" was not uploaded.', refused[0].source.name)
         : vscode.l10n.t('HeyGen refused the API key, so {0} files were not uploaded.', refused.length);
-    const choice = await vscode.window.showErrorMessage(message, update, showLog);
-    if (choice === showLog) {
-      this.deps.log.show();
-      return undefined;
-    }
+    const choice = await showErrorWithLog(message, () => this.deps.log.show(), update);
     if (choice !== update) {
       return undefined;
     }

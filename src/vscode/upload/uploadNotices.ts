@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Log } from '../log/log';
 import { detailOf, type BatchItemFailure, type BatchNotice } from '../../core/upload/uploadBatch';
+import { showLogLabel } from '../log/showLogAction';
 
 type Failure = BatchItemFailure<vscode.Uri>;
 
@@ -24,7 +25,7 @@ export function showNotice(notice: BatchNotice<vscode.Uri> | undefined, log: Log
   }
   const retry = vscode.l10n.t('Retry');
   const retryFailed = vscode.l10n.t('Retry Failed');
-  const showLog = vscode.l10n.t('Show Log');
+  const showLog = showLogLabel();
   const details = vscode.l10n.t('Show Details');
   const useV3 = vscode.l10n.t('Use API v3');
   const openDocs = vscode.l10n.t('Open Docs');

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { CommandId, ContextKey } from '../commandIds';
+import { CommandId } from '../commandIds';
 import type { Logger } from '../../core/log/logger';
 import type { BatchSource } from '../../core/upload/uploadBatch';
 
@@ -11,16 +11,13 @@ export interface ProgressSink {
   finish(source: Source): void;
 }
 
-/** The status-bar item shown while any upload runs; clicking it shows the log. */
+/**
+ * The status-bar item shown while any upload runs; clicking it shows the log. It exists only while uploads run
+ * (created with the first, disposed after the last), so an idle window carries no hidden item.
+ */
 export class UploadStatusItem implements vscode.Disposable {
-  private readonly item: vscode.StatusBarItem;
+  private item: vscode.StatusBarItem | undefined;
   private running = 0;
-
-  constructor() {
-    this.item = vscode.window.createStatusBarItem('heygen.uploads', vscode.StatusBarAlignment.Left, 5);
-    this.item.name = vscode.l10n.t('HeyGen Uploads');
-    this.item.command = CommandId.ShowLog;
-  }
 
   /** Shows the item for the duration of `work`. */
   async during<T>(files: number, work: () => Promise<T>): Promise<T> {
@@ -34,18 +31,25 @@ export class UploadStatusItem implements vscode.Disposable {
 
   private set(delta: number, files: number): void {
     this.running = Math.max(0, this.running + delta);
-    void vscode.commands.executeCommand('setContext', ContextKey.Uploading, this.running > 0);
-    if (this.running > 0) {
-      this.item.text = `$(sync~spin) ${vscode.l10n.t('HeyGen: uploading')}`;
-      this.item.tooltip = files > 0 ? vscode.l10n.t('Uploading {0} file(s) to HeyGen. Click to show the log.', files) : undefined;
-      this.item.show();
-    } else {
-      this.item.hide();
+    if (this.running === 0) {
+      this.dispose();
+      return;
     }
+    if (!this.item) {
+      this.item = vscode.window.createStatusBarItem('heygen.uploads', vscode.StatusBarAlignment.Left, 5);
+      this.item.name = vscode.l10n.t('HeyGen Uploads');
+      this.item.command = CommandId.ShowLog;
+      this.item.text = `$(sync~spin) ${vscode.l10n.t('HeyGen: uploading')}`;
+    }
+    if (files > 0) {
+      this.item.tooltip = vscode.l10n.t('Uploading {0} file(s) to HeyGen. Click to show the log.', files);
+    }
+    this.item.show();
   }
 
   dispose(): void {
-    this.item.dispose();
+    this.item?.dispose();
+    this.item = undefined;
   }
 }
 
