@@ -11,7 +11,7 @@
  * folder and `quick`), then add ONE entry to MODULES below. Uploads that should be measured for memory the way the v1
  * engine is can go through uploadBench.ts's memoryGrowth with a { kind: 'module', module, exportName } uploader.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import { join } from 'node:path';
@@ -66,28 +66,6 @@ async function startEmulatorProcess(): Promise<{ ctx: BenchContext['emulator']; 
   return { ctx: { origin: new URL(uploadUrl).origin, uploadUrl, apiKey, pid: proc.pid }, proc };
 }
 
-/**
- * HeyGen's servers do not share the uploader's CPU; on a machine with few cores the emulator does, and the scheduler
- * then decides more of a loopback ratio than either client. With two cores or more, the emulator gets the last core
- * and everything else (this process, the uploading children, curl: they inherit it) the others. Needs `taskset`
- * (util-linux); without it nothing is pinned and the table says so.
- */
-function pinCores(emulatorPid: number | undefined): string {
-  const cores = os.cpus().length;
-  if (cores < 2 || emulatorPid === undefined) {
-    return 'not pinned (one core)';
-  }
-  const last = cores - 1;
-  const others = cores === 2 ? '0' : `0-${last - 1}`;
-  try {
-    execFileSync('taskset', ['-a', '-p', '-c', String(last), String(emulatorPid)], { stdio: 'ignore' });
-    execFileSync('taskset', ['-a', '-p', '-c', others, String(process.pid)], { stdio: 'ignore' });
-    return `emulator pinned to core ${last}, clients to ${others}`;
-  } catch {
-    return 'not pinned (no taskset)';
-  }
-}
-
 function machine(): string {
   return [
     `CPU: ${cpuModel()}`,
@@ -116,7 +94,6 @@ async function main(): Promise<void> {
   const started = Date.now();
   const dir = mkdtempSync(join(os.tmpdir(), 'heygen-bench-'));
   const emulator = await startEmulatorProcess();
-  const pinned = pinCores(emulator.proc.pid);
   const rows: BenchRow[] = [];
   try {
     const ctx: BenchContext = { quick, emulator: emulator.ctx, dir };
@@ -134,7 +111,7 @@ async function main(): Promise<void> {
   }
   console.log(table(rows));
   console.log('');
-  console.log(`Measured on: ${machine()}; ${pinned}; ${quick ? '--quick, ' : ''}${Math.round((Date.now() - started) / 1000)} s.`);
+  console.log(`Measured on: ${machine()}; ${quick ? '--quick, ' : ''}${Math.round((Date.now() - started) / 1000)} s.`);
   const missed = rows.filter((r) => r.met === false);
   if (missed.length > 0) {
     console.log(`Targets missed: ${missed.map((r) => r.measure).join('; ')}`);
