@@ -176,7 +176,7 @@ export class WindowSpy implements vscode.Disposable {
         },
         set: (target, prop, value) => Reflect.set(target, prop, value, target),
       });
-    }) as Window['createStatusBarItem']);
+    }));
 
     const commands = vscode.commands as unknown as Record<string, unknown>;
     const originalExecute = vscode.commands.executeCommand;
