@@ -101,6 +101,47 @@ void describe('library over the emulator (real HTTP)', () => {
     assert.equal(other.size, 0, 'a listing of another key is not shown');
   });
 
+  void it('an owner still being found out (a key in SecretStorage): the cached listing follows it, and work waits', async () => {
+    const file = tempFile();
+    const first = await LibraryIndex.open(file, { api: apiFor(endpointFor(emu)), owner: 'me' });
+    await first.refresh();
+    await first.flush();
+    first.dispose();
+    const listed = first.size;
+    assert.ok(listed > 0);
+
+    let resolveOwner!: (owner: string | undefined) => void;
+    const later = await LibraryIndex.open(file, { api: apiFor(endpointFor(emu)), owner: new Promise((resolve) => (resolveOwner = resolve)) });
+    assert.equal(later.size, 0, 'nothing is shown before the owner is known');
+    const changes: string[] = [];
+    later.onDidChange((change) => changes.push(change.reason));
+    const requestsBefore = emu.library.requests.list.length;
+    const refreshed = later.refresh();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(emu.library.requests.list.length, requestsBefore, 'a refresh waits for the owner');
+    resolveOwner('me');
+    await later.ready;
+    assert.equal(later.size, listed, 'the cached listing is shown once it is known to be theirs');
+    assert.equal(later.fromCache, true);
+    assert.ok(changes.includes('listing'));
+    await refreshed;
+    assert.equal(emu.library.requests.list.length, requestsBefore + 1);
+    later.dispose();
+
+    const stranger = await LibraryIndex.open(file, { api: apiFor(endpointFor(emu)), owner: Promise.resolve('someone else') });
+    await stranger.ready;
+    assert.equal(stranger.size, 0, 'a listing of another key is not shown');
+    stranger.dispose();
+
+    let resolveLate!: (owner: string | undefined) => void;
+    const switched = await LibraryIndex.open(file, { api: apiFor(endpointFor(emu)), owner: new Promise((resolve) => (resolveLate = resolve)) });
+    switched.setOwner('someone else');
+    resolveLate('me');
+    await switched.ready;
+    assert.equal(switched.size, 0, 'the key set meanwhile decides, not the one found out late');
+    switched.dispose();
+  });
+
   void it('a refresh puts new uploads in front and keeps the pages loaded further down', async () => {
     const index = await LibraryIndex.open(tempFile(), { api: apiFor(endpointFor(emu)), owner: 'me' });
     await index.refresh();

@@ -39,8 +39,12 @@ export interface Disposable {
 
 export interface LibraryIndexOptions {
   api: LibraryApi;
-  /** Who the listing belongs to on this machine (a fingerprint of the key, never the key): a cache of another owner is not shown. */
-  owner: string | undefined;
+  /**
+   * Who the listing belongs to on this machine (a fingerprint of the key, never the key): a cache of another owner is
+   * not shown. A promise when finding out takes a round trip (the key is in SecretStorage): the cached listing is shown
+   * once it resolves, and `ready` tells when that is.
+   */
+  owner: string | undefined | Promise<string | undefined>;
   log?: Logger;
   now?: () => number;
 }
@@ -70,6 +74,9 @@ export class LibraryIndex implements Disposable {
   private byId = new Map<string, LibraryAsset>();
   private marks = new StaleMarks();
   private ownerKey: string | undefined;
+  /** Bumped by setOwner: an owner still being found out must not replace one set meanwhile. */
+  private ownerGeneration = 0;
+  private ownerKnown: Promise<void> = Promise.resolve();
   private accountName: string | undefined;
   private fetched: number | undefined;
   private more = false;
@@ -93,7 +100,7 @@ export class LibraryIndex implements Disposable {
   ) {
     this.log = options.log ?? silentLogger;
     this.now = options.now ?? Date.now;
-    this.ownerKey = options.owner;
+    this.ownerKey = typeof options.owner === 'string' ? options.owner : undefined;
   }
 
   /** Reads the cache (a missing or unreadable one is an empty library); never contacts HeyGen. */
@@ -107,7 +114,29 @@ export class LibraryIndex implements Disposable {
         index.log.warn(`Library cache ${file} could not be read: ${String(error)}; starting empty.`);
       }
     }
-    if (text !== undefined) {
+    const { owner } = options;
+    if (owner instanceof Promise) {
+      // The marks hold for any owner; the listing waits for the owner, unless something is listed or set first.
+      const cached = text;
+      if (cached !== undefined) {
+        index.loadCache(cached, { listing: false });
+      }
+      const generation = index.ownerGeneration;
+      index.ownerKnown = owner.then(
+        (found) => {
+          if (generation !== index.ownerGeneration) {
+            return; // setOwner decided meanwhile.
+          }
+          index.ownerKey = found;
+          if (cached !== undefined && index.fetched === undefined && index.loadCache(cached, { marks: false })) {
+            index.changed('listing');
+          }
+        },
+        (error: unknown) => index.log.warn(`The library's owner could not be found out: ${String(error)}; the cached listing is not shown.`),
+      );
+      // Listing, loading and checking wait for the owner: a page must not be filed under nobody.
+      index.chain = index.ownerKnown;
+    } else if (text !== undefined) {
       index.loadCache(text);
     }
     return index;
@@ -215,8 +244,14 @@ export class LibraryIndex implements Disposable {
     }).then((done) => done === true);
   }
 
+  /** Settles once the owner given to open is known and the cached listing (if it is theirs) is in. */
+  get ready(): Promise<void> {
+    return this.ownerKnown;
+  }
+
   /** The key changed: a listing of another owner is dropped (its username is asked again by the api). */
   setOwner(owner: string | undefined): void {
+    this.ownerGeneration++;
     if (owner === this.ownerKey) {
       return;
     }
@@ -514,21 +549,28 @@ export class LibraryIndex implements Disposable {
     }
   }
 
-  private loadCache(text: string): void {
+  /** Reads the cache's marks and, if the cache is the owner's, its listing; true when a listing was read. */
+  private loadCache(text: string, parts: { marks?: boolean; listing?: boolean } = {}): boolean {
     let data: CacheFile;
     try {
       data = JSON.parse(text) as CacheFile;
     } catch (error) {
-      this.log.warn(`Library cache is not valid JSON (${String(error)}); starting empty.`);
-      return;
+      if (parts.marks !== false) {
+        this.log.warn(`Library cache is not valid JSON (${String(error)}); starting empty.`);
+      }
+      return false;
     }
     if (typeof data !== 'object' || data === null || data.version !== LIBRARY_CACHE_VERSION) {
-      this.log.warn('Library cache has an unknown format; starting empty.');
-      return;
+      if (parts.marks !== false) {
+        this.log.warn('Library cache has an unknown format; starting empty.');
+      }
+      return false;
     }
-    this.marks = StaleMarks.fromJson(data.marks);
-    if (data.owner === undefined || data.owner !== this.ownerKey || !Array.isArray(data.assets)) {
-      return;
+    if (parts.marks !== false) {
+      this.marks = StaleMarks.fromJson(data.marks);
+    }
+    if (parts.listing === false || data.owner === undefined || data.owner !== this.ownerKey || !Array.isArray(data.assets)) {
+      return false;
     }
     const assets: LibraryAsset[] = [];
     const byId = new Map<string, LibraryAsset>();
@@ -557,6 +599,7 @@ export class LibraryIndex implements Disposable {
     this.token = typeof data.nextToken === 'string' ? data.nextToken : undefined;
     this.completedAt = typeof data.completedAt === 'number' ? data.completedAt : undefined;
     this.cached = this.fetched !== undefined;
+    return true;
   }
 
   serialize(): string {

@@ -94,7 +94,8 @@ export class LibraryController implements vscode.Disposable {
     );
     const index = await LibraryIndex.open(path.join(context.globalStorageUri.fsPath, 'library.json'), {
       api,
-      owner: await LibraryController.owner(deps),
+      // Not awaited: the key is in SecretStorage, a round trip to the window that was most of activation's time.
+      owner: LibraryController.owner(deps),
       log: deps.log,
     });
     const controller = new LibraryController(index, api, deps);
