@@ -142,7 +142,8 @@ export async function memoryGrowth(
 
 export async function uploadRows(ctx: BenchContext): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  const pairs = Number(process.env.PAIRS ?? (ctx.quick ? 5 : 9));
+  // HEYGEN_BENCH_PAIRS=31: more pairs, for a steadier median when comparing two versions of the engine.
+  const pairs = Number(process.env.HEYGEN_BENCH_PAIRS ?? (ctx.quick ? 5 : 15));
   const linkPairs = ctx.quick ? 3 : 5;
   const memoryRuns = ctx.quick ? 3 : 5;
   const timing = new UploadChild();
