@@ -114,13 +114,13 @@ export class LibraryIndex implements Disposable {
         index.log.warn(`Library cache ${file} could not be read: ${String(error)}; starting empty.`);
       }
     }
+    // Parsed once; the marks hold for any owner, the listing only for the cache's own.
+    const cache = text === undefined ? undefined : index.parseCache(text);
+    if (cache) {
+      index.marks = StaleMarks.fromJson(cache.marks);
+    }
     const { owner } = options;
     if (owner instanceof Promise) {
-      // The marks hold for any owner; the listing waits for the owner, unless something is listed or set first.
-      const cached = text;
-      if (cached !== undefined) {
-        index.loadCache(cached, { listing: false });
-      }
       const generation = index.ownerGeneration;
       index.ownerKnown = owner.then(
         (found) => {
@@ -128,7 +128,7 @@ export class LibraryIndex implements Disposable {
             return; // setOwner decided meanwhile.
           }
           index.ownerKey = found;
-          if (cached !== undefined && index.fetched === undefined && index.loadCache(cached, { marks: false })) {
+          if (cache && index.fetched === undefined && index.loadListing(cache)) {
             index.changed('listing');
           }
         },
@@ -136,8 +136,8 @@ export class LibraryIndex implements Disposable {
       );
       // Listing, loading and checking wait for the owner: a page must not be filed under nobody.
       index.chain = index.ownerKnown;
-    } else if (text !== undefined) {
-      index.loadCache(text);
+    } else if (cache) {
+      index.loadListing(cache);
     }
     return index;
   }
@@ -549,27 +549,25 @@ export class LibraryIndex implements Disposable {
     }
   }
 
-  /** Reads the cache's marks and, if the cache is the owner's, its listing; true when a listing was read. */
-  private loadCache(text: string, parts: { marks?: boolean; listing?: boolean } = {}): boolean {
+  /** The cache file's content, or undefined (with a warning) when it is not a cache this version reads. */
+  private parseCache(text: string): CacheFile | undefined {
     let data: CacheFile;
     try {
       data = JSON.parse(text) as CacheFile;
     } catch (error) {
-      if (parts.marks !== false) {
-        this.log.warn(`Library cache is not valid JSON (${String(error)}); starting empty.`);
-      }
-      return false;
+      this.log.warn(`Library cache is not valid JSON (${String(error)}); starting empty.`);
+      return undefined;
     }
     if (typeof data !== 'object' || data === null || data.version !== LIBRARY_CACHE_VERSION) {
-      if (parts.marks !== false) {
-        this.log.warn('Library cache has an unknown format; starting empty.');
-      }
-      return false;
+      this.log.warn('Library cache has an unknown format; starting empty.');
+      return undefined;
     }
-    if (parts.marks !== false) {
-      this.marks = StaleMarks.fromJson(data.marks);
-    }
-    if (parts.listing === false || data.owner === undefined || data.owner !== this.ownerKey || !Array.isArray(data.assets)) {
+    return data;
+  }
+
+  /** Takes the cached listing if it is the current owner's; true when it did. */
+  private loadListing(data: CacheFile): boolean {
+    if (data.owner === undefined || data.owner !== this.ownerKey || !Array.isArray(data.assets)) {
       return false;
     }
     const assets: LibraryAsset[] = [];

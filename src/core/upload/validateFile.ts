@@ -84,11 +84,12 @@ export async function validateFile(
   // so that a named pipe (refused once the stat says what it is) cannot hold a pool thread waiting for a writer.
   const opening = open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   opening.catch(() => undefined);
+  const closeUnread = (): void => void opening.then((handle) => handle.close(), () => undefined);
   let info;
   try {
     info = await stat(path);
   } catch (error) {
-    void opening.then((handle) => handle.close(), () => undefined);
+    closeUnread();
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') {
       return refuse('missing', l10n.t('"{0}" does not exist.', name));
@@ -97,7 +98,7 @@ export async function validateFile(
   }
   const refusal = refusalFor(info, name, options.maxBytes);
   if (refusal) {
-    void opening.then((handle) => handle.close(), () => undefined);
+    closeUnread();
     return refusal;
   }
   let head: Uint8Array;
