@@ -67,6 +67,16 @@ void describe('uploadLocalFile over real HTTP', () => {
     assert.equal(outcome.source.sha256, got.sha256, 'the recorded hash is that of the bytes HeyGen received');
   });
 
+  void it('a Cancel that comes after HeyGen answered does not undo the upload: it is recorded with its hash', async () => {
+    // HeyGen has the asset once it answered; cutting the hash that follows would lose it (it was reported as changed).
+    const path = scratch.png('cancel-after-answer.png', 3 * MB + 5);
+    const cancel = new AbortController();
+    const outcome = await uploadLocalFile(path, targetFor(emu), opts({ signal: cancel.signal, onAnswer: () => cancel.abort() }));
+    const got = emu.received.at(-1)!;
+    assert.equal(outcome.record.id, got.id);
+    assert.equal(outcome.source.sha256, got.sha256);
+  });
+
   void it('a file changed between the answer and the hash is not recorded: the upload fails with one sentence', async () => {
     const path = scratch.png('changed-after.png', 1 * MB);
     const log = capturingLogger();

@@ -224,8 +224,9 @@ async function uploadChecked(
   let sentSha256 = result.sha256 ?? sha256;
   if (sentSha256 === undefined) {
     // After the answer, off the critical path. Size and modification time, checked next against the validated file,
-    // tell whether these are the bytes that were sent (as when the file is hashed before sending).
-    sentSha256 = await sha256File(file.path, options.signal).catch(() => undefined);
+    // tell whether these are the bytes that were sent (as when the file is hashed before sending). Not cancellable:
+    // HeyGen has the asset now, and a Cancel pressed meanwhile must not lose its record.
+    sentSha256 = await sha256File(file.path).catch(() => undefined);
   }
   const changed = await unchanged(file);
   if (changed || sentSha256 === undefined) {
