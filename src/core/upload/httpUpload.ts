@@ -4,8 +4,9 @@ import type { Readable } from 'node:stream';
 import * as l10n from '@vscode/l10n';
 import { errors as undiciErrors, request } from 'undici';
 import { isCertificateError } from './certificateErrors';
+import { closeDirectAgents, CONNECT_TIMEOUT, IDLE_TIMEOUT, transferDirect, type TransferAnswer } from './directTransfer';
 import { closeDispatchers, dispatcherFor } from './dispatchers';
-import type { ProxySettings } from './proxyPolicy';
+import { proxyFor, type ProxySettings } from './proxyPolicy';
 import { silentLogger, type Logger } from '../log/logger';
 import { UploadError, interpretResponse } from './uploadErrors';
 import type { UploadedAsset } from './uploadedAsset';
@@ -49,6 +50,7 @@ export interface PostFileResult {
 
 /** Closes the pooled connections (tests and deactivation). */
 export async function closeUploadAgents(): Promise<void> {
+  closeDirectAgents();
   await closeDispatchers();
 }
 
@@ -174,10 +176,10 @@ function seconds(ms: number): string {
 /** A short phrase for a transport failure ("the connection was reset"), for messages about any request. */
 export function describeTransportFailure(error: unknown): string {
   const code = errorCode(error);
-  if (code === 'UND_ERR_CONNECT_TIMEOUT') {
+  if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === CONNECT_TIMEOUT) {
     return l10n.t('the connection timed out');
   }
-  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === IDLE_TIMEOUT) {
     return l10n.t('the server stopped responding');
   }
   return networkDescription(code, error);
@@ -193,13 +195,13 @@ export function transportError(error: unknown, req: Pick<PostFileRequest, 'fileN
   if (signal?.aborted || error instanceof undiciErrors.RequestAbortedError || code === 'ABORT_ERR') {
     return new UploadError('cancelled', l10n.t('Uploading "{0}" was cancelled.', name), { file: req.fileName, cause: error });
   }
-  if (error instanceof undiciErrors.ConnectTimeoutError || code === 'UND_ERR_CONNECT_TIMEOUT') {
+  if (error instanceof undiciErrors.ConnectTimeoutError || code === 'UND_ERR_CONNECT_TIMEOUT' || code === CONNECT_TIMEOUT) {
     const text = l10n.t('Uploading "{0}" failed: could not connect to {1} within {2}.', name, req.url.host, seconds(req.connectTimeoutMs));
     return new UploadError('timeout', text, {
       file: req.fileName, code, cause: error,
     });
   }
-  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === IDLE_TIMEOUT) {
     return new UploadError('timeout', l10n.t('Uploading "{0}" timed out: HeyGen did not respond for {1}.', name, seconds(req.idleTimeoutMs)), {
       file: req.fileName, code, cause: error,
     });
@@ -277,26 +279,26 @@ export async function sendFile<T>(req: SendFileRequest<T>): Promise<{ value: T; 
     { prefix: req.prefix, suffix: req.suffix },
   );
   const contentLength = req.size + (req.prefix?.length ?? 0) + (req.suffix?.length ?? 0);
+  const headers = { ...req.headers, 'content-length': String(contentLength) };
+  const proxy = proxyFor(req.url, req.proxy);
   const started = Date.now();
   try {
-    const response = await request(req.url, {
-      method: req.method,
-      dispatcher: dispatcherFor(req.url, {
-        connectTimeoutMs: req.connectTimeoutMs,
-        idleTimeoutMs: req.idleTimeoutMs,
-        proxy: req.proxy,
-        purpose: 'upload',
-      }),
-      headers: { ...req.headers, 'content-length': String(contentLength) },
-      // undici streams async iterables (documented), though its typings list only Readable.
-      body: chunks as unknown as Readable,
-      signal,
-      maxRedirections: 0,
-    });
-    const text = await readCapped(response.body);
+    const response = proxy
+      ? await transferThroughProxy(req, headers, chunks)
+      : await transferDirect({
+          url: req.url,
+          method: req.method,
+          headers,
+          body: chunks,
+          connectTimeoutMs: req.connectTimeoutMs,
+          idleTimeoutMs: req.idleTimeoutMs,
+          signal,
+          readBody: readCapped,
+        });
+    const { text } = response;
     const elapsed = Date.now() - started;
-    log.debug(`${req.method} ${req.logUrl ?? `${req.url.origin}${req.url.pathname}`} "${req.fileName}" → HTTP ${response.statusCode} in ${elapsed} ms (${meter.sent} bytes sent).`);
-    const value = req.interpret(response.statusCode, response.headers, text);
+    log.debug(`${req.method} ${req.logUrl ?? `${req.url.origin}${req.url.pathname}`} "${req.fileName}" → HTTP ${response.status} in ${elapsed} ms (${meter.sent} bytes sent${proxy ? ', through the proxy' : ''}).`);
+    const value = req.interpret(response.status, response.headers, text);
     if (meter.sent !== req.size) {
       throw new UploadError('invalidFile', changedWhileUploading(req.fileName), { file: req.fileName });
     }
@@ -305,8 +307,28 @@ export async function sendFile<T>(req: SendFileRequest<T>): Promise<{ value: T; 
     throw transportError(error, req, signal);
   } finally {
     await chunks.return(undefined).catch(() => undefined);
-    await handle.close().catch(() => undefined);
+    // Not awaited: the answer is known, and closing waits for nothing the caller needs.
+    void handle.close().catch(() => undefined);
   }
+}
+
+/** The same request through the configured proxy, on undici (its CONNECT tunnel keeps HeyGen's TLS end to end). */
+async function transferThroughProxy(req: SendFileRequest<unknown>, headers: Record<string, string>, chunks: AsyncIterable<Buffer>): Promise<TransferAnswer> {
+  const response = await request(req.url, {
+    method: req.method,
+    dispatcher: dispatcherFor(req.url, {
+      connectTimeoutMs: req.connectTimeoutMs,
+      idleTimeoutMs: req.idleTimeoutMs,
+      proxy: req.proxy,
+      purpose: 'upload',
+    }),
+    headers,
+    // undici streams async iterables (documented), though its typings list only Readable.
+    body: chunks as unknown as Readable,
+    signal: req.signal,
+    maxRedirections: 0,
+  });
+  return { status: response.statusCode, headers: response.headers, text: await readCapped(response.body) };
 }
 
 /** One POST of the file to HeyGen's v1 upload, the raw bytes as the body. */
