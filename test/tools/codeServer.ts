@@ -166,8 +166,12 @@ export async function ensureCodeServer(target: VsCodeTarget = DEFAULT_TARGET): P
   fs.mkdirSync(installDir, { recursive: true });
   await seedRipgrepCache();
   log(`code-server ${target.codeServer}: ripgrep archive cache ready; running npm install (builds native modules)…`);
-  const env = {
+  const env: NodeJS.ProcessEnv = {
     ...install.env,
+    // Under `npm test` the outer npm exports its own user agent ("npm/… node/v20…"), and an npm_config_* variable is
+    // configuration to the nested npm, which would pass it on: code-server's postinstall reads the Node version from
+    // it and refused to install 1.139 on a fresh clone. Left out, the nested npm (on the Node of PATH) sets its own.
+    npm_config_user_agent: undefined,
     // Its postinstall refuses to run as root without this.
     npm_config_unsafe_perm: 'true',
     // node-pty's postinstall runs `npx node-gyp`, and this machine's npmrc says yes=false.
