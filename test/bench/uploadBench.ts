@@ -248,7 +248,7 @@ export async function uploadRows(ctx: BenchContext): Promise<BenchRow[]> {
         measure: '… the same with V8 --liftoff-only (diagnosis, see README)',
         result: bytes(liftoff.median),
         target: '',
-        how: `runs ${liftoff.runs.map(bytes).join(', ')}: without V8's background optimizing compile of undici's WebAssembly HTTP parser the one-time growth (when it happens) is gone`,
+        how: `runs ${liftoff.runs.map(bytes).join(', ')}: the control for the finding in the README; with undici's WebAssembly HTTP parser on the upload path this flag removed up to 12 MB of one-time growth, with Node's own client it changes nothing`,
       });
       const naive = await memoryGrowth(ctx, big, memoryRuns, { kind: 'naive' });
       rows.push({
