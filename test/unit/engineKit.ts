@@ -1,7 +1,7 @@
 /** Shared helpers for the upload-engine unit tests (not a test file itself). */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../../src/core/log/logger';
@@ -111,4 +111,40 @@ export function emulatorSuite(use: { emulator(emu: Emulator): void; scratch(scra
     use.scratch(scratch);
   });
   afterEach(() => scratch?.cleanup());
+}
+
+/** How many of this process's descriptors are open on `path` (Linux's /proc/self/fd); undefined elsewhere. */
+export function openDescriptors(path: string): number | undefined {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc/self/fd');
+  } catch {
+    return undefined;
+  }
+  const target = realpathSync(path);
+  return entries.filter((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`) === target;
+    } catch {
+      return false; // Closed between the listing and the look.
+    }
+  }).length;
+}
+
+/**
+ * Resolves once no descriptor of this process is open on `path`, rejects if one still is after `timeoutMs`. Closes
+ * that nothing waits for finish on Node's thread pool shortly after the upload settles, so the count is polled.
+ */
+export async function allDescriptorsClosed(path: string, timeoutMs = 2_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const open = openDescriptors(path);
+    if (!open) {
+      return;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`${open} descriptor(s) still open on ${path} after ${timeoutMs} ms`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }

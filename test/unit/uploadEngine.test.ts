@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import type { AssetRecord } from '../../src/core/history/assetRecord';
 import { uploadLocalFile, type ReuseIndex, type UploadOptions } from '../../src/core/upload/uploadEngine';
 import { startEmulator, type Emulator } from '../emulator/heygenEmulator';
-import { MB, Scratch, emulatorSuite, capturingLogger, expectError, fileSha, targetFor } from './engineKit';
+import { MB, Scratch, allDescriptorsClosed, emulatorSuite, capturingLogger, expectError, fileSha, openDescriptors, targetFor } from './engineKit';
 
 const LIMIT = 10 * MB;
 
@@ -99,6 +99,33 @@ void describe('uploadLocalFile over real HTTP', () => {
       assert.equal(got.sha256, fileSha(path), `size ${size}`);
       assert.equal(outcome.source.sha256, got.sha256);
     }
+  });
+
+  void it('leaves the file open nowhere: after a sent upload, a retry, a reuse hit, a refusal by HeyGen and a cancel', async (t) => {
+    const path = scratch.png('descriptors.png', 600 * 1024);
+    if (openDescriptors(path) === undefined) {
+      t.skip('needs /proc/self/fd');
+      return;
+    }
+    const sent = await uploadLocalFile(path, targetFor(emu), opts());
+    await allDescriptorsClosed(path);
+    // The first attempt sends from the validated handle; the retry opens the file afresh and sends it whole.
+    emu.behave({ mode: 'reset', afterBytes: 64 * 1024, times: 1 });
+    await uploadLocalFile(path, targetFor(emu), opts());
+    assert.equal(emu.received.at(-1)!.sha256, fileSha(path));
+    await allDescriptorsClosed(path);
+    const index: ReuseIndex = { lookup: (sha) => (sha === sent.source.sha256 ? sent.record : undefined) };
+    assert.equal((await uploadLocalFile(path, targetFor(emu), opts({ reuse: index }))).reused, true);
+    await allDescriptorsClosed(path);
+    emu.behave({ mode: 'status', status: 401 });
+    await expectError(uploadLocalFile(path, targetFor(emu), opts()), 'auth');
+    await allDescriptorsClosed(path);
+    emu.behave({ mode: 'normal' });
+    await expectError(uploadLocalFile(path, targetFor(emu), opts({ signal: AbortSignal.abort() })), 'cancelled');
+    const controller = new AbortController();
+    const cancelled = uploadLocalFile(path, targetFor(emu), opts({ signal: controller.signal, onProgress: () => controller.abort() }));
+    await expectError(cancelled, 'cancelled');
+    await allDescriptorsClosed(path);
   });
 
   void it('a slow reader (constant back-pressure) still receives exactly the file\'s bytes', async () => {

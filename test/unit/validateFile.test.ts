@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, statSync, symlinkSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { formatMegabytes, validateFile } from '../../src/core/upload/validateFile';
-import { MB, Scratch, capturingLogger } from './engineKit';
+import { MB, Scratch, allDescriptorsClosed, capturingLogger, openDescriptors } from './engineKit';
 
 void describe('validateFile', () => {
   const scratch = new Scratch();
@@ -18,6 +18,36 @@ void describe('validateFile', () => {
     assert.equal(check.file.mislabelled, false);
     assert.equal(check.file.name, 'clip.webm');
     assert.ok(check.file.size > 0);
+  });
+
+  void it('with keepOpenWithBytes, a valid file stays open with its first bytes read, handed over once; a refused one is closed', async (t) => {
+    const path = scratch.png('first-chunk.png', 300 * 1024);
+    if (openDescriptors(path) === undefined) {
+      t.skip('needs /proc/self/fd');
+      return;
+    }
+    const check = await validateFile(path, { ...limit, keepOpenWithBytes: 256 * 1024 });
+    assert.ok(check.valid && check.opened);
+    assert.equal(openDescriptors(path), 1);
+    const first = check.opened.take()!;
+    assert.equal(first.bytesRead, 256 * 1024);
+    assert.ok(first.buffer.subarray(0, first.bytesRead).equals(readFileSync(path).subarray(0, 256 * 1024)));
+    assert.equal(check.opened.take(), undefined, 'handed over once only');
+    check.opened.close(); // Taken: closing is the taker's job, so this closes nothing.
+    assert.equal(openDescriptors(path), 1);
+    await first.handle.close();
+    assert.equal(openDescriptors(path), 0);
+
+    // Without the option nothing stays open, and neither does a refused file with it.
+    assert.equal((await validateFile(path, limit)).valid, true);
+    await allDescriptorsClosed(path);
+    const text = scratch.write('notes.png', 'plain text, not an image');
+    const refused = await validateFile(text, { ...limit, keepOpenWithBytes: 256 * 1024 });
+    assert.equal(refused.valid, false);
+    await allDescriptorsClosed(text);
+    const tooLarge = await validateFile(path, { maxBytes: 1024, keepOpenWithBytes: 256 * 1024 });
+    assert.equal(tooLarge.valid, false);
+    await allDescriptorsClosed(path);
   });
 
   void it('flags a mislabelled file, keeps the content type and warns in the log', async () => {

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import * as l10n from '@vscode/l10n';
 import { silentLogger, type Logger } from '../log/logger';
 import { checkEndpoint } from '../upload/endpointPolicy';
-import { sendFile } from '../upload/httpUpload';
+import { sendFile, type PostFileRequest } from '../upload/httpUpload';
 import type { AssetKind } from '../upload/mediaKinds';
 import { UploadError, parseRetryAfter, throwIfFailed, type UploadErrorKind } from '../upload/uploadErrors';
 import type { UploadedAsset } from '../upload/uploadedAsset';
@@ -133,7 +133,7 @@ function parseJsonAnswer(status: number, text: string, file: string): unknown {
 export async function postMultipart(
   endpoint: V3Endpoint,
   file: V3File,
-  options: Omit<V3SendOptions, 'retrying'> & { hash: boolean },
+  options: Omit<V3SendOptions, 'retrying'> & { hash: boolean; first?: PostFileRequest['first'] },
 ): Promise<{ asset: UploadedAsset; sha256?: string }> {
   const url = v3Url(endpoint.apiBaseUrl, '/v3/assets');
   const frame = multipartFrame(file.name, file.mime);
@@ -144,6 +144,7 @@ export async function postMultipart(
     onProgress: options.onProgress,
     log: options.log,
     hash: options.hash,
+    first: options.first,
     prefix: frame.prefix,
     suffix: frame.suffix,
     headers: { 'content-type': frame.contentType, 'x-api-key': endpoint.apiKey, accept: 'application/json' },

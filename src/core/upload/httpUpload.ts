@@ -16,7 +16,7 @@ import type { UploadedAsset } from './uploadedAsset';
  * against curl: 128 KiB chunks cost ~10 % more time than 256 KiB), small enough that the two reused buffers add
  * about 5 % of a 10 MB file to the process.
  */
-const READ_CHUNK_BYTES = 256 * 1024;
+export const READ_CHUNK_BYTES = 256 * 1024;
 const RING_BUFFERS = 2;
 /** HeyGen's answers are small; anything longer is cut, it only feeds an error message. */
 const MAX_RESPONSE_BYTES = 1024 * 1024;
@@ -40,6 +40,12 @@ export interface PostFileRequest {
   log?: Logger;
   /** Hash the bytes on their way out (default true); off when the caller hashed the file just before. */
   hash?: boolean;
+  /**
+   * The file already open, its first bytes read into `buffer` (at least READ_CHUNK_BYTES long, as validateFile's
+   * `keepOpenWithBytes` leaves it): sent at once, then the rest is read from the same handle, which this request
+   * closes. Without it the file is opened here.
+   */
+  first?: { handle: FileHandle; buffer: Buffer; bytesRead: number };
 }
 
 export interface PostFileResult {
@@ -75,11 +81,12 @@ async function* fileChunks(
   fileName: string,
   onChunk: (sent: number) => void,
   frame: { prefix?: Buffer; suffix?: Buffer } = {},
+  first?: { buffer: Buffer; bytesRead: number },
 ): AsyncGenerator<Buffer> {
   if (frame.prefix?.length) {
     yield frame.prefix;
   }
-  yield* fileBytes(handle, size, meter, fileName, onChunk);
+  yield* fileBytes(handle, size, meter, fileName, onChunk, first);
   if (frame.suffix?.length) {
     yield frame.suffix;
   }
@@ -91,12 +98,17 @@ async function* fileBytes(
   meter: Meter,
   fileName: string,
   onChunk: (sent: number) => void,
+  first?: { buffer: Buffer; bytesRead: number },
 ): AsyncGenerator<Buffer> {
-  const ring = Array.from({ length: RING_BUFFERS }, () => Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, Math.max(1, size))));
+  const chunkBytes = Math.min(READ_CHUNK_BYTES, Math.max(1, size));
+  // The first chunk's buffer, already filled while the file was validated, becomes the ring's first buffer.
+  const firstFits = first !== undefined && first.buffer.length >= chunkBytes;
+  const ring = Array.from({ length: RING_BUFFERS }, (_, i) => (i === 0 && firstFits ? first.buffer : Buffer.allocUnsafe(chunkBytes)));
   const readAt = (index: number, position: number): Promise<{ bytesRead: number }> =>
     handle.read(ring[index % RING_BUFFERS], 0, Math.min(READ_CHUNK_BYTES, size - position), position);
   // The next chunk is read from disk while the current one is on the wire.
-  let pending: Promise<{ bytesRead: number }> | undefined = size > 0 ? readAt(0, 0) : undefined;
+  let pending: Promise<{ bytesRead: number }> | undefined =
+    size === 0 ? undefined : firstFits ? Promise.resolve({ bytesRead: Math.min(first.bytesRead, chunkBytes) }) : readAt(0, 0);
   let position = 0;
   try {
     for (let i = 0; pending; i++) {
@@ -252,11 +264,12 @@ export async function sendFile<T>(req: SendFileRequest<T>): Promise<{ value: T; 
   const log = req.log ?? silentLogger;
   const { signal } = req;
   if (signal?.aborted) {
+    void req.first?.handle.close().catch(() => undefined);
     throw new UploadError('cancelled', l10n.t('Uploading "{0}" was cancelled.', req.fileName), { file: req.fileName });
   }
   let handle;
   try {
-    handle = await open(req.path, 'r');
+    handle = req.first?.handle ?? (await open(req.path, 'r'));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? l10n.t('it no longer exists') : code === 'EACCES' ? l10n.t('permission denied') : (code ?? String(error));
@@ -277,6 +290,7 @@ export async function sendFile<T>(req: SendFileRequest<T>): Promise<{ value: T; 
       }
     },
     { prefix: req.prefix, suffix: req.suffix },
+    req.first,
   );
   const contentLength = req.size + (req.prefix?.length ?? 0) + (req.suffix?.length ?? 0);
   const headers = { ...req.headers, 'content-length': String(contentLength) };

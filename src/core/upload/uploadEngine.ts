@@ -10,7 +10,7 @@ import { silentLogger, type Logger } from '../log/logger';
 import { keyFingerprint, sha256File } from './contentHash';
 import { dispatcherFor } from './dispatchers';
 import { checkEndpoint } from './endpointPolicy';
-import { changedWhileUploading, describeTransportFailure, errorCode, postFile, transportError } from './httpUpload';
+import { changedWhileUploading, describeTransportFailure, errorCode, postFile, READ_CHUNK_BYTES, transportError } from './httpUpload';
 import type { AssetKind } from './mediaKinds';
 import type { ProxySettings } from './proxyPolicy';
 import { withRetries, type RetryOptions } from './retryPolicy';
@@ -20,7 +20,7 @@ import { SNIFF_BYTES, sniffType, typeFromMime, typeFromName } from './sniffConte
 import { UploadError } from './uploadErrors';
 import type { ApiVersion, UploadedAsset } from './uploadedAsset';
 import { recordForUpload } from './uploadRecord';
-import { formatMegabytes, formatSize, validateFile, type LocalFile } from './validateFile';
+import { formatMegabytes, formatSize, validateFile, type LocalFile, type OpenedFile } from './validateFile';
 
 export type { ApiVersion } from './uploadedAsset';
 
@@ -98,8 +98,14 @@ function cancelled(name?: string): UploadError {
 /** Uploads a local file: validate, reuse identical content when allowed, else stream it with retries. */
 export async function uploadLocalFile(path: string, target: UploadTarget, options: UploadOptions): Promise<UploadOutcome> {
   const endpoint = endpointOf(target);
-  const file = await checkedFile(path, target, options);
-  return uploadChecked(file, undefined, endpoint, target, options, { path });
+  // Left open with its first chunk read: the first attempt sends from it at once (one open and one read fewer
+  // before the first byte); a retry, a reuse hit or a direct upload closes it unused.
+  const { file, opened } = await checkedFile(path, target, options, undefined, READ_CHUNK_BYTES);
+  try {
+    return await uploadChecked(file, undefined, endpoint, target, options, { path }, opened);
+  } finally {
+    opened?.close();
+  }
 }
 
 /** UploadError.code of a file refused for being over v1's size limit (`heygen.maxUploadSizeMB`). */
@@ -110,11 +116,17 @@ function limitOf(target: UploadTarget, options: UploadOptions): number {
   return target.api === 'v3' ? V3_DIRECT_CEILING_BYTES : options.maxBytes;
 }
 
-async function checkedFile(path: string, target: UploadTarget, options: UploadOptions, displayName?: string): Promise<LocalFile> {
+async function checkedFile(
+  path: string,
+  target: UploadTarget,
+  options: UploadOptions,
+  displayName?: string,
+  keepOpenWithBytes?: number,
+): Promise<{ file: LocalFile; opened?: OpenedFile }> {
   if (options.signal?.aborted) {
     throw cancelled(displayName);
   }
-  const check = await validateFile(path, { maxBytes: limitOf(target, options), log: options.log, displayName });
+  const check = await validateFile(path, { maxBytes: limitOf(target, options), log: options.log, displayName, keepOpenWithBytes });
   if (!check.valid) {
     throw new UploadError('invalidFile', check.reason, {
       file: displayName ?? path.split(/[\\/]/).pop(),
@@ -122,7 +134,7 @@ async function checkedFile(path: string, target: UploadTarget, options: UploadOp
       ...(check.problem === 'tooLarge' && target.api !== 'v3' ? { code: OVER_V1_LIMIT } : {}),
     });
   }
-  return check.file;
+  return { file: check.file, opened: check.opened };
 }
 
 async function unchanged(file: LocalFile): Promise<string | undefined> {
@@ -144,6 +156,7 @@ async function uploadChecked(
   target: UploadTarget,
   options: UploadOptions,
   origin: { path?: string; url?: string },
+  opened?: OpenedFile,
 ): Promise<UploadOutcome> {
   const log = options.log ?? silentLogger;
   const fingerprint = keyFingerprint(target.apiKey);
@@ -201,6 +214,7 @@ async function uploadChecked(
   const transport = api === 'v3' ? v3Transport(target, endpoint) : v1Transport(target, endpoint);
   const result = await transport(file, {
     knownSha256: sha256,
+    opened,
     signal: options.signal,
     onProgress: (sent, total) => options.onProgress?.(sent, total),
     log,
@@ -245,6 +259,8 @@ async function uploadChecked(
 interface TransportContext {
   /** The content's SHA-256 when the reuse check hashed it already (then the bytes are not hashed again). */
   knownSha256?: string;
+  /** The validated file still open with its first chunk read; the first attempt takes it. */
+  opened?: OpenedFile;
   signal?: AbortSignal;
   onProgress: (sent: number, total: number) => void;
   log: Logger;
@@ -273,6 +289,7 @@ function v1Transport(target: UploadTarget, endpoint: URL): Transport {
         // Not hashed on the way out: on a machine whose cores are busy with the transfer (loopback, two cores) the
         // hash would delay HeyGen's answer by its full CPU time. uploadChecked hashes after the answer.
         hash: false,
+        first: context.opened?.take(),
       }),
     );
 }
@@ -297,9 +314,12 @@ function v3Transport(target: UploadTarget, endpoint: URL): Transport {
           log: context.log,
           // As for v1: hashed after the answer (uploadChecked), not on the way out.
           hash: false,
+          first: context.opened?.take(),
         }),
       );
     }
+    // A direct upload hashes the whole file first and sends it in a later request: the early read is of no use.
+    context.opened?.close();
     let sha256 = context.knownSha256;
     if (sha256 === undefined) {
       try {
@@ -495,7 +515,7 @@ export async function uploadFromUrl(url: string, target: UploadTarget, options: 
   const dir = await mkdtemp(join(tmpdir(), 'heygen-url-'));
   try {
     const fetched = await download(source, dir, target, options);
-    const file = await checkedFile(fetched.path, target, options, fetched.name);
+    const { file } = await checkedFile(fetched.path, target, options, fetched.name);
     return await uploadChecked(file, fetched.sha256, endpoint, target, options, { url: source.href });
   } finally {
     await rm(dir, { recursive: true, force: true });

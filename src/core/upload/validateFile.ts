@@ -1,5 +1,5 @@
 import { constants, type Stats } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import * as l10n from '@vscode/l10n';
 import { basename } from 'node:path';
 import { silentLogger, type Logger } from '../log/logger';
@@ -23,7 +23,41 @@ export interface LocalFile {
 
 export type FileProblem = 'missing' | 'notFile' | 'empty' | 'tooLarge' | 'unsupported' | 'unreadable';
 
-export type FileCheck = { valid: true; file: LocalFile } | { valid: false; reason: string; problem: FileProblem };
+/**
+ * A validated file left open with its first bytes already read, so an upload sends them at once instead of opening and
+ * reading the file again (two round trips to Node's thread pool before the first byte). Whoever takes it closes it;
+ * `close` closes it if nobody did.
+ */
+export class OpenedFile {
+  private taken = false;
+
+  constructor(
+    private readonly handle: FileHandle,
+    /** The buffer the first bytes were read into (an upload reuses it for later chunks). */
+    readonly buffer: Buffer,
+    readonly bytesRead: number,
+  ) {}
+
+  /** The handle and first bytes, to the first caller only (a retry opens the file afresh). */
+  take(): { handle: FileHandle; buffer: Buffer; bytesRead: number } | undefined {
+    if (this.taken) {
+      return undefined;
+    }
+    this.taken = true;
+    return { handle: this.handle, buffer: this.buffer, bytesRead: this.bytesRead };
+  }
+
+  close(): void {
+    if (!this.taken) {
+      this.taken = true;
+      void this.handle.close().catch(() => undefined);
+    }
+  }
+}
+
+export type FileCheck =
+  | { valid: true; file: LocalFile; opened?: OpenedFile }
+  | { valid: false; reason: string; problem: FileProblem };
 
 /** "12.3 MB" (MiB, as file managers and the setting count them). */
 export function formatMegabytes(bytes: number): string {
@@ -75,16 +109,29 @@ function refusalFor(info: Stats, name: string, maxBytes: number): FileCheck | un
  */
 export async function validateFile(
   path: string,
-  options: { maxBytes: number; log?: Logger; displayName?: string },
+  options: {
+    maxBytes: number;
+    log?: Logger;
+    displayName?: string;
+    /**
+     * Keep the file open and read this many bytes up front (an upload's first chunk): a valid check then carries
+     * them as `opened`, which the caller must take or close.
+     */
+    keepOpenWithBytes?: number;
+  },
 ): Promise<FileCheck> {
   const log = options.log ?? silentLogger;
   const name = options.displayName ?? basename(path);
-  // Opened while the stat runs: each file-system call is a round trip to Node's thread pool, and before the first
-  // byte of an upload goes out these round trips are most of the wait (an idle pool takes long to wake). Non-blocking,
-  // so that a named pipe (refused once the stat says what it is) cannot hold a pool thread waiting for a writer.
+  // Opened and read while the stat runs: each file-system call is a round trip to Node's thread pool, and before the
+  // first byte of an upload goes out these round trips are most of the wait (an idle pool takes long to wake).
+  // Non-blocking, so that a named pipe (refused once the stat says what it is) cannot hold a pool thread waiting for a
+  // writer; reading a folder or a pipe fails, and the stat's refusal is what the person sees.
   const opening = open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  const headBuffer = Buffer.allocUnsafe(Math.max(SNIFF_BYTES, options.keepOpenWithBytes ?? 0));
+  const reading = opening.then((handle) => handle.read(headBuffer, 0, headBuffer.length, 0));
   opening.catch(() => undefined);
-  const closeUnread = (): void => void opening.then((handle) => handle.close(), () => undefined);
+  reading.catch(() => undefined);
+  const closeUnread = (): void => void opening.then((handle) => reading.finally(() => handle.close()), () => undefined).catch(() => undefined);
   let info;
   try {
     info = await stat(path);
@@ -101,25 +148,27 @@ export async function validateFile(
     closeUnread();
     return refusal;
   }
-  let head: Uint8Array;
+  let handle: FileHandle;
+  let bytesRead: number;
   try {
-    const handle = await opening;
-    try {
-      const buffer = Buffer.alloc(Math.min(SNIFF_BYTES, info.size));
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-      head = buffer.subarray(0, bytesRead);
-    } finally {
-      // Not awaited: nothing waits on the close.
-      void handle.close().catch(() => undefined);
-    }
+    handle = await opening;
+    ({ bytesRead } = await reading);
   } catch (error) {
+    closeUnread();
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'EACCES' || code === 'EPERM' ? l10n.t('permission denied') : (code ?? String(error));
     return refuse('unreadable', l10n.t('"{0}" cannot be read ({1}).', name, why));
   }
+  const head = headBuffer.subarray(0, Math.min(bytesRead, SNIFF_BYTES, info.size));
+  let opened: OpenedFile | undefined = new OpenedFile(handle, headBuffer, bytesRead);
+  if (options.keepOpenWithBytes === undefined) {
+    opened.close();
+    opened = undefined;
+  }
   const nameType = typeFromName(name);
   const type = sniffType(head);
   if (!type) {
+    opened?.close();
     return refuse(
       'unsupported',
       nameType
@@ -136,5 +185,6 @@ export async function validateFile(
   return {
     valid: true,
     file: { path, name, size: info.size, type, mislabelled, nameType, mtimeMs: info.mtimeMs },
+    ...(opened ? { opened } : {}),
   };
 }
