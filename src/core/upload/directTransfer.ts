@@ -52,8 +52,8 @@ export interface DirectTransfer {
   connectTimeoutMs: number;
   idleTimeoutMs: number;
   signal?: AbortSignal;
-  /** Reads the answer's body (capped by the caller). */
-  readBody(body: AsyncIterable<Buffer>): Promise<string>;
+  /** The answer's body is kept up to this many bytes (it only feeds an error message beyond); the rest is drained. */
+  maxAnswerBytes: number;
 }
 
 export interface TransferAnswer {
@@ -102,13 +102,30 @@ export function transferDirect(t: DirectTransfer): Promise<TransferAnswer> {
     req.setTimeout(t.idleTimeoutMs, () => req.destroy(codedError(IDLE_TIMEOUT, `nothing moved for ${t.idleTimeoutMs} ms`)));
     req.once('response', (res: http.IncomingMessage) => {
       answered = true;
-      t.readBody(res).then((text) => {
+      // Events, not `for await`: the async iterator costs about 0.2 ms per answer here, all of it between HeyGen's
+      // answer and the asset id (measured over the bench's 1 Gbit/s link).
+      const parts: Buffer[] = [];
+      let kept = 0;
+      res.on('data', (chunk: Buffer) => {
+        if (kept < t.maxAnswerBytes) {
+          parts.push(chunk);
+          kept += chunk.length;
+        }
+      });
+      res.once('error', fail);
+      // Cut off before its end without an error of its own (the request's error, if any, came first).
+      res.once('close', () => {
+        if (!res.complete) {
+          fail(codedError('ECONNRESET', 'the answer was cut off'));
+        }
+      });
+      res.once('end', () => {
         if (!bodySent) {
           req.destroy();
         }
         settled = true;
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text });
-      }, fail);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(parts).toString('utf8').slice(0, t.maxAnswerBytes) });
+      });
     });
     void (async () => {
       for await (const chunk of t.body) {

@@ -307,7 +307,7 @@ export async function sendFile<T>(req: SendFileRequest<T>): Promise<{ value: T; 
           connectTimeoutMs: req.connectTimeoutMs,
           idleTimeoutMs: req.idleTimeoutMs,
           signal,
-          readBody: readCapped,
+          maxAnswerBytes: MAX_RESPONSE_BYTES,
         });
     const { text } = response;
     const elapsed = Date.now() - started;
