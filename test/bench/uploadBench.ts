@@ -145,7 +145,7 @@ export async function uploadRows(ctx: BenchContext): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   // HEYGEN_BENCH_PAIRS=61: more pairs, for a steadier median when comparing two versions of the engine.
   const pairs = Number(process.env.HEYGEN_BENCH_PAIRS ?? (ctx.quick ? 11 : 31));
-  const linkPairs = ctx.quick ? 3 : 7;
+  const linkPairs = ctx.quick ? 3 : 11;
   const memoryRuns = ctx.quick ? 3 : 5;
   const timing = new UploadChild();
   const target = targetOf(ctx);

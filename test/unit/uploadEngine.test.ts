@@ -6,6 +6,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import { describe, it } from 'node:test';
 import type { AssetRecord } from '../../src/core/history/assetRecord';
+import { READ_CHUNK_BYTES } from '../../src/core/upload/httpUpload';
 import { uploadLocalFile, type ReuseIndex, type UploadOptions } from '../../src/core/upload/uploadEngine';
 import { startEmulator, type Emulator } from '../emulator/heygenEmulator';
 import { MB, Scratch, allDescriptorsClosed, emulatorSuite, capturingLogger, expectError, fileSha, openDescriptors, targetFor } from './engineKit';
@@ -90,7 +91,7 @@ void describe('uploadLocalFile over real HTTP', () => {
   });
 
   void it('sends exactly the file\'s bytes at chunk-boundary sizes (reused read buffers never leak stale bytes)', async () => {
-    const chunk = 256 * 1024;
+    const chunk = READ_CHUNK_BYTES;
     for (const size of [8, chunk - 1, chunk, chunk + 1, 2 * chunk, 2 * chunk + 1, 3 * chunk + 7, 7 * chunk + 12345]) {
       const path = scratch.png(`s${size}.png`, size);
       const outcome = await uploadLocalFile(path, targetFor(emu), opts());
