@@ -9,6 +9,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Behavior, ReceivedUpload } from './heygenEmulator';
+import { boundaryOf, MultipartStream, type ReceivedForm } from './multipartStream';
 
 /** `POST /v3/assets` takes up to 32 MB (HeyGen's limit); larger files go through direct uploads. */
 export const V3_MULTIPART_MAX_BYTES = 32 * 1024 * 1024;
@@ -17,6 +18,11 @@ const DEFAULT_DIRECT_MAX_BYTES = 2 * 1024 * 1024 * 1024;
 const SLOT_SECONDS = 3600;
 /** Bodies up to this size are kept in memory so `/files/<id>.<ext>` can serve them. */
 const KEEP_FILE_MAX_BYTES = 2 * 1024 * 1024;
+/**
+ * Forms declared larger than this are hashed while they arrive (their file is too large to be kept anyway); smaller
+ * ones go to undici's parser whole.
+ */
+const STREAMED_FORM_MIN_BYTES = KEEP_FILE_MAX_BYTES + 64 * 1024;
 
 /** The v3 routes a behaviour can be aimed at. */
 export type V3Route = 'me' | 'assets' | 'slot' | 'storage' | 'complete';
@@ -371,35 +377,105 @@ export async function startV3(options: V3Options): Promise<V3Server> {
     }
   }
 
+  /** A small form, buffered and read by undici's `formData()`: a real parser reads what the tests send. */
+  async function bufferedForm(req: http.IncomingMessage, b: Behavior): Promise<{ bodySize: number; over: boolean; form?: ReceivedForm } | undefined> {
+    const read = await readBody(req, b, V3_MULTIPART_MAX_BYTES + 64 * 1024);
+    if (!read) {
+      return undefined;
+    }
+    if (read.over) {
+      return { bodySize: read.body.length, over: true };
+    }
+    try {
+      const parsed = await new Request('http://emulator.invalid/', {
+        method: 'POST',
+        headers: { 'content-type': String(req.headers['content-type'] ?? '') },
+        body: read.body,
+      }).formData();
+      const part = parsed.get('file');
+      const bytes = part instanceof File ? Buffer.from(await part.arrayBuffer()) : undefined;
+      const form: ReceivedForm = { fields: [...parsed.keys()] };
+      if (part instanceof File && bytes) {
+        form.file = {
+          name: part.name,
+          type: part.type,
+          size: bytes.length,
+          sha256: createHash('sha256').update(bytes).digest('hex'),
+          head: bytes.subarray(0, 64),
+          bytes,
+        };
+      }
+      return { bodySize: read.body.length, over: false, form };
+    } catch {
+      return { bodySize: read.body.length, over: false };
+    }
+  }
+
+  /** A large form, hashed while it arrives (multipartStream.ts says why). */
+  function streamedForm(req: http.IncomingMessage, b: Behavior, boundary: string): Promise<{ bodySize: number; over: boolean; form?: ReceivedForm } | undefined> {
+    const limit = V3_MULTIPART_MAX_BYTES + 64 * 1024;
+    const parser = new MultipartStream(boundary, 0);
+    const started = performance.now();
+    return new Promise((resolve) => {
+      let size = 0;
+      let over = false;
+      const resetAfter = b.mode === 'reset' ? (b.afterBytes ?? 0) : undefined;
+      if (resetAfter === 0) {
+        req.socket.destroy();
+        resolve(undefined);
+        return;
+      }
+      req.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (b.mode === 'bandwidth') {
+          paceReading(req, size, started, b.bytesPerSecond, later);
+        }
+        if (resetAfter !== undefined && size >= resetAfter) {
+          req.socket.destroy();
+          resolve(undefined);
+          return;
+        }
+        if (size > limit) {
+          over = true;
+        } else if (!over) {
+          parser.write(chunk);
+        }
+      });
+      let ended = false;
+      req.on('end', () => {
+        ended = true;
+        if (over) {
+          resolve({ bodySize: size, over: true });
+          return;
+        }
+        void parser.end().then((form) => resolve({ bodySize: size, over: false, form }));
+      });
+      // 'close' also follows a complete body, while the part headers may still be being parsed.
+      req.on('close', () => ended || resolve(undefined));
+      req.on('error', () => resolve(undefined));
+    });
+  }
+
   function handleMultipart(req: http.IncomingMessage, res: http.ServerResponse): void {
     const b = behaviorFor('assets');
     const entry = entryFor(req, 'assets');
-    void readBody(req, b, V3_MULTIPART_MAX_BYTES + 64 * 1024).then(async (read) => {
+    const boundary = boundaryOf(String(req.headers['content-type'] ?? ''));
+    const declared = Number(req.headers['content-length']);
+    const large = boundary !== undefined && Number.isFinite(declared) && declared > STREAMED_FORM_MIN_BYTES;
+    void (large ? streamedForm(req, b, boundary) : bufferedForm(req, b)).then((read) => {
       if (!read) {
         options.received.push(entry);
         return;
       }
-      entry.bodySize = read.body.length;
+      entry.bodySize = read.bodySize;
       // Parsed first, so even a request answered with a fault is recorded with the file it carried.
-      let file: File | undefined;
-      if (!read.over) {
-        try {
-          const form = await new Request('http://emulator.invalid/', {
-            method: 'POST',
-            headers: { 'content-type': String(req.headers['content-type'] ?? '') },
-            body: read.body,
-          }).formData();
-          const part = form.get('file');
-          file = part instanceof File ? part : undefined;
-          entry.formFields = [...form.keys()];
-        } catch {
-          file = undefined;
-        }
+      const file = read.form?.file;
+      if (read.form) {
+        entry.formFields = read.form.fields;
       }
-      const bytes = file ? Buffer.from(await file.arrayBuffer()) : undefined;
-      if (file && bytes) {
-        entry.size = bytes.length;
-        entry.sha256 = createHash('sha256').update(bytes).digest('hex');
+      if (file) {
+        entry.size = file.size;
+        entry.sha256 = file.sha256;
         entry.fileName = file.name;
         entry.partContentType = file.type;
       }
@@ -417,12 +493,12 @@ export async function startV3(options: V3Options): Promise<V3Server> {
           reply(401, v3Error('unauthorized', 'Invalid API key.', null, `${DOCS}#unauthorized`));
           return;
         }
-        if (!file || !bytes) {
+        if (!file) {
           reply(400, v3Error('invalid_parameter', 'multipart/form-data with a "file" part is required.', 'file', `${DOCS}#invalid-parameter`));
           return;
         }
-        const detected = detectMime(bytes.subarray(0, 64));
-        if (!detected || bytes.length === 0) {
+        const detected = detectMime(file.head);
+        if (!detected || file.size === 0) {
           reply(400, v3Error('unsupported_media_type', 'The file type is not supported.', 'file', `${DOCS}#unsupported-media-type`));
           return;
         }
@@ -438,12 +514,12 @@ export async function startV3(options: V3Options): Promise<V3Server> {
           uploaded_at: Math.floor(Date.now() / 1000),
           url: fileUrl(id, detected.ext),
           mime_type: detected.mime,
-          size_bytes: bytes.length,
+          size_bytes: file.size,
           sha256: entry.sha256,
           status: 'completed',
           via: 'multipart',
         };
-        store(asset, bytes, detected.ext);
+        store(asset, file.bytes, detected.ext);
         reply(200, JSON.stringify({ data: { asset_id: id, url: asset.url, mime_type: asset.mime_type, size_bytes: asset.size_bytes } }));
       };
       if (b.mode !== 'slow' && b.mode !== 'latency' && b.mode !== 'normal' && b.mode !== 'bandwidth') {
