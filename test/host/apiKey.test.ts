@@ -70,8 +70,10 @@ suite('API key', () => {
   });
 
   test('a key in SecretStorage comes first; refused, it offers "Update API Key", which asks, stores and retries', async () => {
+    // HeyGen's v3 is out of reach in this suite (heygen.apiBaseUrl points nowhere), so the key is saved unchecked, as
+    // a key saved while offline is: it is refused only when the upload uses it.
     assert.equal(await vscode.commands.executeCommand('heygen.setApiKey', WRONG_KEY), true);
-    assert.equal(spy.messages.at(-1)?.message, 'HeyGen API key saved to secret storage.');
+    assert.match(spy.messages.at(-1)?.message ?? '', /^The API key was saved, but HeyGen could not be reached to check it: /);
     assert.equal(spy.lastContext('heygen.hasApiKey'), true);
     spy.messages.length = 0;
 

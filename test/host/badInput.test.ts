@@ -87,7 +87,7 @@ suite('Bad input (issue 7 item 5)', () => {
         'changed.mp4': { message: '"changed.mp4" changed while uploading; upload it again once it is saved.', kind: 'invalidFile' },
         'deleted.mp3': { message: '"deleted.mp3" was deleted or moved while uploading.', kind: 'invalidFile' },
         'empty.png': { message: '"empty.png" is empty.', kind: 'invalidFile' },
-        'big.mp4': { message: '"big.mp4" is 11 MB, over the 10 MB limit.', kind: 'invalidFile' },
+        'big.mp4': { message: '"big.mp4" is 11 MB, over the 10 MB limit; HeyGen API v3 takes larger files.', kind: 'invalidFile' },
         'notes.png': {
           message: `"notes.png" is named like a PNG file, but its content is not PNG or any other supported type (${TYPES}).`,
           kind: 'invalidFile',

@@ -147,6 +147,30 @@ suite('HeyGen API v3', () => {
     assert.equal((await emulator.received())[0]?.apiKeyOk, true);
   });
 
+  test('Set API Key with a string argument is checked too: a refused key is not saved and "Set API Key" asks again', async () => {
+    await vscode.commands.executeCommand('heygen.clearApiKey');
+    delete process.env.HEYGEN_API_KEY;
+    spy.messages.length = 0;
+    spy.click('Set API Key').answerInputBoxes(() => key);
+    assert.equal(await vscode.commands.executeCommand('heygen.setApiKey', WRONG_KEY), false);
+    assert.ok((await emulatorV3.requests()).includes('GET /v3/users/me'), 'the key was checked with users/me');
+    await waitFor('the key typed after "Set API Key" saved', () => (spy.messages.length >= 2 ? true : undefined));
+    assert.deepEqual(spy.messages.map((m) => `${m.kind}: ${m.message} [${m.items.join(', ')}]`), [
+      'error: HeyGen refused the API key (Invalid API key), so it was not saved. [Set API Key]',
+      'info: HeyGen API key checked and saved to secret storage: account emulator-user \u00b7 Pro. []',
+    ]);
+    assert.equal(spy.inputBoxes.length, 1, 'the box opened once, after the click');
+    // The refused key never reached secret storage: what is stored is the right one.
+    const result = await vscode.commands.executeCommand<BatchResult>('heygen.uploadFile', workspaceFile('sample.png'));
+    assert.equal(result.succeeded.length, 1, spy.describe());
+    assert.equal((await emulator.received())[0]?.apiKeyOk, true);
+
+    // A right key as the argument: checked, saved, and the account named.
+    spy.messages.length = 0;
+    assert.equal(await vscode.commands.executeCommand('heygen.setApiKey', key), true);
+    assert.deepEqual(spy.messages.map((m) => m.message), ['HeyGen API key checked and saved to secret storage: account emulator-user \u00b7 Pro.']);
+  });
+
   test('a key from HEYGEN_API_KEY is checked at first use; refused, the box says so and the new key uploads', async () => {
     // Requests of this test only: an earlier suite's upload can be recorded after the emulator's reset.
     const started = Date.now();
@@ -218,7 +242,7 @@ suite('HeyGen API v3', () => {
       spy.messages.length = 0;
       spy.answerMessages(() => undefined);
       const tooBig = await vscode.commands.executeCommand<BatchResult>('heygen.uploadFile', big);
-      assert.equal(tooBig.failed[0]?.message, '"big.mp4" is 11 MB, over the 10 MB limit.');
+      assert.equal(tooBig.failed[0]?.message, '"big.mp4" is 11 MB, over the 10 MB limit; HeyGen API v3 takes larger files.');
       assert.deepEqual(
         spy.messages.map((m) => ({ message: m.message, items: m.items })),
         [{ message: '"big.mp4" is 11 MB, over the 10 MB limit; HeyGen API v3 takes larger files.', items: ['Use API v3', 'Show Log'] }],

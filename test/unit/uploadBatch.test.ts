@@ -207,7 +207,8 @@ void describe('noticeFor', () => {
   });
 
   void it('a file over v1\'s limit says that v3 takes larger files; a v1 that looks retired offers v3 on a batch', () => {
-    const tooLarge = { ...fail('big.mp4', false), kind: 'invalidFile' as const, message: '"big.mp4" is over 10 MB.', offerV3: true };
+    // The engine's sentence says it (uploadEngine.test.ts); the notice shows that sentence as it is.
+    const tooLarge = { ...fail('big.mp4', false), kind: 'invalidFile' as const, message: '"big.mp4" is over 10 MB; HeyGen API v3 takes larger files.', offerV3: true };
     assert.equal(noticeFor({ succeeded: [], failed: [tooLarge], cancelled: false })?.message, '"big.mp4" is over 10 MB; HeyGen API v3 takes larger files.');
     const retired = { ...fail('a.png', false), kind: 'retired' as const, offerV3: true };
     const notice = noticeFor({ succeeded: [ok('b.png')], failed: [retired, fail('c.png', true)], cancelled: false });

@@ -172,7 +172,7 @@ void describe('uploadLocalFile over real HTTP', () => {
       [scratch.write('fake.png', 'this is text, not a picture'), /^"fake\.png" is named like a PNG file, but its content is not PNG/],
       [scratch.write('clip.avi', Buffer.from('RIFF\0\0\0\0AVI LIST')), /^"clip\.avi" is not a supported type \(JPEG, PNG, MP4, WebM, MP3 or WAV\)\.$/],
       [scratch.write('empty.png', ''), /^"empty\.png" is empty\.$/],
-      [scratch.png('big.mp4', 12.3 * MB), /^"big\.mp4" is 12\.3 MB, over the 10 MB limit\.$/],
+      [scratch.png('big.mp4', 12.3 * MB), /^"big\.mp4" is 12\.3 MB, over the 10 MB limit; HeyGen API v3 takes larger files\.$/],
       [`${scratch.dir}/missing.png`, /^"missing\.png" does not exist\.$/],
     ];
     mkdirSync(`${scratch.dir}/photos`);

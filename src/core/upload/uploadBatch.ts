@@ -262,7 +262,7 @@ export function noticeFor<R>(result: BatchOutcome<R>, options: NoticeOptions = {
     if (!failure || (options.refusedKeyReported && failure.kind === 'auth')) {
       return undefined;
     }
-    return { type: 'failed', message: v3Hint(failure), failure, retry: retryable };
+    return { type: 'failed', message: failure.message, failure, retry: retryable };
   }
   if (failures.length === 0) {
     if (options.quiet || result.succeeded.length === 0) {
@@ -276,17 +276,9 @@ export function noticeFor<R>(result: BatchOutcome<R>, options: NoticeOptions = {
     message: l10n.t('{0} uploaded, {1} failed.', result.succeeded.length, failures.length),
     details: failures,
     retry: retryable,
-    // Only a v1 that looks retired earns the button on a batch; files over v1's limit say so in Show Details.
+    // Only a v1 that looks retired earns the button on a batch; files over v1's limit say so in their own sentence.
     useV3: failures.filter((f) => f.kind === 'retired'),
   };
-}
-
-/** The error's sentence; for a file over v1's size limit it also says that v3 takes larger files. */
-function v3Hint(failure: BatchItemFailure<unknown>): string {
-  if (failure.kind !== 'invalidFile' || !failure.offerV3) {
-    return failure.message;
-  }
-  return l10n.t('{0}; HeyGen API v3 takes larger files.', failure.message.replace(/\.$/, ''));
 }
 
 /**

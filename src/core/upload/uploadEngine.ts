@@ -128,10 +128,12 @@ async function checkedFile(
   }
   const check = await validateFile(path, { maxBytes: limitOf(target, options), log: options.log, displayName, keepOpenWithBytes });
   if (!check.valid) {
-    throw new UploadError('invalidFile', check.reason, {
+    // Over v1's limit, the sentence says what would take the file (wherever it is shown: a notice, a tool's result,
+    // the log), and the editor offers to switch.
+    const overV1 = check.problem === 'tooLarge' && target.api !== 'v3';
+    throw new UploadError('invalidFile', overV1 ? l10n.t('{0}; HeyGen API v3 takes larger files.', check.reason.replace(/\.$/, '')) : check.reason, {
       file: displayName ?? path.split(/[\\/]/).pop(),
-      // v3 takes larger files: the editor offers to switch.
-      ...(check.problem === 'tooLarge' && target.api !== 'v3' ? { code: OVER_V1_LIMIT } : {}),
+      ...(overV1 ? { code: OVER_V1_LIMIT } : {}),
     });
   }
   return { file: check.file, opened: check.opened };

@@ -128,24 +128,33 @@ export class ApiKeyService implements vscode.Disposable {
       if (!check.valid || check.key === rejected?.key) {
         return undefined;
       }
-      const verdict = this.verifier
-        ? await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Checking the API key with HeyGen') }, () =>
-            this.verifier!(check.key),
-          )
-        : undefined;
+      const verdict = await this.checkWithHeyGen(check.key);
       if (verdict?.verdict === 'refused') {
         refused = { key: check.key, reason: verdict.reason };
         continue;
       }
       await this.store(check.key);
       if (verdict?.verdict === 'unverified') {
-        void vscode.window.showWarningMessage(
-          vscode.l10n.t('The API key was saved, but HeyGen could not be reached to check it: {0}', withFullStop(verdict.reason)),
-        );
+        this.warnSavedUnchecked(verdict.reason);
       }
       this.lastVerdict = verdict;
       return check.key;
     }
+  }
+
+  /** HeyGen's verdict on a key (`users/me`), with a progress note in the status bar; undefined before wiring is done. */
+  async checkWithHeyGen(key: string): Promise<Awaited<ReturnType<KeyVerifier>> | undefined> {
+    const verifier = this.verifier;
+    if (!verifier) {
+      return undefined;
+    }
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Checking the API key with HeyGen') }, () =>
+      verifier(key),
+    );
+  }
+
+  warnSavedUnchecked(reason: string): void {
+    void vscode.window.showWarningMessage(vscode.l10n.t('The API key was saved, but HeyGen could not be reached to check it: {0}', withFullStop(reason)));
   }
 
   /** What HeyGen said of the key the last prompt stored (undefined: not checked), for the confirmation. */
@@ -189,28 +198,38 @@ export function registerApiKeyCommands(context: vscode.ExtensionContext, apiKeys
     context,
     CommandId.SetApiKey,
     async (ctx) => {
+      apiKeys.lastVerdict = undefined;
       if (ctx.type === 'value' && typeof ctx.value === 'string') {
+        // From a keybinding or automation: checked with HeyGen like a typed key, but there is no box to reopen.
         const check = checkKeyShape(ctx.value);
         if (!check.valid) {
           void vscode.window.showErrorMessage(keyProblemText(check));
           return false;
         }
-        await apiKeys.store(check.key);
-      } else {
-        // Typed by a person: checked with HeyGen first (a string argument comes from automation, saved as given).
-        apiKeys.lastVerdict = undefined;
-        if ((await apiKeys.prompt()) === undefined) {
+        const verdict = await apiKeys.checkWithHeyGen(check.key);
+        if (verdict?.verdict === 'refused') {
+          const setApiKey = vscode.l10n.t('Set API Key');
+          void vscode.window
+            .showErrorMessage(vscode.l10n.t('HeyGen refused the API key ({0}), so it was not saved.', trimStop(verdict.reason)), setApiKey)
+            .then((choice) => (choice === setApiKey ? vscode.commands.executeCommand(CommandId.SetApiKey) : undefined));
           return false;
         }
-        const verdict = apiKeys.lastVerdict as Awaited<ReturnType<KeyVerifier>> | undefined;
-        if (verdict?.verdict === 'accepted') {
-          void vscode.window.showInformationMessage(vscode.l10n.t('HeyGen API key checked and saved to secret storage: account {0}.', verdict.account));
-          return true;
-        }
+        await apiKeys.store(check.key);
         if (verdict?.verdict === 'unverified') {
-          // The warning that it is saved unchecked has been shown.
-          return true;
+          apiKeys.warnSavedUnchecked(verdict.reason);
         }
+        apiKeys.lastVerdict = verdict;
+      } else if ((await apiKeys.prompt()) === undefined) {
+        return false;
+      }
+      const verdict = apiKeys.lastVerdict as Awaited<ReturnType<KeyVerifier>> | undefined;
+      if (verdict?.verdict === 'accepted') {
+        void vscode.window.showInformationMessage(vscode.l10n.t('HeyGen API key checked and saved to secret storage: account {0}.', verdict.account));
+        return true;
+      }
+      if (verdict?.verdict === 'unverified') {
+        // The warning that it is saved unchecked has been shown.
+        return true;
       }
       void vscode.window.showInformationMessage(vscode.l10n.t('HeyGen API key saved to secret storage.'));
       return true;
