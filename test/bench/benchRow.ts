@@ -15,7 +15,14 @@ export interface BenchRow {
 export interface BenchContext {
   /** `--quick`: fewer repetitions, main rows only; the whole run stays under a minute. */
   quick: boolean;
-  emulator: { origin: string; uploadUrl: string; apiKey: string; pid?: number };
+  emulator: {
+    origin: string;
+    uploadUrl: string;
+    apiKey: string;
+    pid?: number;
+    /** Whether the emulator runs above the uploaders' priority (emulatorPriority.ts). */
+    prioritized?: boolean;
+  };
   /** Scratch folder, removed after the run. */
   dir: string;
 }

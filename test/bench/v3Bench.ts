@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import type { UploadTarget } from '../../src/core/upload/uploadEngine';
 import { writeMediaFile } from '../tools/mediaFile';
 import type { BenchRow } from './benchRow';
+import { priorityNote } from './emulatorPriority';
 import type { V3ChildReply, V3ChildRequest } from './v3Child';
 
 const ROOT = join(__dirname, '..', '..');
@@ -28,6 +29,8 @@ export interface V3BenchEmulator {
   /** The emulator's origin: `heygen.apiBaseUrl` for its v3 routes. */
   origin: string;
   apiKey: string;
+  /** Whether it runs above the uploaders' priority (emulatorPriority.ts). */
+  prioritized?: boolean;
 }
 
 function median(values: number[]): number {
@@ -140,7 +143,7 @@ export async function v3Figures(emulator: V3BenchEmulator, dir: string): Promise
       result: ratio.toFixed(2),
       target: '≤ 1.05',
       met: ratio <= 1.05,
-      how: `median of ${PAIRS} alternating pairs over loopback; ours ${ms(median(loop.ours))} = uploadLocalFile with API v3 until the asset id is known (validate, sniff, multipart streamed from disk, answer) vs curl -F ${ms(median(loop.curl))} (time_total)`,
+      how: `median of ${PAIRS} alternating pairs over loopback; ours ${ms(median(loop.ours))} = uploadLocalFile with API v3 until the asset id is known (validate, sniff, multipart streamed from disk, answer) vs curl -F ${ms(median(loop.curl))} (time_total); ${priorityNote(emulator.prioritized === true)}`,
     });
     rows.push({
       measure: 'v3 10 MB multipart upload, until recorded (SHA-256 after the answer)',
@@ -159,7 +162,7 @@ export async function v3Figures(emulator: V3BenchEmulator, dir: string): Promise
       result: linkRatio.toFixed(2),
       target: '≤ 1.02',
       met: linkRatio <= 1.02,
-      how: `median of ${LINK_PAIRS} alternating pairs; the emulator reads at ${LINK_BYTES_PER_SECOND / 1e6} MB/s; ours ${ms(median(link.ours))} vs curl -F ${ms(median(link.curl))}`,
+      how: `median of ${LINK_PAIRS} alternating pairs; the emulator reads at ${LINK_BYTES_PER_SECOND / 1e6} MB/s; ours ${ms(median(link.ours))} vs curl -F ${ms(median(link.curl))}; ${priorityNote(emulator.prioritized === true)}`,
     });
   } finally {
     child.close();
