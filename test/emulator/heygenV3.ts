@@ -295,8 +295,16 @@ export async function startV3(options: V3Options): Promise<V3Server> {
     }
   }
 
-  /** Reads the whole body (bounded), or resets the connection mid-body when the behaviour says so. */
-  function readBody(req: http.IncomingMessage, b: Behavior, limit: number): Promise<{ body: Buffer; over: boolean } | undefined> {
+  /**
+   * Reads the whole body (bounded), or resets the connection mid-body when the behaviour says so. With `sink`, the
+   * bytes within the limit go to it as they arrive instead of being kept (`body` is then empty).
+   */
+  function readBody(
+    req: http.IncomingMessage,
+    b: Behavior,
+    limit: number,
+    sink?: (chunk: Buffer) => void,
+  ): Promise<{ body: Buffer; size: number; over: boolean } | undefined> {
     const resetAfter = b.mode === 'reset' ? (b.afterBytes ?? 0) : undefined;
     const started = performance.now();
     return new Promise((resolve) => {
@@ -322,10 +330,14 @@ export async function startV3(options: V3Options): Promise<V3Server> {
           over = true;
           parts.length = 0;
         } else if (!over) {
-          parts.push(chunk);
+          if (sink) {
+            sink(chunk);
+          } else {
+            parts.push(chunk);
+          }
         }
       });
-      req.on('end', () => resolve({ body: Buffer.concat(parts), over }));
+      req.on('end', () => resolve({ body: Buffer.concat(parts), size, over }));
       req.on('close', () => resolve(undefined));
       req.on('error', () => resolve(undefined));
     });
@@ -412,48 +424,13 @@ export async function startV3(options: V3Options): Promise<V3Server> {
   }
 
   /** A large form, hashed while it arrives (multipartStream.ts says why). */
-  function streamedForm(req: http.IncomingMessage, b: Behavior, boundary: string): Promise<{ bodySize: number; over: boolean; form?: ReceivedForm } | undefined> {
-    const limit = V3_MULTIPART_MAX_BYTES + 64 * 1024;
+  async function streamedForm(req: http.IncomingMessage, b: Behavior, boundary: string): Promise<{ bodySize: number; over: boolean; form?: ReceivedForm } | undefined> {
     const parser = new MultipartStream(boundary, 0);
-    const started = performance.now();
-    return new Promise((resolve) => {
-      let size = 0;
-      let over = false;
-      const resetAfter = b.mode === 'reset' ? (b.afterBytes ?? 0) : undefined;
-      if (resetAfter === 0) {
-        req.socket.destroy();
-        resolve(undefined);
-        return;
-      }
-      req.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (b.mode === 'bandwidth') {
-          paceReading(req, size, started, b.bytesPerSecond, later);
-        }
-        if (resetAfter !== undefined && size >= resetAfter) {
-          req.socket.destroy();
-          resolve(undefined);
-          return;
-        }
-        if (size > limit) {
-          over = true;
-        } else if (!over) {
-          parser.write(chunk);
-        }
-      });
-      let ended = false;
-      req.on('end', () => {
-        ended = true;
-        if (over) {
-          resolve({ bodySize: size, over: true });
-          return;
-        }
-        void parser.end().then((form) => resolve({ bodySize: size, over: false, form }));
-      });
-      // 'close' also follows a complete body, while the part headers may still be being parsed.
-      req.on('close', () => ended || resolve(undefined));
-      req.on('error', () => resolve(undefined));
-    });
+    const read = await readBody(req, b, V3_MULTIPART_MAX_BYTES + 64 * 1024, (chunk) => parser.write(chunk));
+    if (!read) {
+      return undefined;
+    }
+    return { bodySize: read.size, over: read.over, form: read.over ? undefined : await parser.end() };
   }
 
   function handleMultipart(req: http.IncomingMessage, res: http.ServerResponse): void {
