@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { UploadTarget } from '../../src/core/upload/uploadEngine';
-import { bytes, median, ms, pair, type BenchContext, type BenchRow } from './benchRow';
+import { bytes, median, ms, pair, WARM_UP_ROUNDS, type BenchContext, type BenchRow } from './benchRow';
 import { EMULATOR_NICE, priorityNote, setEmulatorNice } from './emulatorPriority';
 import type { ChildReply, ChildRequest, MemoryUploader } from './uploadChild';
 
@@ -18,7 +18,6 @@ const ROOT = join(__dirname, '..', '..');
 const FILE_BYTES = 10_000_000;
 const BATCH_FILES = 20;
 const LATENCY_MS = 100;
-const WARM_UP_ROUNDS = 20;
 /** A fast real link (1 Gbit/s): HeyGen is reached over the internet, never over loopback. */
 const LINK_BYTES_PER_SECOND = 125_000_000;
 const MEMORY_TARGET_BYTES = 2_000_000;
@@ -153,10 +152,7 @@ export async function uploadRows(ctx: BenchContext): Promise<BenchRow[]> {
   try {
     const big = pngFile(ctx.dir, 'ten-megabytes.png', FILE_BYTES);
     process.stderr.write(`bench: 10 MB upload vs curl, ${pairs} alternating pairs…\n`);
-    // Warm-up: page cache, curl binary, connection pool, and the JIT of both Node processes. The emulator is a Node
-    // process too: fresh, it takes about 20 uploads to reach its steady pace (measured: 30, 18, 11 … 9 ms for ours in
-    // a row), so with one warm-up round the first pairs raced a receiver still compiling, and the ratio read 1.15 to
-    // 1.22 where 20 rounds gave 0.94 to 1.03. What a first upload costs is its own row below.
+    // Warm-up (benchRow.ts says why 20 rounds); what a first upload costs is its own row below.
     for (let i = 0; i < WARM_UP_ROUNDS; i++) {
       await timing.ask({ cmd: 'upload', path: big, target, mode: 'newFile' });
       await curlUpload(big, ctx);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { UploadTarget } from '../../src/core/upload/uploadEngine';
 import { writeMediaFile } from '../tools/mediaFile';
-import type { BenchRow } from './benchRow';
+import { median, ms, pair, WARM_UP_ROUNDS, type BenchRow } from './benchRow';
 import { priorityNote } from './emulatorPriority';
 import type { V3ChildReply, V3ChildRequest } from './v3Child';
 
@@ -16,8 +16,6 @@ const MULTIPART_BYTES = 10_000_000;
 const DIRECT_BYTES = 100 * 1024 * 1024;
 const PAIRS = 31;
 const LINK_PAIRS = 11;
-// As in the v1 race (uploadBench.ts): a fresh emulator takes about 20 uploads to reach its steady pace.
-const WARM_UP_ROUNDS = 20;
 // As issue 16 measures memory: the median of 5 fresh processes.
 const MEMORY_RUNS = 5;
 const LINK_BYTES_PER_SECOND = 125_000_000;
@@ -33,13 +31,6 @@ export interface V3BenchEmulator {
   prioritized?: boolean;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-const ms = (v: number): string => `${v < 10 ? v.toFixed(1) : Math.round(v)} ms`;
 
 function mediaFile(dir: string, name: string, kind: 'png' | 'mp4', size: number): string {
   return writeMediaFile(join(dir, name), kind, size);
@@ -101,16 +92,7 @@ async function behaveV3(emulator: V3BenchEmulator, behavior: Record<string, unkn
 async function pairs(n: number, ours: () => Promise<number>, curl: () => Promise<number>): Promise<{ ours: number[]; curl: number[]; ratios: number[] }> {
   const out = { ours: [] as number[], curl: [] as number[], ratios: [] as number[] };
   for (let i = 0; i < n; i++) {
-    // Alternating who goes first, so drift in the machine's load favours neither side.
-    let o: number;
-    let c: number;
-    if (i % 2 === 0) {
-      o = await ours();
-      c = await curl();
-    } else {
-      c = await curl();
-      o = await ours();
-    }
+    const [o, c] = await pair(i, ours, curl);
     out.ours.push(o);
     out.curl.push(c);
     out.ratios.push(o / c);

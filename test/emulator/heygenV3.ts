@@ -425,7 +425,7 @@ export async function startV3(options: V3Options): Promise<V3Server> {
 
   /** A large form, hashed while it arrives (multipartStream.ts says why). */
   async function streamedForm(req: http.IncomingMessage, b: Behavior, boundary: string): Promise<{ bodySize: number; over: boolean; form?: ReceivedForm } | undefined> {
-    const parser = new MultipartStream(boundary, 0);
+    const parser = new MultipartStream(boundary);
     const read = await readBody(req, b, V3_MULTIPART_MAX_BYTES + 64 * 1024, (chunk) => parser.write(chunk));
     if (!read) {
       return undefined;

@@ -13,7 +13,7 @@ import { createHash, type Hash } from 'node:crypto';
 export interface ReceivedForm {
   /** Every part's field name, in order. */
   fields: string[];
-  /** The first `file` part that is a file (has a filename), if any. */
+  /** The first `file` part that is a file (has a filename), if any; `bytes` only when the form was read whole. */
   file?: { name: string; type: string; size: number; sha256: string; head: Buffer; bytes?: Buffer };
 }
 
@@ -59,7 +59,7 @@ async function parsePartHeaders(boundary: string, headers: Buffer): Promise<Part
 /**
  * Feeds a form's bytes in (`write`), then `end()` resolves with what it carried, or undefined when the body is not a
  * well-formed form (no opening delimiter, a part without headers, no closing delimiter). Bytes of the file part are
- * hashed as they come; they are kept whole only up to `keepBytes`.
+ * hashed as they come, never kept (a form large enough to stream is too large for the emulator to keep its file).
  */
 export class MultipartStream {
   private readonly delimiter: Buffer;
@@ -71,13 +71,9 @@ export class MultipartStream {
   private fileHash?: Hash;
   private fileSize = 0;
   private fileHead: Buffer[] = [];
-  private fileKept: Buffer[] | undefined;
   private inFilePart = false;
 
-  constructor(
-    private readonly boundary: string,
-    private readonly keepBytes: number,
-  ) {
+  constructor(private readonly boundary: string) {
     // Every delimiter after the first is preceded by CRLF; the first one may start the body.
     this.delimiter = Buffer.from(`\r\n--${boundary}`);
     this.pending = Buffer.from('\r\n');
@@ -167,7 +163,6 @@ export class MultipartStream {
       this.fileIndex = index;
       this.inFilePart = true;
       this.fileHash = createHash('sha256');
-      this.fileKept = [];
     }
   }
 
@@ -180,11 +175,6 @@ export class MultipartStream {
       this.fileHead.push(Buffer.from(bytes.subarray(0, HEAD_BYTES - this.fileSize)));
     }
     this.fileSize += bytes.length;
-    if (this.fileKept && this.fileSize <= this.keepBytes) {
-      this.fileKept.push(Buffer.from(bytes));
-    } else {
-      this.fileKept = undefined;
-    }
   }
 
   private closePart(): void {
@@ -209,7 +199,6 @@ export class MultipartStream {
         size: this.fileSize,
         sha256: this.fileHash!.digest('hex'),
         head: Buffer.concat(this.fileHead),
-        bytes: this.fileKept ? Buffer.concat(this.fileKept) : undefined,
       };
     }
     return form;

@@ -21,18 +21,14 @@ async function undiciReads(contentType: string, body: Buffer): Promise<ReceivedF
 }
 
 /** The body fed in pieces cut at `cuts` (sorted offsets). */
-async function streamReads(contentType: string, body: Buffer, cuts: number[]): Promise<ReceivedForm | undefined> {
-  const stream = new MultipartStream(boundaryOf(contentType)!, 0);
+function streamReads(contentType: string, body: Buffer, cuts: number[]): Promise<ReceivedForm | undefined> {
+  const stream = new MultipartStream(boundaryOf(contentType)!);
   let from = 0;
   for (const cut of [...cuts, body.length]) {
     stream.write(body.subarray(from, cut));
     from = cut;
   }
-  const form = await stream.end();
-  if (form?.file) {
-    delete form.file.bytes;
-  }
-  return form;
+  return stream.end();
 }
 
 function randomCuts(length: number, count: number): number[] {

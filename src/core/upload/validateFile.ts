@@ -160,10 +160,10 @@ export async function validateFile(
     return refuse('unreadable', l10n.t('"{0}" cannot be read ({1}).', name, why));
   }
   const head = headBuffer.subarray(0, Math.min(bytesRead, SNIFF_BYTES, info.size));
-  let opened: OpenedFile | undefined = new OpenedFile(handle, headBuffer, bytesRead);
-  if (options.keepOpenWithBytes === undefined) {
-    opened.close();
-    opened = undefined;
+  const opened = options.keepOpenWithBytes === undefined ? undefined : new OpenedFile(handle, headBuffer, bytesRead);
+  if (!opened) {
+    // Not awaited: nothing waits on the close.
+    void handle.close().catch(() => undefined);
   }
   const nameType = typeFromName(name);
   const type = sniffType(head);
