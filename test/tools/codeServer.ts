@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { VSCODE_TEST_DIR, delay, freePort, killGroup, log, onCleanup, runOrThrow, seconds } from './proc';
+import { CHROMIUM_PATH, ensureMachine } from './provision';
 
 /**
  * A VS Code release the tests run on, through the code-server release that embeds it. code-server
@@ -71,7 +72,7 @@ export function selectedTargets(fallback: readonly VsCodeTarget[], value = proce
   });
 }
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export { CHROMIUM_PATH };
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -104,9 +105,9 @@ async function seedRipgrepCache(): Promise<void> {
   if (fs.existsSync(archive)) {
     return;
   }
-  const rg = ['/usr/bin/rg', '/usr/local/bin/rg'].find((candidate) => fs.existsSync(candidate));
+  const rg = (process.env.PATH ?? '').split(path.delimiter).map((dir) => path.join(dir, 'rg')).find((candidate) => fs.existsSync(candidate));
   if (!rg) {
-    throw new Error('ripgrep is not installed (apt-get install ripgrep); code-server needs it to install offline.');
+    throw new Error('ripgrep is not on PATH; code-server needs it to install offline.');
   }
   fs.mkdirSync(cacheDir, { recursive: true });
   await runOrThrow('tar', ['czf', archive, '-C', path.dirname(rg), path.basename(rg)], { quiet: true });
@@ -148,6 +149,11 @@ function installFor(target: VsCodeTarget, nodeBin: string | undefined): CodeServ
   return { target, command: nodeBin ? path.join(nodeBin, 'node') : process.execPath, args: [entry], env };
 }
 
+/** Whether the target's code-server is installed already (a complete install leaves its marker). */
+export function isCodeServerInstalled(target: VsCodeTarget): boolean {
+  return fs.existsSync(path.join(installDirOf(target), 'installed.json'));
+}
+
 /**
  * Installs the target's code-server once into .vscode-test/ and says how to run it. The marker is written
  * only after a complete install, so an interrupted one is thrown away and redone.
@@ -162,6 +168,7 @@ export async function ensureCodeServer(target: VsCodeTarget = DEFAULT_TARGET): P
   }
   const started = Date.now();
   log(`code-server ${target.codeServer}: installing into ${path.relative(process.cwd(), installDir) || installDir} (1-3 minutes, once)…`);
+  ensureMachine(['installVsCode']);
   fs.rmSync(installDir, { recursive: true, force: true });
   fs.mkdirSync(installDir, { recursive: true });
   await seedRipgrepCache();
@@ -382,9 +389,7 @@ export interface ChromiumSession {
  * redaction check can search what the browser stored.
  */
 export async function launchChromium(profileDir?: string): Promise<ChromiumSession> {
-  if (!fs.existsSync(CHROMIUM_PATH)) {
-    throw new Error(`Chromium not found at ${CHROMIUM_PATH} (apt-get install chromium).`);
-  }
+  ensureMachine(['browser']);
   const viewport = { width: 1400, height: 900 };
   if (profileDir) {
     fs.mkdirSync(profileDir, { recursive: true });

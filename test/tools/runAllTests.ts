@@ -2,7 +2,9 @@
 // earlier one failed, so one run shows everything; the exit code is non-zero if anything failed.
 // The last line, "N passed, M failed", sums the unit, host and UI test counts: CI reads it.
 import * as path from 'node:path';
+import { VSCODE_TARGETS, isCodeServerInstalled, selectedTargets } from './codeServer';
 import { REPO, log, run } from './proc';
+import { ensureMachine, type Need } from './provision';
 
 type LayerName = 'typecheck' | 'lint' | 'unit' | 'host' | 'ui';
 
@@ -60,9 +62,26 @@ function selectedLayers(): Layer[] {
   return LAYERS.filter((layer) => wanted.includes(layer.name));
 }
 
+/** What the chosen layers need from the machine, asked for once before the first layer runs. */
+function machineNeeds(layers: readonly Layer[]): Need[] {
+  const needs: Need[] = [];
+  if (layers.some((layer) => layer.name === 'unit')) {
+    needs.push('unitTools');
+  }
+  if (layers.some((layer) => layer.name === 'host' || layer.name === 'ui')) {
+    needs.push('browser');
+    if (selectedTargets(VSCODE_TARGETS).some((target) => !isCodeServerInstalled(target))) {
+      needs.push('installVsCode');
+    }
+  }
+  return needs;
+}
+
 async function main(): Promise<number> {
   const results: LayerResult[] = [];
-  for (const layer of selectedLayers()) {
+  const layers = selectedLayers();
+  ensureMachine(machineNeeds(layers));
+  for (const layer of layers) {
     log(`\n=== ${layer.name} ===`);
     const started = Date.now();
     const result = await run(layer.command, layer.args, { cwd: REPO });

@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO, log, run } from './proc';
+import { ensureMachine } from './provision';
 
 export function unitTestFiles(dir = path.join(REPO, 'test', 'unit')): string[] {
   if (!fs.existsSync(dir)) {
@@ -37,6 +38,7 @@ export function parseNodeTestSummary(output: string): { passed: number; failed: 
 }
 
 async function main(): Promise<number> {
+  ensureMachine(['unitTools']);
   const files = unitTestFiles();
   if (files.length === 0) {
     log('unit: no test files under test/unit');
