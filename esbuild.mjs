@@ -21,7 +21,8 @@ const undiciCore = {
       loader: 'js',
       contents: `
         const Dispatcher = require('undici/lib/dispatcher/dispatcher');
-        const api = require('undici/lib/api');
+        // request, and connect for ProxyAgent's CONNECT tunnel; stream, pipeline and upgrade are not used.
+        const api = { request: require('undici/lib/api/api-request'), connect: require('undici/lib/api/api-connect') };
         Object.assign(Dispatcher.prototype, api);
         const Agent = require('undici/lib/dispatcher/agent');
         const ProxyAgent = require('undici/lib/dispatcher/proxy-agent');
@@ -47,11 +48,13 @@ const undiciCore = {
 };
 
 /**
- * Two more cuts that change no behaviour the extension relies on:
+ * More cuts that change no behaviour the extension relies on (the .vsix must stay within 150 KB: test/tools/vsix.ts):
  * - mime-types carries the whole mime-db (150 KB); only image/, video/ and audio/ types with file extensions can
  *   name a media file, so the bundle keeps those (an unsupported .avi is still named video/x-msvideo).
  * - undici embeds llhttp twice, with and without SIMD; it falls back to the plain build when the SIMD one fails to
  *   load, and answers from HeyGen are tiny, so the bundle keeps only the plain one.
+ * - undici's HTTP/2 client is used only when a dispatcher sets allowH2 (none does), and its fetch body code (38 KB,
+ *   with FormData and Blob) only for FormData request bodies (none is sent): both are left out.
  */
 const slimDependencies = {
   name: 'slim-dependencies',
@@ -64,6 +67,14 @@ const slimDependencies = {
       );
       return { contents: JSON.stringify(kept), loader: 'json' };
     });
+    build.onLoad({ filter: /undici[\\/]lib[\\/]web[\\/]fetch[\\/]body\.js$/ }, () => ({
+      contents: "exports.extractBody = () => { throw new Error('FormData bodies are not bundled'); };",
+      loader: 'js',
+    }));
+    build.onLoad({ filter: /undici[\\/]lib[\\/]dispatcher[\\/]client-h2\.js$/ }, () => ({
+      contents: "module.exports = async () => { throw new Error('HTTP/2 is not bundled'); };",
+      loader: 'js',
+    }));
     build.onLoad({ filter: /llhttp_simd-wasm\.js$/ }, () => ({
       contents: "throw new Error('llhttp SIMD build is not bundled');",
       loader: 'js',
