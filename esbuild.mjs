@@ -1,7 +1,10 @@
 // Bundles the extension into one CommonJS file; `tsc --noEmit` does the type-checking.
 // --production minifies (used by `vsce package`), --tests also bundles the extension-host suite.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
 import * as esbuild from 'esbuild';
-import { writeBundle } from './l10n-export.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -21,7 +24,8 @@ const undiciCore = {
       loader: 'js',
       contents: `
         const Dispatcher = require('undici/lib/dispatcher/dispatcher');
-        const api = require('undici/lib/api');
+        // request, and connect for ProxyAgent's CONNECT tunnel; stream, pipeline and upgrade are not used.
+        const api = { request: require('undici/lib/api/api-request'), connect: require('undici/lib/api/api-connect') };
         Object.assign(Dispatcher.prototype, api);
         const Agent = require('undici/lib/dispatcher/agent');
         const ProxyAgent = require('undici/lib/dispatcher/proxy-agent');
@@ -47,11 +51,13 @@ const undiciCore = {
 };
 
 /**
- * Two more cuts that change no behaviour the extension relies on:
+ * More cuts that change no behaviour the extension relies on (the .vsix must stay within 150 KB: test/tools/vsix.ts):
  * - mime-types carries the whole mime-db (150 KB); only image/, video/ and audio/ types with file extensions can
  *   name a media file, so the bundle keeps those (an unsupported .avi is still named video/x-msvideo).
  * - undici embeds llhttp twice, with and without SIMD; it falls back to the plain build when the SIMD one fails to
  *   load, and answers from HeyGen are tiny, so the bundle keeps only the plain one.
+ * - undici's HTTP/2 client is used only when a dispatcher sets allowH2 (none does), and its fetch body code (38 KB,
+ *   with FormData and Blob) only for FormData request bodies (none is sent): both are left out.
  */
 const slimDependencies = {
   name: 'slim-dependencies',
@@ -64,6 +70,14 @@ const slimDependencies = {
       );
       return { contents: JSON.stringify(kept), loader: 'json' };
     });
+    build.onLoad({ filter: /undici[\\/]lib[\\/]web[\\/]fetch[\\/]body\.js$/ }, () => ({
+      contents: "exports.extractBody = () => { throw new Error('FormData bodies are not bundled'); };",
+      loader: 'js',
+    }));
+    build.onLoad({ filter: /undici[\\/]lib[\\/]dispatcher[\\/]client-h2\.js$/ }, () => ({
+      contents: "module.exports = async () => { throw new Error('HTTP/2 is not bundled'); };",
+      loader: 'js',
+    }));
     build.onLoad({ filter: /llhttp_simd-wasm\.js$/ }, () => ({
       contents: "throw new Error('llhttp SIMD build is not bundled');",
       loader: 'js',
@@ -96,8 +110,83 @@ if (tests) {
   });
 }
 
-// The English bundle VS Code's "l10n" folder starts from, regenerated from the sources on every build.
-writeBundle();
+/** The newest change under `dir`: a file edited, added or removed (a removal changes its folder). */
+function newestChange(dir) {
+  let newest = fs.statSync(dir).mtimeMs;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestChange(full) : fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * What @vscode/l10n-dev would get wrong without a word: a message that is not a literal is skipped (it can never be
+ * translated), and its reading of escapes differs from JavaScript's (0.0.35 turns `\u2019` into U+0201), so the
+ * bundle's key would not be the message the code looks up.
+ */
+function checkL10nCalls(dir) {
+  const problems = [];
+  for (const name of fs.readdirSync(dir, { recursive: true })) {
+    if (!/\.tsx?$/.test(name)) {
+      continue;
+    }
+    const file = path.join(dir, name);
+    const text = fs.readFileSync(file, 'utf8');
+    for (const call of text.matchAll(/\bl10n\.t\(\s*/g)) {
+      const start = call.index + call[0].length;
+      const where = `${file}:${text.slice(0, start).split('\n').length}`;
+      const quote = text[start];
+      if (quote === '{') {
+        continue;
+      }
+      if (quote !== "'" && quote !== '"' && quote !== '`') {
+        problems.push(`${where}: l10n.t needs a string literal as its message, or it cannot be translated`);
+        continue;
+      }
+      for (let i = start + 1; i < text.length && text[i] !== quote; i++) {
+        if (text[i] === '\\') {
+          i += 1;
+          if (!/[nrt'"`\\]/.test(text[i])) {
+            problems.push(`${where}: write the character itself, not the escape \\${text[i]}… (@vscode/l10n-dev misreads it)`);
+            break;
+          }
+        }
+      }
+    }
+  }
+  if (problems.length > 0) {
+    throw new Error(problems.join('\n'));
+  }
+}
+
+/**
+ * l10n/bundle.l10n.json, the English bundle translators start from (VS Code itself reads only the translations next
+ * to it), written from the sources by `@vscode/l10n-dev export`. The tool compiles its tree-sitter queries for every
+ * file, about 20 s here, so it runs only when something under src/ changed after the bundle was written.
+ */
+function exportL10nBundle(srcDir = 'src', outDir = 'l10n') {
+  const bundle = path.join(outDir, 'bundle.l10n.json');
+  if (fs.existsSync(bundle) && fs.statSync(bundle).mtimeMs >= newestChange(srcDir)) {
+    return;
+  }
+  checkL10nCalls(srcDir);
+  const started = Date.now();
+  const cli = createRequire(import.meta.url).resolve('@vscode/l10n-dev/dist/cli.js');
+  const result = spawnSync(process.execPath, [cli, 'export', '--outDir', outDir, srcDir], { encoding: 'utf8' });
+  if (result.status !== 0 || !fs.existsSync(bundle)) {
+    throw new Error(`@vscode/l10n-dev export failed:\n${result.stdout}${result.stderr}`);
+  }
+  const count = Object.keys(JSON.parse(fs.readFileSync(bundle, 'utf8'))).length;
+  console.log(`${bundle}: ${count} messages from ${srcDir}/ (@vscode/l10n-dev, ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+try {
+  exportL10nBundle();
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}
 
 if (watch) {
   for (const options of builds) {

@@ -9,7 +9,7 @@ import { DEFAULT_TARGET, ensureCodeServer, extensionHostErrors, extensionHostLog
 import { REPO, log, onCleanup, runLayerAsMain, seconds } from './proc';
 import { packageCallerExtension } from './callerExtension';
 import { scanForSecret } from './scanForSecret';
-import { VSIX_PATH, buildVsix } from './vsix';
+import { VSIX_BUDGET_KB, VSIX_PATH, buildVsix, largestEntries, vsixEntries, vsixProblems } from './vsix';
 import { freshRunDirs } from './workspace';
 
 function loadScenarios(): UiScenario[] {
@@ -58,7 +58,16 @@ export async function runUiTests(): Promise<{ passed: number; failed: number; pe
 
   log('ui: packaging the .vsix…');
   const vsixBytes = await buildVsix();
-  log(`ui: ${path.relative(REPO, VSIX_PATH)} is ${(vsixBytes / 1024).toFixed(1)} KB`);
+  const entries = await vsixEntries(VSIX_PATH);
+  log(`ui: ${path.relative(REPO, VSIX_PATH)} is ${(vsixBytes / 1024).toFixed(1)} KB; largest: ${largestEntries(entries, 3)}`);
+  // What every user downloads: a budget and an allow-list, so neither size nor stray files creep back in.
+  const packageProblems = vsixProblems(vsixBytes, entries);
+  record({
+    title: `the .vsix is at most ${VSIX_BUDGET_KB} KB and holds only allow-listed files`,
+    state: packageProblems.length === 0 ? 'passed' : 'failed',
+    ms: 0,
+    detail: packageProblems.length === 0 ? undefined : packageProblems.join('\n'),
+  });
   // The UI suite runs on one VS Code per run (1.99 unless HEYGEN_VSCODE names another): clicking through the
   // workbench twice would double the slowest layer for little the host matrix does not already catch.
   const target = selectedTargets([DEFAULT_TARGET])[0] ?? DEFAULT_TARGET;

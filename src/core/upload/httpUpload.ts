@@ -158,7 +158,7 @@ function networkDescription(code: string | undefined, error: unknown): string {
   // after a semicolon, which a person in an editor cannot act on.
   if (isCertificateError(code)) {
     const detail = error instanceof Error ? error.message.split(/[:;]/)[0].trim() : code;
-    return l10n.t('the server\u2019s certificate is not trusted ({0})', detail);
+    return l10n.t('the server’s certificate is not trusted ({0})', detail);
   }
   const describe = code !== undefined && Object.hasOwn(NETWORK_DESCRIPTIONS, code) ? NETWORK_DESCRIPTIONS[code] : undefined;
   return describe ? describe() : error instanceof Error ? error.message : String(error);

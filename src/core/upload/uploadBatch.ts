@@ -167,7 +167,7 @@ export class UploadBatchService {
     }
     return {
       source,
-      message: l10n.t('Couldn\u2019t upload "{0}": an unexpected error occurred (see the log).', source.name),
+      message: l10n.t('Couldn’t upload "{0}": an unexpected error occurred (see the log).', source.name),
       retryable: true,
     };
   }

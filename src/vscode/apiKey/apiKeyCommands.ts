@@ -89,7 +89,7 @@ export class ApiKeyService implements vscode.Disposable {
     if (found) {
       return found.key;
     }
-    return this.prompt(vscode.l10n.t('Uploading needs your HeyGen API key. It is kept in VS Code\u2019s secret storage.'));
+    return this.prompt(vscode.l10n.t('Uploading needs your HeyGen API key. It is kept in VS Code’s secret storage.'));
   }
 
   /**
@@ -103,8 +103,8 @@ export class ApiKeyService implements vscode.Disposable {
       const entered = await vscode.window.showInputBox({
         title: vscode.l10n.t('HeyGen API Key'),
         prompt: rejected
-          ? vscode.l10n.t('HeyGen refused this key: {0}. Paste a valid API key (HeyGen \u203a Settings \u203a API).', trimStop(rejected.reason))
-          : (prompt ?? vscode.l10n.t('Paste your HeyGen API key (HeyGen \u203a Settings \u203a API). It is kept in VS Code\u2019s secret storage.')),
+          ? vscode.l10n.t('HeyGen refused this key: {0}. Paste a valid API key (HeyGen › Settings › API).', trimStop(rejected.reason))
+          : (prompt ?? vscode.l10n.t('Paste your HeyGen API key (HeyGen › Settings › API). It is kept in VS Code’s secret storage.')),
         placeHolder: vscode.l10n.t('HeyGen API key'),
         password: true,
         ignoreFocusOut: true,
