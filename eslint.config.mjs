@@ -1,5 +1,64 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { importX } from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+
+/*
+ * The layer order of src/core (docs/layout.md explains it). A folder may import only the folders it lists; a folder
+ * missing from this table may import no other core folder, so a new one has to be placed here first.
+ *
+ *   base                 shared vocabulary: logger, media kinds, sizes, asset records, the HeyGen error, safe URLs,
+ *                        error messages, concurrency, disposables; imports no other core folder
+ *   http                 the transport (moved as is; one undici client replaces it later)
+ *   heygen               both API versions' wire formats: v1 upload, v3 client and upload, library calls, users/me
+ *   payload              payload syntax: scanners, payload context, snippets, references
+ *   features             upload, history, library, droppedMedia, account, apiKey, commands: never one another
+ *   agentTools           the one composition layer: combines history, library and upload results
+ *
+ * src/vscode mirrors the feature folders; across both trees import-x/no-cycle refuses any runtime import cycle.
+ */
+const LOWER = ['base', 'http', 'heygen', 'payload'];
+const CORE_LAYERS = {
+  base: [],
+  http: ['base'],
+  heygen: ['base', 'http'],
+  payload: ['base'],
+  upload: LOWER,
+  history: LOWER,
+  library: LOWER,
+  droppedMedia: LOWER,
+  account: LOWER,
+  apiKey: LOWER,
+  commands: LOWER,
+  agentTools: [...LOWER, 'history', 'library', 'upload'],
+};
+
+const NO_VSCODE = { name: 'vscode', message: 'src/core never imports vscode; put editor code in an adapter under src/vscode.' };
+
+/** The core rule for one folder: no vscode, nothing outside src/core, and only the core folders it may use. */
+function coreImports(folder, allowed) {
+  const others = allowed.length > 0 ? `(?!(?:${allowed.join('|')})/)` : '';
+  return {
+    files: [`src/core/${folder}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [NO_VSCODE],
+          patterns: [
+            { regex: '^\\.\\./\\.\\./', message: 'src/core imports nothing outside src/core.' },
+            {
+              regex: `^\\.\\./${others}[^/]+/`,
+              message: allowed.length > 0
+                ? `src/core/${folder} may import only ${allowed.join(', ')} (the layer order in eslint.config.mjs).`
+                : `src/core/${folder} is the bottom layer: it imports no other core folder.`,
+            },
+          ],
+        },
+      ],
+    },
+  };
+}
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', '*.mjs'] },
@@ -19,12 +78,19 @@ export default tseslint.config(
     },
   },
   {
-    // The pure core must stay free of the editor API so it is unit-tested with node:test.
-    files: ['src/core/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core never imports vscode; put editor code in an adapter under src/vscode.' }] }],
+    // import-x (the maintained fork of eslint-plugin-import, resolving through TypeScript's own rules) follows every
+    // import of src, so a cycle anywhere in core or the adapters fails the lint, not only one inside a folder.
+    files: ['src/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      ...importX.flatConfigs.typescript.settings,
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: 'tsconfig.json' })],
     },
+    rules: { 'import-x/no-cycle': 'error' },
   },
+  // A core folder that is not in CORE_LAYERS imports no other core folder.
+  coreImports('*', []),
+  ...Object.entries(CORE_LAYERS).map(([folder, allowed]) => coreImports(folder, allowed)),
   {
     files: ['test/unit/**/*.ts', 'test/emulator/**/*.ts', 'test/bench/**/*.ts'],
     rules: {

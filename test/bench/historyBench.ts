@@ -1,11 +1,12 @@
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { AssetRecord } from '../../src/core/history/assetRecord';
+import type { AssetRecord } from '../../src/core/base/assetRecord';
 import { HistoryStore, serialize } from '../../src/core/history/historyStore';
-import { assetContextValue, assetLabel, groupAssets, normalizeFilter, relativeTime } from '../../src/core/history/historyTree';
+import { assetContextValue, assetLabel, groupAssets, normalizeFilter } from '../../src/core/history/historyTree';
+import { relativeTime } from '../../src/core/base/time';
 import { SourceExistence } from '../../src/core/history/sourceExistence';
-import type { AssetKind } from '../../src/core/upload/mediaKinds';
+import type { AssetKind } from '../../src/core/base/mediaKinds';
 import { median, type BenchRow, type BenchContext } from './benchRow';
 
 const ENTRIES = 10_000;

@@ -5,8 +5,9 @@
 import { createReadStream, statSync } from 'node:fs';
 import * as http from 'node:http';
 import { pathToFileURL } from 'node:url';
-import { closeUploadAgents, postFile } from '../../src/core/upload/httpUpload';
-import type { AssetRecord } from '../../src/core/history/assetRecord';
+import { closeUploadAgents } from '../../src/core/http/httpUpload';
+import { postFile } from '../../src/core/heygen/v1Upload';
+import type { AssetRecord } from '../../src/core/base/assetRecord';
 import { uploadLocalFile, type ReuseIndex, type UploadTarget } from '../../src/core/upload/uploadEngine';
 import { runQueue } from '../../src/core/upload/uploadQueue';
 import { delayDuring } from '../tools/eventLoopDelay';

@@ -2,7 +2,7 @@
  * The uploading side of the v3 measurements (v3Bench.ts), in its own process so its time and memory are its own.
  * Driven over IPC: one request in, one reply out.
  */
-import { closeUploadAgents } from '../../src/core/upload/httpUpload';
+import { closeUploadAgents } from '../../src/core/http/httpUpload';
 import { uploadLocalFile, type UploadTarget } from '../../src/core/upload/uploadEngine';
 import { measurePeak } from './memoryProbe';
 

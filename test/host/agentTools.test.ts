@@ -8,14 +8,14 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { formatSize } from '../../src/core/upload/validateFile';
+import { formatSize } from '../../src/core/base/sizes';
 import type { CallerApi } from '../fixtures/agent-caller/extension';
-import type { AssetRecord } from '../../src/core/history/assetRecord';
-import { keyFingerprint } from '../../src/core/upload/contentHash';
+import type { AssetRecord } from '../../src/core/base/assetRecord';
+import { keyFingerprint } from '../../src/core/base/contentHash';
 import { heygenApi } from './faultKit';
 import { emulator, hostEnv, sha256Of, waitFor } from './hostSupport';
 import { WindowSpy } from './windowSpy';
-import { silentLogger } from '../../src/core/log/logger';
+import { silentLogger } from '../../src/core/base/logger';
 import { Configuration } from '../../src/vscode/configuration/configuration';
 import { UploadAssetsTool } from '../../src/vscode/agentTools/uploadAssetsTool';
 

@@ -2,7 +2,7 @@
 // context, and an error thrown inside a command stops at the boundary as one sentence with Show Log.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { AssetRecord } from '../../src/core/history/assetRecord';
+import type { AssetRecord } from '../../src/core/base/assetRecord';
 import type { HeyGenAssetsApi } from '../../src/vscode/api';
 import { WindowSpy } from './windowSpy';
 

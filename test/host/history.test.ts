@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { AssetRecord } from '../../src/core/history/assetRecord';
+import type { AssetRecord } from '../../src/core/base/assetRecord';
 import { AssetTreeProvider, type AssetTreeNode } from '../../src/vscode/history/assetTreeView';
 import { HistoryStore, serialize } from '../../src/core/history/historyStore';
 import type { HeyGenAssetsApi } from '../../src/vscode/api';

@@ -3,10 +3,10 @@
 // the stale marks in the Assets view, and the welcome sentence when HeyGen refuses the list.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { AssetRecord } from '../../src/core/history/assetRecord';
+import type { AssetRecord } from '../../src/core/base/assetRecord';
 import type { HistoryStore } from '../../src/core/history/historyStore';
 import type { LibraryAssetJson, LibraryRequests } from '../emulator/heygenLibrary';
-import { keyFingerprint } from '../../src/core/upload/contentHash';
+import { keyFingerprint } from '../../src/core/base/contentHash';
 import type { AssetTreeProvider } from '../../src/vscode/history/assetTreeView';
 import type { LibraryController } from '../../src/vscode/library/libraryController';
 import type { LibraryNode } from '../../src/vscode/library/libraryTreeView';

@@ -8,15 +8,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import * as vscode from 'vscode';
-import type { AssetRecord } from '../../src/core/history/assetRecord';
+import type { AssetRecord } from '../../src/core/base/assetRecord';
 import { HistoryKnownAssets, type KnownAssets } from '../../src/core/payload/knownAssets';
 import { LocalFileChecks } from '../../src/core/payload/payloadProblems';
 import { PayloadCodeActions, PayloadDiagnostics } from '../../src/vscode/payload/payloadProviders';
 import type { Configuration } from '../../src/vscode/configuration/configuration';
 import { DroppedMediaUploads } from '../../src/vscode/droppedMedia/droppedMedia';
-import { MediaDropProvider } from '../../src/vscode/snippets/dropPasteProvider';
+import { MediaDropProvider } from '../../src/vscode/payload/dropPasteProvider';
 import type { BatchResult, UploadPort } from '../../src/vscode/upload/uploadPort';
-import { silentLogger } from '../../src/core/log/logger';
+import { silentLogger } from '../../src/core/base/logger';
 import { emulator, hostEnv, sha256Of } from './hostSupport';
 
 const EXTENSION_ID = 'heygen-assets.heygen-assets';

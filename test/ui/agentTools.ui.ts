@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { UiContext, UiScenario } from './uiScenario';
 import { sha256File, waitForUploadOf } from './support';
-import { formatSize } from '../../src/core/upload/validateFile';
+import { formatSize } from '../../src/core/base/sizes';
 
 const FILE = 'agent-ui.png';
 

@@ -7,8 +7,8 @@ import { findAssets, type LibraryEntry } from '../../src/core/agentTools/findAss
 import { fragmentAsInsertedIntoEmptyFile, fragmentAsInsertedIntoV3Body } from '../../src/core/agentTools/fragment';
 import { classifySource, parseFindInput, parseFragmentInput, parseUploadInput } from '../../src/core/agentTools/toolInput';
 import { findResultText, uploadResultText } from '../../src/core/agentTools/toolResult';
-import type { AssetRecord } from '../../src/core/history/assetRecord';
-import { buildSnippet } from '../../src/core/snippets/buildSnippet';
+import type { AssetRecord } from '../../src/core/base/assetRecord';
+import { buildSnippet } from '../../src/core/payload/buildSnippet';
 
 const ROOT = path.join(path.sep, 'work', 'project');
 const inRoot = (relative: string): string => path.join(ROOT, relative);

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { TempMediaFolder } from '../../src/core/droppedMedia/tempFolder';
 import { shiftOffset } from '../../src/core/droppedMedia/trackedOffset';
 import { parseUriList, safeFileName, uriListLines } from '../../src/core/droppedMedia/uriList';
-import { silentLogger } from '../../src/core/log/logger';
+import { silentLogger } from '../../src/core/base/logger';
 
 void describe('parseUriList', () => {
   void it('reads one URI per line, CRLF or LF, skipping comments and blank lines', () => {

@@ -4,11 +4,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Logger } from '../../src/core/log/logger';
+import type { Logger } from '../../src/core/base/logger';
 import type { UploadTarget } from '../../src/core/upload/uploadEngine';
-import { UploadError, type UploadErrorKind } from '../../src/core/upload/uploadErrors';
+import { HeyGenError, type HeyGenErrorKind } from '../../src/core/base/heygenError';
 import { after, afterEach, before, beforeEach } from 'node:test';
-import { closeUploadAgents } from '../../src/core/upload/httpUpload';
+import { closeUploadAgents } from '../../src/core/http/httpUpload';
 import { startEmulator, type Emulator } from '../emulator/heygenEmulator';
 
 export const MEDIA = join(__dirname, '..', 'fixtures', 'media');
@@ -75,12 +75,12 @@ export function capturingLogger(): CapturingLogger {
   };
 }
 
-/** Awaits `promise`, asserting it fails with an UploadError of `kind` (and a message matching `pattern`). */
-export async function expectError(promise: Promise<unknown>, kind: UploadErrorKind, pattern?: RegExp): Promise<UploadError> {
+/** Awaits `promise`, asserting it fails with an HeyGenError of `kind` (and a message matching `pattern`). */
+export async function expectError(promise: Promise<unknown>, kind: HeyGenErrorKind, pattern?: RegExp): Promise<HeyGenError> {
   try {
     await promise;
   } catch (error) {
-    assert.ok(error instanceof UploadError, `expected an UploadError, got ${String(error)}`);
+    assert.ok(error instanceof HeyGenError, `expected an HeyGenError, got ${String(error)}`);
     assert.equal(error.kind, kind, `kind of: ${error.message}`);
     if (pattern) {
       assert.match(error.message, pattern);

@@ -5,11 +5,11 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AssetRecord } from '../../src/core/history/assetRecord';
+import type { AssetRecord } from '../../src/core/base/assetRecord';
 import { parseHistory, serialize } from '../../src/core/history/historyFormat';
 import { acquireLock } from '../../src/core/history/historyLock';
 import { HistoryStore, type HistoryChange } from '../../src/core/history/historyStore';
-import type { Logger } from '../../src/core/log/logger';
+import type { Logger } from '../../src/core/base/logger';
 
 const STORE_MODULE = path.resolve(__dirname, '../../src/core/history/historyStore.ts');
 

@@ -3,25 +3,12 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AssetRecord } from '../../src/core/history/assetRecord';
+import type { AssetRecord } from '../../src/core/base/assetRecord';
 import { libraryContextValue } from '../../src/core/library/libraryTree';
-import {
-  GROUP_CONTEXT_VALUE,
-  NO_FILTER,
-  assetContextValue,
-  assetLabel,
-  assetTooltipMarkdown,
-  codeSpan,
-  describeFilter,
-  escapeMarkdown,
-  groupAssets,
-  isFilterActive,
-  markdownUrl,
-  matchesFilter,
-  normalizeFilter,
-  relativeTime,
-} from '../../src/core/history/historyTree';
-import { formatSize } from '../../src/core/upload/validateFile';
+import { GROUP_CONTEXT_VALUE, NO_FILTER, assetContextValue, assetLabel, assetTooltipMarkdown, describeFilter, groupAssets, isFilterActive, matchesFilter, normalizeFilter } from '../../src/core/history/historyTree';
+import { codeSpan, escapeMarkdown, markdownUrl } from '../../src/core/base/markdown';
+import { relativeTime } from '../../src/core/base/time';
+import { formatSize } from '../../src/core/base/sizes';
 
 const NOW = Date.UTC(2025, 4, 1, 12, 0, 0);
 

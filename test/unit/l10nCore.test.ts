@@ -6,11 +6,11 @@ import { join, relative } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import * as l10n from '@vscode/l10n';
 import { checkKeyShape } from '../../src/core/apiKey/apiKeyShape';
-import { videoInputItem, Tabstop } from '../../src/core/snippets/buildSnippet';
-import { closeUploadAgents, transportError } from '../../src/core/upload/httpUpload';
+import { videoInputItem, Tabstop } from '../../src/core/payload/buildSnippet';
+import { closeUploadAgents, transportError } from '../../src/core/http/httpUpload';
 import { uploadLocalFile } from '../../src/core/upload/uploadEngine';
-import { UploadError } from '../../src/core/upload/uploadErrors';
-import { validateFile } from '../../src/core/upload/validateFile';
+import { HeyGenError } from '../../src/core/base/heygenError';
+import { validateFile } from '../../src/core/base/validateFile';
 import { startEmulator, type Emulator } from '../emulator/heygenEmulator';
 import { MB, Scratch, targetFor } from './engineKit';
 
@@ -63,14 +63,14 @@ void describe('the pure core speaks through @vscode/l10n', () => {
     assert.equal(check.reason, '«notes.txt» hat keinen unterstützten Typ (JPEG, PNG, MP4, WebM, MP3 oder WAV).');
   });
 
-  void it('an UploadError from a real 401 answer is the translated sentence, with HeyGen\'s own words kept', async () => {
+  void it('an HeyGenError from a real 401 answer is the translated sentence, with HeyGen\'s own words kept', async () => {
     const path = scratch.png('a.png', 2048);
     const wrongKey = targetFor(emu, { apiKey: 'wrong-key-000000' });
-    const attempt = async (): Promise<UploadError> => {
+    const attempt = async (): Promise<HeyGenError> => {
       try {
         await uploadLocalFile(path, wrongKey, { maxBytes: 10 * MB });
       } catch (error) {
-        assert.ok(error instanceof UploadError, `expected an UploadError, got ${String(error)}`);
+        assert.ok(error instanceof HeyGenError, `expected an HeyGenError, got ${String(error)}`);
         return error;
       }
       return assert.fail('the emulator accepted a wrong key');
@@ -139,7 +139,7 @@ function pureModules(): string[] {
 const SENTENCE = String.raw`(?:'[^'\n]* [^'\n]*'|"[^"\n]* [^"\n]*"|` + '`[^`]* [^`]*`)';
 /** Where the core hands a sentence to the person: error messages, refusal reasons. */
 const SINKS = [
-  String.raw`new UploadError\(\s*'\w+'\s*,\s*`,
+  String.raw`new HeyGenError\(\s*'\w+'\s*,\s*`,
   String.raw`new Error\(\s*`,
   String.raw`reason:\s*`,
   String.raw`refuse\(\s*'\w+'\s*,\s*`,
@@ -150,7 +150,7 @@ const UNTRANSLATED = new RegExp(`(?:${SINKS.join('|')})${SENTENCE}`, 'g');
 /** Hits that only ever reach the log, which stays English. */
 const LOG_ONLY = new Set([
   // A corrupt history file's reason, logged when the file is set aside.
-  'core/history/historyFormat.ts: reason: `unreadable: ${describe(err)}`',
+  'core/history/historyFormat.ts: reason: `unreadable: ${errorMessage(err)}`',
 ]);
 
 function untranslatedSentences(source: string): string[] {
@@ -162,7 +162,7 @@ void describe('no English-only sentence in the pure core', () => {
     const old = [
       "return refuse('empty', `${quoted} is empty.`);",
       "return { valid: false, reason: 'Enter your HeyGen API key.' };",
-      "throw new UploadError('cancelled', `Uploading \"${name}\" was cancelled.`, { file: name });",
+      "throw new HeyGenError('cancelled', `Uploading \"${name}\" was cancelled.`, { file: name });",
       "return fail('protocol', `HeyGen refused ${name}: ${why}.`);",
       'return fail(`"${where}" could not be downloaded: ${why}.`, { status });',
       "throw new Error(`the history is locked by another window (${lockFile})`);",
@@ -174,7 +174,7 @@ void describe('no English-only sentence in the pure core', () => {
       "return refuse('empty', l10n.t('\"{0}\" is empty.', name));",
       "return { valid: false, reason: l10n.t('Enter your HeyGen API key.') };",
       "return fail(\n      'protocol',\n      l10n.t('HeyGen refused {0}: {1}.', name, why),\n    );",
-      "throw new UploadError('invalidFile', check.reason, { file });",
+      "throw new HeyGenError('invalidFile', check.reason, { file });",
       'throw err instanceof Error ? err : new Error(String(err));',
     ];
     for (const line of fine) {
@@ -184,7 +184,7 @@ void describe('no English-only sentence in the pure core', () => {
 
   void it('every pure module builds its user-facing sentences with l10n.t', () => {
     const modules = pureModules();
-    assert.ok(modules.some((file) => file.endsWith('uploadErrors.ts')) && modules.length > 10, 'the pure modules were found');
+    assert.ok(modules.some((file) => file.endsWith('heygenError.ts')) && modules.length > 10, 'the pure modules were found');
     const found = modules.flatMap((file) => untranslatedSentences(readFileSync(file, 'utf8')).map((hit) => `${relative(SRC, file)}: ${hit}`));
     assert.deepEqual(
       found.filter((hit) => !LOG_ONLY.has(hit)),

@@ -9,7 +9,7 @@ import {
   hasSupportedExtension,
   resourceExtnamePattern,
   supportedTypeList,
-} from '../../src/core/upload/mediaKinds';
+} from '../../src/core/base/mediaKinds';
 
 const REPO = path.join(__dirname, '..', '..');
 

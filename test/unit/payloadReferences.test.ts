@@ -8,7 +8,7 @@ import { HistoryKnownAssets, LibraryKnownAssets, MergedKnownAssets, type KnownAs
 import { classifyValue, resolveLocalPath } from '../../src/core/payload/localPath';
 import { LocalFileChecks, payloadProblems, problemMessages } from '../../src/core/payload/payloadProblems';
 import { applyReplacements, replacementEdits } from '../../src/core/payload/replaceReference';
-import type { SnippetAsset } from '../../src/core/snippets/buildSnippet';
+import type { SnippetAsset } from '../../src/core/payload/buildSnippet';
 
 const summary = (refs: readonly AssetReference[]): string[] => refs.map((r) => `${r.version} ${r.path}=${r.value} ${r.takes} ${r.kinds.join('|')}`);
 

@@ -5,8 +5,8 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { findAssetReferences } from '../../src/core/payload/assetReferences';
 import { applyReplacements, referenceTarget, replacementEdits } from '../../src/core/payload/replaceReference';
-import { quoteString, type SnippetAsset, type SnippetDialect } from '../../src/core/snippets/buildSnippet';
-import { planSnippetEdit } from '../../src/core/snippets/payloadContext';
+import { quoteString, type SnippetAsset, type SnippetDialect } from '../../src/core/payload/buildSnippet';
+import { planSnippetEdit } from '../../src/core/payload/payloadContext';
 import { evalJs, evalPythonBatch, nastyString, PYTHON_MISSING } from './literalEval';
 import { resolveSnippet } from './snippetResolver';
 

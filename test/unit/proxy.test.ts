@@ -10,7 +10,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { closeUploadAgents } from '../../src/core/upload/httpUpload';
+import { closeUploadAgents } from '../../src/core/http/httpUpload';
 import { uploadLocalFile } from '../../src/core/upload/uploadEngine';
 import { startEmulator, type Emulator } from '../emulator/heygenEmulator';
 import { MEDIA, fileSha, targetFor } from './engineKit';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { proxyFor, proxyFromEnvironment, type ProxySettings } from '../../src/core/upload/proxyPolicy';
+import { proxyFor, proxyFromEnvironment, type ProxySettings } from '../../src/core/http/proxyPolicy';
 
 const proxy = (noProxy: string[] = []): ProxySettings => ({ url: 'http://proxy.corp:3128', noProxy, strictSSL: true });
 const heygen = new URL('https://upload.heygen.com/v1/asset');

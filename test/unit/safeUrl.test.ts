@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { withoutCredentials } from '../../src/core/upload/safeUrl';
+import { withoutCredentials } from '../../src/core/base/safeUrl';
 
 void describe('withoutCredentials', () => {
   void it('drops user name, password, query and fragment', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { sniffType, typeFromMime, typeFromName } from '../../src/core/upload/sniffContent';
+import { sniffType, typeFromMime, typeFromName } from '../../src/core/base/sniffContent';
 
 const MEDIA = join(__dirname, '..', 'fixtures', 'media');
 const head = (...parts: Array<number[] | string>): Uint8Array =>

@@ -15,7 +15,7 @@ import {
   type SnippetDialect,
   type SnippetRole,
   type SnippetShape,
-} from '../../src/core/snippets/buildSnippet';
+} from '../../src/core/payload/buildSnippet';
 import { evalJs, evalPythonBatch, nastyString, PYTHON_MISSING } from './literalEval';
 import { resolveSnippet } from './snippetResolver';
 

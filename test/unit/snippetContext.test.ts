@@ -3,8 +3,8 @@ import { describe, it } from 'node:test';
 import * as vm from 'node:vm';
 import fc from 'fast-check';
 import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
-import type { SnippetAsset, SnippetRole } from '../../src/core/snippets/buildSnippet';
-import { planInsertion, planSnippetEdits, type SnippetEditRequest } from '../../src/core/snippets/payloadContext';
+import type { SnippetAsset, SnippetRole } from '../../src/core/payload/buildSnippet';
+import { planInsertion, planSnippetEdits, type SnippetEditRequest } from '../../src/core/payload/payloadContext';
 import { resolveSnippet } from './snippetResolver';
 
 const IMAGE: SnippetAsset = { id: 'img-1', url: 'https://resource.heygen.ai/i/"a"\\b$c}.png', fileType: 'image' };

@@ -4,9 +4,9 @@ import { describe, it } from 'node:test';
 import * as vm from 'node:vm';
 import fc from 'fast-check';
 import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
-import type { SnippetAsset, SnippetEntry } from '../../src/core/snippets/buildSnippet';
-import { editsAroundMarker, type TextReplacement } from '../../src/core/snippets/markerEdit';
-import { planSnippetEdit, type SnippetEditPlan } from '../../src/core/snippets/payloadContext';
+import type { SnippetAsset, SnippetEntry } from '../../src/core/payload/buildSnippet';
+import { editsAroundMarker, type TextReplacement } from '../../src/core/payload/markerEdit';
+import { planSnippetEdit, type SnippetEditPlan } from '../../src/core/payload/payloadContext';
 import { resolveSnippet } from './snippetResolver';
 
 const IMAGE: SnippetAsset = { id: 'img-1', url: 'https://resource.heygen.ai/i/"a"\\b$c}.png', fileType: 'image' };

@@ -7,9 +7,9 @@ import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { checkEndpoint } from '../../src/core/upload/endpointPolicy';
+import { checkEndpoint } from '../../src/core/http/endpointPolicy';
 import { uploadFromUrl, uploadLocalFile } from '../../src/core/upload/uploadEngine';
-import { UploadError } from '../../src/core/upload/uploadErrors';
+import { HeyGenError } from '../../src/core/base/heygenError';
 import { makePrivateCaCertificate, makeSelfSignedCertificate, type CertificatePair } from '../tools/selfSignedCertificate';
 import { MEDIA, MB, targetFor } from './engineKit';
 
@@ -17,7 +17,7 @@ const KEY = 'hg-transport-secret-5f0c1d';
 const opts = { maxBytes: 10 * MB };
 
 /** Counts every TCP connection attempt this process makes while `fn` runs. */
-async function countConnects<T>(fn: () => Promise<T>): Promise<{ connects: string[]; outcome: T | UploadError }> {
+async function countConnects<T>(fn: () => Promise<T>): Promise<{ connects: string[]; outcome: T | HeyGenError }> {
   const connects: string[] = [];
   const proto = net.Socket.prototype as unknown as { connect: (this: net.Socket, ...args: unknown[]) => net.Socket };
   const original = proto.connect;
@@ -29,7 +29,7 @@ async function countConnects<T>(fn: () => Promise<T>): Promise<{ connects: strin
     try {
       return { connects, outcome: await fn() };
     } catch (error) {
-      assert.ok(error instanceof UploadError, String(error));
+      assert.ok(error instanceof HeyGenError, String(error));
       return { connects, outcome: error };
     }
   } finally {
@@ -95,7 +95,7 @@ void describe('the engine refuses an insecure endpoint before opening any connec
 
   void it('a local file', async () => {
     const { connects, outcome } = await countConnects(() => uploadLocalFile(join(MEDIA, 'sample.png'), target('http://heygen.invalid/v1/asset'), opts));
-    assert.ok(outcome instanceof UploadError);
+    assert.ok(outcome instanceof HeyGenError);
     assert.equal(outcome.kind, 'insecureEndpoint');
     assert.equal(outcome.message, reason);
     assert.deepEqual(connects, []);
@@ -103,7 +103,7 @@ void describe('the engine refuses an insecure endpoint before opening any connec
 
   void it('(control: the connection counter does see an allowed loopback endpoint being tried)', async () => {
     const { connects, outcome } = await countConnects(() => uploadLocalFile(join(MEDIA, 'sample.png'), target('http://127.0.0.1:9/v1/asset'), opts));
-    assert.ok(outcome instanceof UploadError);
+    assert.ok(outcome instanceof HeyGenError);
     assert.equal(outcome.kind, 'network');
     assert.ok(connects.length >= 1, 'no connection attempt was counted');
   });
@@ -112,7 +112,7 @@ void describe('the engine refuses an insecure endpoint before opening any connec
     const { connects, outcome } = await countConnects(() =>
       uploadFromUrl('http://127.0.0.1:9/sample.png', target('http://heygen.invalid/v1/asset'), opts),
     );
-    assert.ok(outcome instanceof UploadError);
+    assert.ok(outcome instanceof HeyGenError);
     assert.equal(outcome.kind, 'insecureEndpoint');
     assert.equal(outcome.message, reason);
     assert.deepEqual(connects, []);
@@ -171,7 +171,7 @@ void describe('HTTPS: the certificate is verified before the key is sent, and a 
         }
         const endpoint = `https://127.0.0.1:${tls.port}/v1/asset`;
         const { outcome } = await countConnects(() => uploadLocalFile(join(MEDIA, 'sample.png'), { ...targetFor({ uploadUrl: endpoint, apiKey: KEY }) }, opts));
-        assert.ok(outcome instanceof UploadError);
+        assert.ok(outcome instanceof HeyGenError);
         assert.equal(outcome.kind, 'network');
         assert.equal(outcome.code, code);
         assert.equal(outcome.message, `Could not upload "sample.png" to 127.0.0.1:${tls.port}: the server\u2019s certificate is not trusted (${detail}).`);

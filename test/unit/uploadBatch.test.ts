@@ -5,9 +5,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, it } from 'node:test';
-import type { AssetRecord } from '../../src/core/history/assetRecord';
+import type { AssetRecord } from '../../src/core/base/assetRecord';
 import { HistoryStore } from '../../src/core/history/historyStore';
-import { keyFingerprint } from '../../src/core/upload/contentHash';
+import { keyFingerprint } from '../../src/core/base/contentHash';
 import {
   UploadBatchService,
   noticeFor,

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { keyFingerprint } from '../../src/core/upload/contentHash';
-import { checkEndpoint } from '../../src/core/upload/endpointPolicy';
-import { CERTIFICATE_ERROR_CODES } from '../../src/core/upload/certificateErrors';
+import { keyFingerprint } from '../../src/core/base/contentHash';
+import { checkEndpoint } from '../../src/core/http/endpointPolicy';
+import { CERTIFICATE_ERROR_CODES } from '../../src/core/http/certificateErrors';
 import { DEFAULT_RETRY, isRetryable, retryDelayMs, sleep, withRetries } from '../../src/core/upload/retryPolicy';
-import { UploadError, interpretResponse, parseHeyGenError, parseRetryAfter, type UploadErrorKind } from '../../src/core/upload/uploadErrors';
+import { HeyGenError, parseHeyGenError, parseRetryAfter, type HeyGenErrorKind } from '../../src/core/base/heygenError';
+import { interpretResponse } from '../../src/core/heygen/v1Upload';
 
 const ok = JSON.stringify({
   code: 100,
@@ -13,11 +14,11 @@ const ok = JSON.stringify({
   message: null,
 });
 
-function kindOf(status: number, body: string, headers: Record<string, string> = {}): UploadError {
+function kindOf(status: number, body: string, headers: Record<string, string> = {}): HeyGenError {
   try {
     interpretResponse(status, headers, body, 'pic.png');
   } catch (error) {
-    assert.ok(error instanceof UploadError);
+    assert.ok(error instanceof HeyGenError);
     return error;
   }
   assert.fail(`HTTP ${status} ${body} was accepted`);
@@ -57,7 +58,7 @@ void describe('interpretResponse', () => {
   });
 
   void it('maps every failure to its kind with one sentence naming the file', () => {
-    const cases: Array<[number, string, UploadErrorKind, Record<string, string>?]> = [
+    const cases: Array<[number, string, HeyGenErrorKind, Record<string, string>?]> = [
       [401, '{"code":400112,"message":"Unauthorized"}', 'auth'],
       [403, '{"code":400562,"message":"Forbidden"}', 'auth'],
       [200, '{"code":40009,"message":"Invalid credentials"}', 'auth'],
@@ -111,7 +112,7 @@ void describe('checkEndpoint', () => {
 });
 
 void describe('retry policy', () => {
-  const err = (kind: UploadErrorKind, extra: { retryAfterMs?: number; code?: string } = {}): UploadError => new UploadError(kind, 'x', extra);
+  const err = (kind: HeyGenErrorKind, extra: { retryAfterMs?: number; code?: string } = {}): HeyGenError => new HeyGenError(kind, 'x', extra);
 
   void it('retries only rate limits, server errors, network resets and timeouts', () => {
     for (const kind of ['rateLimited', 'server', 'network', 'timeout'] as const) {
@@ -150,7 +151,7 @@ void describe('retry policy', () => {
         calls++;
         return Promise.reject(err('server'));
       }, { baseDelayMs: 1 }),
-      (e: unknown) => e instanceof UploadError && e.kind === 'server',
+      (e: unknown) => e instanceof HeyGenError && e.kind === 'server',
     );
     assert.equal(calls, 4);
   });
@@ -168,7 +169,7 @@ void describe('retry policy', () => {
     const controller = new AbortController();
     const started = Date.now();
     setTimeout(() => controller.abort(), 30);
-    await assert.rejects(sleep(10_000, controller.signal), (e: unknown) => e instanceof UploadError && e.kind === 'cancelled');
+    await assert.rejects(sleep(10_000, controller.signal), (e: unknown) => e instanceof HeyGenError && e.kind === 'cancelled');
     assert.ok(Date.now() - started < 1000);
   });
 });

@@ -5,9 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { closeUploadAgents } from '../../src/core/upload/httpUpload';
+import { closeUploadAgents } from '../../src/core/http/httpUpload';
 import { nameForDownload, uploadFromUrl, type UploadOptions } from '../../src/core/upload/uploadEngine';
-import { UploadError, type UploadErrorKind } from '../../src/core/upload/uploadErrors';
+import { HeyGenError, type HeyGenErrorKind } from '../../src/core/base/heygenError';
 import { startEmulator, type Emulator } from '../emulator/heygenEmulator';
 import { MB, MEDIA, capturingLogger, sha256, targetFor } from './engineKit';
 
@@ -102,11 +102,11 @@ async function startSourceServer(): Promise<{ origin: string; streams: StreamRec
   };
 }
 
-async function expectError(promise: Promise<unknown>, kind: UploadErrorKind, pattern?: RegExp): Promise<UploadError> {
+async function expectError(promise: Promise<unknown>, kind: HeyGenErrorKind, pattern?: RegExp): Promise<HeyGenError> {
   try {
     await promise;
   } catch (error) {
-    assert.ok(error instanceof UploadError, `expected an UploadError, got ${String(error)}`);
+    assert.ok(error instanceof HeyGenError, `expected an HeyGenError, got ${String(error)}`);
     assert.equal(error.kind, kind, error.message);
     if (pattern) {
       assert.match(error.message, pattern);

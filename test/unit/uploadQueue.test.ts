@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { closeUploadAgents } from '../../src/core/upload/httpUpload';
+import { closeUploadAgents } from '../../src/core/http/httpUpload';
 import { uploadLocalFile } from '../../src/core/upload/uploadEngine';
-import { UploadError } from '../../src/core/upload/uploadErrors';
+import { HeyGenError } from '../../src/core/base/heygenError';
 import { runQueue } from '../../src/core/upload/uploadQueue';
 import { startEmulator, type Emulator } from '../emulator/heygenEmulator';
 import { Scratch, targetFor } from './engineKit';
@@ -12,7 +12,7 @@ const wait = (ms: number, signal?: AbortSignal): Promise<void> =>
     const t = setTimeout(resolve, ms);
     signal?.addEventListener('abort', () => {
       clearTimeout(t);
-      reject(new UploadError('cancelled', 'aborted'));
+      reject(new HeyGenError('cancelled', 'aborted'));
     }, { once: true });
   });
 
@@ -59,7 +59,7 @@ void describe('runQueue', () => {
     assert.deepEqual(started, [1, 2, 3, 4]);
     assert.deepEqual(results.map((r) => r.ok), [true, true, false, false, false, false]);
     for (const r of results.slice(2)) {
-      assert.ok(!r.ok && r.error instanceof UploadError && r.error.kind === 'cancelled');
+      assert.ok(!r.ok && r.error instanceof HeyGenError && r.error.kind === 'cancelled');
     }
   });
 
@@ -103,7 +103,7 @@ void describe('runQueue with real uploads', () => {
     const results = await runQueue(files, 3, (path, signal) => uploadLocalFile(path, targetFor(emu), { maxBytes: 10 * 1024 * 1024, signal }));
     assert.deepEqual(results.map((r) => r.ok), [true, false, true, true]);
     const bad = results[1];
-    assert.ok(!bad.ok && bad.error instanceof UploadError && bad.error.kind === 'invalidFile');
+    assert.ok(!bad.ok && bad.error instanceof HeyGenError && bad.error.kind === 'invalidFile');
     assert.equal(emu.received.length, 3);
     assert.deepEqual(emu.received.map((r) => r.contentType).sort(), ['audio/mpeg', 'image/png', 'video/mp4']);
   });

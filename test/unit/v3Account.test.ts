@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { accountDescription, accountSentence, planLabel } from '../../src/core/account/accountSummary';
-import { apiOf } from '../../src/core/history/assetRecord';
+import { apiOf } from '../../src/core/base/assetRecord';
 import { parseHistory, serialize, validateRecord } from '../../src/core/history/historyStore';
-import type { AssetRecord } from '../../src/core/history/assetRecord';
+import type { AssetRecord } from '../../src/core/base/assetRecord';
 
 void describe('the account as shown', () => {
   void it('names the user and the plan, with credits or a wallet balance', () => {

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { getCurrentUser, v3Request, type V3Endpoint } from '../../src/core/heygen/v3Client';
-import type { AssetRecord } from '../../src/core/history/assetRecord';
+import type { AssetRecord } from '../../src/core/base/assetRecord';
 import { uploadFromUrl, uploadLocalFile, type ReuseIndex, type UploadOptions, type UploadTarget } from '../../src/core/upload/uploadEngine';
 import { startEmulator, type Emulator } from '../emulator/heygenEmulator';
 import { writeMediaFile } from '../tools/mediaFile';

@@ -3,7 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { formatMegabytes, validateFile } from '../../src/core/upload/validateFile';
+import { formatMegabytes } from '../../src/core/base/sizes';
+import { validateFile } from '../../src/core/base/validateFile';
 import { MB, Scratch, allDescriptorsClosed, capturingLogger, openDescriptors } from './engineKit';
 
 void describe('validateFile', () => {
@@ -126,7 +127,7 @@ void describe('validateFile', () => {
     }
     const script = scratch.write(
       'check.ts',
-      `import { validateFile } from ${JSON.stringify(join(__dirname, '..', '..', 'src', 'core', 'upload', 'validateFile'))};\n` +
+      `import { validateFile } from ${JSON.stringify(join(__dirname, '..', '..', 'src', 'core', 'base', 'validateFile'))};\n` +
         'void validateFile(process.argv[2]!, { maxBytes: 1 << 20 }).then((r) => console.log(JSON.stringify(r)));\n',
     );
     chmodSync(script, 0o644);

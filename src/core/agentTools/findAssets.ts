@@ -1,8 +1,9 @@
 import * as path from 'node:path';
-import type { AssetRecord } from '../history/assetRecord';
-import { recordForLibraryAsset, type LibraryAsset } from '../library/libraryAsset';
-import type { AssetKind } from '../upload/mediaKinds';
-import { withoutCredentials } from '../upload/safeUrl';
+import type { AssetRecord } from '../base/assetRecord';
+import { type LibraryAsset } from '../heygen/libraryAsset';
+import { recordForLibraryAsset } from '../library/libraryRecord';
+import type { AssetKind } from '../base/mediaKinds';
+import { withoutCredentials } from '../base/safeUrl';
 import type { FindQuery } from './toolInput';
 
 /** One asset of the account's HeyGen library as the library cache lists it (`LibraryIndex.all()`). */

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import * as l10n from '@vscode/l10n';
-import type { AssetKind } from '../upload/mediaKinds';
-import { withoutCredentials } from '../upload/safeUrl';
-import type { SnippetRole } from '../snippets/buildSnippet';
+import type { AssetKind } from '../base/mediaKinds';
+import { withoutCredentials } from '../base/safeUrl';
+import type { SnippetRole } from '../payload/buildSnippet';
 
 /** The language-model tools' names: a public contract, like command ids (agents and prompts refer to them). */
 export const enum ToolName {

@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
-import type { AssetKind } from '../upload/mediaKinds';
-import { formatSize } from '../upload/validateFile';
+import type { AssetKind } from '../base/mediaKinds';
+import { formatSize } from '../base/sizes';
 import type { AssetFacts } from './findAssets';
 
 /**

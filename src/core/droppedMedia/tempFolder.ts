@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import type { Logger } from '../log/logger';
+import type { Logger } from '../base/logger';
 import { safeFileName } from './uriList';
 
 /** Files one drop or paste had to write (content without a path), removed together by `release`. */

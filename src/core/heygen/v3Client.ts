@@ -5,12 +5,12 @@
  */
 import * as l10n from '@vscode/l10n';
 import { request } from 'undici';
-import { silentLogger, type Logger } from '../log/logger';
-import { dispatcherFor } from '../upload/dispatchers';
-import { checkEndpoint } from '../upload/endpointPolicy';
-import { describeTransportFailure, readCapped, transportError } from '../upload/httpUpload';
-import type { ProxySettings } from '../upload/proxyPolicy';
-import { UploadError, throwIfFailed } from '../upload/uploadErrors';
+import { silentLogger, type Logger } from '../base/logger';
+import { dispatcherFor } from '../http/dispatchers';
+import { checkEndpoint } from '../http/endpointPolicy';
+import { describeTransportFailure, readCapped, transportError } from '../http/httpUpload';
+import type { ProxySettings } from '../http/proxyPolicy';
+import { HeyGenError, throwIfFailed } from '../base/heygenError';
 
 export const DEFAULT_API_BASE_URL = 'https://api.heygen.com';
 
@@ -67,7 +67,7 @@ export interface V3User {
 export function v3Url(apiBaseUrl: string, path: string, query?: V3RequestOptions['query']): URL {
   const check = checkEndpoint(apiBaseUrl);
   if (!check.valid) {
-    throw new UploadError('insecureEndpoint', check.reason);
+    throw new HeyGenError('insecureEndpoint', check.reason);
   }
   const base = check.url.toString().replace(/\/+$/, '');
   const url = new URL(`${base}${path.startsWith('/') ? path : `/${path}`}`);
@@ -80,7 +80,7 @@ export function v3Url(apiBaseUrl: string, path: string, query?: V3RequestOptions
 }
 
 /**
- * One JSON request to HeyGen v3. Resolves with the answer's whole envelope; rejects with an UploadError carrying
+ * One JSON request to HeyGen v3. Resolves with the answer's whole envelope; rejects with an HeyGenError carrying
  * the HTTP status, HeyGen's code and message, `docUrl` and Retry-After (from the v3 envelope
  * `{"error": {code, message, param, doc_url}}`, or a v1-shaped answer). Not retried here: callers decide (a
  * create that may have happened must not be repeated blindly).
@@ -131,21 +131,21 @@ export async function v3RequestEnvelope<T>(
       connectTimeoutMs: endpoint.connectTimeoutMs,
       idleTimeoutMs: endpoint.idleTimeoutMs,
     }, signal);
-    if (options.file !== undefined || error instanceof UploadError) {
+    if (options.file !== undefined || error instanceof HeyGenError) {
       throw failure;
     }
     if (failure.kind === 'cancelled') {
       throw cancelledError(undefined);
     }
     // The same kind (so the same retry rules), in a sentence about reaching HeyGen rather than uploading a file.
-    throw new UploadError(failure.kind, l10n.t('Could not reach HeyGen at {0}: {1}.', url.host, describeTransportFailure(error)), {
+    throw new HeyGenError(failure.kind, l10n.t('Could not reach HeyGen at {0}: {1}.', url.host, describeTransportFailure(error)), {
       code: failure.code,
       cause: error,
     });
   }
   log.debug(`${method} ${url.origin}${url.pathname} → HTTP ${status} in ${Date.now() - started} ms.`);
   throwIfFailed(status, headers, text, options.file);
-  const unusable = (aboutFile: string, aboutRequest: string): UploadError => new UploadError('protocol', options.file !== undefined ? aboutFile : aboutRequest, { status, file: options.file });
+  const unusable = (aboutFile: string, aboutRequest: string): HeyGenError => new HeyGenError('protocol', options.file !== undefined ? aboutFile : aboutRequest, { status, file: options.file });
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -173,11 +173,11 @@ export async function v3Request<T>(endpoint: V3Endpoint, method: V3Method, path:
 export async function getCurrentUser(endpoint: V3Endpoint, signal?: AbortSignal): Promise<V3User> {
   const user = await v3Request<V3User>(endpoint, 'GET', '/v3/users/me', { signal });
   if (!user || typeof user !== 'object' || typeof user.username !== 'string' || !user.username) {
-    throw new UploadError('protocol', l10n.t("HeyGen's answer about the account has no username."));
+    throw new HeyGenError('protocol', l10n.t("HeyGen's answer about the account has no username."));
   }
   return user;
 }
 
-function cancelledError(file: string | undefined): UploadError {
-  return new UploadError('cancelled', file ? l10n.t('Uploading "{0}" was cancelled.', file) : l10n.t('The request was cancelled.'), { file });
+function cancelledError(file: string | undefined): HeyGenError {
+  return new HeyGenError('cancelled', file ? l10n.t('Uploading "{0}" was cancelled.', file) : l10n.t('The request was cancelled.'), { file });
 }

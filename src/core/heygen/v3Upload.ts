@@ -4,13 +4,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as l10n from '@vscode/l10n';
-import { silentLogger, type Logger } from '../log/logger';
-import { checkEndpoint } from '../upload/endpointPolicy';
-import { sendFile, type PostFileRequest } from '../upload/httpUpload';
-import type { AssetKind } from '../upload/mediaKinds';
-import { UploadError, parseRetryAfter, throwIfFailed, type UploadErrorKind } from '../upload/uploadErrors';
-import type { UploadedAsset } from '../upload/uploadedAsset';
-import { formatMegabytes } from '../upload/validateFile';
+import { silentLogger, type Logger } from '../base/logger';
+import { checkEndpoint } from '../http/endpointPolicy';
+import { sendFile, type PostFileRequest } from '../http/httpUpload';
+import type { AssetKind } from '../base/mediaKinds';
+import { HeyGenError, parseRetryAfter, throwIfFailed, type HeyGenErrorKind } from '../base/heygenError';
+import type { UploadedAsset } from './uploadedAsset';
+import { formatMegabytes } from '../base/sizes';
 import { v3Request, v3Url, type V3Endpoint } from './v3Client';
 
 /** HeyGen's limit for `POST /v3/assets`; larger files go through a direct upload. */
@@ -73,7 +73,7 @@ export function assetFromAnswer(json: unknown, file: V3File): UploadedAsset {
   const id = typeof data.asset_id === 'string' && data.asset_id ? data.asset_id : typeof data.id === 'string' && data.id ? data.id : undefined;
   const url = typeof data.url === 'string' && data.url ? data.url : undefined;
   if (!id || !url) {
-    throw new UploadError('protocol', l10n.t("HeyGen's answer to \"{0}\" has no asset id or URL, so the upload cannot be used.", file.name), { file: file.name });
+    throw new HeyGenError('protocol', l10n.t("HeyGen's answer to \"{0}\" has no asset id or URL, so the upload cannot be used.", file.name), { file: file.name });
   }
   return {
     id,
@@ -119,7 +119,7 @@ function parseJsonAnswer(status: number, text: string, file: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new UploadError('protocol', l10n.t("HeyGen's answer to \"{0}\" was not valid JSON (HTTP {1}), so the upload cannot be confirmed.", file, status), {
+    throw new HeyGenError('protocol', l10n.t("HeyGen's answer to \"{0}\" was not valid JSON (HTTP {1}), so the upload cannot be confirmed.", file, status), {
       status,
       file,
     });
@@ -165,21 +165,21 @@ function storageWords(text: string): { code?: string; message?: string } {
 /** Storage refusals that a fresh slot (a new signature) fixes: an expired or no longer valid signed URL. */
 const SLOT_REFUSED = 'slotRefused';
 
-function storageFailure(status: number, headers: Record<string, string | string[] | undefined>, text: string, file: string): UploadError {
+function storageFailure(status: number, headers: Record<string, string | string[] | undefined>, text: string, file: string): HeyGenError {
   const words = storageWords(text);
   const said = [words.message, words.code].filter(Boolean).join(', ');
   const answer = said ? `${said.replace(/[.!\s]+$/, '')} (HTTP ${status})` : `HTTP ${status}`;
   const details = { status, file, serverMessage: words.message };
   if (status >= 300 && status < 400) {
-    return new UploadError('protocol', l10n.t("Uploading \"{0}\" was stopped: HeyGen's storage answered with a redirect (HTTP {1}), which is not followed.", file, status), details);
+    return new HeyGenError('protocol', l10n.t("Uploading \"{0}\" was stopped: HeyGen's storage answered with a redirect (HTTP {1}), which is not followed.", file, status), details);
   }
   const expired = status === 403 || /expired/i.test(text);
   if (expired) {
-    return new UploadError('protocol', l10n.t("HeyGen's storage refused \"{0}\": {1}.", file, answer), { ...details, code: SLOT_REFUSED });
+    return new HeyGenError('protocol', l10n.t("HeyGen's storage refused \"{0}\": {1}.", file, answer), { ...details, code: SLOT_REFUSED });
   }
   const retryAfter = headers['retry-after'];
-  const kind: UploadErrorKind = status === 429 ? 'rateLimited' : status >= 500 || status === 408 ? 'server' : 'protocol';
-  return new UploadError(kind, l10n.t("HeyGen's storage refused \"{0}\": {1}.", file, answer), {
+  const kind: HeyGenErrorKind = status === 429 ? 'rateLimited' : status >= 500 || status === 408 ? 'server' : 'protocol';
+  return new HeyGenError(kind, l10n.t("HeyGen's storage refused \"{0}\": {1}.", file, answer), {
     ...details,
     code: words.code,
     retryAfterMs: parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter),
@@ -187,7 +187,7 @@ function storageFailure(status: number, headers: Record<string, string | string[
 }
 
 function isSlotRefused(error: unknown): boolean {
-  return error instanceof UploadError && error.code === SLOT_REFUSED;
+  return error instanceof HeyGenError && error.code === SLOT_REFUSED;
 }
 
 /** The storage URL as it may appear in the log: origin and path, never the signature in its query. */
@@ -198,7 +198,7 @@ function storageForLog(url: URL): string {
 function readSlot(data: unknown, file: V3File): Slot {
   const d = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
   const bad = (why: string): never => {
-    throw new UploadError('protocol', l10n.t("HeyGen's answer for a direct upload of \"{0}\" cannot be used: {1}.", file.name, why), { file: file.name });
+    throw new HeyGenError('protocol', l10n.t("HeyGen's answer for a direct upload of \"{0}\" cannot be used: {1}.", file.name, why), { file: file.name });
   };
   if (typeof d.asset_id !== 'string' || !d.asset_id) {
     return bad(l10n.t('it has no asset id'));
@@ -254,7 +254,7 @@ export async function directUpload(endpoint: V3Endpoint, file: V3File, sha256: s
       data = await ask(checksum);
     } catch (error) {
       const aboutChecksum =
-        error instanceof UploadError && error.status === 400 && (error.param === 'checksum_sha256' || /checksum/i.test(error.serverMessage ?? ''));
+        error instanceof HeyGenError && error.status === 400 && (error.param === 'checksum_sha256' || /checksum/i.test(error.serverMessage ?? ''));
       if (!checksum || !aboutChecksum) {
         throw error;
       }
@@ -265,7 +265,7 @@ export async function directUpload(endpoint: V3Endpoint, file: V3File, sha256: s
     }
     const slot = readSlot(data, file);
     if (slot.maxBytes !== undefined && file.size > slot.maxBytes) {
-      throw new UploadError(
+      throw new HeyGenError(
         'tooLarge',
         l10n.t('"{0}" is {1}, over the {2} limit HeyGen grants for a direct upload.', file.name, formatMegabytes(file.size), formatMegabytes(slot.maxBytes)),
         { file: file.name },
@@ -306,7 +306,7 @@ export async function directUpload(endpoint: V3Endpoint, file: V3File, sha256: s
       if (!isSlotRefused(error) || replaced >= MAX_SLOT_REPLACEMENTS) {
         throw error;
       }
-      log.warn(`${(error as UploadError).message} Replacing direct upload slot ${slot.assetId} with a new one.`);
+      log.warn(`${(error as HeyGenError).message} Replacing direct upload slot ${slot.assetId} with a new one.`);
       slot = await createSlot();
     }
   }

@@ -10,8 +10,9 @@ import type { Stats } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as l10n from '@vscode/l10n';
-import type { AssetRecord } from './assetRecord';
-import { silentLogger, type Logger } from '../log/logger';
+import type { AssetRecord } from '../base/assetRecord';
+import { silentLogger, type Logger } from '../base/logger';
+import { errorMessage } from '../base/errorMessage';
 
 export const HISTORY_FORMAT_VERSION = 1;
 
@@ -58,7 +59,7 @@ export function parseHistory(text: string, log: Logger = silentLogger): ParsedHi
     data = JSON.parse(text);
   } catch (err) {
     const recovered = recoverTornAppend(text, log);
-    return recovered ?? { error: `invalid JSON: ${describe(err)}` };
+    return recovered ?? { error: `invalid JSON: ${errorMessage(err)}` };
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     return { error: 'not a JSON object' };
@@ -217,7 +218,7 @@ export async function readHistoryFile(file: string, log: Logger): Promise<DiskSt
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
       return { kind: 'missing' };
     }
-    return { kind: 'corrupt', reason: `unreadable: ${describe(err)}` };
+    return { kind: 'corrupt', reason: `unreadable: ${errorMessage(err)}` };
   }
   const parsed = parseHistory(text, log);
   if ('error' in parsed) {
@@ -303,7 +304,7 @@ export async function quarantine(file: string, reason: string, log: Logger): Pro
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
       return;
     }
-    log.warn(`History: ${file} could not be read (${reason}) nor moved aside (${describe(err)}); the history starts empty.`);
+    log.warn(`History: ${file} could not be read (${reason}) nor moved aside (${errorMessage(err)}); the history starts empty.`);
     throw err;
   }
 }
@@ -326,6 +327,3 @@ function idOf(entry: unknown): string {
   return typeof id === 'string' ? ` (id ${id})` : '';
 }
 
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

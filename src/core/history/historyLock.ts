@@ -9,7 +9,8 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as l10n from '@vscode/l10n';
-import { silentLogger, type Logger } from '../log/logger';
+import { silentLogger, type Logger } from '../base/logger';
+import { errorMessage } from '../base/errorMessage';
 
 /** A lock older than this is taken to belong to a writer that died; a real write takes milliseconds. */
 export const STALE_LOCK_MS = 10_000;
@@ -116,7 +117,7 @@ async function releaseLock(lockFile: string, token: string, log: Logger): Promis
     });
   } catch (err) {
     // The lock stays until it is judged stale; other windows wait for that, nothing is lost.
-    log.warn(`History: could not release the lock ${lockFile}: ${describe(err)}`);
+    log.warn(`History: could not release the lock ${lockFile}: ${errorMessage(err)}`);
   }
 }
 
@@ -249,9 +250,6 @@ function processAlive(pid: number): boolean {
   }
 }
 
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -2,7 +2,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as l10n from '@vscode/l10n';
-import type { AssetRecord } from './assetRecord';
+import type { AssetRecord } from '../base/assetRecord';
 import {
   appendInPlace,
   identityOf,
@@ -19,7 +19,8 @@ import {
   HISTORY_FORMAT_VERSION,
 } from './historyFormat';
 import { acquireLock, LOCK_TIMEOUT_MS, type LockHandle } from './historyLock';
-import { silentLogger, type Logger } from '../log/logger';
+import { silentLogger, type Logger } from '../base/logger';
+import { asError, errorMessage } from '../base/errorMessage';
 
 export { HISTORY_FORMAT_VERSION, parseHistory, serialize, validateRecord } from './historyFormat';
 export { acquireLock, type LockHandle } from './historyLock';
@@ -154,12 +155,12 @@ export class HistoryStore {
     try {
       await fs.mkdir(path.dirname(store.file), { recursive: true });
     } catch (err) {
-      store.log.warn(`History: cannot create the folder ${path.dirname(store.file)}: ${describe(err)}`);
+      store.log.warn(`History: cannot create the folder ${path.dirname(store.file)}: ${errorMessage(err)}`);
     }
     try {
       await store.enqueue(() => store.loadFromDisk(false));
     } catch (err) {
-      store.log.error(`History: cannot load ${store.file}; starting with an empty history. ${describe(err)}`);
+      store.log.error(`History: cannot load ${store.file}; starting with an empty history. ${errorMessage(err)}`);
     }
     store.startWatching();
     return store;
@@ -296,7 +297,7 @@ export class HistoryStore {
       const whats = this.pending.map((p) => p.what).join('; ');
       void this.enqueue(() => this.writePending()).then(
         () => this.log.info(`History: saved the changes that had failed before (${whats}).`),
-        (err) => this.log.error(`History: these changes could not be saved to ${this.file} and are lost: ${whats}. ${describe(err)}`),
+        (err) => this.log.error(`History: these changes could not be saved to ${this.file} and are lost: ${whats}. ${errorMessage(err)}`),
       );
     }
   }
@@ -356,7 +357,7 @@ export class HistoryStore {
     try {
       await this.writePending();
     } catch (err) {
-      const error = err instanceof Error ? err : new Error(String(err));
+      const error = asError(err);
       // Shown at once and kept pending, so neither a reload nor a later write loses it.
       this.fire(this.publish(true, wrote));
       if (this.newerVersion !== undefined) {
@@ -526,7 +527,7 @@ export class HistoryStore {
       await this.writePending();
     } catch (err) {
       if (this.newerVersion === undefined) {
-        this.log.warn(`History: still cannot save ${whats} to ${this.file}: ${describe(err)}; trying again in ${formatDelay(this.nextRetryDelay())}.`);
+        this.log.warn(`History: still cannot save ${whats} to ${this.file}: ${errorMessage(err)}; trying again in ${formatDelay(this.nextRetryDelay())}.`);
         this.scheduleRetry();
       }
       return;
@@ -593,7 +594,7 @@ export class HistoryStore {
       try {
         listener(change);
       } catch (err) {
-        this.log.error(`History: a change listener failed: ${describe(err)}`);
+        this.log.error(`History: a change listener failed: ${errorMessage(err)}`);
       }
     }
   }
@@ -619,7 +620,7 @@ export class HistoryStore {
           disk = { kind: 'missing' };
         }
       } catch (err) {
-        this.log.error(`History: could not set the unreadable store aside: ${describe(err)}`);
+        this.log.error(`History: could not set the unreadable store aside: ${errorMessage(err)}`);
         disk = { kind: 'missing' };
       } finally {
         await lock?.();
@@ -644,12 +645,12 @@ export class HistoryStore {
         this.scheduleReload();
       });
       this.watcher.on('error', (err) => {
-        this.log.warn(`History: stopped watching ${path.dirname(this.file)} (${describe(err)}); other windows' uploads appear after Refresh.`);
+        this.log.warn(`History: stopped watching ${path.dirname(this.file)} (${errorMessage(err)}); other windows' uploads appear after Refresh.`);
         this.watcher?.close();
         this.watcher = undefined;
       });
     } catch (err) {
-      this.log.warn(`History: cannot watch ${path.dirname(this.file)} (${describe(err)}); other windows' uploads appear after Refresh.`);
+      this.log.warn(`History: cannot watch ${path.dirname(this.file)} (${errorMessage(err)}); other windows' uploads appear after Refresh.`);
     }
   }
 
@@ -663,7 +664,7 @@ export class HistoryStore {
     this.debounce = setTimeout(() => {
       this.debounce = undefined;
       if (!this.disposed) {
-        this.reload().catch((err) => this.log.error(`History: reload failed: ${describe(err)}`));
+        this.reload().catch((err) => this.log.error(`History: reload failed: ${errorMessage(err)}`));
       }
     }, WATCH_DEBOUNCE_MS);
   }
@@ -714,9 +715,6 @@ function shaKey(sha256: string, keyFingerprint: string): string {
   return `${sha256.toLowerCase()}\n${keyFingerprint}`;
 }
 
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 function formatDelay(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;

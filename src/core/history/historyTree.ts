@@ -1,8 +1,10 @@
 import * as path from 'node:path';
 import * as l10n from '@vscode/l10n';
-import { ASSET_KINDS, kindLabel, type AssetKind } from '../upload/mediaKinds';
-import type { AssetRecord } from './assetRecord';
-import { formatSize } from '../upload/validateFile';
+import { ASSET_KINDS, kindLabel, type AssetKind } from '../base/mediaKinds';
+import type { AssetRecord } from '../base/assetRecord';
+import { codeSpan, escapeMarkdown, markdownUrl } from '../base/markdown';
+import { formatSize } from '../base/sizes';
+import { formatDate, relativeTime } from '../base/time';
 
 /** contextValue of a group node; deliberately shares no token with asset nodes (menus match tokens). */
 export const GROUP_CONTEXT_VALUE = 'historyGroup';
@@ -108,98 +110,6 @@ export function assetContextValue(record: AssetRecord, sourceExists: boolean): s
     tokens.push('sourceExists');
   }
   return tokens.join(' ');
-}
-
-// ---- time and size -----------------------------------------------------------------------------
-
-const relativeFormatters = new Map<string, { format: Intl.RelativeTimeFormat; cache: Map<string, string> }>();
-
-/** "now", "2 minutes ago", "yesterday", "3 weeks ago"… A future time (clock skew) reads as now. */
-export function relativeTime(thenMs: number, nowMs: number, locale = 'en'): string {
-  let entry = relativeFormatters.get(locale);
-  if (!entry) {
-    let format: Intl.RelativeTimeFormat;
-    try {
-      format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
-    } catch {
-      format = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
-    }
-    entry = { format, cache: new Map() };
-    relativeFormatters.set(locale, entry);
-  }
-  const [value, unit] = relativeParts(Math.max(0, nowMs - thenMs));
-  // Thousands of rows share a few dozen phrases; formatting each one anew is the expensive part.
-  const key = `${value}${unit}`;
-  let text = entry.cache.get(key);
-  if (text === undefined) {
-    text = entry.format.format(-value, unit);
-    entry.cache.set(key, text);
-  }
-  return text;
-}
-
-function relativeParts(ms: number): [number, Intl.RelativeTimeFormatUnit] {
-  const seconds = Math.floor(ms / 1000);
-  if (seconds < 60) {
-    return [seconds < 10 ? 0 : seconds, 'second'];
-  }
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) {
-    return [minutes, 'minute'];
-  }
-  const hours = Math.floor(minutes / 60);
-  if (hours < 24) {
-    return [hours, 'hour'];
-  }
-  const days = Math.floor(hours / 24);
-  if (days < 7) {
-    return [days, 'day'];
-  }
-  if (days < 30) {
-    return [Math.floor(days / 7), 'week'];
-  }
-  if (days < 365) {
-    return [Math.max(1, Math.floor(days / 30)), 'month'];
-  }
-  return [Math.floor(days / 365), 'year'];
-}
-
-export function formatDate(ms: number, locale = 'en'): string {
-  try {
-    return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(ms));
-  } catch {
-    return new Date(ms).toISOString();
-  }
-}
-
-// ---- Markdown ----------------------------------------------------------------------------------
-
-/** Escapes every character CommonMark could read as syntax (all are backslash-escapable). */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ').replace(/[\\`*_{}[\]()#+\-.!|<>~&"'=:^$]/g, '\\$&');
-}
-
-/** An inline code span that survives backticks inside `text`. */
-export function codeSpan(text: string): string {
-  const flat = text.replace(/[\r\n]+/g, ' ');
-  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(longest + 1);
-  const pad = flat.startsWith('`') || flat.endsWith('`') || flat === '' ? ' ' : '';
-  return `${fence}${pad}${flat}${pad}${fence}`;
-}
-
-/** A link destination that cannot end early or smuggle syntax: only http(s), awkward characters encoded. */
-export function markdownUrl(url: string): string | undefined {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return undefined;
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    return undefined;
-  }
-  return parsed.href.replace(/[\s<>()\\|`"'[\]]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
 /** The tooltip's field names; a function, so they translate once l10n.config has run. */

@@ -7,11 +7,12 @@
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { silentLogger, type Logger } from '../log/logger';
-import { UploadError } from '../upload/uploadErrors';
-import type { LibraryApi, LibraryPage } from './libraryApi';
-import { kindOfType, type LibraryAsset } from './libraryAsset';
+import { silentLogger, type Logger } from '../base/logger';
+import { HeyGenError } from '../base/heygenError';
+import type { LibraryApi, LibraryPage } from '../heygen/libraryApi';
+import { kindOfType, type LibraryAsset } from '../heygen/libraryAsset';
 import { CHECK_CONCURRENCY, StaleMarks, forEachLimited, type CheckCandidate } from './staleMarks';
+import { errorDetail, errorMessage } from '../base/errorMessage';
 
 export const LIBRARY_CACHE_VERSION = 1;
 /** Writes are gathered: loading 100 pages must not rewrite a growing file 100 times. */
@@ -331,7 +332,7 @@ export class LibraryIndex implements Disposable {
       try {
         await this.api.account(signal);
       } catch (error) {
-        this.log.info(`Library: no stale checks this round (${error instanceof Error ? error.message : String(error)}).`);
+        this.log.info(`Library: no stale checks this round (${errorMessage(error)}).`);
         return { asked, gone };
       }
     }
@@ -351,7 +352,7 @@ export class LibraryIndex implements Disposable {
           }
           return undefined;
         } catch (error) {
-          this.log.warn(`Library: checking asset ${id} failed: ${error instanceof Error ? error.message : String(error)}; the other checks wait for the next round.`);
+          this.log.warn(`Library: checking asset ${id} failed: ${errorMessage(error)}; the other checks wait for the next round.`);
           return 'stop';
         }
       },
@@ -403,7 +404,7 @@ export class LibraryIndex implements Disposable {
         return await task();
       } catch (error) {
         // fetchPage turns HeyGen's failures into `problem`; anything else is a bug worth a log line, not a crash.
-        this.log.error(`Library: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        this.log.error(`Library: ${errorDetail(error)}`);
         return undefined;
       } finally {
         this.working--;
@@ -478,7 +479,7 @@ export class LibraryIndex implements Disposable {
       this.setProblem(undefined);
       return page;
     } catch (error) {
-      if (signal?.aborted || (error instanceof UploadError && error.kind === 'cancelled')) {
+      if (signal?.aborted || (error instanceof HeyGenError && error.kind === 'cancelled')) {
         return undefined;
       }
       this.setProblem(problemFrom(error, stage));
@@ -645,8 +646,8 @@ export class LibraryIndex implements Disposable {
 
 /** Which sentence the view shows for a failure: the account look-up, or the listing itself. */
 export function problemFrom(error: unknown, stage: 'account' | 'list'): LibraryProblem {
-  const message = error instanceof Error ? error.message : String(error);
-  if (!(error instanceof UploadError)) {
+  const message = errorMessage(error);
+  if (!(error instanceof HeyGenError)) {
     return { kind: 'other', message };
   }
   const status = error.status;

@@ -1,7 +1,9 @@
-import type { AssetRecord } from '../history/assetRecord';
-import { codeSpan, escapeMarkdown, formatDate, markdownUrl, relativeTime } from '../history/historyTree';
-import type { AssetKind } from '../upload/mediaKinds';
-import { LIBRARY_KINDS, recordForLibraryAsset, type LibraryAsset, type LibraryKind } from './libraryAsset';
+import type { AssetRecord } from '../base/assetRecord';
+import { codeSpan, escapeMarkdown, markdownUrl } from '../base/markdown';
+import { formatDate, relativeTime } from '../base/time';
+import type { AssetKind } from '../base/mediaKinds';
+import { LIBRARY_KINDS, type LibraryAsset, type LibraryKind } from '../heygen/libraryAsset';
+import { recordForLibraryAsset } from './libraryRecord';
 
 export interface LibraryFilter {
   /** Case-insensitive substring of HeyGen's name; '' matches everything. */

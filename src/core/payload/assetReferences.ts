@@ -1,6 +1,6 @@
-import type { AssetKind } from '../upload/mediaKinds';
-import type { PayloadVersion, SnippetDialect, SnippetRole } from '../snippets/buildSnippet';
-import { hasV3BodyMembers, isVideoInputsArray, parsePayload, type Container, type Member, type Token } from '../snippets/payloadContext';
+import type { AssetKind } from '../base/mediaKinds';
+import type { PayloadVersion, SnippetDialect, SnippetRole } from './buildSnippet';
+import { hasV3BodyMembers, isVideoInputsArray, parsePayload, type Container, type Member, type Token } from './payloadContext';
 
 /** One string value at a documented place of a payload that names an asset (or should). */
 export interface AssetReference {

@@ -1,4 +1,4 @@
-import type { AssetKind } from '../upload/mediaKinds';
+import type { AssetKind } from '../base/mediaKinds';
 
 /** An asset the extension knows of: an upload in the history, or (once plugged in) an asset of the library. */
 export interface KnownAsset {

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import * as l10n from '@vscode/l10n';
-import type { AssetKind } from '../upload/mediaKinds';
-import { validateFile, type FileCheck } from '../upload/validateFile';
+import type { AssetKind } from '../base/mediaKinds';
+import { validateFile, type FileCheck } from '../base/validateFile';
 import type { AssetReference } from './assetReferences';
 import type { KnownAsset, KnownAssets } from './knownAssets';
 import { classifyValue, resolveLocalPath } from './localPath';

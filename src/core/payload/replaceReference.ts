@@ -6,8 +6,8 @@ import {
   type FragmentObject,
   type ReferenceMode,
   type SnippetAsset,
-} from '../snippets/buildSnippet';
-import type { TextReplacement } from '../snippets/markerEdit';
+} from './buildSnippet';
+import type { TextReplacement } from './markerEdit';
 import type { AssetReference } from './assetReferences';
 
 /** The key, value and `type` a reference gets for an asset: what the snippets would write at that place. */

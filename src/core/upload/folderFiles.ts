@@ -1,7 +1,7 @@
 import type { Dirent } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { hasSupportedExtension } from './mediaKinds';
+import { hasSupportedExtension } from '../base/mediaKinds';
 
 /** Folders holding more supported files than this ask before uploading them all. */
 export const FOLDER_CONFIRM_THRESHOLD = 20;

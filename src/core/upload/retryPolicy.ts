@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
-import { isCertificateError } from './certificateErrors';
-import { UploadError } from './uploadErrors';
+import { isCertificateError } from '../http/certificateErrors';
+import { HeyGenError } from '../base/heygenError';
 
 export interface RetryOptions {
   /** Retries after the first attempt. */
@@ -26,7 +26,7 @@ export const DEFAULT_RETRY: RetryOptions = {
 const PERMANENT_NETWORK_CODES = new Set(['ENOTFOUND', 'EAI_FAIL']);
 
 export function isRetryable(error: unknown): boolean {
-  if (!(error instanceof UploadError)) {
+  if (!(error instanceof HeyGenError)) {
     return false;
   }
   switch (error.kind) {
@@ -45,7 +45,7 @@ export function isRetryable(error: unknown): boolean {
  * The wait before retry number `retry` (0-based), or undefined when the error asks for a wait longer than the cap.
  * A Retry-After is a floor: never retry earlier than the server asked.
  */
-export function retryDelayMs(retry: number, error: UploadError, options: RetryOptions): number | undefined {
+export function retryDelayMs(retry: number, error: HeyGenError, options: RetryOptions): number | undefined {
   const random = options.random ?? Math.random;
   const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** retry);
   const backoff = Math.floor(random() * ceiling);
@@ -58,11 +58,11 @@ export function retryDelayMs(retry: number, error: UploadError, options: RetryOp
   return backoff;
 }
 
-function cancelledError(): UploadError {
-  return new UploadError('cancelled', l10n.t('The upload was cancelled.'));
+function cancelledError(): HeyGenError {
+  return new HeyGenError('cancelled', l10n.t('The upload was cancelled.'));
 }
 
-/** Waits `ms`, or rejects with a 'cancelled' UploadError as soon as `signal` aborts. */
+/** Waits `ms`, or rejects with a 'cancelled' HeyGenError as soon as `signal` aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted) {
     return Promise.reject(cancelledError());
@@ -84,7 +84,7 @@ export interface RetryEvent {
   /** 1-based number of the retry about to happen. */
   retry: number;
   delayMs: number;
-  error: UploadError;
+  error: HeyGenError;
 }
 
 /**
@@ -106,13 +106,13 @@ export async function withRetries<T>(
     try {
       return await attempt(n);
     } catch (error) {
-      if (signal?.aborted && !(error instanceof UploadError && error.kind === 'cancelled')) {
+      if (signal?.aborted && !(error instanceof HeyGenError && error.kind === 'cancelled')) {
         throw cancelledError();
       }
       if (!isRetryable(error) || n >= opts.maxRetries) {
         throw error;
       }
-      const uploadError = error as UploadError;
+      const uploadError = error as HeyGenError;
       const delayMs = retryDelayMs(n, uploadError, opts);
       if (delayMs === undefined) {
         throw uploadError;

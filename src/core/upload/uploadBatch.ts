@@ -1,12 +1,13 @@
-import { isCertificateError } from './certificateErrors';
+import { isCertificateError } from '../http/certificateErrors';
 import * as l10n from '@vscode/l10n';
-import type { AssetRecord } from '../history/assetRecord';
-import type { Logger } from '../log/logger';
+import type { AssetRecord } from '../base/assetRecord';
+import type { Logger } from '../base/logger';
 import { isRetryable } from './retryPolicy';
-import { withoutCredentials } from './safeUrl';
+import { withoutCredentials } from '../base/safeUrl';
 import { OVER_V1_LIMIT, uploadFromUrl, uploadLocalFile, type ReuseIndex, type UploadOptions, type UploadOutcome, type UploadTarget } from './uploadEngine';
-import { UploadError, type UploadErrorKind } from './uploadErrors';
+import { HeyGenError, type HeyGenErrorKind } from '../base/heygenError';
 import { runQueue } from './uploadQueue';
+import { errorDetail } from '../base/errorMessage';
 
 /** One thing to upload. `ref` is the caller's handle for it (the editor's URI), handed back in the results. */
 export type BatchSource<R> =
@@ -23,7 +24,7 @@ export interface BatchItemFailure<R> {
   source: BatchSource<R>;
   /** One sentence naming the file and the reason, scrubbed of secrets. */
   message: string;
-  kind?: UploadErrorKind;
+  kind?: HeyGenErrorKind;
   /** Whether trying again later could help (a server or network fault, not a bad file or certificate). */
   retryable: boolean;
   /** HeyGen's page about this error (v3's `doc_url`), offered as "Open Docs". */
@@ -147,13 +148,13 @@ export class UploadBatchService {
   }
 
   /** Every source refused with one reason (an endpoint that must not receive the key). */
-  refuseAll<R>(sources: ReadonlyArray<BatchSource<R>>, message: string, kind: UploadErrorKind): BatchOutcome<R> {
+  refuseAll<R>(sources: ReadonlyArray<BatchSource<R>>, message: string, kind: HeyGenErrorKind): BatchOutcome<R> {
     return { succeeded: [], failed: sources.map((source) => ({ source, message, kind, retryable: false })), cancelled: false };
   }
 
   private failureOf<R>(source: BatchSource<R>, error: unknown): BatchItemFailure<R> {
     const scrub = this.deps.scrub ?? ((text: string) => text);
-    if (error instanceof UploadError) {
+    if (error instanceof HeyGenError) {
       // The engine's messages are already one sentence that names the file and the reason. HeyGen's own words are
       // part of it, and a server could echo the key back: scrub before anyone shows it.
       return {
@@ -285,7 +286,7 @@ export function noticeFor<R>(result: BatchOutcome<R>, options: NoticeOptions = {
  * Whether to offer Retry. The engine has already retried what can pass by itself; a person may still retry a host
  * that was unreachable (they may be back online), but not a certificate, a bad file or a refused request.
  */
-export function worthRetrying(error: UploadError): boolean {
+export function worthRetrying(error: HeyGenError): boolean {
   if (isRetryable(error)) {
     return true;
   }
@@ -299,7 +300,7 @@ export function describeSource(source: BatchSource<unknown>): string {
 
 /** Everything the log should know of a failure: the sentence, HTTP status, HeyGen's words, the cause. */
 export function detailOf(error: unknown): string {
-  if (error instanceof UploadError) {
+  if (error instanceof HeyGenError) {
     const parts = [error.message];
     if (error.status !== undefined) {
       parts.push(`HTTP ${error.status}`);
@@ -312,7 +313,7 @@ export function detailOf(error: unknown): string {
     }
     return parts.join('; ');
   }
-  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+  return errorDetail(error);
 }
 
 /** The name a URL source goes by before it is downloaded: its path's last segment. */

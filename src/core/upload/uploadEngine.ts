@@ -5,24 +5,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as l10n from '@vscode/l10n';
 import { request } from 'undici';
-import type { AssetRecord } from '../history/assetRecord';
-import { silentLogger, type Logger } from '../log/logger';
-import { keyFingerprint, sha256File } from './contentHash';
-import { dispatcherFor } from './dispatchers';
-import { checkEndpoint } from './endpointPolicy';
-import { changedWhileUploading, describeTransportFailure, errorCode, postFile, READ_CHUNK_BYTES, transportError } from './httpUpload';
-import type { AssetKind } from './mediaKinds';
-import type { ProxySettings } from './proxyPolicy';
+import type { ApiVersion, AssetRecord } from '../base/assetRecord';
+import { silentLogger, type Logger } from '../base/logger';
+import { keyFingerprint, sha256File } from '../base/contentHash';
+import { dispatcherFor } from '../http/dispatchers';
+import { checkEndpoint } from '../http/endpointPolicy';
+import { changedWhileUploading, describeTransportFailure, errorCode, READ_CHUNK_BYTES, transportError } from '../http/httpUpload';
+import { postFile } from '../heygen/v1Upload';
+import type { ProxySettings } from '../http/proxyPolicy';
 import { withRetries, type RetryOptions } from './retryPolicy';
 import { DEFAULT_API_BASE_URL, type V3Endpoint } from '../heygen/v3Client';
 import { V3_DIRECT_CEILING_BYTES, V3_MULTIPART_MAX_BYTES, directUpload, postMultipart } from '../heygen/v3Upload';
-import { SNIFF_BYTES, sniffType, typeFromMime, typeFromName } from './sniffContent';
-import { UploadError } from './uploadErrors';
-import type { ApiVersion, UploadedAsset } from './uploadedAsset';
-import { recordForUpload } from './uploadRecord';
-import { formatMegabytes, formatSize, validateFile, type LocalFile, type OpenedFile } from './validateFile';
+import { SNIFF_BYTES, sniffType, typeFromMime, typeFromName } from '../base/sniffContent';
+import { HeyGenError } from '../base/heygenError';
+import type { UploadedAsset } from '../heygen/uploadedAsset';
+import { recordForUpload, type UploadSource } from './uploadRecord';
+import { formatMegabytes, formatSize } from '../base/sizes';
+import { validateFile, type LocalFile, type OpenedFile } from '../base/validateFile';
 
-export type { ApiVersion } from './uploadedAsset';
+export type { ApiVersion } from '../base/assetRecord';
 
 export interface UploadTarget {
   /** v1 (the default): the raw body to `endpoint`; v3: multipart or direct uploads under `apiBaseUrl`. */
@@ -65,16 +66,6 @@ export interface UploadOptions {
   onAnswer?(asset: UploadedAsset): void;
 }
 
-export interface UploadSource {
-  name: string;
-  size: number;
-  mime: string;
-  kind: AssetKind;
-  sha256: string;
-  path?: string;
-  url?: string;
-}
-
 export interface UploadOutcome {
   /** The history record of the asset: the recorded one when reused, else a new one for HeyGen's answer. */
   record: AssetRecord;
@@ -86,13 +77,13 @@ export interface UploadOutcome {
 function endpointOf(target: UploadTarget): URL {
   const check = checkEndpoint(target.api === 'v3' ? (target.apiBaseUrl ?? DEFAULT_API_BASE_URL) : target.endpoint);
   if (!check.valid) {
-    throw new UploadError('insecureEndpoint', check.reason);
+    throw new HeyGenError('insecureEndpoint', check.reason);
   }
   return check.url;
 }
 
-function cancelled(name?: string): UploadError {
-  return new UploadError('cancelled', name ? l10n.t('Uploading "{0}" was cancelled.', name) : l10n.t('The upload was cancelled.'), { file: name });
+function cancelled(name?: string): HeyGenError {
+  return new HeyGenError('cancelled', name ? l10n.t('Uploading "{0}" was cancelled.', name) : l10n.t('The upload was cancelled.'), { file: name });
 }
 
 /** Uploads a local file: validate, reuse identical content when allowed, else stream it with retries. */
@@ -108,7 +99,7 @@ export async function uploadLocalFile(path: string, target: UploadTarget, option
   }
 }
 
-/** UploadError.code of a file refused for being over v1's size limit (`heygen.maxUploadSizeMB`). */
+/** HeyGenError.code of a file refused for being over v1's size limit (`heygen.maxUploadSizeMB`). */
 export const OVER_V1_LIMIT = 'overV1Limit';
 
 /** The size refused before any request: v1's setting, or for v3 what one direct upload can carry at most. */
@@ -131,7 +122,7 @@ async function checkedFile(
     // Over v1's limit, the sentence says what would take the file (wherever it is shown: a notice, a tool's result,
     // the log), and the editor offers to switch.
     const overV1 = check.problem === 'tooLarge' && target.api !== 'v3';
-    throw new UploadError('invalidFile', overV1 ? l10n.t('{0}; HeyGen API v3 takes larger files.', check.reason.replace(/\.$/, '')) : check.reason, {
+    throw new HeyGenError('invalidFile', overV1 ? l10n.t('{0}; HeyGen API v3 takes larger files.', check.reason.replace(/\.$/, '')) : check.reason, {
       file: displayName ?? path.split(/[\\/]/).pop(),
       ...(overV1 ? { code: OVER_V1_LIMIT } : {}),
     });
@@ -181,7 +172,7 @@ async function uploadChecked(
       if (options.signal?.aborted) {
         throw cancelled(file.name);
       }
-      throw new UploadError('invalidFile', l10n.t('"{0}" cannot be read: {1}.', file.name, (error as Error).message), { file: file.name, cause: error });
+      throw new HeyGenError('invalidFile', l10n.t('"{0}" cannot be read: {1}.', file.name, (error as Error).message), { file: file.name, cause: error });
     }
     const hit = reuse.lookup(sha256, fingerprint);
     if (hit) {
@@ -201,7 +192,7 @@ async function uploadChecked(
         if (n > 0) {
           const changed = await unchanged(file);
           if (changed) {
-            throw new UploadError('invalidFile', changed, { file: file.name });
+            throw new HeyGenError('invalidFile', changed, { file: file.name });
           }
         }
         return attempt();
@@ -222,7 +213,7 @@ async function uploadChecked(
     log,
     retrying,
   }).catch((error: unknown) => {
-    const failure = error instanceof UploadError ? error : transportError(error, {
+    const failure = error instanceof HeyGenError ? error : transportError(error, {
             fileName: file.name,
             url: endpoint,
             connectTimeoutMs: target.connectTimeoutMs,
@@ -248,7 +239,7 @@ async function uploadChecked(
   if (changed || sentSha256 === undefined) {
     const message = changed ?? changedWhileUploading(file.name);
     log.error(`${message} HeyGen stored asset ${result.asset.id} from the bytes sent; it is not recorded.`);
-    throw new UploadError('invalidFile', message, { file: file.name });
+    throw new HeyGenError('invalidFile', message, { file: file.name });
   }
   log.info(`Uploaded "${file.name}" as asset ${result.asset.id} in ${Date.now() - started} ms.`);
   const sent = source(sentSha256);
@@ -330,7 +321,7 @@ function v3Transport(target: UploadTarget, endpoint: URL): Transport {
         if (context.signal?.aborted) {
           throw cancelled(file.name);
         }
-        throw new UploadError('invalidFile', l10n.t('"{0}" cannot be read: {1}.', file.name, (error as Error).message), { file: file.name, cause: error });
+        throw new HeyGenError('invalidFile', l10n.t('"{0}" cannot be read: {1}.', file.name, (error as Error).message), { file: file.name, cause: error });
       }
     }
     const asset = await directUpload(endpointWithLog, v3File, sha256, {
@@ -400,7 +391,7 @@ async function download(source: URL, dir: string, target: UploadTarget, options:
   const onAbort = (): void => controller.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const fail = (message: string, extra: { status?: number; code?: string; cause?: unknown } = {}): never => {
-    throw new UploadError('invalidFile', message, { file: where, ...extra });
+    throw new HeyGenError('invalidFile', message, { file: where, ...extra });
   };
   let handle: Awaited<ReturnType<typeof open>> | undefined;
   try {
@@ -468,7 +459,7 @@ async function download(source: URL, dir: string, target: UploadTarget, options:
         await handle.write(buf);
       }
     } catch (error) {
-      if (error instanceof UploadError) {
+      if (error instanceof HeyGenError) {
         throw error;
       }
       if (options.signal?.aborted) {
@@ -506,10 +497,10 @@ export async function uploadFromUrl(url: string, target: UploadTarget, options: 
   try {
     source = new URL(url.trim());
   } catch {
-    throw new UploadError('invalidFile', l10n.t('"{0}" is not a valid URL.', url), { file: url });
+    throw new HeyGenError('invalidFile', l10n.t('"{0}" is not a valid URL.', url), { file: url });
   }
   if (source.protocol !== 'http:' && source.protocol !== 'https:') {
-    throw new UploadError('invalidFile', l10n.t('"{0}" cannot be uploaded: only http and https URLs are supported.', shortUrl(source)), { file: url });
+    throw new HeyGenError('invalidFile', l10n.t('"{0}" cannot be uploaded: only http and https URLs are supported.', shortUrl(source)), { file: url });
   }
   if (options.signal?.aborted) {
     throw cancelled(shortUrl(source));

@@ -1,11 +1,11 @@
 import * as l10n from '@vscode/l10n';
-import { UploadError } from './uploadErrors';
+import { HeyGenError } from '../base/heygenError';
 
 export type QueueResult<T, R> = { item: T; ok: true; value: R } | { item: T; ok: false; error: unknown };
 
 /** The error recorded for items that never started because the queue was cancelled. */
-export function notStartedError(): UploadError {
-  return new UploadError('cancelled', l10n.t('Cancelled before it started.'));
+export function notStartedError(): HeyGenError {
+  return new HeyGenError('cancelled', l10n.t('Cancelled before it started.'));
 }
 
 /**

@@ -1,7 +1,18 @@
-import type { AssetRecord } from '../history/assetRecord';
-import { withoutCredentials } from './safeUrl';
-import type { ApiVersion, UploadedAsset } from './uploadedAsset';
-import type { UploadSource } from './uploadEngine';
+import type { ApiVersion, AssetRecord } from '../base/assetRecord';
+import type { AssetKind } from '../base/mediaKinds';
+import { withoutCredentials } from '../base/safeUrl';
+import type { UploadedAsset } from '../heygen/uploadedAsset';
+
+/** What was uploaded: the file or download as the engine read it. */
+export interface UploadSource {
+  name: string;
+  size: number;
+  mime: string;
+  kind: AssetKind;
+  sha256: string;
+  path?: string;
+  url?: string;
+}
 
 /** The history record for HeyGen's answer to one upload: built once, where the answer arrives. */
 export function recordForUpload(asset: UploadedAsset, source: UploadSource, keyFingerprint: string, api: ApiVersion, now = Date.now()): AssetRecord {

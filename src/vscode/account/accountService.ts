@@ -1,13 +1,14 @@
 import * as vscode from 'vscode';
 import { accountDescription, accountSentence } from '../../core/account/accountSummary';
 import { getCurrentUser, type V3Endpoint, type V3User } from '../../core/heygen/v3Client';
-import { keyFingerprint } from '../../core/upload/contentHash';
-import { UploadError } from '../../core/upload/uploadErrors';
+import { keyFingerprint } from '../../core/base/contentHash';
+import { HeyGenError } from '../../core/base/heygenError';
 import type { ApiKeyService } from '../apiKey/apiKeyCommands';
-import { CommandId, ContextKey } from '../commandIds';
+import { CommandId, ContextKey } from '../commands/commandIds';
 import type { Configuration } from '../configuration/configuration';
 import type { Log } from '../log/log';
 import { showErrorWithLog } from '../log/showLogAction';
+import { errorMessage } from '../../core/base/errorMessage';
 
 /** What `GET /v3/users/me` said about a key. */
 export type KeyVerdict =
@@ -74,8 +75,8 @@ export class AccountService implements vscode.Disposable {
       this.remember(apiKey, user);
       return { verdict: 'accepted', user };
     } catch (error) {
-      const reason = this.log.scrub(error instanceof Error ? error.message : String(error));
-      if (error instanceof UploadError && error.kind === 'auth') {
+      const reason = this.log.scrub(errorMessage(error));
+      if (error instanceof HeyGenError && error.kind === 'auth') {
         this.log.warn(`HeyGen refused the API key at ${this.config.apiBaseUrl}: ${reason}`);
         return { verdict: 'refused', reason: error.serverMessage ? this.log.scrub(error.serverMessage) : reason };
       }
@@ -117,7 +118,7 @@ export class AccountService implements vscode.Disposable {
     try {
       this.remember(found.key, await getCurrentUser(this.endpoint(found.key)));
     } catch (error) {
-      this.log.debug(`The account for the API key is not known: ${this.log.scrub(error instanceof Error ? error.message : String(error))}`);
+      this.log.debug(`The account for the API key is not known: ${this.log.scrub(errorMessage(error))}`);
       this.remember(found.key, undefined);
     }
   }

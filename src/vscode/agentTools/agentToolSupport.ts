@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import type { LibrarySource } from '../../core/agentTools/findAssets';
-import type { AssetRecord } from '../../core/history/assetRecord';
-import type { Logger } from '../../core/log/logger';
+import type { AssetRecord } from '../../core/base/assetRecord';
+import type { Logger } from '../../core/base/logger';
 import type { Configuration } from '../configuration/configuration';
 import type { UploadPort } from '../upload/uploadPort';
-import type { snippetEditRequest } from '../snippets/snippetCommands';
+import type { snippetEditRequest } from '../payload/snippetCommands';
 
 type SnippetSettings = Parameters<typeof snippetEditRequest>[4];
 

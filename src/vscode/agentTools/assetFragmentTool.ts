@@ -3,9 +3,9 @@ import { fragmentAsInsertedIntoEmptyFile, fragmentAsInsertedIntoV3Body } from '.
 import { recordOfLibraryEntry } from '../../core/agentTools/findAssets';
 import { parseFragmentInput } from '../../core/agentTools/toolInput';
 import { fragmentResultText, refusalText } from '../../core/agentTools/toolResult';
-import type { AssetRecord } from '../../core/history/assetRecord';
-import { roleAccepts } from '../../core/snippets/buildSnippet';
-import { mismatchMessage, snippetEditRequest } from '../snippets/snippetCommands';
+import type { AssetRecord } from '../../core/base/assetRecord';
+import { roleAccepts } from '../../core/payload/buildSnippet';
+import { mismatchMessage, snippetEditRequest } from '../payload/snippetCommands';
 import { textResult, type AgentToolDeps } from './agentToolSupport';
 
 /**

@@ -4,8 +4,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { directoryRefusal, parseUploadInput, type UploadSource } from '../../core/agentTools/toolInput';
 import { refusalText, uploadResultText, type UploadItemResult } from '../../core/agentTools/toolResult';
-import { checkEndpoint } from '../../core/upload/endpointPolicy';
-import { formatSize } from '../../core/upload/validateFile';
+import { checkEndpoint } from '../../core/http/endpointPolicy';
+import { formatSize } from '../../core/base/sizes';
 import type { BatchResult } from '../upload/uploadPort';
 import { textResult, type AgentToolDeps } from './agentToolSupport';
 

@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
-import { CommandId, ContextKey } from '../commandIds';
+import { CommandId, ContextKey } from '../commands/commandIds';
 import type { Log } from '../log/log';
-import type { Logger } from '../../core/log/logger';
+import type { Logger } from '../../core/base/logger';
 import { registerCommand } from '../commands/registerCommand';
 import { checkKeyShape, type KeyCheck } from '../../core/apiKey/apiKeyShape';
+import { errorMessage } from '../../core/base/errorMessage';
 
 const SECRET_KEY = 'heygen.apiKey';
 export const API_KEY_ENV = 'HEYGEN_API_KEY';
@@ -53,7 +54,7 @@ export class ApiKeyService implements vscode.Disposable {
       stored = await this.secrets.get(SECRET_KEY);
     } catch (error) {
       // A broken OS keyring must not stop the extension: fall back to the environment variable or a prompt.
-      this.log.warn(`Secret storage could not be read (${error instanceof Error ? error.message : String(error)}).`);
+      this.log.warn(`Secret storage could not be read (${errorMessage(error)}).`);
     }
     if (stored) {
       this.log.addSecret(stored);

@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
 import { parseCommandContext, type CommandContext } from '../../core/commands/commandContext';
-import type { AssetRecord } from '../../core/history/assetRecord';
-import type { Logger } from '../../core/log/logger';
-import { CommandId } from '../commandIds';
+import type { AssetRecord } from '../../core/base/assetRecord';
+import type { Logger } from '../../core/base/logger';
+import { CommandId } from './commandIds';
 import { showErrorWithLog } from '../log/showLogAction';
+import { errorDetail, errorMessage } from '../../core/base/errorMessage';
 
 /** A row of one of the extension's views as commands receive it: a tree node, or an asset record itself. */
 export type ViewItem = { type: 'asset'; record: AssetRecord } | { type: 'group' } | AssetRecord;
@@ -67,8 +68,8 @@ export function registerCommand(
         parsed = commandContextOf(args);
         return await run(parsed, ...args);
       } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        registration.log.error(`${id} failed: ${error instanceof Error ? (error.stack ?? reason) : reason}`);
+        const reason = errorMessage(error);
+        registration.log.error(`${id} failed: ${errorDetail(error)}`);
         const message = registration.failureMessage?.(reason, parsed) ?? vscode.l10n.t('The HeyGen command failed: {0}', reason);
         void showErrorWithLog(message, () => vscode.commands.executeCommand(CommandId.ShowLog));
         return undefined;

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import type { ReferenceMode } from '../../core/snippets/buildSnippet';
+import type { ReferenceMode } from '../../core/payload/buildSnippet';
 import { DEFAULT_API_BASE_URL } from '../../core/heygen/v3Client';
-import { proxyFromEnvironment, splitNoProxy, type ProxySettings } from '../../core/upload/proxyPolicy';
-import type { ApiVersion } from '../../core/upload/uploadedAsset';
+import { proxyFromEnvironment, splitNoProxy, type ProxySettings } from '../../core/http/proxyPolicy';
+import type { ApiVersion } from '../../core/base/assetRecord';
 
 export const DEFAULT_UPLOAD_URL = 'https://upload.heygen.com/v1/asset';
 

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Logger } from '../../core/log/logger';
+import type { Logger } from '../../core/base/logger';
 import { TempMediaFolder } from '../../core/droppedMedia/tempFolder';
 import { shiftOffset } from '../../core/droppedMedia/trackedOffset';
 import { parseUriList } from '../../core/droppedMedia/uriList';

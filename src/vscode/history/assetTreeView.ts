@@ -1,24 +1,14 @@
 import * as vscode from 'vscode';
-import { ContextKey, VIEW_ASSETS } from '../commandIds';
-import { kindFilterName, kindGroupLabel, type AssetKind } from '../../core/upload/mediaKinds';
-import type { Logger } from '../../core/log/logger';
-import type { AssetRecord } from '../../core/history/assetRecord';
+import { ContextKey, VIEW_ASSETS } from '../commands/commandIds';
+import { kindFilterName, kindGroupLabel, type AssetKind } from '../../core/base/mediaKinds';
+import type { Logger } from '../../core/base/logger';
+import type { AssetRecord } from '../../core/base/assetRecord';
 import type { HistoryChange, HistoryStore } from '../../core/history/historyStore';
-import {
-  GROUP_CONTEXT_VALUE,
-  NO_FILTER,
-  assetContextValue,
-  assetLabel,
-  assetTooltipMarkdown,
-  describeFilter,
-  groupAssets,
-  isFilterActive,
-  normalizeFilter,
-  relativeTime,
-  type HistoryFilter,
-} from '../../core/history/historyTree';
+import { GROUP_CONTEXT_VALUE, NO_FILTER, assetContextValue, assetLabel, assetTooltipMarkdown, describeFilter, groupAssets, isFilterActive, normalizeFilter, type HistoryFilter } from '../../core/history/historyTree';
+import { relativeTime } from '../../core/base/time';
 import { SourceExistence } from '../../core/history/sourceExistence';
 import { readDroppedMedia, type DroppedMediaUploads } from '../droppedMedia/droppedMedia';
+import { errorMessage } from '../../core/base/errorMessage';
 
 /**
  * Nodes are cached by kind and by record id, so an element keeps its identity across refreshes: VS Code's tree keys
@@ -524,7 +514,7 @@ export function registerHistoryView(context: vscode.ExtensionContext, deps: Hist
     }
     const newest = change.added.reduce((a, b) => (b.uploadedAt > a.uploadedAt ? b : a));
     provider.reveal(newest.id).catch((err: unknown) => {
-      deps.log.debug(`Assets view: could not reveal ${newest.id}: ${err instanceof Error ? err.message : String(err)}`);
+      deps.log.debug(`Assets view: could not reveal ${newest.id}: ${errorMessage(err)}`);
     });
   };
 

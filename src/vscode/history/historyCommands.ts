@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { CommandId } from '../commandIds';
+import { CommandId } from '../commands/commandIds';
 import { quickPicks } from '../ui/quickPicks';
 import { recordOfItem, registerCommand, type HeyGenCommandContext } from '../commands/registerCommand';
-import { ASSET_KINDS, kindGroupLabel, type AssetKind } from '../../core/upload/mediaKinds';
-import type { Logger } from '../../core/log/logger';
-import type { AssetRecord } from '../../core/history/assetRecord';
+import { ASSET_KINDS, kindGroupLabel, type AssetKind } from '../../core/base/mediaKinds';
+import type { Logger } from '../../core/base/logger';
+import type { AssetRecord } from '../../core/base/assetRecord';
 import { type AssetTreeProvider, type UploadFn } from './assetTreeView';
 import type { HistoryStore } from '../../core/history/historyStore';
 import { NO_FILTER, assetLabel, isFilterActive, type HistoryFilter } from '../../core/history/historyTree';

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { CommandId } from '../commandIds';
+import { CommandId } from '../commands/commandIds';
 import { registerCommand } from '../commands/registerCommand';
-import type { Logger } from '../../core/log/logger';
+import type { Logger } from '../../core/base/logger';
 import type { HistoryStore } from '../../core/history/historyStore';
-import type { AssetKind } from '../../core/upload/mediaKinds';
+import type { AssetKind } from '../../core/base/mediaKinds';
 import { NO_LIBRARY_FILTER, libraryFilterActive } from '../../core/library/libraryTree';
 import { askFilter } from '../history/historyCommands';
 import type { AssetTreeProvider } from '../history/assetTreeView';

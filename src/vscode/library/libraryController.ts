@@ -1,19 +1,20 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ContextKey, VIEW_LIBRARY } from '../commandIds';
+import { ContextKey, VIEW_LIBRARY } from '../commands/commandIds';
 import type { ApiKeyService } from '../apiKey/apiKeyCommands';
 import type { Configuration } from '../configuration/configuration';
 import type { Log } from '../log/log';
 import type { HistoryStore } from '../../core/history/historyStore';
 import { getCurrentUser, v3RequestEnvelope, type V3Endpoint } from '../../core/heygen/v3Client';
-import { createV3LibraryApi, type ResettableLibraryApi } from '../../core/library/libraryApi';
+import { createV3LibraryApi, type ResettableLibraryApi } from '../../core/heygen/libraryApi';
 import { LibraryIndex } from '../../core/library/libraryIndex';
 import { libraryFilterActive } from '../../core/library/libraryTree';
 import { forEachLimited } from '../../core/library/staleMarks';
-import { keyFingerprint } from '../../core/upload/contentHash';
-import { UploadError } from '../../core/upload/uploadErrors';
+import { keyFingerprint } from '../../core/base/contentHash';
+import { HeyGenError } from '../../core/base/heygenError';
 import { LibraryTreeProvider, libraryDescription, setLibraryState, type LibraryNode } from './libraryTreeView';
 import { showErrorWithLog } from '../log/showLogAction';
+import { errorMessage } from '../../core/base/errorMessage';
 
 /** Uploads come in bursts (a folder, a multi-select): one refresh after the last of them. */
 const REFRESH_AFTER_UPLOAD_MS = 1_000;
@@ -45,11 +46,11 @@ export interface DeleteSummary {
 
 /** HeyGen's own reason where it gave one ("Asset is locked (HTTP 409)"), else the failure's sentence. */
 export function deleteReason(error: unknown): string {
-  if (error instanceof UploadError && error.serverMessage) {
+  if (error instanceof HeyGenError && error.serverMessage) {
     const text = error.serverMessage.replace(/[.!\s]+$/, '');
     return error.status ? `${text} (HTTP ${error.status})` : text;
   }
-  return error instanceof Error ? error.message.replace(/[.!\s]+$/, '') : String(error);
+  return errorMessage(error).replace(/[.!\s]+$/, '');
 }
 
 /** The Library: its index over HeyGen v3, the view, and when it lists, checks and deletes. */
@@ -74,7 +75,7 @@ export class LibraryController implements vscode.Disposable {
     const endpoint = async (): Promise<V3Endpoint> => {
       const found = await deps.apiKeys.get();
       if (!found) {
-        throw new UploadError('auth', vscode.l10n.t('No HeyGen API key is set.'));
+        throw new HeyGenError('auth', vscode.l10n.t('No HeyGen API key is set.'));
       }
       return {
         apiBaseUrl: deps.config.apiBaseUrl,
@@ -228,7 +229,7 @@ export class LibraryController implements vscode.Disposable {
               return;
             }
             summary.failed.push({ target, reason: deleteReason(error) });
-            this.deps.log.warn(`Deleting "${target.name}" (asset ${target.id}) from HeyGen failed: ${error instanceof Error ? error.message : String(error)}`);
+            this.deps.log.warn(`Deleting "${target.name}" (asset ${target.id}) from HeyGen failed: ${errorMessage(error)}`);
           } finally {
             step(target);
           }

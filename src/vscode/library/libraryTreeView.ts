@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
-import { CommandId, ContextKey } from '../commandIds';
+import { CommandId, ContextKey } from '../commands/commandIds';
 import type { HistoryStore } from '../../core/history/historyStore';
-import { describeFilter, relativeTime } from '../../core/history/historyTree';
+import { describeFilter } from '../../core/history/historyTree';
+import { relativeTime } from '../../core/base/time';
 import { SourceExistence } from '../../core/history/sourceExistence';
-import type { LibraryKind } from '../../core/library/libraryAsset';
+import type { LibraryKind } from '../../core/heygen/libraryAsset';
 import type { LibraryIndex } from '../../core/library/libraryIndex';
 import {
   NO_LIBRARY_FILTER,
@@ -16,7 +17,7 @@ import {
   type LibraryModel,
   type LibraryNode,
 } from '../../core/library/libraryTree';
-import { kindFilterName, kindGroupLabel, kindLabel } from '../../core/upload/mediaKinds';
+import { kindFilterName, kindGroupLabel, kindLabel } from '../../core/base/mediaKinds';
 
 export type { LibraryNode };
 type ItemNode = LibraryItemNode;

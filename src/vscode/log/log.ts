@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { redact, type Logger } from '../../core/log/logger';
+import { redact, type Logger } from '../../core/base/logger';
 
 /**
  * The "HeyGen" LogOutputChannel. Every line passes through `redact` with the secrets currently known

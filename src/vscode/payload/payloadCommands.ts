@@ -1,15 +1,15 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CommandId } from '../commandIds';
+import { CommandId } from '../commands/commandIds';
 import { registerCommand } from '../commands/registerCommand';
 import type { Configuration } from '../configuration/configuration';
 import type { UploadPort } from '../upload/uploadPort';
-import type { Logger } from '../../core/log/logger';
+import type { Logger } from '../../core/base/logger';
 import type { AssetReference } from '../../core/payload/assetReferences';
 import type { KnownAssets } from '../../core/payload/knownAssets';
 import { LocalFileChecks, localPathOf } from '../../core/payload/payloadProblems';
 import { replacementEdits } from '../../core/payload/replaceReference';
-import type { ReferenceMode, SnippetAsset } from '../../core/snippets/buildSnippet';
+import type { ReferenceMode, SnippetAsset } from '../../core/payload/buildSnippet';
 import {
   PAYLOAD_SELECTOR,
   PayloadCodeActions,

@@ -1,15 +1,15 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CommandId } from '../commandIds';
-import { relativeTime } from '../../core/history/historyTree';
-import type { Logger } from '../../core/log/logger';
+import { CommandId } from '../commands/commandIds';
+import { relativeTime } from '../../core/base/time';
+import type { Logger } from '../../core/base/logger';
 import { findAssetReferences, referenceAt, type AssetReference } from '../../core/payload/assetReferences';
 import type { KnownAsset, KnownAssets } from '../../core/payload/knownAssets';
 import { classifyValue } from '../../core/payload/localPath';
 import { localPathOf, payloadProblems, type LocalFileChecks, type PayloadProblem, type ProblemCode } from '../../core/payload/payloadProblems';
-import { formatSize } from '../../core/upload/validateFile';
-import { kindLabel } from '../../core/upload/mediaKinds';
-import { quoteString } from '../../core/snippets/buildSnippet';
+import { formatSize } from '../../core/base/sizes';
+import { kindLabel } from '../../core/base/mediaKinds';
+import { quoteString } from '../../core/payload/buildSnippet';
 import { PAYLOAD_LANGUAGES } from '../../core/payload/payloadLanguages';
 
 /** The diagnostics' source: what the Problems view shows next to each entry. */

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { CommandId } from '../commandIds';
+import { CommandId } from '../commands/commandIds';
 import { registerCommand } from '../commands/registerCommand';
 import type { Log } from '../log/log';
 import { activeResource, askForUrl, pickFiles } from './uploadInputs';

@@ -1,12 +1,12 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ApiKeyService } from '../apiKey/apiKeyCommands';
-import { CommandId } from '../commandIds';
+import { CommandId } from '../commands/commandIds';
 import type { Configuration } from '../configuration/configuration';
 import type { HistoryStore } from '../../core/history/historyStore';
 import type { Log } from '../log/log';
-import { supportedTypeList } from '../../core/upload/mediaKinds';
-import { checkEndpoint } from '../../core/upload/endpointPolicy';
+import { supportedTypeList } from '../../core/base/mediaKinds';
+import { checkEndpoint } from '../../core/http/endpointPolicy';
 import {
   UploadBatchService,
   nameFromUrl,

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { FOLDER_CONFIRM_THRESHOLD, isFolder, supportedFilesIn } from '../../core/upload/folderFiles';
-import { dialogFilters, supportedTypeList } from '../../core/upload/mediaKinds';
+import { dialogFilters, supportedTypeList } from '../../core/base/mediaKinds';
 
 /** What an upload command was given once folders are expanded: files to send, and folders with nothing in them. */
 export interface ExpandedSelection {

@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
-import type { AssetRecord } from '../../core/history/assetRecord';
-import type { UploadErrorKind } from '../../core/upload/uploadErrors';
+import type { AssetRecord } from '../../core/base/assetRecord';
+import type { HeyGenErrorKind } from '../../core/base/heygenError';
 
 export interface BatchSuccess {
   uri: vscode.Uri;
@@ -11,7 +11,7 @@ export interface BatchFailure {
   uri: vscode.Uri;
   name: string;
   message: string;
-  kind?: UploadErrorKind;
+  kind?: HeyGenErrorKind;
   /** Whether trying again later could help (a server or network fault, not a bad file or certificate). */
   retryable: boolean;
   /** HeyGen's page about this error (v3's `doc_url`), offered as "Open Docs". */

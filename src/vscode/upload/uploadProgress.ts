@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { CommandId } from '../commandIds';
-import type { Logger } from '../../core/log/logger';
+import { CommandId } from '../commands/commandIds';
+import type { Logger } from '../../core/base/logger';
 import type { BatchSource } from '../../core/upload/uploadBatch';
 
 type Source = BatchSource<vscode.Uri>;

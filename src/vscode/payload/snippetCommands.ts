@@ -1,17 +1,18 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CommandId } from '../commandIds';
+import { CommandId } from '../commands/commandIds';
 import { recordOfItem, registerCommand, type HeyGenCommandContext } from '../commands/registerCommand';
 import type { Configuration } from '../configuration/configuration';
-import type { AssetRecord } from '../../core/history/assetRecord';
+import type { AssetRecord } from '../../core/base/assetRecord';
 import type { HistoryStore } from '../../core/history/historyStore';
-import { relativeTime } from '../../core/history/historyTree';
-import { SUPPORTED_TYPES, supportedTypeList, typesOfKind, type AssetKind } from '../../core/upload/mediaKinds';
+import { relativeTime } from '../../core/base/time';
+import { SUPPORTED_TYPES, supportedTypeList, typesOfKind, type AssetKind } from '../../core/base/mediaKinds';
 import type { BatchResult, UploadRequestOptions } from '../upload/uploadPort';
-import type { Logger } from '../../core/log/logger';
-import { roleAccepts, type IndentOptions, type SnippetRole } from '../../core/snippets/buildSnippet';
-import { planSnippetEdits, type SnippetEditRequest } from '../../core/snippets/payloadContext';
-import { recordForLibraryAsset, type LibraryAsset } from '../../core/library/libraryAsset';
+import type { Logger } from '../../core/base/logger';
+import { roleAccepts, type IndentOptions, type SnippetRole } from '../../core/payload/buildSnippet';
+import { planSnippetEdits, type SnippetEditRequest } from '../../core/payload/payloadContext';
+import { type LibraryAsset } from '../../core/heygen/libraryAsset';
+import { recordForLibraryAsset } from '../../core/library/libraryRecord';
 
 export interface SnippetDeps {
   history: HistoryStore;

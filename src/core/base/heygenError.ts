@@ -1,7 +1,6 @@
 import * as l10n from '@vscode/l10n';
-import type { UploadedAsset } from './uploadedAsset';
 
-export type UploadErrorKind =
+export type HeyGenErrorKind =
   | 'auth'
   | 'rateLimited'
   | 'tooLarge'
@@ -16,7 +15,7 @@ export type UploadErrorKind =
   /** The v1 upload endpoint answers as if it no longer exists (404, 410, or an HTML page): HeyGen may have retired it. */
   | 'retired';
 
-export interface UploadErrorDetails {
+export interface HeyGenErrorDetails {
   status?: number;
   serverMessage?: string;
   /** HeyGen's `code` (number in v1, string in v3) or a Node/undici error code such as ECONNRESET. */
@@ -31,11 +30,12 @@ export interface UploadErrorDetails {
 }
 
 /**
- * Every failure of the upload core. `message` is one user-facing sentence that names the file when there is one;
- * it never contains the API key.
+ * Every failure of a call to HeyGen (v1 upload, v3 client and upload, library, account) and of the file checks and
+ * transfers around it: one type, so the editor maps each kind to one sentence and one action. `message` is one
+ * user-facing sentence that names the file when there is one; it never contains the API key.
  */
-export class UploadError extends Error {
-  readonly kind: UploadErrorKind;
+export class HeyGenError extends Error {
+  readonly kind: HeyGenErrorKind;
   readonly status?: number;
   readonly serverMessage?: string;
   readonly code?: number | string;
@@ -44,9 +44,9 @@ export class UploadError extends Error {
   readonly docUrl?: string;
   readonly param?: string;
 
-  constructor(kind: UploadErrorKind, message: string, details: UploadErrorDetails = {}) {
+  constructor(kind: HeyGenErrorKind, message: string, details: HeyGenErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.name = 'UploadError';
+    this.name = 'HeyGenError';
     this.kind = kind;
     this.status = details.status;
     this.serverMessage = details.serverMessage;
@@ -109,7 +109,8 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-function quote(file: string | undefined): string {
+/** The file's name in quotes, or "the file": how error sentences name what they are about. */
+export function quotedFile(file: string | undefined): string {
   return file ? l10n.t('"{0}"', file) : l10n.t('the file');
 }
 
@@ -140,7 +141,7 @@ export function looksLikeHtml(headers: Record<string, string | string[] | undefi
 }
 
 /**
- * Throws the UploadError for an answer that is not a success (3xx, 4xx, 5xx, or a 2xx carrying a key or format
+ * Throws the HeyGenError for an answer that is not a success (3xx, 4xx, 5xx, or a 2xx carrying a key or format
  * refusal code): the same sentences whatever API
  * version answered, since HeyGen's code and message are read from either shape. With `file` the sentence is about
  * uploading that file; without, about a request (checking the key, listing assets).
@@ -151,15 +152,15 @@ export function throwIfFailed(
   bodyText: string,
   file?: string,
 ): void {
-  const name = quote(file);
+  const name = quotedFile(file);
   const header = (n: string): string | undefined => {
     const v = headers[n];
     return Array.isArray(v) ? v[0] : v;
   };
   const { code, message, docUrl, param } = parseHeyGenError(status, bodyText);
   const details = { status, serverMessage: message, code, file, docUrl, param };
-  const fail = (kind: UploadErrorKind, text: string, extra: Partial<UploadErrorDetails> = {}): never => {
-    throw new UploadError(kind, text, { ...details, ...extra });
+  const fail = (kind: HeyGenErrorKind, text: string, extra: Partial<HeyGenErrorDetails> = {}): never => {
+    throw new HeyGenError(kind, text, { ...details, ...extra });
   };
   const answer = withServerMessage(status, message, code);
 
@@ -220,70 +221,5 @@ export function throwIfFailed(
   }
   if (status < 200 || status >= 300) {
     return fail('protocol', file !== undefined ? l10n.t('HeyGen refused {0}: {1}.', name, answer) : l10n.t('HeyGen refused the request: {0}.', answer));
-  }
-}
-
-/**
- * Turns HeyGen's v1 answer into the asset or an UploadError. Success needs HTTP 2xx, JSON `code === 100` and both
- * `data.id` and `data.url`; anything else is an error with a kind the editor can act on.
- */
-export function interpretResponse(
-  status: number,
-  headers: Record<string, string | string[] | undefined>,
-  bodyText: string,
-  file?: string,
-): UploadedAsset {
-  const name = quote(file);
-  const { code, message } = parseHeyGenError(status, bodyText);
-  const details = { status, serverMessage: message, code, file };
-  // A path that no longer exists, or a web page where the API answered: HeyGen may have turned v1 off.
-  if (status === 404 || status === 410 || (status >= 200 && status < 300 && looksLikeHtml(headers, bodyText))) {
-    return fail(
-      'retired',
-      l10n.t('HeyGen may have retired the v1 upload: its upload URL answered {0}, so {1} was not uploaded.', status === 404 || status === 410 ? `HTTP ${status}` : l10n.t('with a web page'), name),
-    );
-  }
-  throwIfFailed(status, headers, bodyText, file);
-  let json: unknown;
-  try {
-    json = JSON.parse(bodyText);
-  } catch {
-    return fail('protocol', l10n.t("HeyGen's answer to {0} was not valid JSON (HTTP {1}), so the upload cannot be confirmed.", name, status));
-  }
-  const obj = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
-  const v3Shaped = obj.code === undefined && typeof obj.data === 'object' && obj.data !== null && 'asset_id' in obj.data;
-  if (v3Shaped) {
-    // `heygen.uploadUrl` points at a v3 endpoint that took the bytes: read its answer rather than call it broken.
-    const v3 = obj.data as { asset_id?: unknown; url?: unknown; mime_type?: unknown };
-    if (typeof v3.asset_id === 'string' && v3.asset_id && typeof v3.url === 'string' && v3.url) {
-      const top = typeof v3.mime_type === 'string' ? v3.mime_type.split('/')[0] : '';
-      return { id: v3.asset_id, name: file ?? '', file_type: top, url: v3.url, image_key: null, folder_id: '', meta: null, created_ts: Math.floor(Date.now() / 1000) };
-    }
-  }
-  if (obj.code !== 100) {
-    return fail(
-      'protocol',
-      message
-        ? l10n.t('HeyGen did not accept {0}: {1} (code {2}).', name, message, String(code))
-        : l10n.t('HeyGen did not accept {0}: code {1} instead of 100.', name, String(obj.code)),
-    );
-  }
-  const data = obj.data as Partial<UploadedAsset> | null | undefined;
-  if (!data || typeof data !== 'object' || typeof data.id !== 'string' || !data.id || typeof data.url !== 'string' || !data.url) {
-    return fail('protocol', l10n.t("HeyGen's answer to {0} has no asset id or URL, so the upload cannot be used.", name));
-  }
-  return {
-    id: data.id,
-    name: typeof data.name === 'string' ? data.name : (file ?? ''),
-    file_type: typeof data.file_type === 'string' ? data.file_type : '',
-    url: data.url,
-    image_key: typeof data.image_key === 'string' ? data.image_key : null,
-    folder_id: typeof data.folder_id === 'string' ? data.folder_id : '',
-    meta: typeof data.meta === 'string' ? data.meta : null,
-    created_ts: typeof data.created_ts === 'number' ? data.created_ts : Math.floor(Date.now() / 1000),
-  };
-
-  function fail(kind: UploadErrorKind, text: string): never {
-    throw new UploadError(kind, text, details);
   }
 }

@@ -1,5 +1,7 @@
-import type { AssetKind } from '../upload/mediaKinds';
-import type { ApiVersion } from '../upload/uploadedAsset';
+import type { AssetKind } from './mediaKinds';
+
+/** Which HeyGen API uploads go to (`heygen.api.version`). */
+export type ApiVersion = 'v1' | 'v3';
 
 /** One successful upload as kept in the history. Never holds the API key. */
 export interface AssetRecord {

@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import type { AssetKind } from '../upload/mediaKinds';
+import type { AssetKind } from '../base/mediaKinds';
 
 /** What the asset becomes in a `video_inputs` item. */
 export type SnippetRole = 'background' | 'talkingPhoto' | 'audio';

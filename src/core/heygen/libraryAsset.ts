@@ -1,5 +1,4 @@
-import type { AssetRecord } from '../history/assetRecord';
-import type { AssetKind } from '../upload/mediaKinds';
+import type { AssetKind } from '../base/mediaKinds';
 
 /** The view's groups: HeyGen's media kinds, and everything else it stores (fonts, PDFs, subtitles…). */
 export type LibraryKind = AssetKind | 'other';
@@ -45,34 +44,5 @@ export function parseLibraryAsset(value: unknown): LibraryAsset | undefined {
     uploadedAt: uploaded > 1e12 ? uploaded : uploaded * 1000,
     url: typeof raw.url === 'string' && raw.url ? raw.url : null,
     folderId: typeof raw.folder_id === 'string' ? raw.folder_id : null,
-  };
-}
-
-const MIME_BY_KIND: Record<AssetKind, string> = { image: 'image/*', video: 'video/*', audio: 'audio/*' };
-
-/**
- * The record the item commands (copy, insert, open) take, for a media asset of the library. Ours come from the
- * history (with their source file); others are made from what HeyGen lists. Undefined for kinds the snippets
- * cannot use.
- */
-export function recordForLibraryAsset(asset: LibraryAsset, fromHistory: AssetRecord | undefined): AssetRecord | undefined {
-  if (fromHistory) {
-    return fromHistory;
-  }
-  if (asset.kind === 'other') {
-    return undefined;
-  }
-  return {
-    id: asset.id,
-    name: asset.name,
-    fileType: asset.kind,
-    mime: MIME_BY_KIND[asset.kind],
-    url: asset.url ?? '',
-    imageKey: null,
-    createdTs: Math.floor(asset.uploadedAt / 1000),
-    size: 0,
-    sha256: '',
-    uploadedAt: asset.uploadedAt,
-    keyFingerprint: '',
   };
 }

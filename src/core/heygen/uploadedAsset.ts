@@ -1,3 +1,5 @@
+import type { ApiVersion } from '../base/assetRecord';
+
 /** `data` of a successful `POST /v1/asset` answer, as documented by HeyGen. */
 export interface UploadedAsset {
   id: string;
@@ -12,6 +14,3 @@ export interface UploadedAsset {
   /** Not HeyGen's: which API made the asset, when it came from the history (absent: v1). */
   api?: ApiVersion;
 }
-
-/** Which HeyGen API uploads go to (`heygen.api.version`). */
-export type ApiVersion = 'v1' | 'v3';

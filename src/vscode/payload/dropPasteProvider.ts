@@ -2,16 +2,17 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { PAYLOAD_LANGUAGES } from '../../core/payload/payloadLanguages';
-import { CommandId } from '../commandIds';
-import type { AssetRecord } from '../../core/history/assetRecord';
-import { hasSupportedExtension } from '../../core/upload/mediaKinds';
-import { escapeSnippetText, type SnippetEntry, type SnippetRole } from '../../core/snippets/buildSnippet';
-import { editsAroundMarker } from '../../core/snippets/markerEdit';
-import { planSnippetEdit, type SnippetEditPlan } from '../../core/snippets/payloadContext';
+import { CommandId } from '../commands/commandIds';
+import type { AssetRecord } from '../../core/base/assetRecord';
+import { hasSupportedExtension } from '../../core/base/mediaKinds';
+import { escapeSnippetText, type SnippetEntry, type SnippetRole } from '../../core/payload/buildSnippet';
+import { editsAroundMarker } from '../../core/payload/markerEdit';
+import { planSnippetEdit, type SnippetEditPlan } from '../../core/payload/payloadContext';
 import type { Configuration } from '../configuration/configuration';
-import type { Logger } from '../../core/log/logger';
+import type { Logger } from '../../core/base/logger';
 import { TrackedOffset, inDropOrder, readDroppedMedia, sameDocument, type DroppedFile, type DroppedMediaUploads } from '../droppedMedia/droppedMedia';
 import { showErrorWithLog } from '../log/showLogAction';
+import { errorMessage } from '../../core/base/errorMessage';
 
 /** Payload files people write `video/generate` requests in. */
 const DROP_MIME_TYPES = ['text/uri-list', 'files'];
@@ -184,7 +185,7 @@ function reportLeftOver(plan: SnippetEditPlan, records: readonly AssetRecord[]):
 
 /** A failure outside the upload (whose own messages cover its failures): one sentence, details in the log. */
 function reportFailure(what: 'drop' | 'paste', media: readonly DroppedFile[], document: vscode.TextDocument, error: unknown, deps: DropPasteDeps): void {
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = errorMessage(error);
   deps.log.error(`The ${what} of ${media.map((m) => m.name).join(', ')} into ${document.uri.toString(true)} failed: ${reason}`);
   const names = media.map((m) => m.name).join(', ');
   const message =
@@ -244,7 +245,7 @@ export class MediaDropProvider implements vscode.DocumentDropEditProvider {
       this.watch(document, placeholder, media);
       return edit;
     } catch (error) {
-      this.deps.log.error(`Drop into ${document.uri.toString(true)} failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.deps.log.error(`Drop into ${document.uri.toString(true)} failed: ${errorMessage(error)}`);
       return undefined;
     }
   }
@@ -414,7 +415,7 @@ export class MediaPasteProvider implements vscode.DocumentPasteEditProvider {
       this.pending.set(edit, { document, range: first, media });
       return [edit];
     } catch (error) {
-      this.deps.log.error(`Paste into ${document.uri.toString(true)} failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.deps.log.error(`Paste into ${document.uri.toString(true)} failed: ${errorMessage(error)}`);
       return undefined;
     }
   }

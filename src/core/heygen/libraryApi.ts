@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import { UploadError } from '../upload/uploadErrors';
+import { HeyGenError } from '../base/heygenError';
 import { parseLibraryAsset, type LibraryAsset } from './libraryAsset';
 
 /** HeyGen's largest page (`limit` 1-100): fewer round trips for big libraries. */
@@ -33,7 +33,7 @@ export type V3EnvelopeCall = <T>(
 ) => Promise<{ data: T; has_more?: boolean; next_token?: string | null }>;
 
 export function isNotFound(error: unknown): boolean {
-  return error instanceof UploadError && error.status === 404;
+  return error instanceof HeyGenError && error.status === 404;
 }
 
 /** A LibraryApi whose remembered username can be forgotten (the key or the base URL changed). */
@@ -69,7 +69,7 @@ export function createV3LibraryApi(call: () => Promise<V3EnvelopeCall>, whoAmI: 
         signal,
       });
       if (!Array.isArray(envelope.data)) {
-        throw new UploadError('protocol', l10n.t("HeyGen's list of assets has no data (an array was expected)."));
+        throw new HeyGenError('protocol', l10n.t("HeyGen's list of assets has no data (an array was expected)."));
       }
       const assets: LibraryAsset[] = [];
       for (const entry of envelope.data) {

@@ -7,9 +7,8 @@ import { isCertificateError } from './certificateErrors';
 import { closeDirectAgents, CONNECT_TIMEOUT, IDLE_TIMEOUT, transferDirect, type TransferAnswer } from './directTransfer';
 import { closeDispatchers, dispatcherFor } from './dispatchers';
 import { proxyFor, type ProxySettings } from './proxyPolicy';
-import { silentLogger, type Logger } from '../log/logger';
-import { UploadError, interpretResponse } from './uploadErrors';
-import type { UploadedAsset } from './uploadedAsset';
+import { silentLogger, type Logger } from '../base/logger';
+import { HeyGenError } from '../base/heygenError';
 
 /**
  * Reads large enough that per-chunk overhead (promises, event-loop turns, a thread-pool round trip) stays well below
@@ -48,12 +47,6 @@ export interface PostFileRequest {
    * closes. Without it the file is opened here.
    */
   first?: { handle: FileHandle; buffer: Buffer; bytesRead: number };
-}
-
-export interface PostFileResult {
-  asset: UploadedAsset;
-  /** SHA-256 of the bytes actually sent; undefined when hashing was turned off. */
-  sha256?: string;
 }
 
 /** Closes the pooled connections (tests and deactivation). */
@@ -117,7 +110,7 @@ async function* fileBytes(
       const { bytesRead } = await pending;
       pending = undefined;
       if (bytesRead === 0) {
-        throw new UploadError('invalidFile', changedWhileUploading(fileName), { file: fileName });
+        throw new HeyGenError('invalidFile', changedWhileUploading(fileName), { file: fileName });
       }
       const chunk = ring[i % RING_BUFFERS].subarray(0, bytesRead);
       position += bytesRead;
@@ -199,34 +192,34 @@ export function describeTransportFailure(error: unknown): string {
   return networkDescription(code, error);
 }
 
-/** Maps a transport failure to an UploadError with a sentence a person can act on. */
-export function transportError(error: unknown, req: Pick<PostFileRequest, 'fileName' | 'connectTimeoutMs' | 'idleTimeoutMs' | 'url'>, signal?: AbortSignal): UploadError {
-  if (error instanceof UploadError) {
+/** Maps a transport failure to an HeyGenError with a sentence a person can act on. */
+export function transportError(error: unknown, req: Pick<PostFileRequest, 'fileName' | 'connectTimeoutMs' | 'idleTimeoutMs' | 'url'>, signal?: AbortSignal): HeyGenError {
+  if (error instanceof HeyGenError) {
     return error;
   }
   const name = req.fileName;
   const code = errorCode(error);
   if (signal?.aborted || error instanceof undiciErrors.RequestAbortedError || code === 'ABORT_ERR') {
-    return new UploadError('cancelled', l10n.t('Uploading "{0}" was cancelled.', name), { file: req.fileName, cause: error });
+    return new HeyGenError('cancelled', l10n.t('Uploading "{0}" was cancelled.', name), { file: req.fileName, cause: error });
   }
   if (error instanceof undiciErrors.ConnectTimeoutError || code === 'UND_ERR_CONNECT_TIMEOUT' || code === CONNECT_TIMEOUT) {
     const text = l10n.t('Uploading "{0}" failed: could not connect to {1} within {2}.', name, req.url.host, seconds(req.connectTimeoutMs));
-    return new UploadError('timeout', text, {
+    return new HeyGenError('timeout', text, {
       file: req.fileName, code, cause: error,
     });
   }
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === IDLE_TIMEOUT) {
-    return new UploadError('timeout', l10n.t('Uploading "{0}" timed out: HeyGen did not respond for {1}.', name, seconds(req.idleTimeoutMs)), {
+    return new HeyGenError('timeout', l10n.t('Uploading "{0}" timed out: HeyGen did not respond for {1}.', name, seconds(req.idleTimeoutMs)), {
       file: req.fileName, code, cause: error,
     });
   }
   if (code === 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH') {
-    return new UploadError('invalidFile', changedWhileUploading(name), {
+    return new HeyGenError('invalidFile', changedWhileUploading(name), {
       file: req.fileName, code, cause: error,
     });
   }
   const description = networkDescription(code, error);
-  return new UploadError('network', l10n.t('Could not upload "{0}" to {1}: {2}.', name, req.url.host, description), {
+  return new HeyGenError('network', l10n.t('Could not upload "{0}" to {1}: {2}.', name, req.url.host, description), {
     file: req.fileName, code, cause: error,
   });
 }
@@ -251,7 +244,7 @@ export interface SendFileRequest<T> extends Omit<PostFileRequest, 'apiKey' | 'co
   /** Bytes sent before and after the file's (a multipart part's head and the closing boundary). */
   prefix?: Buffer;
   suffix?: Buffer;
-  /** Turns the answer into the result or throws the UploadError for it. */
+  /** Turns the answer into the result or throws the HeyGenError for it. */
   interpret(status: number, headers: Record<string, string | string[] | undefined>, bodyText: string): T;
   /** How the URL appears in the log: a signed storage URL must never be logged whole (default origin + path). */
   logUrl?: string;
@@ -267,7 +260,7 @@ export async function sendFile<T>(req: SendFileRequest<T>): Promise<{ value: T; 
   const { signal } = req;
   if (signal?.aborted) {
     void req.first?.handle.close().catch(() => undefined);
-    throw new UploadError('cancelled', l10n.t('Uploading "{0}" was cancelled.', req.fileName), { file: req.fileName });
+    throw new HeyGenError('cancelled', l10n.t('Uploading "{0}" was cancelled.', req.fileName), { file: req.fileName });
   }
   let handle;
   try {
@@ -275,7 +268,7 @@ export async function sendFile<T>(req: SendFileRequest<T>): Promise<{ value: T; 
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? l10n.t('it no longer exists') : code === 'EACCES' ? l10n.t('permission denied') : (code ?? String(error));
-    throw new UploadError('invalidFile', l10n.t('"{0}" cannot be read: {1}.', req.fileName, why), { file: req.fileName, code, cause: error });
+    throw new HeyGenError('invalidFile', l10n.t('"{0}" cannot be read: {1}.', req.fileName, why), { file: req.fileName, code, cause: error });
   }
   let lastReport = 0;
   const meter: Meter = { sent: 0, hash: req.hash === false ? undefined : createHash('sha256') };
@@ -316,7 +309,7 @@ export async function sendFile<T>(req: SendFileRequest<T>): Promise<{ value: T; 
     log.debug(`${req.method} ${req.logUrl ?? `${req.url.origin}${req.url.pathname}`} "${req.fileName}" → HTTP ${response.status} in ${elapsed} ms (${meter.sent} bytes sent${proxy ? ', through the proxy' : ''}).`);
     const value = req.interpret(response.status, response.headers, text);
     if (meter.sent !== req.size) {
-      throw new UploadError('invalidFile', changedWhileUploading(req.fileName), { file: req.fileName });
+      throw new HeyGenError('invalidFile', changedWhileUploading(req.fileName), { file: req.fileName });
     }
     return { value, sha256: meter.hash?.digest('hex') };
   } catch (error) {
@@ -345,19 +338,4 @@ async function transferThroughProxy(req: SendFileRequest<unknown>, headers: Reco
     maxRedirections: 0,
   });
   return { status: response.statusCode, headers: response.headers, text: await readCapped(response.body) };
-}
-
-/** One POST of the file to HeyGen's v1 upload, the raw bytes as the body. */
-export async function postFile(req: PostFileRequest): Promise<PostFileResult> {
-  const { value, sha256 } = await sendFile({
-    ...req,
-    method: 'POST',
-    headers: {
-      'content-type': req.contentType,
-      'x-api-key': req.apiKey,
-      accept: 'application/json',
-    },
-    interpret: (status, headers, text) => interpretResponse(status, headers, text, req.fileName),
-  });
-  return { asset: value, sha256 };
 }
