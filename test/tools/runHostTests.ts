@@ -103,8 +103,9 @@ async function runPass(target: VsCodeTarget, mode: Mode, emulator: Emulator): Pr
     userDataDir: dirs.userDataDir,
     extensionsDir: dirs.extensionsDir,
     // v3 answers only where a suite points heygen.apiBaseUrl at the emulator itself: elsewhere HeyGen's v3 is out of
-    // reach (the v1 suites run as they always did, keys saved unchecked with a warning, no account shown).
-    settings: { 'heygen.uploadUrl': emulator.uploadUrl, 'heygen.apiBaseUrl': `${emulator.origin}/v3-unreachable` },
+    // reach (the v1 suites run as they always did, keys saved unchecked with a warning, no account shown). v3 is the
+    // default API, so the v1 suites choose v1 as a person keeping it would.
+    settings: { 'heygen.uploadUrl': emulator.uploadUrl, 'heygen.apiBaseUrl': `${emulator.origin}/v3-unreachable`, 'heygen.api.version': 'v1' },
     workspaceTrust: mode === 'untrusted',
     env,
     target,
