@@ -88,11 +88,14 @@ export function dialectForLanguage(languageId: string): SnippetDialect {
   return 'json';
 }
 
-/** Which roles an asset kind can play; the palette offers only these assets for each command. */
-export function roleAccepts(role: SnippetRole, kind: AssetKind): boolean {
+/**
+ * Which roles an asset kind can play; the palette offers only these assets for each command. A v3 body's background
+ * is an image (or a color): v3 has no video backgrounds.
+ */
+export function roleAccepts(role: SnippetRole, kind: AssetKind, version: PayloadVersion = 'v2'): boolean {
   switch (role) {
     case 'background':
-      return kind === 'image' || kind === 'video';
+      return kind === 'image' || (kind === 'video' && version === 'v2');
     case 'talkingPhoto':
       return kind === 'image';
     case 'audio':
