@@ -6,7 +6,7 @@
  * Errors use v3's envelope `{"error": {code, message, param, doc_url}}`.
  */
 import type * as http from 'node:http';
-import { v3Error } from './heygenV3';
+import { v3Error } from './errors';
 
 export const EMULATOR_USERNAME = 'emulator-user';
 const DEFAULT_LIMIT = 20;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { startEmulator, type Emulator } from '../emulator/heygenEmulator';
+import { startEmulator, type Emulator } from '../../emulator/heygenEmulator';
 
 interface Reply {
   status: number;
