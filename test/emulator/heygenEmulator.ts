@@ -10,13 +10,22 @@ import { v1Error, v3Error } from './errors';
 import { isBehavior, type Behavior, type V3Behavior } from './faults';
 import { FileStore } from './fileStore';
 import { HeygenLibrary, readJsonBody, type LibraryOptions } from './heygenLibrary';
-import { startV3, type V3Account, type V3StoredAsset } from './heygenV3';
+import type { AvatarCatalog } from './avatarCatalog';
+import type { VideoControls } from './catalogControls';
+import type { LegacyMode } from './heygenLegacyVideos';
+import { startV3, type CatalogOptions, type V3Account, type V3StoredAsset } from './heygenV3';
+import type { VoiceCatalog } from './heygenVoices';
 import { listenLoopback, sendJson, Timers } from './http';
 import { Arrivals, type ArrivedBody, type ReceivedUpload } from './received';
+import type { RecordedRequest, RequestLog } from './requestLog';
 import { V1Upload } from './v1Upload';
+import type { VideoOptions } from './videoStore';
 
 export { isBehavior, type Behavior } from './faults';
 export type { ArrivedBody, ReceivedUpload } from './received';
+export type { RecordedRequest } from './requestLog';
+export type { VideoControls } from './catalogControls';
+export type { VideoOptions, VideoSchedule } from './videoStore';
 
 export const DEFAULT_EMULATOR_KEY = 'hg-test-key-0123456789';
 const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
@@ -34,6 +43,12 @@ export interface EmulatorOptions {
   v3DirectMaxBytes?: number;
   /** The emulator's time source for everything on a schedule (default the wall clock); tests also `clock.advance()`. */
   now?: () => number;
+  /** Videos: their schedule, the MP4's size, seeded videos, URL lifetime. */
+  videos?: VideoOptions;
+  /** Avatars and voices: how many, training time, consent. */
+  catalog?: CatalogOptions;
+  /** What the retired `POST /v2/video/generate` and `GET /v1/video_status.get` answer: serve (default), 404, 410. */
+  legacy?: LegacyMode;
 }
 
 export interface Emulator {
@@ -71,6 +86,16 @@ export interface Emulator {
   setV3ChecksumFormat(format: 'hex' | 'base64'): void;
   /** The emulator's time: `clock.advance(ms)` moves every schedule (videos, training, URL expiry) forward. */
   clock: Clock;
+  /** Videos: schedule, failures, seed, MP4 size and SHA-256, legacy routes (also over `/__emulator/videos/*`). */
+  videos: VideoControls;
+  /** Avatar groups and looks; `consentRequired`, `trainingMs`, `approveConsent()`, `seed()`. */
+  avatars: AvatarCatalog;
+  /** The voice catalogue; `seed(count)`. */
+  voices: VoiceCatalog;
+  /** The API requests answered (v3, legacy videos, video downloads): method, path, query, redacted headers, body, status. */
+  requests: RecordedRequest[];
+  /** The same, with `count(method, path)`. */
+  requestLog: RequestLog;
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
@@ -84,7 +109,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const publicOrigin = (): string => options.publicOrigin ?? origin;
   const keepFile = (name: string, mime: string, bytes: Buffer): void => files.keep(name, mime, bytes);
 
-  const v3 = await startV3({ apiKey, origin: publicOrigin, received, keepFile, directMaxBytes: options.v3DirectMaxBytes, clock });
+  const v3 = await startV3({
+    apiKey,
+    origin: publicOrigin,
+    received,
+    keepFile,
+    directMaxBytes: options.v3DirectMaxBytes,
+    clock,
+    // Called only for requests, when both exist.
+    findAsset: (id) => v3.assets.get(id) ?? library.find(id),
+    videos: options.videos,
+    catalog: options.catalog,
+    legacy: options.legacy,
+  });
   const library = new HeygenLibrary({
     ...options.library,
     apiKey,
@@ -212,6 +249,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     expireNextV3Slots: (count) => v3.expireNextSlots(count),
     setV3ChecksumFormat: (format) => v3.setChecksumFormat(format),
     clock,
+    videos: v3.videos,
+    avatars: v3.avatars,
+    voices: v3.voices,
+    requests: v3.log.entries,
+    requestLog: v3.log,
     close: async () => {
       timers.clear();
       await Promise.all([v3.close(), server.close()]);

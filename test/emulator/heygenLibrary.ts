@@ -154,6 +154,11 @@ export class HeygenLibrary {
     return fromV3.length === 0 ? this.assets : [...this.assets, ...fromV3].sort(newerFirst);
   }
 
+  /** A seeded or v1-uploaded asset by id (v3 uploads are in the v3 store). */
+  find(id: string): LibraryAssetJson | undefined {
+    return this.assets.find((a) => a.id === id);
+  }
+
   has(id: string): boolean {
     return this.assets.some((a) => a.id === id) || this.v3Assets?.has(id) === true;
   }

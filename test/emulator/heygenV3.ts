@@ -5,18 +5,42 @@
  * (faults.ts), aimed at one route at a time. This file wires the routes and their `/__emulator/v3/*` controls.
  */
 import type * as http from 'node:http';
+import { handleAssetStatuses } from './assetStatuses';
+import { AvatarCatalog, DEFAULT_LOOK_COUNT, DEFAULT_TRAINING_MS } from './avatarCatalog';
+import type { FindAsset } from './bodyChecks';
+import { handleCatalogControl, videoControls, type VideoControls } from './catalogControls';
 import { Clock } from './clock';
 import { V3Faults, misbehave, readBody, type V3Behavior } from './faults';
+import { AvatarRoutes } from './heygenAvatars';
+import { LegacyVideoRoutes, type LegacyMode } from './heygenLegacyVideos';
+import { VideoRoutes } from './heygenVideos';
+import { DEFAULT_VOICE_COUNT, VoiceCatalog } from './heygenVoices';
 import { listenLoopback, sendJson, Timers } from './http';
+import { IdempotencyKeys } from './idempotency';
+import { handlePreview } from './previewMedia';
 import type { ReceivedUpload } from './received';
+import { RequestLog } from './requestLog';
 import { authorized, DEFAULT_V3_ACCOUNT, type V3Account, type V3Context, type V3StoredAsset } from './v3Context';
 import { DirectUploads } from './v3DirectUpload';
 import { handleMultipart } from './v3Multipart';
+import { handleVideoDownload } from './videoDownload';
+import { VideoStore, type VideoOptions } from './videoStore';
 
 export { v3Error } from './errors';
 export { paceReading, type V3Behavior, type V3Route } from './faults';
 export { DEFAULT_V3_ACCOUNT, type V3Account, type V3StoredAsset } from './v3Context';
 export { V3_MULTIPART_MAX_BYTES } from './v3Multipart';
+
+export interface CatalogOptions {
+  /** Avatar looks at start (groups of three; default 36, the bench uses 5,000). */
+  looks?: number;
+  /** How long a new photo avatar trains (emulator clock; default 10 s). */
+  trainingMs?: number;
+  /** New photo avatars wait for consent (docs/emulator.md). */
+  consentRequired?: boolean;
+  /** Voices at start (default 48, the bench uses 2,000). */
+  voices?: number;
+}
 
 export interface V3Options {
   apiKey: string;
@@ -27,6 +51,12 @@ export interface V3Options {
   /** Largest `max_bytes` a slot is granted. */
   directMaxBytes?: number;
   clock?: Clock;
+  /** The account's assets by id (seeded, v1 and v3 uploads), for ids a request names. */
+  findAsset: FindAsset;
+  videos?: VideoOptions;
+  catalog?: CatalogOptions;
+  /** What the retired v1/v2 video routes answer (default `serve`). */
+  legacy?: LegacyMode;
 }
 
 export interface V3Server {
@@ -36,6 +66,11 @@ export interface V3Server {
   assets: Map<string, V3StoredAsset>;
   account: V3Account;
   clock: Clock;
+  videos: VideoControls;
+  avatars: AvatarCatalog;
+  voices: VoiceCatalog;
+  /** The API requests answered (v3, legacy video routes, storage downloads), with bodies and statuses. */
+  log: RequestLog;
   /** Answers a request when it is a v3 route or a v3 control route; false when it is not ours. */
   handle(req: http.IncomingMessage, res: http.ServerResponse, url: URL): boolean;
   behave(b: V3Behavior): void;
@@ -66,9 +101,35 @@ export async function startV3(options: V3Options): Promise<V3Server> {
     keepFile: options.keepFile,
   };
   const direct = new DirectUploads(ctx, options.directMaxBytes);
+  const log = new RequestLog(() => ctx.clock.now());
+  const catalog = options.catalog ?? {};
+  const voices = new VoiceCatalog(options.origin, catalog.voices ?? DEFAULT_VOICE_COUNT);
+  const avatars = new AvatarCatalog(options.origin, voices, ctx.clock, catalog.looks ?? DEFAULT_LOOK_COUNT, catalog.trainingMs ?? DEFAULT_TRAINING_MS);
+  avatars.consentRequired = catalog.consentRequired === true;
+  const store = new VideoStore(ctx.clock, options.videos);
+  const keys = new IdempotencyKeys(ctx.clock);
+  const catalogs = { avatars, voices, findAsset: options.findAsset };
+  const videoRoutes = new VideoRoutes(ctx, store, catalogs, keys);
+  const legacy = new LegacyVideoRoutes(ctx, store, catalogs, options.legacy);
+  const avatarRoutes = new AvatarRoutes(ctx, avatars, options.findAsset);
+  const videos = videoControls(store, legacy);
+  const statusOf = (id: string): 'queued' | 'processing' | 'completed' | undefined => {
+    const asset = ctx.assets.get(id);
+    if (asset) {
+      return asset.status === 'pending_upload' ? 'queued' : asset.status;
+    }
+    return options.findAsset(id) ? 'completed' : undefined;
+  };
 
   const storage = await listenLoopback((req, res) => {
-    direct.handlePut(req, res, new URL(req.url ?? '/', 'http://storage.invalid'));
+    const url = new URL(req.url ?? '/', 'http://storage.invalid');
+    if (url.pathname.startsWith('/videos/')) {
+      log.start(req, res, url);
+      if (handleVideoDownload(ctx, store, req, res, url)) {
+        return;
+      }
+    }
+    direct.handlePut(req, res, url);
   });
   storageOrigin = storage.origin;
 
@@ -140,8 +201,27 @@ export async function startV3(options: V3Options): Promise<V3Server> {
     if (path.startsWith('/__emulator/v3/')) {
       return control(req, res, url);
     }
+    if (handleCatalogControl(req, res, url, { videos, avatars, voices, log })) {
+      return true;
+    }
+    if (handlePreview(req, res, path) || avatarRoutes.handleConsentPage(req, res, path) || videoRoutes.handlePage(req, res, path)) {
+      return true;
+    }
     if (path.startsWith('/v3/')) {
       requests.push(`${req.method ?? '?'} ${path}`);
+    }
+    const legacyPath = path === '/v2/video/generate' || path === '/v1/video_status.get';
+    const entry = path.startsWith('/v3/') || legacyPath ? log.start(req, res, url) : undefined;
+    if (entry) {
+      if (
+        handleAssetStatuses(ctx, req, res, url, statusOf) ||
+        videoRoutes.handle(req, res, url, entry) ||
+        avatarRoutes.handle(req, res, url, entry) ||
+        voices.handle(ctx, req, res, url) ||
+        legacy.handle(req, res, url, entry)
+      ) {
+        return true;
+      }
     }
     if (path === '/v3/users/me' && req.method === 'GET') {
       handleMe(req, res);
@@ -169,6 +249,10 @@ export async function startV3(options: V3Options): Promise<V3Server> {
     assets: ctx.assets,
     account: ctx.account,
     clock: ctx.clock,
+    videos,
+    avatars,
+    voices,
+    log,
     handle,
     behave: (b) => ctx.faults.set(b),
     expireSlots: () => direct.expireSlots(),
@@ -180,6 +264,14 @@ export async function startV3(options: V3Options): Promise<V3Server> {
       direct.reset();
       ctx.faults.reset();
       Object.assign(ctx.account, structuredClone(DEFAULT_V3_ACCOUNT));
+      log.reset();
+      keys.reset();
+      store.reset();
+      legacy.reset();
+      voices.seed(catalog.voices ?? DEFAULT_VOICE_COUNT);
+      avatars.seed(catalog.looks ?? DEFAULT_LOOK_COUNT);
+      avatars.trainingMs = catalog.trainingMs ?? DEFAULT_TRAINING_MS;
+      avatars.consentRequired = catalog.consentRequired === true;
     },
     close: async () => {
       timers.clear();

@@ -72,3 +72,36 @@ export const keyed = (apiKey: string, extra: Record<string, string> = {}): Recor
 export function v3ErrorOf(reply: Reply): { code: string; message: string; param: string | null; doc_url: string | null } {
   return reply.json<{ error: { code: string; message: string; param: string | null; doc_url: string | null } }>().error;
 }
+
+/** Downloads `url`, hashing while it streams (a 50 MB video is never held): status, size and SHA-256 of the body. */
+export function download(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; size: number; sha256: string; head: Buffer }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers, agent: false }, (res) => {
+        const hash = createHash('sha256');
+        let size = 0;
+        const head: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => {
+          if (size < 64) {
+            head.push(chunk.subarray(0, 64 - size));
+          }
+          size += chunk.length;
+          hash.update(chunk);
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, size, sha256: hash.digest('hex'), head: Buffer.concat(head) }));
+        res.on('error', reject);
+      })
+      .on('error', reject);
+  });
+}
+
+/** Waits, a turn of the event loop at a time (never a timer), until `condition` holds; fails after `turns`. */
+export async function until(condition: () => boolean, turns = 100_000): Promise<void> {
+  for (let i = 0; i < turns; i++) {
+    if (condition()) {
+      return;
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error('the condition never held');
+}
