@@ -17,7 +17,7 @@ import { HistoryKnownAssets, LibraryKnownAssets, MergedKnownAssets } from './cor
 import { registerPayloadFeatures } from './vscode/payload/payloadCommands';
 import type { HeyGenAssetsApi } from './vscode/api';
 import { quickPicks } from './vscode/ui/quickPicks';
-import { closeUploadAgents } from './core/http/httpUpload';
+import { closeHttpClient } from './core/http/httpClient';
 import { registerAgentTools } from './vscode/agentTools/registerAgentTools';
 import { registerUploadCommands } from './vscode/upload/uploadCommands';
 import { UploadController } from './vscode/upload/uploadController';
@@ -54,7 +54,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<HeyGen
 }
 
 async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenAssetsApi> {
-  const config = new Configuration();
+  const config = new Configuration(log);
 
   // The API key: SecretStorage, then HEYGEN_API_KEY, then a prompt at the first upload.
   const apiKeys = new ApiKeyService(context.secrets, log);
@@ -94,7 +94,7 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   // Uploads: palette, explorer, editor title and tab menus, URL.
   // Every entry point below uploads through this one UploadPort.
   const uploads = new UploadController({ config, log, apiKeys, history });
-  context.subscriptions.push(uploads, { dispose: () => void closeUploadAgents() });
+  context.subscriptions.push(uploads, { dispose: () => void closeHttpClient() });
   registerUploadCommands(context, uploads, log);
   const upload = uploads.upload.bind(uploads);
 
