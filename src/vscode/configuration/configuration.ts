@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ReferenceMode } from '../../core/payload/buildSnippet';
 import { DEFAULT_API_BASE_URL } from '../../core/heygen/v3Client';
+import type { AddressPolicy } from '../../core/http/addressGuard';
 import type { HttpSettings } from '../../core/http/httpClient';
 import type { Routing } from '../../core/http/proxyRouting';
 import type { ApiVersion } from '../../core/base/assetRecord';
@@ -96,6 +97,19 @@ export class Configuration {
 
   get routing(): Routing {
     return currentRouting(this.log);
+  }
+
+  /**
+   * Which addresses a URL download may reach (the application-scope `heygen.download.allowPrivateNetworks`, user
+   * settings only): `any` when it is on; else a URL the person typed or dropped (`typed`) may name a private address
+   * itself, and any other URL (an agent tool's, another extension's, a file's) reaches only public ones.
+   */
+  downloadAddresses(typed: boolean): AddressPolicy {
+    const inspected = this.section.inspect<boolean>('download.allowPrivateNetworks');
+    if ((inspected?.globalValue ?? inspected?.defaultValue) === true) {
+      return 'any';
+    }
+    return typed ? 'named' : 'publicOnly';
   }
 
   /** Fires when any `heygen.*` setting changes; `key` is the part after `heygen.`. */

@@ -117,6 +117,7 @@ export class UploadController implements UploadPort, vscode.Disposable {
               apiKey,
               ...config.http,
             },
+            addresses: config.downloadAddresses(options.typedByPerson === true),
             concurrency: config.concurrency,
             maxBytes: config.maxUploadBytes,
             reuseIdenticalFiles: config.reuseIdenticalFiles,
