@@ -8,7 +8,7 @@ import { HeyGenError } from '../../../src/core/base/heygenError';
 import { getCurrentUser, v3Request, type V3Endpoint } from '../../../src/core/heygen/v3Client';
 import { noticeFor } from '../../../src/core/upload/uploadBatch';
 import { uploadLocalFile } from '../../../src/core/upload/uploadEngine';
-import { closeUploadAgents } from '../../../src/core/http/httpUpload';
+import { closeHttpClient } from '../../../src/core/http/httpClient';
 import { Scratch, targetFor } from '../engineKit';
 
 /** A loopback server answering every request with what `answer` says for its path. */
@@ -57,7 +57,7 @@ void describe('a v3 that answers as if it does not exist', () => {
   });
   after(async () => {
     await Promise.all([nothing.close(), portal.close(), assetGone.close()]);
-    await closeUploadAgents();
+    await closeHttpClient();
     scratch.cleanup();
   });
 
