@@ -7,7 +7,7 @@ import type { AssetRecord } from '../../core/base/assetRecord';
 import { hasSupportedExtension } from '../../core/base/mediaKinds';
 import { escapeSnippetText, type SnippetEntry, type SnippetRole } from '../../core/payload/buildSnippet';
 import { editsAroundMarker } from '../../core/payload/markerEdit';
-import { planSnippetEdit, type SnippetEditPlan } from '../../core/payload/payloadContext';
+import { planSnippetEdit, type SnippetEditPlan } from '../../core/payload/insertionPlan';
 import type { Configuration } from '../configuration/configuration';
 import type { Logger } from '../../core/base/logger';
 import { TrackedOffset, inDropOrder, readDroppedMedia, sameDocument, type DroppedFile, type DroppedMediaUploads } from '../droppedMedia/droppedMedia';

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { findAssetReferences } from '../../../src/core/payload/assetReferences';
 import { applyReplacements, referenceTarget, replacementEdits } from '../../../src/core/payload/replaceReference';
 import { quoteString, type SnippetAsset, type SnippetDialect } from '../../../src/core/payload/buildSnippet';
-import { planSnippetEdit } from '../../../src/core/payload/payloadContext';
+import { planSnippetEdit } from '../../../src/core/payload/insertionPlan';
 import { evalJs, evalPythonBatch, nastyString, PYTHON_MISSING } from '../support/literalEval';
 import { resolveSnippet } from '../support/snippetResolver';
 

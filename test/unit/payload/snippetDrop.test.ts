@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
 import type { SnippetAsset, SnippetEntry } from '../../../src/core/payload/buildSnippet';
 import { editsAroundMarker, type TextReplacement } from '../../../src/core/payload/markerEdit';
-import { planSnippetEdit, type SnippetEditPlan } from '../../../src/core/payload/payloadContext';
+import { planSnippetEdit, type SnippetEditPlan } from '../../../src/core/payload/insertionPlan';
 import { resolveSnippet } from '../support/snippetResolver';
 
 const IMAGE: SnippetAsset = { id: 'img-1', url: 'https://resource.heygen.ai/i/"a"\\b$c}.png', fileType: 'image' };

@@ -4,7 +4,7 @@ import * as vm from 'node:vm';
 import fc from 'fast-check';
 import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
 import type { SnippetAsset, SnippetRole } from '../../../src/core/payload/buildSnippet';
-import { planInsertion, planSnippetEdits, type SnippetEditRequest } from '../../../src/core/payload/payloadContext';
+import { planInsertion, planSnippetEdits, type SnippetEditRequest } from '../../../src/core/payload/insertionPlan';
 import { resolveSnippet } from '../support/snippetResolver';
 
 const IMAGE: SnippetAsset = { id: 'img-1', url: 'https://resource.heygen.ai/i/"a"\\b$c}.png', fileType: 'image' };
