@@ -11,7 +11,7 @@ import { HistoryStore } from './core/history/historyStore';
 import { registerHistoryView } from './vscode/history/assetTreeView';
 import { Log } from './vscode/log/log';
 import { DroppedMediaUploads } from './vscode/droppedMedia/droppedMedia';
-import { registerDropPasteProviders } from './vscode/payload/dropPasteProvider';
+import { registerDropPasteProviders } from './vscode/payload/registerDropPaste';
 import { registerSnippetCommands } from './vscode/payload/snippetCommands';
 import { HistoryKnownAssets, LibraryKnownAssets, MergedKnownAssets } from './core/payload/knownAssets';
 import { registerPayloadFeatures } from './vscode/payload/payloadCommands';
