@@ -8,7 +8,7 @@ import { ContextKey } from './vscode/commands/commandIds';
 import { Configuration } from './vscode/configuration/configuration';
 import { registerHistoryCommands } from './vscode/history/historyCommands';
 import { HistoryStore } from './core/history/historyStore';
-import { registerHistoryView } from './vscode/history/assetTreeView';
+import { registerHistoryView } from './vscode/history/registerHistoryView';
 import { Log } from './vscode/log/log';
 import { DroppedMediaUploads } from './vscode/droppedMedia/droppedMedia';
 import { registerDropPasteProviders } from './vscode/payload/registerDropPaste';
