@@ -1,5 +1,5 @@
 import { indentUnit, quoteString, type IndentOptions, type SnippetDialect } from './buildSnippet';
-import { parseForLanguage } from './payloadContext';
+import { parseForLanguage } from './payloadTokens';
 import { ComputedValue, type BodyValue } from './payloadLiteral';
 import type { PayloadBody } from './payloadShape';
 

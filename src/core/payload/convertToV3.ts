@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import type { IndentOptions } from './buildSnippet';
 import { detectStyle, renderBody } from './bodyStyle';
-import { parseForLanguage } from './payloadContext';
+import { parseForLanguage } from './payloadTokens';
 import { ComputedValue, readBodyTree, type BodyValue, type Places } from './payloadLiteral';
 import { detectBody, type PayloadBody } from './payloadShape';
 

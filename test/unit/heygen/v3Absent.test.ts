@@ -9,7 +9,7 @@ import { getCurrentUser, v3Request, type V3Endpoint } from '../../../src/core/he
 import { noticeFor } from '../../../src/core/upload/uploadBatch';
 import { uploadLocalFile } from '../../../src/core/upload/uploadEngine';
 import { closeHttpClient } from '../../../src/core/http/httpClient';
-import { Scratch, targetFor } from '../engineKit';
+import { Scratch, targetFor } from '../support/engineKit';
 
 /** A loopback server answering every request with what `answer` says for its path. */
 function serve(answer: (path: string) => { status: number; type: string; body: string }): Promise<{ origin: string; close(): Promise<void> }> {

@@ -4,7 +4,7 @@ import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
 import { renderValue, type FragmentValue, type SnippetDialect } from '../../../src/core/payload/buildSnippet';
 import { convertPayloadToV3, type Conversion } from '../../../src/core/payload/convertToV3';
 import { detectBody } from '../../../src/core/payload/payloadShape';
-import { evalJs, evalPythonBatch, PYTHON_MISSING } from '../literalEval';
+import { evalJs, evalPythonBatch, PYTHON_MISSING } from '../support/literalEval';
 
 type Data = Record<string, unknown>;
 const INDENT = { indent: { insertSpaces: true, tabSize: 2 } };

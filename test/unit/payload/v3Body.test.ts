@@ -4,8 +4,8 @@ import * as vm from 'node:vm';
 import type { ReferenceMode, SnippetAsset, SnippetEntry, SnippetRole } from '../../../src/core/payload/buildSnippet';
 import { buildV3BodySnippet, v3BodyFor, type V3BodyShape } from '../../../src/core/payload/v3Body';
 import { detectBody } from '../../../src/core/payload/payloadShape';
-import { evalJs, evalPythonBatch, PYTHON_MISSING } from '../literalEval';
-import { resolveSnippet } from '../snippetResolver';
+import { evalJs, evalPythonBatch, PYTHON_MISSING } from '../support/literalEval';
+import { resolveSnippet } from '../support/snippetResolver';
 
 const IMAGE: SnippetAsset = { id: 'img-1', url: 'https://resource.heygen.ai/i/"bg"$}.png', fileType: 'image' };
 const AUDIO: SnippetAsset = { id: 'aud-1', url: 'https://resource.heygen.ai/a/voice.mp3', fileType: 'audio' };
