@@ -344,7 +344,7 @@ suite('Snippets', () => {
   /** The real dropped-media uploads over the extension's own UploadPort (forced), with the calls it made. */
   function rig(avatarId = ''): DropRig {
     const calls: DropRig['calls'] = [];
-    const config = { snippetAvatarId: avatarId, snippetVoiceId: '', snippetReference: 'url' as const };
+    const config = { snippetAvatarId: avatarId, snippetVoiceId: '', snippetReference: 'url' as const, payloadVersion: 'v2' as const };
     const port: UploadPort = {
       upload: (uris, options) => {
         const result = api.upload([...uris], { ...options, force: true }) as unknown as Promise<BatchResult>;

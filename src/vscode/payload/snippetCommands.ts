@@ -226,7 +226,7 @@ export function snippetEditRequest(
   record: AssetRecord,
   languageId: string,
   indent: IndentOptions,
-  config: Pick<Configuration, 'snippetAvatarId' | 'snippetVoiceId' | 'snippetReference'>,
+  config: Pick<Configuration, 'snippetAvatarId' | 'snippetVoiceId' | 'snippetReference'> & Partial<Pick<Configuration, 'payloadVersion'>>,
 ): SnippetEditRequest {
   return {
     role,
@@ -235,6 +235,8 @@ export function snippetEditRequest(
     indent,
     defaults: { avatarId: config.snippetAvatarId, voiceId: config.snippetVoiceId },
     reference: config.snippetReference,
+    // The agent's fragment tool passes no payload version: it writes fragments, never a new body.
+    newPayloads: config.payloadVersion,
     editorIndents: EDITOR_INDENTS_SNIPPETS,
   };
 }
@@ -245,7 +247,7 @@ export function buildWorkspaceEdit(
   selections: readonly vscode.Selection[],
   role: SnippetRole,
   record: AssetRecord,
-  config: Pick<Configuration, 'snippetAvatarId' | 'snippetVoiceId' | 'snippetReference'>,
+  config: Pick<Configuration, 'snippetAvatarId' | 'snippetVoiceId' | 'snippetReference' | 'payloadVersion'>,
 ): vscode.WorkspaceEdit {
   const document = editor.document;
   const text = document.getText();
