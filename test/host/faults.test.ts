@@ -11,7 +11,7 @@ import type { HeyGenAssetsApi } from '../../src/vscode/api';
 import type { BatchResult } from '../../src/vscode/upload/uploadCommands';
 import { MessageRecorder, RejectionWatch, heygenApi, historyIds, receivedUploads, scratchFolder, withUserSetting } from './faultKit';
 import { scanForSecret } from '../tools/scanForSecret';
-import { emulator, hostEnv, waitFor, workspaceFile } from './hostSupport';
+import { emulator, fileWhen, hostEnv, workspaceFile } from './hostSupport';
 
 const FILE = 'sample.jpg';
 
@@ -39,7 +39,7 @@ async function expectRecovery(firstStatus: number, uri = workspaceFile(FILE)): P
   const after = historyIds(api);
   assert.equal(after.filter((x) => x === id).length, 1, 'the asset is not in the history exactly once');
   assert.deepEqual(after.filter((x) => x !== id).sort(), [...before].sort(), 'other history entries changed');
-  const shown = await messages.settle();
+  const shown = await messages.whenShown(1);
   assert.deepEqual(shown.map((m) => m.level), ['information'], `shown: ${JSON.stringify(shown)}`);
   assert.ok(shown[0].text.startsWith(`Uploaded "${path.basename(uri.fsPath)}" to HeyGen: asset ${id}, `), shown[0].text);
   return { result, elapsedMs };
@@ -61,7 +61,7 @@ async function expectFailure(expected: { message: string; kind: string; requests
   // A late record of an earlier suite's cut-off upload would show up here as another file.
   assert.equal(new Set(received.map((r) => r.sha256)).size, 1, 'requests for another file arrived during the test');
   assert.deepEqual(historyIds(api), before, 'the history changed after a failed upload');
-  const shown = await messages.settle();
+  const shown = await messages.whenShown(1);
   assert.deepEqual(shown, [{ level: 'error', text: expected.message, actions: expected.actions }]);
   assert.ok(!expected.message.includes(hostEnv.apiKey));
 }
@@ -176,21 +176,21 @@ suite('Server faults (issue 7 item 4)', () => {
     const userData = path.join(hostEnv.workspace, '..', 'user-data');
     const logs = path.join(userData, 'logs');
     assert.ok(fs.existsSync(logs), `no logs folder at ${logs}`);
-    // The log channel is written asynchronously: wait until the fault sentences have reached the file, so the scan
-    // covers the error paths (messages with causes, retries) and not an empty log.
-    await waitFor('the HeyGen log to hold the timeout failure', () => {
-      const text = heygenLogs(logs).map((file) => fs.readFileSync(file, 'utf8')).join('\n');
-      return text.includes('timed out: HeyGen did not respond for 1 s') && text.includes('Retrying in') ? true : undefined;
-    });
+    // The log channel is written behind the calls, by another process: wait until the fault sentences have reached
+    // the file, so the scan covers the error paths (messages with causes, retries) and not an empty log.
+    const [log] = heygenLogs(logs).sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
+    assert.ok(log, `no HeyGen.log under ${logs}`);
+    await fileWhen('the HeyGen log to hold the timeout failure', log, (text) =>
+      text?.includes('timed out: HeyGen did not respond for 1 s') && text.includes('Retrying in') ? true : undefined,
+    );
     const { files, hits } = scanForSecret([userData], hostEnv.apiKey);
     assert.ok(files > 10, `only ${files} files scanned`);
     assert.deepEqual(hits, [], 'the API key was written to disk');
   });
 
-  // Last in the suite: everything above has settled by now.
+  // Last in the suite: every upload above was awaited.
   test('no unhandled promise rejection reached the extension host during the fault tests', async () => {
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    assert.deepEqual(rejections.seen, []);
+    assert.deepEqual(await rejections.settled(), []);
   });
 });
 
@@ -227,7 +227,7 @@ suite('Transport (issue 7 item 2)', () => {
       assert.equal(result.succeeded.length, 0);
       assert.ok(elapsed < 2000, `refusing took ${elapsed} ms: it should not have tried to connect`);
       assert.deepEqual(historyIds(api), before);
-      assert.deepEqual(await messages.settle(), [{ level: 'error', text: `Nothing was uploaded: ${reason}`, actions: ['Open Settings'] }]);
+      assert.deepEqual(await messages.whenShown(1), [{ level: 'error', text: `Nothing was uploaded: ${reason}`, actions: ['Open Settings'] }]);
     } finally {
       await restore();
     }
@@ -263,7 +263,7 @@ suite('Transport (issue 7 item 2)', () => {
   async function expectFailureOf(message: string): Promise<void> {
     const result = await upload();
     assert.deepEqual(result.failed.map((f) => f.message), [message]);
-    assert.deepEqual(await messages.settle(), [{ level: 'error', text: message, actions: ['Show Log'] }]);
+    assert.deepEqual(await messages.whenShown(1), [{ level: 'error', text: message, actions: ['Show Log'] }]);
   }
 });
 
