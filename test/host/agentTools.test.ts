@@ -13,7 +13,7 @@ import type { CallerApi } from '../fixtures/agent-caller/extension';
 import type { AssetRecord } from '../../src/core/history/assetRecord';
 import { keyFingerprint } from '../../src/core/upload/contentHash';
 import { heygenApi } from './faultKit';
-import { emulator, hostEnv, sha256Of, waitFor } from './hostSupport';
+import { emulator, fileWhen, hostEnv, sha256Of, withDeadline } from './hostSupport';
 import { WindowSpy } from './windowSpy';
 import { silentLogger } from '../../src/core/log/logger';
 import { Configuration } from '../../src/vscode/configuration/configuration';
@@ -258,14 +258,15 @@ suite('Agent tools', () => {
       () => 'resolved',
       (error: unknown) => (error instanceof Error ? error.message : String(error)),
     );
-    await waitFor('the stalled upload to reach the emulator', async () => ((await emulator.received()).some((r) => r.sha256 === sha) ? true : undefined));
+    // The whole body is on the emulator, which holds its answer back: the upload is in flight.
+    await emulator.bodyArrived(sha);
     try {
       const [progress] = spy.progress;
       assert.ok(progress && !progress.done, 'the upload runs under the commands’ progress notification');
       source.cancel();
-      assert.match(await settled, /cancel/i);
       // Without the abort the stalled request would wait out the idle timeout (60 s) and its retries.
-      await waitFor('the progress notification to close after the cancellation', () => (progress.done ? true : undefined), 10_000);
+      assert.match(await withDeadline('the invocation ending after the cancellation', settled, 20_000), /cancel/i);
+      await withDeadline('the progress notification closing after the cancellation', progress.finished, 10_000);
     } finally {
       spy.dispose();
     }
@@ -423,11 +424,8 @@ suite('Agent tools', () => {
   test('the HeyGen log holds neither the key, its fingerprint nor a signed link’s query', async () => {
     const logFile = path.join(caller.logsFolder, 'heygen-assets.heygen-assets', 'HeyGen.log');
     const doneWhen = seeded[seeded.length - 1];
-    // The channel writes behind the calls: wait for the line of the last upload.
-    const text = await waitFor(`${logFile} to hold the last upload`, () => {
-      const content = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '';
-      return content.includes(`as asset ${doneWhen}`) ? content : undefined;
-    });
+    // The channel writes behind the calls, from another process: wait for the line of the last upload.
+    const text = await fileWhen(`${logFile} to hold the last upload`, logFile, (content) => (content?.includes(`as asset ${doneWhen}`) ? content : undefined));
     assert.match(text, /Agent tool: uploading 0 file\(s\) and 1 URL\(s\)\./, 'the log has the agent’s call with the signed URL');
     assert.ok(!text.includes('topsecret'), 'a signed link’s query reached the log');
     assert.ok(!text.includes(hostEnv.apiKey), 'the key reached the log');

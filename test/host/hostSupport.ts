@@ -222,8 +222,3 @@ export function contentOnlyTransfer(name: string, bytes: Uint8Array): vscode.Dat
   transfer.set('files', new FileItem({ name, uri: undefined, data: () => Promise.resolve(bytes) }));
   return transfer;
 }
-
-/** @deprecated The old name of pollUntil, while the callers move to events. */
-export function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
-  return pollUntil(what, check, timeoutMs);
-}
