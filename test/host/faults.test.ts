@@ -6,6 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { HeyGenAssetsApi } from '../../src/vscode/api';
 import type { BatchResult } from '../../src/vscode/upload/uploadCommands';
@@ -211,25 +212,33 @@ suite('Transport (issue 7 item 2)', () => {
   });
 
   test('a plain-HTTP endpoint that is not loopback is refused before connecting', async () => {
-    // .invalid never resolves (RFC 2606), so even a wrong implementation could not send the key anywhere.
-    const restore = await withUserSetting('uploadUrl', 'http://heygen.invalid/v1/asset');
+    // A server on this machine's own network address, which is not loopback: a connection the refusal should have
+    // prevented would reach it. Without such an address, .invalid (RFC 2606), which never resolves.
+    const external = Object.values(os.networkInterfaces())
+      .flat()
+      .find((address) => address?.family === 'IPv4' && !address.internal)?.address;
+    let connections = 0;
+    const listener = http.createServer((_req, res) => res.writeHead(500).end());
+    listener.on('connection', () => (connections += 1));
+    await new Promise<void>((resolve) => listener.listen(0, '0.0.0.0', resolve));
+    const origin = external ? `http://${external}:${(listener.address() as AddressInfo).port}` : 'http://heygen.invalid';
+    const restore = await withUserSetting('uploadUrl', `${origin}/v1/asset`);
     try {
       const before = historyIds(api);
-      const started = Date.now();
       const result = await upload();
-      const elapsed = Date.now() - started;
-      const reason =
-        'The upload URL http://heygen.invalid uses plain HTTP, which would send the API key unencrypted; use https (plain http is allowed only to 127.0.0.1, ::1 or localhost).';
+      const reason = `The upload URL ${origin} uses plain HTTP, which would send the API key unencrypted; use https (plain http is allowed only to 127.0.0.1, ::1 or localhost).`;
       assert.deepEqual(
         result.failed.map((f) => ({ message: f.message, kind: f.kind })),
         [{ message: reason, kind: 'insecureEndpoint' }],
       );
       assert.equal(result.succeeded.length, 0);
-      assert.ok(elapsed < 2000, `refusing took ${elapsed} ms: it should not have tried to connect`);
+      assert.equal(connections, 0, `the extension connected to ${origin}`);
       assert.deepEqual(historyIds(api), before);
       assert.deepEqual(await messages.whenShown(1), [{ level: 'error', text: `Nothing was uploaded: ${reason}`, actions: ['Open Settings'] }]);
     } finally {
       await restore();
+      listener.closeAllConnections();
+      await new Promise((resolve) => listener.close(resolve));
     }
     assert.equal((await receivedUploads()).length, 0);
     // The real endpoint works again once the setting is back.
