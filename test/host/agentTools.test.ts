@@ -407,7 +407,7 @@ suite('Agent tools', () => {
     assert.match(badRole.error, /"role" must be/);
   });
 
-  test('done: another extension uploads a workspace image, finds it again and gets its background fragment', async () => {
+  test('another extension uploads a workspace image, finds it again and gets its background fragment', async () => {
     const file = freshPng('done-when.png');
     const uploaded = await upload(['agent-tools/done-when.png']);
     const [item] = factsOf<UploadFacts>(uploaded).items;

@@ -1,4 +1,4 @@
-// Issue 7 item 5 in the real extension host: bad files and bad URLs. One batch mixes every kind of bad local input
+// Bad files and bad URLs in the real extension host. One batch mixes every kind of bad local input
 // with good files; each bad one must fail with one sentence naming it and the reason, nothing of it may reach the
 // history, and the good files must still be uploaded.
 import assert from 'node:assert/strict';
@@ -26,7 +26,7 @@ function failureByName(result: BatchResult): Map<string, { message: string; kind
   return new Map(result.failed.map((f) => [f.name, { message: f.message, kind: f.kind }]));
 }
 
-suite('Bad input (issue 7 item 5)', () => {
+suite('Bad input: files that cannot be uploaded, among good ones', () => {
   suiteSetup(async () => {
     api = await heygenApi();
     messages.install();
@@ -149,7 +149,7 @@ suite('Bad input (issue 7 item 5)', () => {
 
 });
 
-suite('Bad URLs (issue 7 item 5)', () => {
+suite('Bad URLs: addresses that cannot be downloaded', () => {
   let server: http.Server;
   let origin = '';
   /** Settles when the endless stream's connection closes: true when it closed before all 50 MB were sent. */

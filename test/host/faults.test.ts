@@ -1,5 +1,5 @@
-// Issue 7 items 2 and 4 in the real extension host: a misbehaving HeyGen (the emulator told how to misbehave) and
-// endpoints the key must never reach. Every upload goes through the extension's own UploadController, so these
+// In the real extension host: a misbehaving HeyGen (the emulator told how to misbehave) and endpoints the key must
+// never reach. Every upload goes through the extension's own UploadController, so these
 // tests see the retries, the one message the person is shown, and what lands in the history.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
@@ -67,7 +67,7 @@ async function expectFailure(expected: { message: string; kind: string; requests
   assert.ok(!expected.message.includes(hostEnv.apiKey));
 }
 
-suite('Server faults (issue 7 item 4)', () => {
+suite('Server faults: retried where it helps, one message, the history unchanged', () => {
   suiteSetup(async () => {
     api = await heygenApi();
     messages.install();
@@ -195,7 +195,7 @@ suite('Server faults (issue 7 item 4)', () => {
   });
 });
 
-suite('Transport (issue 7 item 2)', () => {
+suite('Transport: where the key may go', () => {
   suiteSetup(async () => {
     api = await heygenApi();
     messages.install();

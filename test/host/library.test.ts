@@ -392,7 +392,7 @@ suite('Library', () => {
     assert.equal(await vscode.env.clipboard.readText(), ours.id);
   });
 
-  test('done when: 250 assets, the newest 100, load more, find one by name, insert it into a payload, delete another', async () => {
+  test('250 assets: the newest 100, Load More, find one by name, insert it into a payload, delete another', async () => {
     const listed = await seed(heygen, 250);
     await vscode.commands.executeCommand('workbench.view.extension.heygen');
     await vscode.commands.executeCommand('heygen.library.focus');
