@@ -13,7 +13,8 @@ export function sha256File(file: string): string {
 /**
  * Waits until the emulator has answered 200 to a body with exactly the bytes of `file`, among the uploads from index
  * `after` on (pass `emulator.received.length` taken before the action, so an earlier upload of the same bytes does
- * not count).
+ * not count). Polled: the emulator announces a body's arrival (bodyArrived), not its answer, and the same bytes may
+ * have arrived before (refused with a wrong key); it runs in this process, so a look costs nothing.
  */
 export async function waitForUploadOf(emulator: Emulator, file: string, timeoutMs = 30_000, after = 0): Promise<ReceivedUpload> {
   const expected = sha256File(file);
@@ -27,7 +28,7 @@ export async function waitForUploadOf(emulator: Emulator, file: string, timeoutM
       const seen = emulator.received.slice(after).map((entry) => `${entry.contentType} ${entry.size} B → ${entry.status}`).join('; ') || 'nothing';
       throw new Error(`the emulator never received ${path.basename(file)} (sha256 ${expected.slice(0, 12)}…); it received: ${seen}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
@@ -68,25 +69,29 @@ export async function forgetUpload(context: UiContext, name: string): Promise<vo
   await page.keyboard.press('Enter');
   await workbench.quickInput.waitFor({ state: 'hidden' });
   const rows = assets.locator('.monaco-list-row', { hasText: name });
-  // The filtered tree shows the group and its matching rows, or the "No asset matches" welcome text.
-  await assets
-    .locator('.monaco-list-row, .welcome-view-content')
-    .first()
-    .waitFor({ state: 'visible', timeout: 10_000 });
-  await page.waitForTimeout(300);
+  // The filtered tree shows the group and its matching rows, or the "No asset matches" welcome text: once the filter
+  // is on (the view says so next to its title), no asset row (level 2) without the name is left.
+  await assets.locator('.pane-header', { hasText: `Filter: ${name}` }).waitFor({ state: 'visible', timeout: 10_000 });
+  await assets.locator('.monaco-list-row[aria-level="2"]', { hasNotText: name }).first().waitFor({ state: 'hidden', timeout: 10_000 });
   for (let left = await rows.count(), guard = 0; left > 0; guard++) {
     assert.ok(guard < 20, `"${name}" rows keep coming back in the Assets view`);
     await rows.first().click({ button: 'right' });
     await workbench.clickMenuItem('Remove from History');
-    const before = left;
-    for (let wait = 0; wait < 50 && left === before; wait++) {
-      await page.waitForTimeout(100);
-      left = await rows.count();
-    }
-    assert.ok(left < before, `removing "${name}" from the history left its row in the Assets view`);
+    // One row fewer: the last of them is gone.
+    await rows
+      .nth(left - 1)
+      .waitFor({ state: 'detached', timeout: 5_000 })
+      .catch(() => assert.fail(`removing "${name}" from the history left its row in the Assets view`));
+    left = await rows.count();
   }
   await workbench.runCommand('HeyGen: Clear Filter');
   await page.keyboard.press('Control+Shift+E');
+}
+
+/** Resolves once the workbench has drawn two more animation frames (what an event changed is on screen by then). */
+export async function nextFrame(page: UiContext['page']): Promise<void> {
+  // A string expression: the test project compiles without the DOM library.
+  await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
 }
 
 /** The 1-based line closing the first item's "voice" object in a payload: the end of that line is inside the item. */
@@ -109,12 +114,50 @@ export async function openAtLine({ page, workbench }: UiContext, name: string, l
   return { editor, gutter };
 }
 
-/** After Ctrl+S: the file's text once it differs from `original` (or `original` after 5 s). */
-export async function savedText(page: UiContext['page'], file: string, original: string): Promise<string> {
-  let saved = original;
-  for (let attempt = 0; attempt < 25 && saved === original; attempt++) {
-    await page.waitForTimeout(200);
-    saved = fs.readFileSync(file, 'utf8');
+/**
+ * Saves the active editor with Ctrl+S, as a person would, and returns the file's text once the save is on disk: when
+ * the file parses as JSON and holds `mustHold` (the new asset's id). Read any earlier and the file may be caught
+ * half-written. The file's folder is watched for the writes (inotify), and the text read at each; a quick fix's or a
+ * paste's edit may already have been saved by VS Code itself (files.refactoring.autoSave), so there may be one write
+ * or two.
+ */
+export async function saveActiveEditor(page: UiContext['page'], file: string, mustHold: string, timeoutMs = 20_000): Promise<string> {
+  let last = '';
+  let problem = 'it was not read yet';
+  const saved = (): string | undefined => {
+    last = fs.readFileSync(file, 'utf8');
+    try {
+      JSON.parse(last);
+    } catch (error) {
+      problem = `it does not parse (${(error as Error).message})`;
+      return undefined;
+    }
+    problem = `it does not hold ${mustHold}`;
+    return last.includes(mustHold) ? last : undefined;
+  };
+  const watcher = fs.watch(path.dirname(file));
+  let look = (): void => undefined;
+  try {
+    const written = new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${path.basename(file)} was not saved within ${timeoutMs / 1000} s: ${problem}:\n${last}`)), timeoutMs);
+      look = (): void => {
+        const text = saved();
+        if (text !== undefined) {
+          clearTimeout(timer);
+          resolve(text);
+        }
+      };
+      watcher.on('change', look);
+      watcher.on('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+    });
+    await page.keyboard.press('Control+S');
+    // Already on disk when VS Code saved the edit itself and Ctrl+S had nothing left to write.
+    look();
+    return await written;
+  } finally {
+    watcher.close();
   }
-  return saved;
 }
