@@ -10,7 +10,7 @@ import { startEmulator, type Emulator } from '../emulator/heygenEmulator';
 import type { HostReport } from '../host/report';
 import { buildExtension, buildHostTests, HOST_OUT } from './buildHostTests';
 import { VSCODE_TARGETS, ensureCodeServer, extensionHostErrors, extensionHostLog, launchChromium, remoteUri, selectedTargets, startCodeServer, tail, workbenchUrl, type VsCodeTarget } from './codeServer';
-import { REPO, delay, log, onCleanup, runLayerAsMain, seconds } from './proc';
+import { REPO, log, onCleanup, runLayerAsMain, seconds } from './proc';
 import { PSEUDO_LOCALE, writePseudoBundle } from './pseudoLocalize';
 import { installCallerExtension } from './callerExtension';
 import { makeSelfSignedCertificate } from './selfSignedCertificate';
@@ -20,19 +20,44 @@ const REPORT_TIMEOUT_MS = Number(process.env.HEYGEN_HOST_TIMEOUT_MS ?? 5 * 60_00
 
 type Mode = 'trusted' | 'untrusted' | 'pseudo';
 
-async function waitForReport(file: string, timeoutMs: number, stillRunning: () => string | undefined): Promise<HostReport> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (fs.existsSync(file)) {
-      return JSON.parse(fs.readFileSync(file, 'utf8')) as HostReport;
-    }
-    const problem = stillRunning();
-    if (problem) {
-      throw new Error(problem);
-    }
-    await delay(250);
-  }
-  throw new Error(`no report after ${timeoutMs / 1000} s`);
+/**
+ * The suite's report, once the extension host has renamed it into place (seen on its folder's change events), or a
+ * failure when the workbench page closes first or `timeoutMs` passes.
+ */
+function waitForReport(file: string, timeoutMs: number, pageClosed: Promise<void>): Promise<HostReport> {
+  return new Promise<HostReport>((resolve, reject) => {
+    const watcher = fs.watch(path.dirname(file));
+    let settled = false;
+    const finish = (error: Error | undefined, report?: HostReport): void => {
+      if (settled) {
+        return;
+      }
+      settled = true;
+      clearTimeout(timer);
+      watcher.close();
+      if (error) {
+        reject(error);
+      } else {
+        resolve(report!);
+      }
+    };
+    const look = (): boolean => {
+      if (!fs.existsSync(file)) {
+        return false;
+      }
+      try {
+        finish(undefined, JSON.parse(fs.readFileSync(file, 'utf8')) as HostReport);
+      } catch (error) {
+        finish(error as Error);
+      }
+      return true;
+    };
+    const timer = setTimeout(() => finish(new Error(`no report after ${timeoutMs / 1000} s`)), timeoutMs);
+    watcher.on('change', () => look());
+    watcher.on('error', (error) => finish(error));
+    void pageClosed.then(() => look() || finish(new Error('the workbench page closed before a report was written')));
+    look();
+  });
 }
 
 function failedReport(title: string, message: string): HostReport {
@@ -123,10 +148,7 @@ async function runPass(target: VsCodeTarget, mode: Mode, emulator: Emulator): Pr
   }
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
-  let pageClosed = false;
-  page.on('close', () => {
-    pageClosed = true;
-  });
+  const pageClosed = new Promise<void>((resolve) => page.once('close', () => resolve()));
   await page.goto(
     workbenchUrl(server.origin, dirs.workspace, [
       ['extensionDevelopmentPath', remoteUri(server.origin, extensionDir)],
@@ -136,7 +158,7 @@ async function runPass(target: VsCodeTarget, mode: Mode, emulator: Emulator): Pr
 
   let report: HostReport;
   try {
-    report = await waitForReport(dirs.report, REPORT_TIMEOUT_MS, () => (pageClosed && !fs.existsSync(dirs.report) ? 'the workbench page closed before a report was written' : undefined));
+    report = await waitForReport(dirs.report, REPORT_TIMEOUT_MS, pageClosed);
   } catch (error) {
     const hostLog = extensionHostLog(server.logsDir);
     log(`host (${pass}): ${(error as Error).message}`);
