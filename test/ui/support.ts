@@ -10,26 +10,62 @@ export function sha256File(file: string): string {
   return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 }
 
+const recordListeners = new WeakMap<ReceivedUpload[], Set<() => void>>();
+
+/**
+ * Calls `listener` each time the emulator adds a request to its record. The emulator announces a body's arrival
+ * (bodyArrived) but not its answer; it runs in this process and records each answered request by pushing it onto
+ * `received`, so that push is where the record is watched.
+ */
+function onRecorded(emulator: Emulator, listener: () => void): () => void {
+  const record = emulator.received;
+  let listeners = recordListeners.get(record);
+  if (!listeners) {
+    const watching = new Set<() => void>();
+    listeners = watching;
+    recordListeners.set(record, watching);
+    const push = record.push;
+    Object.defineProperty(record, 'push', {
+      configurable: true,
+      value(this: ReceivedUpload[], ...items: ReceivedUpload[]): number {
+        const length = push.apply(this, items);
+        watching.forEach((notify) => notify());
+        return length;
+      },
+    });
+  }
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
 /**
  * Waits until the emulator has answered 200 to a body with exactly the bytes of `file`, among the uploads from index
  * `after` on (pass `emulator.received.length` taken before the action, so an earlier upload of the same bytes does
- * not count). Polled: the emulator announces a body's arrival (bodyArrived), not its answer, and the same bytes may
- * have arrived before (refused with a wrong key); it runs in this process, so a look costs nothing.
+ * not count): looked for now and at each request the emulator records.
  */
-export async function waitForUploadOf(emulator: Emulator, file: string, timeoutMs = 30_000, after = 0): Promise<ReceivedUpload> {
+export function waitForUploadOf(emulator: Emulator, file: string, timeoutMs = 30_000, after = 0): Promise<ReceivedUpload> {
   const expected = sha256File(file);
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const hit = emulator.received.slice(after).find((entry) => entry.sha256 === expected && entry.status === 200);
-    if (hit) {
-      return hit;
-    }
-    if (Date.now() > deadline) {
+  const find = (): ReceivedUpload | undefined => emulator.received.slice(after).find((entry) => entry.sha256 === expected && entry.status === 200);
+  return new Promise<ReceivedUpload>((resolve, reject) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      stop();
+    };
+    const timer = setTimeout(() => {
+      done();
       const seen = emulator.received.slice(after).map((entry) => `${entry.contentType} ${entry.size} B → ${entry.status}`).join('; ') || 'nothing';
-      throw new Error(`the emulator never received ${path.basename(file)} (sha256 ${expected.slice(0, 12)}…); it received: ${seen}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+      reject(new Error(`the emulator never received ${path.basename(file)} (sha256 ${expected.slice(0, 12)}…) within ${timeoutMs / 1000} s; it received: ${seen}`));
+    }, timeoutMs);
+    const look = (): void => {
+      const hit = find();
+      if (hit) {
+        done();
+        resolve(hit);
+      }
+    };
+    const stop = onRecorded(emulator, look);
+    look();
+  });
 }
 
 /** Opens the HeyGen container's Assets view, from the explorer so the activity-bar click opens rather than closes it. */
