@@ -60,6 +60,12 @@ function waitForReport(file: string, timeoutMs: number, pageClosed: Promise<void
   });
 }
 
+/** `promise`, or a rejection once `timeoutMs` has passed. */
+function withDeadline<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('deadline')), timeoutMs)))]).finally(() => clearTimeout(timer));
+}
+
 function failedReport(title: string, message: string): HostReport {
   return { passed: 0, failed: 1, pending: 0, fatal: message, tests: [{ title, fullTitle: title, state: 'failed', durationMs: 0, error: message }] };
 }
@@ -149,6 +155,12 @@ async function runPass(target: VsCodeTarget, mode: Mode, emulator: Emulator): Pr
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
   const pageClosed = new Promise<void>((resolve) => page.once('close', () => resolve()));
+  // The workbench calls window.codeAutomationExit once the suite's run() has returned and it has stopped the extension
+  // host (how VS Code's own web test runners learn that a run is over). Closing the browser any earlier can reset the
+  // extension host's connection while it shuts down, which it logs as an error (read ECONNRESET).
+  let hostStopped!: () => void;
+  const extensionHostStopped = new Promise<void>((resolve) => (hostStopped = resolve));
+  await page.exposeFunction('codeAutomationExit', () => hostStopped());
   await page.goto(
     workbenchUrl(server.origin, dirs.workspace, [
       ['extensionDevelopmentPath', remoteUri(server.origin, extensionDir)],
@@ -169,6 +181,9 @@ async function runPass(target: VsCodeTarget, mode: Mode, emulator: Emulator): Pr
     report = failedReport(`the ${pass} host suite reports`, (error as Error).message);
   }
 
+  if (!report.fatal) {
+    await withDeadline(extensionHostStopped, 30_000).catch(() => log(`host (${pass}): the workbench did not say the extension host stopped; closing anyway`));
+  }
   // Stopped before reading the log, so everything the extension host wrote has reached the disk.
   await browser.close();
   await server.stop();
