@@ -164,15 +164,18 @@ async function runPass(target: VsCodeTarget, mode: Mode, emulator: Emulator): Pr
   let hostStopped!: () => void;
   const extensionHostStopped = new Promise<void>((resolve) => (hostStopped = resolve));
   await page.exposeFunction('codeAutomationExit', () => hostStopped());
-  await page.goto(
-    workbenchUrl(server.origin, dirs.workspace, [
-      ['extensionDevelopmentPath', remoteUri(server.origin, extensionDir)],
-      ['extensionTestsPath', remoteUri(server.origin, `${HOST_OUT}/index`)],
-    ]),
-  );
 
   let report: HostReport;
   try {
+    // Only the navigation's start is waited for: the report says when the workbench and its suite have run, and the
+    // page's load event can take longer than a navigation timeout on a loaded machine.
+    await page.goto(
+      workbenchUrl(server.origin, dirs.workspace, [
+        ['extensionDevelopmentPath', remoteUri(server.origin, extensionDir)],
+        ['extensionTestsPath', remoteUri(server.origin, `${HOST_OUT}/index`)],
+      ]),
+      { waitUntil: 'commit', timeout: 120_000 },
+    );
     report = await waitForReport(dirs.report, REPORT_TIMEOUT_MS, pageClosed);
   } catch (error) {
     const hostLog = extensionHostLog(server.logsDir);

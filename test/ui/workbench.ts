@@ -12,7 +12,9 @@ export class Workbench {
   constructor(readonly page: Page) {}
 
   async open(url: string): Promise<void> {
-    await this.page.goto(url);
+    // From the navigation's start, the workbench itself is waited for (the page's load event adds nothing and can
+    // outlast the default timeout on a loaded machine).
+    await this.page.goto(url, { waitUntil: 'commit', timeout: 60_000 });
     await this.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
     // The explorer fills in, and the extensions' contributions arrive, a few seconds after the shell appears: the
     // HeyGen activity-bar item is there once the installed extension is known to the workbench.
