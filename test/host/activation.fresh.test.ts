@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { emulator, hostEnv, waitFor } from './hostSupport';
+import { emulator, hostEnv, pollUntil, whenEvent } from './hostSupport';
 
 const EXTENSION_ID = 'heygen-assets.heygen-assets';
 
@@ -43,7 +43,7 @@ suite('Activation asks HeyGen nothing', () => {
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(script), { preview: false });
 
     // The payload features are at work: the local file is a problem, and its hover answers.
-    const problems = await waitFor('the payload problem for ./sample.png', () => {
+    const problems = await whenEvent('the payload problem for ./sample.png', vscode.languages.onDidChangeDiagnostics, () => {
       const found = vscode.languages.getDiagnostics(payload).filter((d) => d.source === 'HeyGen');
       return found.length > 0 ? found : undefined;
     });
@@ -56,7 +56,8 @@ suite('Activation asks HeyGen nothing', () => {
 
     // The person opens the HeyGen Library: now the account and the listing are asked for.
     await vscode.commands.executeCommand('heygen.library.focus');
-    const after = await waitFor('the account check and the listing after the view opened', async () => {
+    // The emulator's record announces nothing, so it is polled.
+    const after = await pollUntil('the account check and the listing after the view opened', async () => {
       const seen = await requestsSoFar();
       return seen.includes('GET /v3/users/me') && seen.includes('GET /v3/assets') ? seen : undefined;
     });

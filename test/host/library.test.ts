@@ -11,7 +11,7 @@ import type { AssetTreeProvider } from '../../src/vscode/history/assetTreeView';
 import type { LibraryController } from '../../src/vscode/library/libraryController';
 import type { LibraryNode } from '../../src/vscode/library/libraryTreeView';
 import { withUserSetting } from './faultKit';
-import { hostEnv, waitFor, workspaceFile } from './hostSupport';
+import { hostEnv, whenEvent, workspaceFile } from './hostSupport';
 import { WindowSpy } from './windowSpy';
 
 const EXTENSION_ID = 'heygen-assets.heygen-assets';
@@ -125,9 +125,9 @@ suite('Library', () => {
     const listed = await seed(heygen, 250);
     await vscode.commands.executeCommand('heygen.library.focus');
     await heygen.library.refresh();
-    await waitFor('the first page', () => (heygen.library.index.size === 100 ? true : undefined));
+    await whenEvent('the first page', (l) => heygen.library.index.onDidChange(l), () => (heygen.library.index.size === 100 ? true : undefined));
     // Opening the view starts a refresh of its own: its row reads "Loading…" until that one has answered too.
-    await waitFor('the Load More row', () => {
+    await whenEvent('the Load More row', heygen.library.tree.onDidChangeTreeData, () => {
       const tree = heygen.library.tree;
       const row = tree.getChildren().find((node) => node.type === 'loadMore');
       return row && labelOf(tree.getTreeItem(row)) === 'Load More…' ? true : undefined;
@@ -318,7 +318,7 @@ suite('Library', () => {
     await heygen.history.add(record);
     spy.answerMessages(() => undefined);
     await vscode.commands.executeCommand('heygen.removeFromHistory', { type: 'asset', record });
-    await waitFor('the question', () => spy.messages.find((m) => m.message.includes('still exists on HeyGen')));
+    await whenEvent('the question', spy.onDidShowMessage, () => spy.messages.find((m) => m.message.includes('still exists on HeyGen')));
     assert.equal(heygen.history.get(record.id), undefined, 'removed from the history');
     assert.deepEqual((await emulatorLibrary()).requests.delete, [], 'dismissed: nothing deleted');
 
@@ -328,8 +328,10 @@ suite('Library', () => {
       (shown) => (shown.modal ? 'Delete' : undefined),
     );
     await vscode.commands.executeCommand('heygen.removeFromHistory', { type: 'asset', record });
-    await waitFor('the delete', async () => ((await emulatorLibrary()).requests.delete.includes(record.id) ? true : undefined));
+    // The delete runs after the answer, without holding up the command: it ends with its own notification.
+    await whenEvent('the deletion\'s notification', spy.onDidShowMessage, () => spy.messages.find((m) => m.message === `Deleted "${record.name}" from HeyGen.`));
     assert.ok(spy.messages.some((m) => m.modal && m.message.startsWith(`Delete "${record.name}" from HeyGen?`)), spy.describe());
+    assert.deepEqual((await emulatorLibrary()).requests.delete, [record.id], 'HeyGen was asked to delete it');
   });
 
   test('Delete from HeyGen on an Assets (history) row: confirmed, deleted on HeyGen, and the row then warns', async () => {
@@ -375,8 +377,9 @@ suite('Library', () => {
     const ours = result.succeeded[0]?.record;
     assert.ok(ours, JSON.stringify(result));
     // No Refresh pressed: the Library lists page one again by itself after an upload.
+    const listed = whenEvent('the upload in the Library', heygen.library.tree.onDidChangeTreeData, () => heygen.library.tree.nodeFor(ours.id), 10_000);
     await vscode.commands.executeCommand('heygen.library.focus');
-    await waitFor('the upload in the Library', () => heygen.library.tree.nodeFor(ours.id), 10_000);
+    await listed;
     const node = heygen.library.tree.nodeFor(ours.id);
     assert.ok(node && node.type === 'asset');
     assert.equal(node.record.sourcePath, ours.sourcePath, 'the history record, with its source file');
@@ -389,7 +392,7 @@ suite('Library', () => {
     assert.equal(await vscode.env.clipboard.readText(), ours.id);
   });
 
-  test('done when: 250 assets, the newest 100, load more, find one by name, insert it into a payload, delete another', async () => {
+  test('250 assets: the newest 100, Load More, find one by name, insert it into a payload, delete another', async () => {
     const listed = await seed(heygen, 250);
     await vscode.commands.executeCommand('workbench.view.extension.heygen');
     await vscode.commands.executeCommand('heygen.library.focus');

@@ -293,7 +293,7 @@ suite('Payload files', () => {
     await diagnosticsWhen(document.uri, (d) => d.length === 0, 'the problem to go');
   });
 
-  test('done when: "Upload Local Files in This Payload" turns two local paths into two HeyGen URLs in one edit, each hover naming its file', async () => {
+  test('"Upload Local Files in This Payload" turns two local paths into two HeyGen URLs in one edit, each hover naming its file', async () => {
     const image = uniqueMedia('two-bg.jpg', 'sample.jpg');
     const audio = uniqueMedia('two-voice.mp3', 'sample.mp3');
     const editor = await openPayload(
