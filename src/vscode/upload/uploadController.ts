@@ -121,6 +121,7 @@ export class UploadController implements UploadPort, vscode.Disposable {
             },
             concurrency: config.concurrency,
             maxBytes: config.maxUploadBytes,
+            userMaxBytes: config.userMaxUploadBytes,
             reuseIdenticalFiles: config.reuseIdenticalFiles,
             force: options.force,
             signal,
