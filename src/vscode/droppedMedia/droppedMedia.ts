@@ -138,7 +138,7 @@ export class DroppedMediaUploads implements vscode.Disposable {
       }
       // A dropped address may be a signed link: its query (the signature) stays out of the log.
       this.log.info(`Uploading the dropped address ${withoutCredentials(url)}.`);
-      await this.port.uploadUrl(url);
+      await this.port.uploadUrl(url, { typedByPerson: true });
     }
   }
 
