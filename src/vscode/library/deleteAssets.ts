@@ -7,7 +7,7 @@ import { isAssetId } from '../../core/heygen/assetId';
 import type { LibraryApi } from '../../core/heygen/libraryApi';
 import type { HistoryStore } from '../../core/history/historyStore';
 import type { LibraryIndex } from '../../core/library/libraryIndex';
-import { forEachLimited } from '../../core/library/staleMarks';
+import { forEachLimited } from '../../core/base/concurrency';
 import type { ApiKeyService } from '../apiKey/apiKeyCommands';
 import { showErrorWithLog } from '../log/showLogAction';
 
