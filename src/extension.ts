@@ -119,10 +119,13 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
 
   // The Library: every asset on the HeyGen account (v3), the stale marks of uploads HeyGen no longer has, delete.
   const library = await LibraryController.create(context, { config, apiKeys, history, log, session });
-  context.subscriptions.push(pendingWrites.track(() => library.index.flush()));
+  context.subscriptions.push(
+    pendingWrites.track(() => history.flush()),
+    pendingWrites.track(() => library.index.flush()),
+  );
 
   // The Assets view, its item actions and drag-and-drop onto it.
-  const assetTree = registerHistoryView(context, { history, log, media: droppedMedia, account, isGone: (id) => library.index.isGone(id) });
+  const assetTree = registerHistoryView(context, { history, log, media: droppedMedia, account, session, isGone: (id) => library.index.isGone(id) });
   // The walkthrough's upload step is done once the history holds an asset.
   const markUploaded = (): void => void vscode.commands.executeCommand('setContext', ContextKey.HasUploaded, history.all().length > 0);
   markUploaded();
