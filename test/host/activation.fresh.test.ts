@@ -54,13 +54,15 @@ suite('Activation asks HeyGen nothing', () => {
 
     assert.deepEqual(await requestsSoFar(), [], 'requests reached the emulator before any HeyGen view, command or asset was asked for');
 
-    // The person opens the HeyGen Library: now the account and the listing are asked for.
-    await vscode.commands.executeCommand('heygen.library.focus');
-    // The emulator's record announces nothing, so it is polled.
-    const after = await pollUntil('the account check and the listing after the view opened', async () => {
+    // The person opens the HeyGen container on its Assets view: now the account is asked for. The emulator's record
+    // announces nothing, so it is polled.
+    await vscode.commands.executeCommand('heygen.assets.focus');
+    await pollUntil('the account check after the Assets view opened', async () => {
       const seen = await requestsSoFar();
-      return seen.includes('GET /v3/users/me') && seen.includes('GET /v3/assets') ? seen : undefined;
+      return seen.includes('GET /v3/users/me') ? seen : undefined;
     });
-    assert.ok(after.includes('GET /v3/users/me'));
+    // Then the Library: its listing.
+    await vscode.commands.executeCommand('heygen.library.focus');
+    await pollUntil('the listing after the Library opened', async () => ((await requestsSoFar()).includes('GET /v3/assets') ? true : undefined));
   });
 });
