@@ -14,6 +14,7 @@ import { REPO, delay, log, onCleanup, runLayerAsMain, seconds } from './proc';
 import { PSEUDO_LOCALE, writePseudoBundle } from './pseudoLocalize';
 import { installCallerExtension } from './callerExtension';
 import { makeSelfSignedCertificate } from './selfSignedCertificate';
+import { startConnectProxy, type ConnectProxy } from './connectProxy';
 import { freshRunDirs } from './workspace';
 
 const REPORT_TIMEOUT_MS = Number(process.env.HEYGEN_HOST_TIMEOUT_MS ?? 5 * 60_000);
@@ -65,7 +66,7 @@ function activationFromLog(logsDir: string): Record<string, number> {
 }
 
 /** One code-server + Chromium session running the bundled tests of one mode. */
-async function runPass(target: VsCodeTarget, mode: Mode, emulator: Emulator): Promise<HostReport> {
+async function runPass(target: VsCodeTarget, mode: Mode, emulator: Emulator, envProxy: ConnectProxy): Promise<HostReport> {
   const dirs = freshRunDirs('host');
   const env: Record<string, string> = {
     HEYGEN_TEST_EMULATOR: emulator.origin,
@@ -73,6 +74,15 @@ async function runPass(target: VsCodeTarget, mode: Mode, emulator: Emulator): Pr
     HEYGEN_API_KEY: emulator.apiKey,
     HEYGEN_TEST_REPORT: dirs.report,
     HEYGEN_TEST_MODE: mode,
+    // A proxy in code-server's environment, as a corporate machine sets one (test/host/proxy.test.ts): only the
+    // upper-case HTTPS_PROXY, so the lower-case names (read first) and NO_PROXY of the developer's shell are blanked.
+    HTTPS_PROXY: envProxy.origin,
+    HEYGEN_TEST_ENV_PROXY: envProxy.origin,
+    https_proxy: '',
+    http_proxy: '',
+    HTTP_PROXY: '',
+    NO_PROXY: '',
+    no_proxy: '',
     ...(process.env.HEYGEN_TEST_GREP ? { HEYGEN_TEST_GREP: process.env.HEYGEN_TEST_GREP } : {}),
   };
   await installCallerExtension(dirs.extensionsDir);
@@ -190,6 +200,8 @@ export async function runHostTests(): Promise<{ passed: number; failed: number; 
 
   const emulator = await startEmulator();
   onCleanup(() => emulator.close());
+  const envProxy = await startConnectProxy();
+  onCleanup(() => envProxy.close());
   const modes: Mode[] = [
     'trusted',
     ...(bundled.some((name) => name.endsWith('.untrusted.test.ts')) ? (['untrusted'] as const) : []),
@@ -203,7 +215,7 @@ export async function runHostTests(): Promise<{ passed: number; failed: number; 
     const versionStarted = Date.now();
     const counts = { passed: 0, failed: 0, pending: 0 };
     for (const mode of modes) {
-      const report = await runPass(target, mode, emulator);
+      const report = await runPass(target, mode, emulator, envProxy);
       // The payload could silently open some other VS Code if the matrix were miswired: say so as a failure.
       if (report.vscodeVersion && report.vscodeVersion !== target.vscode) {
         const error = `the extension host reports VS Code ${report.vscodeVersion}, not ${target.vscode}`;
