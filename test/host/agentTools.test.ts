@@ -12,7 +12,7 @@ import { formatSize } from '../../src/core/base/sizes';
 import type { CallerApi } from '../fixtures/agent-caller/extension';
 import type { AssetRecord } from '../../src/core/base/assetRecord';
 import { keyFingerprint } from '../../src/core/base/contentHash';
-import { heygenApi } from './faultKit';
+import { heygenApi, withUserSetting } from './faultKit';
 import { emulator, fileWhen, hostEnv, sha256Of, withDeadline } from './hostSupport';
 import { WindowSpy } from './windowSpy';
 import { silentLogger } from '../../src/core/base/logger';
@@ -285,7 +285,9 @@ suite('Agent tools', () => {
     const served = api.history.get(seeded[0]);
     assert.ok(served, 'an earlier test uploaded an image the emulator serves');
     const signed = `${served.url}?X-Amz-Signature=topsecret-signature&X-Amz-Credential=abc`;
-    const text = await upload([signed]);
+    // The emulator's storage stands in for a public CDN: an agent's URL reaches loopback only with this setting.
+    const restore = await withUserSetting('download.allowPrivateNetworks', true);
+    const text = await upload([signed]).finally(restore);
     const [item] = factsOf<UploadFacts>(text).items;
     assert.equal(item.input, served.url, 'the input is echoed without its query');
     assert.equal(item.reused, true, 'the same bytes as the earlier upload: reused');

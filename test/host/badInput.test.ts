@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import type { HeyGenAssetsApi } from '../../src/vscode/api';
 import type { BatchResult } from '../../src/vscode/upload/uploadCommands';
-import { MessageRecorder, RejectionWatch, heygenApi, historyIds, receivedUploads, scratchFolder } from './faultKit';
+import { MessageRecorder, RejectionWatch, heygenApi, historyIds, receivedUploads, scratchFolder, withUserSetting } from './faultKit';
 import { emulator, hostEnv, sha256Of } from './hostSupport';
 
 const MB = 1024 * 1024;
@@ -156,8 +156,12 @@ suite('Bad URLs: addresses that cannot be downloaded', () => {
   let endlessClosed: Promise<boolean> = new Promise(() => undefined);
   let endlessClosedResolve: (stopped: boolean) => void = () => undefined;
 
+  /** The loopback server stands in for a web server: the exported API may reach it only with this setting on. */
+  let restorePrivateNetworks: () => Promise<void> = () => Promise.resolve();
+
   suiteSetup(async () => {
     api = await heygenApi();
+    restorePrivateNetworks = await withUserSetting('download.allowPrivateNetworks', true);
     messages.install();
     server = http.createServer((req, res) => {
       req.resume();
@@ -202,6 +206,7 @@ suite('Bad URLs: addresses that cannot be downloaded', () => {
 
   suiteTeardown(async () => {
     messages.restore();
+    await restorePrivateNetworks();
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   });

@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import type { HeyGenAssetsApi } from '../../src/vscode/api';
 import type { BatchResult } from '../../src/vscode/upload/uploadCommands';
 import { emulator, hostEnv, pollUntil, sha256Of, whenEvent, withDeadline, workspaceFile, type ReceivedUpload } from './hostSupport';
+import { withUserSetting } from './faultKit';
 import { WindowSpy } from './windowSpy';
 
 const EXTENSION_ID = 'heygen-assets.heygen-assets';
@@ -340,7 +341,11 @@ suite('Upload entry points', () => {
     let origin: string;
     const mp4 = (): Buffer => fs.readFileSync(workspaceFile('sample.mp4').fsPath);
 
+    /** The loopback server stands in for a web server: a URL handed to the command may reach it only with this setting. */
+    let restorePrivateNetworks: () => Promise<void> = () => Promise.resolve();
+
     suiteSetup(async () => {
+      restorePrivateNetworks = await withUserSetting('download.allowPrivateNetworks', true);
       server = http.createServer((req, res) => {
         if (req.url === '/media/clip.mp4') {
           const body = mp4();
@@ -356,6 +361,7 @@ suite('Upload entry points', () => {
     });
 
     suiteTeardown(async () => {
+      await restorePrivateNetworks();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     });
 

@@ -16,6 +16,7 @@ import { REPO, log, onCleanup, runLayerAsMain, seconds } from './proc';
 import { PSEUDO_LOCALE, writePseudoBundle } from './pseudoLocalize';
 import { installCallerExtension } from './callerExtension';
 import { makeSelfSignedCertificate } from './selfSignedCertificate';
+import { startConnectProxy, type ConnectProxy } from './connectProxy';
 import { freshRunDirs } from './workspace';
 
 // How long one pass may take before its report is given up on. A stuck test or hook fails by itself after mocha's
@@ -101,7 +102,7 @@ function activationFromLog(logsDir: string): Record<string, number> {
 }
 
 /** One code-server + Chromium session running the bundled tests of one mode. */
-async function runPass(target: VsCodeTarget, mode: Mode, sharedEmulator: Emulator): Promise<HostReport> {
+async function runPass(target: VsCodeTarget, mode: Mode, sharedEmulator: Emulator, envProxy: ConnectProxy): Promise<HostReport> {
   const dirs = freshRunDirs('host');
   const emulator = mode === 'fresh' ? await startEmulator() : sharedEmulator;
   if (mode === 'fresh') {
@@ -113,6 +114,15 @@ async function runPass(target: VsCodeTarget, mode: Mode, sharedEmulator: Emulato
     HEYGEN_API_KEY: emulator.apiKey,
     HEYGEN_TEST_REPORT: dirs.report,
     HEYGEN_TEST_MODE: mode,
+    // A proxy in code-server's environment, as a corporate machine sets one (test/host/proxy.test.ts): only the
+    // upper-case HTTPS_PROXY, so the lower-case names (read first) and NO_PROXY of the developer's shell are blanked.
+    HTTPS_PROXY: envProxy.origin,
+    HEYGEN_TEST_ENV_PROXY: envProxy.origin,
+    https_proxy: '',
+    http_proxy: '',
+    HTTP_PROXY: '',
+    NO_PROXY: '',
+    no_proxy: '',
     ...(process.env.HEYGEN_TEST_GREP ? { HEYGEN_TEST_GREP: process.env.HEYGEN_TEST_GREP } : {}),
   };
   await installCallerExtension(dirs.extensionsDir);
@@ -239,6 +249,8 @@ export async function runHostTests(): Promise<{ passed: number; failed: number; 
 
   const emulator = await startEmulator();
   onCleanup(() => emulator.close());
+  const envProxy = await startConnectProxy();
+  onCleanup(() => envProxy.close());
   const modes: Mode[] = [
     'trusted',
     ...(bundled.some((name) => name.endsWith('.untrusted.test.ts')) ? (['untrusted'] as const) : []),
@@ -253,7 +265,7 @@ export async function runHostTests(): Promise<{ passed: number; failed: number; 
     const versionStarted = Date.now();
     const counts = { passed: 0, failed: 0, pending: 0 };
     for (const mode of modes) {
-      const report = await runPass(target, mode, emulator);
+      const report = await runPass(target, mode, emulator, envProxy);
       // The payload could silently open some other VS Code if the matrix were miswired: say so as a failure.
       if (report.vscodeVersion && report.vscodeVersion !== target.vscode) {
         const error = `the extension host reports VS Code ${report.vscodeVersion}, not ${target.vscode}`;
