@@ -40,7 +40,7 @@ suite('Activation', () => {
   test('the HeyGen view container and its Assets view exist and open', async () => {
     const manifest = extension().packageJSON as Manifest;
     assert.ok(manifest.contributes.viewsContainers.activitybar.some((container) => container.id === 'heygen'));
-    assert.deepEqual(manifest.contributes.views.heygen?.map((view) => view.id), ['heygen.assets', 'heygen.library']);
+    assert.deepEqual(manifest.contributes.views.heygen?.map((view) => view.id), ['heygen.assets', 'heygen.library', 'heygen.videos']);
     // The workbench generates these commands only for containers and views it actually registered.
     const registered = new Set(await vscode.commands.getCommands(true));
     assert.ok(registered.has('workbench.view.extension.heygen'), 'the activity-bar container is not registered');

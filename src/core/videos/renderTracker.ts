@@ -85,7 +85,7 @@ export class RenderTracker {
     }
     const record = this.list.get(videoId);
     if (!record) {
-      return Promise.reject(new Error(`No render ${videoId} is known.`));
+      return Promise.reject(new Error(l10n.t('No render {0} is known.', videoId)));
     }
     const abort = new AbortController();
     const observers = new Set([observer]);
@@ -104,11 +104,16 @@ export class RenderTracker {
     }
   }
 
-  /** The window is going: stop every watch but leave the records as they are, to be watched again after a reload. */
-  suspendAll(): void {
-    for (const entry of this.watches.values()) {
+  /**
+   * The window is going: stop every watch but leave the records as they are, to be watched again after a reload.
+   * Resolves once every watch has ended.
+   */
+  async suspendAll(): Promise<void> {
+    const ending = [...this.watches.values()].map((entry) => {
       entry.abort.abort();
-    }
+      return entry.done.catch(() => undefined);
+    });
+    await Promise.all(ending);
   }
 
   /**
@@ -118,7 +123,7 @@ export class RenderTracker {
   async ensureSaved(videoId: string, signal?: AbortSignal, onProgress?: (received: number, total: number | undefined) => void): Promise<RenderRecord> {
     const record = this.list.get(videoId);
     if (!record) {
-      throw new Error(`No render ${videoId} is known.`);
+      throw new Error(l10n.t('No render {0} is known.', videoId));
     }
     if (record.saved && (await fileExists(record.target))) {
       return record;

@@ -80,6 +80,11 @@ export class Configuration {
     return this.section.get<string>('snippet.reference', 'url') === 'assetId' ? 'assetId' : 'url';
   }
 
+  /** `heygen.video.saveFolder`: where rendered videos go, relative to the payload's folder ('' = that folder). */
+  get videoSaveFolder(): string {
+    return this.section.get<string>('video.saveFolder', '').trim();
+  }
+
   /**
    * The proxy VS Code itself uses: `http.proxy` (with `http.noProxy` and `http.proxyStrictSSL`), else HTTPS_PROXY /
    * HTTP_PROXY and NO_PROXY from the environment. Undefined when there is none.

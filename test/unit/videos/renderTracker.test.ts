@@ -112,7 +112,7 @@ void describe('renders from start to file', () => {
     const cancelledWatch = first.watch(cancelled.videoId);
     first.stop(cancelled.videoId);
     assert.equal((await cancelledWatch).kind, 'stopped');
-    first.suspendAll();
+    await first.suspendAll();
     assert.equal((await keptWatch).kind, 'stopped');
     assert.equal(emu.videos.status(kept.videoId), 'waiting', 'the renders go on');
 
