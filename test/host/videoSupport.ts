@@ -41,10 +41,10 @@ export function videosOf(heygen: HeyGenAssetsApi): VideosTestApi {
 }
 
 /** Resolves when the watch of `videoId` ends, with how it ended. Subscribe before the end can happen. */
-export function watchEnd(videos: VideosTestApi, videoId: () => string | undefined): Promise<string> {
+export function watchEnd(videos: VideosTestApi, videoId: string): Promise<string> {
   return new Promise((resolve) => {
     const subscription: vscode.Disposable = videos.onDidFinishWatch((end) => {
-      if (end.videoId === videoId()) {
+      if (end.videoId === videoId) {
         subscription.dispose();
         resolve(end.kind);
       }

@@ -81,12 +81,10 @@ suite('Videos: generate, watch, save', () => {
     const titleAt = editor.document.getText().indexOf('"Intro"');
     await editor.edit((edit) => edit.replace(new vscode.Range(editor.document.positionAt(titleAt), editor.document.positionAt(titleAt + 7)), '"Intro, unsaved"'));
     confirmWith(spy, 'Generate Video');
-    let videoId: string | undefined;
-    const ended = watchEnd(videos, () => videoId);
-
     const started = await vscode.commands.executeCommand<Started | undefined>('heygen.generateVideo', editor.document.uri);
     assert.ok(started, `nothing was started: ${spy.describe()}`);
-    videoId = started.videoId;
+    // The render cannot end before the emulator's clock moves.
+    const ended = watchEnd(videos, started.videoId);
 
     // The image went up first and its path was replaced in the editor, in one edit.
     const png = sha256Of(path.join(scratch.dir, 'bg.png'));
@@ -146,11 +144,9 @@ suite('Videos: generate, watch, save', () => {
     await emulatorVideos.failNext('The avatar could not be lip-synced to the script.', 'avatar_render_failed');
     const editor = await openPayload('broken.json', { type: 'avatar', title: 'Broken', avatar_id: look, script: 'Hi.' });
     confirmWith(spy, 'Generate Video');
-    let videoId: string | undefined;
-    const ended = watchEnd(videos, () => videoId);
     const started = await vscode.commands.executeCommand<Started | undefined>('heygen.generateVideo', editor.document.uri);
     assert.ok(started, spy.describe());
-    videoId = started.videoId;
+    const ended = watchEnd(videos, started.videoId);
     await emulatorVideos.advance(10_000);
     assert.equal(await ended, 'failed');
     const error = spy.messages.find((m) => m.kind === 'error');
@@ -165,13 +161,13 @@ suite('Videos: generate, watch, save', () => {
     confirmWith(spy, 'Generate Video');
     const started = await vscode.commands.executeCommand<Started | undefined>('heygen.generateVideo', editor.document.uri);
     assert.ok(started, spy.describe());
-    const ended = watchEnd(videos, () => started.videoId);
+    const ended = watchEnd(videos, started.videoId);
     // The window goes: its watch ends, the render is kept as watched; the next one reads it and watches it again.
     assert.equal(await videos.reload(), 1, 'one render watched again');
     assert.equal(await ended, 'stopped');
     const kept = videos.renders().find((r) => r.videoId === started.videoId);
     assert.equal(kept?.watching, true);
-    const again = watchEnd(videos, () => started.videoId);
+    const again = watchEnd(videos, started.videoId);
     await emulatorVideos.advance(10_000);
     assert.equal(await again, 'completed');
     assert.equal(sha256Of(started.target), await emulatorVideos.sha256(started.videoId));
