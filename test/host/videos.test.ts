@@ -4,10 +4,17 @@
 // nothing sent when the person declines. What is asserted is what the person gets: the editor's text, the messages
 // with their buttons, the file on disk, the Videos view's rows, and what reached the emulator.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HeyGenAssetsApi } from '../../src/vscode/api';
+import { silentLogger } from '../../src/core/base/logger';
+import { summarizeBody } from '../../src/core/videos/bodyRequirements';
+import { GenerateVideoTool } from '../../src/vscode/agentTools/videoTools';
+import { Configuration } from '../../src/vscode/configuration/configuration';
+import type { VideoPort } from '../../src/vscode/videos/videoPort';
+import type { CallerApi } from '../fixtures/agent-caller/extension';
 import type { VideosTestApi } from '../../src/vscode/videos/registerVideos';
 import { heygenApi, scratchFolder, withUserSetting } from './faultKit';
 import { emulator, hostEnv, sha256Of, workspaceFile } from './hostSupport';
@@ -25,6 +32,11 @@ interface Started {
 function confirmWith(spy: WindowSpy, answer: string | undefined): void {
   const respond = (shown: ShownMessage): string | undefined | typeof LEAVE_OPEN => (shown.modal ? answer : LEAVE_OPEN);
   spy.answerMessages(respond, respond, respond, respond);
+}
+
+/** A PNG no one uploaded before (the sample's bytes, then random ones), so it is really sent, not reused. */
+function freshPng(file: string): void {
+  fs.writeFileSync(file, Buffer.concat([fs.readFileSync(workspaceFile('sample.png').fsPath), randomBytes(64)]));
 }
 
 function createRequests(requests: Array<{ method: string; path: string }>): number {
@@ -69,7 +81,7 @@ suite('Videos: generate, watch, save', () => {
   }
 
   test('a v3 payload naming a local image: uploaded and replaced, confirmed, rendered, saved next to it, listed', async () => {
-    fs.copyFileSync(workspaceFile('sample.png').fsPath, path.join(scratch.dir, 'bg.png'));
+    freshPng(path.join(scratch.dir, 'bg.png'));
     const editor = await openPayload('intro.json', {
       type: 'avatar',
       title: 'Intro',
@@ -214,5 +226,105 @@ suite('Videos: generate, watch, save', () => {
       0,
     );
     assert.ok(hostEnv.apiKey);
+  });
+});
+
+suite('Videos: agent tools', () => {
+  let heygen: HeyGenAssetsApi;
+  let videos: VideosTestApi;
+  let caller: CallerApi;
+  let look: string;
+  let scratch: ReturnType<typeof scratchFolder>;
+  const restore: Array<() => Promise<void>> = [];
+
+  /** The JSON block every result ends with. */
+  function factsOf<T>(text: string): T {
+    const match = /```json\n([\s\S]*)\n```\s*$/.exec(text);
+    assert.ok(match, `the result ends with a JSON block:\n${text}`);
+    return JSON.parse(match[1]) as T;
+  }
+
+  suiteSetup(async () => {
+    heygen = await heygenApi();
+    videos = videosOf(heygen);
+    look = await emulatorVideos.lookId();
+    const extension = vscode.extensions.getExtension<CallerApi>('heygen-test.agent-caller');
+    assert.ok(extension, 'the caller extension is installed next to HeyGen Assets');
+    caller = await extension.activate();
+  });
+
+  setup(async () => {
+    await emulator.reset();
+    restore.push(await withUserSetting('apiBaseUrl', emulatorV3.apiBaseUrl));
+    scratch = scratchFolder('video-tools');
+  });
+
+  teardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    for (const undo of restore.splice(0).reverse()) {
+      await undo();
+    }
+    scratch.dispose();
+    await emulator.reset();
+  });
+
+  test('the confirmation names the title, the type and that credits are spent', async () => {
+    const tool = new GenerateVideoTool(
+      { upload: heygen, history: heygen.history, config: new Configuration(), log: { ...silentLogger, scrub: (t) => t } },
+      { summarizeBody: (api: 'v3' | 'v2', body: Record<string, unknown>) => summarizeBody(api, body) } as unknown as VideoPort,
+    );
+    const prepared = await tool.prepareInvocation({ input: { body: { type: 'image', title: 'Product shot', image: { type: 'asset_id', asset_id: 'a1' }, script: 'Hi', voice_id: 'v' } } });
+    assert.equal(prepared.confirmationMessages?.title, 'Generate a HeyGen video?');
+    const message = prepared.confirmationMessages?.message;
+    assert.equal(typeof message, 'string', 'plain text: a dialog shows Markdown escapes as they are');
+    assert.deepEqual((message as string).split('\n'), [
+      'Rendering this video spends credits from your HeyGen account.',
+      'Title: Product shot',
+      'Type: image',
+    ]);
+  });
+
+  test('heygen_generate_video uploads a payload file\u2019s local image, starts it; heygen_get_video gives the saved file, never a URL', async () => {
+    freshPng(path.join(scratch.dir, 'bg.png'));
+    const payload = scratch.file('agent.json');
+    fs.writeFileSync(payload.fsPath, JSON.stringify({ type: 'avatar', title: 'From the agent', avatar_id: look, script: 'Hello.', background: { type: 'image', url: './bg.png' } }, null, 2));
+    const text = await caller.invoke('heygen_generate_video', { payload: path.relative(hostEnv.workspace, payload.fsPath) });
+    const started = factsOf<{ videoId: string; status: string; savesTo: string; title: string }>(text);
+    assert.match(text, /^Started HeyGen video [0-9a-f]{32} \("From the agent", v3\); it is waiting\./);
+    assert.equal(started.status, 'waiting');
+    assert.equal(started.savesTo, path.join(scratch.dir, `agent-${started.videoId}.mp4`));
+    assert.ok((await emulator.received()).some((r) => r.sha256 === sha256Of(path.join(scratch.dir, 'bg.png'))), 'the image was uploaded first');
+    assert.doesNotMatch((await vscode.workspace.openTextDocument(payload)).getText(), /\.\/bg\.png/, 'and replaced in the payload');
+
+    const waiting = factsOf<{ status: string }>(await caller.invoke('heygen_get_video', { videoId: started.videoId }));
+    assert.equal(waiting.status, 'waiting');
+    const ended = watchEnd(videos, started.videoId);
+    await emulatorVideos.advance(10_000);
+    assert.equal(await ended, 'completed');
+    const doneText = await caller.invoke('heygen_get_video', { videoId: started.videoId });
+    const done = factsOf<{ status: string; durationSeconds: number; file: string }>(doneText);
+    assert.equal(done.status, 'completed');
+    assert.equal(done.file, started.savesTo);
+    assert.ok(done.durationSeconds > 0);
+    assert.doesNotMatch(doneText, /https?:\/\//, 'no URL at all once saved');
+  });
+
+  test('a video not on this computer is given by its page, never its presigned URL; a body naming local files is refused', async () => {
+    const created = await fetch(`${hostEnv.emulatorOrigin}/v3/videos`, {
+      method: 'POST',
+      headers: { 'x-api-key': hostEnv.apiKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'avatar', avatar_id: look, script: 'Made elsewhere.' }),
+    });
+    const id = ((await created.json()) as { data: { video_id: string } }).data.video_id;
+    await emulatorVideos.advance(10_000);
+    const text = await caller.invoke('heygen_get_video', { videoId: id });
+    const facts = factsOf<{ status: string; pageUrl?: string; file?: string }>(text);
+    assert.equal(facts.status, 'completed');
+    assert.equal(facts.pageUrl, `${hostEnv.emulatorOrigin}/videos/${id}`);
+    assert.doesNotMatch(text, /signature=|expires=|\.mp4/);
+
+    const refused = await caller.invoke('heygen_generate_video', { body: { type: 'avatar', avatar_id: look, script: 'Hi', background: { type: 'image', url: './bg.png' } } });
+    assert.match(refused, /names local files \(\.\/bg\.png\)/);
+    assert.equal((await emulatorVideos.requests('/v3/videos')).filter((r) => r.method === 'POST').length, 1, 'only the test\u2019s own video');
   });
 });
