@@ -17,7 +17,7 @@ import { HistoryKnownAssets, LibraryKnownAssets, MergedKnownAssets } from './cor
 import { registerPayloadFeatures } from './vscode/payload/payloadCommands';
 import type { HeyGenAssetsApi } from './vscode/api';
 import { quickPicks } from './vscode/ui/quickPicks';
-import { closeUploadAgents } from './core/http/httpUpload';
+import { closeHttpClient } from './core/http/httpClient';
 import { registerAgentTools } from './vscode/agentTools/registerAgentTools';
 import { registerUploadCommands } from './vscode/upload/uploadCommands';
 import { UploadController } from './vscode/upload/uploadController';
@@ -59,7 +59,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<HeyGen
 }
 
 async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenAssetsApi> {
-  const config = new Configuration();
+  const config = new Configuration(log);
   // Nothing asks HeyGen at activation: the account check and the stale checks wait until a HeyGen view is on screen,
   // a HeyGen command runs or a payload needs an asset.
   const session = new SessionStart(log);
@@ -102,7 +102,7 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   // Uploads: palette, explorer, editor title and tab menus, URL.
   // Every entry point below uploads through this one UploadPort.
   const uploads = new UploadController({ config, log, apiKeys, history });
-  context.subscriptions.push(uploads, { dispose: () => void closeUploadAgents() });
+  context.subscriptions.push(uploads, { dispose: () => void closeHttpClient() });
   registerUploadCommands(context, uploads, log);
   const upload = uploads.upload.bind(uploads);
 

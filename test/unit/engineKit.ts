@@ -8,7 +8,7 @@ import type { Logger } from '../../src/core/base/logger';
 import type { UploadTarget } from '../../src/core/upload/uploadEngine';
 import { HeyGenError, type HeyGenErrorKind } from '../../src/core/base/heygenError';
 import { after, afterEach, before, beforeEach } from 'node:test';
-import { closeUploadAgents } from '../../src/core/http/httpUpload';
+import { closeHttpClient } from '../../src/core/http/httpClient';
 import { startEmulator, type Emulator } from '../emulator/heygenEmulator';
 
 export const MEDIA = join(__dirname, '..', 'fixtures', 'media');
@@ -102,7 +102,7 @@ export function emulatorSuite(use: { emulator(emu: Emulator): void; scratch(scra
     use.emulator(emu);
   });
   after(async () => {
-    await closeUploadAgents();
+    await closeHttpClient();
     await emu?.close();
   });
   beforeEach(() => {

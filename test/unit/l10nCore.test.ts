@@ -7,7 +7,8 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import * as l10n from '@vscode/l10n';
 import { checkKeyShape } from '../../src/core/apiKey/apiKeyShape';
 import { videoInputItem, Tabstop } from '../../src/core/payload/buildSnippet';
-import { closeUploadAgents, transportError } from '../../src/core/http/httpUpload';
+import { closeHttpClient } from '../../src/core/http/httpClient';
+import { transportError } from '../../src/core/http/transportErrors';
 import { uploadLocalFile } from '../../src/core/upload/uploadEngine';
 import { HeyGenError } from '../../src/core/base/heygenError';
 import { validateFile } from '../../src/core/base/validateFile';
@@ -26,7 +27,7 @@ void describe('the pure core speaks through @vscode/l10n', () => {
   });
   after(async () => {
     english();
-    await closeUploadAgents();
+    await closeHttpClient();
     await emu.close();
     scratch.cleanup();
   });

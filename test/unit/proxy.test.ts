@@ -10,7 +10,8 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { closeUploadAgents } from '../../src/core/http/httpUpload';
+import { closeHttpClient } from '../../src/core/http/httpClient';
+import { settingsRouting } from '../../src/core/http/proxyRouting';
 import { uploadLocalFile } from '../../src/core/upload/uploadEngine';
 import { startEmulator, type Emulator } from '../emulator/heygenEmulator';
 import { MEDIA, fileSha, targetFor } from './engineKit';
@@ -73,7 +74,7 @@ void describe('uploads through an HTTP proxy (CONNECT tunnel)', () => {
   });
 
   after(async () => {
-    await closeUploadAgents();
+    await closeHttpClient();
     await emulator?.close();
     for (const server of [heygen, proxy]) {
       server?.closeAllConnections();
@@ -88,7 +89,7 @@ void describe('uploads through an HTTP proxy (CONNECT tunnel)', () => {
     connectTimeoutMs: 5_000,
     idleTimeoutMs: 5_000,
     retry: { maxRetries: 0 },
-    proxy: { url: proxyUrl, noProxy: [], strictSSL },
+    routing: settingsRouting({ proxy: proxyUrl, noProxy: [], env: {}, strictSSL }),
   });
 
   void it('tunnels to HeyGen with the proxy credentials; the bytes and the key arrive', async (t) => {
@@ -121,7 +122,7 @@ void describe('uploads through an HTTP proxy (CONNECT tunnel)', () => {
 
   void it('never sends loopback uploads (the emulator) through the proxy', async () => {
     connects.length = 0;
-    const outcome = await uploadLocalFile(join(MEDIA, 'sample.mp3'), targetFor(emulator, { proxy: { url: proxyUrl, noProxy: [], strictSSL: true } }), {
+    const outcome = await uploadLocalFile(join(MEDIA, 'sample.mp3'), targetFor(emulator, { routing: settingsRouting({ proxy: proxyUrl, noProxy: [], env: {}, strictSSL: true }) }), {
       maxBytes: 10 * 1024 * 1024,
     });
     assert.ok(outcome.record.id);

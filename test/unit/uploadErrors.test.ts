@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { keyFingerprint } from '../../src/core/base/contentHash';
 import { checkEndpoint } from '../../src/core/http/endpointPolicy';
 import { CERTIFICATE_ERROR_CODES } from '../../src/core/http/certificateErrors';
-import { DEFAULT_RETRY, isRetryable, retryDelayMs, sleep, withRetries } from '../../src/core/upload/retryPolicy';
+import { DEFAULT_RETRY, isRetryable, retryDelayMs, sleep, withRetries } from '../../src/core/http/retryPolicy';
 import { HeyGenError, parseHeyGenError, parseRetryAfter, type HeyGenErrorKind } from '../../src/core/base/heygenError';
 import { interpretResponse } from '../../src/core/heygen/v1Upload';
 

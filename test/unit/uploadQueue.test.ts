@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { closeUploadAgents } from '../../src/core/http/httpUpload';
+import { closeHttpClient } from '../../src/core/http/httpClient';
 import { uploadLocalFile } from '../../src/core/upload/uploadEngine';
 import { HeyGenError } from '../../src/core/base/heygenError';
 import { runQueue } from '../../src/core/upload/uploadQueue';
@@ -89,7 +89,7 @@ void describe('runQueue with real uploads', () => {
   });
   after(async () => {
     scratch.cleanup();
-    await closeUploadAgents();
+    await closeHttpClient();
     await emu.close();
   });
 

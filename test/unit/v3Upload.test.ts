@@ -204,7 +204,7 @@ void describe('API v3 uploads over real HTTP', () => {
     const hosted = await uploadLocalFile(path, targetFor(emu), opts());
     const outcome = await uploadLocalFile(path, v3(), opts({ force: true }));
     assert.equal(outcome.record.api, 'v3');
-    const fromUrl = await uploadFromUrl(hosted.record.url, v3(), opts({ force: true }));
+    const fromUrl = await uploadFromUrl(hosted.record.url, v3(), opts({ force: true, addresses: 'named' }));
     assert.equal(fromUrl.record.api, 'v3');
     const got = emu.received.at(-1)!;
     assert.equal(got.route, 'assets');

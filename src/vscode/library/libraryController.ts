@@ -86,9 +86,7 @@ export class LibraryController implements vscode.Disposable {
       return {
         apiBaseUrl: deps.config.apiBaseUrl,
         apiKey: found.key,
-        connectTimeoutMs: deps.config.connectTimeoutMs,
-        idleTimeoutMs: deps.config.idleTimeoutMs,
-        proxy: deps.config.proxy,
+        ...deps.config.http,
         log: deps.log,
       };
     };

@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import { isCertificateError } from '../http/certificateErrors';
+import { isCertificateError } from './certificateErrors';
 import { HeyGenError } from '../base/heygenError';
 
 export interface RetryOptions {
