@@ -51,7 +51,7 @@ export async function getVideoV3(endpoint: V3Endpoint, videoId: string, signal?:
 
 /** One page of the account's videos, newest first; `token` is the previous page's `next_token`. */
 export async function listVideosV3(endpoint: V3Endpoint, token: string | undefined, signal?: AbortSignal): Promise<VideoPage> {
-  const envelope = await v3RequestEnvelope<unknown>(endpoint, 'GET', '/v3/videos', { query: { limit: VIDEO_PAGE_SIZE, token }, signal });
+  const envelope = await v3RequestEnvelope<unknown>(endpoint, 'GET', '/v3/videos', { query: { limit: VIDEO_PAGE_SIZE, token }, signal, retry: true });
   if (!Array.isArray(envelope.data)) {
     throw new HeyGenError('protocol', l10n.t("HeyGen's list of videos has no data (an array was expected)."));
   }
@@ -63,7 +63,7 @@ export async function listVideosV3(endpoint: V3Endpoint, token: string | undefin
 /** `DELETE /v3/videos/{id}`: permanent. A video HeyGen no longer has (404) counts as deleted. */
 export async function deleteVideoV3(endpoint: V3Endpoint, videoId: string, signal?: AbortSignal): Promise<'deleted' | 'alreadyGone'> {
   try {
-    await v3Request<unknown>(endpoint, 'DELETE', `/v3/videos/${encodeURIComponent(videoId)}`, { signal });
+    await v3Request<unknown>(endpoint, 'DELETE', `/v3/videos/${encodeURIComponent(videoId)}`, { signal, retry: true });
     return 'deleted';
   } catch (error) {
     if (error instanceof HeyGenError && error.status === 404) {

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import * as l10n from '@vscode/l10n';
 import { HeyGenError } from '../base/heygenError';
+import { withRetries } from '../http/retryPolicy';
 
 /** HeyGen's rule for keys: 1-255 characters of [A-Za-z0-9_:.-]. */
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_:.-]{1,255}$/;
@@ -16,14 +17,12 @@ export function newIdempotencyKey(uuid: () => string = randomUUID): string {
   return `heygen-vscode:${uuid()}`;
 }
 
-/**
- * Runs `attempt` with the policy uploads use (429 and 5xx and network faults retried with backoff, Retry-After
- * honoured). Handed in by the adapter, so this feature does not depend on the upload feature.
- */
+/** Runs `attempt` with the policy every HeyGen call uses (429, 5xx and network faults retried with backoff, Retry-After honoured). */
 export type Retrier = <T>(attempt: (attemptNumber: number) => Promise<T>, signal?: AbortSignal) => Promise<T>;
 
 export interface StartOnceOptions {
-  retry: Retrier;
+  /** Default: the client's withRetries with its default policy (the uploads'). */
+  retry?: Retrier;
   signal?: AbortSignal;
   /** Makes the click's key (tests pass a counter). */
   newKey?: () => string;
@@ -54,7 +53,8 @@ export async function startOnce<T>(create: (idempotencyKey: string) => Promise<T
   let requests = 0;
   for (let conflicts = 0; ; ) {
     try {
-      const result = await options.retry(() => {
+      const retry: Retrier = options.retry ?? ((attempt, signal) => withRetries(attempt, {}, signal));
+      const result = await retry(() => {
         requests++;
         return create(idempotencyKey);
       }, options.signal);

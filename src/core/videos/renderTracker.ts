@@ -10,6 +10,7 @@ import { HeyGenError } from '../base/heygenError';
 import { errorMessage } from '../base/errorMessage';
 import { silentLogger, type Logger } from '../base/logger';
 import type { VideoInfo } from '../heygen/videoInfo';
+import { isUrlRefused } from '../heygen/videoDownload';
 import type { BodyApi } from './bodyRequirements';
 import type { RenderList, RenderRecord } from './renderList';
 import { watchRender, type WatchProgress } from './renderWatch';
@@ -18,7 +19,7 @@ export interface VideoBackend {
   /** The render's status where it lives (`GET /v3/videos/{id}`, or v1's status for a v2 render), with fresh URLs. */
   status(api: BodyApi, videoId: string, signal?: AbortSignal): Promise<VideoInfo>;
   /** Streams `url` to `target`; resolves with the bytes written. */
-  download(url: string, target: string, signal?: AbortSignal, onProgress?: (received: number, total: number | undefined) => void): Promise<number>;
+  download(url: string, target: string, signal?: AbortSignal): Promise<number>;
 }
 
 export type WatchOutcome =
@@ -33,7 +34,8 @@ export type WatchOutcome =
 
 export interface WatchObserver {
   progress?(progress: WatchProgress): void;
-  downloading?(received: number, total: number | undefined): void;
+  /** The render completed and its video is being saved now. */
+  downloading?(): void;
 }
 
 export interface TrackerOptions {
@@ -120,7 +122,7 @@ export class RenderTracker {
    * The video on disk: the render's target if it is there, else downloaded now from a freshly asked URL. Rejects
    * with a sentence when it is not completed (yet) or cannot be saved.
    */
-  async ensureSaved(videoId: string, signal?: AbortSignal, onProgress?: (received: number, total: number | undefined) => void): Promise<RenderRecord> {
+  async ensureSaved(videoId: string, signal?: AbortSignal): Promise<RenderRecord> {
     const record = this.list.get(videoId);
     if (!record) {
       throw new Error(l10n.t('No render {0} is known.', videoId));
@@ -138,12 +140,12 @@ export class RenderTracker {
           : l10n.t('The video "{0}" is not ready yet (HeyGen says {1}).', record.title ?? videoId, info.status),
       );
     }
-    await this.save(record, info, signal, onProgress);
+    await this.saveTo(record.api, info, record.target, signal);
     return (await this.list.update(videoId, { saved: true, watching: false })) ?? record;
   }
 
   /** Downloads a completed video to `target` with its URL from `info` (asked again once if that one was refused). */
-  async saveTo(api: BodyApi, info: VideoInfo, target: string, signal?: AbortSignal, onProgress?: (received: number, total: number | undefined) => void): Promise<number> {
+  async saveTo(api: BodyApi, info: VideoInfo, target: string, signal?: AbortSignal): Promise<number> {
     let url = info.videoUrl;
     for (let attempt = 0; ; attempt++) {
       if (!url) {
@@ -154,10 +156,10 @@ export class RenderTracker {
         }
       }
       try {
-        return await this.backend.download(url, target, signal, onProgress);
+        return await this.backend.download(url, target, signal);
       } catch (error) {
         // A presigned URL may have expired between the answer and the download: one more try with a fresh one.
-        if (attempt > 0 || !(error instanceof HeyGenError) || error.kind !== 'auth') {
+        if (attempt > 0 || !isUrlRefused(error)) {
           throw error;
         }
         url = undefined;
@@ -203,12 +205,11 @@ export class RenderTracker {
       this.log.warn(`Video ${videoId} failed to render: ${info.failureCode ?? ''} ${info.failureMessage ?? '(no reason given)'}`);
       return { kind: 'failed', record: finished, info };
     }
+    for (const o of observers) {
+      o.downloading?.();
+    }
     try {
-      await this.save(finished, info, signal, (received, total) => {
-        for (const o of observers) {
-          o.downloading?.(received, total);
-        }
-      });
+      await this.saveTo(finished.api, info, finished.target, signal);
     } catch (error) {
       if (signal.aborted && !stoppedByPerson()) {
         return { kind: 'stopped', record: finished };
@@ -217,10 +218,6 @@ export class RenderTracker {
       return { kind: 'notSaved', record: (await this.list.update(videoId, { watching: false })) ?? finished, info, error };
     }
     return { kind: 'completed', record: (await this.list.update(videoId, { saved: true, watching: false })) ?? finished, info };
-  }
-
-  private async save(record: RenderRecord, info: VideoInfo, signal?: AbortSignal, onProgress?: (received: number, total: number | undefined) => void): Promise<void> {
-    await this.saveTo(record.api, info, record.target, signal, onProgress);
   }
 
   private async recordStatus(record: RenderRecord, info: VideoInfo): Promise<RenderRecord> {

@@ -16,9 +16,9 @@ export function createVideoBackend(endpoint: () => Promise<V3Endpoint>): VideoBa
       const e = await endpoint();
       return api === 'v3' ? getVideoV3(e, videoId, signal) : getVideoStatusV1(e, videoId, signal);
     },
-    async download(url, target, signal, onProgress) {
+    async download(url, target, signal) {
       const e = await endpoint();
-      return downloadVideo({ url, target, connectTimeoutMs: e.connectTimeoutMs, idleTimeoutMs: e.idleTimeoutMs, proxy: e.proxy, signal, onProgress, log: e.log });
+      return downloadVideo(e, { url, target, signal, log: e.log });
     },
     async list(token, signal): Promise<VideoPage> {
       return listVideosV3(await endpoint(), token, signal);

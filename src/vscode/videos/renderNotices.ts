@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/base/errorMessage';
-import { formatSize } from '../../core/base/sizes';
 import type { RenderRecord } from '../../core/videos/renderList';
 import type { WatchOutcome } from '../../core/videos/renderTracker';
 import type { WatchProgress } from '../../core/videos/renderWatch';
@@ -52,14 +51,9 @@ export async function watchWithProgress(service: VideoService, videoId: string, 
               last = p;
               report();
             },
-            downloading: (received, total) => {
+            downloading: () => {
               downloading = true;
-              progress.report({
-                message:
-                  total !== undefined && total > 0
-                    ? vscode.l10n.t('downloading · {0} %', Math.floor((received / total) * 100))
-                    : vscode.l10n.t('downloading · {0}', formatSize(received)),
-              });
+              progress.report({ message: vscode.l10n.t('completed · saving the video') });
             },
           },
           resumed,

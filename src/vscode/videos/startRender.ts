@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { keyFingerprint } from '../../core/base/contentHash';
-import { withRetries } from '../../core/upload/retryPolicy';
+import { withRetries } from '../../core/http/retryPolicy';
 import type { VideoStatus } from '../../core/heygen/videoInfo';
 import { generateVideoV2 } from '../../core/heygen/videosLegacy';
 import { createVideoV3 } from '../../core/heygen/videosV3';

@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/base/errorMessage';
-import { formatSize } from '../../core/base/sizes';
 import { withoutCredentials } from '../../core/base/safeUrl';
 import { deleteVideoV3 } from '../../core/heygen/videosV3';
 import type { VideoInfo } from '../../core/heygen/videoInfo';
@@ -48,21 +47,19 @@ async function saved(service: VideoService, video: { id: string; title?: string 
   }
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Saving "{0}"', video.title ?? video.id), cancellable: true },
-    async (progress, token) => {
+    async (_progress, token) => {
       const abort = new AbortController();
       const cancel = token.onCancellationRequested(() => abort.abort());
-      const onProgress = (received: number, total: number | undefined): void =>
-        progress.report({ message: total ? vscode.l10n.t('{0} of {1}', formatSize(received), formatSize(total)) : formatSize(received) });
       try {
         if (record) {
-          return (await service.tracker.ensureSaved(video.id, abort.signal, onProgress)).target;
+          return (await service.tracker.ensureSaved(video.id, abort.signal)).target;
         }
         const info = await service.fresh(video.id, abort.signal);
         if (info.status !== 'completed') {
           void vscode.window.showWarningMessage(notReady(video, info));
           return undefined;
         }
-        await service.tracker.saveTo('v3', info, target, abort.signal, onProgress);
+        await service.tracker.saveTo('v3', info, target, abort.signal);
         return target;
       } finally {
         cancel.dispose();

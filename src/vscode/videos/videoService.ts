@@ -71,7 +71,7 @@ export class VideoService implements vscode.Disposable {
       throw new HeyGenError('auth', vscode.l10n.t('No HeyGen API key is set.'));
     }
     const { config, log } = this.deps;
-    return { apiBaseUrl: config.apiBaseUrl, apiKey: key, connectTimeoutMs: config.connectTimeoutMs, idleTimeoutMs: config.idleTimeoutMs, proxy: config.proxy, log };
+    return { apiBaseUrl: config.apiBaseUrl, apiKey: key, ...config.http, log };
   }
 
   /** Whose listing is cached: a fingerprint of the key at the base URL (never the key). */

@@ -4,7 +4,7 @@ import { startEmulator, type Emulator } from '../../emulator/heygenEmulator';
 import { HeyGenError } from '../../../src/core/base/heygenError';
 import { createVideoV3 } from '../../../src/core/heygen/videosV3';
 import type { V3Endpoint } from '../../../src/core/heygen/v3Client';
-import { withRetries } from '../../../src/core/upload/retryPolicy';
+import { withRetries } from '../../../src/core/http/retryPolicy';
 import { IDEMPOTENCY_KEY_PATTERN, newIdempotencyKey, startOnce, type Retrier } from '../../../src/core/videos/idempotency';
 
 /** The uploads' retry policy with no backoff wait (the delays themselves are the upload tests' business). */

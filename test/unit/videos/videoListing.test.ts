@@ -55,10 +55,14 @@ void describe("the account's videos, listed and cached", () => {
   void it('keeps what it had and says why when HeyGen cannot list', async () => {
     const listing = new VideoListing(new MemoryState(), api, { owner: 'fp@emu' });
     await listing.refresh();
+    // A 5xx is retried (the next answer is fine), a 4xx is not.
     emu.behaveV3({ mode: 'status', status: 500, on: 'video-list', times: 1 });
     await listing.refresh();
+    assert.equal(listing.problem, undefined);
+    emu.behaveV3({ mode: 'status', status: 400, on: 'video-list', times: 1 });
+    await listing.refresh();
     assert.equal(listing.videos().length, 100);
-    assert.match(listing.problem ?? '', /server error/);
+    assert.match(listing.problem ?? '', /HeyGen refused the request/);
     listing.forget(listing.videos()[0].id);
     assert.equal(listing.videos().length, 99);
   });
