@@ -42,6 +42,8 @@ export class VideosTreeProvider implements vscode.TreeDataProvider<VideoNode>, v
     this.subscriptions.push(
       service.renders.onDidChange(() => this.refresh()),
       service.listing.onDidChange(() => this.refresh()),
+      // A watch's end: its spinner stops, and the ticker with the last one.
+      service.onDidFinishWatch(() => this.refresh()),
       { dispose: () => clearInterval(this.ticker) },
     );
   }
@@ -62,7 +64,10 @@ export class VideosTreeProvider implements vscode.TreeDataProvider<VideoNode>, v
   updateTicker(): void {
     const needed = this.visible && this.service.renders.all().some((r) => this.service.tracker.isWatching(r.videoId));
     if (needed && !this.ticker) {
-      this.ticker = setInterval(() => this.changed.fire(LOCAL_GROUP), TICK_MS);
+      this.ticker = setInterval(() => {
+        this.changed.fire(LOCAL_GROUP);
+        this.updateTicker();
+      }, TICK_MS);
     } else if (!needed && this.ticker) {
       clearInterval(this.ticker);
       this.ticker = undefined;
