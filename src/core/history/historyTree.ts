@@ -52,10 +52,6 @@ export function assetLabel(record: AssetRecord): string {
   return record.id;
 }
 
-export function matchesFilter(record: AssetRecord, filter: HistoryFilter): boolean {
-  return filterPredicate(filter)(record);
-}
-
 /** The filter as a test for one record, with the lower-cased text and the kind set prepared once per filter. */
 export function filterPredicate(filter: HistoryFilter): (record: AssetRecord) => boolean {
   const needle = filter.text.toLowerCase();

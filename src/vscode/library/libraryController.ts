@@ -10,7 +10,7 @@ import { getCurrentUser, v3RequestEnvelope, type V3Endpoint } from '../../core/h
 import { createV3LibraryApi, type ResettableLibraryApi } from '../../core/heygen/libraryApi';
 import { LibraryIndex } from '../../core/library/libraryIndex';
 import { libraryFilterActive } from '../../core/library/libraryTree';
-import { forEachLimited } from '../../core/library/staleMarks';
+import { forEachLimited } from '../../core/base/concurrency';
 import { keyFingerprint } from '../../core/base/contentHash';
 import { HeyGenError } from '../../core/base/heygenError';
 import { LibraryTreeProvider, libraryDescription, setLibraryState, type LibraryNode } from './libraryTreeView';
