@@ -28,6 +28,8 @@ import { SessionStart } from './vscode/activation/sessionStart';
 import { PendingWrites } from './core/base/pendingWrites';
 import { startOnUse } from './vscode/activation/startOnUse';
 import { onWillRunCommand } from './vscode/commands/registerCommand';
+import { registerVideos } from './vscode/videos/registerVideos';
+import { videoPort } from './vscode/videos/videoPort';
 
 /** Every other module of the bundle has been evaluated by now. */
 const bundleLoadedAt = performance.now();
@@ -142,12 +144,15 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   // assets are this machine's uploads first, then the account's library (which also knows what HeyGen deleted).
   const knownAssets = new MergedKnownAssets([new HistoryKnownAssets(history), new LibraryKnownAssets(library.index)]);
   context.subscriptions.push(knownAssets);
-  registerPayloadFeatures(context, {
+  const payload = registerPayloadFeatures(context, {
     port: { upload, uploadUrl: (url, options) => uploads.uploadUrl(url, options) },
     known: startOnUse(knownAssets, session),
     config,
     log,
   });
+
+  // Generate Video from a payload, renders watched (again after a reload) and saved, the Videos view.
+  const videos = registerVideos(context, { config, apiKeys, log, payload, session });
 
   context.subscriptions.push(quickPicks);
   // Language-model tools for agent mode: upload, find and fragment, through the same upload port as the commands;
@@ -159,6 +164,7 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
     config,
     log,
     hasApiKey: async () => (await apiKeys.get()) !== undefined,
+    videos: videoPort(videos.generate),
   });
 
   log.info(`HeyGen Assets ${String((context.extension.packageJSON as { version?: string }).version)} activated in VS Code ${vscode.version}.`);
@@ -169,6 +175,8 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
     upload: (uris, options) => uploads.upload(uris, options),
     uploadUrl: (url, options) => uploads.uploadUrl(url, options),
     onDidShowQuickPick: quickPicks.onDidShow,
+    // Closures over copies, for the extension-host tests only.
+    ...(context.extensionMode === vscode.ExtensionMode.Test ? { videos: videos.testApi } : {}),
   };
 }
 

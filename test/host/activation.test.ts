@@ -43,6 +43,7 @@ suite('Activation', () => {
     assert.ok(registered.has('workbench.view.extension.heygen'), 'the activity-bar container is not registered');
     assert.ok(registered.has('heygen.assets.focus'), 'the Assets view is not registered');
     assert.ok(registered.has('heygen.library.focus'), 'the Library view is not registered');
+    assert.ok(registered.has('heygen.videos.focus'), 'the Videos view is not registered');
     // Opened, the view the extension created is the one on screen.
     // Polled: the view's visibility event belongs to the TreeView the extension keeps to itself.
     const tree = ((await extension().activate()) as HeyGenAssetsApi).assetTree as AssetTreeProvider;

@@ -92,6 +92,11 @@ export class Configuration {
     return this.section.get<string>('snippet.reference', 'url') === 'assetId' ? 'assetId' : 'url';
   }
 
+  /** `heygen.video.saveFolder`: where rendered videos go, relative to the payload's folder ('' = that folder). */
+  get videoSaveFolder(): string {
+    return this.section.get<string>('video.saveFolder', '').trim();
+  }
+
   /**
    * How requests reach the network, read afresh at each call (so a changed setting applies to the next request):
    * the timeouts, and the proxy routing of VS Code's settings (`http.proxy`, `http.noProxy`, `http.proxyStrictSSL`,
