@@ -12,7 +12,7 @@ import type { HeyGenAssetsApi } from '../../src/vscode/api';
 import type { BatchResult } from '../../src/vscode/upload/uploadCommands';
 import { ConvertPayloadActions } from '../../src/vscode/payload/convertPayload';
 import { heygenApi, withUserSetting } from './faultKit';
-import { emulator, hostEnv, sha256Of, waitFor } from './hostSupport';
+import { emulator, hostEnv, sha256Of, whenEvent } from './hostSupport';
 import { WindowSpy } from './windowSpy';
 
 const V2_BODY = {
@@ -170,7 +170,7 @@ suite('Use API v1', () => {
         },
       ],
     );
-    const record = await waitFor(`${name} uploaded with v1`, () => heygen.history.all().find((r) => r.name === name));
+    const record = await whenEvent(`${name} uploaded with v1`, (l) => heygen.history.onDidChange(l), () => heygen.history.all().find((r) => r.name === name));
     assert.notEqual(record.api, 'v3');
     assert.equal(vscode.workspace.getConfiguration('heygen').inspect('api.version')?.globalValue, 'v1');
     const received = await emulator.received();
@@ -195,6 +195,6 @@ suite('Use API v1', () => {
     assert.equal(warning?.kind, 'warning', spy.describe());
     assert.match(warning.message, /^The API key was saved, but HeyGen could not be reached to check it: HeyGen API v3 answered HTTP 404 at .*\/no-v3-here\/v3\/users\/me, as if it does not exist there\.$/);
     assert.deepEqual(warning.items, ['Use API v1']);
-    await waitFor('heygen.api.version set to v1', () => (vscode.workspace.getConfiguration('heygen').inspect('api.version')?.globalValue === 'v1' ? true : undefined));
+    await whenEvent('heygen.api.version set to v1', vscode.workspace.onDidChangeConfiguration, () => (vscode.workspace.getConfiguration('heygen').inspect('api.version')?.globalValue === 'v1' ? true : undefined));
   });
 });
