@@ -12,6 +12,8 @@ import type { AssetRecord } from '../../src/core/base/assetRecord';
 import type { HeyGenAssetsApi } from '../../src/vscode/api';
 import { DroppedMediaUploads } from '../../src/vscode/droppedMedia/droppedMedia';
 import { MediaDropProvider } from '../../src/vscode/payload/dropProvider';
+import type { DropPasteDeps } from '../../src/vscode/payload/mediaInsert';
+import { MediaPasteProvider } from '../../src/vscode/payload/pasteProvider';
 import type { BatchResult, UploadPort } from '../../src/vscode/upload/uploadPort';
 import { heygenApi, withUserSetting } from './faultKit';
 import { hostEnv, withDeadline, workspaceFile } from './hostSupport';
@@ -47,9 +49,13 @@ suite('New payloads are whole v3 bodies', () => {
     dir = path.join(hostEnv.workspace, `new-v3-${randomBytes(3).toString('hex')}`);
     fs.mkdirSync(dir, { recursive: true });
     [look, voice] = await Promise.all([emulatorVideos.lookId(), voiceId()]);
+    // These tests are about what is written, not about VS Code's handling of a file it sees change on disk just after
+    // it was created and opened (which refused some saves here as conflicts).
+    await vscode.workspace.getConfiguration('files').update('saveConflictResolution', 'overwriteFileOnDisk', vscode.ConfigurationTarget.Global);
   });
 
-  suiteTeardown(() => {
+  suiteTeardown(async () => {
+    await vscode.workspace.getConfiguration('files').update('saveConflictResolution', undefined, vscode.ConfigurationTarget.Global);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -80,9 +86,9 @@ suite('New payloads are whole v3 bodies', () => {
 
   /** Opens `name` of the scratch folder, written with `content` (empty: a new file). */
   async function open(name: string, content = ''): Promise<vscode.TextEditor> {
-    const file = path.join(dir, name);
-    fs.writeFileSync(file, content);
-    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(vscode.Uri.file(file)));
+    const uri = vscode.Uri.file(path.join(dir, name));
+    fs.writeFileSync(uri.fsPath, content);
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
     editor.options = { insertSpaces: true, tabSize: 2 };
     return editor;
   }
@@ -90,8 +96,16 @@ suite('New payloads are whole v3 bodies', () => {
   /** Saves the editor's file and returns what is on disk. */
   async function saved(editor: vscode.TextEditor): Promise<string> {
     await vscode.commands.executeCommand('leaveSnippet');
-    assert.ok(await editor.document.save(), 'the file was saved');
-    return fs.readFileSync(editor.document.uri.fsPath, 'utf8');
+    const { document } = editor;
+    const state = (): string =>
+      `dirty ${document.isDirty}, active ${vscode.window.activeTextEditor?.document.uri.toString()}, document ${document.uri.toString()}:\n${document.getText()}`;
+    assert.ok(document.isDirty, `the insert changed the document (${state()})`);
+    // On a loaded machine a save now and then comes back false with nothing on screen; once more through the
+    // workspace, which is what File > Save does.
+    const ok = (await document.save()) || (await vscode.workspace.save(document.uri)) !== undefined;
+    const onDisk = fs.readFileSync(document.uri.fsPath, 'utf8');
+    assert.ok(ok && onDisk === document.getText(), `the file was saved (${state()}\non disk:\n${onDisk})`);
+    return onDisk;
   }
 
   test('an empty new.json, Insert as Background: the saved file is a complete v3 body that POST /v3/videos accepts', async () => {
@@ -136,13 +150,10 @@ suite('New payloads are whole v3 bodies', () => {
     assert.deepEqual(Object.keys(written), ['character', 'voice', 'background'], 'the v2 item, as before v3 was the default');
   });
 
-  test('a drop of an image and an audio file into an empty new.json: one v3 body holding both, accepted', async () => {
-    const audioFile = path.join(dir, `${randomBytes(3).toString('hex')}-sample.mp3`);
-    const imageFile = path.join(dir, `${randomBytes(3).toString('hex')}-sample.png`);
-    fs.copyFileSync(workspaceFile('sample.mp3').fsPath, audioFile);
-    fs.copyFileSync(workspaceFile('sample.png').fsPath, imageFile);
+  /** What drop and paste need, as the extension builds them, over real uploads (forced); `upload` is the first one. */
+  function mediaDeps(): { deps: DropPasteDeps; upload: Promise<BatchResult> } {
     let started!: (result: Promise<BatchResult>) => void;
-    // The upload's own promise, handed over once the applied drop starts it.
+    // The upload's own promise, handed over once the applied drop (or resolved paste) starts it.
     const upload = new Promise<BatchResult>((resolve) => (started = resolve));
     const port: UploadPort = {
       upload: (uris, options) => {
@@ -153,24 +164,59 @@ suite('New payloads are whole v3 bodies', () => {
       uploadUrl: () => Promise.reject(new Error('no URL drops in this test')),
     };
     const silent = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+    // The settings' defaults (payload v3, reference auto) with the avatar and voice set above.
     const config = { snippetAvatarId: look, snippetVoiceId: voice, snippetReference: 'auto' as const, payloadVersion: 'v3' as const };
     const media = new DroppedMediaUploads(port, fs.mkdtempSync(path.join(os.tmpdir(), 'heygen-v3-drop-')), silent);
-    const provider = new MediaDropProvider({ config, log: silent, media });
-    const editor = await open('dropped.json');
+    return { deps: { config, log: silent, media }, upload };
+  }
+
+  /** Fresh copies of the workspace's samples, as a file list a drop or paste carries. */
+  function filesTransfer(...samples: string[]): { transfer: vscode.DataTransfer; files: string[] } {
+    const files = samples.map((sample) => path.join(dir, `${randomBytes(3).toString('hex')}-${sample}`));
+    samples.forEach((sample, i) => fs.copyFileSync(workspaceFile(sample).fsPath, files[i]));
     const transfer = new vscode.DataTransfer();
-    transfer.set('text/uri-list', new vscode.DataTransferItem([imageFile, audioFile].map((f) => vscode.Uri.file(f).toString()).join('\r\n')));
+    transfer.set('text/uri-list', new vscode.DataTransferItem(files.map((f) => vscode.Uri.file(f).toString()).join('\r\n')));
+    return { transfer, files };
+  }
+
+  test('a drop of an image and an audio file into an empty new.json: one v3 body holding both, accepted', async () => {
+    const { deps, upload } = mediaDeps();
+    const provider = new MediaDropProvider(deps);
+    const { transfer, files: [imageFile, audioFile] } = filesTransfer('sample.png', 'sample.mp3');
+    const editor = await open('dropped.json');
     const origin = new vscode.Position(0, 0);
     const edit = await provider.provideDocumentDropEdits(editor.document, origin, transfer, new vscode.CancellationTokenSource().token);
     assert.ok(edit, 'the drop was understood');
     // As VS Code applies a drop edit: its text, as a snippet, at the drop position.
     const text = typeof edit.insertText === 'string' ? edit.insertText : edit.insertText.value;
     assert.ok(await editor.insertSnippet(new vscode.SnippetString().appendText(text), origin));
-    const result = await withDeadline('the drop to upload', upload, 20_000);
-    const records = result.succeeded.map((s) => s.record);
+    const records = (await withDeadline('the drop to upload', upload, 20_000)).succeeded.map((s) => s.record);
     await Promise.all([...provider.running]);
     const body = JSON.parse(await saved(editor)) as unknown;
-    const id = (name: string): string | undefined => records.find((r) => name.endsWith(r.name))?.id;
+    const id = (file: string): string | undefined => records.find((r) => file.endsWith(r.name))?.id;
     assert.deepEqual(body, { type: 'avatar', avatar_id: look, audio_asset_id: id(audioFile), background: { type: 'image', asset_id: id(imageFile) } });
+    const answer = await postVideo(body);
+    assert.equal(answer.status, 200, JSON.stringify(answer.json));
+  });
+
+  test('a paste of a copied image into an empty Python file: a payload declaration, by asset id', async () => {
+    const { deps, upload } = mediaDeps();
+    const provider = new MediaPasteProvider(deps);
+    const { transfer } = filesTransfer('sample.png');
+    const editor = await open('video.py');
+    const at = new vscode.Range(0, 0, 0, 0);
+    const paste = { only: undefined, triggerKind: vscode.DocumentPasteTriggerKind.Automatic };
+    const [edit] = (await provider.provideDocumentPasteEdits(editor.document, [at], transfer, paste, new vscode.CancellationTokenSource().token)) ?? [];
+    assert.ok(edit, 'the paste was understood');
+    const resolved = await provider.resolveDocumentPasteEdit(edit, new vscode.CancellationTokenSource().token);
+    const image = (await withDeadline('the paste to upload', upload, 20_000)).succeeded[0].record;
+    assert.ok(resolved.additionalEdit, 'the paste inserts the body');
+    assert.ok(await vscode.workspace.applyEdit(resolved.additionalEdit));
+    const text = await saved(editor);
+    assert.match(text, /^payload = \{\n {2}'type': 'avatar',\n/, 'a declaration in the editor\u2019s indentation, Python\u2019s quotes');
+    // Nothing in these values holds a quote, so the dict reads as JSON once its quotes are JSON's.
+    const body = JSON.parse(text.replace(/^payload = /, '').replace(/'/g, '"')) as unknown;
+    assert.deepEqual(body, { type: 'avatar', avatar_id: look, script: SCRIPT, voice_id: voice, background: { type: 'image', asset_id: image.id } });
     const answer = await postVideo(body);
     assert.equal(answer.status, 200, JSON.stringify(answer.json));
   });
