@@ -87,6 +87,9 @@ const common = {
   minify: production,
   logLevel: 'warning',
   plugins: [undiciUnusedParts, slimMimeDb],
+  // jsonc-parser's main entry is a UMD module that loads its parts through a `require` parameter esbuild cannot
+  // follow; its ES module build (package.json "module") bundles cleanly.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 };
 
 const builds = [
