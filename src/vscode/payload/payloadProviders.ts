@@ -6,7 +6,7 @@ import type { Logger } from '../../core/base/logger';
 import { findAssetReferences, referenceAt, type AssetReference } from '../../core/payload/assetReferences';
 import type { KnownAsset, KnownAssets } from '../../core/payload/knownAssets';
 import { classifyValue } from '../../core/payload/localPath';
-import { localPathOf, payloadProblems, type LocalFileChecks, type PayloadProblem, type ProblemCode } from '../../core/payload/payloadProblems';
+import { localPathOf, namesNetworkOrDevicePath, payloadProblems, problemMessages, type LocalFileChecks, type PayloadProblem, type ProblemCode } from '../../core/payload/payloadProblems';
 import { formatSize } from '../../core/base/sizes';
 import { kindLabel } from '../../core/base/mediaKinds';
 import { quoteString } from '../../core/payload/buildSnippet';
@@ -136,6 +136,9 @@ export class PayloadHoverProvider implements vscode.HoverProvider {
       return undefined;
     }
     if (kind === 'localPath') {
+      if (namesNetworkOrDevicePath(reference, documentDir(document))) {
+        return new vscode.Hover(problemMessages.notRead(), range);
+      }
       const localPath = localPathOf(reference, documentDir(document));
       if (!localPath) {
         return new vscode.Hover(vscode.l10n.t('This relative path cannot be found until the payload is saved in a folder.'), range);
