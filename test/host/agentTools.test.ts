@@ -126,7 +126,7 @@ suite('Agent tools', () => {
     assert.deepEqual(byName.get('heygen_asset_fragment')!.required, ['assetId', 'role']);
   });
 
-  test('upload: the confirmation names each file with its size and the endpoint host, and what will not be sent', async () => {
+  test('upload: the confirmation names each file with its size, each URL whole, the endpoint host, and what will not be sent', async () => {
     const file = freshPng('confirmed.png');
     const signed = `${hostEnv.emulatorOrigin}/files/clip.mp4?X-Amz-Signature=topsecret-signature`;
     const confirmation = await confirmationFor(['agent-tools/confirmed.png', signed, 'agent-tools/absent.png', path.join(scratch, 'confirmed.png')]);
@@ -138,10 +138,9 @@ suite('Agent tools', () => {
     assert.deepEqual(lines, [
       `These 2 files are sent to ${host} with your HeyGen API key:`,
       `- agent-tools/confirmed.png (${formatSize(size)})`,
-      `- ${hostEnv.emulatorOrigin}/files/clip.mp4 (downloaded first, at most 10 MB)`,
+      `- ${signed} (downloaded first, at most 10 MB)`,
       'Not sent: "absent.png" does not exist.',
     ]);
-    assert.ok(!confirmation.text.includes('topsecret'), 'a signed link’s query is not shown');
     assert.equal(await confirmationFor(['agent-tools/absent.png', 'ftp://example.com/a.png']), undefined, 'nothing to send, nothing to approve');
   });
 

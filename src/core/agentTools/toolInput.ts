@@ -27,6 +27,9 @@ export type UploadSource =
   | { kind: 'path'; input: string; path: string; name: string }
   | { kind: 'invalid'; input: string; name: string; reason: string };
 
+/** At most this many inputs per call: each is one line of the confirmation the person reads. */
+export const MAX_UPLOAD_PATHS = 20;
+
 /**
  * `{ "paths": string[] }`. Each entry is an http(s) URL, an absolute path, or a path relative to a workspace folder;
  * `resolveRelative` picks the folder (the first one holding it, else the first folder).
@@ -35,6 +38,9 @@ export function parseUploadInput(input: unknown, resolveRelative: (relative: str
   const paths = isObject(input) ? input.paths : undefined;
   if (!Array.isArray(paths) || paths.length === 0) {
     return { valid: false, reason: l10n.t('No files were given: pass "paths", a list of workspace file paths or http(s) URLs.') };
+  }
+  if (paths.length > MAX_UPLOAD_PATHS) {
+    return { valid: false, reason: l10n.t('{0} paths were given; one call uploads at most {1}, so split them into several calls.', paths.length, MAX_UPLOAD_PATHS) };
   }
   return { valid: true, value: paths.map((entry) => classifySource(entry, resolveRelative)) };
 }
@@ -69,7 +75,8 @@ export function classifySource(entry: unknown, resolveRelative: (relative: strin
     if (!parsed.hostname) {
       return { kind: 'invalid', input: shown, name: shown, reason: l10n.t('"{0}" is not a valid URL.', shown) };
     }
-    return { kind: 'url', input: shown, url: text, name: nameFromUrl(parsed) };
+    // The parsed form is what is fetched and what the person approves (the parser drops tabs and line breaks).
+    return { kind: 'url', input: shown, url: parsed.href, name: nameFromUrl(parsed) };
   }
   const absolute = path.isAbsolute(text) ? text : resolveRelative(text);
   if (absolute === undefined) {

@@ -22,6 +22,17 @@ export interface LocalFile {
   mtimeMs: number;
 }
 
+/** A version of a file: another size or modification time is another version (what a person approved, say). */
+export interface FileStamp {
+  size: number;
+  mtimeMs: number;
+}
+
+/** The sentence for a file that is no longer the version the person approved. */
+export function changedAfterApproval(name: string): string {
+  return l10n.t('"{0}" changed after it was approved (its size or modification time differs), so it was not uploaded; ask again to upload the new version.', name);
+}
+
 export type FileProblem = 'missing' | 'notFile' | 'empty' | 'tooLarge' | 'unsupported' | 'unreadable';
 
 /**
