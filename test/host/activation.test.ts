@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { emulator, sha256Of, waitFor, workspaceFile } from './hostSupport';
+import { emulator, heygenTestApi, sha256Of, waitFor, workspaceFile } from './hostSupport';
 
 const EXTENSION_ID = 'heygen-assets.heygen-assets';
 
@@ -19,13 +19,17 @@ function extension(): vscode.Extension<unknown> {
 }
 
 suite('Activation', () => {
-  test('the extension activates and returns its test API', async () => {
+  test('the extension activates and returns only its public API; the test API is offered apart, in test mode', async () => {
     const api = (await extension().activate()) as Record<string, unknown> | undefined;
     assert.equal(extension().isActive, true);
     assert.ok(api, 'activate() returned nothing');
-    assert.equal(typeof api.upload, 'function', 'test API has no upload()');
-    assert.ok(api.history, 'test API has no history');
-    assert.ok(api.assetTree, 'test API has no assetTree');
+    assert.deepEqual(Reflect.ownKeys(api).map(String).sort(), ['history', 'onDidChangeHistory', 'upload', 'uploadUrl']);
+    assert.ok(Object.values(api).every((member) => typeof member === 'function'), 'every member is a function');
+    assert.ok(Object.isFrozen(api), 'another extension cannot replace a member');
+    const testApi = await heygenTestApi();
+    assert.equal(typeof testApi.upload, 'function', 'test API has no upload()');
+    assert.ok(testApi.history, 'test API has no history');
+    assert.ok(testApi.assetTree, 'test API has no assetTree');
   });
 
   test('every command in package.json is registered', async () => {

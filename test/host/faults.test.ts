@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import type { HeyGenAssetsApi } from '../../src/vscode/api';
+import type { HeyGenTestApi } from '../../src/vscode/api';
 import type { BatchResult } from '../../src/vscode/upload/uploadCommands';
 import { MessageRecorder, RejectionWatch, heygenApi, historyIds, receivedUploads, scratchFolder, withUserSetting } from './faultKit';
 import { scanForSecret } from '../tools/scanForSecret';
@@ -15,7 +15,7 @@ import { emulator, hostEnv, waitFor, workspaceFile } from './hostSupport';
 
 const FILE = 'sample.jpg';
 
-let api: HeyGenAssetsApi;
+let api: HeyGenTestApi;
 const messages = new MessageRecorder();
 const rejections = new RejectionWatch();
 
