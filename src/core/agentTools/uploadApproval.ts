@@ -1,11 +1,8 @@
-import type { Stats } from 'node:fs';
-import { lstat, realpath } from 'node:fs/promises';
-import * as path from 'node:path';
 import * as l10n from '@vscode/l10n';
+import { changedSince, isWithin, lookAt } from '../base/fileLook';
 import { changedAfterApproval, type FileStamp } from '../base/validateFile';
 import { isNetworkOrDevicePath } from '../payload/localPath';
 import { directoryRefusal, type UploadSource } from './toolInput';
-
 
 /**
  * One input of the upload tool as the person approved it: `prepareInvocation` builds these, the confirmation lists
@@ -25,10 +22,6 @@ export type ApprovedItem =
   | { kind: 'refused'; source: UploadSource; reason: string };
 
 export type ApprovedFile = Extract<ApprovedItem, { kind: 'file' }>;
-
-function missing(name: string): string {
-  return l10n.t('"{0}" does not exist.', name);
-}
 
 /**
  * Looks at each input once, without opening anything: lstat, a link followed to its real path, only a regular file
@@ -54,52 +47,32 @@ async function approveFile(source: Extract<UploadSource, { kind: 'path' }>, root
     // Not even an lstat: on Windows that alone connects to the server a UNC path names.
     return refused(l10n.t('"{0}" is a network or device path, which is never uploaded.', source.name));
   }
-  let real = source.path;
-  let info: Stats;
-  try {
-    info = await lstat(source.path);
-    if (info.isSymbolicLink()) {
-      real = await realpath(source.path);
-      info = await lstat(real);
-    }
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return refused(
-      code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP' ? missing(source.name) : l10n.t('"{0}" cannot be read ({1}).', source.name, code ?? String(error)),
-    );
+  const look = await lookAt(source.path);
+  switch (look.kind) {
+    case 'missing':
+      return refused(l10n.t('"{0}" does not exist.', source.name));
+    case 'unreadable':
+      return refused(l10n.t('"{0}" cannot be read ({1}).', source.name, look.code));
+    case 'directory':
+      // The commands expand folders; a model naming one would send more than anyone approved.
+      return refused(directoryRefusal(source.name));
+    case 'other':
+      return refused(l10n.t('"{0}" is not a regular file.', source.name));
+    case 'file':
+      return { kind: 'file', source, realPath: look.realPath, stamp: look.stamp, outside: !isWithin(look.realPath, roots) };
   }
-  if (info.isDirectory()) {
-    // The commands expand folders; a model naming one would send more than anyone approved.
-    return refused(directoryRefusal(source.name));
-  }
-  if (!info.isFile()) {
-    return refused(l10n.t('"{0}" is not a regular file.', source.name));
-  }
-  return { kind: 'file', source, realPath: real, stamp: { size: info.size, mtimeMs: info.mtimeMs }, outside: !isWithin(real, roots) };
-}
-
-/** Whether `file` lies in one of `roots` (all real paths); case-insensitive where the file system usually is. */
-export function isWithin(file: string, roots: readonly string[], platform: NodeJS.Platform = process.platform): boolean {
-  const fold = (p: string): string => (platform === 'win32' || platform === 'darwin' ? p.toLowerCase() : p);
-  const pathApi = platform === 'win32' ? path.win32 : path.posix;
-  return roots.some((root) => {
-    const relative = pathApi.relative(fold(root), fold(file));
-    return relative === '' || (!relative.startsWith('..') && !pathApi.isAbsolute(relative));
-  });
 }
 
 /** Undefined when the approved file is still the version approved; else the sentence that says why it is not sent. */
 export async function changedSinceApproval(item: ApprovedFile): Promise<string | undefined> {
-  let now: Stats;
-  try {
-    now = await lstat(item.realPath);
-  } catch {
-    return l10n.t('"{0}" was deleted or moved after it was approved, so it was not uploaded.', item.source.name);
+  switch (await changedSince(item.realPath, item.stamp)) {
+    case 'gone':
+      return l10n.t('"{0}" was deleted or moved after it was approved, so it was not uploaded.', item.source.name);
+    case 'changed':
+      return changedAfterApproval(item.source.name);
+    default:
+      return undefined;
   }
-  if (!now.isFile() || now.size !== item.stamp.size || now.mtimeMs !== item.stamp.mtimeMs) {
-    return changedAfterApproval(item.source.name);
-  }
-  return undefined;
 }
 
 export function notApproved(name: string): string {

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { realpath } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseUploadInput, type UploadSource } from '../../core/agentTools/toolInput';
@@ -14,6 +13,7 @@ import {
   type ApprovedItem,
 } from '../../core/agentTools/uploadApproval';
 import { checkEndpoint } from '../../core/http/endpointPolicy';
+import { realRoots } from '../../core/base/fileLook';
 import { formatSize } from '../../core/base/sizes';
 import type { FileStamp } from '../../core/base/validateFile';
 import type { BatchResult } from '../upload/uploadPort';
@@ -34,8 +34,8 @@ function resolveRelative(relative: string): string | undefined {
 }
 
 /** The workspace folders as real paths, so a file reached through a link is placed by where it really is. */
-async function workspaceRoots(): Promise<string[]> {
-  return Promise.all(localFolders().map((folder) => realpath(folder).catch(() => folder)));
+function workspaceRoots(): Promise<string[]> {
+  return realRoots(localFolders());
 }
 
 /** Where the upload controller sends the files: v3 under heygen.apiBaseUrl, v1 to heygen.uploadUrl. */

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, describe, it, mock } from 'node:test';
 import { MAX_UPLOAD_PATHS, parseUploadInput } from '../../../src/core/agentTools/toolInput';
-import { ApprovalLedger, approveSources, changedSinceApproval, isWithin, oneLine, type ApprovedItem } from '../../../src/core/agentTools/uploadApproval';
+import { ApprovalLedger, approveSources, changedSinceApproval, oneLine, type ApprovedItem } from '../../../src/core/agentTools/uploadApproval';
+import { isWithin } from '../../../src/core/base/fileLook';
 import { HeyGenError } from '../../../src/core/base/heygenError';
 import { uploadLocalFile } from '../../../src/core/upload/uploadEngine';
 
