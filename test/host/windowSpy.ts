@@ -12,6 +12,8 @@ export interface ShownMessage {
   /** Button titles, in order. */
   items: string[];
   modal: boolean;
+  /** A modal's detail text (the lines under its question). */
+  detail?: string;
   /** The button the test chose (undefined: dismissed or left open). */
   answer?: string;
 }
@@ -80,13 +82,15 @@ export class WindowSpy implements vscode.Disposable {
     const message = (kind: MessageKind, original: MessageFn): MessageFn => {
       return (text: string, ...rest: unknown[]) => {
         let modal = false;
+        let detail: string | undefined;
         let items = rest;
         const first = rest[0];
         if (first !== undefined && typeof first === 'object' && first !== null && !('title' in first)) {
           modal = (first as vscode.MessageOptions).modal === true;
+          detail = (first as vscode.MessageOptions).detail;
           items = rest.slice(1);
         }
-        const shown: ShownMessage = { kind, message: text, items: items.map(itemTitle), modal };
+        const shown: ShownMessage = { kind, message: text, items: items.map(itemTitle), modal, ...(detail !== undefined ? { detail } : {}) };
         this.messages.push(shown);
         const responder = this.messageResponders.shift();
         const decision = responder ? responder(shown) : modal ? undefined : LEAVE_OPEN;
