@@ -9,25 +9,37 @@ import { ContextKey } from './vscode/commands/commandIds';
 import { Configuration } from './vscode/configuration/configuration';
 import { registerHistoryCommands } from './vscode/history/historyCommands';
 import { HistoryStore } from './core/history/historyStore';
-import { registerHistoryView } from './vscode/history/assetTreeView';
+import { registerHistoryView } from './vscode/history/registerHistoryView';
 import { Log } from './vscode/log/log';
 import { DroppedMediaUploads } from './vscode/droppedMedia/droppedMedia';
-import { registerDropPasteProviders } from './vscode/payload/dropPasteProvider';
+import { registerDropPasteProviders } from './vscode/payload/registerDropPaste';
 import { registerSnippetCommands } from './vscode/payload/snippetCommands';
 import { HistoryKnownAssets, LibraryKnownAssets, MergedKnownAssets } from './core/payload/knownAssets';
 import { registerPayloadFeatures } from './vscode/payload/payloadCommands';
 import { createPublicApi, offerTestApi, type HeyGenAssetsApi } from './vscode/api';
 import { quickPicks } from './vscode/ui/quickPicks';
-import { closeUploadAgents } from './core/http/httpUpload';
+import { closeHttpClient } from './core/http/httpClient';
 import { registerAgentTools } from './vscode/agentTools/registerAgentTools';
 import { registerUploadCommands } from './vscode/upload/uploadCommands';
 import { UploadController } from './vscode/upload/uploadController';
 import { LibraryController } from './vscode/library/libraryController';
 import { registerLibraryCommands } from './vscode/library/libraryCommands';
 import { showErrorWithLog } from './vscode/log/showLogAction';
+import { SessionStart } from './vscode/activation/sessionStart';
+import { PendingWrites } from './core/base/pendingWrites';
+import { startOnUse } from './vscode/activation/startOnUse';
+import { onWillRunCommand } from './vscode/commands/registerCommand';
+import { registerVideos } from './vscode/videos/registerVideos';
+import { videoPort } from './vscode/videos/videoPort';
 
 /** Every other module of the bundle has been evaluated by now. */
 const bundleLoadedAt = performance.now();
+
+/** The history's and the library cache's writes, which deactivate waits for (bounded). */
+const pendingWrites = new PendingWrites();
+/** VS Code allows deactivate a few seconds; a stuck disk must not use all of them. */
+const DEACTIVATE_WAIT_MS = 3_000;
+let shutdownLog: Log | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<HeyGenAssetsApi> {
   const activateCalledAt = performance.now();
@@ -37,6 +49,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<HeyGen
     l10n.config({ contents: vscode.l10n.bundle });
   }
   const log = new Log();
+  shutdownLog = log;
   context.subscriptions.push(log);
   try {
     const api = await wire(context, log);
@@ -55,7 +68,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<HeyGen
 }
 
 async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenAssetsApi> {
-  const config = new Configuration();
+  const config = new Configuration(log);
+  // Nothing asks HeyGen at activation: the account check and the stale checks wait until a HeyGen view is on screen,
+  // a HeyGen command runs or a payload needs an asset.
+  const session = new SessionStart(log);
+  context.subscriptions.push(session, onWillRunCommand(() => session.start('command')));
 
   // The API key: SecretStorage, then HEYGEN_API_KEY, then a prompt at the first upload.
   const apiKeys = new ApiKeyService(context.secrets, log);
@@ -67,14 +84,13 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
 
   // The HeyGen account behind the key (API v3 users/me): keys are checked before they are saved or first used, and
   // the Assets view shows whose account it is.
-  const account = new AccountService(config, apiKeys, log);
+  const account = new AccountService(config, apiKeys, log, session);
   context.subscriptions.push(account);
   apiKeys.verifier = async (key, options) => {
     const verdict = await account.check(key, options);
     return verdict.verdict === 'accepted' ? { verdict: 'accepted', account: accountDescription(verdict.user) } : verdict;
   };
   registerAccountCommands(context, account, apiKeys, log);
-  account.refreshInBackground();
 
   // Asset history, kept in global storage so it survives restarts and is shared by all windows.
   const history = await HistoryStore.open(path.join(context.globalStorageUri.fsPath, 'history.json'), {
@@ -95,7 +111,7 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   // Uploads: palette, explorer, editor title and tab menus, URL.
   // Every entry point below uploads through this one UploadPort.
   const uploads = new UploadController({ config, log, apiKeys, history });
-  context.subscriptions.push(uploads, { dispose: () => void closeUploadAgents() });
+  context.subscriptions.push(uploads, { dispose: () => void closeHttpClient() });
   registerUploadCommands(context, uploads, log);
   const upload = uploads.upload.bind(uploads);
 
@@ -105,10 +121,14 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   context.subscriptions.push(droppedMedia);
 
   // The Library: every asset on the HeyGen account (v3), the stale marks of uploads HeyGen no longer has, delete.
-  const library = await LibraryController.create(context, { config, apiKeys, history, log });
+  const library = await LibraryController.create(context, { config, apiKeys, history, log, session });
+  context.subscriptions.push(
+    pendingWrites.track(() => history.flush()),
+    pendingWrites.track(() => library.index.flush()),
+  );
 
   // The Assets view, its item actions and drag-and-drop onto it.
-  const assetTree = registerHistoryView(context, { history, log, media: droppedMedia, account, isGone: (id) => library.index.isGone(id) });
+  const assetTree = registerHistoryView(context, { history, log, media: droppedMedia, account, session, isGone: (id) => library.index.isGone(id) });
   // The walkthrough's upload step is done once the history holds an asset.
   const markUploaded = (): void => void vscode.commands.executeCommand('setContext', ContextKey.HasUploaded, history.all().length > 0);
   markUploaded();
@@ -125,12 +145,15 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   // assets are this machine's uploads first, then the account's library (which also knows what HeyGen deleted).
   const knownAssets = new MergedKnownAssets([new HistoryKnownAssets(history), new LibraryKnownAssets(library.index)]);
   context.subscriptions.push(knownAssets);
-  registerPayloadFeatures(context, {
+  const payload = registerPayloadFeatures(context, {
     port: { upload, uploadUrl: (url, options) => uploads.uploadUrl(url, options) },
-    known: knownAssets,
+    known: startOnUse(knownAssets, session),
     config,
     log,
   });
+
+  // Generate Video from a payload, renders watched (again after a reload) and saved, the Videos view.
+  const videos = registerVideos(context, { config, apiKeys, log, payload, session });
 
   context.subscriptions.push(quickPicks);
   // Language-model tools for agent mode: upload, find and fragment, through the same upload port as the commands;
@@ -142,6 +165,7 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
     config,
     log,
     hasApiKey: async () => (await apiKeys.get()) !== undefined,
+    videos: videoPort(videos.generate),
   });
 
   log.info(`HeyGen Assets ${String((context.extension.packageJSON as { version?: string }).version)} activated in VS Code ${vscode.version}.`);
@@ -152,11 +176,14 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
     upload: (uris, options) => uploads.upload(uris, options),
     uploadUrl: (url, options) => uploads.uploadUrl(url, options),
     onDidShowQuickPick: quickPicks.onDidShow,
+    // Closures over copies (offerTestApi hands them over in an extension test run only).
+    videos: videos.testApi,
   });
   // Other extensions get closures over the upload port and the history, nothing else.
   return createPublicApi(uploads, history);
 }
 
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+/** Waits (bounded) for pending writes; everything else is disposed through context.subscriptions afterwards. */
+export function deactivate(): Promise<boolean> {
+  return pendingWrites.settle(DEACTIVATE_WAIT_MS, shutdownLog);
 }

@@ -6,6 +6,7 @@ import type { HistoryStore } from '../core/history/historyStore';
 import type { BatchResult, UploadPort, UploadRequestOptions } from './upload/uploadPort';
 import type { QuickPickShown } from './ui/quickPicks';
 import type { LibraryController } from './library/libraryController';
+import type { VideosTestApi } from './videos/registerVideos';
 
 /** An uploaded asset as other extensions see it: plain data, a copy, never the key's fingerprint or the content hash. */
 export interface HeyGenAsset {
@@ -106,6 +107,8 @@ export interface HeyGenTestApi {
   uploadUrl(url: string, options?: UploadRequestOptions): Promise<BatchResult>;
   /** Fires when one of the extension's quick picks is on screen (its title and rows). */
   onDidShowQuickPick: vscode.Event<QuickPickShown>;
+  /** The renders and the Videos view's rows, in an extension test run only (copies and closures). */
+  videos?: VideosTestApi;
 }
 
 /** Where the test harness finds the test API (`test/host/hostSupport.ts`). */

@@ -27,7 +27,7 @@ export type UploadSource =
   | { kind: 'path'; input: string; path: string; name: string }
   | { kind: 'invalid'; input: string; name: string; reason: string };
 
-/** At most this many inputs per call: each is one line of the confirmation the person reads. */
+/** The most paths one heygen_upload_assets call takes: each URL is a download the person approves in one go. */
 export const MAX_UPLOAD_PATHS = 20;
 
 /**
@@ -40,7 +40,7 @@ export function parseUploadInput(input: unknown, resolveRelative: (relative: str
     return { valid: false, reason: l10n.t('No files were given: pass "paths", a list of workspace file paths or http(s) URLs.') };
   }
   if (paths.length > MAX_UPLOAD_PATHS) {
-    return { valid: false, reason: l10n.t('{0} paths were given; one call uploads at most {1}, so split them into several calls.', paths.length, MAX_UPLOAD_PATHS) };
+    return { valid: false, reason: l10n.t('{0} paths were given; one call uploads at most {1}: split them over several calls.', paths.length, MAX_UPLOAD_PATHS) };
   }
   return { valid: true, value: paths.map((entry) => classifySource(entry, resolveRelative)) };
 }

@@ -1,6 +1,7 @@
 import type { AssetKind } from '../base/mediaKinds';
 import type { PayloadVersion, SnippetDialect, SnippetRole } from './buildSnippet';
-import { hasV3BodyMembers, isVideoInputsArray, parsePayload, type Container, type Member, type Token } from './payloadContext';
+import { type Token } from './payloadTokens';
+import { hasV3BodyMembers, isVideoInputsArray, parsePayload, type Container, type Member } from './payloadContainers';
 
 /** One string value at a documented place of a payload that names an asset (or should). */
 export interface AssetReference {
@@ -171,7 +172,8 @@ function stringMember(text: string, object: Container, key: string, dialect: Sni
 
 const PY_PREFIX = /^[rRbBuUfF]{1,2}/;
 
-function literalOf(
+/** A string token's decoded content and its parts; undefined for a string computed at run time (f-string, `${}`). */
+export function literalOf(
   text: string,
   token: Token,
   dialect: SnippetDialect,
@@ -208,7 +210,9 @@ function unescapeCode(body: string): string {
       return '';
     }
     if (e.length > 1 && (e[0] === 'u' || e[0] === 'x')) {
-      return String.fromCodePoint(parseInt(e.startsWith('u{') ? e.slice(2, -1) : e.slice(1), 16));
+      const code = parseInt(e.startsWith('u{') ? e.slice(2, -1) : e.slice(1), 16);
+      // Beyond U+10FFFF is no character (the language refuses the literal): kept as written instead of throwing.
+      return code <= 0x10ffff ? String.fromCodePoint(code) : `\\${e}`;
     }
     return SIMPLE_ESCAPES[e] ?? e;
   });

@@ -139,7 +139,7 @@ void describe('agent upload approval', () => {
   void it('refuses more than 20 paths in one call', () => {
     const many = parse(Array.from({ length: MAX_UPLOAD_PATHS + 1 }, (_, i) => `f${i}.png`));
     assert.equal(many.valid, false);
-    assert.equal(many.valid ? '' : many.reason, '21 paths were given; one call uploads at most 20, so split them into several calls.');
+    assert.equal(many.valid ? '' : many.reason, '21 paths were given; one call uploads at most 20: split them over several calls.');
     assert.equal(parse(Array.from({ length: MAX_UPLOAD_PATHS }, (_, i) => `f${i}.png`)).valid, true);
   });
 });
