@@ -8,32 +8,10 @@ import { once } from 'node:events';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { emulator, hostEnv, sha256Of } from './hostSupport';
+import { emulator, hostEnv, sha256Of, whenEvent } from './hostSupport';
 import { WindowSpy } from './windowSpy';
 
 const SOURCE_ACTION = 'source.heygen.uploadLocalFiles';
-
-/** Resolves once `check` holds, testing it again at each event of `event` (never on a timer). */
-function when<T>(event: vscode.Event<unknown>, check: () => T | undefined, what: string): Promise<T> {
-  const now = check();
-  if (now !== undefined) {
-    return Promise.resolve(now);
-  }
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      subscription.dispose();
-      reject(new Error(`timed out waiting for ${what}`));
-    }, 20_000);
-    const subscription = event(() => {
-      const value = check();
-      if (value !== undefined) {
-        clearTimeout(timer);
-        subscription.dispose();
-        resolve(value);
-      }
-    });
-  });
-}
 
 suite('Uploads a payload asks for', () => {
   let dir: string;
@@ -131,10 +109,8 @@ suite('Uploads a payload asks for', () => {
     const previous = editor.inspect('codeActionsOnSave')?.globalValue;
     await editor.update('codeActionsOnSave', { [SOURCE_ACTION]: 'always' }, vscode.ConfigurationTarget.Global);
     try {
-      await when(
-        vscode.workspace.onDidChangeConfiguration,
-        () => (JSON.stringify(vscode.workspace.getConfiguration('editor').get('codeActionsOnSave')).includes(SOURCE_ACTION) ? true : undefined),
-        'the setting to apply',
+      await whenEvent('the setting to apply', vscode.workspace.onDidChangeConfiguration, () =>
+        JSON.stringify(vscode.workspace.getConfiguration('editor').get('codeActionsOnSave')).includes(SOURCE_ACTION) ? true : undefined,
       );
       const before = await receivedCount();
       const active = vscode.window.activeTextEditor;
@@ -168,14 +144,10 @@ suite('Uploads a payload asks for', () => {
         .join('\n')
         .replace(/&nbsp;/g, ' ');
       assert.match(hover, /is not a regular file/, hover);
-      const problems = await when(
-        vscode.languages.onDidChangeDiagnostics,
-        () => {
-          const found = vscode.languages.getDiagnostics(document.uri).filter((d) => d.source === 'HeyGen');
-          return found.length > 0 ? found : undefined;
-        },
-        'the pipe’s problem',
-      );
+      const problems = await whenEvent('the pipe’s problem', vscode.languages.onDidChangeDiagnostics, () => {
+        const found = vscode.languages.getDiagnostics(document.uri).filter((d) => d.source === 'HeyGen');
+        return found.length > 0 ? found : undefined;
+      });
       assert.deepEqual(problems.map((d) => d.message), ['"pipe.png" is not a regular file.']);
       const before = await receivedCount();
       assert.equal(await vscode.commands.executeCommand<number>('heygen.uploadLocalReferences', document.uri), 0);
