@@ -5,6 +5,8 @@
 // person would.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { keyFingerprint } from '../../src/core/base/contentHash';
@@ -136,6 +138,38 @@ suite('What another extension can reach', () => {
       await testApi.history.remove([...result.succeeded.map((s) => s.record.id), 'publicsurface1']);
     } finally {
       process.env.HEYGEN_API_KEY = envKey;
+    }
+  });
+
+  test('it cannot make HeyGen Assets request this computer: not by the agent tool, the exports or a command', async () => {
+    const asked: string[] = [];
+    // Would serve an image to anything that asked; every interface, so the IPv6 spelling reaches it too.
+    const server = http.createServer((req, res) => {
+      asked.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'image/png' }).end(fs.readFileSync(workspaceFile('sample.png').fsPath));
+    });
+    await new Promise<void>((resolve) => server.listen(0, resolve));
+    const { port } = server.address() as AddressInfo;
+    const spy = new WindowSpy();
+    try {
+      await emulator.reset();
+      const refusal = /was not downloaded: it leads to this computer or a private network/;
+      const tool = await caller.invoke('heygen_upload_assets', { paths: [`http://127.0.0.1:${port}/tool.png`, `http://[::ffff:127.0.0.1]:${port}/tool6.png`] });
+      assert.equal(tool.match(new RegExp(refusal.source, 'g'))?.length, 2, tool);
+      const viaExports = await caller.uploadUrlThroughExports(`http://localhost:${port}/exports.png`);
+      assert.equal(viaExports.length, 1, JSON.stringify(viaExports));
+      assert.match(viaExports[0], refusal);
+      const viaCommand = (await caller.run('heygen.uploadFromUrl', `http://0x7f.1:${port}/command.png`)) as { failed: Array<{ message: string }> } | undefined;
+      assert.match(viaCommand?.failed[0]?.message ?? '', refusal);
+      assert.deepEqual(asked, [], 'the local server was asked');
+      assert.deepEqual(await emulator.received(), [], 'something was uploaded');
+      for (const secret of secrets) {
+        assert.ok(!tool.includes(secret), 'the tool’s result holds the key');
+      }
+    } finally {
+      spy.dispose();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 });
