@@ -102,7 +102,12 @@ suite('Uploads a payload asks for', () => {
 
   test('editor.codeActionsOnSave naming the source action uploads nothing; asked for explicitly, it is there', async () => {
     freshPng(path.join(dir, 'on-save.png'));
-    const document = await openPayload('on-save.json', './on-save.png');
+    // Python: the only save participant asked is then ours (the JSON server's sort action, on a loaded machine, ran
+    // past the participants' time limit and the save was abandoned).
+    const file = path.join(dir, 'on_save.py');
+    fs.writeFileSync(file, 'payload = {"video_inputs": [{"background": {"type": "image", "url": "./on-save.png"}}]}\n');
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+    await vscode.window.showTextDocument(document);
     const explicit = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, new vscode.Range(0, 0, 0, 0), SOURCE_ACTION);
     assert.ok(explicit.some((a) => a.kind?.value === SOURCE_ACTION), 'offered when asked for (so on save it would be found)');
     const editor = vscode.workspace.getConfiguration('editor');

@@ -155,7 +155,9 @@ suite('What another extension can reach', () => {
       await emulator.reset();
       const refusal = /was not downloaded: it leads to this computer or a private network/;
       const tool = await caller.invoke('heygen_upload_assets', { paths: [`http://127.0.0.1:${port}/tool.png`, `http://[::ffff:127.0.0.1]:${port}/tool6.png`] });
-      assert.equal(tool.match(new RegExp(refusal.source, 'g'))?.length, 2, tool);
+      for (const name of ['tool.png', 'tool6.png']) {
+        assert.match(tool, new RegExp(`${name.replace('.', '\\.')}: not uploaded\\. .*${refusal.source}`), tool);
+      }
       const viaExports = await caller.uploadUrlThroughExports(`http://localhost:${port}/exports.png`);
       assert.equal(viaExports.length, 1, JSON.stringify(viaExports));
       assert.match(viaExports[0], refusal);
