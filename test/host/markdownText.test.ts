@@ -7,7 +7,6 @@ import type { AssetRecord } from '../../src/core/base/assetRecord';
 import type { AssetTreeNode } from '../../src/vscode/history/assetTreeView';
 import { heygenTestApi, hostEnv, workspaceFile } from './hostSupport';
 
-
 interface Api {
   history: { all(): readonly AssetRecord[] };
   assetTree: vscode.TreeDataProvider<AssetTreeNode> & { resolveTreeItem(item: vscode.TreeItem, element: AssetTreeNode): Promise<vscode.TreeItem> };
