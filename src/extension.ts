@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { AccountService, registerAccountCommands } from './vscode/account/accountService';
+import { accountDescription } from './core/account/accountSummary';
 import { ApiKeyService, registerApiKeyCommands } from './vscode/apiKey/apiKeyCommands';
 import { ContextKey } from './vscode/commands/commandIds';
 import { Configuration } from './vscode/configuration/configuration';
@@ -16,7 +17,7 @@ import { registerSnippetCommands } from './vscode/payload/snippetCommands';
 import { registerConvertPayload } from './vscode/payload/convertPayload';
 import { HistoryKnownAssets, LibraryKnownAssets, MergedKnownAssets } from './core/payload/knownAssets';
 import { registerPayloadFeatures } from './vscode/payload/payloadCommands';
-import type { HeyGenAssetsApi } from './vscode/api';
+import { createPublicApi, offerTestApi, type HeyGenAssetsApi } from './vscode/api';
 import { quickPicks } from './vscode/ui/quickPicks';
 import { closeHttpClient } from './core/http/httpClient';
 import { registerAgentTools } from './vscode/agentTools/registerAgentTools';
@@ -86,9 +87,9 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   // the Assets view shows whose account it is.
   const account = new AccountService(config, apiKeys, log, session);
   context.subscriptions.push(account);
-  apiKeys.verifier = async (key) => {
-    const verdict = await account.check(key);
-    return verdict.verdict === 'accepted' ? { verdict: 'accepted', account: account.description ?? verdict.user.username } : verdict;
+  apiKeys.verifier = async (key, options) => {
+    const verdict = await account.check(key, options);
+    return verdict.verdict === 'accepted' ? { verdict: 'accepted', account: accountDescription(verdict.user) } : verdict;
   };
   registerAccountCommands(context, account, apiKeys, log);
 
@@ -170,16 +171,18 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   });
 
   log.info(`HeyGen Assets ${String((context.extension.packageJSON as { version?: string }).version)} activated in VS Code ${vscode.version}.`);
-  return {
+  offerTestApi(context, {
     history,
     assetTree,
     library,
     upload: (uris, options) => uploads.upload(uris, options),
     uploadUrl: (url, options) => uploads.uploadUrl(url, options),
     onDidShowQuickPick: quickPicks.onDidShow,
-    // Closures over copies, for the extension-host tests only.
-    ...(context.extensionMode === vscode.ExtensionMode.Test ? { videos: videos.testApi } : {}),
-  };
+    // Closures over copies (offerTestApi hands them over in an extension test run only).
+    videos: videos.testApi,
+  });
+  // Other extensions get closures over the upload port and the history, nothing else.
+  return createPublicApi(uploads, history);
 }
 
 /** Waits (bounded) for pending writes; everything else is disposed through context.subscriptions afterwards. */

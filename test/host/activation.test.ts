@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { HeyGenAssetsApi } from '../../src/vscode/api';
 import type { AssetTreeProvider } from '../../src/vscode/history/assetTreeView';
-import { emulator, pollUntil, sha256Of, workspaceFile } from './hostSupport';
+import { emulator, heygenTestApi, pollUntil, sha256Of, workspaceFile } from './hostSupport';
 
 const EXTENSION_ID = 'heygen-assets.heygen-assets';
 
@@ -19,13 +18,17 @@ function extension(): vscode.Extension<unknown> {
 }
 
 suite('Activation', () => {
-  test('the extension activates and returns its test API', async () => {
+  test('the extension activates and returns only its public API; the test API is offered apart, in test mode', async () => {
     const api = (await extension().activate()) as Record<string, unknown> | undefined;
     assert.equal(extension().isActive, true);
     assert.ok(api, 'activate() returned nothing');
-    assert.equal(typeof api.upload, 'function', 'test API has no upload()');
-    assert.ok(api.history, 'test API has no history');
-    assert.ok(api.assetTree, 'test API has no assetTree');
+    assert.deepEqual(Reflect.ownKeys(api).map(String).sort(), ['history', 'onDidChangeHistory', 'upload', 'uploadUrl']);
+    assert.ok(Object.values(api).every((member) => typeof member === 'function'), 'every member is a function');
+    assert.ok(Object.isFrozen(api), 'another extension cannot replace a member');
+    const testApi = await heygenTestApi();
+    assert.equal(typeof testApi.upload, 'function', 'test API has no upload()');
+    assert.ok(testApi.history, 'test API has no history');
+    assert.ok(testApi.assetTree, 'test API has no assetTree');
   });
 
   test('every command in package.json is registered', async () => {
@@ -46,7 +49,7 @@ suite('Activation', () => {
     assert.ok(registered.has('heygen.videos.focus'), 'the Videos view is not registered');
     // Opened, the view the extension created is the one on screen.
     // Polled: the view's visibility event belongs to the TreeView the extension keeps to itself.
-    const tree = ((await extension().activate()) as HeyGenAssetsApi).assetTree as AssetTreeProvider;
+    const tree = (await heygenTestApi()).assetTree as AssetTreeProvider;
     await vscode.commands.executeCommand('workbench.view.explorer');
     await pollUntil('the Assets view to be hidden behind the explorer', () => (tree.viewVisible ? undefined : true), 10_000);
     await vscode.commands.executeCommand('heygen.assets.focus');

@@ -13,7 +13,7 @@ import type { CallerApi } from '../fixtures/agent-caller/extension';
 import type { AssetRecord } from '../../src/core/base/assetRecord';
 import { keyFingerprint } from '../../src/core/base/contentHash';
 import { heygenApi, withUserSetting } from './faultKit';
-import { emulator, fileWhen, hostEnv, sha256Of, withDeadline } from './hostSupport';
+import { clearApiKey, emulator, fileWhen, hostEnv, sha256Of, withDeadline } from './hostSupport';
 import { WindowSpy } from './windowSpy';
 import { silentLogger } from '../../src/core/base/logger';
 import { Configuration } from '../../src/vscode/configuration/configuration';
@@ -85,6 +85,19 @@ suite('Agent tools', () => {
     return { title: messages.title, text };
   }
 
+  /** The upload tool as VS Code drives it, here called step by step: prepareInvocation, then invoke. */
+  async function uploadTool(): Promise<UploadAssetsTool> {
+    const api = await heygenApi();
+    return new UploadAssetsTool({ upload: api, history: api.history, config: new Configuration(), log: { ...silentLogger, scrub: (t) => t } });
+  }
+
+  async function invokeDirectly(tool: UploadAssetsTool, paths: string[]): Promise<string> {
+    const result = await tool.invoke({ input: { paths }, toolInvocationToken: undefined }, new vscode.CancellationTokenSource().token);
+    const text = result.content.map((part) => (part instanceof vscode.LanguageModelTextPart ? part.value : '')).join('');
+    seen.push(text);
+    return text;
+  }
+
   /** A PNG no one has uploaded before (the sample's bytes and random ones after them), so it is really sent. */
   function freshPng(name: string): string {
     const file = path.join(scratch, name);
@@ -132,7 +145,7 @@ suite('Agent tools', () => {
     assert.deepEqual(fragment.properties.payloadVersion.enum, ['v2', 'v3']);
   });
 
-  test('upload: the confirmation names each file with its size and the endpoint host, and what will not be sent', async () => {
+  test('upload: the confirmation names each file with its size, each URL whole, the endpoint host, and what will not be sent', async () => {
     const file = freshPng('confirmed.png');
     const signed = `${hostEnv.emulatorOrigin}/files/clip.mp4?X-Amz-Signature=topsecret-signature`;
     const confirmation = await confirmationFor(['agent-tools/confirmed.png', signed, 'agent-tools/absent.png', path.join(scratch, 'confirmed.png')]);
@@ -144,10 +157,9 @@ suite('Agent tools', () => {
     assert.deepEqual(lines, [
       `These 2 files are sent to ${host} with your HeyGen API key:`,
       `- agent-tools/confirmed.png (${formatSize(size)})`,
-      `- ${hostEnv.emulatorOrigin}/files/clip.mp4 (downloaded first, at most 10 MB)`,
+      `- ${signed} (downloaded first, at most 10 MB)`,
       'Not sent: "absent.png" does not exist.',
     ]);
-    assert.ok(!confirmation.text.includes('topsecret'), 'a signed link’s query is not shown');
     assert.equal(await confirmationFor(['agent-tools/absent.png', 'ftp://example.com/a.png']), undefined, 'nothing to send, nothing to approve');
   });
 
@@ -220,6 +232,59 @@ suite('Agent tools', () => {
     seeded.push(ok.assetId);
   });
 
+  test('upload: a link out of the workspace is confirmed as the real path it leads to, marked, and that file is what arrives', async () => {
+    const outside = fs.mkdtempSync(path.join(path.dirname(fs.realpathSync(hostEnv.workspace)), 'outside-'));
+    try {
+      const target = path.join(outside, 'private.png');
+      fs.writeFileSync(target, Buffer.concat([fs.readFileSync(SAMPLE_PNG), randomBytes(64)]));
+      fs.symlinkSync(target, path.join(scratch, 'innocent.png'));
+      const confirmation = await confirmationFor(['agent-tools/innocent.png']);
+      assert.ok(confirmation);
+      assert.deepEqual(confirmation.text.split('\n').filter(Boolean), [
+        `This file is sent to ${new URL(hostEnv.emulatorOrigin).host} with your HeyGen API key:`,
+        `- ${target} (outside the workspace folders) (${formatSize(fs.statSync(target).size)})`,
+      ]);
+      const before = (await emulator.received()).length;
+      const [item] = factsOf<UploadFacts>(await upload(['agent-tools/innocent.png'])).items;
+      assert.ok(item.assetId, JSON.stringify(item));
+      const received = (await emulator.received()).slice(before);
+      assert.deepEqual(received.map((r) => r.sha256), [sha256Of(target)]);
+      seeded.push(item.assetId);
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  test('upload: invoke sends only what the confirmation listed, as it was: a file made or changed since is refused', async () => {
+    const grows = freshPng('grows.png');
+    const late = path.join(scratch, 'late.png');
+    const tool = await uploadTool();
+    const paths = ['agent-tools/grows.png', 'agent-tools/late.png'];
+    const prepared = await tool.prepareInvocation({ input: { paths } });
+    assert.match(prepared.confirmationMessages?.message as string, /Not sent: "late\.png" does not exist\./);
+    // Between the confirmation and the call: the missing file appears, the listed one changes.
+    fs.writeFileSync(late, Buffer.concat([fs.readFileSync(SAMPLE_PNG), randomBytes(64)]));
+    fs.appendFileSync(grows, randomBytes(32));
+    const before = (await emulator.received()).length;
+    const facts = factsOf<UploadFacts>(await invokeDirectly(tool, paths));
+    assert.deepEqual(
+      facts.items.map((i) => i.error),
+      [
+        '"grows.png" changed after it was approved (its size or modification time differs), so it was not uploaded; ask again to upload the new version.',
+        '"late.png" does not exist.',
+      ],
+    );
+    assert.equal((await emulator.received()).length, before, 'nothing was sent');
+  });
+
+  test('upload: an invocation that was never confirmed sends nothing', async () => {
+    freshPng('unconfirmed.png');
+    const before = (await emulator.received()).length;
+    const facts = factsOf<UploadFacts>(await invokeDirectly(await uploadTool(), ['agent-tools/unconfirmed.png']));
+    assert.equal(facts.items[0].error, '"unconfirmed.png" was not uploaded: nobody approved this upload.');
+    assert.equal((await emulator.received()).length, before, 'nothing was sent');
+  });
+
   test('upload: no paths is a result with the sentence, not an error', async () => {
     const none = factsOf<{ error: string }>(await invoke('heygen_upload_assets', { paths: [] }));
     assert.equal(none.error, 'No files were given: pass "paths", a list of workspace file paths or http(s) URLs.');
@@ -235,7 +300,7 @@ suite('Agent tools', () => {
     const spy = new WindowSpy();
     try {
       delete process.env.HEYGEN_API_KEY;
-      await vscode.commands.executeCommand('heygen.clearApiKey');
+      await clearApiKey();
       spy.answerInputBoxes(() => undefined);
       const before = (await emulator.received()).length;
       const text = await upload([file, `${hostEnv.emulatorOrigin}/files/none.png`]);

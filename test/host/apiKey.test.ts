@@ -3,18 +3,15 @@
 // refused key answered with "Update API Key" and a retry. The key must never show up in what the person sees.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { HeyGenAssetsApi } from '../../src/vscode/api';
+import type { HeyGenTestApi } from '../../src/vscode/api';
 import type { BatchResult } from '../../src/vscode/upload/uploadCommands';
-import { emulator, sha256Of, workspaceFile } from './hostSupport';
+import { clearApiKey, emulator, heygenTestApi, sha256Of, workspaceFile } from './hostSupport';
 import { WindowSpy } from './windowSpy';
 
-const EXTENSION_ID = 'heygen-assets.heygen-assets';
 const WRONG_KEY = 'wrong-key-0000-1111-2222';
 
-async function api(): Promise<HeyGenAssetsApi> {
-  const extension = vscode.extensions.getExtension<HeyGenAssetsApi>(EXTENSION_ID);
-  assert.ok(extension, `${EXTENSION_ID} is not loaded`);
-  return extension.activate();
+async function api(): Promise<HeyGenTestApi> {
+  return heygenTestApi<HeyGenTestApi>();
 }
 
 async function upload(name: string): Promise<BatchResult | undefined> {
@@ -22,7 +19,7 @@ async function upload(name: string): Promise<BatchResult | undefined> {
 }
 
 suite('API key', () => {
-  let heygen: HeyGenAssetsApi;
+  let heygen: HeyGenTestApi;
   let spy: WindowSpy;
   let envKey: string;
 
@@ -47,7 +44,7 @@ suite('API key', () => {
     ].join('\n');
     spy.dispose();
     process.env.HEYGEN_API_KEY = envKey;
-    await vscode.commands.executeCommand('heygen.clearApiKey');
+    await clearApiKey();
     await emulator.reset();
     assert.ok(!seen.includes(envKey), 'the API key appeared in a message');
     assert.ok(!seen.includes(WRONG_KEY), 'the (wrong) API key appeared in a message');
@@ -71,7 +68,9 @@ suite('API key', () => {
 
   test('a key in SecretStorage comes first; refused, it offers "Update API Key", which asks, stores and retries', async () => {
     // HeyGen's v3 is out of reach in this suite (heygen.apiBaseUrl points nowhere), so the key is saved unchecked, as
-    // a key saved while offline is: it is refused only when the upload uses it.
+    // a key saved while offline is: it is refused only when the upload uses it. Passed as an argument, it is saved only
+    // once the person confirms it.
+    spy.answerMessages(() => 'Save Key');
     assert.equal(await vscode.commands.executeCommand('heygen.setApiKey', WRONG_KEY), true);
     assert.match(spy.messages.at(-1)?.message ?? '', /^The API key was saved, but HeyGen could not be reached to check it: /);
     assert.equal(spy.lastContext('heygen.hasApiKey'), true);
@@ -124,6 +123,7 @@ suite('API key', () => {
   });
 
   test('declining "Update API Key" leaves the file unsent and says so once, naming it', async () => {
+    spy.answerMessages(() => 'Save Key');
     await vscode.commands.executeCommand('heygen.setApiKey', WRONG_KEY);
     spy.messages.length = 0;
     spy.answerMessages(() => undefined); // The person closes the error.
@@ -173,14 +173,17 @@ suite('API key', () => {
     delete process.env.HEYGEN_API_KEY;
     await vscode.commands.executeCommand('heygen.clearApiKey');
     assert.equal(spy.lastContext('heygen.hasApiKey'), false);
+    spy.answerMessages(() => 'Save Key');
     assert.equal(await vscode.commands.executeCommand('heygen.setApiKey', `  ${envKey}  `), true);
     assert.equal(spy.lastContext('heygen.hasApiKey'), true);
     assert.equal((await upload('sample.webm'))?.succeeded.length, 1, 'the trimmed key is accepted by HeyGen');
-    await vscode.commands.executeCommand('heygen.clearApiKey');
+    spy.answerMessages(() => 'Remove Key');
+    assert.equal(await vscode.commands.executeCommand('heygen.clearApiKey'), true);
     assert.equal(spy.lastContext('heygen.hasApiKey'), false);
   });
 
   test('a string that cannot be a key is refused with the reason and changes nothing', async () => {
+    spy.answerMessages(() => 'Save Key');
     await vscode.commands.executeCommand('heygen.setApiKey', envKey);
     spy.messages.length = 0;
     assert.equal(await vscode.commands.executeCommand('heygen.setApiKey', 'abc'), false);

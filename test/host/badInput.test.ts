@@ -8,7 +8,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
-import type { HeyGenAssetsApi } from '../../src/vscode/api';
+import type { HeyGenTestApi } from '../../src/vscode/api';
 import type { BatchResult } from '../../src/vscode/upload/uploadCommands';
 import { MessageRecorder, RejectionWatch, heygenApi, historyIds, receivedUploads, scratchFolder, withUserSetting } from './faultKit';
 import { emulator, hostEnv, sha256Of } from './hostSupport';
@@ -16,7 +16,7 @@ import { emulator, hostEnv, sha256Of } from './hostSupport';
 const MB = 1024 * 1024;
 const TYPES = 'JPEG, PNG, MP4, WebM, MP3 or WAV';
 
-let api: HeyGenAssetsApi;
+let api: HeyGenTestApi;
 const messages = new MessageRecorder();
 const rejections = new RejectionWatch();
 

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { HeyGenAssetsApi } from '../../src/vscode/api';
+import type { HeyGenTestApi } from '../../src/vscode/api';
 import { makeSelfSignedCertificate } from '../tools/selfSignedCertificate';
 import { MessageRecorder, heygenApi, historyIds, withUserSetting } from './faultKit';
 import { workspaceFile } from './hostSupport';
@@ -20,7 +20,7 @@ import { workspaceFile } from './hostSupport';
 const FILE = 'sample.jpg';
 
 suite('TLS: the editor\u2019s certificate store', () => {
-  let api: HeyGenAssetsApi;
+  let api: HeyGenTestApi;
   let dir: string;
   let server: https.Server;
   let port = 0;

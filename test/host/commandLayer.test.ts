@@ -2,11 +2,11 @@
 // context, and an error thrown inside a command stops at the boundary as one sentence with Show Log.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { heygenTestApi } from './hostSupport';
 import type { AssetRecord } from '../../src/core/base/assetRecord';
-import type { HeyGenAssetsApi } from '../../src/vscode/api';
+import type { HeyGenTestApi } from '../../src/vscode/api';
 import { WindowSpy } from './windowSpy';
 
-const EXTENSION_ID = 'heygen-assets.heygen-assets';
 
 function record(id: string, url: string): AssetRecord {
   return {
@@ -25,12 +25,12 @@ function record(id: string, url: string): AssetRecord {
 }
 
 suite('Command layer', () => {
-  let heygen: HeyGenAssetsApi;
+  let heygen: HeyGenTestApi;
   let spy: WindowSpy;
   const seeded = [record('cmd-web', 'https://files.example.test/cmd-web.png'), record('cmd-ftp', 'ftp://files.example.test/cmd-ftp.png')];
 
   suiteSetup(async () => {
-    heygen = await vscode.extensions.getExtension<HeyGenAssetsApi>(EXTENSION_ID)!.activate();
+    heygen = await heygenTestApi<HeyGenTestApi>();
     for (const r of seeded) {
       await heygen.history.add(r);
     }

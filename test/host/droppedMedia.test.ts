@@ -5,18 +5,17 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import type { HeyGenAssetsApi } from '../../src/vscode/api';
-import { contentOnlyTransfer, emulator, removed, whenEvent, workspaceFile } from './hostSupport';
+import type { HeyGenTestApi } from '../../src/vscode/api';
+import { contentOnlyTransfer, emulator, heygenTestApi, removed, whenEvent, workspaceFile } from './hostSupport';
 import { WindowSpy } from './windowSpy';
 
-const EXTENSION_ID = 'heygen-assets.heygen-assets';
 
 suite('Dropped media onto the Assets view', () => {
-  let heygen: HeyGenAssetsApi;
+  let heygen: HeyGenTestApi;
   let spy: WindowSpy;
 
   suiteSetup(async () => {
-    heygen = (await vscode.extensions.getExtension<HeyGenAssetsApi>(EXTENSION_ID)!.activate());
+    heygen = await heygenTestApi<HeyGenTestApi>();
   });
 
   setup(async () => {

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { fileWhen, hostEnv } from './hostSupport';
+import { fileWhen, heygenTestApi, hostEnv } from './hostSupport';
 
-const EXTENSION_ID = 'heygen-assets.heygen-assets';
 const CALLER_ID = 'heygen-test.agent-caller';
 
 interface Api {
@@ -12,7 +11,7 @@ interface Api {
 
 suite('Dropped web addresses in the log', () => {
   test('a URL dropped on the Assets view is logged without its query', async () => {
-    const api = (await vscode.extensions.getExtension(EXTENSION_ID)!.activate()) as Api;
+    const api = await heygenTestApi<Api>();
     // The caller extension (installed beside ours) knows where the extension host writes each extension's log.
     const caller = (await vscode.extensions.getExtension(CALLER_ID)!.activate()) as { logsFolder: string };
     const logFile = path.join(caller.logsFolder, 'heygen-assets.heygen-assets', 'HeyGen.log');

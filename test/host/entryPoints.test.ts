@@ -8,19 +8,17 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { HeyGenAssetsApi } from '../../src/vscode/api';
+import type { HeyGenTestApi } from '../../src/vscode/api';
 import type { BatchResult } from '../../src/vscode/upload/uploadCommands';
-import { emulator, hostEnv, pollUntil, sha256Of, whenEvent, withDeadline, workspaceFile, type ReceivedUpload } from './hostSupport';
+import { emulator, heygenTestApi, hostEnv, pollUntil, sha256Of, whenEvent, withDeadline, workspaceFile, type ReceivedUpload } from './hostSupport';
 import { withUserSetting } from './faultKit';
 import { WindowSpy } from './windowSpy';
 
 const EXTENSION_ID = 'heygen-assets.heygen-assets';
 const MEDIA_EXTENSIONS = ['jpg', 'jpeg', 'png', 'mp4', 'webm', 'mp3', 'wav'];
 
-async function api(): Promise<HeyGenAssetsApi> {
-  const extension = vscode.extensions.getExtension<HeyGenAssetsApi>(EXTENSION_ID);
-  assert.ok(extension, `${EXTENSION_ID} is not loaded`);
-  return extension.activate();
+async function api(): Promise<HeyGenTestApi> {
+  return heygenTestApi<HeyGenTestApi>();
 }
 
 function labelOf(item: vscode.TreeItem): string {
@@ -28,7 +26,7 @@ function labelOf(item: vscode.TreeItem): string {
 }
 
 /** Labels of every asset row in the Assets view, as the person sees them. */
-async function assetRows(heygen: HeyGenAssetsApi): Promise<string[]> {
+async function assetRows(heygen: HeyGenTestApi): Promise<string[]> {
   const tree = heygen.assetTree;
   const rows: string[] = [];
   const groups = ((await tree.getChildren()) ?? []);
@@ -62,7 +60,7 @@ function scratchFolder(name: string): string {
 }
 
 suite('Upload entry points', () => {
-  let heygen: HeyGenAssetsApi;
+  let heygen: HeyGenTestApi;
   let spy: WindowSpy;
   const scratch: string[] = [];
 

@@ -1,18 +1,13 @@
 // Shared by the fault and bad-input host tests: the extension's test API, what the person is shown, unhandled
 // rejections in the extension host, and a scratch folder inside the workspace.
-import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { HeyGenAssetsApi } from '../../src/vscode/api';
-import { emulator, hostEnv, whenEvent, type ReceivedUpload } from './hostSupport';
+import type { HeyGenTestApi } from '../../src/vscode/api';
+import { emulator, heygenTestApi, hostEnv, whenEvent, type ReceivedUpload } from './hostSupport';
 
-const EXTENSION_ID = 'heygen-assets.heygen-assets';
-
-export async function heygenApi(): Promise<HeyGenAssetsApi> {
-  const extension = vscode.extensions.getExtension<HeyGenAssetsApi>(EXTENSION_ID);
-  assert.ok(extension, `${EXTENSION_ID} is not loaded`);
-  return extension.activate();
+export async function heygenApi(): Promise<HeyGenTestApi> {
+  return heygenTestApi();
 }
 
 export interface ShownMessage {
@@ -105,7 +100,7 @@ export class RejectionWatch {
 }
 
 /** The history's ids, to show a failure added nothing and a success added its asset once. */
-export function historyIds(api: HeyGenAssetsApi): string[] {
+export function historyIds(api: HeyGenTestApi): string[] {
   return api.history.all().map((record) => record.id);
 }
 

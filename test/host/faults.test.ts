@@ -8,7 +8,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { HeyGenAssetsApi } from '../../src/vscode/api';
+import type { HeyGenTestApi } from '../../src/vscode/api';
 import type { BatchResult } from '../../src/vscode/upload/uploadCommands';
 import { MessageRecorder, RejectionWatch, heygenApi, historyIds, receivedUploads, scratchFolder, withUserSetting } from './faultKit';
 import { scanForSecret } from '../tools/scanForSecret';
@@ -16,7 +16,7 @@ import { emulator, fileWhen, hostEnv, workspaceFile } from './hostSupport';
 
 const FILE = 'sample.jpg';
 
-let api: HeyGenAssetsApi;
+let api: HeyGenTestApi;
 const messages = new MessageRecorder();
 const rejections = new RejectionWatch();
 

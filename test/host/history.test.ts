@@ -9,23 +9,20 @@ import * as vscode from 'vscode';
 import type { AssetRecord } from '../../src/core/base/assetRecord';
 import { AssetTreeProvider, type AssetTreeNode } from '../../src/vscode/history/assetTreeView';
 import { HistoryStore, serialize } from '../../src/core/history/historyStore';
-import type { HeyGenAssetsApi } from '../../src/vscode/api';
-import { emulator, nextQuickPick, pollUntil, sha256Of, whenEvent, workspaceFile } from './hostSupport';
+import type { HeyGenTestApi } from '../../src/vscode/api';
+import { emulator, heygenTestApi, nextQuickPick, pollUntil, sha256Of, whenEvent, workspaceFile } from './hostSupport';
 import { WindowSpy } from './windowSpy';
 
-const EXTENSION_ID = 'heygen-assets.heygen-assets';
 
 interface TestApi {
   history: HistoryStore;
   assetTree: AssetTreeProvider;
   upload(uris: vscode.Uri[], options?: { force?: boolean }): Promise<{ succeeded: unknown[]; failed: unknown[] }>;
-  onDidShowQuickPick: HeyGenAssetsApi['onDidShowQuickPick'];
+  onDidShowQuickPick: HeyGenTestApi['onDidShowQuickPick'];
 }
 
 async function api(): Promise<TestApi> {
-  const extension = vscode.extensions.getExtension<TestApi>(EXTENSION_ID);
-  assert.ok(extension, `${EXTENSION_ID} is not loaded`);
-  return extension.activate();
+  return heygenTestApi<TestApi>();
 }
 
 function labelOf(item: vscode.TreeItem): string {
@@ -533,10 +530,24 @@ suite('Asset history', () => {
     );
   });
 
-  test('Clear History empties the history and the view (confirmation skipped for the test)', async () => {
+  test('Clear History asks in a modal whoever runs it, even with { confirm: false }; confirmed, it empties the view', async () => {
     await heygen.history.add(record(7));
-    assert.ok(heygen.history.all().length >= 2);
-    await vscode.commands.executeCommand('heygen.clearHistory', { confirm: false });
+    const before = heygen.history.all().length;
+    assert.ok(before >= 1);
+    const spy = new WindowSpy();
+    try {
+      spy.answerMessages(() => undefined);
+      await vscode.commands.executeCommand('heygen.clearHistory', { confirm: false });
+      assert.deepEqual(
+        spy.messages.map((m) => `${m.modal ? 'modal' : 'notice'}: ${m.message} [${m.items.join(', ')}]`),
+        [`modal: Clear all ${before} assets from the history? This does not delete them from HeyGen. [Clear History]`],
+      );
+      assert.equal(heygen.history.all().length, before, 'declined: nothing was cleared');
+      spy.answerMessages(() => 'Clear History');
+      await vscode.commands.executeCommand('heygen.clearHistory');
+    } finally {
+      spy.dispose();
+    }
     assert.equal(heygen.history.all().length, 0);
     assert.deepEqual(heygen.assetTree.getChildren(), []);
   });

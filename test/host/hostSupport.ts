@@ -5,7 +5,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ArrivedBody, ReceivedUpload } from '../emulator/heygenEmulator';
-import type { HeyGenAssetsApi } from '../../src/vscode/api';
+import { TEST_API, type HeyGenTestApi } from '../../src/vscode/api';
+import { LEAVE_OPEN, WindowSpy } from './windowSpy';
 import type { QuickPickShown } from '../../src/vscode/ui/quickPicks';
 
 /** What the emulator recorded of each request, as its control API returns it. */
@@ -74,8 +75,39 @@ export const emulator = {
   },
 };
 
+/**
+ * The extension's test API (its history store, trees, library and upload port), activating it first. The extension
+ * offers it only in ExtensionMode.Test and never through `exports`, which other extensions see (see src/vscode/api.ts).
+ */
+export async function heygenTestApi<T = HeyGenTestApi>(): Promise<T> {
+  const extension = vscode.extensions.getExtension('heygen-assets.heygen-assets');
+  if (!extension) {
+    throw new Error('heygen-assets.heygen-assets is not loaded');
+  }
+  await extension.activate();
+  const api = (globalThis as Record<symbol, unknown>)[TEST_API];
+  if (!api) {
+    throw new Error('the extension offers no test API: is it running in ExtensionMode.Test?');
+  }
+  return api as T;
+}
+
+/**
+ * Removes the stored key, confirming the modal as the person would (`heygen.clearApiKey` always asks; unanswered, an
+ * extension-test workbench declines it). Its own WindowSpy, nested in any the test has, sees that modal alone.
+ */
+export async function clearApiKey(): Promise<void> {
+  const spy = new WindowSpy();
+  try {
+    spy.answerMessages((shown) => (shown.modal ? 'Remove Key' : LEAVE_OPEN));
+    await vscode.commands.executeCommand('heygen.clearApiKey');
+  } finally {
+    spy.dispose();
+  }
+}
+
 /** Resolves when the extension's next quick pick is on screen (so keyboard commands reach it), with what it shows. */
-export function nextQuickPick(api: Pick<HeyGenAssetsApi, 'onDidShowQuickPick'>): Promise<QuickPickShown> {
+export function nextQuickPick(api: Pick<HeyGenTestApi, 'onDidShowQuickPick'>): Promise<QuickPickShown> {
   return new Promise((resolve) => {
     const subscription = api.onDidShowQuickPick((shown) => {
       subscription.dispose();

@@ -3,10 +3,10 @@
 // extension must speak it: the adapters through vscode.l10n.t, the vscode-free core through @vscode/l10n.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { HeyGenAssetsApi } from '../../src/vscode/api';
+import type { HeyGenTestApi } from '../../src/vscode/api';
 import type { AssetTreeProvider } from '../../src/vscode/history/assetTreeView';
 import { PSEUDO_LOCALE, pseudoLocalize } from '../tools/pseudoLocalize';
-import { workspaceFile } from './hostSupport';
+import { heygenTestApi, workspaceFile } from './hostSupport';
 
 const EXTENSION_ID = 'heygen-assets.heygen-assets';
 
@@ -15,10 +15,10 @@ function fill(template: string, ...values: string[]): string {
 }
 
 suite('Localization (pseudo-locale window)', () => {
-  let api: HeyGenAssetsApi & { assetTree: AssetTreeProvider };
+  let api: HeyGenTestApi & { assetTree: AssetTreeProvider };
 
   suiteSetup(async () => {
-    api = (await vscode.extensions.getExtension(EXTENSION_ID)!.activate()) as HeyGenAssetsApi & { assetTree: AssetTreeProvider };
+    api = await heygenTestApi<HeyGenTestApi & { assetTree: AssetTreeProvider }>();
   });
 
   test('VS Code runs in the pseudo-locale, and the extension names its l10n folder, which holds the bundle', async () => {

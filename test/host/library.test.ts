@@ -11,7 +11,7 @@ import type { AssetTreeProvider } from '../../src/vscode/history/assetTreeView';
 import type { LibraryController } from '../../src/vscode/library/libraryController';
 import type { LibraryNode } from '../../src/vscode/library/libraryTreeView';
 import { withUserSetting } from './faultKit';
-import { hostEnv, pollUntil, whenEvent, workspaceFile } from './hostSupport';
+import { heygenTestApi, hostEnv, pollUntil, whenEvent, workspaceFile } from './hostSupport';
 import { WindowSpy } from './windowSpy';
 
 const EXTENSION_ID = 'heygen-assets.heygen-assets';
@@ -25,9 +25,7 @@ interface Api {
 }
 
 async function api(): Promise<Api> {
-  const extension = vscode.extensions.getExtension<Api>(EXTENSION_ID);
-  assert.ok(extension, `${EXTENSION_ID} is not loaded`);
-  return extension.activate();
+  return heygenTestApi<Api>();
 }
 
 async function control(path: string, body?: unknown): Promise<unknown> {

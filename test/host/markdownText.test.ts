@@ -5,9 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AssetRecord } from '../../src/core/base/assetRecord';
 import type { AssetTreeNode } from '../../src/vscode/history/assetTreeView';
-import { hostEnv, workspaceFile } from './hostSupport';
-
-const EXTENSION_ID = 'heygen-assets.heygen-assets';
+import { heygenTestApi, hostEnv, workspaceFile } from './hostSupport';
 
 interface Api {
   history: { all(): readonly AssetRecord[] };
@@ -62,7 +60,7 @@ suite('Server and file text in hovers and tooltips', () => {
   let dir: string;
 
   suiteSetup(async () => {
-    api = (await vscode.extensions.getExtension(EXTENSION_ID)!.activate()) as Api;
+    api = await heygenTestApi<Api>();
     dir = path.join(hostEnv.workspace, `markdown-host-${randomBytes(3).toString('hex')}`);
     fs.mkdirSync(dir, { recursive: true });
     const file = path.join(dir, HOSTILE_NAME);

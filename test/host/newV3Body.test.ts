@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as vm from 'node:vm';
 import * as vscode from 'vscode';
 import type { AssetRecord } from '../../src/core/base/assetRecord';
-import type { HeyGenAssetsApi } from '../../src/vscode/api';
+import type { HeyGenTestApi } from '../../src/vscode/api';
 import { DroppedMediaUploads } from '../../src/vscode/droppedMedia/droppedMedia';
 import { MediaDropProvider } from '../../src/vscode/payload/dropProvider';
 import type { DropPasteDeps } from '../../src/vscode/payload/mediaInsert';
@@ -38,7 +38,7 @@ async function postVideo(body: unknown): Promise<{ status: number; json: { data?
 }
 
 suite('New payloads are whole v3 bodies', () => {
-  let heygen: HeyGenAssetsApi;
+  let heygen: HeyGenTestApi;
   let dir: string;
   let look: string;
   let voice: string;

@@ -17,9 +17,8 @@ import { DroppedMediaUploads } from '../../src/vscode/droppedMedia/droppedMedia'
 import { MediaDropProvider } from '../../src/vscode/payload/dropProvider';
 import type { BatchResult, UploadPort } from '../../src/vscode/upload/uploadPort';
 import { silentLogger } from '../../src/core/base/logger';
-import { emulator, hostEnv, sha256Of } from './hostSupport';
+import { emulator, heygenTestApi, hostEnv, sha256Of } from './hostSupport';
 
-const EXTENSION_ID = 'heygen-assets.heygen-assets';
 
 interface Api {
   history: {
@@ -136,7 +135,7 @@ suite('Payload files', () => {
   let api: Api;
 
   suiteSetup(async () => {
-    api = (await vscode.extensions.getExtension(EXTENSION_ID)!.activate()) as Api;
+    api = await heygenTestApi<Api>();
     dir = path.join(hostEnv.workspace, `payload-host-${randomBytes(3).toString('hex')}`);
     fs.mkdirSync(dir, { recursive: true });
     const image = path.join(dir, 'known-bg.png');

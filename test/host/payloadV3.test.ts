@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import * as vscode from 'vscode';
-import type { HeyGenAssetsApi } from '../../src/vscode/api';
+import type { HeyGenTestApi } from '../../src/vscode/api';
 import type { BatchResult } from '../../src/vscode/upload/uploadCommands';
 import { ConvertPayloadActions } from '../../src/vscode/payload/convertPayload';
 import { heygenApi, withUserSetting } from './faultKit';
@@ -127,7 +127,7 @@ suite('API v3 payloads', () => {
 });
 
 suite('Use API v1', () => {
-  let heygen: HeyGenAssetsApi;
+  let heygen: HeyGenTestApi;
   let spy: WindowSpy;
   const restore: Array<() => Promise<void>> = [];
 

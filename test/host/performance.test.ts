@@ -7,12 +7,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { HeyGenAssetsApi } from '../../src/vscode/api';
-import { emulator, sha256Of } from './hostSupport';
+import type { HeyGenTestApi } from '../../src/vscode/api';
+import { emulator, heygenTestApi, sha256Of } from './hostSupport';
 import { hostPerf } from './report';
 import { delayDuring } from '../tools/eventLoopDelay';
 
-const EXTENSION_ID = 'heygen-assets.heygen-assets';
 
 function png(dir: string, name: string, size: number): string {
   const file = path.join(dir, name);
@@ -21,13 +20,11 @@ function png(dir: string, name: string, size: number): string {
 }
 
 suite('Performance (reported, not asserted)', () => {
-  let api: HeyGenAssetsApi;
+  let api: HeyGenTestApi;
   let dir: string;
 
   suiteSetup(async () => {
-    const extension = vscode.extensions.getExtension<HeyGenAssetsApi>(EXTENSION_ID);
-    assert.ok(extension, `${EXTENSION_ID} is not loaded`);
-    api = await extension.activate();
+    api = await heygenTestApi<HeyGenTestApi>();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heygen-perf-'));
   });
 

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as vscode from 'vscode';
-import type { HeyGenAssetsApi } from '../../src/vscode/api';
+import type { HeyGenTestApi } from '../../src/vscode/api';
 import { vscodeProxyResolver } from '../../src/vscode/configuration/proxyResolver';
 import { startConnectProxy, tunnelsOf, type ConnectProxy } from '../tools/connectProxy';
 import { heygenApi, withUserSetting } from './faultKit';
@@ -53,7 +53,7 @@ async function withHttpSetting(key: string, value: unknown): Promise<() => Promi
 }
 
 suite('Proxies (http.proxy, HTTPS_PROXY, http.noProxy)', () => {
-  let api: HeyGenAssetsApi;
+  let api: HeyGenTestApi;
   let forwarder: Awaited<ReturnType<typeof startForwarder>>;
   let proxy: ConnectProxy;
   let restoreUploadUrl: () => Promise<void>;

@@ -8,21 +8,20 @@ import * as path from 'node:path';
 import * as vm from 'node:vm';
 import * as vscode from 'vscode';
 import type { AssetRecord } from '../../src/core/base/assetRecord';
-import type { HeyGenAssetsApi } from '../../src/vscode/api';
+import type { HeyGenTestApi } from '../../src/vscode/api';
 import { DroppedMediaUploads } from '../../src/vscode/droppedMedia/droppedMedia';
 import { MediaDropProvider } from '../../src/vscode/payload/dropProvider';
 import type { DropPasteDeps } from '../../src/vscode/payload/mediaInsert';
 import { MediaPasteProvider } from '../../src/vscode/payload/pasteProvider';
 import type { BatchResult, UploadPort, UploadRequestOptions } from '../../src/vscode/upload/uploadPort';
-import { contentOnlyTransfer, emulator, removed, sha256Of, whenEvent, withDeadline, workspaceFile, type ReceivedUpload } from './hostSupport';
+import { contentOnlyTransfer, emulator, heygenTestApi, removed, sha256Of, whenEvent, withDeadline, workspaceFile, type ReceivedUpload } from './hostSupport';
 import { WindowSpy, type ShownMessage } from './windowSpy';
 
-const EXTENSION_ID = 'heygen-assets.heygen-assets';
 
 interface Api {
   history: { add(record: AssetRecord): Promise<void>; all(): readonly AssetRecord[]; remove(ids: readonly string[]): Promise<void> };
   upload(uris: vscode.Uri[], options?: UploadRequestOptions): Promise<{ succeeded: Array<{ record: AssetRecord }> }>;
-  onDidShowQuickPick: HeyGenAssetsApi['onDidShowQuickPick'];
+  onDidShowQuickPick: HeyGenTestApi['onDidShowQuickPick'];
 }
 
 // URLs with what must be escaped: quotes, a backslash, snippet syntax, unicode.
@@ -109,7 +108,7 @@ suite('Snippets', () => {
   let api: Api;
 
   suiteSetup(async () => {
-    api = (await vscode.extensions.getExtension(EXTENSION_ID)!.activate()) as Api;
+    api = await heygenTestApi<Api>();
     for (const r of SEEDED) {
       await api.history.add(r);
     }

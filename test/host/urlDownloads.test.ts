@@ -10,7 +10,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import type { CallerApi } from '../fixtures/agent-caller/extension';
-import type { HeyGenAssetsApi } from '../../src/vscode/api';
+import type { HeyGenTestApi } from '../../src/vscode/api';
 import { heygenApi, withUserSetting } from './faultKit';
 import { emulator, workspaceFile } from './hostSupport';
 import { WindowSpy } from './windowSpy';
@@ -30,7 +30,7 @@ function itemsOf(text: string): UploadItem[] {
 }
 
 suite('URL downloads: which addresses a URL may reach', () => {
-  let api: HeyGenAssetsApi;
+  let api: HeyGenTestApi;
   let caller: CallerApi;
   let server: http.Server;
   let port = 0;

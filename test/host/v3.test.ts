@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { AssetTreeProvider } from '../../src/vscode/history/assetTreeView';
-import type { HeyGenAssetsApi } from '../../src/vscode/api';
+import type { HeyGenTestApi } from '../../src/vscode/api';
 import type { BatchResult } from '../../src/vscode/upload/uploadCommands';
 import { heygenApi, scratchFolder, withUserSetting } from './faultKit';
-import { emulator, hostEnv, pollUntil, sha256Of, whenEvent, workspaceFile } from './hostSupport';
+import { clearApiKey, emulator, hostEnv, pollUntil, sha256Of, whenEvent, workspaceFile } from './hostSupport';
 import { emulatorV3, writeMedia } from './v3Support';
 import { WindowSpy } from './windowSpy';
 
@@ -20,7 +20,7 @@ function labelOf(item: vscode.TreeItem): string {
 }
 
 /** Every asset row of the Assets view: its label and its tree item id (`asset:<HeyGen's id>`). */
-function rows(heygen: HeyGenAssetsApi): Array<{ group: string; label: string; id: string | undefined }> {
+function rows(heygen: HeyGenTestApi): Array<{ group: string; label: string; id: string | undefined }> {
   const tree = heygen.assetTree as AssetTreeProvider;
   const out: Array<{ group: string; label: string; id: string | undefined }> = [];
   for (const group of tree.getChildren()) {
@@ -33,7 +33,7 @@ function rows(heygen: HeyGenAssetsApi): Array<{ group: string; label: string; id
 }
 
 suite('HeyGen API v3', () => {
-  let heygen: HeyGenAssetsApi;
+  let heygen: HeyGenTestApi;
   let spy: WindowSpy;
   let key: string;
   const restore: Array<() => Promise<void>> = [];
@@ -57,7 +57,7 @@ suite('HeyGen API v3', () => {
       await undo();
     }
     process.env.HEYGEN_API_KEY = key;
-    await vscode.commands.executeCommand('heygen.clearApiKey');
+    await clearApiKey();
     await emulator.reset();
   });
 
@@ -113,7 +113,7 @@ suite('HeyGen API v3', () => {
   });
 
   test('Set API Key refuses a wrong key in the box without saving it, and shows the account for a right one', async () => {
-    await vscode.commands.executeCommand('heygen.clearApiKey');
+    await clearApiKey();
     delete process.env.HEYGEN_API_KEY;
     spy.messages.length = 0;
     const tree = heygen.assetTree as AssetTreeProvider;
@@ -149,7 +149,7 @@ suite('HeyGen API v3', () => {
   });
 
   test('Set API Key with a string argument is checked too: a refused key is not saved and "Set API Key" asks again', async () => {
-    await vscode.commands.executeCommand('heygen.clearApiKey');
+    await clearApiKey();
     delete process.env.HEYGEN_API_KEY;
     spy.messages.length = 0;
     spy.click('Set API Key').answerInputBoxes(() => key);
@@ -166,16 +166,20 @@ suite('HeyGen API v3', () => {
     assert.equal(result.succeeded.length, 1, spy.describe());
     assert.equal((await emulator.received())[0]?.apiKeyOk, true);
 
-    // A right key as the argument: checked, saved, and the account named.
+    // A right key as the argument: checked, confirmed in a modal that names its account, saved.
     spy.messages.length = 0;
+    spy.answerMessages(() => 'Save Key');
     assert.equal(await vscode.commands.executeCommand('heygen.setApiKey', key), true);
-    assert.deepEqual(spy.messages.map((m) => m.message), ['HeyGen API key checked and saved to secret storage: account emulator-user \u00b7 Pro.']);
+    assert.deepEqual(spy.messages.map((m) => `${m.kind}${m.modal ? ' (modal)' : ''}: ${m.message} [${m.items.join(', ')}]`), [
+      'warning (modal): Replace the stored HeyGen API key with the key of the account emulator-user \u00b7 Pro? [Save Key]',
+      'info: HeyGen API key checked and saved to secret storage: account emulator-user \u00b7 Pro. []',
+    ]);
   });
 
   test('a key from HEYGEN_API_KEY is checked at first use; refused, the box says so and the new key uploads', async () => {
     // Requests of this test only: an earlier suite's upload can be recorded after the emulator's reset.
     const started = Date.now();
-    await vscode.commands.executeCommand('heygen.clearApiKey');
+    await clearApiKey();
     process.env.HEYGEN_API_KEY = WRONG_KEY;
     const prompts: Array<string | undefined> = [];
     spy.answerInputBoxes((options) => {

@@ -2,7 +2,7 @@
 // and the extension's videos as the tests see them (its test API: renders, the Videos view's rows, watch ends).
 import type * as vscode from 'vscode';
 import type { RecordedRequest } from '../emulator/heygenEmulator';
-import type { HeyGenAssetsApi } from '../../src/vscode/api';
+import type { HeyGenTestApi } from '../../src/vscode/api';
 import type { VideosTestApi } from '../../src/vscode/videos/registerVideos';
 import { hostEnv } from './hostSupport';
 
@@ -33,7 +33,7 @@ export const emulatorVideos = {
   },
 };
 
-export function videosOf(heygen: HeyGenAssetsApi): VideosTestApi {
+export function videosOf(heygen: HeyGenTestApi): VideosTestApi {
   if (!heygen.videos) {
     throw new Error('the extension exposes no videos test API (is this an extension test run?)');
   }

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { HeyGenAssetsApi } from '../../src/vscode/api';
+import type { HeyGenTestApi } from '../../src/vscode/api';
 import { silentLogger } from '../../src/core/base/logger';
 import { summarizeBody } from '../../src/core/videos/bodyRequirements';
 import { GenerateVideoTool } from '../../src/vscode/agentTools/videoTools';
@@ -44,7 +44,7 @@ function createRequests(requests: Array<{ method: string; path: string }>): numb
 }
 
 suite('Videos: generate, watch, save', () => {
-  let heygen: HeyGenAssetsApi;
+  let heygen: HeyGenTestApi;
   let videos: VideosTestApi;
   let spy: WindowSpy;
   let look: string;
@@ -230,7 +230,7 @@ suite('Videos: generate, watch, save', () => {
 });
 
 suite('Videos: agent tools', () => {
-  let heygen: HeyGenAssetsApi;
+  let heygen: HeyGenTestApi;
   let videos: VideosTestApi;
   let caller: CallerApi;
   let look: string;

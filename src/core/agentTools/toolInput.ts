@@ -75,7 +75,8 @@ export function classifySource(entry: unknown, resolveRelative: (relative: strin
     if (!parsed.hostname) {
       return { kind: 'invalid', input: shown, name: shown, reason: l10n.t('"{0}" is not a valid URL.', shown) };
     }
-    return { kind: 'url', input: shown, url: text, name: nameFromUrl(parsed) };
+    // The parsed form is what is fetched and what the person approves (the parser drops tabs and line breaks).
+    return { kind: 'url', input: shown, url: parsed.href, name: nameFromUrl(parsed) };
   }
   const absolute = path.isAbsolute(text) ? text : resolveRelative(text);
   if (absolute === undefined) {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 
 const HASH_CHUNK_BYTES = 256 * 1024;
@@ -9,7 +10,8 @@ const HASH_CHUNK_BYTES = 256 * 1024;
  */
 export async function sha256File(path: string, signal?: AbortSignal): Promise<string> {
   const hash = createHash('sha256');
-  const handle = await open(path, 'r');
+  // Non-blocking: a file swapped for a named pipe since it was checked cannot hold a thread-pool thread here.
+  const handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   try {
     const buffer = Buffer.allocUnsafe(HASH_CHUNK_BYTES);
     let position = 0;

@@ -1,5 +1,5 @@
 import { constants, type Stats } from 'node:fs';
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { lstat, open, realpath, type FileHandle } from 'node:fs/promises';
 import * as l10n from '@vscode/l10n';
 import { basename } from 'node:path';
 import { silentLogger, type Logger } from './logger';
@@ -20,6 +20,17 @@ export interface LocalFile {
   nameType?: SupportedType;
   /** Modification time when validated, to notice a file changing during upload. */
   mtimeMs: number;
+}
+
+/** A version of a file: another size or modification time is another version (what a person approved, say). */
+export interface FileStamp {
+  size: number;
+  mtimeMs: number;
+}
+
+/** The sentence for a file that is no longer the version the person approved. */
+export function changedAfterApproval(name: string): string {
+  return l10n.t('"{0}" changed after it was approved (its size or modification time differs), so it was not uploaded; ask again to upload the new version.', name);
 }
 
 export type FileProblem = 'missing' | 'notFile' | 'empty' | 'tooLarge' | 'unsupported' | 'unreadable';
@@ -100,42 +111,59 @@ export async function validateFile(
 ): Promise<FileCheck> {
   const log = options.log ?? silentLogger;
   const name = options.displayName ?? basename(path);
-  // Opened and read while the stat runs: each file-system call is a round trip to Node's thread pool, and before the
-  // first byte of an upload goes out these round trips are most of the wait (an idle pool takes long to wake).
-  // Non-blocking, so that a named pipe (refused once the stat says what it is) cannot hold a pool thread waiting for a
-  // writer; reading a folder or a pipe fails, and the stat's refusal is what the person sees.
-  const opening = open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  const headBuffer = Buffer.allocUnsafe(Math.max(SNIFF_BYTES, options.keepOpenWithBytes ?? 0));
-  const reading = opening.then((handle) => handle.read(headBuffer, 0, headBuffer.length, 0));
-  opening.catch(() => undefined);
-  reading.catch(() => undefined);
-  const closeUnread = (): void => void opening.then((handle) => reading.finally(() => handle.close()), () => undefined).catch(() => undefined);
-  let info;
+  // lstat first, and nothing is opened until it says "regular file": a named pipe, a device or a socket a payload or
+  // an agent names is refused without being opened or read (reading a pipe would take a writer's data, or wait for
+  // one). A symbolic link is followed to its real path, whose own lstat decides.
+  let real = path;
+  let info: Stats;
   try {
-    info = await stat(path);
+    info = await lstat(path);
+    if (info.isSymbolicLink()) {
+      real = await realpath(path);
+      info = await lstat(real);
+    }
   } catch (error) {
-    closeUnread();
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP') {
       return refuse('missing', l10n.t('"{0}" does not exist.', name));
     }
     return refuse('unreadable', l10n.t('"{0}" cannot be read ({1}).', name, code ?? String(error)));
   }
   const refusal = refusalFor(info, name, options.maxBytes);
   if (refusal) {
-    closeUnread();
     return refusal;
   }
+  // Non-blocking and not following a link: were the file swapped for a pipe or a link since the lstat, the open
+  // cannot wait for a writer, and the handle's own stat refuses, before any byte is read, what is not the file the
+  // lstat saw.
+  const headBuffer = Buffer.allocUnsafe(Math.max(SNIFF_BYTES, options.keepOpenWithBytes ?? 0));
   let handle: FileHandle;
   let bytesRead: number;
   try {
-    handle = await opening;
-    ({ bytesRead } = await reading);
+    handle = await open(real, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0));
   } catch (error) {
-    closeUnread();
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'EACCES' || code === 'EPERM' ? l10n.t('permission denied') : (code ?? String(error));
     return refuse('unreadable', l10n.t('"{0}" cannot be read ({1}).', name, why));
+  }
+  try {
+    const opened = await handle.stat();
+    if (!opened.isFile() || opened.ino !== info.ino || opened.dev !== info.dev) {
+      void handle.close().catch(() => undefined);
+      return refuse('notFile', l10n.t('"{0}" is not a regular file.', name));
+    }
+    info = opened;
+    ({ bytesRead } = await handle.read(headBuffer, 0, headBuffer.length, 0));
+  } catch (error) {
+    void handle.close().catch(() => undefined);
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'EACCES' || code === 'EPERM' ? l10n.t('permission denied') : (code ?? String(error));
+    return refuse('unreadable', l10n.t('"{0}" cannot be read ({1}).', name, why));
+  }
+  const sizeRefusal = refusalFor(info, name, options.maxBytes);
+  if (sizeRefusal) {
+    void handle.close().catch(() => undefined);
+    return sizeRefusal;
   }
   const head = headBuffer.subarray(0, Math.min(bytesRead, SNIFF_BYTES, info.size));
   const opened = options.keepOpenWithBytes === undefined ? undefined : new OpenedFile(handle, headBuffer, bytesRead);

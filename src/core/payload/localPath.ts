@@ -31,6 +31,26 @@ export function classifyValue(value: string): ValueKind {
   return 'id';
 }
 
+/** Windows' reserved device names, which name a device in any folder and with any extension (`C:\media\nul.png`). */
+const WINDOWS_DEVICE_NAME = /^(con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3]|conin\$|conout\$)(\.[^\\/]*)?$/i;
+
+/**
+ * A path a payload may name but that is never read: a UNC path (`\\server\share\…`, `//server/share/…`, which
+ * Windows opens by connecting to that server with the person's credentials), a Win32 device namespace path
+ * (`\\.\…`, `\\?\…`), a `file:` URL naming a host, or on Windows a reserved device name (NUL, CON, COM1, …).
+ */
+export function isNetworkOrDevicePath(value: string, platform: NodeJS.Platform = process.platform): boolean {
+  const v = value.trim();
+  if (/^[\\/]{2}/.test(v) || /^file:\/\/(?!\/|localhost\/)/i.test(v)) {
+    return true;
+  }
+  if (platform !== 'win32') {
+    return false;
+  }
+  const last = v.split(/[\\/]/).pop() ?? '';
+  return WINDOWS_DEVICE_NAME.test(last.replace(/[. ]+$/, ''));
+}
+
 /**
  * The absolute path a local reference names: relative to the payload's folder, absolute as written, `~/` from the
  * home folder, or a `file:` URL. Undefined when it is relative and the payload has no folder (an untitled editor),

@@ -4,7 +4,7 @@ import type { AssetKind } from '../base/mediaKinds';
 import { validateFile, type FileCheck } from '../base/validateFile';
 import type { AssetReference } from './assetReferences';
 import type { KnownAsset, KnownAssets } from './knownAssets';
-import { classifyValue, resolveLocalPath } from './localPath';
+import { classifyValue, isNetworkOrDevicePath, resolveLocalPath } from './localPath';
 
 /**
  * - `localFile`: a file on this machine where HeyGen needs a URL or an id (quick fix: upload and replace);
@@ -13,9 +13,10 @@ import { classifyValue, resolveLocalPath } from './localPath';
  * - `mislabelled`: the name claims another type than the content (it uploads, as the content's type);
  * - `wrongKind`: the file is not what the place takes (an MP3 as a background): nothing is offered;
  * - `noFolder`: a relative path in a payload that has no folder yet;
+ * - `notRead`: a network (UNC) or device path, which is never read (see `isNetworkOrDevicePath`);
  * - `gone`: HeyGen no longer has the asset (quick fix, when its source is known: upload it again and replace).
  */
-export type ProblemCode = 'localFile' | 'fileNotFound' | 'badFile' | 'mislabelled' | 'wrongKind' | 'noFolder' | 'gone';
+export type ProblemCode = 'localFile' | 'fileNotFound' | 'badFile' | 'mislabelled' | 'wrongKind' | 'noFolder' | 'notRead' | 'gone';
 
 export interface PayloadProblem {
   code: ProblemCode;
@@ -47,6 +48,8 @@ export const problemMessages = {
   localFile: (): string => l10n.t('Local file: it must be uploaded to HeyGen'),
   fileNotFound: (): string => l10n.t('File not found'),
   noFolder: (): string => l10n.t('This relative path cannot be found until the payload is saved in a folder.'),
+  notRead: (): string =>
+    l10n.t('A network or device path is never read or uploaded from a payload; copy the file into the workspace and name that copy.'),
   mislabelled: (name: string, claimed: string, actual: string, mime: string): string =>
     l10n.t('"{0}" is named like a {1} file, but its content is {2}; it is uploaded as {3}.', name, claimed, actual, mime),
   wrongKind: (name: string, place: string, kinds: readonly AssetKind[]): string => {
@@ -65,9 +68,25 @@ export const problemMessages = {
   gone: (name: string): string => l10n.t('HeyGen no longer has {0}: upload its source again or choose another asset.', name),
 };
 
-/** A reference's local file, when its value is a path that resolves. */
+/** Whether a reference names a network or device path, which nothing reads (hover, problems, uploads skip it). */
+export function namesNetworkOrDevicePath(reference: AssetReference, documentDir: string | undefined, home?: string): boolean {
+  if (classifyValue(reference.value) !== 'localPath') {
+    return false;
+  }
+  if (isNetworkOrDevicePath(reference.value)) {
+    return true;
+  }
+  // A `file:` URL resolves to a UNC path on Windows.
+  const resolved = resolveLocalPath(reference.value, documentDir, home);
+  return resolved !== undefined && isNetworkOrDevicePath(resolved);
+}
+
+/** A reference's local file, when its value is a path that resolves (never a network or device path). */
 export function localPathOf(reference: AssetReference, documentDir: string | undefined, home?: string): string | undefined {
-  return classifyValue(reference.value) === 'localPath' ? resolveLocalPath(reference.value, documentDir, home) : undefined;
+  if (classifyValue(reference.value) !== 'localPath' || namesNetworkOrDevicePath(reference, documentDir, home)) {
+    return undefined;
+  }
+  return resolveLocalPath(reference.value, documentDir, home);
 }
 
 /**
@@ -80,6 +99,10 @@ export function payloadProblems(references: readonly AssetReference[], context: 
     const at = { start: reference.start, end: reference.end, reference };
     const kind = classifyValue(reference.value);
     if (kind === 'localPath') {
+      if (namesNetworkOrDevicePath(reference, context.documentDir, context.home)) {
+        problems.push({ ...at, code: 'notRead', severity: 'warning', message: problemMessages.notRead() });
+        continue;
+      }
       const localPath = resolveLocalPath(reference.value, context.documentDir, context.home);
       if (localPath === undefined) {
         problems.push({ ...at, code: 'noFolder', severity: 'warning', message: problemMessages.noFolder() });
@@ -143,6 +166,10 @@ export class LocalFileChecks {
     const maxBytes = this.maxBytes();
     await Promise.all(
       [...new Set(paths)].map(async (path) => {
+        if (isNetworkOrDevicePath(path)) {
+          // Not even a stat: on Windows that alone connects to the server a UNC path names.
+          return;
+        }
         let stamp: string;
         try {
           const info = await stat(path);

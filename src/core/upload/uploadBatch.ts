@@ -9,10 +9,11 @@ import { OVER_V1_LIMIT, uploadFromUrl, uploadLocalFile, type ReuseIndex, type Up
 import { HeyGenError, type HeyGenErrorKind } from '../base/heygenError';
 import { runQueue } from './uploadQueue';
 import { errorDetail } from '../base/errorMessage';
+import type { FileStamp } from '../base/validateFile';
 
 /** One thing to upload. `ref` is the caller's handle for it (the editor's URI), handed back in the results. */
 export type BatchSource<R> =
-  | { kind: 'file'; ref: R; name: string; path: string }
+  | { kind: 'file'; ref: R; name: string; path: string; expect?: FileStamp }
   | { kind: 'url'; ref: R; name: string; url: string };
 
 export interface BatchItemSuccess<R> {
@@ -118,6 +119,7 @@ export class UploadBatchService {
           signal,
           reuse,
           force: pass.force === true,
+          ...(source.kind === 'file' && source.expect ? { expect: source.expect } : {}),
           addresses: pass.addresses,
           log,
           onProgress: (sent, total) => pass.onProgress?.(source, sent, total),

@@ -23,7 +23,7 @@ import { HeyGenError } from '../base/heygenError';
 import type { UploadedAsset } from '../heygen/uploadedAsset';
 import { recordForUpload, type UploadSource } from './uploadRecord';
 import { formatSize } from '../base/sizes';
-import { validateFile, type LocalFile, type OpenedFile } from '../base/validateFile';
+import { changedAfterApproval, validateFile, type FileStamp, type LocalFile, type OpenedFile } from '../base/validateFile';
 import { cancelled, v1Transport, v3Transport } from './uploadTransports';
 import { downloadSource, type UrlSourceOptions } from './urlSource';
 
@@ -61,6 +61,8 @@ export interface UploadOptions {
   reuse?: ReuseIndex;
   /** Upload even when the reuse index knows the content. */
   force?: boolean;
+  /** The version of the file the person approved (an agent's upload): any other version is refused unsent. */
+  expect?: FileStamp;
   log?: Logger;
   /**
    * Called the moment HeyGen's answer names the asset, before the content's SHA-256 (for history and reuse) is
@@ -99,6 +101,11 @@ export async function uploadLocalFile(path: string, target: UploadTarget, option
   // Left open with its first chunk read: the first attempt sends from it at once (one open and one read fewer
   // before the first byte); a retry, a reuse hit or a direct upload closes it unused.
   const { file, opened } = await checkedFile(path, target, options, undefined, READ_CHUNK_BYTES);
+  const { expect } = options;
+  if (expect && (file.size !== expect.size || file.mtimeMs !== expect.mtimeMs)) {
+    opened?.close();
+    throw new HeyGenError('invalidFile', changedAfterApproval(file.name), { file: file.name });
+  }
   try {
     return await uploadChecked(file, undefined, endpoint, target, options, { path }, opened);
   } finally {

@@ -73,13 +73,18 @@ export class AccountService implements vscode.Disposable {
     };
   }
 
-  /** Asks HeyGen who `apiKey` belongs to. An accepted key becomes the account shown. */
-  async check(apiKey: string): Promise<KeyVerdict> {
+  /**
+   * Asks HeyGen who `apiKey` belongs to. An accepted key becomes the account shown, unless `remember` is false (a key
+   * not saved yet, which the person may still decline).
+   */
+  async check(apiKey: string, options: { remember?: boolean } = {}): Promise<KeyVerdict> {
     this.log.addSecret(apiKey);
     try {
       const user = await getCurrentUser(this.endpoint(apiKey));
       this.log.info(`HeyGen accepted the API key: account ${user.username}.`);
-      this.remember(apiKey, user);
+      if (options.remember !== false) {
+        this.remember(apiKey, user);
+      }
       return { verdict: 'accepted', user };
     } catch (error) {
       const reason = this.log.scrub(errorMessage(error));

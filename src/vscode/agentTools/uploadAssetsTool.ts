@@ -1,37 +1,41 @@
 import { existsSync } from 'node:fs';
-import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { directoryRefusal, parseUploadInput, type UploadSource } from '../../core/agentTools/toolInput';
+import { parseUploadInput, type UploadSource } from '../../core/agentTools/toolInput';
 import { refusalText, uploadResultText, type UploadItemResult } from '../../core/agentTools/toolResult';
+import {
+  ApprovalLedger,
+  approveSources,
+  changedSinceApproval,
+  notApproved,
+  oneLine,
+  type ApprovedFile,
+  type ApprovedItem,
+} from '../../core/agentTools/uploadApproval';
 import { checkEndpoint } from '../../core/http/endpointPolicy';
+import { realRoots } from '../../core/base/fileLook';
 import { formatSize } from '../../core/base/sizes';
+import type { FileStamp } from '../../core/base/validateFile';
 import type { BatchResult } from '../upload/uploadPort';
 import { textResult, type AgentToolDeps } from './agentToolSupport';
 
-/** A local path as found on disk just now; what the confirmation shows and what decides whether to send it. */
-type Probe = { kind: 'file'; size: number } | { kind: 'directory' } | { kind: 'missing' } | { kind: 'other' };
-
-async function probe(file: string): Promise<Probe> {
-  try {
-    const stats = await fs.stat(file);
-    if (stats.isDirectory()) {
-      return { kind: 'directory' };
-    }
-    return stats.isFile() ? { kind: 'file', size: stats.size } : { kind: 'other' };
-  } catch {
-    return { kind: 'missing' };
-  }
+function localFolders(): string[] {
+  return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
 }
 
 /** A relative path belongs to the first workspace folder holding it; when none does, to the first folder. */
 function resolveRelative(relative: string): string | undefined {
-  const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+  const folders = localFolders();
   if (folders.length === 0) {
     return undefined;
   }
   // One stat per folder, once per call: cheap enough to do synchronously inside the input parser.
   return folders.map((folder) => path.join(folder, relative)).find((candidate) => existsSync(candidate)) ?? path.join(folders[0], relative);
+}
+
+/** The workspace folders as real paths, so a file reached through a link is placed by where it really is. */
+function workspaceRoots(): Promise<string[]> {
+  return realRoots(localFolders());
 }
 
 /** Where the upload controller sends the files: v3 under heygen.apiBaseUrl, v1 to heygen.uploadUrl. */
@@ -41,54 +45,76 @@ function endpointHost(config: AgentToolDeps['config']): string {
   return endpoint.valid ? endpoint.url.host : configured;
 }
 
+/** A file's real path as the confirmation shows it: relative inside a workspace folder, else absolute and marked. */
+function shownPath(item: ApprovedFile, roots: readonly string[]): string {
+  if (item.outside) {
+    return vscode.l10n.t('{0} (outside the workspace folders)', item.realPath);
+  }
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  const index = roots.findIndex((root) => !path.relative(root, item.realPath).startsWith('..'));
+  const relative = path.relative(roots[index], item.realPath).split(path.sep).join('/');
+  // As VS Code names files in a multi-root workspace: with the folder's name first.
+  return folders.length > 1 && folders[index] ? `${folders[index].name}/${relative}` : relative;
+}
+
+/** The confirmation's line for an item that will be sent; undefined for one that will not. */
+function sentLine(item: ApprovedItem, roots: readonly string[], maxUploadBytes: number): string | undefined {
+  switch (item.kind) {
+    case 'url':
+      // Whole, query included: the person approves what is fetched (results and the log leave the query out).
+      return vscode.l10n.t('{0} (downloaded first, at most {1})', oneLine(item.source.url), formatSize(maxUploadBytes));
+    case 'file':
+      return vscode.l10n.t('{0} ({1})', oneLine(shownPath(item, roots)), formatSize(item.stamp.size));
+    case 'refused':
+      return undefined;
+  }
+}
+
+/** The same file or URL named twice is sent once, so it is listed once. */
+function identityOf(item: ApprovedItem): string | undefined {
+  return item.kind === 'url' ? item.source.url : item.kind === 'file' ? item.realPath : undefined;
+}
+
 /**
  * `heygen_upload_assets`: uploads workspace files and URLs through the same port as every command (engine, limits,
- * reuse, settings, progress notification), and answers per input, in input order.
+ * reuse, settings, progress notification), and answers per input, in input order. What `prepareInvocation` showed
+ * the person is what `invoke` sends: the files' real paths and versions, and the URLs as approved.
  */
 export class UploadAssetsTool implements vscode.LanguageModelTool<unknown> {
+  private readonly approvals = new ApprovalLedger<ApprovedItem[]>();
+
   constructor(private readonly deps: AgentToolDeps) {}
 
   async prepareInvocation(options: vscode.LanguageModelToolInvocationPrepareOptions<unknown>): Promise<vscode.PreparedToolInvocation> {
     const parsed = parseUploadInput(options.input, resolveRelative);
+    const checking = { invocationMessage: vscode.l10n.t('Checking the files to upload to HeyGen') };
     if (!parsed.valid) {
       // Nothing will be sent, so there is nothing to approve: the result says what was wrong.
-      return { invocationMessage: vscode.l10n.t('Checking the files to upload to HeyGen') };
+      return checking;
     }
+    const roots = await workspaceRoots();
+    const items = await approveSources(parsed.value, roots);
+    this.approvals.remember(options.input, items);
     const sent: string[] = [];
     const refused: string[] = [];
-    // The same file named twice is uploaded once, so it is listed once.
     const listed = new Set<string>();
-    for (const source of parsed.value) {
-      const identity = source.kind === 'url' ? source.url : source.kind === 'path' ? source.path : undefined;
+    for (const item of items) {
+      const identity = identityOf(item);
       if (identity !== undefined && listed.has(identity)) {
         continue;
       }
       if (identity !== undefined) {
         listed.add(identity);
       }
-      if (source.kind === 'url') {
-        sent.push(vscode.l10n.t('{0} (downloaded first, at most {1})', source.input, formatSize(this.deps.config.maxUploadBytes)));
-        continue;
-      }
-      if (source.kind === 'invalid') {
-        refused.push(source.reason);
-        continue;
-      }
-      const found = await probe(source.path);
-      if (found.kind === 'file') {
-        sent.push(vscode.l10n.t('{0} ({1})', vscode.workspace.asRelativePath(source.path), formatSize(found.size)));
-      } else {
-        refused.push(
-          found.kind === 'directory'
-            ? directoryRefusal(source.name)
-            : found.kind === 'missing'
-              ? vscode.l10n.t('"{0}" does not exist.', source.name)
-              : vscode.l10n.t('"{0}" is not a regular file.', source.name),
-        );
+      const line = sentLine(item, roots, this.deps.config.maxUploadBytes);
+      if (line !== undefined) {
+        sent.push(line);
+      } else if (item.kind === 'refused') {
+        refused.push(oneLine(item.reason));
       }
     }
     if (sent.length === 0) {
-      return { invocationMessage: vscode.l10n.t('Checking the files to upload to HeyGen') };
+      return checking;
     }
     const host = endpointHost(this.deps.config);
     const lead =
@@ -115,7 +141,12 @@ export class UploadAssetsTool implements vscode.LanguageModelTool<unknown> {
     if (!parsed.valid) {
       return textResult(deps, refusalText(parsed.reason));
     }
-    const sources = parsed.value;
+    // Exactly what the confirmation listed, as it was then; without an approval nothing is sent.
+    const approved = this.approvals.take(options.input);
+    const items: ApprovedItem[] = approved ?? parsed.value.map((source) => ({ kind: 'refused', source, reason: notApproved(source.name) }));
+    if (!approved) {
+      deps.log.warn('Agent tool: an upload was invoked without its confirmation; nothing was sent.');
+    }
     const abort = new AbortController();
     const onCancel = token.onCancellationRequested(() => {
       deps.log.info('Agent upload cancelled by its caller.');
@@ -125,66 +156,69 @@ export class UploadAssetsTool implements vscode.LanguageModelTool<unknown> {
       abort.abort();
     }
     try {
-      const results = new Map<UploadSource, UploadItemResult>();
-      const files: Array<{ source: UploadSource & { kind: 'path' }; uri: vscode.Uri }> = [];
-      for (const source of sources) {
-        if (source.kind === 'invalid') {
-          results.set(source, { input: source.input, name: source.name, error: source.reason });
-        } else if (source.kind === 'path') {
-          const found = await probe(source.path);
-          if (found.kind === 'directory') {
-            // The commands expand folders; a model naming one would send more than anyone approved.
-            results.set(source, { input: source.input, name: source.name, error: directoryRefusal(source.name) });
+      const results = new Map<ApprovedItem, UploadItemResult>();
+      const files: Array<{ item: ApprovedFile; uri: vscode.Uri }> = [];
+      const versions = new Map<string, FileStamp>();
+      for (const item of items) {
+        if (item.kind === 'refused') {
+          results.set(item, { input: item.source.input, name: item.source.name, error: item.reason });
+        } else if (item.kind === 'file') {
+          const changed = await changedSinceApproval(item);
+          if (changed !== undefined) {
+            results.set(item, { input: item.source.input, name: item.source.name, error: changed });
           } else {
-            // Missing and unsupported files get the engine's own sentences, like the commands.
-            files.push({ source, uri: vscode.Uri.file(source.path) });
+            const uri = vscode.Uri.file(item.realPath);
+            files.push({ item, uri });
+            versions.set(uri.fsPath, item.stamp);
           }
         }
       }
-      deps.log.info(`Agent tool: uploading ${files.length} file(s) and ${sources.filter((s) => s.kind === 'url').length} URL(s).`);
+      const urls = items.filter((item): item is Extract<ApprovedItem, { kind: 'url' }> => item.kind === 'url');
+      deps.log.info(`Agent tool: uploading ${files.length} file(s) and ${urls.length} URL(s).`);
       let stopped = false;
       if (files.length > 0 && !abort.signal.aborted) {
+        // The engine checks each file's version again as it opens it: a change after this moment is refused too.
         const batch = await deps.upload.upload(
           files.map((f) => f.uri),
-          { quiet: true, signal: abort.signal },
+          { quiet: true, signal: abort.signal, approved: versions },
         );
-        for (const { source, uri } of files) {
-          setAnswer(results, source, itemFromBatch(source, uri, batch));
+        for (const { item, uri } of files) {
+          setAnswer(results, item, itemFromBatch(item.source, uri, batch));
         }
         // Cancelled with no one cancelling: the person declined the key prompt, which each URL would show again.
         stopped = batch.cancelled;
       }
-      for (const source of sources) {
-        if (source.kind !== 'url' || abort.signal.aborted || stopped) {
+      for (const item of urls) {
+        if (abort.signal.aborted || stopped) {
           continue;
         }
-        const batch = await deps.upload.uploadUrl(source.url, { quiet: true, signal: abort.signal });
-        setAnswer(results, source, itemFromBatch(source, undefined, batch));
+        const batch = await deps.upload.uploadUrl(item.source.url, { quiet: true, signal: abort.signal });
+        setAnswer(results, item, itemFromBatch(item.source, undefined, batch));
         stopped = batch.cancelled;
       }
       // An input the port answered nothing for: cancelled, or the person declined to enter a missing key.
-      const unanswered = sources.some((source) => !results.has(source));
+      const unanswered = items.some((item) => !results.has(item));
       const noKey = unanswered && !abort.signal.aborted && (await deps.hasApiKey?.()) === false;
-      const items = sources.map(
-        (source) =>
-          results.get(source) ?? {
-            input: source.input,
-            name: source.name,
+      const answers = items.map(
+        (item) =>
+          results.get(item) ?? {
+            input: item.source.input,
+            name: item.source.name,
             error: noKey
-              ? vscode.l10n.t('No HeyGen API key is set, so "{0}" was not uploaded; the person can set one with the command HeyGen: Set API Key.', source.name)
-              : vscode.l10n.t('"{0}" was not uploaded: the upload was cancelled.', source.name),
+              ? vscode.l10n.t('No HeyGen API key is set, so "{0}" was not uploaded; the person can set one with the command HeyGen: Set API Key.', item.source.name)
+              : vscode.l10n.t('"{0}" was not uploaded: the upload was cancelled.', item.source.name),
           },
       );
-      return textResult(deps, uploadResultText(items, endpointHost(deps.config)));
+      return textResult(deps, uploadResultText(answers, endpointHost(deps.config)));
     } finally {
       onCancel.dispose();
     }
   }
 }
 
-function setAnswer(results: Map<UploadSource, UploadItemResult>, source: UploadSource, item: UploadItemResult | undefined): void {
-  if (item) {
-    results.set(source, item);
+function setAnswer(results: Map<ApprovedItem, UploadItemResult>, item: ApprovedItem, answer: UploadItemResult | undefined): void {
+  if (answer) {
+    results.set(item, answer);
   }
 }
 

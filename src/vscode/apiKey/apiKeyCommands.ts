@@ -11,8 +11,11 @@ export const API_KEY_ENV = 'HEYGEN_API_KEY';
 
 export type KeySource = 'secretStorage' | 'environment';
 
-/** Checks a key with HeyGen before it is saved or first used (`users/me`); see AccountService. */
-export type KeyVerifier = (key: string) => Promise<
+/**
+ * Checks a key with HeyGen before it is saved or first used (`users/me`); see AccountService. `remember: false` keeps
+ * the account shown as it is (a key the person may still decline to save).
+ */
+export type KeyVerifier = (key: string, options?: { remember?: boolean }) => Promise<
   | { verdict: 'accepted'; account: string }
   | { verdict: 'refused'; reason: string }
   /** `useV1`: API v3 answered as if it does not exist; pressing "Use API v1" calls it. */
@@ -147,13 +150,13 @@ export class ApiKeyService implements vscode.Disposable {
   }
 
   /** HeyGen's verdict on a key (`users/me`), with a progress note in the status bar; undefined before wiring is done. */
-  async checkWithHeyGen(key: string): Promise<Awaited<ReturnType<KeyVerifier>> | undefined> {
+  async checkWithHeyGen(key: string, options?: { remember?: boolean }): Promise<Awaited<ReturnType<KeyVerifier>> | undefined> {
     const verifier = this.verifier;
     if (!verifier) {
       return undefined;
     }
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Checking the API key with HeyGen') }, () =>
-      verifier(key),
+      verifier(key, options),
     );
   }
 
@@ -204,26 +207,56 @@ export class ApiKeyService implements vscode.Disposable {
   }
 }
 
+/**
+ * A key passed as an argument (a keybinding, a task, another extension) decides which account every upload goes to,
+ * so the person confirms it in a modal that names that account, or says HeyGen could not tell.
+ */
+async function confirmKeyFromArgument(apiKeys: ApiKeyService, verdict: Awaited<ReturnType<KeyVerifier>> | undefined): Promise<boolean> {
+  const replacing = (await apiKeys.get())?.source === 'secretStorage';
+  const accepted = verdict?.verdict === 'accepted' ? verdict.account : undefined;
+  let question: string;
+  if (accepted !== undefined) {
+    question = replacing
+      ? vscode.l10n.t('Replace the stored HeyGen API key with the key of the account {0}?', accepted)
+      : vscode.l10n.t('Save the HeyGen API key of the account {0}?', accepted);
+  } else {
+    question = replacing
+      ? vscode.l10n.t('Replace the stored HeyGen API key with a key HeyGen could not check?')
+      : vscode.l10n.t('Save a HeyGen API key HeyGen could not check?');
+  }
+  let detail = vscode.l10n.t('A keybinding, a task or another extension passed this key to Set API Key. Uploads will go to the account it belongs to.');
+  if (verdict?.verdict === 'unverified') {
+    detail += `\n\n${vscode.l10n.t('HeyGen could not be reached to say whose key it is: {0}', withFullStop(verdict.reason))}`;
+  }
+  const save = vscode.l10n.t('Save Key');
+  return (await vscode.window.showWarningMessage(question, { modal: true, detail }, save)) === save;
+}
+
 export function registerApiKeyCommands(context: vscode.ExtensionContext, apiKeys: ApiKeyService, log: Logger): void {
-  // An optional string argument lets keybindings and automation set the key without the prompt.
+  // An optional string argument lets keybindings and automation pass the key instead of typing it; it is saved only
+  // once the person confirms the account it belongs to.
   registerCommand(
     context,
     CommandId.SetApiKey,
     async (ctx) => {
       apiKeys.lastVerdict = undefined;
       if (ctx.type === 'value' && typeof ctx.value === 'string') {
-        // From a keybinding or automation: checked with HeyGen like a typed key, but there is no box to reopen.
+        // Checked with HeyGen like a typed key, but there is no box to reopen.
         const check = checkKeyShape(ctx.value);
         if (!check.valid) {
           void vscode.window.showErrorMessage(keyProblemText(check));
           return false;
         }
-        const verdict = await apiKeys.checkWithHeyGen(check.key);
+        const verdict = await apiKeys.checkWithHeyGen(check.key, { remember: false });
         if (verdict?.verdict === 'refused') {
           const setApiKey = vscode.l10n.t('Set API Key');
           void vscode.window
             .showErrorMessage(vscode.l10n.t('HeyGen refused the API key ({0}), so it was not saved.', trimStop(verdict.reason)), setApiKey)
             .then((choice) => (choice === setApiKey ? vscode.commands.executeCommand(CommandId.SetApiKey) : undefined));
+          return false;
+        }
+        if (!(await confirmKeyFromArgument(apiKeys, verdict))) {
+          log.info('A key passed to Set API Key was not saved: the person did not confirm it.');
           return false;
         }
         await apiKeys.store(check.key);
@@ -254,6 +287,18 @@ export function registerApiKeyCommands(context: vscode.ExtensionContext, apiKeys
     async () => {
       // Listed in the palette even before activation has set heygen.hasApiKey, so it may find nothing to clear.
       const hadStoredKey = (await apiKeys.get())?.source === 'secretStorage';
+      if (hadStoredKey) {
+        // Whoever runs it (a keybinding, another extension), the person decides: the key may exist nowhere else.
+        const remove = vscode.l10n.t('Remove Key');
+        const choice = await vscode.window.showWarningMessage(
+          vscode.l10n.t('Remove the HeyGen API key from secret storage?'),
+          { modal: true, detail: vscode.l10n.t('Uploads will ask for a key again. The key itself stays valid on HeyGen.') },
+          remove,
+        );
+        if (choice !== remove) {
+          return false;
+        }
+      }
       await apiKeys.clear();
       const env = process.env[API_KEY_ENV]?.trim();
       void vscode.window.showInformationMessage(
@@ -263,6 +308,7 @@ export function registerApiKeyCommands(context: vscode.ExtensionContext, apiKeys
           ? vscode.l10n.t('HeyGen API key removed from secret storage. The HEYGEN_API_KEY environment variable is still used.')
           : vscode.l10n.t('HeyGen API key removed from secret storage.'),
       );
+      return hadStoredKey;
     },
     { log, failureMessage: (reason) => vscode.l10n.t('The API key could not be removed: {0}', reason) },
   );

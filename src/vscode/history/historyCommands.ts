@@ -19,12 +19,9 @@ export interface HistoryCommandDeps {
 }
 
 /**
- * Internal, documented for tests and scripting: `heygen.clearHistory` with `{ confirm: false }` skips the
- * modal confirmation; `heygen.filterHistory` with `{ text, kinds }` sets the filter without asking.
+ * Internal, documented for tests and scripting: `heygen.filterHistory` with `{ text, kinds }` sets the filter without
+ * asking. Nothing skips the confirmation of `heygen.clearHistory`: whoever runs it, the person decides.
  */
-export interface ClearHistoryArgs {
-  confirm?: boolean;
-}
 export interface FilterHistoryArgs {
   text?: string;
   kinds?: AssetKind[];
@@ -235,24 +232,20 @@ export function registerHistoryCommands(context: vscode.ExtensionContext, deps: 
     treeProvider.setFilter(NO_FILTER);
   });
 
-  register(CommandId.ClearHistory, vscode.l10n.t('clear the history'), async (ctx) => {
-    const arg = ctx.type === 'value' ? ctx.value : undefined;
+  register(CommandId.ClearHistory, vscode.l10n.t('clear the history'), async () => {
     const count = history.size;
     if (count === 0) {
       void vscode.window.showInformationMessage(vscode.l10n.t('The history is already empty.'));
       return undefined;
     }
-    const skipConfirmation = typeof arg === 'object' && arg !== null && (arg as ClearHistoryArgs).confirm === false;
-    if (!skipConfirmation) {
-      const clear = vscode.l10n.t('Clear History');
-      const choice = await vscode.window.showWarningMessage(
-        vscode.l10n.t('Clear all {0} assets from the history? This does not delete them from HeyGen.', count),
-        { modal: true },
-        clear,
-      );
-      if (choice !== clear) {
-        return undefined;
-      }
+    const clear = vscode.l10n.t('Clear History');
+    const choice = await vscode.window.showWarningMessage(
+      vscode.l10n.t('Clear all {0} assets from the history? This does not delete them from HeyGen.', count),
+      { modal: true },
+      clear,
+    );
+    if (choice !== clear) {
+      return undefined;
     }
     await history.clear();
     status(vscode.l10n.t('Cleared {0} assets from the history', count));

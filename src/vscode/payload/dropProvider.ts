@@ -6,7 +6,7 @@ import { editsAroundMarker } from '../../core/payload/markerEdit';
 import type { SnippetEditPlan } from '../../core/payload/insertionPlan';
 import { TrackedOffset, sameDocument, type DroppedFile } from '../droppedMedia/droppedMedia';
 import { errorMessage } from '../../core/base/errorMessage';
-import { DROP_WATCH_MS, MEDIA_EDIT_KIND, type DropPasteDeps, mediaIn, type RetriedInsert, uploadMedia, planFor, reportLeftOver, reportFailure, editTitle, placeholderText } from './mediaInsert';
+import { DROP_WATCH_MS, MEDIA_EDIT_KIND, YIELD_TO_ALL, hasEditorOwnEdit, isRecognisedPayload, type DropPasteDeps, mediaIn, type RetriedInsert, uploadMedia, planFor, reportLeftOver, reportFailure, editTitle, placeholderText } from './mediaInsert';
 
 /**
  * Drop of media files into a payload. VS Code asks every drop provider for its edit before the person has chosen
@@ -33,12 +33,19 @@ export class MediaDropProvider implements vscode.DocumentDropEditProvider {
       if (media.length === 0 || token.isCancellationRequested) {
         return undefined;
       }
+      const payload = isRecognisedPayload(document);
+      if (!payload && !hasEditorOwnEdit(dataTransfer)) {
+        return undefined;
+      }
       const placeholder = placeholderText(media);
       const edit = new vscode.DocumentDropEdit(placeholder);
-      // Our edit is the default for media dropped into a payload; VS Code's own choices (insert path,
-      // relative path) stay one click away in the drop widget, so no yieldTo here.
+      // In a payload our edit is the default, VS Code's own (insert path, relative path) one click away in the drop
+      // widget; in any other file it is the other way round.
       edit.title = editTitle(media);
       edit.kind = MEDIA_EDIT_KIND;
+      if (!payload) {
+        edit.yieldTo = [...YIELD_TO_ALL];
+      }
       this.watch(document, placeholder, media);
       return edit;
     } catch (error) {

@@ -7,6 +7,7 @@ import type { AssetRecord } from '../../core/base/assetRecord';
 import { hasSupportedExtension } from '../../core/base/mediaKinds';
 import { type SnippetEntry, type SnippetRole } from '../../core/payload/buildSnippet';
 import { planSnippetEdit, type SnippetEditPlan } from '../../core/payload/insertionPlan';
+import { detectBodies } from '../../core/payload/payloadShape';
 import type { Configuration } from '../configuration/configuration';
 import type { Logger } from '../../core/base/logger';
 import { TrackedOffset, inDropOrder, readDroppedMedia, sameDocument, type DroppedFile, type DroppedMediaUploads } from '../droppedMedia/droppedMedia';
@@ -26,6 +27,25 @@ export const DROP_WATCH_MS = 5 * 60_000;
 export const MEDIA_EDIT_KIND = vscode.DocumentDropOrPasteEditKind.Empty.append('heygen', 'asset');
 
 export const isSupportedName = hasSupportedExtension;
+
+/**
+ * Whether the document holds a HeyGen request body (a v2 `video_inputs` body or a v3 video body). Only there is
+ * uploading the default drop or paste: elsewhere (a package.json, any script) dropping a file must not send it.
+ */
+export function isRecognisedPayload(document: vscode.TextDocument): boolean {
+  return detectBodies(document.getText(), document.languageId).length > 0;
+}
+
+/** Outside a payload our edit yields to every other one (`Empty` contains every kind): VS Code's own stays the default. */
+export const YIELD_TO_ALL: readonly vscode.DocumentDropOrPasteEditKind[] = [vscode.DocumentDropOrPasteEditKind.Empty];
+
+/**
+ * Whether VS Code has an edit of its own for this transfer (it inserts text or paths). Without one, ours would be
+ * the only edit and so the default whatever it yields to: outside a payload it is then not offered.
+ */
+export function hasEditorOwnEdit(dataTransfer: vscode.DataTransfer): boolean {
+  return dataTransfer.get('text/uri-list') !== undefined || dataTransfer.get('text/plain') !== undefined;
+}
 
 /** What drop and paste need: the snippet defaults, the log, and the dropped-media uploads. */
 export interface DropPasteDeps {

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { AssetRecord } from '../../core/base/assetRecord';
 import { TrackedOffset, type DroppedFile } from '../droppedMedia/droppedMedia';
 import { errorMessage } from '../../core/base/errorMessage';
-import { MEDIA_EDIT_KIND, type DropPasteDeps, mediaIn, uploadMedia, planFor, reportLeftOver, reportFailure, editTitle } from './mediaInsert';
+import { MEDIA_EDIT_KIND, YIELD_TO_ALL, hasEditorOwnEdit, isRecognisedPayload, type DropPasteDeps, mediaIn, uploadMedia, planFor, reportLeftOver, reportFailure, editTitle } from './mediaInsert';
 
 interface PendingPaste {
   document: vscode.TextDocument;
@@ -13,8 +13,8 @@ interface PendingPaste {
 /**
  * Paste of copied media files into a payload. Offering the edit costs nothing; the upload happens in
  * `resolveDocumentPasteEdit`, which VS Code calls only for the edit it applies, under a cancellable
- * "running paste handler" progress whose token cancels the upload. The edit yields to plain text, so a paste
- * that also carries text stays a text paste, with ours one click away.
+ * "running paste handler" progress whose token cancels the upload. In a payload the edit yields to plain text, so
+ * a paste that also carries text stays a text paste, with ours one click away; elsewhere it yields to every edit.
  */
 export class MediaPasteProvider implements vscode.DocumentPasteEditProvider {
   private readonly pending = new WeakMap<vscode.DocumentPasteEdit, PendingPaste>();
@@ -27,7 +27,7 @@ export class MediaPasteProvider implements vscode.DocumentPasteEditProvider {
     document: vscode.TextDocument,
     ranges: readonly vscode.Range[],
     dataTransfer: vscode.DataTransfer,
-    _context: vscode.DocumentPasteEditContext,
+    context: vscode.DocumentPasteEditContext,
     token: vscode.CancellationToken,
   ): Promise<vscode.DocumentPasteEdit[] | undefined> {
     const first = ranges[0];
@@ -39,8 +39,13 @@ export class MediaPasteProvider implements vscode.DocumentPasteEditProvider {
       if (media.length === 0 || token.isCancellationRequested) {
         return undefined;
       }
+      const payload = isRecognisedPayload(document);
+      // Outside a payload: behind VS Code's own edits, and without one only when asked for (Paste As…).
+      if (!payload && !hasEditorOwnEdit(dataTransfer) && context.triggerKind !== vscode.DocumentPasteTriggerKind.PasteAs) {
+        return undefined;
+      }
       const edit = new vscode.DocumentPasteEdit('', editTitle(media), MEDIA_EDIT_KIND);
-      edit.yieldTo = [vscode.DocumentDropOrPasteEditKind.Text];
+      edit.yieldTo = payload ? [vscode.DocumentDropOrPasteEditKind.Text] : [...YIELD_TO_ALL];
       this.pending.set(edit, { document, range: first, media });
       return [edit];
     } catch (error) {

@@ -8,6 +8,7 @@ import type { Logger } from '../../core/base/logger';
 import type { AssetReference } from '../../core/payload/assetReferences';
 import type { KnownAssets } from '../../core/payload/knownAssets';
 import { LocalFileChecks, localPathOf } from '../../core/payload/payloadProblems';
+import { isWithin, lookAt, realRoots, type FileLook } from '../../core/base/fileLook';
 import { replacementEdits } from '../../core/payload/replaceReference';
 import type { ReferenceMode, SnippetAsset } from '../../core/payload/buildSnippet';
 import {
@@ -74,6 +75,8 @@ function asOffsets(value: unknown): number[] | undefined {
   return Array.isArray(value) && value.every((v) => typeof v === 'number') ? value : undefined;
 }
 
+type LookedFile = Extract<FileLook, { kind: 'file' }>;
+
 /** Uploads referenced files and puts the assets where the paths (or the gone assets) were: one edit, one undo. */
 class ReferenceReplacer {
   constructor(private readonly deps: PayloadDeps) {}
@@ -103,12 +106,20 @@ class ReferenceReplacer {
       void vscode.window.showInformationMessage(vscode.l10n.t('{0} has no local file to upload.', this.nameOf(document)));
       return 0;
     }
-    // The controller shows the progress and any failure; success is the edit itself.
-    const result = await this.deps.port.upload(
-      paths.map((p) => vscode.Uri.file(p)),
-      { quiet: true },
-    );
-    const assets = new Map(result.succeeded.map((s) => [path.normalize(s.uri.fsPath), s.record]));
+    const chosen = await this.chooseFiles(paths);
+    if (chosen.size === 0) {
+      return 0;
+    }
+    // Exactly the files looked at (their real paths, those versions); the controller shows the progress and any
+    // failure, and success is the edit itself.
+    const uris = new Map([...chosen.values()].map((file) => [file.realPath, vscode.Uri.file(file.realPath)]));
+    const approved = new Map([...chosen.values()].map((file) => [uris.get(file.realPath)!.fsPath, file.stamp]));
+    const result = await this.deps.port.upload([...uris.values()], { quiet: true, approved });
+    const byRealPath = new Map(result.succeeded.map((s) => [path.normalize(s.uri.fsPath), s.record]));
+    const assets = new Map([...chosen].flatMap(([named, file]) => {
+      const record = byRealPath.get(path.normalize(file.realPath));
+      return record ? [[named, record] as const] : [];
+    }));
     if (assets.size === 0) {
       return 0;
     }
@@ -119,6 +130,64 @@ class ReferenceReplacer {
       const p = stillWanted(r) ? localPathOf(r, dir) : undefined;
       return p !== undefined ? assets.get(path.normalize(p)) : undefined;
     });
+  }
+
+  /**
+   * The files a payload names that may be uploaded, by the path it names: each is looked at without being opened
+   * (a folder, a pipe or a device is refused in a sentence), and files outside the workspace folders go only once the
+   * person has seen their real paths in a modal and said yes.
+   */
+  private async chooseFiles(paths: readonly string[]): Promise<Map<string, LookedFile>> {
+    const roots = await realRoots((vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath));
+    const inside = new Map<string, LookedFile>();
+    const outside = new Map<string, LookedFile>();
+    const refused: string[] = [];
+    await Promise.all(
+      paths.map(async (named) => {
+        const name = path.basename(named);
+        const look = await lookAt(named);
+        switch (look.kind) {
+          case 'file':
+            (isWithin(look.realPath, roots) ? inside : outside).set(path.normalize(named), look);
+            return;
+          case 'directory':
+            refused.push(vscode.l10n.t('"{0}" is a folder; a payload names files.', name));
+            return;
+          case 'other':
+            refused.push(vscode.l10n.t('"{0}" is not a regular file.', name));
+            return;
+          case 'missing':
+            refused.push(vscode.l10n.t('"{0}" does not exist.', name));
+            return;
+          case 'unreadable':
+            refused.push(vscode.l10n.t('"{0}" cannot be read ({1}).', name, look.code));
+            return;
+        }
+      }),
+    );
+    if (refused.length > 0) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('Not uploaded: {0}', refused.sort().join(' ')));
+    }
+    if (outside.size === 0) {
+      return inside;
+    }
+    const realPaths = [...new Set([...outside.values()].map((file) => file.realPath))].sort();
+    const uploadAll = vscode.l10n.t('Upload All');
+    const onlyInside = vscode.l10n.t('Only Workspace Files');
+    const choice = await vscode.window.showWarningMessage(
+      realPaths.length === 1
+        ? vscode.l10n.t('This payload names a file outside the workspace folders. Upload it to HeyGen?')
+        : vscode.l10n.t('This payload names {0} files outside the workspace folders. Upload them to HeyGen?', realPaths.length),
+      { modal: true, detail: realPaths.join('\n') },
+      ...(inside.size > 0 ? [uploadAll, onlyInside] : [uploadAll]),
+    );
+    if (choice === uploadAll) {
+      return new Map([...inside, ...outside]);
+    }
+    if (choice === onlyInside) {
+      return inside;
+    }
+    return new Map();
   }
 
   /** Uploads the source file of a gone asset again (never reusing the gone one) and replaces the reference. */

@@ -7,7 +7,7 @@ import type { Logger } from '../../core/base/logger';
 import { findAssetReferences, referenceAt, type AssetReference } from '../../core/payload/assetReferences';
 import type { KnownAsset, KnownAssets } from '../../core/payload/knownAssets';
 import { classifyValue } from '../../core/payload/localPath';
-import { localPathOf, payloadProblems, type LocalFileChecks, type PayloadProblem, type ProblemCode } from '../../core/payload/payloadProblems';
+import { localPathOf, namesNetworkOrDevicePath, payloadProblems, problemMessages, type LocalFileChecks, type PayloadProblem, type ProblemCode } from '../../core/payload/payloadProblems';
 import { formatSize } from '../../core/base/sizes';
 import { kindLabel } from '../../core/base/mediaKinds';
 import { quoteString } from '../../core/payload/buildSnippet';
@@ -119,6 +119,9 @@ export class PayloadHoverProvider implements vscode.HoverProvider {
       return undefined;
     }
     if (kind === 'localPath') {
+      if (namesNetworkOrDevicePath(reference, documentDir(document))) {
+        return new vscode.Hover(problemMessages.notRead(), range);
+      }
       const localPath = localPathOf(reference, documentDir(document));
       if (!localPath) {
         return new vscode.Hover(vscode.l10n.t('This relative path cannot be found until the payload is saved in a folder.'), range);
@@ -304,6 +307,13 @@ export class PayloadCodeActions implements vscode.CodeActionProvider {
   constructor(private readonly known: KnownAssets) {}
 
   provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    // These actions upload. Asked automatically for particular kinds, VS Code applies what it gets unseen
+    // (editor.codeActionsOnSave, which a cloned repository's settings can set): offer them only when a person asks, or
+    // for the light bulb, which asks automatically for no kind in particular and applies nothing by itself.
+    const explicit = context.triggerKind === vscode.CodeActionTriggerKind.Invoke;
+    if (!explicit && context.only !== undefined) {
+      return [];
+    }
     const actions: vscode.CodeAction[] = [];
     const references = referencesIn(document);
     for (const diagnostic of context.diagnostics) {
@@ -330,7 +340,8 @@ export class PayloadCodeActions implements vscode.CodeActionProvider {
         actions.push(action);
       }
     }
-    if (!context.only || context.only.intersects(UPLOAD_LOCAL_FILES_KIND)) {
+    // The whole-payload upload is a source action: never run on save, and not offered in a workspace not trusted.
+    if (explicit && vscode.workspace.isTrusted && (!context.only || context.only.intersects(UPLOAD_LOCAL_FILES_KIND))) {
       const dir = documentDir(document);
       if (references.some((r) => localPathOf(r, dir) !== undefined)) {
         const action = new vscode.CodeAction(vscode.l10n.t('Upload Local Files in This Payload'), UPLOAD_LOCAL_FILES_KIND);

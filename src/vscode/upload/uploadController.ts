@@ -71,7 +71,10 @@ export class UploadController implements UploadPort, vscode.Disposable {
       const message = vscode.l10n.t('"{0}" is a folder with no {1} file in it.', name, supportedTypeList());
       return { uri, name, message, kind: 'invalidFile', retryable: false };
     });
-    const sources = files.map((uri): Source => ({ kind: 'file', ref: uri, name: path.basename(uri.fsPath), path: uri.fsPath }));
+    const sources = files.map((uri): Source => {
+      const expect = options.approved?.get(uri.fsPath);
+      return { kind: 'file', ref: uri, name: path.basename(uri.fsPath), path: uri.fsPath, ...(expect ? { expect } : {}) };
+    });
     return this.run(sources, options, refused);
   }
 

@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { AssetRecord } from '../../core/base/assetRecord';
 import type { HeyGenErrorKind } from '../../core/base/heygenError';
+import type { FileStamp } from '../../core/base/validateFile';
 
 export interface BatchSuccess {
   uri: vscode.Uri;
@@ -30,6 +31,11 @@ export interface BatchResult {
 export interface UploadRequestOptions {
   /** Upload even when identical content was uploaded before with the same key. */
   force?: boolean;
+  /**
+   * The versions of the files a person approved, by path (an agent's upload): a file whose size or modification time
+   * differs when it is read is refused unsent.
+   */
+  approved?: ReadonlyMap<string, FileStamp>;
   /** No success notification (the caller shows the result itself, e.g. a drop into an editor). */
   quiet?: boolean;
   /** Cancels the batch like the notification's Cancel button (e.g. a drop the editor gave up on). */
