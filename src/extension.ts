@@ -27,6 +27,7 @@ import { showErrorWithLog } from './vscode/log/showLogAction';
 import { SessionStart } from './vscode/activation/sessionStart';
 import { startOnUse } from './vscode/activation/startOnUse';
 import { onWillRunCommand } from './vscode/commands/registerCommand';
+import { registerAvatarFeatures } from './vscode/avatars/registerAvatars';
 
 /** Every other module of the bundle has been evaluated by now. */
 const bundleLoadedAt = performance.now();
@@ -136,6 +137,10 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
     config,
     log,
   });
+
+  // Avatars and voices: the account's looks and voices (listed when first needed), completion, hover and problems of
+  // their ids in payloads, the pickers, photo avatars from uploaded images, and their agent tool.
+  registerAvatarFeatures(context, { config, apiKeys, log, session, upload: uploads, known: knownAssets });
 
   context.subscriptions.push(quickPicks);
   // Language-model tools for agent mode: upload, find and fragment, through the same upload port as the commands;

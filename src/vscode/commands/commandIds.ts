@@ -35,6 +35,12 @@ export const enum CommandId {
   DeleteFromHeyGen = 'heygen.deleteFromHeyGen',
   /** The Load More… row's command; not in the palette. */
   LoadMoreLibrary = 'heygen.loadMoreLibrary',
+  // Avatars and voices (issue 24).
+  InsertAvatar = 'heygen.insertAvatar',
+  InsertVoice = 'heygen.insertVoice',
+  PlayVoicePreview = 'heygen.playVoicePreview',
+  CreatePhotoAvatar = 'heygen.createPhotoAvatar',
+  RefreshAvatarsAndVoices = 'heygen.refreshAvatarsAndVoices',
 }
 
 /** Context keys set with `setContext`, used by `when` clauses in package.json. */
