@@ -253,7 +253,8 @@ void describe('tooltip Markdown', () => {
     assert.ok(md.includes('Image key: `image/Sunset/original`'));
     assert.ok(md.includes('Source: `/work/media/Sunset`'));
     assert.ok(!md.includes('no longer exists'));
-    assert.ok(md.endsWith('![Sunset\\.png](<https://files.example.test/Sunset>)'));
+    // The source file is there: the preview is that file, and its alt text carries no escapes.
+    assert.ok(md.endsWith('![Sunset.png](<file:///work/media/Sunset>)'), md);
   });
 
   void it('is headed by the file name and lists HeyGen\'s own name for the asset when it has another one', () => {
