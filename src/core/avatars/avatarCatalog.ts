@@ -155,14 +155,19 @@ export class AvatarCatalog implements CatalogView, Disposable {
     if (this.disposed) {
       return Promise.resolve();
     }
-    this.listing ??= this.list().finally(() => {
+    // The end is announced once `loading` is false again: a listener (a picker's busy bar, a test) reads the state.
+    this.listing ??= this.list().then((ended) => {
       this.listing = undefined;
       this.abort = undefined;
+      if (ended && !this.disposed) {
+        this.changes.fire(ended);
+      }
     });
     return this.listing;
   }
 
-  private async list(): Promise<void> {
+  /** Lists every page; resolves with how it ended (announced by `refresh`), undefined when disposed meanwhile. */
+  private async list(): Promise<'listing' | 'problem' | undefined> {
     const abort = new AbortController();
     this.abort = abort;
     const startedAt = this.now();
@@ -195,16 +200,15 @@ export class AvatarCatalog implements CatalogView, Disposable {
       }
     } catch (error) {
       if (this.disposed) {
-        return;
+        return undefined;
       }
       this.failedAt = this.now();
       this.failure = errorMessage(error);
       this.log.warn(`Listing avatars and voices failed: ${this.failure}`);
-      this.changes.fire('problem');
-      return;
+      return 'problem';
     }
     if (this.disposed) {
-      return;
+      return undefined;
     }
     this.take(this.withAdded(looks, startedAt), voices);
     this.fetched = startedAt;
@@ -213,7 +217,7 @@ export class AvatarCatalog implements CatalogView, Disposable {
     this.failure = undefined;
     this.log.info(`Listed ${looks.length} avatar looks and ${voices.length} voices.`);
     this.save();
-    this.changes.fire('listing');
+    return 'listing';
   }
 
   /** `looks` plus the looks added here that a listing started at `startedAt` may not hold, newest first. */

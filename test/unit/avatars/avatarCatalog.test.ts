@@ -45,6 +45,19 @@ void describe('the avatar and voice catalogue over the emulator (real HTTP)', ()
   });
   beforeEach(() => emu.reset());
 
+  void it('announces the end of a listing once it is no longer loading (a picker\u2019s busy bar reads it then)', async () => {
+    const catalog = await openCatalog(tempDir(), endpointFor(emu));
+    const seen: Array<{ reason: CatalogChangeReason; loading: boolean; complete: boolean }> = [];
+    catalog.onDidChange((reason) => seen.push({ reason, loading: catalog.loading, complete: catalog.complete }));
+    await catalog.refresh();
+    assert.deepEqual(seen.at(-1), { reason: 'listing', loading: false, complete: true });
+    assert.ok(seen.slice(0, -1).every((s) => s.reason === 'page' && s.loading), 'pages arrive while loading');
+    emu.behaveV3({ mode: 'status', status: 403, on: 'voices', times: 1 });
+    await catalog.refresh();
+    assert.deepEqual(seen.at(-1), { reason: 'problem', loading: false, complete: true });
+    catalog.dispose();
+  });
+
   void it('lists every page of looks (50 each) and of public and private voices (100 each), in HeyGen\u2019s order', async () => {
     const catalog = await openCatalog(tempDir(), endpointFor(emu));
     assert.equal(catalog.complete, false);
