@@ -156,7 +156,7 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   const videos = registerVideos(context, { config, apiKeys, log, payload, session });
   // Avatars and voices: the account's looks and voices (listed when first needed), completion, hover and problems of
   // their ids in payloads, the pickers, photo avatars from uploaded images, and their agent tool.
-  registerAvatarFeatures(context, { config, apiKeys, log, session, upload: uploads, known: knownAssets });
+  const avatars = registerAvatarFeatures(context, { config, apiKeys, log, session, upload: uploads, known: knownAssets });
 
   context.subscriptions.push(quickPicks);
   // Language-model tools for agent mode: upload, find and fragment, through the same upload port as the commands;
@@ -180,7 +180,7 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
     uploadUrl: (url, options) => uploads.uploadUrl(url, options),
     onDidShowQuickPick: quickPicks.onDidShow,
     // Closures over copies, for the extension-host tests only.
-    ...(context.extensionMode === vscode.ExtensionMode.Test ? { videos: videos.testApi } : {}),
+    ...(context.extensionMode === vscode.ExtensionMode.Test ? { videos: videos.testApi, avatars } : {}),
   };
 }
 

@@ -5,6 +5,7 @@ import type { BatchResult, UploadRequestOptions } from './upload/uploadPort';
 import type { QuickPickShown } from './ui/quickPicks';
 import type { LibraryController } from './library/libraryController';
 import type { VideosTestApi } from './videos/registerVideos';
+import type { AvatarsTestApi } from './avatars/avatarService';
 
 /**
  * What `activate` returns. Tests inside the extension host use it to see what the person sees (the tree's
@@ -21,4 +22,6 @@ export interface HeyGenAssetsApi {
   onDidShowQuickPick: vscode.Event<QuickPickShown>;
   /** The renders and the Videos view's rows, in an extension test run only (copies and closures). */
   videos?: VideosTestApi;
+  /** The avatar and voice catalogue's state, in an extension test run only. */
+  avatars?: AvatarsTestApi;
 }

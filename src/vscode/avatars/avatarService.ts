@@ -1,3 +1,4 @@
+import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ApiKeyService } from '../apiKey/apiKeyCommands';
@@ -133,9 +134,46 @@ export class AvatarService implements vscode.Disposable {
     return v3CatalogSource(() => this.endpoint());
   }
 
+  /**
+   * For tests: drops every catalogue and its cache file, as on a machine that never listed (the next need lists).
+   */
+  async forgetAll(): Promise<void> {
+    const opened = [...this.catalogs.values()];
+    this.catalogs.clear();
+    this.owner = undefined;
+    this.latest = undefined;
+    for (const opening of opened) {
+      const catalog = await opening.catch(() => undefined);
+      await catalog?.flush();
+      catalog?.dispose();
+    }
+    await fs.rm(path.join(this.deps.storageDir, 'avatars'), { recursive: true, force: true });
+    this.emitter.fire('owner');
+  }
+
   dispose(): void {
     vscode.Disposable.from(...this.subscriptions.splice(0)).dispose();
   }
+}
+
+/** What host tests see of the avatars feature (extension test runs only). */
+export interface AvatarsTestApi {
+  /** The current catalogue's state (undefined before one was opened). */
+  state(): { looks: number; voices: number; complete: boolean; loading: boolean; problem: string | undefined } | undefined;
+  /** Fires when the current catalogue changes or another becomes current. */
+  onDidChange: vscode.Event<AvatarServiceChange>;
+  forgetAll(): Promise<void>;
+}
+
+export function avatarsTestApi(service: AvatarService): AvatarsTestApi {
+  return {
+    state: () => {
+      const c = service.current;
+      return c && { looks: c.looks().length, voices: c.voices().length, complete: c.complete, loading: c.loading, problem: c.problem };
+    },
+    onDidChange: service.onDidChange,
+    forgetAll: () => service.forgetAll(),
+  };
 }
 
 /** A catalogue belongs to a key (only its one-way fingerprint is kept) at a base URL. */

@@ -10,7 +10,7 @@ import { registerAvatarCommands } from './avatarCommands';
 import { AvatarCompletionProvider } from './avatarCompletion';
 import { AvatarDiagnostics } from './avatarDiagnostics';
 import { AvatarHoverProvider } from './avatarHover';
-import { AvatarService } from './avatarService';
+import { AvatarService, avatarsTestApi, type AvatarsTestApi } from './avatarService';
 import { FindAvatarsAndVoicesTool } from './findAvatarsTool';
 import { ID_FIELD_SELECTOR } from './idFieldDocuments';
 import { registerPhotoAvatarCommand } from './photoAvatarCommand';
@@ -30,7 +30,7 @@ export interface AvatarDeps {
  * needed (never at activation); completion, hover and problems in payloads as providers of their own; the pickers,
  * photo avatars, the refresh command and the agent tool.
  */
-export function registerAvatarFeatures(context: vscode.ExtensionContext, deps: AvatarDeps): AvatarService {
+export function registerAvatarFeatures(context: vscode.ExtensionContext, deps: AvatarDeps): AvatarsTestApi {
   const service = new AvatarService({ ...deps, storageDir: context.globalStorageUri.fsPath });
   const completion = new AvatarCompletionProvider(service);
   context.subscriptions.push(
@@ -43,5 +43,5 @@ export function registerAvatarFeatures(context: vscode.ExtensionContext, deps: A
   );
   registerAvatarCommands(context, service, deps.log);
   registerPhotoAvatarCommand(context, { service, upload: deps.upload, images: deps.known, log: deps.log });
-  return service;
+  return avatarsTestApi(service);
 }
