@@ -8,11 +8,10 @@ import { lookMarkdown, voiceMarkdown } from './avatarMarkdown';
 import type { AvatarService } from './avatarService';
 import { idFieldsIn } from './idFieldDocuments';
 
-/** A completion answered while the lists were still arriving, at this place of this text. */
+/** A completion answered while the lists were still arriving, in this kind of field of this document. */
 interface Waiting {
   uri: string;
-  version: number;
-  offset: number;
+  kind: IdField['kind'];
   /** Whether that answer had entries already: then only the whole listing is worth reopening the list for. */
   hadEntries: boolean;
 }
@@ -20,8 +19,8 @@ interface Waiting {
 /**
  * Completion inside `avatar_id`, `talking_photo_id` and `voice_id` strings: the account's looks or voices, answered
  * at once from what is in memory (never waiting for HeyGen: typing is never held up). While a first listing is
- * arriving the answer is incomplete, with a "Loading…" row; when the listing lands and the cursor has not moved, the
- * suggestions are opened again (`editor.action.triggerSuggest`, which both supported VS Code versions have) so the
+ * arriving the answer is incomplete, with a "Loading…" row; when the listing lands and the cursor is still in such a
+ * field, the suggestions are opened again (`editor.action.triggerSuggest`, which both supported VS Code versions have) so the
  * person sees the real entries without typing another character.
  */
 export class AvatarCompletionProvider implements vscode.CompletionItemProvider, vscode.Disposable {
@@ -36,15 +35,14 @@ export class AvatarCompletionProvider implements vscode.CompletionItemProvider, 
         return;
       }
       this.waiting = undefined;
+      // Still in such a field (having typed on meanwhile, which an incomplete list answered with the same rows): the
+      // suggestions open again with the real entries, filtered by what is typed.
       const editor = vscode.window.activeTextEditor;
-      if (
-        editor &&
-        editor.document.uri.toString() === waiting.uri &&
-        editor.document.version === waiting.version &&
-        editor.selection.isEmpty &&
-        editor.document.offsetAt(editor.selection.active) === waiting.offset
-      ) {
-        void vscode.commands.executeCommand('editor.action.triggerSuggest');
+      if (editor && editor.document.uri.toString() === waiting.uri && editor.selection.isEmpty) {
+        const here = idFieldAt(idFieldsIn(editor.document), editor.document.offsetAt(editor.selection.active));
+        if (here?.kind === waiting.kind) {
+          void vscode.commands.executeCommand('editor.action.triggerSuggest');
+        }
       }
     });
   }
@@ -70,7 +68,7 @@ export class AvatarCompletionProvider implements vscode.CompletionItemProvider, 
     if (!catalog.complete) {
       if (catalog.loading) {
         items.push(statusRow(field.kind === 'voice' ? vscode.l10n.t('Loading voices…') : vscode.l10n.t('Loading avatars…'), here));
-        this.waiting = { uri: document.uri.toString(), version: document.version, offset, hadEntries: items.length > 1 };
+        this.waiting = { uri: document.uri.toString(), kind: field.kind, hadEntries: items.length > 1 };
       } else if (catalog.problem) {
         const row = statusRow(vscode.l10n.t('Could not list them: {0}', catalog.problem), here);
         row.command = { command: CommandId.RefreshAvatarsAndVoices, title: vscode.l10n.t('Refresh Avatars and Voices') };
