@@ -22,7 +22,10 @@ void describe('photo avatars over the emulator (real HTTP)', () => {
   };
 
   before(async () => {
-    emu = await startEmulator({ library: { seed: 8 }, catalog: { trainingMs: 10_000 } });
+    // A stopped wall clock: only the emulated sleeps move the emulator's time, so a loaded machine cannot make
+    // the training end between two polls earlier than the schedule says.
+    const frozen = Date.parse('2026-03-01T09:00:00Z');
+    emu = await startEmulator({ library: { seed: 8 }, catalog: { trainingMs: 10_000 }, now: () => frozen });
     endpoint = { apiBaseUrl: emu.origin, apiKey: emu.apiKey, connectTimeoutMs: 2_000, idleTimeoutMs: 5_000 };
   });
   after(async () => {
