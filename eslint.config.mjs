@@ -12,7 +12,7 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
  *   http                 the transport: the one undici client (requests, files, guarded downloads, proxies, retries)
  *   heygen               both API versions' wire formats: v1 upload, v3 client and upload, library calls, users/me
  *   payload              payload syntax: scanners, payload context, snippets, references
- *   features             upload, history, library, droppedMedia, account, apiKey, commands, videos: never one another
+ *   features             upload, history, library, droppedMedia, account, apiKey, commands, videos, avatars: never one another
  *   agentTools           the one composition layer: combines history, library and upload results
  *
  * src/vscode mirrors the feature folders; across both trees import-x/no-cycle refuses any runtime import cycle.
@@ -31,6 +31,7 @@ const CORE_LAYERS = {
   apiKey: LOWER,
   commands: LOWER,
   videos: LOWER,
+  avatars: LOWER,
   agentTools: [...LOWER, 'history', 'library', 'upload'],
 };
 

@@ -32,6 +32,7 @@ import { startOnUse } from './vscode/activation/startOnUse';
 import { onWillRunCommand } from './vscode/commands/registerCommand';
 import { registerVideos } from './vscode/videos/registerVideos';
 import { videoPort } from './vscode/videos/videoPort';
+import { registerAvatarFeatures } from './vscode/avatars/registerAvatars';
 
 /** Every other module of the bundle has been evaluated by now. */
 const bundleLoadedAt = performance.now();
@@ -156,6 +157,9 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
 
   // Generate Video from a payload, renders watched (again after a reload) and saved, the Videos view.
   const videos = registerVideos(context, { config, apiKeys, log, payload, session });
+  // Avatars and voices: the account's looks and voices (listed when first needed), completion, hover and problems of
+  // their ids in payloads, the pickers, photo avatars from uploaded images, and their agent tool.
+  const avatars = registerAvatarFeatures(context, { config, apiKeys, log, session, upload: uploads, known: knownAssets });
 
   context.subscriptions.push(quickPicks);
   // Language-model tools for agent mode: upload, find and fragment, through the same upload port as the commands;
@@ -180,6 +184,7 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
     onDidShowQuickPick: quickPicks.onDidShow,
     // Closures over copies (offerTestApi hands them over in an extension test run only).
     videos: videos.testApi,
+    avatars,
   });
   // Other extensions get closures over the upload port and the history, nothing else.
   return createPublicApi(uploads, history);

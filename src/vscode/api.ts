@@ -7,6 +7,7 @@ import type { BatchResult, UploadPort, UploadRequestOptions } from './upload/upl
 import type { QuickPickShown } from './ui/quickPicks';
 import type { LibraryController } from './library/libraryController';
 import type { VideosTestApi } from './videos/registerVideos';
+import type { AvatarsTestApi } from './avatars/avatarService';
 
 /** An uploaded asset as other extensions see it: plain data, a copy, never the key's fingerprint or the content hash. */
 export interface HeyGenAsset {
@@ -109,6 +110,8 @@ export interface HeyGenTestApi {
   onDidShowQuickPick: vscode.Event<QuickPickShown>;
   /** The renders and the Videos view's rows, in an extension test run only (copies and closures). */
   videos?: VideosTestApi;
+  /** The avatar and voice catalogue's state, in an extension test run only. */
+  avatars?: AvatarsTestApi;
 }
 
 /** Where the test harness finds the test API (`test/host/hostSupport.ts`). */

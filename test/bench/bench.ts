@@ -23,6 +23,7 @@ import { payloadFigures } from './payloadBench';
 import { v3Figures } from './v3Bench';
 import { cpuModel, uploadRows } from './uploadBench';
 import { videoRows } from './videoBench';
+import { avatarRows } from './avatarBench';
 
 interface BenchModule {
   name: string;
@@ -44,6 +45,8 @@ const MODULES: BenchModule[] = [
   { name: 'extension host', rows: hostRows, quick: false },
   // Videos (issue 23): a 120 s render watched in real time, the 50 MB MP4 saved, nothing rendering (about 2.5 min).
   { name: 'videos', rows: videoRows, quick: false },
+  // Avatars and voices (issue 24): completion, cache load and memory at 5,000 looks and 2,000 voices.
+  { name: 'avatars', rows: avatarRows, quick: true },
 ];
 // -----------------------------------------------------------------------------------------------------------------
 

@@ -53,8 +53,9 @@ export function hasSupportedExtension(name: string): boolean {
  * The `resourceExtname =~ /…/i` pattern of package.json's menus, one alternative per type; two spellings of one type
  * that differ by a letter are written as a person would (`jpe?g`).
  */
-export function resourceExtnamePattern(): string {
-  return `^\\.(${SUPPORTED_TYPES.map((t) => typePattern(t.extensions)).join('|')})$`;
+export function resourceExtnamePattern(kind?: AssetKind): string {
+  const types = kind === undefined ? SUPPORTED_TYPES : SUPPORTED_TYPES.filter((t) => t.kind === kind);
+  return `^\\.(${types.map((t) => typePattern(t.extensions)).join('|')})$`;
 }
 
 function typePattern(extensions: readonly string[]): string {

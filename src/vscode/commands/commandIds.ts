@@ -48,6 +48,12 @@ export const enum CommandId {
   RevealVideoPayload = 'heygen.revealVideoPayload',
   DeleteVideo = 'heygen.deleteVideo',
   WatchVideo = 'heygen.watchVideo',
+  // Avatars and voices (issue 24).
+  InsertAvatar = 'heygen.insertAvatar',
+  InsertVoice = 'heygen.insertVoice',
+  PlayVoicePreview = 'heygen.playVoicePreview',
+  CreatePhotoAvatar = 'heygen.createPhotoAvatar',
+  RefreshAvatarsAndVoices = 'heygen.refreshAvatarsAndVoices',
 }
 
 /** Context keys set with `setContext`, used by `when` clauses in package.json. */

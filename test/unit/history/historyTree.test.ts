@@ -142,6 +142,7 @@ void describe('contextValue and the package.json menus', () => {
       'copyId',
       'copyImageKey',
       'copyUrl',
+      'createPhotoAvatar',
       'deleteFromHeyGen',
       'insertBackground',
       'insertTalkingPhoto',
@@ -188,7 +189,7 @@ void describe('contextValue and the package.json menus', () => {
 
   void it('library rows: the history actions that fit, Delete from HeyGen, and Reveal Source only for ours', () => {
     const image = libraryContextValue({ id: 'l', name: 'l.png', kind: 'image', type: 'image', uploadedAt: 1, url: 'https://x.test/l.png', folderId: null }, false);
-    assert.deepEqual(menuFor(image, 'heygen.library'), ['copyId', 'copyUrl', 'deleteFromHeyGen', 'insertBackground', 'insertTalkingPhoto', 'openInBrowser']);
+    assert.deepEqual(menuFor(image, 'heygen.library'), ['copyId', 'copyUrl', 'createPhotoAvatar', 'deleteFromHeyGen', 'insertBackground', 'insertTalkingPhoto', 'openInBrowser']);
     const ours = libraryContextValue({ id: 'l', name: 'l.mp3', kind: 'audio', type: 'audio', uploadedAt: 1, url: 'https://x.test/l.mp3', folderId: null }, true);
     assert.deepEqual(menuFor(ours, 'heygen.library'), ['copyId', 'copyUrl', 'deleteFromHeyGen', 'insertAudio', 'openInBrowser', 'revealSource']);
     const font = libraryContextValue({ id: 'f', name: 'f.ttf', kind: 'other', type: 'font', uploadedAt: 1, url: null, folderId: null }, false);
