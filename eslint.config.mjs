@@ -31,6 +31,7 @@ const CORE_LAYERS = {
   apiKey: LOWER,
   commands: LOWER,
   videos: LOWER,
+  references: LOWER,
   agentTools: [...LOWER, 'history', 'library', 'upload'],
 };
 
