@@ -5,6 +5,7 @@ import type { BatchResult, UploadRequestOptions } from './upload/uploadPort';
 import type { QuickPickShown } from './ui/quickPicks';
 import type { LibraryController } from './library/libraryController';
 import type { VideosTestApi } from './videos/registerVideos';
+import type { WorkspaceReferences } from './references/workspaceReferences';
 
 /**
  * What `activate` returns. Tests inside the extension host use it to see what the person sees (the tree's
@@ -15,6 +16,8 @@ export interface HeyGenAssetsApi {
   assetTree: vscode.TreeDataProvider<AssetTreeNode>;
   /** The Library view and its index (`library.index.all()`, `isGone()`, `onDidChange`). */
   library: LibraryController;
+  /** Where the workspace's payloads use each asset (`whenReady()`, `files()`, `referencesTo()`, `onDidChange`). */
+  references: WorkspaceReferences;
   upload(uris: vscode.Uri[], options?: UploadRequestOptions): Promise<BatchResult>;
   uploadUrl(url: string, options?: UploadRequestOptions): Promise<BatchResult>;
   /** Fires when one of the extension's quick picks is on screen (its title and rows). */

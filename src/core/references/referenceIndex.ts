@@ -40,7 +40,7 @@ interface FileEntry {
 /** An asset as the views know it: its id and, for uploads, the URL a payload may name instead. */
 export interface AssetKey {
   id: string;
-  url?: string;
+  url?: string | null;
 }
 
 export class ReferenceIndex implements Disposable {
@@ -134,7 +134,7 @@ export class ReferenceIndex implements Disposable {
   referencesTo(asset: AssetKey): FileReferences[] {
     return this.filesUsingAsset(asset).map((file) => ({
       file,
-      references: (this.entries.get(file)?.references ?? []).filter((r) => r.value === asset.id || (asset.url !== undefined && r.value === asset.url)),
+      references: (this.entries.get(file)?.references ?? []).filter((r) => r.value === asset.id || (!!asset.url && r.value === asset.url)),
     }));
   }
 

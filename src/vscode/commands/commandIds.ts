@@ -47,6 +47,11 @@ export const enum CommandId {
   RevealVideoPayload = 'heygen.revealVideoPayload',
   DeleteVideo = 'heygen.deleteVideo',
   WatchVideo = 'heygen.watchVideo',
+
+  // Asset references across the workspace (issue 25).
+  FindAssetReferences = 'heygen.findAssetReferences',
+  GoToAsset = 'heygen.goToAsset',
+  CheckPayloads = 'heygen.checkPayloads',
 }
 
 /** Context keys set with `setContext`, used by `when` clauses in package.json. */
