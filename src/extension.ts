@@ -140,7 +140,7 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   context.subscriptions.push(history.onDidChange(markUploaded));
   registerHistoryCommands(context, { history, treeProvider: assetTree, log, upload, existsOnHeyGen: (id) => library.existsOnHeyGen(id) });
   registerLibraryCommands(context, { library, history, assetTree, log });
-  registerReferences(context, references, { history, library, assetTree, log, views: [assetTree, library.tree] });
+  const checks = registerReferences(context, references, { history, library, assetTree, log, config, apiKeys, views: [assetTree, library.tree] });
   context.subscriptions.push(library.index.onDidChange((change) => (change.reason === 'marks' || change.reason === 'deleted') && assetTree.refresh()));
 
   // Snippets at the cursor, and drop/paste of media into payload files.
@@ -159,7 +159,7 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   });
 
   // Generate Video from a payload, renders watched (again after a reload) and saved, the Videos view.
-  const videos = registerVideos(context, { config, apiKeys, log, payload, session });
+  const videos = registerVideos(context, { config, apiKeys, log, payload, session, beforeRender: checks.beforeRender });
 
   context.subscriptions.push(quickPicks);
   // Language-model tools for agent mode: upload, find and fragment, through the same upload port as the commands;

@@ -160,4 +160,21 @@ suite('Asset references across the workspace', () => {
     assert.equal(modal.detail, 'No payload in this workspace uses it.');
     assert.equal(heygen.library.index.isGone(unused.id), true);
   });
+
+  test('Check Payloads flags, in a file that is not open, each reference to an asset HeyGen no longer has', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await control('/drop', { ids: [other.id] });
+    const result = await vscode.commands.executeCommand<{ gone: string[]; files: string[] }>('heygen.checkPayloads');
+    assert.deepEqual(result.gone, [other.id]);
+    assert.deepEqual(result.files.map((f) => vscode.workspace.asRelativePath(f)), ['refs/scene-a.json', 'refs/scene-c.ts']);
+    const closed = vscode.Uri.file(path.join(hostEnv.workspace, 'refs/scene-c.ts'));
+    assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === closed.toString()), 'scene-c.ts is not open');
+    const problems = vscode.languages.getDiagnostics(closed).filter((d) => d.source === 'HeyGen');
+    assert.deepEqual(
+      problems.map((d) => [d.code, d.range.start.line, d.message]),
+      [['gone', 1, `HeyGen no longer has ${other.name}: upload its source again or choose another asset.`]],
+    );
+    assert.deepEqual(vscode.languages.getDiagnostics(vscode.Uri.file(path.join(hostEnv.workspace, 'refs/scene-b.py'))).filter((d) => d.source === 'HeyGen'), []);
+    assert.ok(spy.messages.some((m) => m.kind === 'warning' && m.message === 'HeyGen no longer has 1 of the assets your payloads use (2 files affected).'), spy.describe());
+  });
 });

@@ -120,6 +120,11 @@ export class WorkspaceReferences implements vscode.Disposable, UsedIn {
     return this.index.referencesIn(file);
   }
 
+  /** The files with at least one reference. */
+  referencedFiles(): string[] {
+    return this.index.files().filter((f) => this.index.referencesIn(f).length > 0);
+  }
+
   referencedIds(): string[] {
     return this.index.referencedIds();
   }
