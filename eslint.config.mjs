@@ -32,6 +32,7 @@ const CORE_LAYERS = {
   commands: LOWER,
   videos: LOWER,
   avatars: LOWER,
+  references: LOWER,
   agentTools: [...LOWER, 'history', 'library', 'upload'],
 };
 

@@ -33,6 +33,8 @@ import { onWillRunCommand } from './vscode/commands/registerCommand';
 import { registerVideos } from './vscode/videos/registerVideos';
 import { videoPort } from './vscode/videos/videoPort';
 import { registerAvatarFeatures } from './vscode/avatars/registerAvatars';
+import { WorkspaceReferences } from './vscode/references/workspaceReferences';
+import { registerReferences } from './vscode/references/registerReferences';
 
 /** Every other module of the bundle has been evaluated by now. */
 const bundleLoadedAt = performance.now();
@@ -122,21 +124,26 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   const droppedMedia = new DroppedMediaUploads(uploads, path.join(context.globalStorageUri.fsPath, 'dropped'), log);
   context.subscriptions.push(droppedMedia);
 
+  // Where the workspace's payloads use each asset (issue 25): the index persisted per workspace, filled in the background.
+  const references = await WorkspaceReferences.open(context.globalStorageUri.fsPath, log);
+
   // The Library: every asset on the HeyGen account (v3), the stale marks of uploads HeyGen no longer has, delete.
-  const library = await LibraryController.create(context, { config, apiKeys, history, log, session });
+  const library = await LibraryController.create(context, { config, apiKeys, history, log, session, usedIn: references });
   context.subscriptions.push(
     pendingWrites.track(() => history.flush()),
     pendingWrites.track(() => library.index.flush()),
+    pendingWrites.track(() => references.flush()),
   );
 
   // The Assets view, its item actions and drag-and-drop onto it.
-  const assetTree = registerHistoryView(context, { history, log, media: droppedMedia, account, session, isGone: (id) => library.index.isGone(id) });
+  const assetTree = registerHistoryView(context, { history, log, media: droppedMedia, account, session, isGone: (id) => library.index.isGone(id), usedIn: references });
   // The walkthrough's upload step is done once the history holds an asset.
   const markUploaded = (): void => void vscode.commands.executeCommand('setContext', ContextKey.HasUploaded, history.all().length > 0);
   markUploaded();
   context.subscriptions.push(history.onDidChange(markUploaded));
   registerHistoryCommands(context, { history, treeProvider: assetTree, log, upload, existsOnHeyGen: (id) => library.existsOnHeyGen(id) });
   registerLibraryCommands(context, { library, history, assetTree, log });
+  const checks = registerReferences(context, references, { history, library, assetTree, log, config, apiKeys, views: [assetTree, library.tree] });
   context.subscriptions.push(library.index.onDidChange((change) => (change.reason === 'marks' || change.reason === 'deleted') && assetTree.refresh()));
 
   // Snippets at the cursor, and drop/paste of media into payload files.
@@ -156,7 +163,7 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   });
 
   // Generate Video from a payload, renders watched (again after a reload) and saved, the Videos view.
-  const videos = registerVideos(context, { config, apiKeys, log, payload, session });
+  const videos = registerVideos(context, { config, apiKeys, log, payload, session, beforeRender: checks.beforeRender });
   // Avatars and voices: the account's looks and voices (listed when first needed), completion, hover and problems of
   // their ids in payloads, the pickers, photo avatars from uploaded images, and their agent tool.
   const avatars = registerAvatarFeatures(context, { config, apiKeys, log, session, upload: uploads, known: knownAssets });
@@ -179,6 +186,7 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
     history,
     assetTree,
     library,
+    references,
     upload: (uris, options) => uploads.upload(uris, options),
     uploadUrl: (url, options) => uploads.uploadUrl(url, options),
     onDidShowQuickPick: quickPicks.onDidShow,

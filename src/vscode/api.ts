@@ -29,6 +29,7 @@ export interface HeyGenUploadResult {
   readonly failed: ReadonlyArray<{ readonly uri: vscode.Uri; readonly name: string; readonly message: string }>;
   readonly cancelled: boolean;
 }
+import type { WorkspaceReferences } from './references/workspaceReferences';
 
 /**
  * What `activate` returns to other extensions: four closures over the upload port and the history, frozen. Nothing
@@ -104,6 +105,8 @@ export interface HeyGenTestApi {
   assetTree: vscode.TreeDataProvider<AssetTreeNode>;
   /** The Library view and its index (`library.index.all()`, `isGone()`, `onDidChange`). */
   library: LibraryController;
+  /** Where the workspace's payloads use each asset (`whenReady()`, `files()`, `referencesTo()`, `onDidChange`). */
+  references: WorkspaceReferences;
   upload(uris: vscode.Uri[], options?: UploadRequestOptions): Promise<BatchResult>;
   uploadUrl(url: string, options?: UploadRequestOptions): Promise<BatchResult>;
   /** Fires when one of the extension's quick picks is on screen (its title and rows). */

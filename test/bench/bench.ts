@@ -20,6 +20,7 @@ import { historyRows } from './historyBench';
 import { hostRows } from './hostBench';
 import { libraryFigures } from './libraryBench';
 import { payloadFigures } from './payloadBench';
+import { referencesFigures } from './referencesBench';
 import { v3Figures } from './v3Bench';
 import { cpuModel, uploadRows } from './uploadBench';
 import { videoRows } from './videoBench';
@@ -42,6 +43,8 @@ const MODULES: BenchModule[] = [
   { name: 'history', rows: historyRows, quick: true },
   { name: 'library', rows: () => libraryFigures(), quick: true },
   { name: 'payload', rows: () => payloadFigures(), quick: true },
+  // The workspace reference index (issue 25): build, one-file update, "used in" lookup, memory.
+  { name: 'references', rows: referencesFigures, quick: true },
   { name: 'extension host', rows: hostRows, quick: false },
   // Videos (issue 23): a 120 s render watched in real time, the 50 MB MP4 saved, nothing rendering (about 2.5 min).
   { name: 'videos', rows: videoRows, quick: false },

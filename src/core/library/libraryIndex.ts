@@ -181,6 +181,17 @@ export class LibraryIndex implements Disposable {
     return this.marks.lastChecked(assetId);
   }
 
+  /** Answers HeyGen gave another check (Check Payloads, issue 25): kept, saved and shown like the stale checks'. */
+  applyChecks(present: readonly string[], gone: readonly string[]): void {
+    const now = this.now();
+    const back = this.marks.markPresent(present, now);
+    const changed = this.marks.markGone(gone, now) || back;
+    this.scheduleSave();
+    if (changed) {
+      this.changed('marks');
+    }
+  }
+
   onDidChange(listener: (change: LibraryChange) => void): Disposable {
     return this.changes.event(listener);
   }

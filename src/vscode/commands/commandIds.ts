@@ -54,6 +54,11 @@ export const enum CommandId {
   PlayVoicePreview = 'heygen.playVoicePreview',
   CreatePhotoAvatar = 'heygen.createPhotoAvatar',
   RefreshAvatarsAndVoices = 'heygen.refreshAvatarsAndVoices',
+
+  // Asset references across the workspace (issue 25).
+  FindAssetReferences = 'heygen.findAssetReferences',
+  GoToAsset = 'heygen.goToAsset',
+  CheckPayloads = 'heygen.checkPayloads',
 }
 
 /** Context keys set with `setContext`, used by `when` clauses in package.json. */

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { usedInDescription, usedInMarkdown, type UsedIn } from '../../core/references/usedIn';
 import { kindGroupLabel, type AssetKind } from '../../core/base/mediaKinds';
 import type { Logger } from '../../core/base/logger';
 import type { AssetRecord } from '../../core/base/assetRecord';
@@ -23,6 +24,8 @@ export interface HistoryViewDeps {
   isGone?: (assetId: string) => boolean;
   /** The HeyGen account ("username · Plan"), shown as the view's description while no filter is. */
   account?: { readonly description: string | undefined; readonly onDidChange: vscode.Event<void> };
+  /** Where the workspace's payloads use each asset (the description's "used in N files", the tooltip's list). */
+  usedIn?: UsedIn;
   /** Starts HeyGen work (the account check, stale checks) once the view is on screen: never at activation. */
   session?: { watchView(view: vscode.TreeView<unknown>): vscode.Disposable };
 }
@@ -347,7 +350,8 @@ export class AssetTreeProvider
     const when = relativeTime(record.uploadedAt, now, vscode.env.language);
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
     item.id = `asset:${record.id}`;
-    item.description = when;
+    const used = usedInDescription(this.deps.usedIn?.count(record) ?? 0);
+    item.description = used ? `${when} · ${used}` : when;
     const sourceExists = this.sources.exists(record.sourcePath, now);
     const gone = this.deps.isGone?.(record.id) === true;
     // A thumbnail only where one is at hand without downloading: the source file of the upload.
@@ -373,7 +377,9 @@ export class AssetTreeProvider
         sourceExists,
       });
       const gone = this.deps.isGone?.(record.id) === true;
-      const tooltip = new vscode.MarkdownString(gone ? `$(warning) ${vscode.l10n.t('deleted on HeyGen: its URL no longer works')}\n\n${markdown}` : markdown, gone);
+      const used = usedInMarkdown(this.deps.usedIn?.files(record) ?? []);
+      const text = used ? `${markdown}\n\n${used}` : markdown;
+      const tooltip = new vscode.MarkdownString(gone ? `$(warning) ${vscode.l10n.t('deleted on HeyGen: its URL no longer works')}\n\n${text}` : text, gone);
       tooltip.supportHtml = false;
       tooltip.isTrusted = false;
       item.tooltip = tooltip;

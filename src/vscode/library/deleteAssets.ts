@@ -10,6 +10,7 @@ import type { LibraryIndex } from '../../core/library/libraryIndex';
 import { forEachLimited } from '../../core/base/concurrency';
 import type { ApiKeyService } from '../apiKey/apiKeyCommands';
 import { showErrorWithLog } from '../log/showLogAction';
+import type { UsedIn } from '../../core/references/usedIn';
 
 const DELETE_CONCURRENCY = 4;
 
@@ -41,6 +42,8 @@ export interface DeleteDeps {
   history: Pick<HistoryStore, 'get'>;
   apiKeys: Pick<ApiKeyService, 'get'>;
   log: Logger & { show(): void };
+  /** Where the workspace's payloads use each asset: the confirmation names those files (issue 25, item 3). */
+  usedIn?: UsedIn;
 }
 
 /** Delete from HeyGen: who may be deleted with this key, the confirmation, the requests, and the one summary. */
@@ -85,12 +88,14 @@ export class AssetDeleter {
     if (todo.length === 0) {
       return busy.length > 0 ? { deleted: [], failed: [], skipped: busy } : undefined;
     }
-    const confirm = vscode.l10n.t('Delete');
+    const usage = await this.usage(todo);
+    // An asset a payload still uses needs the explicit answer: "Delete" out of habit would break those payloads.
+    const confirm = usage.some((u) => u.files.length > 0) ? vscode.l10n.t('Delete Anyway') : vscode.l10n.t('Delete');
     const question =
       todo.length === 1
         ? vscode.l10n.t('Delete "{0}" from HeyGen? Deletion is permanent, and payloads that use it will stop working.', todo[0].name)
         : vscode.l10n.t('Delete {0} assets from HeyGen? Deletion is permanent, and payloads that use them will stop working.', todo.length);
-    const detail = todo.length > 1 ? todo.slice(0, 10).map((t) => t.name).join('\n') + (todo.length > 10 ? `\n${vscode.l10n.t('…and {0} more', todo.length - 10)}` : '') : undefined;
+    const detail = this.deps.usedIn ? usageDetail(usage) : todo.length > 1 ? listNames(todo.map((t) => t.name)) : undefined;
     const choice = await vscode.window.showWarningMessage(question, { modal: true, detail }, confirm);
     if (choice !== confirm) {
       return undefined;
@@ -157,6 +162,16 @@ export class AssetDeleter {
     return summary;
   }
 
+  /** The workspace files using each target, once the reference index has caught up. */
+  private async usage(todo: readonly DeleteTarget[]): Promise<Array<{ target: DeleteTarget; files: string[] }>> {
+    const usedIn = this.deps.usedIn;
+    if (!usedIn) {
+      return todo.map((target) => ({ target, files: [] }));
+    }
+    await usedIn.whenReady?.();
+    return todo.map((target) => ({ target, files: usedIn.files({ id: target.id, url: this.deps.index.get(target.id)?.url ?? this.deps.history.get(target.id)?.url }) }));
+  }
+
   private showSummary(summary: DeleteSummary, asked: number): void {
     const { deleted, failed } = summary;
     if (failed.length === 0) {
@@ -176,4 +191,27 @@ export class AssetDeleter {
           : vscode.l10n.t('Deleted {0} of {1} assets from HeyGen; "{2}" and {3} more could not be deleted: {4}.', deleted.length, asked, first.target.name, failed.length - 1, first.reason);
     void showErrorWithLog(message, () => this.deps.log.show());
   }
+}
+
+const MAX_LISTED = 10;
+
+function listNames(names: readonly string[]): string {
+  return names.slice(0, MAX_LISTED).join('\n') + (names.length > MAX_LISTED ? `\n${vscode.l10n.t('…and {0} more', names.length - MAX_LISTED)}` : '');
+}
+
+/** The modal's detail: the files that still use each asset, or that none does. */
+function usageDetail(usage: ReadonlyArray<{ target: DeleteTarget; files: string[] }>): string {
+  const inUse = usage.filter((u) => u.files.length > 0);
+  if (usage.length === 1) {
+    const files = usage[0].files;
+    return files.length === 0
+      ? vscode.l10n.t('No payload in this workspace uses it.')
+      : `${files.length === 1 ? vscode.l10n.t('Used in 1 file:') : vscode.l10n.t('Used in {0} files:', files.length)}\n${listNames(files)}`;
+  }
+  const lines = usage.slice(0, MAX_LISTED).map((u) => (u.files.length === 0 ? u.target.name : vscode.l10n.t('{0}: used in {1}', u.target.name, u.files.slice(0, 5).join(', ') + (u.files.length > 5 ? ', …' : ''))));
+  if (usage.length > MAX_LISTED) {
+    lines.push(vscode.l10n.t('…and {0} more', usage.length - MAX_LISTED));
+  }
+  lines.push(inUse.length === 0 ? vscode.l10n.t('No payload in this workspace uses them.') : vscode.l10n.t('{0} of them are used by payloads in this workspace.', inUse.length));
+  return lines.join('\n');
 }

@@ -14,6 +14,7 @@ import { keyFingerprint } from '../../core/base/contentHash';
 import { HeyGenError } from '../../core/base/heygenError';
 import { isAssetId } from '../../core/heygen/assetId';
 import { LibraryTreeProvider, libraryDescription, setLibraryState, type LibraryNode } from './libraryTreeView';
+import type { UsedIn } from '../../core/references/usedIn';
 import { AssetDeleter, type DeleteSummary, type DeleteTarget } from './deleteAssets';
 
 export type { DeleteSummary, DeleteTarget } from './deleteAssets';
@@ -36,6 +37,8 @@ export interface LibraryDeps {
   log: Log;
   /** Stale checks wait for it; the Library view on screen starts it. */
   session: SessionStart;
+  /** Where the workspace's payloads use each asset: the rows say so, and Delete from HeyGen names the files. */
+  usedIn?: UsedIn;
 }
 
 /** The Library: its index over HeyGen v3, the view, and when it lists, checks and deletes. */
@@ -53,8 +56,8 @@ export class LibraryController implements vscode.Disposable {
     private readonly api: ResettableLibraryApi,
     private readonly deps: LibraryDeps,
   ) {
-    this.tree = new LibraryTreeProvider({ index, history: deps.history });
-    this.deleter = new AssetDeleter({ api, index, history: deps.history, apiKeys: deps.apiKeys, log: deps.log });
+    this.tree = new LibraryTreeProvider({ index, history: deps.history, usedIn: deps.usedIn });
+    this.deleter = new AssetDeleter({ api, index, history: deps.history, apiKeys: deps.apiKeys, log: deps.log, usedIn: deps.usedIn });
   }
 
   static async create(context: vscode.ExtensionContext, deps: LibraryDeps): Promise<LibraryController> {

@@ -18,6 +18,7 @@ import {
   type LibraryNode,
 } from '../../core/library/libraryTree';
 import { kindFilterName, kindGroupLabel, kindLabel } from '../../core/base/mediaKinds';
+import { usedInDescription, usedInMarkdown, type UsedIn } from '../../core/references/usedIn';
 
 export type { LibraryNode };
 type ItemNode = LibraryItemNode;
@@ -41,6 +42,8 @@ type Model = LibraryModel;
 export interface LibraryViewDeps {
   index: LibraryIndex;
   history: HistoryStore;
+  /** Where the workspace's payloads use each asset (the description's "used in N files", the tooltip's list). */
+  usedIn?: UsedIn;
 }
 
 export class LibraryTreeProvider implements vscode.TreeDataProvider<LibraryNode>, vscode.Disposable {
@@ -154,7 +157,8 @@ export class LibraryTreeProvider implements vscode.TreeDataProvider<LibraryNode>
         vscode.env.language,
         sourceExists,
       );
-      const tooltip = new vscode.MarkdownString(markdown, false);
+      const used = usedInMarkdown(this.deps.usedIn?.files(element.library) ?? []);
+      const tooltip = new vscode.MarkdownString(used ? `${markdown}\n\n${used}` : markdown, false);
       tooltip.isTrusted = false;
       item.tooltip = tooltip;
     }
@@ -168,7 +172,9 @@ export class LibraryTreeProvider implements vscode.TreeDataProvider<LibraryNode>
     item.id = `library:${asset.id}`;
     const ours = this.deps.history.get(asset.id);
     const sourceExists = this.sources.exists(ours?.sourcePath, now);
-    item.description = asset.uploadedAt > 0 ? relativeTime(asset.uploadedAt, now, vscode.env.language) : undefined;
+    const when = asset.uploadedAt > 0 ? relativeTime(asset.uploadedAt, now, vscode.env.language) : undefined;
+    const used = usedInDescription(this.deps.usedIn?.count(asset) ?? 0);
+    item.description = when && used ? `${when} · ${used}` : (when ?? used);
     // A thumbnail only where one is at hand without downloading: the source file of our upload.
     item.iconPath = asset.kind === 'image' && sourceExists && ours?.sourcePath ? vscode.Uri.file(ours.sourcePath) : new vscode.ThemeIcon(ICONS[asset.kind]);
     item.contextValue = libraryContextValue(asset, sourceExists);

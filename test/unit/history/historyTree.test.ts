@@ -144,6 +144,7 @@ void describe('contextValue and the package.json menus', () => {
       'copyUrl',
       'createPhotoAvatar',
       'deleteFromHeyGen',
+      'findAssetReferences',
       'insertBackground',
       'insertTalkingPhoto',
       'openInBrowser',
@@ -156,7 +157,7 @@ void describe('contextValue and the package.json menus', () => {
   void it('gives videos background but no talking photo, audio, or image key', () => {
     const value = assetContextValue(asset('v', 'video', 1), false);
     assert.equal(value, 'asset video background');
-    assert.deepEqual(menuFor(value), ['copyId', 'copyUrl', 'deleteFromHeyGen', 'insertBackground', 'openInBrowser', 'removeFromHistory']);
+    assert.deepEqual(menuFor(value), ['copyId', 'copyUrl', 'deleteFromHeyGen', 'findAssetReferences', 'insertBackground', 'openInBrowser', 'removeFromHistory']);
   });
 
   void it('gives audio the audio insert only, and the source actions when the file exists', () => {
@@ -165,6 +166,7 @@ void describe('contextValue and the package.json menus', () => {
       'copyId',
       'copyUrl',
       'deleteFromHeyGen',
+      'findAssetReferences',
       'insertAudio',
       'openInBrowser',
       'removeFromHistory',
@@ -189,11 +191,11 @@ void describe('contextValue and the package.json menus', () => {
 
   void it('library rows: the history actions that fit, Delete from HeyGen, and Reveal Source only for ours', () => {
     const image = libraryContextValue({ id: 'l', name: 'l.png', kind: 'image', type: 'image', uploadedAt: 1, url: 'https://x.test/l.png', folderId: null }, false);
-    assert.deepEqual(menuFor(image, 'heygen.library'), ['copyId', 'copyUrl', 'createPhotoAvatar', 'deleteFromHeyGen', 'insertBackground', 'insertTalkingPhoto', 'openInBrowser']);
+    assert.deepEqual(menuFor(image, 'heygen.library'), ['copyId', 'copyUrl', 'createPhotoAvatar', 'deleteFromHeyGen', 'findAssetReferences', 'insertBackground', 'insertTalkingPhoto', 'openInBrowser']);
     const ours = libraryContextValue({ id: 'l', name: 'l.mp3', kind: 'audio', type: 'audio', uploadedAt: 1, url: 'https://x.test/l.mp3', folderId: null }, true);
-    assert.deepEqual(menuFor(ours, 'heygen.library'), ['copyId', 'copyUrl', 'deleteFromHeyGen', 'insertAudio', 'openInBrowser', 'revealSource']);
+    assert.deepEqual(menuFor(ours, 'heygen.library'), ['copyId', 'copyUrl', 'deleteFromHeyGen', 'findAssetReferences', 'insertAudio', 'openInBrowser', 'revealSource']);
     const font = libraryContextValue({ id: 'f', name: 'f.ttf', kind: 'other', type: 'font', uploadedAt: 1, url: null, folderId: null }, false);
-    assert.deepEqual(menuFor(font, 'heygen.library'), ['copyId', 'deleteFromHeyGen']);
+    assert.deepEqual(menuFor(font, 'heygen.library'), ['copyId', 'deleteFromHeyGen', 'findAssetReferences']);
     assert.deepEqual(menuFor('libraryGroup', 'heygen.library'), []);
     assert.deepEqual(menuFor('libraryLoadMore', 'heygen.library'), []);
   });

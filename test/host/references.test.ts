@@ -1,0 +1,181 @@
+// Assets that know where they are used (issue 25): the workspace index (exclusions, watching), "used in N files"
+// on Library rows, Find References listing exactly the files that use an asset, and Delete from HeyGen naming them.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { LibraryAssetJson } from '../emulator/heygenLibrary';
+import type { LibraryNode } from '../../src/vscode/library/libraryTreeView';
+import { heygenApi, withUserSetting } from './faultKit';
+import { hostEnv, whenEvent } from './hostSupport';
+import { WindowSpy } from './windowSpy';
+import type { HeyGenTestApi } from '../../src/vscode/api';
+
+const HOUR = 3_600_000;
+
+async function control(p: string, body?: unknown): Promise<unknown> {
+  const response = await fetch(`${hostEnv.emulatorOrigin}/__emulator/library${p}`, { method: body === undefined ? 'GET' : 'POST', body: body === undefined ? undefined : JSON.stringify(body) });
+  assert.ok(response.ok, `emulator ${p} answered ${response.status}`);
+  return response.json();
+}
+
+const v2 = (bg: string, audio?: string): string =>
+  JSON.stringify({ video_inputs: [{ background: { type: 'image', image_asset_id: bg }, ...(audio ? { voice: { type: 'audio', audio_asset_id: audio } } : {}) }] }, null, 2);
+const v3py = (id: string): string => `body = {\n    "type": "image",\n    "image": {"type": "asset_id", "asset_id": "${id}"},\n}\n`;
+const v2ts = (id: string): string => `export const payload = {\n  video_inputs: [{ background: { type: 'image', image_asset_id: '${id}' } }],\n};\n`;
+
+function write(relative: string, text: string): string {
+  const file = path.join(hostEnv.workspace, relative);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+const labelOf = (item: vscode.TreeItem): string => (typeof item.label === 'string' ? item.label : (item.label?.label ?? ''));
+
+function rowNode(heygen: HeyGenTestApi, name: string): LibraryNode {
+  for (const group of heygen.library.tree.getChildren()) {
+    for (const child of heygen.library.tree.getChildren(group)) {
+      if (labelOf(heygen.library.tree.getTreeItem(child)) === name) {
+        return child;
+      }
+    }
+  }
+  throw new Error(`no row ${name} in the Library view`);
+}
+
+suite('Asset references across the workspace', () => {
+  let heygen: HeyGenTestApi;
+  let spy: WindowSpy;
+  let restoreBaseUrl: (() => Promise<void>) | undefined;
+  let used: LibraryAssetJson;
+  let other: LibraryAssetJson;
+  let unused: LibraryAssetJson;
+
+  suiteSetup(async () => {
+    heygen = await heygenApi();
+    restoreBaseUrl = await withUserSetting('apiBaseUrl', hostEnv.emulatorOrigin);
+    await control('/seed', { count: 20, newestAt: Date.now() + 48 * HOUR, idPrefix: 'refs' });
+    heygen.library.index.forgetListing();
+    await vscode.commands.executeCommand('heygen.clearLibraryFilter');
+    await heygen.library.refresh();
+    const assets = ((await control('')) as { assets: LibraryAssetJson[] }).assets.filter((a) => a.type === 'image');
+    [used, other, unused] = assets;
+    // Two payloads use `used` (JSON by id, Python v3), one uses `other` only; a TypeScript file that is no payload
+    // and an excluded folder name `used` too and must not count.
+    write('.gitignore', 'renders/\n');
+    write('refs/scene-a.json', v2(used.id, other.id));
+    write('refs/scene-b.py', v3py(used.id));
+    write('refs/scene-c.ts', v2ts(other.id));
+    write('refs/notes.ts', `const comment = "${used.id}"; // not at a payload place\n`);
+    write('renders/out.json', v2(used.id));
+    write('node_modules/pkg/fixture.json', v2(used.id));
+    await heygen.references.rescan();
+  });
+
+  suiteTeardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('workbench.view.explorer');
+    await restoreBaseUrl?.();
+  });
+
+  setup(() => {
+    spy = new WindowSpy();
+  });
+
+  teardown(() => spy.dispose());
+
+  test('the index holds the payloads that use an asset, and skips .gitignored, search.exclude\'d and non-payload files', () => {
+    assert.deepEqual(heygen.references.files({ id: used.id }), ['refs/scene-a.json', 'refs/scene-b.py']);
+    assert.deepEqual(heygen.references.files({ id: other.id }), ['refs/scene-a.json', 'refs/scene-c.ts']);
+    assert.deepEqual(heygen.references.files({ id: unused.id }), []);
+  });
+
+  test('a Library row says "used in N files" and its tooltip lists them', async () => {
+    const tree = heygen.library.tree;
+    const row = rowNode(heygen, used.name);
+    const item = tree.getTreeItem(row);
+    assert.match(String(item.description), /· used in 2 files$/);
+    const resolved = await tree.resolveTreeItem(item, row);
+    const tooltip = (resolved.tooltip as vscode.MarkdownString).value;
+    assert.match(tooltip, /used in 2 files:\n\n- refs\/scene\\-a\\\.json\n- refs\/scene\\-b\\\.py/);
+    assert.doesNotMatch(String(tree.getTreeItem(rowNode(heygen, unused.name)).description), /used in/);
+  });
+
+  test('editing a payload updates the count through the file watcher', async () => {
+    write('refs/scene-c.ts', v2ts(used.id));
+    await whenEvent('scene-c.ts now uses the asset', heygen.references.onDidChange, () => (heygen.references.count({ id: used.id }) === 3 ? true : undefined));
+    assert.deepEqual(heygen.references.files({ id: other.id }), ['refs/scene-a.json']);
+    assert.match(String(heygen.library.tree.getTreeItem(rowNode(heygen, used.name)).description), /used in 3 files$/);
+    write('refs/scene-c.ts', v2ts(other.id));
+    await whenEvent('scene-c.ts back to the other asset', heygen.references.onDidChange, () => (heygen.references.count({ id: used.id }) === 2 ? true : undefined));
+  });
+
+  test('Find References on a Library row lists exactly the files that use the asset, and opens the first', async () => {
+    const locations = await vscode.commands.executeCommand<vscode.Location[]>('heygen.findAssetReferences', rowNode(heygen, used.name));
+    assert.deepEqual(
+      locations.map((l) => `${vscode.workspace.asRelativePath(l.uri)}:${l.range.start.line + 1}`),
+      ['refs/scene-a.json:6', 'refs/scene-b.py:3'],
+    );
+    const editor = vscode.window.activeTextEditor;
+    assert.ok(editor, 'an editor is open');
+    assert.equal(vscode.workspace.asRelativePath(editor.document.uri), 'refs/scene-a.json');
+    assert.ok(locations[0].range.contains(editor.selection.active), 'the cursor is on the first reference');
+    // The same list for Find All References on the id in the payload.
+    const fromEditor = await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeReferenceProvider', editor.document.uri, editor.selection.active);
+    assert.deepEqual([...new Set(fromEditor.map((l) => vscode.workspace.asRelativePath(l.uri)))].sort(), ['refs/scene-a.json', 'refs/scene-b.py']);
+  });
+
+  test('Find References on an asset no payload uses says so', async () => {
+    const locations = await vscode.commands.executeCommand<vscode.Location[]>('heygen.findAssetReferences', rowNode(heygen, unused.name));
+    assert.deepEqual(locations, []);
+    assert.ok(spy.messages.some((m) => m.message === `No payload in this workspace uses "${unused.name}".`), spy.describe());
+  });
+
+  test('Go to Asset from an id in a payload reveals it in the Library view', async () => {
+    const doc = await vscode.workspace.openTextDocument(path.join(hostEnv.workspace, 'refs/scene-b.py'));
+    const offset = doc.getText().indexOf(used.id) + 3;
+    await vscode.window.showTextDocument(doc, { selection: new vscode.Range(doc.positionAt(offset), doc.positionAt(offset)) });
+    const shown = await vscode.commands.executeCommand<{ view: string; id: string }>('heygen.goToAsset');
+    assert.deepEqual(shown, { view: 'heygen.library', id: used.id });
+    assert.deepEqual(heygen.library.tree.selection.map((n) => (n.type === 'libraryItem' || n.type === 'asset' ? n.library.id : '')), [used.id]);
+  });
+
+  test('Delete from HeyGen names the files that use the asset and needs "Delete Anyway"; declining deletes nothing', async () => {
+    spy.answerMessages(() => undefined);
+    await vscode.commands.executeCommand('heygen.deleteFromHeyGen', rowNode(heygen, used.name));
+    const modal = spy.messages[0];
+    assert.equal(modal.modal, true);
+    assert.deepEqual(modal.items, ['Delete Anyway']);
+    assert.equal(modal.detail, 'Used in 2 files:\nrefs/scene-a.json\nrefs/scene-b.py');
+    const { requests } = (await control('')) as { requests: { delete: string[] } };
+    assert.deepEqual(requests.delete, []);
+  });
+
+  test('Delete from HeyGen on an asset nothing uses says so and offers the plain Delete', async () => {
+    spy.answerMessages((shown) => (shown.modal ? 'Delete' : undefined));
+    await vscode.commands.executeCommand('heygen.deleteFromHeyGen', rowNode(heygen, unused.name));
+    const modal = spy.messages[0];
+    assert.deepEqual(modal.items, ['Delete']);
+    assert.equal(modal.detail, 'No payload in this workspace uses it.');
+    assert.equal(heygen.library.index.isGone(unused.id), true);
+  });
+
+  test('Check Payloads flags, in a file that is not open, each reference to an asset HeyGen no longer has', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await control('/drop', { ids: [other.id] });
+    const result = await vscode.commands.executeCommand<{ gone: string[]; files: string[] }>('heygen.checkPayloads');
+    assert.deepEqual(result.gone, [other.id]);
+    assert.deepEqual(result.files.map((f) => vscode.workspace.asRelativePath(f)), ['refs/scene-a.json', 'refs/scene-c.ts']);
+    const closed = vscode.Uri.file(path.join(hostEnv.workspace, 'refs/scene-c.ts'));
+    assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === closed.toString()), 'scene-c.ts is not open');
+    const problems = vscode.languages.getDiagnostics(closed).filter((d) => d.source === 'HeyGen');
+    // Named by the asset's name while the Library still lists it, else by its id (a refresh drops it from the listing).
+    assert.deepEqual(
+      problems.map((d) => [d.code, d.range.start.line, d.message.replace(other.name, other.id)]),
+      [['gone', 1, `HeyGen no longer has ${other.id}: upload its source again or choose another asset.`]],
+    );
+    assert.deepEqual(vscode.languages.getDiagnostics(vscode.Uri.file(path.join(hostEnv.workspace, 'refs/scene-b.py'))).filter((d) => d.source === 'HeyGen'), []);
+    assert.ok(spy.messages.some((m) => m.kind === 'warning' && m.message === 'HeyGen no longer has 1 of the assets your payloads use (2 files affected).'), spy.describe());
+  });
+});
