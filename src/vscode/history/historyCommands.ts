@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { CommandId } from '../commands/commandIds';
+import { CommandId, VIEW_ASSETS } from '../commands/commandIds';
 import { quickPicks } from '../ui/quickPicks';
 import { recordOfItem, registerCommand, type HeyGenCommandContext } from '../commands/registerCommand';
 import { ASSET_KINDS, kindGroupLabel, type AssetKind } from '../../core/base/mediaKinds';
@@ -216,6 +216,21 @@ export function registerHistoryCommands(context: vscode.ExtensionContext, deps: 
   register(CommandId.RefreshHistory, vscode.l10n.t('refresh the history'), async () => {
     await history.reload();
     treeProvider.refresh(true);
+  });
+
+  // The upload notification's "Show in Assets": the view comes forward with the row selected, unfiltered if the
+  // filter hid it.
+  register(CommandId.ShowInAssets, vscode.l10n.t('show the asset'), async (ctx) => {
+    const [record] = targets(ctx);
+    if (!record) {
+      return undefined;
+    }
+    if (!treeProvider.nodeFor(record.id) && isFilterActive(treeProvider.filter)) {
+      treeProvider.setFilter(NO_FILTER);
+    }
+    await vscode.commands.executeCommand(`${VIEW_ASSETS}.focus`);
+    await treeProvider.reveal(record.id);
+    return undefined;
   });
 
   register(CommandId.FilterHistory, vscode.l10n.t('filter the history'), async (ctx) => {
