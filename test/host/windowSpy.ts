@@ -21,6 +21,8 @@ export interface ShownInputBox {
   answer?: string;
   /** An input box (createInputBox) asking again while still open: what it said about the value it holds. */
   validationMessage?: string | vscode.InputBoxValidationMessage;
+  /** The box that asked (createInputBox): the same object each time one box asks again. */
+  box?: vscode.InputBox;
 }
 
 export interface ShownProgress {
@@ -142,7 +144,7 @@ export class WindowSpy implements vscode.Disposable {
             return message;
           },
         };
-        const shown: ShownInputBox = { options, validationMessage: box.validationMessage };
+        const shown: ShownInputBox = { options, validationMessage: box.validationMessage, box };
         this.inputBoxes.push(shown);
         const responder = this.inputResponders.shift();
         if (!responder) {

@@ -292,7 +292,7 @@ interface FilterItem extends vscode.QuickPickItem {
  * One quick pick: what is typed is the name filter, the chosen row the types. Rows always show, and the
  * current choice stays active while typing, so Enter after typing keeps the type choice.
  */
-export async function askFilter(current: HistoryFilter): Promise<HistoryFilter | undefined> {
+export async function askFilter(current: HistoryFilter, title = vscode.l10n.t('Filter Assets')): Promise<HistoryFilter | undefined> {
   const icons: Record<AssetKind, string> = { image: '$(file-media)', video: '$(device-camera-video)', audio: '$(unmute)' };
   const items: FilterItem[] = [
     { label: `$(list-flat) ${vscode.l10n.t('All Types')}`, kinds: [], alwaysShow: true },
@@ -308,7 +308,7 @@ export async function askFilter(current: HistoryFilter): Promise<HistoryFilter |
   currentItem.description = vscode.l10n.t('current');
 
   const pick = vscode.window.createQuickPick<FilterItem>();
-  pick.title = vscode.l10n.t('Filter Assets');
+  pick.title = title;
   pick.placeholder = vscode.l10n.t('Type part of a name (optional), then choose which types to show');
   pick.items = items;
   pick.value = current.text;

@@ -11,6 +11,7 @@ import {
   buildLibraryModel,
   libraryContextValue,
   libraryFilterActive,
+  libraryLabel,
   libraryTooltipMarkdown,
   type LibraryFilter,
   type LibraryItemNode,
@@ -147,7 +148,14 @@ export class LibraryTreeProvider implements vscode.TreeDataProvider<LibraryNode>
       const markdown = libraryTooltipMarkdown(
         element.library,
         ours,
-        { id: vscode.l10n.t('ID'), url: vscode.l10n.t('URL'), uploaded: vscode.l10n.t('Uploaded'), source: vscode.l10n.t('Source'), kind: kindName(element.library.kind) },
+        {
+          id: vscode.l10n.t('ID'),
+          heygenName: vscode.l10n.t('Name at HeyGen'),
+          url: vscode.l10n.t('URL'),
+          uploaded: vscode.l10n.t('Uploaded'),
+          source: vscode.l10n.t('Source'),
+          kind: kindName(element.library.kind),
+        },
         Date.now(),
         vscode.env.language,
       );
@@ -161,9 +169,10 @@ export class LibraryTreeProvider implements vscode.TreeDataProvider<LibraryNode>
   private assetItem(element: ItemNode): vscode.TreeItem {
     const asset = element.library;
     const now = Date.now();
-    const item = new vscode.TreeItem(asset.name, vscode.TreeItemCollapsibleState.None);
-    item.id = `library:${asset.id}`;
     const ours = this.deps.history.get(asset.id);
+    // This machine's uploads by the file they came from; HeyGen's name is in the tooltip.
+    const item = new vscode.TreeItem(libraryLabel(asset, ours), vscode.TreeItemCollapsibleState.None);
+    item.id = `library:${asset.id}`;
     const sourceExists = this.sources.exists(ours?.sourcePath, now);
     item.description = asset.uploadedAt > 0 ? relativeTime(asset.uploadedAt, now, vscode.env.language) : undefined;
     // A thumbnail only where one is at hand without downloading: the source file of our upload.

@@ -1,7 +1,7 @@
 // What a new user reads in the manifest's contributions: command titles that name their view, the settings in the
 // order a person needs them, spelled as HeyGen spells itself, and walkthrough steps that complete on what was done.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 
@@ -125,5 +125,16 @@ void describe('the walkthrough', () => {
     // the next step at that moment takes the keyboard focus from the box the command just opened.
     assert.deepEqual(step('heygen.walkthrough.setKey').completionEvents, ['onContext:heygen.keyChecked']);
     assert.deepEqual(step('heygen.walkthrough.upload').completionEvents, ['onContext:heygen.hasUploaded']);
+  });
+
+  void it('gives each step an image with alt text, small enough for the package', () => {
+    for (const { id, media } of steps) {
+      assert.ok(media.image, `${id} has an image`);
+      assert.ok(media.altText && text(media.altText).length > 20, `${id} says what its image shows`);
+      const file = path.join(REPO, media.image);
+      assert.ok(existsSync(file), `${media.image} exists`);
+      // The whole .vsix has a 150 KB budget (test/tools/vsix.ts): screenshots of 50 to 130 KB each do not fit.
+      assert.ok(statSync(file).size < 4096, `${media.image} is ${statSync(file).size} bytes`);
+    }
   });
 });
