@@ -24,6 +24,9 @@ import { UploadController } from './vscode/upload/uploadController';
 import { LibraryController } from './vscode/library/libraryController';
 import { registerLibraryCommands } from './vscode/library/libraryCommands';
 import { showErrorWithLog } from './vscode/log/showLogAction';
+import { SessionStart } from './vscode/activation/sessionStart';
+import { startOnUse } from './vscode/activation/startOnUse';
+import { onWillRunCommand } from './vscode/commands/registerCommand';
 
 /** Every other module of the bundle has been evaluated by now. */
 const bundleLoadedAt = performance.now();
@@ -57,6 +60,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<HeyGen
 
 async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenAssetsApi> {
   const config = new Configuration();
+  // Nothing asks HeyGen at activation: the account check and the stale checks wait until a HeyGen view is on screen,
+  // a HeyGen command runs or a payload needs an asset.
+  const session = new SessionStart(log);
+  context.subscriptions.push(session, onWillRunCommand(() => session.start('command')));
 
   // The API key: SecretStorage, then HEYGEN_API_KEY, then a prompt at the first upload.
   const apiKeys = new ApiKeyService(context.secrets, log);
@@ -68,14 +75,13 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
 
   // The HeyGen account behind the key (API v3 users/me): keys are checked before they are saved or first used, and
   // the Assets view shows whose account it is.
-  const account = new AccountService(config, apiKeys, log);
+  const account = new AccountService(config, apiKeys, log, session);
   context.subscriptions.push(account);
   apiKeys.verifier = async (key) => {
     const verdict = await account.check(key);
     return verdict.verdict === 'accepted' ? { verdict: 'accepted', account: account.description ?? verdict.user.username } : verdict;
   };
   registerAccountCommands(context, account, apiKeys, log);
-  account.refreshInBackground();
 
   // Asset history, kept in global storage so it survives restarts and is shared by all windows.
   const history = await HistoryStore.open(path.join(context.globalStorageUri.fsPath, 'history.json'), {
@@ -106,7 +112,7 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   context.subscriptions.push(droppedMedia);
 
   // The Library: every asset on the HeyGen account (v3), the stale marks of uploads HeyGen no longer has, delete.
-  const library = await LibraryController.create(context, { config, apiKeys, history, log });
+  const library = await LibraryController.create(context, { config, apiKeys, history, log, session });
 
   // The Assets view, its item actions and drag-and-drop onto it.
   const assetTree = registerHistoryView(context, { history, log, media: droppedMedia, account, isGone: (id) => library.index.isGone(id) });
@@ -128,7 +134,7 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   context.subscriptions.push(knownAssets);
   registerPayloadFeatures(context, {
     port: { upload, uploadUrl: (url, options) => uploads.uploadUrl(url, options) },
-    known: knownAssets,
+    known: startOnUse(knownAssets, session),
     config,
     log,
   });

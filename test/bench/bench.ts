@@ -49,8 +49,9 @@ const ROOT = join(__dirname, '..', '..');
 
 async function startEmulatorProcess(): Promise<{ ctx: BenchContext['emulator']; proc: ChildProcess }> {
   const apiKey = 'hg-bench-key-0123456789';
-  // Large enough for the 100 MB uploads other modules measure.
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/emulator/main.ts'), '--port', '0', '--key', apiKey, '--max-mb', '200'], {
+  // Large enough for the 100 MB uploads other modules measure; the catalogue and video sizes the bench measures with.
+  const args = ['--port', '0', '--key', apiKey, '--max-mb', '200', '--looks', '5000', '--voices', '2000', '--video-mb', '50'];
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/emulator/main.ts'), ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -58,9 +59,10 @@ async function startEmulatorProcess(): Promise<{ ctx: BenchContext['emulator']; 
     let out = '';
     proc.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      const match = /Upload URL: (\S+)/.exec(out);
-      if (match) {
-        resolve(match[1]);
+      // The emulator prints one JSON line: {"v1": <upload URL>, "v3": <API base URL>, "key": <API key>}.
+      const line = out.split('\n').find((l) => l.startsWith('{') && out.includes(`${l}\n`));
+      if (line) {
+        resolve((JSON.parse(line) as { v1: string }).v1);
       }
     });
     proc.once('exit', (code) => reject(new Error(`emulator exited (${code})`)));

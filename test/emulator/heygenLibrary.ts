@@ -6,7 +6,7 @@
  * Errors use v3's envelope `{"error": {code, message, param, doc_url}}`.
  */
 import type * as http from 'node:http';
-import { v3Error } from './heygenV3';
+import { v3Error } from './errors';
 
 export const EMULATOR_USERNAME = 'emulator-user';
 const DEFAULT_LIMIT = 20;
@@ -152,6 +152,11 @@ export class HeygenLibrary {
       .filter((a) => a.status === undefined || a.status === 'completed')
       .map(({ id, name, type, owner, space_id, folder_id, uploaded_at, url }) => ({ id, name, type, owner, space_id, folder_id, uploaded_at, url }));
     return fromV3.length === 0 ? this.assets : [...this.assets, ...fromV3].sort(newerFirst);
+  }
+
+  /** A seeded or v1-uploaded asset by id (v3 uploads are in the v3 store). */
+  find(id: string): LibraryAssetJson | undefined {
+    return this.assets.find((a) => a.id === id);
   }
 
   has(id: string): boolean {

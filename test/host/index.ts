@@ -88,9 +88,10 @@ export async function run(): Promise<void> {
   const tests: HostTestResult[] = [];
   try {
     // *.untrusted.test.js run only in the driver's window whose workspace is not trusted, *.pseudo.test.js only in
-    // the one whose display language is the pseudo-locale; the other files in the first window.
+    // the one whose display language is the pseudo-locale, *.fresh.test.js in one with an emulator of its own; the
+    // other files in the first window.
     const mode = process.env.HEYGEN_TEST_MODE ?? 'trusted';
-    const modeOf = (name: string): string => /\.(untrusted|pseudo)\.test\.js$/.exec(name)?.[1] ?? 'trusted';
+    const modeOf = (name: string): string => /\.(untrusted|pseudo|fresh)\.test\.js$/.exec(name)?.[1] ?? 'trusted';
     const files = fs
       .readdirSync(__dirname)
       .filter((name) => name.endsWith('.test.js') && modeOf(name) === mode)

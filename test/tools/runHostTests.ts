@@ -3,7 +3,9 @@
 // (1.99.3, the floor, and 1.139.1, the newest; HEYGEN_VSCODE=1.139 picks one).
 // Files named *.untrusted.test.ts run in a second pass, in a workspace VS Code does not trust,
 // whose .vscode/settings.json points heygen.uploadUrl at a decoy server. Files named *.pseudo.test.ts run in a third,
-// in VS Code's pseudo-locale, against a copy of the extension that ships a pseudo-localized bundle.
+// in VS Code's pseudo-locale, against a copy of the extension that ships a pseudo-localized bundle. Files named
+// *.fresh.test.ts run in a window of their own against an emulator nothing else has used, with v3 pointed at it, so
+// they can count every request the extension sent since it activated.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startEmulator, type Emulator } from '../emulator/heygenEmulator';
@@ -18,7 +20,7 @@ import { freshRunDirs } from './workspace';
 
 const REPORT_TIMEOUT_MS = Number(process.env.HEYGEN_HOST_TIMEOUT_MS ?? 5 * 60_000);
 
-type Mode = 'trusted' | 'untrusted' | 'pseudo';
+type Mode = 'trusted' | 'untrusted' | 'pseudo' | 'fresh';
 
 async function waitForReport(file: string, timeoutMs: number, stillRunning: () => string | undefined): Promise<HostReport> {
   const deadline = Date.now() + timeoutMs;
@@ -65,8 +67,12 @@ function activationFromLog(logsDir: string): Record<string, number> {
 }
 
 /** One code-server + Chromium session running the bundled tests of one mode. */
-async function runPass(target: VsCodeTarget, mode: Mode, emulator: Emulator): Promise<HostReport> {
+async function runPass(target: VsCodeTarget, mode: Mode, sharedEmulator: Emulator): Promise<HostReport> {
   const dirs = freshRunDirs('host');
+  const emulator = mode === 'fresh' ? await startEmulator() : sharedEmulator;
+  if (mode === 'fresh') {
+    onCleanup(() => emulator.close());
+  }
   const env: Record<string, string> = {
     HEYGEN_TEST_EMULATOR: emulator.origin,
     HEYGEN_TEST_WORKSPACE: dirs.workspace,
@@ -104,7 +110,7 @@ async function runPass(target: VsCodeTarget, mode: Mode, emulator: Emulator): Pr
     extensionsDir: dirs.extensionsDir,
     // v3 answers only where a suite points heygen.apiBaseUrl at the emulator itself: elsewhere HeyGen's v3 is out of
     // reach (the v1 suites run as they always did, keys saved unchecked with a warning, no account shown).
-    settings: { 'heygen.uploadUrl': emulator.uploadUrl, 'heygen.apiBaseUrl': `${emulator.origin}/v3-unreachable` },
+    settings: { 'heygen.uploadUrl': emulator.uploadUrl, 'heygen.apiBaseUrl': mode === 'fresh' ? emulator.origin : `${emulator.origin}/v3-unreachable` },
     workspaceTrust: mode === 'untrusted',
     env,
     target,
@@ -194,6 +200,7 @@ export async function runHostTests(): Promise<{ passed: number; failed: number; 
     'trusted',
     ...(bundled.some((name) => name.endsWith('.untrusted.test.ts')) ? (['untrusted'] as const) : []),
     ...(bundled.some((name) => name.endsWith('.pseudo.test.ts')) ? (['pseudo'] as const) : []),
+    ...(bundled.some((name) => name.endsWith('.fresh.test.ts')) ? (['fresh'] as const) : []),
   ];
   const total = { passed: 0, failed: 0, pending: 0 };
   const perVersion: string[] = [];

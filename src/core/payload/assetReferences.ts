@@ -171,7 +171,8 @@ function stringMember(text: string, object: Container, key: string, dialect: Sni
 
 const PY_PREFIX = /^[rRbBuUfF]{1,2}/;
 
-function literalOf(
+/** A string token's decoded content and its parts; undefined for a string computed at run time (f-string, `${}`). */
+export function literalOf(
   text: string,
   token: Token,
   dialect: SnippetDialect,

@@ -7,7 +7,9 @@ import type { ApiKeyService } from '../apiKey/apiKeyCommands';
 import { CommandId, ContextKey } from '../commands/commandIds';
 import type { Configuration } from '../configuration/configuration';
 import type { Log } from '../log/log';
+import type { SessionStart } from '../activation/sessionStart';
 import { showErrorWithLog } from '../log/showLogAction';
+import { registerCommand } from '../commands/registerCommand';
 import { errorMessage } from '../../core/base/errorMessage';
 
 /** What `GET /v3/users/me` said about a key. */
@@ -33,12 +35,16 @@ export class AccountService implements vscode.Disposable {
     private readonly config: Configuration,
     private readonly apiKeys: ApiKeyService,
     private readonly log: Log,
+    private readonly session: SessionStart,
   ) {
+    // Nothing is asked at activation: the account is fetched once HeyGen work starts, and again whenever the key or
+    // the base URL changes after that.
     this.subscriptions.push(
       this.changeEmitter,
-      apiKeys.onDidChange(() => this.refreshInBackground()),
+      session.whenStarted(() => this.refreshInBackground()),
+      apiKeys.onDidChange(() => this.session.started && this.refreshInBackground()),
       config.onDidChange((affects) => {
-        if (affects('apiBaseUrl')) {
+        if (affects('apiBaseUrl') && this.session.started) {
           this.refreshInBackground();
         }
       }),
@@ -131,8 +137,10 @@ export class AccountService implements vscode.Disposable {
 
 /** `heygen.showAccount`: username, email, plan and what is left, fetched now. */
 export function registerAccountCommands(context: vscode.ExtensionContext, account: AccountService, apiKeys: ApiKeyService, log: Log): void {
-  context.subscriptions.push(
-    vscode.commands.registerCommand(CommandId.ShowAccount, async () => {
+  registerCommand(
+    context,
+    CommandId.ShowAccount,
+    async () => {
       const found = await apiKeys.get();
       if (!found) {
         const setKey = vscode.l10n.t('Set API Key');
@@ -160,7 +168,8 @@ export function registerAccountCommands(context: vscode.ExtensionContext, accoun
       }
       await showErrorWithLog(vscode.l10n.t('The HeyGen account could not be shown: {0}', withStop(lowerFirst(verdict.reason))), () => log.show());
       return undefined;
-    }),
+    },
+    { log },
   );
 }
 

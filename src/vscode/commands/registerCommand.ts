@@ -41,6 +41,13 @@ export function commandContextOf(args: readonly unknown[]): HeyGenCommandContext
   return parseCommandContext(args, { isUri: (v): v is vscode.Uri => v instanceof vscode.Uri, isNode: isViewItem, sameNode: sameItem });
 }
 
+const commandStarts = new vscode.EventEmitter<CommandId>();
+/**
+ * Fires as any HeyGen command starts, before it runs: the first one starts the work that asks HeyGen on its own
+ * (see SessionStart), so a command that needs the account finds its check already under way.
+ */
+export const onWillRunCommand = commandStarts.event;
+
 export interface CommandRegistration {
   log: Logger;
   /**
@@ -65,6 +72,7 @@ export function registerCommand(
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       let parsed: HeyGenCommandContext = { type: 'none' };
       try {
+        commandStarts.fire(id);
         parsed = commandContextOf(args);
         return await run(parsed, ...args);
       } catch (error) {

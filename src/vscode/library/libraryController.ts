@@ -4,6 +4,7 @@ import { ContextKey, VIEW_LIBRARY } from '../commands/commandIds';
 import type { ApiKeyService } from '../apiKey/apiKeyCommands';
 import type { Configuration } from '../configuration/configuration';
 import type { Log } from '../log/log';
+import type { SessionStart } from '../activation/sessionStart';
 import type { HistoryStore } from '../../core/history/historyStore';
 import { getCurrentUser, v3RequestEnvelope, type V3Endpoint } from '../../core/heygen/v3Client';
 import { createV3LibraryApi, type ResettableLibraryApi } from '../../core/heygen/libraryApi';
@@ -18,7 +19,10 @@ import { errorMessage } from '../../core/base/errorMessage';
 
 /** Uploads come in bursts (a folder, a multi-select): one refresh after the last of them. */
 const REFRESH_AFTER_UPLOAD_MS = 1_000;
-/** The first stale check waits for the editor to settle; later rounds run hourly (each asset still once per 12 h). */
+/**
+ * The first stale check waits a little after HeyGen work starts (see SessionStart: never at activation); later rounds
+ * run hourly (each asset still once per 12 h).
+ */
 const FIRST_CHECK_DELAY_MS = 15_000;
 const CHECK_EVERY_MS = 60 * 60_000;
 /** "2 minutes ago" in the description must not go stale while the view is open. */
@@ -30,6 +34,8 @@ export interface LibraryDeps {
   apiKeys: ApiKeyService;
   history: HistoryStore;
   log: Log;
+  /** Stale checks wait for it; the Library view on screen starts it. */
+  session: SessionStart;
 }
 
 export interface DeleteTarget {
@@ -311,10 +317,15 @@ export class LibraryController implements vscode.Disposable {
       void vscode.commands.executeCommand('setContext', ContextKey.LibraryFiltered, libraryFilterActive(this.tree.filter));
     };
     update();
-    const firstCheck = setTimeout(() => void this.checkStale().catch(() => undefined), FIRST_CHECK_DELAY_MS);
-    const hourly = setInterval(() => void this.checkStale().catch(() => undefined), CHECK_EVERY_MS);
+    let firstCheck: NodeJS.Timeout | undefined;
+    let hourly: NodeJS.Timeout | undefined;
     const minutely = setInterval(() => view.visible && update(), DESCRIPTION_REFRESH_MS);
     this.disposables.push(
+      this.deps.session.whenStarted(() => {
+        firstCheck = setTimeout(() => void this.checkStale().catch(() => undefined), FIRST_CHECK_DELAY_MS);
+        hourly = setInterval(() => void this.checkStale().catch(() => undefined), CHECK_EVERY_MS);
+      }),
+      this.deps.session.watchView(view),
       view,
       this.tree,
       this.index,

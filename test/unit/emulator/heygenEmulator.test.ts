@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { startEmulator, type Emulator } from '../emulator/heygenEmulator';
+import { startEmulator, type Emulator } from '../../emulator/heygenEmulator';
 
 interface Reply {
   status: number;
@@ -240,6 +240,24 @@ void describe('HeyGen emulator', () => {
     await emu2.close();
     assert.ok(Date.now() - t0 < 1000);
     assert.equal(await outcome, 'failed');
+  });
+
+  void it('answers an unknown v3 path with v3\u2019s not_found envelope, and other unknown paths in v1\u2019s shape', async () => {
+    for (const [method, path] of [['GET', '/v3/nothing-here'], ['POST', '/v3/videos/abc/unknown'], ['GET', '/v3/'], ['PATCH', '/v3/users/me']]) {
+      const reply = await send(`${emu.apiBaseUrl}${path}`, { method, headers: { 'X-Api-Key': emu.apiKey } });
+      assert.equal(reply.status, 404, `${method} ${path}`);
+      const json = JSON.parse(reply.text) as { error: { code: string; message: string; param: unknown; doc_url: unknown } };
+      assert.deepEqual(Object.keys(json), ['error']);
+      assert.equal(json.error.code, 'not_found');
+      assert.match(json.error.message, /\S/);
+      assert.equal(json.error.param, null);
+      assert.equal(json.error.doc_url, null);
+    }
+    for (const path of ['/v1/nothing-here', '/v2/nothing', '/elsewhere']) {
+      const reply = await send(`${emu.origin}${path}`, { method: 'GET', headers: { 'X-Api-Key': emu.apiKey } });
+      assert.equal(reply.status, 404);
+      assert.deepEqual(JSON.parse(reply.text), { code: 404, data: null, msg: 'Not found', message: 'Not found' });
+    }
   });
 
   void it('is controlled over HTTP: behave, received, reset', async () => {
