@@ -249,7 +249,7 @@ suite('First hour: the hover on a local path', () => {
     const text = await hover(document, at);
     assert.match(text, /sample\.mp3.*MP3 audio/);
     assert.doesNotMatch(text, /Upload to HeyGen|needs it uploaded|must be uploaded/i);
-    assert.deepEqual(await problemsAt(document, at, 1), ['"sample.mp3" is an audio file; background takes an image or a video.']);
+    assert.deepEqual(await problemsAt(document, at, 1), ['"sample.mp3" is not an image; background.url takes a JPEG or PNG image.']);
   });
 });
 

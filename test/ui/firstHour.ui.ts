@@ -235,7 +235,7 @@ export const scenarios: UiScenario[] = [
       const text = await hover.innerText();
       await workbench.screenshot('first-hour-local-mp3-hover');
       assert.match(text, /MP3 audio/);
-      assert.equal(text.split('takes an image or a video').length - 1, 1, `one reason: ${text}`);
+      assert.equal(text.split('takes a JPEG or PNG image').length - 1, 1, `one reason: ${text}`);
       assert.doesNotMatch(text, /must be uploaded|needs it uploaded|Upload to HeyGen and Replace/, text);
       await page.keyboard.press('Escape');
       await workbench.runCommand('View: Revert and Close Editor');
