@@ -11,56 +11,60 @@ const watch = process.argv.includes('--watch');
 const tests = process.argv.includes('--tests');
 
 /**
- * undici's index pulls in fetch, WebSocket, caches, mocks and more (about 400 KB). The extension uses only
- * `request`, `Agent`, `ProxyAgent` and `errors`, so the bundle maps the bare 'undici' import to that core. Tests run the
- * sources against the full package, whose `request`, `Agent` and `errors` are these same modules.
+ * undici is bundled from its public entry (`require('undici')`), the same code the unit tests run. The extension
+ * calls `request`, `Agent`, `ProxyAgent`, `buildConnector` and `errors` (eslint.config.mjs keeps src from importing
+ * any other name of undici's), but undici's index loads every part of the library, about 77 KB of the .vsix's 150 KB
+ * budget (test/tools/vsix.ts). The modules behind the names the extension never uses are bundled as stubs that fail
+ * loudly if anything ever calls them; undici's index builds `caches` at load, so a stub can be constructed.
  */
-const undiciCore = {
-  name: 'undici-core',
+const UNDICI_UNUSED = [
+  'web/', // fetch, Request, Response, Headers, FormData, WebSocket, EventSource, caches, cookies
+  'mock/', // MockAgent, MockPool, MockClient
+  'dispatcher/client-h2.js', // HTTP/2, used only when a dispatcher sets allowH2 (none does)
+  'dispatcher/balanced-pool.js', // BalancedPool
+  'dispatcher/env-http-proxy-agent.js', // EnvHttpProxyAgent (proxies are chosen in src/core/http/proxyRouting.ts)
+  'dispatcher/retry-agent.js', // RetryAgent
+  'handler/retry-handler.js', // RetryHandler (retries are src/core/http/retryPolicy.ts)
+  'interceptor/redirect.js', // interceptors.* (redirects are followed by src/core/http/download.ts)
+  'interceptor/retry.js',
+  'interceptor/dump.js',
+  'interceptor/dns.js',
+  'api/api-stream.js', // stream(), pipeline(), upgrade(); request() and connect() (ProxyAgent's tunnel) stay
+  'api/api-pipeline.js',
+  'api/api-upgrade.js',
+];
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\//g, '[\\\\/]');
+
+const undiciUnusedParts = {
+  name: 'undici-unused-parts',
   setup(build) {
-    build.onResolve({ filter: /^undici$/ }, () => ({ path: 'undici-core', namespace: 'undici-core' }));
-    build.onLoad({ filter: /.*/, namespace: 'undici-core' }, () => ({
-      resolveDir: process.cwd(),
+    // The SIMD build of the llhttp parser: undici falls back to the plain build (kept) when this one fails to load.
+    build.onLoad({ filter: /[\\/]undici[\\/]lib[\\/]llhttp[\\/]llhttp_simd-wasm\.js$/ }, () => ({
+      contents: "throw new Error('The SIMD build of llhttp is not in this bundle (esbuild.mjs); undici uses the plain one.');",
       loader: 'js',
+    }));
+    const unused = new RegExp(`[\\\\/]undici[\\\\/]lib[\\\\/](${UNDICI_UNUSED.map(escapeRegExp).join('|')})`);
+    build.onLoad({ filter: unused }, (args) => ({
       contents: `
-        const Dispatcher = require('undici/lib/dispatcher/dispatcher');
-        // request, and connect for ProxyAgent's CONNECT tunnel; stream, pipeline and upgrade are not used.
-        const api = { request: require('undici/lib/api/api-request'), connect: require('undici/lib/api/api-connect') };
-        Object.assign(Dispatcher.prototype, api);
-        const Agent = require('undici/lib/dispatcher/agent');
-        const ProxyAgent = require('undici/lib/dispatcher/proxy-agent');
-        const errors = require('undici/lib/core/errors');
-        const util = require('undici/lib/core/util');
-        const { getGlobalDispatcher } = require('undici/lib/global');
-        // undici's makeDispatcher(api.request), for the (url, opts) form.
-        function request(url, opts) {
-          opts = opts || {};
-          const parsed = util.parseURL(url);
-          const dispatcher = opts.dispatcher || getGlobalDispatcher();
-          return api.request.call(dispatcher, {
-            ...opts,
-            origin: parsed.origin,
-            path: parsed.search ? parsed.pathname + parsed.search : parsed.pathname,
-            method: opts.method || (opts.body ? 'PUT' : 'GET'),
-          });
-        }
-        module.exports = { Agent, Dispatcher, ProxyAgent, errors, request };
+        const part = ${JSON.stringify(path.relative(process.cwd(), args.path).replace(/\\/g, '/'))};
+        const stub = (name) => new Proxy(function () {}, {
+          get: (target, key) => (typeof key === 'symbol' || key === 'prototype' ? target[key] : stub(name + '.' + key)),
+          apply: () => { throw new Error(name + ' (' + part + ') is not in this bundle (esbuild.mjs)'); },
+          construct: () => ({}),
+        });
+        module.exports = stub('undici');
       `,
+      loader: 'js',
     }));
   },
 };
 
 /**
- * More cuts that change no behaviour the extension relies on (the .vsix must stay within 150 KB: test/tools/vsix.ts):
- * - mime-types carries the whole mime-db (150 KB); only image/, video/ and audio/ types with file extensions can
- *   name a media file, so the bundle keeps those (an unsupported .avi is still named video/x-msvideo).
- * - undici embeds llhttp twice, with and without SIMD; it falls back to the plain build when the SIMD one fails to
- *   load, and answers from HeyGen are tiny, so the bundle keeps only the plain one.
- * - undici's HTTP/2 client is used only when a dispatcher sets allowH2 (none does), and its fetch body code (38 KB,
- *   with FormData and Blob) only for FormData request bodies (none is sent): both are left out.
+ * mime-types carries the whole mime-db (150 KB); only image/, video/ and audio/ types with file extensions can name a
+ * media file, so the bundle keeps those (an unsupported .avi is still named video/x-msvideo).
  */
-const slimDependencies = {
-  name: 'slim-dependencies',
+const slimMimeDb = {
+  name: 'slim-mime-db',
   setup(build) {
     build.onLoad({ filter: /mime-db[\\/]db\.json$/ }, async (args) => {
       const { readFile } = await import('node:fs/promises');
@@ -70,18 +74,6 @@ const slimDependencies = {
       );
       return { contents: JSON.stringify(kept), loader: 'json' };
     });
-    build.onLoad({ filter: /undici[\\/]lib[\\/]web[\\/]fetch[\\/]body\.js$/ }, () => ({
-      contents: "exports.extractBody = () => { throw new Error('FormData bodies are not bundled'); };",
-      loader: 'js',
-    }));
-    build.onLoad({ filter: /undici[\\/]lib[\\/]dispatcher[\\/]client-h2\.js$/ }, () => ({
-      contents: "module.exports = async () => { throw new Error('HTTP/2 is not bundled'); };",
-      loader: 'js',
-    }));
-    build.onLoad({ filter: /llhttp_simd-wasm\.js$/ }, () => ({
-      contents: "throw new Error('llhttp SIMD build is not bundled');",
-      loader: 'js',
-    }));
   },
 };
 
@@ -94,7 +86,10 @@ const common = {
   sourcemap: production ? false : 'linked',
   minify: production,
   logLevel: 'warning',
-  plugins: [undiciCore, slimDependencies],
+  plugins: [undiciUnusedParts, slimMimeDb],
+  // jsonc-parser's main entry is a UMD module that loads its parts through a `require` parameter esbuild cannot
+  // follow; its ES module build (package.json "module") bundles cleanly.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 };
 
 const builds = [

@@ -34,6 +34,13 @@ const CORE_LAYERS = {
 };
 
 const NO_VSCODE = { name: 'vscode', message: 'src/core never imports vscode; put editor code in an adapter under src/vscode.' };
+/** One HTTP stack: undici is imported only by the client in src/core/http, and only the names the bundle keeps (esbuild.mjs). */
+const UNDICI_ONLY_IN_HTTP = { name: 'undici', message: 'HTTP goes through the one client in src/core/http (httpClient.ts explains its interface).' };
+const UNDICI_KEPT = {
+  name: 'undici',
+  allowImportNames: ['request', 'Agent', 'ProxyAgent', 'buildConnector', 'errors', 'Dispatcher'],
+  message: 'esbuild.mjs bundles only these parts of undici; the others are stubs there.',
+};
 
 /** The core rule for one folder: no vscode, nothing outside src/core, and only the core folders it may use. */
 function coreImports(folder, allowed) {
@@ -44,7 +51,7 @@ function coreImports(folder, allowed) {
       'no-restricted-imports': [
         'error',
         {
-          paths: [NO_VSCODE],
+          paths: [NO_VSCODE, folder === 'http' ? UNDICI_KEPT : UNDICI_ONLY_IN_HTTP],
           patterns: [
             { regex: '^\\.\\./\\.\\./', message: 'src/core imports nothing outside src/core.' },
             {
@@ -91,6 +98,10 @@ export default tseslint.config(
   // A core folder that is not in CORE_LAYERS imports no other core folder.
   coreImports('*', []),
   ...Object.entries(CORE_LAYERS).map(([folder, allowed]) => coreImports(folder, allowed)),
+  {
+    files: ['src/vscode/**/*.ts', 'src/extension.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [UNDICI_ONLY_IN_HTTP] }] },
+  },
   {
     files: ['test/unit/**/*.ts', 'test/emulator/**/*.ts', 'test/bench/**/*.ts'],
     rules: {

@@ -8,16 +8,16 @@ import { ContextKey } from './vscode/commands/commandIds';
 import { Configuration } from './vscode/configuration/configuration';
 import { registerHistoryCommands } from './vscode/history/historyCommands';
 import { HistoryStore } from './core/history/historyStore';
-import { registerHistoryView } from './vscode/history/assetTreeView';
+import { registerHistoryView } from './vscode/history/registerHistoryView';
 import { Log } from './vscode/log/log';
 import { DroppedMediaUploads } from './vscode/droppedMedia/droppedMedia';
-import { registerDropPasteProviders } from './vscode/payload/dropPasteProvider';
+import { registerDropPasteProviders } from './vscode/payload/registerDropPaste';
 import { registerSnippetCommands } from './vscode/payload/snippetCommands';
 import { HistoryKnownAssets, LibraryKnownAssets, MergedKnownAssets } from './core/payload/knownAssets';
 import { registerPayloadFeatures } from './vscode/payload/payloadCommands';
 import type { HeyGenAssetsApi } from './vscode/api';
 import { quickPicks } from './vscode/ui/quickPicks';
-import { closeUploadAgents } from './core/http/httpUpload';
+import { closeHttpClient } from './core/http/httpClient';
 import { registerAgentTools } from './vscode/agentTools/registerAgentTools';
 import { registerUploadCommands } from './vscode/upload/uploadCommands';
 import { UploadController } from './vscode/upload/uploadController';
@@ -59,7 +59,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<HeyGen
 }
 
 async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenAssetsApi> {
-  const config = new Configuration();
+  const config = new Configuration(log);
   // Nothing asks HeyGen at activation: the account check and the stale checks wait until a HeyGen view is on screen,
   // a HeyGen command runs or a payload needs an asset.
   const session = new SessionStart(log);
@@ -102,7 +102,7 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   // Uploads: palette, explorer, editor title and tab menus, URL.
   // Every entry point below uploads through this one UploadPort.
   const uploads = new UploadController({ config, log, apiKeys, history });
-  context.subscriptions.push(uploads, { dispose: () => void closeUploadAgents() });
+  context.subscriptions.push(uploads, { dispose: () => void closeHttpClient() });
   registerUploadCommands(context, uploads, log);
   const upload = uploads.upload.bind(uploads);
 

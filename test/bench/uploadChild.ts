@@ -5,7 +5,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import * as http from 'node:http';
 import { pathToFileURL } from 'node:url';
-import { closeUploadAgents } from '../../src/core/http/httpUpload';
+import { closeHttpClient } from '../../src/core/http/httpClient';
 import { postFile } from '../../src/core/heygen/v1Upload';
 import type { AssetRecord } from '../../src/core/base/assetRecord';
 import { uploadLocalFile, type ReuseIndex, type UploadTarget } from '../../src/core/upload/uploadEngine';
@@ -167,7 +167,7 @@ async function handle(req: ChildRequest): Promise<ChildReply> {
       return { ok: true, withMs, withoutMs };
     }
     case 'exit':
-      await closeUploadAgents();
+      await closeHttpClient();
       process.exit(0);
   }
 }

@@ -2,7 +2,7 @@
  * The uploading side of the v3 measurements (v3Bench.ts), in its own process so its time and memory are its own.
  * Driven over IPC: one request in, one reply out.
  */
-import { closeUploadAgents } from '../../src/core/http/httpUpload';
+import { closeHttpClient } from '../../src/core/http/httpClient';
 import { uploadLocalFile, type UploadTarget } from '../../src/core/upload/uploadEngine';
 import { measurePeak } from './memoryProbe';
 
@@ -32,7 +32,7 @@ async function handle(req: V3ChildRequest): Promise<V3ChildReply> {
       return { ok: true, ...(await measurePeak(() => uploadLocalFile(req.path, req.target, { maxBytes: MAX_BYTES, force: true }))) };
     }
     case 'exit':
-      await closeUploadAgents();
+      await closeHttpClient();
       process.exit(0);
   }
 }

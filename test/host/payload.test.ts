@@ -14,7 +14,7 @@ import { LocalFileChecks } from '../../src/core/payload/payloadProblems';
 import { PayloadCodeActions, PayloadDiagnostics } from '../../src/vscode/payload/payloadProviders';
 import type { Configuration } from '../../src/vscode/configuration/configuration';
 import { DroppedMediaUploads } from '../../src/vscode/droppedMedia/droppedMedia';
-import { MediaDropProvider } from '../../src/vscode/payload/dropPasteProvider';
+import { MediaDropProvider } from '../../src/vscode/payload/dropProvider';
 import type { BatchResult, UploadPort } from '../../src/vscode/upload/uploadPort';
 import { silentLogger } from '../../src/core/base/logger';
 import { emulator, hostEnv, sha256Of } from './hostSupport';

@@ -1,5 +1,5 @@
 import { buildSnippet } from '../payload/buildSnippet';
-import { planSnippetEdits, type SnippetEditRequest } from '../payload/payloadContext';
+import { planSnippetEdits, type SnippetEditRequest } from '../payload/insertionPlan';
 
 /**
  * The text Insert leaves in an empty file of the request's language once its placeholders are left as they are:

@@ -27,6 +27,9 @@ export type UploadSource =
   | { kind: 'path'; input: string; path: string; name: string }
   | { kind: 'invalid'; input: string; name: string; reason: string };
 
+/** The most paths one heygen_upload_assets call takes: each URL is a download the person approves in one go. */
+export const MAX_UPLOAD_PATHS = 20;
+
 /**
  * `{ "paths": string[] }`. Each entry is an http(s) URL, an absolute path, or a path relative to a workspace folder;
  * `resolveRelative` picks the folder (the first one holding it, else the first folder).
@@ -35,6 +38,9 @@ export function parseUploadInput(input: unknown, resolveRelative: (relative: str
   const paths = isObject(input) ? input.paths : undefined;
   if (!Array.isArray(paths) || paths.length === 0) {
     return { valid: false, reason: l10n.t('No files were given: pass "paths", a list of workspace file paths or http(s) URLs.') };
+  }
+  if (paths.length > MAX_UPLOAD_PATHS) {
+    return { valid: false, reason: l10n.t('{0} paths were given; one call uploads at most {1}: split them over several calls.', paths.length, MAX_UPLOAD_PATHS) };
   }
   return { valid: true, value: paths.map((entry) => classifySource(entry, resolveRelative)) };
 }

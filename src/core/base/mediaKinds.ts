@@ -3,7 +3,7 @@ import * as l10n from '@vscode/l10n';
 /**
  * The one list of media the extension uploads. Extensions, MIME types, kinds, dialog filters, folder expansion,
  * messages and the `resourceExtname` regex of package.json's menus all come from SUPPORTED_TYPES
- * (test/unit/mediaKinds.test.ts fails when the manifest and this list disagree).
+ * (test/unit/base/mediaKinds.test.ts fails when the manifest and this list disagree).
  */
 
 /** HeyGen's `file_type` values. */

@@ -4,8 +4,14 @@
  */
 import * as l10n from '@vscode/l10n';
 import { HeyGenError, looksLikeHtml, parseHeyGenError, quotedFile, throwIfFailed, type HeyGenErrorKind } from '../base/heygenError';
-import { sendFile, type PostFileRequest } from '../http/httpUpload';
+import { sendFile, type SendFileRequest } from '../http/httpUpload';
 import type { UploadedAsset } from './uploadedAsset';
+
+/** One v1 upload: the file and where it goes (the method, headers and reading of the answer are v1's). */
+export interface PostFileRequest extends Omit<SendFileRequest<UploadedAsset>, 'method' | 'headers' | 'interpret' | 'prefix' | 'suffix' | 'logUrl'> {
+  apiKey: string;
+  contentType: string;
+}
 
 export interface PostFileResult {
   asset: UploadedAsset;

@@ -1,29 +1,24 @@
 /**
  * HeyGen API v3 (see shared/notes/heygen-v3-api.md): JSON requests to `{apiBaseUrl}/v3/...` with the key in
- * `x-api-key`, under the same transport rules as the v1 upload: HTTPS except loopback (checked before any
- * connection), no redirect ever followed, the person's proxy, connect and idle timeouts, cancellable.
+ * `x-api-key`, through the one HTTP client (core/http/httpClient.ts) under the same rules as the v1 upload: HTTPS
+ * except loopback (checked before any connection), no redirect ever followed, the person's proxy, connect, idle and
+ * total timeouts, cancellable; retried with backoff and Retry-After when the caller asks (`retry`).
  */
 import * as l10n from '@vscode/l10n';
-import { request } from 'undici';
 import { silentLogger, type Logger } from '../base/logger';
-import { dispatcherFor } from '../http/dispatchers';
 import { checkEndpoint } from '../http/endpointPolicy';
-import { describeTransportFailure, readCapped, transportError } from '../http/httpUpload';
-import type { ProxySettings } from '../http/proxyPolicy';
+import { httpRequest, type HttpSettings } from '../http/httpClient';
+import { withRetries, type RetryOptions } from '../http/retryPolicy';
+import { describeTransportFailure, transportError } from '../http/transportErrors';
 import { HeyGenError, throwIfFailed } from '../base/heygenError';
 
 export const DEFAULT_API_BASE_URL = 'https://api.heygen.com';
 
-/** Where and how v3 requests go. Never logged whole: it holds the key. */
-export interface V3Endpoint {
+/** Where and how v3 requests go (timeouts and proxy routing from HttpSettings). Never logged whole: it holds the key. */
+export interface V3Endpoint extends HttpSettings {
   /** `heygen.apiBaseUrl`, e.g. `https://api.heygen.com` (a trailing slash is ignored). */
   apiBaseUrl: string;
   apiKey: string;
-  connectTimeoutMs: number;
-  /** Longest silence while sending or waiting for the answer; there is no total limit. */
-  idleTimeoutMs: number;
-  /** Corporate proxy; loopback and `noProxy` hosts are reached directly. */
-  proxy?: ProxySettings;
   log?: Logger;
 }
 
@@ -38,6 +33,14 @@ export interface V3RequestOptions {
   headers?: Record<string, string>;
   /** The file the request is about: error sentences then name it ("…while uploading "a.png"…"). */
   file?: string;
+  /**
+   * Retry a rate limit (429), a server error (5xx), a timeout or a network fault with backoff, never sooner than
+   * HeyGen's Retry-After (`true`: the default policy). Only for requests that are safe to repeat: reads, deletes,
+   * and creates that carry an `Idempotency-Key`.
+   */
+  retry?: boolean | Partial<RetryOptions>;
+  /** The total deadline of the request (default: the client's, 2 minutes). */
+  deadlineMs?: number;
 }
 
 /** The whole JSON answer of a successful request: `data` plus what some endpoints add beside it (paging). */
@@ -82,8 +85,8 @@ export function v3Url(apiBaseUrl: string, path: string, query?: V3RequestOptions
 /**
  * One JSON request to HeyGen v3. Resolves with the answer's whole envelope; rejects with an HeyGenError carrying
  * the HTTP status, HeyGen's code and message, `docUrl` and Retry-After (from the v3 envelope
- * `{"error": {code, message, param, doc_url}}`, or a v1-shaped answer). Not retried here: callers decide (a
- * create that may have happened must not be repeated blindly).
+ * `{"error": {code, message, param, doc_url}}`, or a v1-shaped answer). Retried only when `options.retry` says so:
+ * a create that may have happened must not be repeated blindly.
  */
 export async function v3RequestEnvelope<T>(
   endpoint: V3Endpoint,
@@ -91,6 +94,16 @@ export async function v3RequestEnvelope<T>(
   path: string,
   options: V3RequestOptions = {},
 ): Promise<V3Envelope<T>> {
+  if (!options.retry) {
+    return requestOnce<T>(endpoint, method, path, options);
+  }
+  const log = endpoint.log ?? silentLogger;
+  return withRetries(() => requestOnce<T>(endpoint, method, path, options), options.retry === true ? {} : options.retry, options.signal, ({ retry, delayMs, error }) =>
+    log.warn(`${error.message} Retrying ${method} ${path.split('?')[0]} in ${delayMs} ms (retry ${retry}).`),
+  );
+}
+
+async function requestOnce<T>(endpoint: V3Endpoint, method: V3Method, path: string, options: V3RequestOptions): Promise<V3Envelope<T>> {
   const log = endpoint.log ?? silentLogger;
   const url = v3Url(endpoint.apiBaseUrl, path, options.query);
   const { signal } = options;
@@ -103,14 +116,9 @@ export async function v3RequestEnvelope<T>(
   let headers: Record<string, string | string[] | undefined>;
   let text: string;
   try {
-    const response = await request(url, {
+    const answer = await httpRequest(endpoint, {
+      url,
       method,
-      dispatcher: dispatcherFor(url, {
-        connectTimeoutMs: endpoint.connectTimeoutMs,
-        idleTimeoutMs: endpoint.idleTimeoutMs,
-        proxy: endpoint.proxy,
-        purpose: 'upload',
-      }),
       headers: {
         ...options.headers,
         'x-api-key': endpoint.apiKey,
@@ -119,11 +127,9 @@ export async function v3RequestEnvelope<T>(
       },
       body,
       signal,
-      maxRedirections: 0,
+      deadlineMs: options.deadlineMs,
     });
-    status = response.statusCode;
-    headers = response.headers;
-    text = await readCapped(response.body);
+    ({ status, headers, text } = answer);
   } catch (error) {
     const failure = transportError(error, {
       fileName: options.file ?? url.host,

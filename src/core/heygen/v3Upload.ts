@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import * as l10n from '@vscode/l10n';
 import { silentLogger, type Logger } from '../base/logger';
 import { checkEndpoint } from '../http/endpointPolicy';
-import { sendFile, type PostFileRequest } from '../http/httpUpload';
+import { sendFile, type OpenedStart } from '../http/httpUpload';
 import type { AssetKind } from '../base/mediaKinds';
 import { HeyGenError, parseRetryAfter, throwIfFailed, type HeyGenErrorKind } from '../base/heygenError';
 import type { UploadedAsset } from './uploadedAsset';
@@ -110,7 +110,7 @@ function fileRequest(endpoint: V3Endpoint, file: V3File, signal: AbortSignal | u
     fileName: file.name,
     connectTimeoutMs: endpoint.connectTimeoutMs,
     idleTimeoutMs: endpoint.idleTimeoutMs,
-    proxy: endpoint.proxy,
+    routing: endpoint.routing,
     signal,
   };
 }
@@ -133,7 +133,7 @@ function parseJsonAnswer(status: number, text: string, file: string): unknown {
 export async function postMultipart(
   endpoint: V3Endpoint,
   file: V3File,
-  options: Omit<V3SendOptions, 'retrying'> & { hash: boolean; first?: PostFileRequest['first'] },
+  options: Omit<V3SendOptions, 'retrying'> & { hash: boolean; first?: OpenedStart },
 ): Promise<{ asset: UploadedAsset; sha256?: string }> {
   const url = v3Url(endpoint.apiBaseUrl, '/v3/assets');
   const frame = multipartFrame(file.name, file.mime);

@@ -1,8 +1,13 @@
 /**
  * The cross-process lock that orders every writer of the history file: windows are separate extension-host
- * processes, so an in-process mutex is not enough. proper-lockfile (the usual library) would do a similar job with
- * mkdir and mtime refreshes, but it is not a dependency here, and this lock's safe stale-lock breaking is tested
- * across processes (test/unit/historyStore.test.ts), so it stays.
+ * processes, so an in-process mutex is not enough. The holder refreshes the lock while it holds it, so only a lock
+ * nobody refreshes (its window died, or was paused in a debugger or asleep longer than STALE_LOCK_MS) is taken over,
+ * and a holder whose lock was taken over meanwhile learns it (`held()`, `onCompromised`) before it writes.
+ *
+ * Not proper-lockfile, which does the refreshing and the compromise report too: it breaks a stale lock by checking
+ * its age and then removing it, so two windows that find the same stale lock at once can both take it (the second
+ * removes the lock the first has just made). Two processes with three writers each, over stale locks, overlapped in
+ * the first rounds; test/unit/history/historyStore.test.ts checks exactly that case.
  */
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs/promises';
@@ -12,8 +17,10 @@ import * as l10n from '@vscode/l10n';
 import { silentLogger, type Logger } from '../base/logger';
 import { errorMessage } from '../base/errorMessage';
 
-/** A lock older than this is taken to belong to a writer that died; a real write takes milliseconds. */
+/** A lock not refreshed for this long is taken to belong to a writer that died; a real write takes milliseconds. */
 export const STALE_LOCK_MS = 10_000;
+/** How many refreshes a holder makes per STALE_LOCK_MS: a late timer or two still keeps the lock. */
+const REFRESHES_PER_STALE_AGE = 4;
 /** How long a writer waits for a live lock before giving up with an error. */
 export const LOCK_TIMEOUT_MS = 20_000;
 
@@ -51,23 +58,27 @@ export interface LockHandle {
   readonly token: string;
 }
 
+export interface LockOptions {
+  /** Called once when the lock turns out to have been taken over while held (the holder must not write then). */
+  onCompromised?: (reason: string) => void;
+  /** The age at which an unrefreshed lock is stale (tests shorten it); default STALE_LOCK_MS. */
+  staleMs?: number;
+}
+
 /**
- * Takes the exclusive lock file and returns its release. A lock whose owner process is gone, or that is
- * older than STALE_LOCK_MS, is broken (safely, see above).
+ * Takes the exclusive lock file and returns its release; the lock is refreshed until then. A lock whose owner process
+ * is gone, or that nobody refreshed for the stale age, is broken (safely, see above).
  */
-export async function acquireLock(lockFile: string, log: Logger = silentLogger, timeoutMs = LOCK_TIMEOUT_MS): Promise<LockHandle> {
+export async function acquireLock(lockFile: string, log: Logger = silentLogger, timeoutMs = LOCK_TIMEOUT_MS, options: LockOptions = {}): Promise<LockHandle> {
   const info: LockInfo = { pid: process.pid, host: os.hostname(), token: randomUUID(), at: Date.now() };
+  const staleMs = options.staleMs ?? STALE_LOCK_MS;
   const deadline = Date.now() + timeoutMs;
   let wait = 2;
   for (;;) {
     if (await createExclusive(lockFile, JSON.stringify(info))) {
-      const release = (() => releaseLock(lockFile, info.token, log)) as LockHandle;
-      return Object.assign(release, {
-        held: async () => parseLock((await fs.readFile(lockFile, 'utf8').catch(() => '')))?.token === info.token,
-        token: info.token,
-      });
+      return holdLock(lockFile, info.token, staleMs, log, options.onCompromised);
     }
-    if (await breakIfStale(lockFile, log)) {
+    if (await breakIfStale(lockFile, log, staleMs)) {
       continue;
     }
     if (Date.now() > deadline) {
@@ -76,6 +87,44 @@ export async function acquireLock(lockFile: string, log: Logger = silentLogger, 
     await delay(wait + Math.random() * wait);
     wait = Math.min(wait * 2, 50);
   }
+}
+
+/**
+ * The handle of a lock just taken: it touches the lock file every staleMs / REFRESHES_PER_STALE_AGE while the file
+ * still holds this token, and reports a takeover once. The refresh timer is unref'd: it keeps no process alive.
+ */
+function holdLock(lockFile: string, token: string, staleMs: number, log: Logger, onCompromised: ((reason: string) => void) | undefined): LockHandle {
+  let compromised = false;
+  let refreshing: Promise<void> = Promise.resolve();
+  const ours = async (): Promise<boolean> => !compromised && parseLock(await fs.readFile(lockFile, 'utf8').catch(() => ''))?.token === token;
+  const lose = (reason: string): void => {
+    if (!compromised) {
+      compromised = true;
+      clearInterval(timer);
+      log.warn(`History: the lock ${lockFile} was taken over while held (${reason}).`);
+      onCompromised?.(reason);
+    }
+  };
+  const refresh = async (): Promise<void> => {
+    if (!(await ours())) {
+      lose(l10n.t('another window took the history lock'));
+      return;
+    }
+    const now = new Date();
+    await fs.utimes(lockFile, now, now).catch((err: unknown) => log.warn(`History: could not refresh the lock ${lockFile}: ${errorMessage(err)}`));
+  };
+  const timer = setInterval(() => {
+    refreshing = refreshing.then(refresh);
+  }, Math.max(1, Math.floor(staleMs / REFRESHES_PER_STALE_AGE)));
+  timer.unref();
+  const release = (async () => {
+    clearInterval(timer);
+    await refreshing;
+    if (!compromised) {
+      await releaseLock(lockFile, token, log);
+    }
+  }) as LockHandle;
+  return Object.assign(release, { held: ours, token });
 }
 
 /** Creates `file` with `body` unless it exists; false when it does. */
@@ -121,13 +170,13 @@ async function releaseLock(lockFile: string, token: string, log: Logger): Promis
   }
 }
 
-async function breakIfStale(lockFile: string, log: Logger): Promise<boolean> {
+async function breakIfStale(lockFile: string, log: Logger, staleMs: number): Promise<boolean> {
   const seen = await sight(lockFile);
   if (!seen) {
     return true; // Released meanwhile: try again at once.
   }
   const owner = parseLock(seen.text);
-  if (!isStale(seen, owner, STALE_LOCK_MS)) {
+  if (!isStale(seen, owner, staleMs)) {
     return false;
   }
   return withGuard(lockFile, log, async () => {

@@ -52,10 +52,6 @@ export function assetLabel(record: AssetRecord): string {
   return record.id;
 }
 
-export function matchesFilter(record: AssetRecord, filter: HistoryFilter): boolean {
-  return filterPredicate(filter)(record);
-}
-
 /**
  * The filter as a test for one record, with the lower-cased text and the kind set prepared once per filter. The text
  * is looked for in every name the asset goes by: the file's, HeyGen's, and its id (the Library's filter does the same).

@@ -4,38 +4,22 @@
  * uploads HeyGen no longer has. vscode-free: the Library view, the snippets, the payload helper and the agent
  * tools all read it through `all()`, `isGone()` and `onDidChange`.
  */
-import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs/promises';
-import * as path from 'node:path';
-import { silentLogger, type Logger } from '../base/logger';
+import { Emitter, type Disposable } from '../base/disposable';
+import { errorDetail } from '../base/errorMessage';
 import { HeyGenError } from '../base/heygenError';
+import { silentLogger, type Logger } from '../base/logger';
 import type { LibraryApi, LibraryPage } from '../heygen/libraryApi';
-import { kindOfType, type LibraryAsset } from '../heygen/libraryAsset';
-import { CHECK_CONCURRENCY, StaleMarks, forEachLimited, type CheckCandidate } from './staleMarks';
-import { errorDetail, errorMessage } from '../base/errorMessage';
-
-export const LIBRARY_CACHE_VERSION = 1;
-/** Writes are gathered: loading 100 pages must not rewrite a growing file 100 times. */
-const SAVE_DELAY_MS = 300;
-
-/** Why the library cannot be listed; the view shows one sentence per kind, with Retry. */
-export type LibraryProblemKind = 'noKey' | 'auth' | 'forbidden' | 'notFound' | 'offline' | 'other';
-
-export interface LibraryProblem {
-  kind: LibraryProblemKind;
-  /** The failure's own sentence, for the log and the view's tooltip. */
-  message: string;
-  status?: number;
-}
+import type { LibraryAsset } from '../heygen/libraryAsset';
+import { CacheWriter, cacheText, listingFromCache, parseCache, type CacheFile } from './libraryCache';
+import { problemFrom, type LibraryProblem } from './libraryProblem';
+import { StaleChecks } from './libraryStaleCheck';
+import { StaleMarks, type CheckCandidate } from './staleMarks';
 
 export type LibraryChangeReason = 'cache' | 'listing' | 'page' | 'deleted' | 'marks' | 'state';
 
 export interface LibraryChange {
   reason: LibraryChangeReason;
-}
-
-export interface Disposable {
-  dispose(): void;
 }
 
 export interface LibraryIndexOptions {
@@ -48,21 +32,6 @@ export interface LibraryIndexOptions {
   owner: string | undefined | Promise<string | undefined>;
   log?: Logger;
   now?: () => number;
-}
-
-type CachedAsset = [id: string, name: string, type: string, uploadedAt: number, url: string | null, folderId: string | null];
-
-interface CacheFile {
-  version: number;
-  owner?: string;
-  account?: string;
-  fetchedAt?: number;
-  hasMore?: boolean;
-  nextToken?: string;
-  /** When the listing was last walked to its end from page one (ms); gone marks from it apply to older uploads only. */
-  completedAt?: number;
-  assets?: CachedAsset[];
-  marks?: unknown;
 }
 
 export interface LoadAllProgress {
@@ -87,21 +56,34 @@ export class LibraryIndex implements Disposable {
   private currentProblem: LibraryProblem | undefined;
   private working = 0;
   private chain: Promise<unknown> = Promise.resolve();
-  private readonly listeners = new Set<(change: LibraryChange) => void>();
-  private saveTimer: NodeJS.Timeout | undefined;
-  private saving: Promise<void> = Promise.resolve();
+  private readonly changes: Emitter<LibraryChange>;
+  private readonly cache: CacheWriter;
+  private readonly stale: StaleChecks;
   private disposed = false;
   private readonly log: Logger;
   private readonly now: () => number;
 
   private constructor(
-    private readonly file: string,
+    file: string,
     private readonly api: LibraryApi,
     options: LibraryIndexOptions,
   ) {
     this.log = options.log ?? silentLogger;
     this.now = options.now ?? Date.now;
     this.ownerKey = typeof options.owner === 'string' ? options.owner : undefined;
+    this.changes = new Emitter((error) => this.log.error(`Library: a change listener failed: ${String(error)}`));
+    this.cache = new CacheWriter(file, this.log, () => this.serialize());
+    this.stale = new StaleChecks({
+      api,
+      log: this.log,
+      now: () => this.now(),
+      marks: () => this.marks,
+      fetchedAt: () => this.fetched,
+      completedAt: () => this.completedAt,
+      listed: (id) => this.byId.has(id),
+      marksChanged: () => this.changed('marks'),
+      save: () => this.scheduleSave(),
+    });
   }
 
   /** Reads the cache (a missing or unreadable one is an empty library); never contacts HeyGen. */
@@ -116,7 +98,7 @@ export class LibraryIndex implements Disposable {
       }
     }
     // Parsed once; the marks hold for any owner, the listing only for the cache's own.
-    const cache = text === undefined ? undefined : index.parseCache(text);
+    const cache = text === undefined ? undefined : parseCache(text, index.log);
     if (cache) {
       index.marks = StaleMarks.fromJson(cache.marks);
     }
@@ -200,8 +182,7 @@ export class LibraryIndex implements Disposable {
   }
 
   onDidChange(listener: (change: LibraryChange) => void): Disposable {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
+    return this.changes.event(listener);
   }
 
   // ---- listing --------------------------------------------------------------------------------------
@@ -299,83 +280,16 @@ export class LibraryIndex implements Disposable {
   }
 
   /**
-   * Asks HeyGen about the candidates that are due (at most once every 12 hours each, at most 4 requests at a
-   * time). A 404 marks an asset gone; any other failure of the transport or the key ends the round, so an
-   * unreachable HeyGen costs 4 requests, not one per upload.
+   * Asks HeyGen about the candidates that are due (see libraryStaleCheck.ts): a 404 marks an asset gone, and the
+   * Assets view warns on its row.
    */
   checkStale(candidates: Iterable<CheckCandidate>, signal?: AbortSignal): Promise<{ asked: number; gone: string[] }> {
-    const list = [...candidates];
-    // One round at a time: a second round sees what the first asked and does not ask it again.
-    const round = this.checking.then(() => this.checkRound(list, signal));
-    this.checking = round.catch(() => undefined);
-    return round;
-  }
-
-  private checking: Promise<unknown> = Promise.resolve();
-
-  private async checkRound(list: readonly CheckCandidate[], signal?: AbortSignal): Promise<{ asked: number; gone: string[] }> {
-    const now = this.now();
-    if (this.completedAt !== undefined && this.fetched !== undefined) {
-      this.reconcileWithListing(list);
-    }
-    // Listed since `fetchedAt`: seen then, so no request before 12 hours after it. Kept implicit (not one mark per
-    // listed asset), so the cache of a 10,000-asset library stays small and quick to load.
-    const seen = this.fetched;
-    const due = this.marks.due(
-      seen === undefined ? list : list.map((c) => (this.byId.has(c.id) ? { id: c.id, uploadedAt: Math.max(c.uploadedAt, seen) } : c)),
-      now,
-    );
-    const gone: string[] = [];
-    let asked = 0;
-    if (due.length > 0) {
-      // A 404 means "gone" only from a HeyGen that knows this key: a wrong base URL answers 404 to everything.
-      try {
-        await this.api.account(signal);
-      } catch (error) {
-        this.log.info(`Library: no stale checks this round (${errorMessage(error)}).`);
-        return { asked, gone };
-      }
-    }
-    await forEachLimited(
-      due,
-      CHECK_CONCURRENCY,
-      async (id) => {
-        this.marks.markAsked(id, this.now());
-        asked++;
-        try {
-          const found = await this.api.get(id, signal);
-          if (found) {
-            this.marks.markPresent([id], this.now());
-          } else {
-            this.marks.markGone([id], this.now());
-            gone.push(id);
-          }
-          return undefined;
-        } catch (error) {
-          this.log.warn(`Library: checking asset ${id} failed: ${errorMessage(error)}; the other checks wait for the next round.`);
-          return 'stop';
-        }
-      },
-      signal,
-    );
-    if (asked > 0) {
-      this.log.info(`Library: asked HeyGen about ${asked} upload(s); ${gone.length} no longer exist${gone.length ? `: ${gone.join(', ')}` : ''}.`);
-      this.scheduleSave();
-    }
-    if (gone.length > 0) {
-      this.changed('marks');
-    }
-    return { asked, gone };
+    return this.stale.check(candidates, signal);
   }
 
   /** Waits until the cache file is written. */
-  async flush(): Promise<void> {
-    if (this.saveTimer) {
-      clearTimeout(this.saveTimer);
-      this.saveTimer = undefined;
-      this.saving = this.saving.then(() => this.save());
-    }
-    await this.saving;
+  flush(): Promise<void> {
+    return this.cache.flush();
   }
 
   /** Resolves when every queued listing operation has finished. */
@@ -388,8 +302,8 @@ export class LibraryIndex implements Disposable {
       return;
     }
     this.disposed = true;
-    void this.flush().catch(() => undefined);
-    this.listeners.clear();
+    void this.cache.stop().catch(() => undefined);
+    this.changes.dispose();
   }
 
   // ---- internals --------------------------------------------------------------------------------------
@@ -427,7 +341,7 @@ export class LibraryIndex implements Disposable {
     }
     this.mergeFirstPage(page, started);
     this.cached = false;
-    this.unmarkListed(page.assets);
+    this.stale.unmarkListed(page.assets);
     this.log.info(`Library: listed ${page.assets.length} asset(s)${page.hasMore ? ', more to load' : ''}; ${this.assets.length} known.`);
     this.changed('listing');
     return true;
@@ -453,7 +367,7 @@ export class LibraryIndex implements Disposable {
     }
     this.more = page.hasMore;
     this.token = page.nextToken;
-    this.unmarkListed(page.assets);
+    this.stale.unmarkListed(page.assets);
     if (!this.more && !this.cached) {
       this.completedAt = this.fetched;
     }
@@ -506,29 +420,6 @@ export class LibraryIndex implements Disposable {
     this.scheduleSave();
   }
 
-  /** HeyGen lists them, so they exist: a gone mark from an earlier answer no longer holds. */
-  private unmarkListed(assets: readonly LibraryAsset[]): void {
-    const back = assets.filter((a) => this.marks.isGone(a.id)).map((a) => a.id);
-    if (back.length > 0) {
-      this.marks.markPresent(back, this.now());
-      this.changed('marks');
-    }
-  }
-
-  /** A listing walked to its end lacks an upload older than the walk: HeyGen no longer has it. */
-  private reconcileWithListing(candidates: readonly CheckCandidate[]): void {
-    const walkedAt = this.completedAt;
-    if (walkedAt === undefined) {
-      return;
-    }
-    const missing = candidates.filter((c) => c.uploadedAt < walkedAt && !this.byId.has(c.id) && !this.marks.isGone(c.id)).map((c) => c.id);
-    if (missing.length > 0 && this.marks.markGone(missing, this.now())) {
-      this.log.info(`Library: ${missing.length} upload(s) are missing from the complete listing: ${missing.join(', ')}.`);
-      this.changed('marks');
-      this.scheduleSave();
-    }
-  }
-
   private clearListing(): void {
     this.assets = [];
     this.byId.clear();
@@ -541,131 +432,35 @@ export class LibraryIndex implements Disposable {
   }
 
   private changed(reason: LibraryChangeReason): void {
-    for (const listener of [...this.listeners]) {
-      try {
-        listener({ reason });
-      } catch (error) {
-        this.log.error(`Library: a change listener failed: ${String(error)}`);
-      }
-    }
-  }
-
-  /** The cache file's content, or undefined (with a warning) when it is not a cache this version reads. */
-  private parseCache(text: string): CacheFile | undefined {
-    let data: CacheFile;
-    try {
-      data = JSON.parse(text) as CacheFile;
-    } catch (error) {
-      this.log.warn(`Library cache is not valid JSON (${String(error)}); starting empty.`);
-      return undefined;
-    }
-    if (typeof data !== 'object' || data === null || data.version !== LIBRARY_CACHE_VERSION) {
-      this.log.warn('Library cache has an unknown format; starting empty.');
-      return undefined;
-    }
-    return data;
+    this.changes.fire({ reason });
   }
 
   /** Takes the cached listing if it is the current owner's; true when it did. */
   private loadListing(data: CacheFile): boolean {
-    if (data.owner === undefined || data.owner !== this.ownerKey || !Array.isArray(data.assets)) {
+    const listing = listingFromCache(data, this.ownerKey);
+    if (!listing) {
       return false;
     }
-    const assets: LibraryAsset[] = [];
-    const byId = new Map<string, LibraryAsset>();
-    for (const row of data.assets) {
-      if (!Array.isArray(row) || typeof row[0] !== 'string' || byId.has(row[0])) {
-        continue;
-      }
-      const [id, name, type, uploadedAt, url, folderId] = row;
-      const asset: LibraryAsset = {
-        id,
-        name: typeof name === 'string' ? name : id,
-        kind: kindOfType(String(type)),
-        type: String(type),
-        uploadedAt: typeof uploadedAt === 'number' ? uploadedAt : 0,
-        url: typeof url === 'string' ? url : null,
-        folderId: typeof folderId === 'string' ? folderId : null,
-      };
-      assets.push(asset);
-      byId.set(id, asset);
-    }
-    this.assets = assets;
-    this.byId = byId;
-    this.accountName = typeof data.account === 'string' ? data.account : undefined;
-    this.fetched = typeof data.fetchedAt === 'number' ? data.fetchedAt : undefined;
-    this.more = data.hasMore === true;
-    this.token = typeof data.nextToken === 'string' ? data.nextToken : undefined;
-    this.completedAt = typeof data.completedAt === 'number' ? data.completedAt : undefined;
+    this.assets = listing.assets;
+    this.byId = new Map(listing.assets.map((a) => [a.id, a]));
+    this.accountName = listing.account;
+    this.fetched = listing.fetchedAt;
+    this.more = listing.hasMore;
+    this.token = listing.nextToken;
+    this.completedAt = listing.completedAt;
     this.cached = this.fetched !== undefined;
     return true;
   }
 
+  /** The cache file's content for what is listed and marked now. */
   serialize(): string {
-    const data: CacheFile = {
-      version: LIBRARY_CACHE_VERSION,
-      owner: this.ownerKey,
-      account: this.accountName,
-      fetchedAt: this.fetched,
-      hasMore: this.more,
-      nextToken: this.token,
-      completedAt: this.completedAt,
-      assets: this.assets.map((a) => [a.id, a.name, a.type, a.uploadedAt, a.url, a.folderId]),
-      marks: this.marks.toJson(),
-    };
-    return JSON.stringify(data);
+    const listing = { assets: this.assets, account: this.accountName, fetchedAt: this.fetched, hasMore: this.more, nextToken: this.token, completedAt: this.completedAt };
+    return cacheText(this.ownerKey, listing, this.marks.toJson());
   }
 
   private scheduleSave(): void {
-    if (this.disposed) {
-      return;
-    }
-    if (this.saveTimer) {
-      clearTimeout(this.saveTimer);
-    }
-    this.saveTimer = setTimeout(() => {
-      this.saveTimer = undefined;
-      this.saving = this.saving.then(() => this.save());
-    }, SAVE_DELAY_MS);
-    // A pending save must not keep a test process or the extension host alive.
-    this.saveTimer.unref?.();
-  }
-
-  private async save(): Promise<void> {
-    const temp = `${this.file}.${randomUUID().slice(0, 8)}.tmp`;
-    try {
-      await fs.mkdir(path.dirname(this.file), { recursive: true });
-      await fs.writeFile(temp, this.serialize());
-      await fs.rename(temp, this.file);
-    } catch (error) {
-      this.log.warn(`Library cache could not be written (${String(error)}); the next start lists afresh.`);
-      await fs.rm(temp, { force: true }).catch(() => undefined);
+    if (!this.disposed) {
+      this.cache.schedule();
     }
   }
-}
-
-/** Which sentence the view shows for a failure: the account look-up, or the listing itself. */
-export function problemFrom(error: unknown, stage: 'account' | 'list'): LibraryProblem {
-  const message = errorMessage(error);
-  if (!(error instanceof HeyGenError)) {
-    return { kind: 'other', message };
-  }
-  const status = error.status;
-  if (error.kind === 'network' || error.kind === 'timeout') {
-    return { kind: 'offline', message };
-  }
-  if (stage === 'account' && (status === 401 || status === 403 || status === 404 || error.kind === 'auth')) {
-    // users/me refused: the key does not work with v3 (a v1-only key), or the base URL has no v3.
-    return { kind: 'auth', message, status };
-  }
-  if (status === 401) {
-    return { kind: 'auth', message, status };
-  }
-  if (status === 403) {
-    return { kind: 'forbidden', message, status };
-  }
-  if (status === 404) {
-    return { kind: 'notFound', message, status };
-  }
-  return { kind: 'other', message, status };
 }

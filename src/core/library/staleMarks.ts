@@ -121,26 +121,3 @@ export class StaleMarks {
     }
   }
 }
-
-/**
- * Runs `task` over `items` with at most `limit` running at once, in order of start. Stops starting new ones once
- * `signal` is aborted or `task` returns 'stop'.
- */
-export async function forEachLimited<T>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<void | 'stop'>,
-  signal?: AbortSignal,
-): Promise<void> {
-  let next = 0;
-  let stopped = false;
-  const worker = async (): Promise<void> => {
-    while (!stopped && !signal?.aborted && next < items.length) {
-      const item = items[next++];
-      if ((await task(item)) === 'stop') {
-        stopped = true;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-}

@@ -1,6 +1,7 @@
 import type { AssetKind } from '../base/mediaKinds';
 import type { PayloadVersion, SnippetDialect, SnippetRole } from './buildSnippet';
-import { hasV3BodyMembers, isVideoInputsArray, parsePayload, type Container, type Member, type Token } from './payloadContext';
+import { type Token } from './payloadTokens';
+import { hasV3BodyMembers, isVideoInputsArray, parsePayload, type Container, type Member } from './payloadContainers';
 
 /** One string value at a documented place of a payload that names an asset (or should). */
 export interface AssetReference {

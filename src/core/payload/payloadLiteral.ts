@@ -1,7 +1,8 @@
 import * as l10n from '@vscode/l10n';
 import type { SnippetDialect } from './buildSnippet';
 import { literalOf } from './assetReferences';
-import { parseForLanguage, type Container, type Member } from './payloadContext';
+import type { Container, Member } from './payloadContainers';
+import { parseForLanguage } from './payloadTokens';
 import { isObjectLiteral, type PayloadBody } from './payloadShape';
 
 /** Plain data, as a request body carries it. */

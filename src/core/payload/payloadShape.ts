@@ -1,5 +1,5 @@
 import type { SnippetDialect } from './buildSnippet';
-import { parsePayload, type Container } from './payloadContext';
+import { parsePayload, type Container } from './payloadContainers';
 
 /**
  * Which request a payload's body is, told by its shape alone:

@@ -2,7 +2,8 @@ import { isCertificateError } from '../http/certificateErrors';
 import * as l10n from '@vscode/l10n';
 import type { AssetRecord } from '../base/assetRecord';
 import type { Logger } from '../base/logger';
-import { isRetryable } from './retryPolicy';
+import type { AddressPolicy } from '../http/addressGuard';
+import { isRetryable } from '../http/retryPolicy';
 import { withoutCredentials } from '../base/safeUrl';
 import { OVER_V1_LIMIT, uploadFromUrl, uploadLocalFile, type ReuseIndex, type UploadOptions, type UploadOutcome, type UploadTarget } from './uploadEngine';
 import { HeyGenError, type HeyGenErrorKind } from '../base/heygenError';
@@ -70,6 +71,8 @@ export interface BatchPass<R> {
   reuseIdenticalFiles: boolean;
   /** Upload even when identical content was uploaded before with the same key. */
   force?: boolean;
+  /** Which addresses URL sources may be downloaded from (see UploadOptions.addresses). */
+  addresses?: AddressPolicy;
   signal?: AbortSignal;
   onProgress?(source: BatchSource<R>, sent: number, total: number): void;
   onFinished?(source: BatchSource<R>): void;
@@ -110,6 +113,7 @@ export class UploadBatchService {
           signal,
           reuse,
           force: pass.force === true,
+          addresses: pass.addresses,
           log,
           onProgress: (sent, total) => pass.onProgress?.(source, sent, total),
         };

@@ -1,31 +1,36 @@
-import { createHash } from 'node:crypto';
-import { mkdtemp, open, rm, stat } from 'node:fs/promises';
-import { STATUS_CODES } from 'node:http';
+/**
+ * The upload engine's orchestration: a local file or a URL in, an asset record out. It validates the file, reuses
+ * identical content uploaded before, hands the bytes to the API version's transport (uploadTransports.ts) under the
+ * retry policy, and checks the file did not change meanwhile. URLs are downloaded first (urlSource.ts).
+ */
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as l10n from '@vscode/l10n';
-import { request } from 'undici';
 import type { ApiVersion, AssetRecord } from '../base/assetRecord';
 import { silentLogger, type Logger } from '../base/logger';
 import { keyFingerprint, sha256File } from '../base/contentHash';
-import { dispatcherFor } from '../http/dispatchers';
 import { checkEndpoint } from '../http/endpointPolicy';
-import { changedWhileUploading, describeTransportFailure, errorCode, READ_CHUNK_BYTES, transportError } from '../http/httpUpload';
-import { postFile } from '../heygen/v1Upload';
-import type { ProxySettings } from '../http/proxyPolicy';
-import { withRetries, type RetryOptions } from './retryPolicy';
-import { DEFAULT_API_BASE_URL, type V3Endpoint } from '../heygen/v3Client';
-import { V3_DIRECT_CEILING_BYTES, V3_MULTIPART_MAX_BYTES, directUpload, postMultipart } from '../heygen/v3Upload';
-import { SNIFF_BYTES, sniffType, typeFromMime, typeFromName } from '../base/sniffContent';
+import type { HttpSettings } from '../http/httpClient';
+import { READ_CHUNK_BYTES } from '../http/httpUpload';
+import { withRetries, type RetryOptions } from '../http/retryPolicy';
+import { changedWhileUploading, transportError } from '../http/transportErrors';
+import type { AddressPolicy } from '../http/addressGuard';
+import { shortUrl } from '../http/download';
+import { DEFAULT_API_BASE_URL } from '../heygen/v3Client';
+import { V3_DIRECT_CEILING_BYTES } from '../heygen/v3Upload';
 import { HeyGenError } from '../base/heygenError';
 import type { UploadedAsset } from '../heygen/uploadedAsset';
 import { recordForUpload, type UploadSource } from './uploadRecord';
-import { formatMegabytes, formatSize } from '../base/sizes';
+import { formatSize } from '../base/sizes';
 import { validateFile, type LocalFile, type OpenedFile } from '../base/validateFile';
+import { cancelled, v1Transport, v3Transport } from './uploadTransports';
+import { downloadSource, type UrlSourceOptions } from './urlSource';
 
 export type { ApiVersion } from '../base/assetRecord';
 
-export interface UploadTarget {
+/** Where uploads go, with the HTTP settings (timeouts, and the proxy routing from VS Code's settings). */
+export interface UploadTarget extends HttpSettings {
   /** v1 (the default): the raw body to `endpoint`; v3: multipart or direct uploads under `apiBaseUrl`. */
   api?: ApiVersion;
   /** The v1 upload URL (`heygen.uploadUrl`). */
@@ -33,10 +38,6 @@ export interface UploadTarget {
   /** The v3 base URL (`heygen.apiBaseUrl`); used when `api` is v3. */
   apiBaseUrl?: string;
   apiKey: string;
-  connectTimeoutMs: number;
-  idleTimeoutMs: number;
-  /** Corporate proxy (VS Code's `http.proxy` or HTTPS_PROXY); loopback and `noProxy` hosts are reached directly. */
-  proxy?: ProxySettings;
   retry?: Partial<RetryOptions>;
 }
 
@@ -64,6 +65,14 @@ export interface UploadOptions {
    * computed; the outcome follows once it is, or the upload fails if the file changed meanwhile.
    */
   onAnswer?(asset: UploadedAsset): void;
+  /**
+   * URL sources only: which addresses the download may reach (default `publicOnly`: a URL from an agent tool, another
+   * extension or a file never reaches this computer or a private network). `named` for a URL the person typed or
+   * dropped; `any` when `heygen.download.allowPrivateNetworks` is on.
+   */
+  addresses?: AddressPolicy;
+  /** Tests: name resolution and address classification for URL downloads. */
+  judge?: UrlSourceOptions['judge'];
 }
 
 export interface UploadOutcome {
@@ -80,10 +89,6 @@ function endpointOf(target: UploadTarget): URL {
     throw new HeyGenError('insecureEndpoint', check.reason);
   }
   return check.url;
-}
-
-function cancelled(name?: string): HeyGenError {
-  return new HeyGenError('cancelled', name ? l10n.t('Uploading "{0}" was cancelled.', name) : l10n.t('The upload was cancelled.'), { file: name });
 }
 
 /** Uploads a local file: validate, reuse identical content when allowed, else stream it with retries. */
@@ -204,7 +209,8 @@ async function uploadChecked(
         log.warn(`${error.message} Retrying in ${delayMs} ms (retry ${retry} of ${max}).`);
       },
     );
-  const transport = api === 'v3' ? v3Transport(target, endpoint) : v1Transport(target, endpoint);
+  const transportTarget = { endpoint, apiKey: target.apiKey, connectTimeoutMs: target.connectTimeoutMs, idleTimeoutMs: target.idleTimeoutMs, routing: target.routing };
+  const transport = api === 'v3' ? v3Transport(transportTarget) : v1Transport(transportTarget);
   const result = await transport(file, {
     knownSha256: sha256,
     opened,
@@ -246,250 +252,10 @@ async function uploadChecked(
   return { record: recordForUpload(result.asset, sent, fingerprint, api), reused: false, source: sent };
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// A transport per API version: how a checked file's bytes reach HeyGen and become an asset.
-
-interface TransportContext {
-  /** The content's SHA-256 when the reuse check hashed it already (then the bytes are not hashed again). */
-  knownSha256?: string;
-  /** The validated file still open with its first chunk read; the first attempt takes it. */
-  opened?: OpenedFile;
-  signal?: AbortSignal;
-  onProgress: (sent: number, total: number) => void;
-  log: Logger;
-  retrying: <T>(attempt: () => Promise<T>) => Promise<T>;
-}
-
-type Transport = (file: LocalFile, context: TransportContext) => Promise<{ asset: UploadedAsset; sha256?: string }>;
-
-/** v1: the raw body to `heygen.uploadUrl`, retried as a whole. */
-function v1Transport(target: UploadTarget, endpoint: URL): Transport {
-  return (file, context) =>
-    context.retrying(() =>
-      postFile({
-        url: endpoint,
-        apiKey: target.apiKey,
-        path: file.path,
-        size: file.size,
-        contentType: file.type.mime,
-        fileName: file.name,
-        connectTimeoutMs: target.connectTimeoutMs,
-        idleTimeoutMs: target.idleTimeoutMs,
-        proxy: target.proxy,
-        signal: context.signal,
-        onProgress: context.onProgress,
-        log: context.log,
-        // Not hashed on the way out: on a machine whose cores are busy with the transfer (loopback, two cores) the
-        // hash would delay HeyGen's answer by its full CPU time. uploadChecked hashes after the answer.
-        hash: false,
-        first: context.opened?.take(),
-      }),
-    );
-}
-
-/** v3: multipart through the API up to 32 MB; beyond, a direct upload (which needs the checksum first). */
-function v3Transport(target: UploadTarget, endpoint: URL): Transport {
-  const v3: V3Endpoint = {
-    apiBaseUrl: endpoint.toString(),
-    apiKey: target.apiKey,
-    connectTimeoutMs: target.connectTimeoutMs,
-    idleTimeoutMs: target.idleTimeoutMs,
-    proxy: target.proxy,
-  };
-  return async (file, context) => {
-    const v3File = { path: file.path, name: file.name, size: file.size, mime: file.type.mime, kind: file.type.kind };
-    const endpointWithLog = { ...v3, log: context.log };
-    if (file.size <= V3_MULTIPART_MAX_BYTES) {
-      return context.retrying(() =>
-        postMultipart(endpointWithLog, v3File, {
-          signal: context.signal,
-          onProgress: context.onProgress,
-          log: context.log,
-          // As for v1: hashed after the answer (uploadChecked), not on the way out.
-          hash: false,
-          first: context.opened?.take(),
-        }),
-      );
-    }
-    // A direct upload hashes the whole file first and sends it in a later request: the early read is of no use.
-    context.opened?.close();
-    let sha256 = context.knownSha256;
-    if (sha256 === undefined) {
-      try {
-        sha256 = await sha256File(file.path, context.signal);
-      } catch (error) {
-        if (context.signal?.aborted) {
-          throw cancelled(file.name);
-        }
-        throw new HeyGenError('invalidFile', l10n.t('"{0}" cannot be read: {1}.', file.name, (error as Error).message), { file: file.name, cause: error });
-      }
-    }
-    const asset = await directUpload(endpointWithLog, v3File, sha256, {
-      signal: context.signal,
-      onProgress: context.onProgress,
-      log: context.log,
-      retrying: context.retrying,
-    });
-    return { asset, sha256 };
-  };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Upload from a URL
-
-/** The file name a download should get: Content-Disposition, else the URL path's last segment. */
-export function nameForDownload(url: URL, contentDisposition: string | undefined): string {
-  let name: string | undefined;
-  if (contentDisposition) {
-    const star = /filename\*\s*=\s*(?:[\w-]+)?'[^']*'([^;]+)/i.exec(contentDisposition);
-    const plain = /filename\s*=\s*(?:"([^"]*)"|([^;]+))/i.exec(contentDisposition);
-    const raw = star?.[1] ?? plain?.[1] ?? plain?.[2];
-    if (raw) {
-      name = safeDecode(raw.trim());
-    }
-  }
-  if (!name) {
-    const segments = url.pathname.split('/').filter(Boolean);
-    name = segments.length ? safeDecode(segments[segments.length - 1]) : '';
-  }
-  // Keep only a plain base name: no directories, no control characters, nothing the file system would refuse.
-  // eslint-disable-next-line no-control-regex
-  name = name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_').replace(/^\.+/, '').trim().slice(0, 120);
-  return name || 'download';
-}
-
-function safeDecode(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
-}
-
-/** Drops a response body we will not read; undici reports the abort as an error nobody needs to hear. */
-function discard(body: { on(event: 'error', listener: () => void): unknown; destroy(): unknown }): void {
-  body.on('error', () => undefined);
-  body.destroy();
-}
-
-function shortUrl(url: URL): string {
-  const text = `${url.origin}${url.pathname}`;
-  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
-}
-
-interface Download {
-  path: string;
-  name: string;
-  size: number;
-  sha256: string;
-}
-
-async function download(source: URL, dir: string, target: UploadTarget, options: UploadOptions): Promise<Download> {
-  const log = options.log ?? silentLogger;
-  const where = shortUrl(source);
-  const controller = new AbortController();
-  const onAbort = (): void => controller.abort();
-  options.signal?.addEventListener('abort', onAbort, { once: true });
-  const fail = (message: string, extra: { status?: number; code?: string; cause?: unknown } = {}): never => {
-    throw new HeyGenError('invalidFile', message, { file: where, ...extra });
-  };
-  let handle: Awaited<ReturnType<typeof open>> | undefined;
-  try {
-    let response;
-    try {
-      response = await request(source, {
-        method: 'GET',
-        dispatcher: dispatcherFor(source, {
-          connectTimeoutMs: target.connectTimeoutMs,
-          idleTimeoutMs: target.idleTimeoutMs,
-          proxy: target.proxy,
-          purpose: 'download',
-        }),
-        signal: controller.signal,
-        maxRedirections: 5,
-        headers: { accept: 'image/*, video/*, audio/*, */*;q=0.5' },
-      });
-    } catch (error) {
-      if (options.signal?.aborted) {
-        throw cancelled(where);
-      }
-      return fail(l10n.t('"{0}" could not be downloaded: {1}.', where, describeTransportFailure(error)), { code: errorCode(error), cause: error });
-    }
-    const status = response.statusCode;
-    if (status < 200 || status >= 300) {
-      discard(response.body);
-      const reason = STATUS_CODES[status] ?? l10n.t('error');
-      return fail(l10n.t('"{0}" could not be downloaded: the server answered HTTP {1} ({2}).', where, status, reason), { status });
-    }
-    const header = (n: string): string | undefined => {
-      const v = response.headers[n];
-      return Array.isArray(v) ? v[0] : v;
-    };
-    let name = nameForDownload(source, header('content-disposition'));
-    const declared = Number(header('content-length'));
-    if (Number.isFinite(declared) && declared > options.maxBytes) {
-      discard(response.body);
-      return fail(
-        l10n.t('"{0}" is {1}, over the {2} limit, so it was not downloaded.', name, formatMegabytes(declared), formatMegabytes(options.maxBytes)),
-      );
-    }
-
-    const hash = createHash('sha256');
-    const tempPath = join(dir, 'download');
-    handle = await open(tempPath, 'wx');
-    let size = 0;
-    const head: Buffer[] = [];
-    let headBytes = 0;
-    try {
-      for await (const chunk of response.body) {
-        const buf = chunk as Buffer;
-        size += buf.length;
-        if (size > options.maxBytes) {
-          // Stop reading at once: the rest of the body is never pulled off the network.
-          controller.abort();
-          response.body.destroy();
-          log.warn(`Stopped downloading ${where} after ${size} bytes: over the ${options.maxBytes}-byte limit.`);
-          return fail(l10n.t('"{0}" is over the {1} limit, so the download was stopped.', name, formatMegabytes(options.maxBytes)));
-        }
-        if (headBytes < SNIFF_BYTES) {
-          head.push(buf.subarray(0, SNIFF_BYTES - headBytes));
-          headBytes += Math.min(buf.length, SNIFF_BYTES - headBytes);
-        }
-        hash.update(buf);
-        await handle.write(buf);
-      }
-    } catch (error) {
-      if (error instanceof HeyGenError) {
-        throw error;
-      }
-      if (options.signal?.aborted) {
-        throw cancelled(name);
-      }
-      return fail(l10n.t('"{0}" could not be downloaded completely: {1}.', name, describeTransportFailure(error)), { code: errorCode(error), cause: error });
-    }
-    await handle.close();
-    handle = undefined;
-
-    const sniffed = sniffType(Buffer.concat(head));
-    const claimed = header('content-type');
-    if (sniffed && claimed && typeFromMime(claimed)?.mime !== sniffed.mime) {
-      log.warn(`${where} was served as ${claimed.split(';')[0]} but its content is ${sniffed.label}; sending it as ${sniffed.mime}.`);
-    }
-    if (sniffed && !typeFromName(name)) {
-      name = `${name}.${sniffed.extensions[0]}`;
-    }
-    log.info(`Downloaded ${where} as "${name}" (${formatSize(size)}).`);
-    return { path: tempPath, name, size, sha256: hash.digest('hex') };
-  } finally {
-    options.signal?.removeEventListener('abort', onAbort);
-    await handle?.close().catch(() => undefined);
-  }
-}
-
 /**
  * Downloads `url` (http or https) into a temporary file, stopping as soon as the body passes the size limit, then
- * uploads it like a local file. The type comes from the content, not the server's Content-Type. The temporary file
- * is always removed.
+ * uploads it like a local file. The download may reach only the addresses `options.addresses` allows. The type comes
+ * from the content, not the server's Content-Type. The temporary file is always removed.
  */
 export async function uploadFromUrl(url: string, target: UploadTarget, options: UploadOptions): Promise<UploadOutcome> {
   const endpoint = endpointOf(target);
@@ -507,7 +273,13 @@ export async function uploadFromUrl(url: string, target: UploadTarget, options: 
   }
   const dir = await mkdtemp(join(tmpdir(), 'heygen-url-'));
   try {
-    const fetched = await download(source, dir, target, options);
+    const fetched = await downloadSource(source, dir, target, {
+      maxBytes: options.maxBytes,
+      addresses: options.addresses ?? 'publicOnly',
+      signal: options.signal,
+      log: options.log,
+      judge: options.judge,
+    });
     const { file } = await checkedFile(fetched.path, target, options, fetched.name);
     return await uploadChecked(file, fetched.sha256, endpoint, target, options, { url: source.href });
   } finally {

@@ -1,4 +1,5 @@
 import * as l10n from '@vscode/l10n';
+import { forEachLimited } from '../base/concurrency';
 import { HeyGenError } from '../base/heygenError';
 
 export type QueueResult<T, R> = { item: T; ok: true; value: R } | { item: T; ok: false; error: unknown };
@@ -27,27 +28,25 @@ export async function runQueue<T, R>(
   } else {
     signal?.addEventListener('abort', onAbort, { once: true });
   }
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      const item = items[index];
-      if (controller.signal.aborted) {
-        results[index] = { item, ok: false, error: notStartedError() };
-        continue;
-      }
-      try {
-        results[index] = { item, ok: true, value: await worker(item, controller.signal) };
-      } catch (error) {
-        results[index] = { item, ok: false, error };
-      }
-    }
-  };
-  const lanes = Math.max(1, Math.min(Math.floor(concurrency) || 1, items.length));
+  const indices = items.map((_, index) => index);
   try {
-    await Promise.all(Array.from({ length: lanes }, lane));
+    await forEachLimited(
+      indices,
+      concurrency,
+      async (index) => {
+        try {
+          results[index] = { item: items[index], ok: true, value: await worker(items[index], controller.signal) };
+        } catch (error) {
+          results[index] = { item: items[index], ok: false, error };
+        }
+      },
+      controller.signal,
+    );
   } finally {
     signal?.removeEventListener('abort', onAbort);
+  }
+  for (const index of indices) {
+    results[index] ??= { item: items[index], ok: false, error: notStartedError() };
   }
   return results;
 }

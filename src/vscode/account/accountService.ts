@@ -65,9 +65,7 @@ export class AccountService implements vscode.Disposable {
     return {
       apiBaseUrl: this.config.apiBaseUrl,
       apiKey,
-      connectTimeoutMs: this.config.connectTimeoutMs,
-      idleTimeoutMs: this.config.idleTimeoutMs,
-      proxy: this.config.proxy,
+      ...this.config.http,
       log: this.log,
     };
   }

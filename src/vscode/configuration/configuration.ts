@@ -1,8 +1,12 @@
 import * as vscode from 'vscode';
 import type { ReferenceMode } from '../../core/payload/buildSnippet';
 import { DEFAULT_API_BASE_URL } from '../../core/heygen/v3Client';
-import { proxyFromEnvironment, splitNoProxy, type ProxySettings } from '../../core/http/proxyPolicy';
+import type { AddressPolicy } from '../../core/http/addressGuard';
+import type { HttpSettings } from '../../core/http/httpClient';
+import type { Routing } from '../../core/http/proxyRouting';
 import type { ApiVersion } from '../../core/base/assetRecord';
+import { silentLogger, type Logger } from '../../core/base/logger';
+import { currentRouting } from './proxyResolver';
 
 export const DEFAULT_UPLOAD_URL = 'https://upload.heygen.com/v1/asset';
 
@@ -11,6 +15,8 @@ export const DEFAULT_UPLOAD_URL = 'https://upload.heygen.com/v1/asset';
  * workspace must never redirect the key elsewhere, even if VS Code's scope rules were bypassed.
  */
 export class Configuration {
+  constructor(private readonly log: Logger = silentLogger) {}
+
   private get section(): vscode.WorkspaceConfiguration {
     return vscode.workspace.getConfiguration('heygen');
   }
@@ -81,26 +87,29 @@ export class Configuration {
   }
 
   /**
-   * The proxy VS Code itself uses: `http.proxy` (with `http.noProxy` and `http.proxyStrictSSL`), else HTTPS_PROXY /
-   * HTTP_PROXY and NO_PROXY from the environment. Undefined when there is none.
+   * How requests reach the network, read afresh at each call (so a changed setting applies to the next request):
+   * the timeouts, and the proxy routing of VS Code's settings (`http.proxy`, `http.noProxy`, `http.proxyStrictSSL`,
+   * `http.proxySupport`), the environment and VS Code's own resolver (src/vscode/configuration/proxyResolver.ts).
    */
-  get proxy(): ProxySettings | undefined {
-    const http = vscode.workspace.getConfiguration('http');
-    if (http.get<string>('proxySupport') === 'off') {
-      return undefined;
+  get http(): HttpSettings {
+    return { connectTimeoutMs: this.connectTimeoutMs, idleTimeoutMs: this.idleTimeoutMs, routing: this.routing };
+  }
+
+  get routing(): Routing {
+    return currentRouting(this.log);
+  }
+
+  /**
+   * Which addresses a URL download may reach (the application-scope `heygen.download.allowPrivateNetworks`, user
+   * settings only): `any` when it is on; else a URL the person typed or dropped (`typed`) may name a private address
+   * itself, and any other URL (an agent tool's, another extension's, a file's) reaches only public ones.
+   */
+  downloadAddresses(typed: boolean): AddressPolicy {
+    const inspected = this.section.inspect<boolean>('download.allowPrivateNetworks');
+    if ((inspected?.globalValue ?? inspected?.defaultValue) === true) {
+      return 'any';
     }
-    const fromEnv = proxyFromEnvironment(process.env);
-    const configured = http.get<string>('proxy', '').trim();
-    const url = configured || fromEnv.url;
-    if (!url) {
-      return undefined;
-    }
-    const noProxySetting = http.get<string[] | string>('noProxy', []);
-    const noProxy = [
-      ...(Array.isArray(noProxySetting) ? noProxySetting.map((e) => e.trim().toLowerCase()) : splitNoProxy(noProxySetting)),
-      ...fromEnv.noProxy,
-    ];
-    return { url, noProxy, strictSSL: http.get<boolean>('proxyStrictSSL', true) };
+    return typed ? 'named' : 'publicOnly';
   }
 
   /** Fires when any `heygen.*` setting changes; `key` is the part after `heygen.`. */

@@ -136,7 +136,7 @@ export class DroppedMediaUploads implements vscode.Disposable {
         break;
       }
       this.log.info(`Uploading the dropped address ${url}.`);
-      await this.port.uploadUrl(url);
+      await this.port.uploadUrl(url, { typedByPerson: true });
     }
   }
 

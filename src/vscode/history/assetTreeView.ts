@@ -1,29 +1,16 @@
 import * as vscode from 'vscode';
-import { ContextKey, VIEW_ASSETS } from '../commands/commandIds';
-import { kindFilterName, kindGroupLabel, type AssetKind } from '../../core/base/mediaKinds';
+import { kindGroupLabel, type AssetKind } from '../../core/base/mediaKinds';
 import type { Logger } from '../../core/base/logger';
 import type { AssetRecord } from '../../core/base/assetRecord';
-import type { HistoryChange, HistoryStore } from '../../core/history/historyStore';
-import { GROUP_CONTEXT_VALUE, NO_FILTER, assetContextValue, assetLabel, assetTooltipMarkdown, describeFilter, groupAssets, isFilterActive, normalizeFilter, type HistoryFilter } from '../../core/history/historyTree';
+import type { HistoryStore } from '../../core/history/historyStore';
+import { GROUP_CONTEXT_VALUE, NO_FILTER, assetContextValue, assetLabel, assetTooltipMarkdown, groupAssets, normalizeFilter, type HistoryFilter } from '../../core/history/historyTree';
 import { relativeTime } from '../../core/base/time';
 import { SourceExistence } from '../../core/history/sourceExistence';
-import { readDroppedMedia, type DroppedMediaUploads } from '../droppedMedia/droppedMedia';
-import { errorMessage } from '../../core/base/errorMessage';
+import type { DroppedMediaUploads } from '../droppedMedia/droppedMedia';
+import { AssetTreeDragAndDrop } from './assetTreeDragAndDrop';
+import type { AssetNode, AssetTreeNode, GroupNode } from './assetTreeNodes';
 
-/**
- * Nodes are cached by kind and by record id, so an element keeps its identity across refreshes: VS Code's tree keys
- * what it has resolved by object, and `getParent` then always names the very group the view already holds.
- */
-export interface GroupNode {
-  readonly type: 'group';
-  readonly kind: AssetKind;
-  count: number;
-}
-export interface AssetNode {
-  readonly type: 'asset';
-  record: AssetRecord;
-}
-export type AssetTreeNode = GroupNode | AssetNode;
+export type { AssetNode, AssetTreeNode, GroupNode } from './assetTreeNodes';
 
 export type UploadFn = (uris: vscode.Uri[], options?: { force?: boolean }) => Promise<unknown>;
 
@@ -38,12 +25,6 @@ export interface HistoryViewDeps {
   account?: { readonly description: string | undefined; readonly onDidChange: vscode.Event<void> };
 }
 
-const TREE_MIME = `application/vnd.code.tree.${VIEW_ASSETS.toLowerCase()}`;
-const URI_LIST = 'text/uri-list';
-/** A drop of many web addresses is more likely a mistake than a wish for that many uploads. */
-const MAX_DROPPED_URLS = 5;
-/** "2 minutes ago" must not go stale while the view is open. */
-const DESCRIPTION_REFRESH_MS = 60_000;
 
 const ICONS: Record<AssetKind, string> = { image: 'file-media', video: 'device-camera-video', audio: 'unmute' };
 
@@ -58,9 +39,9 @@ const REVEAL_GIVE_UP_MS = 5_000;
 export class AssetTreeProvider
   implements vscode.TreeDataProvider<AssetTreeNode>, vscode.TreeDragAndDropController<AssetTreeNode>, vscode.Disposable
 {
-  // 'files' covers files dragged from the operating system whatever their type; the explorer sends a uri-list.
-  readonly dropMimeTypes = [URI_LIST, 'files'];
-  readonly dragMimeTypes = [URI_LIST];
+  private readonly dragAndDrop: AssetTreeDragAndDrop;
+  readonly dropMimeTypes: readonly string[];
+  readonly dragMimeTypes: readonly string[];
 
   private readonly changeEmitter = new vscode.EventEmitter<AssetTreeNode | AssetTreeNode[] | undefined | void>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
@@ -74,7 +55,21 @@ export class AssetTreeProvider
   private readonly sources = new SourceExistence({ onChange: (files) => this.sourcesChanged(files) });
   private view: vscode.TreeView<AssetTreeNode> | undefined;
 
-  constructor(private readonly deps: HistoryViewDeps) {}
+  constructor(private readonly deps: HistoryViewDeps) {
+    this.dragAndDrop = new AssetTreeDragAndDrop(deps);
+    this.dropMimeTypes = this.dragAndDrop.dropMimeTypes;
+    this.dragMimeTypes = this.dragAndDrop.dragMimeTypes;
+  }
+
+  /** Dragging assets out carries their URLs (see assetTreeDragAndDrop.ts). */
+  handleDrag(source: readonly AssetTreeNode[], dataTransfer: vscode.DataTransfer): void {
+    this.dragAndDrop.handleDrag(source, dataTransfer);
+  }
+
+  /** Files and web addresses dropped onto the view are uploaded (see assetTreeDragAndDrop.ts). */
+  handleDrop(target: AssetTreeNode | undefined, dataTransfer: vscode.DataTransfer, token: vscode.CancellationToken): Promise<void> {
+    return this.dragAndDrop.handleDrop(target, dataTransfer, token);
+  }
 
   get filter(): HistoryFilter {
     return this.currentFilter;
@@ -379,45 +374,6 @@ export class AssetTreeProvider
     return item;
   }
 
-  /** Dragging assets out (into an editor, say) carries their URLs. */
-  handleDrag(source: readonly AssetTreeNode[], dataTransfer: vscode.DataTransfer): void {
-    const urls = source.flatMap((n) => (n.type === 'asset' ? [n.record.url] : []));
-    if (urls.length > 0) {
-      dataTransfer.set(URI_LIST, new vscode.DataTransferItem(urls.join('\r\n')));
-      dataTransfer.set('text/plain', new vscode.DataTransferItem(urls.join('\n')));
-    }
-  }
-
-  /** Files dropped from the explorer or the operating system are uploaded; web addresses from their URL. */
-  async handleDrop(_target: AssetTreeNode | undefined, dataTransfer: vscode.DataTransfer, token: vscode.CancellationToken): Promise<void> {
-    if (dataTransfer.get(TREE_MIME)) {
-      return; // Our own rows dropped back onto the view: nothing to upload.
-    }
-    const { files, webUrls } = await readDroppedMedia(dataTransfer);
-    if (token.isCancellationRequested) {
-      return;
-    }
-    if (files.length > 0) {
-      this.deps.log.info(`Assets view: uploading ${files.length} dropped file(s).`);
-      await this.deps.media.upload(files);
-    } else if (webUrls.length > 0) {
-      // An image dragged from a web page: the page's address, no file. Upload it from its URL.
-      if (webUrls.length > MAX_DROPPED_URLS) {
-        this.deps.log.warn(`Assets view: ${webUrls.length} web addresses were dropped; only the first ${MAX_DROPPED_URLS} are uploaded.`);
-        void vscode.window.showWarningMessage(
-          vscode.l10n.t(
-            'Only the first {0} of the {1} dropped web addresses are uploaded; drop the others in groups of {0} or fewer.',
-            MAX_DROPPED_URLS,
-            webUrls.length,
-          ),
-        );
-      }
-      await this.deps.media.uploadUrls(webUrls.slice(0, MAX_DROPPED_URLS), token);
-    } else {
-      this.deps.log.info('Assets view: a drop carried no files or web addresses; nothing to upload.');
-    }
-  }
-
   /** Background checks found files that appeared or vanished: refresh just their rows. */
   private sourcesChanged(files: string[]): void {
     if (!this.model) {
@@ -487,54 +443,4 @@ export class AssetTreeProvider
     this.changeEmitter.dispose();
     this.filterEmitter.dispose();
   }
-}
-
-/** Creates the Assets view and keeps its description, context key and relative times current. */
-export function registerHistoryView(context: vscode.ExtensionContext, deps: HistoryViewDeps): AssetTreeProvider {
-  const provider = new AssetTreeProvider(deps);
-  const view = vscode.window.createTreeView<AssetTreeNode>(VIEW_ASSETS, {
-    treeDataProvider: provider.forView(),
-    dragAndDropController: provider,
-    canSelectMany: true,
-    showCollapseAll: true,
-  });
-  provider.attachView(view);
-
-  const showFilter = (filter: HistoryFilter): void => {
-    const active = isFilterActive(filter);
-    view.description = active ? vscode.l10n.t('Filter: {0}', describeFilter(filter, kindFilterName)) : deps.account?.description;
-    void vscode.commands.executeCommand('setContext', ContextKey.HistoryFiltered, active);
-  };
-  showFilter(provider.filter);
-
-  // A new upload of this window is selected so the person sees where it went; the focus stays where they work.
-  const revealNewUpload = (change: HistoryChange): void => {
-    if (!change.local || change.added.length === 0 || !view.visible) {
-      return;
-    }
-    const newest = change.added.reduce((a, b) => (b.uploadedAt > a.uploadedAt ? b : a));
-    provider.reveal(newest.id).catch((err: unknown) => {
-      deps.log.debug(`Assets view: could not reveal ${newest.id}: ${errorMessage(err)}`);
-    });
-  };
-
-  const timer = setInterval(() => {
-    if (view.visible) {
-      provider.refresh();
-    }
-  }, DESCRIPTION_REFRESH_MS);
-
-  context.subscriptions.push(
-    provider,
-    view,
-    provider.onDidChangeFilter(showFilter),
-    ...(deps.account ? [deps.account.onDidChange(() => showFilter(provider.filter))] : []),
-    deps.history.onDidChange((change) => {
-      provider.refresh();
-      revealNewUpload(change);
-    }),
-    view.onDidChangeVisibility((e) => e.visible && provider.refresh()),
-    { dispose: () => clearInterval(timer) },
-  );
-  return provider;
 }

@@ -10,7 +10,7 @@ import { getCurrentUser, v3RequestEnvelope, type V3Endpoint } from '../../core/h
 import { createV3LibraryApi, type ResettableLibraryApi } from '../../core/heygen/libraryApi';
 import { LibraryIndex } from '../../core/library/libraryIndex';
 import { libraryFilterActive } from '../../core/library/libraryTree';
-import { forEachLimited } from '../../core/library/staleMarks';
+import { forEachLimited } from '../../core/base/concurrency';
 import { keyFingerprint } from '../../core/base/contentHash';
 import { HeyGenError } from '../../core/base/heygenError';
 import { LibraryTreeProvider, libraryDescription, setLibraryState, type LibraryNode } from './libraryTreeView';
@@ -86,9 +86,7 @@ export class LibraryController implements vscode.Disposable {
       return {
         apiBaseUrl: deps.config.apiBaseUrl,
         apiKey: found.key,
-        connectTimeoutMs: deps.config.connectTimeoutMs,
-        idleTimeoutMs: deps.config.idleTimeoutMs,
-        proxy: deps.config.proxy,
+        ...deps.config.http,
         log: deps.log,
       };
     };

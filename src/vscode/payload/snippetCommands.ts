@@ -11,7 +11,7 @@ import { SUPPORTED_TYPES, supportedTypeList, typesOfKind, type AssetKind } from 
 import type { BatchResult, UploadRequestOptions } from '../upload/uploadPort';
 import type { Logger } from '../../core/base/logger';
 import { roleAccepts, type IndentOptions, type SnippetRole } from '../../core/payload/buildSnippet';
-import { planSnippetEdits, type SnippetEditRequest } from '../../core/payload/payloadContext';
+import { planSnippetEdits, type SnippetEditRequest } from '../../core/payload/insertionPlan';
 import { type LibraryAsset } from '../../core/heygen/libraryAsset';
 import { recordForLibraryAsset } from '../../core/library/libraryRecord';
 

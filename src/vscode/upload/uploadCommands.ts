@@ -46,8 +46,12 @@ export function registerUploadCommands(context: vscode.ExtensionContext, uploads
     context,
     CommandId.UploadFromUrl,
     async (ctx) => {
-      const url = ctx.type === 'value' && typeof ctx.value === 'string' ? ctx.value : await askForUrl();
-      return url ? uploads.uploadUrl(url) : undefined;
+      // A URL handed in by other code reaches only public addresses; one the person types may name their own server.
+      if (ctx.type === 'value' && typeof ctx.value === 'string') {
+        return uploads.uploadUrl(ctx.value);
+      }
+      const url = await askForUrl();
+      return url ? uploads.uploadUrl(url, { typedByPerson: true }) : undefined;
     },
     registration,
   );

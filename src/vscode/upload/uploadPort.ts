@@ -47,6 +47,12 @@ export interface UploadRequestOptions {
    * Retry): the caller may delete temporary sources then.
    */
   onSettled?: () => void;
+  /**
+   * URLs only: the person typed or dropped it (Upload from URL's input box, a drop on the Assets view), so it may name
+   * an address on this computer or the local network. Any other URL (an agent tool's, another extension's, a file's)
+   * reaches only public addresses unless `heygen.download.allowPrivateNetworks` is on.
+   */
+  typedByPerson?: boolean;
 }
 
 /**

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { renderValue, type FragmentValue, type SnippetDialect } from '../../../src/core/payload/buildSnippet';
 import { readBodyValue, type LiteralResult, type LiteralValue } from '../../../src/core/payload/payloadLiteral';
 import { detectBody } from '../../../src/core/payload/payloadShape';
-import { evalJs, evalPythonBatch, nastyString, PYTHON_MISSING } from '../literalEval';
+import { evalJs, evalPythonBatch, nastyString, PYTHON_MISSING } from '../support/literalEval';
 
 const LANGUAGE_OF: Record<SnippetDialect, string> = { json: 'json', javascript: 'typescript', python: 'python' };
 

@@ -1,0 +1,61 @@
+import * as vscode from 'vscode';
+import { errorMessage } from '../../core/base/errorMessage';
+import { kindFilterName } from '../../core/base/mediaKinds';
+import type { HistoryChange } from '../../core/history/historyStore';
+import { describeFilter, isFilterActive, type HistoryFilter } from '../../core/history/historyTree';
+import { ContextKey, VIEW_ASSETS } from '../commands/commandIds';
+import { AssetTreeProvider, type HistoryViewDeps } from './assetTreeView';
+import type { AssetTreeNode } from './assetTreeNodes';
+
+/** "2 minutes ago" must not go stale while the view is open. */
+const DESCRIPTION_REFRESH_MS = 60_000;
+
+/** Creates the Assets view and keeps its description, context key and relative times current. */
+export function registerHistoryView(context: vscode.ExtensionContext, deps: HistoryViewDeps): AssetTreeProvider {
+  const provider = new AssetTreeProvider(deps);
+  const view = vscode.window.createTreeView<AssetTreeNode>(VIEW_ASSETS, {
+    treeDataProvider: provider.forView(),
+    dragAndDropController: provider,
+    canSelectMany: true,
+    showCollapseAll: true,
+  });
+  provider.attachView(view);
+
+  const showFilter = (filter: HistoryFilter): void => {
+    const active = isFilterActive(filter);
+    view.description = active ? vscode.l10n.t('Filter: {0}', describeFilter(filter, kindFilterName)) : deps.account?.description;
+    void vscode.commands.executeCommand('setContext', ContextKey.HistoryFiltered, active);
+  };
+  showFilter(provider.filter);
+
+  // A new upload of this window is selected so the person sees where it went; the focus stays where they work.
+  const revealNewUpload = (change: HistoryChange): void => {
+    if (!change.local || change.added.length === 0 || !view.visible) {
+      return;
+    }
+    const newest = change.added.reduce((a, b) => (b.uploadedAt > a.uploadedAt ? b : a));
+    provider.reveal(newest.id).catch((err: unknown) => {
+      deps.log.debug(`Assets view: could not reveal ${newest.id}: ${errorMessage(err)}`);
+    });
+  };
+
+  const timer = setInterval(() => {
+    if (view.visible) {
+      provider.refresh();
+    }
+  }, DESCRIPTION_REFRESH_MS);
+
+  context.subscriptions.push(
+    provider,
+    view,
+    provider.onDidChangeFilter(showFilter),
+    ...(deps.account ? [deps.account.onDidChange(() => showFilter(provider.filter))] : []),
+    deps.history.onDidChange((change) => {
+      provider.refresh();
+      revealNewUpload(change);
+    }),
+    view.onDidChangeVisibility((e) => e.visible && provider.refresh()),
+    { dispose: () => clearInterval(timer) },
+  );
+  return provider;
+}
