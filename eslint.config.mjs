@@ -12,7 +12,7 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
  *   http                 the transport (moved as is; one undici client replaces it later)
  *   heygen               both API versions' wire formats: v1 upload, v3 client and upload, library calls, users/me
  *   payload              payload syntax: scanners, payload context, snippets, references
- *   features             upload, history, library, droppedMedia, account, apiKey, commands: never one another
+ *   features             upload, history, library, droppedMedia, account, apiKey, commands, videos: never one another
  *   agentTools           the one composition layer: combines history, library and upload results
  *
  * src/vscode mirrors the feature folders; across both trees import-x/no-cycle refuses any runtime import cycle.
@@ -30,6 +30,7 @@ const CORE_LAYERS = {
   account: LOWER,
   apiKey: LOWER,
   commands: LOWER,
+  videos: LOWER,
   agentTools: [...LOWER, 'history', 'library', 'upload'],
 };
 

@@ -25,11 +25,20 @@ import { LibraryController } from './vscode/library/libraryController';
 import { registerLibraryCommands } from './vscode/library/libraryCommands';
 import { showErrorWithLog } from './vscode/log/showLogAction';
 import { SessionStart } from './vscode/activation/sessionStart';
+import { PendingWrites } from './core/base/pendingWrites';
 import { startOnUse } from './vscode/activation/startOnUse';
 import { onWillRunCommand } from './vscode/commands/registerCommand';
+import { registerVideos } from './vscode/videos/registerVideos';
+import { videoPort } from './vscode/videos/videoPort';
 
 /** Every other module of the bundle has been evaluated by now. */
 const bundleLoadedAt = performance.now();
+
+/** The history's and the library cache's writes, which deactivate waits for (bounded). */
+const pendingWrites = new PendingWrites();
+/** VS Code allows deactivate a few seconds; a stuck disk must not use all of them. */
+const DEACTIVATE_WAIT_MS = 3_000;
+let shutdownLog: Log | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<HeyGenAssetsApi> {
   const activateCalledAt = performance.now();
@@ -39,6 +48,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<HeyGen
     l10n.config({ contents: vscode.l10n.bundle });
   }
   const log = new Log();
+  shutdownLog = log;
   context.subscriptions.push(log);
   try {
     const api = await wire(context, log);
@@ -113,9 +123,13 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
 
   // The Library: every asset on the HeyGen account (v3), the stale marks of uploads HeyGen no longer has, delete.
   const library = await LibraryController.create(context, { config, apiKeys, history, log, session });
+  context.subscriptions.push(
+    pendingWrites.track(() => history.flush()),
+    pendingWrites.track(() => library.index.flush()),
+  );
 
   // The Assets view, its item actions and drag-and-drop onto it.
-  const assetTree = registerHistoryView(context, { history, log, media: droppedMedia, account, isGone: (id) => library.index.isGone(id) });
+  const assetTree = registerHistoryView(context, { history, log, media: droppedMedia, account, session, isGone: (id) => library.index.isGone(id) });
   // The walkthrough's upload step is done once the history holds an asset.
   const markUploaded = (): void => void vscode.commands.executeCommand('setContext', ContextKey.HasUploaded, history.all().length > 0);
   markUploaded();
@@ -132,12 +146,15 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   // assets are this machine's uploads first, then the account's library (which also knows what HeyGen deleted).
   const knownAssets = new MergedKnownAssets([new HistoryKnownAssets(history), new LibraryKnownAssets(library.index)]);
   context.subscriptions.push(knownAssets);
-  registerPayloadFeatures(context, {
+  const payload = registerPayloadFeatures(context, {
     port: { upload, uploadUrl: (url, options) => uploads.uploadUrl(url, options) },
     known: startOnUse(knownAssets, session),
     config,
     log,
   });
+
+  // Generate Video from a payload, renders watched (again after a reload) and saved, the Videos view.
+  const videos = registerVideos(context, { config, apiKeys, log, payload, session });
 
   context.subscriptions.push(quickPicks);
   // Language-model tools for agent mode: upload, find and fragment, through the same upload port as the commands;
@@ -149,6 +166,7 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
     config,
     log,
     hasApiKey: async () => (await apiKeys.get()) !== undefined,
+    videos: videoPort(videos.generate),
   });
 
   log.info(`HeyGen Assets ${String((context.extension.packageJSON as { version?: string }).version)} activated in VS Code ${vscode.version}.`);
@@ -159,9 +177,12 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
     upload: (uris, options) => uploads.upload(uris, options),
     uploadUrl: (url, options) => uploads.uploadUrl(url, options),
     onDidShowQuickPick: quickPicks.onDidShow,
+    // Closures over copies, for the extension-host tests only.
+    ...(context.extensionMode === vscode.ExtensionMode.Test ? { videos: videos.testApi } : {}),
   };
 }
 
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+/** Waits (bounded) for pending writes; everything else is disposed through context.subscriptions afterwards. */
+export function deactivate(): Promise<boolean> {
+  return pendingWrites.settle(DEACTIVATE_WAIT_MS, shutdownLog);
 }

@@ -4,6 +4,7 @@ import type { HistoryStore } from '../core/history/historyStore';
 import type { BatchResult, UploadRequestOptions } from './upload/uploadPort';
 import type { QuickPickShown } from './ui/quickPicks';
 import type { LibraryController } from './library/libraryController';
+import type { VideosTestApi } from './videos/registerVideos';
 
 /**
  * What `activate` returns. Tests inside the extension host use it to see what the person sees (the tree's
@@ -18,4 +19,6 @@ export interface HeyGenAssetsApi {
   uploadUrl(url: string, options?: UploadRequestOptions): Promise<BatchResult>;
   /** Fires when one of the extension's quick picks is on screen (its title and rows). */
   onDidShowQuickPick: vscode.Event<QuickPickShown>;
+  /** The renders and the Videos view's rows, in an extension test run only (copies and closures). */
+  videos?: VideosTestApi;
 }

@@ -23,6 +23,7 @@ import { libraryFigures } from './libraryBench';
 import { payloadFigures } from './payloadBench';
 import { v3Figures } from './v3Bench';
 import { cpuModel, uploadRows } from './uploadBench';
+import { videoRows } from './videoBench';
 
 interface BenchModule {
   name: string;
@@ -42,6 +43,8 @@ const MODULES: BenchModule[] = [
   { name: 'library', rows: () => libraryFigures(), quick: true },
   { name: 'payload', rows: () => payloadFigures(), quick: true },
   { name: 'extension host', rows: hostRows, quick: false },
+  // Videos (issue 23): a 120 s render watched in real time, the 50 MB MP4 saved, nothing rendering (about 2.5 min).
+  { name: 'videos', rows: videoRows, quick: false },
 ];
 // -----------------------------------------------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { emulator, hostEnv, waitFor } from './hostSupport';
+import { emulator, hostEnv, pollUntil, whenEvent } from './hostSupport';
 
 const EXTENSION_ID = 'heygen-assets.heygen-assets';
 
@@ -43,7 +43,7 @@ suite('Activation asks HeyGen nothing', () => {
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(script), { preview: false });
 
     // The payload features are at work: the local file is a problem, and its hover answers.
-    const problems = await waitFor('the payload problem for ./sample.png', () => {
+    const problems = await whenEvent('the payload problem for ./sample.png', vscode.languages.onDidChangeDiagnostics, () => {
       const found = vscode.languages.getDiagnostics(payload).filter((d) => d.source === 'HeyGen');
       return found.length > 0 ? found : undefined;
     });
@@ -54,12 +54,15 @@ suite('Activation asks HeyGen nothing', () => {
 
     assert.deepEqual(await requestsSoFar(), [], 'requests reached the emulator before any HeyGen view, command or asset was asked for');
 
-    // The person opens the HeyGen Library: now the account and the listing are asked for.
-    await vscode.commands.executeCommand('heygen.library.focus');
-    const after = await waitFor('the account check and the listing after the view opened', async () => {
+    // The person opens the HeyGen container on its Assets view: now the account is asked for. The emulator's record
+    // announces nothing, so it is polled.
+    await vscode.commands.executeCommand('heygen.assets.focus');
+    await pollUntil('the account check after the Assets view opened', async () => {
       const seen = await requestsSoFar();
-      return seen.includes('GET /v3/users/me') && seen.includes('GET /v3/assets') ? seen : undefined;
+      return seen.includes('GET /v3/users/me') ? seen : undefined;
     });
-    assert.ok(after.includes('GET /v3/users/me'));
+    // Then the Library: its listing.
+    await vscode.commands.executeCommand('heygen.library.focus');
+    await pollUntil('the listing after the Library opened', async () => ((await requestsSoFar()).includes('GET /v3/assets') ? true : undefined));
   });
 });

@@ -96,7 +96,7 @@ suite('TLS: the editor\u2019s certificate store', () => {
       assert.deepEqual(result.failed.map((f) => f.message), [expected]);
       assert.equal(requests, sent, 'an HTTP request, with the key, reached a server whose certificate is not trusted');
       assert.deepEqual(historyIds(api), before);
-      const shown = await messages.settle();
+      const shown = await messages.whenShown(1);
       assert.equal(shown.length, 1, JSON.stringify(shown));
       assert.equal(shown[0].level, 'error');
       assert.equal(shown[0].text, expected);

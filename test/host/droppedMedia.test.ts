@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { HeyGenAssetsApi } from '../../src/vscode/api';
-import { contentOnlyTransfer, emulator, waitFor, workspaceFile } from './hostSupport';
+import { contentOnlyTransfer, emulator, removed, whenEvent, workspaceFile } from './hostSupport';
 import { WindowSpy } from './windowSpy';
 
 const EXTENSION_ID = 'heygen-assets.heygen-assets';
@@ -50,9 +50,10 @@ suite('Dropped media onto the Assets view', () => {
     assert.equal(outcome.message, 'Uploaded "view-drop.jpg" to HeyGen.', spy.describe());
     const accepted = (await emulator.received()).filter((r) => r.status === 200 && r.sha256 === sha);
     assert.equal(accepted.length, 1, 'HeyGen received the dropped bytes on Retry');
-    const record = await waitFor('the retried upload in the history', () => heygen.history.all().find((r) => r.sha256 === sha));
+    const record = await whenEvent('the retried upload in the history', (l) => heygen.history.onDidChange(l), () => heygen.history.all().find((r) => r.sha256 === sha));
     assert.equal(record.name, 'view-drop.jpg');
-    await waitFor('the temporary file to be removed', () => (record.sourcePath !== undefined && !fs.existsSync(record.sourcePath) ? true : undefined));
+    assert.ok(record.sourcePath, 'the record names the file it was uploaded from');
+    await removed('the temporary file', record.sourcePath);
     await heygen.history.remove([record.id]);
   });
 });

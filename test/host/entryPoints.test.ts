@@ -10,7 +10,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HeyGenAssetsApi } from '../../src/vscode/api';
 import type { BatchResult } from '../../src/vscode/upload/uploadCommands';
-import { emulator, hostEnv, sha256Of, waitFor, workspaceFile, type ReceivedUpload } from './hostSupport';
+import { emulator, hostEnv, pollUntil, sha256Of, whenEvent, withDeadline, workspaceFile, type ReceivedUpload } from './hostSupport';
+import { withUserSetting } from './faultKit';
 import { WindowSpy } from './windowSpy';
 
 const EXTENSION_ID = 'heygen-assets.heygen-assets';
@@ -223,11 +224,12 @@ suite('Upload entry points', () => {
 
   test('"Upload to HeyGen" with no argument uploads the active tab (an image preview)', async () => {
     const uri = workspaceFile('sample.png');
-    await vscode.commands.executeCommand('vscode.open', uri);
-    await waitFor('sample.png to be the active tab', () => {
+    const active = whenEvent('sample.png to be the active tab', vscode.window.tabGroups.onDidChangeTabs, () => {
       const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input as { uri?: vscode.Uri } | undefined;
       return input?.uri?.fsPath === uri.fsPath ? true : undefined;
     });
+    await vscode.commands.executeCommand('vscode.open', uri);
+    await active;
     const result = await run('heygen.uploadToHeyGen');
     assert.equal(result?.succeeded.length, 1, spy.describe());
     assert.deepEqual(receivedShas(await emulator.received()), [sha256Of(uri.fsPath)]);
@@ -341,7 +343,11 @@ suite('Upload entry points', () => {
     let origin: string;
     const mp4 = (): Buffer => fs.readFileSync(workspaceFile('sample.mp4').fsPath);
 
+    /** The loopback server stands in for a web server: a URL handed to the command may reach it only with this setting. */
+    let restorePrivateNetworks: () => Promise<void> = () => Promise.resolve();
+
     suiteSetup(async () => {
+      restorePrivateNetworks = await withUserSetting('download.allowPrivateNetworks', true);
       server = http.createServer((req, res) => {
         if (req.url === '/media/clip.mp4') {
           const body = mp4();
@@ -357,6 +363,7 @@ suite('Upload entry points', () => {
     });
 
     suiteTeardown(async () => {
+      await restorePrivateNetworks();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     });
 
@@ -421,15 +428,15 @@ suite('Upload entry points', () => {
       await emulator.behave({ mode: 'stall' });
       const uri = workspaceFile('sample.mp4');
       const pending = run('heygen.uploadFile', uri);
-      // The emulator has the whole body and is holding the answer back: the upload is in flight.
-      await waitFor('the body to reach the emulator', async () => (await emulator.received()).find((r) => r.sha256 === sha256Of(uri.fsPath)));
-      const progress = await waitFor('the progress notification', () => spy.progress[0]);
+      // The emulator has the whole body and is holding the answer back: the upload is in flight, under its progress
+      // notification (shown before the upload starts).
+      await emulator.bodyArrived(sha256Of(uri.fsPath));
+      const [progress] = spy.progress;
+      assert.ok(progress, 'no progress notification while uploading');
       assert.equal(progress.cancellable, true);
       progress.cancel();
-      const result = await Promise.race([
-        pending,
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the upload did not stop within 5 s of Cancel')), 5000)),
-      ]);
+      // Without the abort, the stalled request would wait out the 60 s idle timeout, and its retries after it.
+      const result = await withDeadline('the upload stopping after Cancel', pending, 20_000);
       assert.equal(result?.cancelled, true);
       assert.deepEqual(result?.succeeded, []);
       assert.deepEqual(spy.messages.map((m) => `${m.kind}: ${m.message}`), ['info: Upload cancelled. Nothing was uploaded.']);
@@ -461,8 +468,9 @@ suite('Upload entry points', () => {
       assert.equal((await assetRows(heygen)).length, done);
       assert.equal(spy.messages.at(-1)?.message, `Upload cancelled. ${done} uploaded before cancelling.`);
       // The emulator records the cut-off request only when its delayed answer finds the connection gone; wait for
-      // that here, so the record does not land in the next test's list.
-      const received = await waitFor('the emulator to give up on the cut-off request', async () => {
+      // that here, so the record does not land in the next test's list. Polled: the emulator announces a body's
+      // arrival, not its answers.
+      const received = await pollUntil('the emulator to give up on the cut-off request', async () => {
         const all = await emulator.received();
         return all.some((r) => r.status === 0) ? all : undefined;
       });

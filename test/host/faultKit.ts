@@ -1,11 +1,11 @@
-// Shared by the fault and bad-input host tests (issue 7 items 2, 4 and 5): the extension's test API, what the
-// person is shown, unhandled rejections in the extension host, and a scratch folder inside the workspace.
+// Shared by the fault and bad-input host tests: the extension's test API, what the person is shown, unhandled
+// rejections in the extension host, and a scratch folder inside the workspace.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HeyGenAssetsApi } from '../../src/vscode/api';
-import { emulator, hostEnv, type ReceivedUpload } from './hostSupport';
+import { emulator, hostEnv, whenEvent, type ReceivedUpload } from './hostSupport';
 
 const EXTENSION_ID = 'heygen-assets.heygen-assets';
 
@@ -36,9 +36,11 @@ const SHOW_FUNCTIONS = {
 export class MessageRecorder {
   readonly shown: ShownMessage[] = [];
   private readonly originals = new Map<string, ShowFn>();
+  private readonly onShow = new vscode.EventEmitter<void>();
 
   install(): void {
     const win = vscode.window as unknown as Record<string, ShowFn>;
+    const onShow = this.onShow;
     for (const [level, name] of Object.entries(SHOW_FUNCTIONS) as Array<[ShownMessage['level'], string]>) {
       const original = win[name];
       this.originals.set(name, original);
@@ -46,6 +48,7 @@ export class MessageRecorder {
       win[name] = function (this: unknown, message: string, ...rest: unknown[]): Thenable<unknown> {
         const actions = rest.filter((item): item is string => typeof item === 'string');
         shown.push({ level, text: message, actions });
+        onShow.fire();
         return original.call(vscode.window, message, ...rest);
       };
     }
@@ -63,9 +66,14 @@ export class MessageRecorder {
     this.shown.length = 0;
   }
 
-  /** Notifications are shown without awaiting them; give the extension a moment after its promise settles. */
-  async settle(): Promise<ShownMessage[]> {
-    await new Promise((resolve) => setTimeout(resolve, 150));
+  /**
+   * What was shown once at least `count` notifications have been, and one macrotask turn more so one shown right
+   * after them is in the list too (an assertion on the whole list then sees it). The extension shows a notification
+   * without awaiting it, so it may come after the promise of the operation that caused it.
+   */
+  async whenShown(count: number): Promise<ShownMessage[]> {
+    await whenEvent(() => `${count} notification(s); shown: ${JSON.stringify(this.shown)}`, this.onShow.event, () => (this.shown.length >= count ? true : undefined));
+    await new Promise((resolve) => setImmediate(resolve));
     return [...this.shown];
   }
 }
@@ -83,6 +91,16 @@ export class RejectionWatch {
 
   stop(): void {
     process.off('unhandledRejection', this.listener);
+  }
+
+  /**
+   * The rejections seen, once the operations the caller awaited have had one more macrotask turn: Node reports a
+   * promise rejected without a handler when the microtask queue of the turn that rejected it has drained, so any
+   * rejection made by those operations has been reported by then.
+   */
+  async settled(): Promise<string[]> {
+    await new Promise((resolve) => setImmediate(resolve));
+    return [...this.seen];
   }
 }
 
@@ -108,22 +126,20 @@ export async function receivedUploads(): Promise<ReceivedUpload[]> {
 
 /** Sets a `heygen.*` user setting for one test; the returned function puts the previous user value back. */
 export async function withUserSetting(key: string, value: unknown): Promise<() => Promise<void>> {
-  const config = vscode.workspace.getConfiguration('heygen');
-  const previous = config.inspect(key)?.globalValue;
-  await config.update(key, value, vscode.ConfigurationTarget.Global);
-  await waitUntil(() => vscode.workspace.getConfiguration('heygen').inspect(key)?.globalValue === value, `heygen.${key} to be ${JSON.stringify(value)}`);
-  return async () => {
-    await vscode.workspace.getConfiguration('heygen').update(key, previous, vscode.ConfigurationTarget.Global);
-    await waitUntil(() => vscode.workspace.getConfiguration('heygen').inspect(key)?.globalValue === previous, `heygen.${key} to be restored`);
-  };
+  const previous = vscode.workspace.getConfiguration('heygen').inspect(key)?.globalValue;
+  await updateUserSetting(key, value);
+  return () => updateUserSetting(key, previous);
 }
 
-async function waitUntil(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/**
+ * Writes a `heygen.*` user setting and resolves once this extension host sees it, on the configuration-change event
+ * (the extension, which registered its listener at activation, has heard of it by then too).
+ */
+async function updateUserSetting(key: string, value: unknown): Promise<void> {
+  const seen = (): true | undefined => (vscode.workspace.getConfiguration('heygen').inspect(key)?.globalValue === value ? true : undefined);
+  const applied = whenEvent(`heygen.${key} to be ${JSON.stringify(value)}`, vscode.workspace.onDidChangeConfiguration, seen, 10_000);
+  // Attached now: if the update fails, its own error is the one reported.
+  applied.catch(() => undefined);
+  await vscode.workspace.getConfiguration('heygen').update(key, value, vscode.ConfigurationTarget.Global);
+  await applied;
 }

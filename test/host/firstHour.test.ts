@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HeyGenAssetsApi } from '../../src/vscode/api';
 import type { AssetTreeProvider } from '../../src/vscode/history/assetTreeView';
-import { hostEnv, nextQuickPick, waitFor, workspaceFile } from './hostSupport';
+import { fileWhen, hostEnv, nextQuickPick, pollUntil, whenEvent, workspaceFile } from './hostSupport';
 import { WindowSpy } from './windowSpy';
 import { withUserSetting } from './faultKit';
 import { emulatorV3 } from './v3Support';
@@ -36,9 +36,10 @@ function logFile(): string | undefined {
 
 /** The log's lines from `from` (a length read earlier) on, once `until` finds what it waits for. */
 async function logLinesUntil(from: number, until: (lines: string[]) => boolean, what: string): Promise<string[]> {
-  return waitFor(`the log to show ${what}`, () => {
-    const file = logFile();
-    const lines = file ? fs.readFileSync(file, 'utf8').slice(from).split('\n').filter(Boolean) : [];
+  const file = logFile();
+  assert.ok(file, 'the extension has a log file');
+  return fileWhen(`the log to show ${what}`, file, (text) => {
+    const lines = (text ?? '').slice(from).split('\n').filter(Boolean);
     return until(lines) ? lines : undefined;
   });
 }
@@ -103,7 +104,7 @@ suite('First hour: the upload notification', () => {
     const [record] = result.succeeded.map((s) => s.record);
     assert.ok(record, spy.describe());
     assert.deepEqual(spy.messages[0]?.items, ['Copy URL', 'Insert into Payload', 'Show in Assets']);
-    await waitFor('the fragment in the payload', () => (editor.document.getText().includes(record.id) ? true : undefined));
+    await whenEvent('the fragment in the payload', vscode.workspace.onDidChangeTextDocument, () => (editor.document.getText().includes(record.id) ? true : undefined));
     await vscode.commands.executeCommand('leaveSnippet');
     const payload = JSON.parse(editor.document.getText()) as { video_inputs: Array<{ background?: Record<string, string> }> };
     const background = payload.video_inputs[0].background;
@@ -119,7 +120,8 @@ suite('First hour: the upload notification', () => {
     const result = await heygen.upload([workspaceFile('sample.webm')], { force: true });
     const [record] = result.succeeded.map((s) => s.record);
     assert.ok(record, spy.describe());
-    await waitFor('the row selected', () => (tree.selection.some((r) => r.id === record.id) ? true : undefined));
+    // Polled: the selection event belongs to the TreeView the extension keeps to itself.
+    await pollUntil('the row selected', () => (tree.selection.some((r) => r.id === record.id) ? true : undefined));
     assert.equal(tree.viewVisible, true, 'the Assets view is on screen');
   });
 });
@@ -228,7 +230,7 @@ suite('First hour: the hover on a local path', () => {
   async function problemsAt(document: vscode.TextDocument, offset: number, count: number): Promise<string[]> {
     const position = document.positionAt(offset);
     const mine = (): vscode.Diagnostic[] => vscode.languages.getDiagnostics(document.uri).filter((d) => d.source === 'HeyGen' && d.range.contains(position));
-    return (await waitFor('the problems', () => (mine().length >= count ? mine() : undefined))).map((d) => d.message);
+    return (await whenEvent('the problems', vscode.languages.onDidChangeDiagnostics, () => (mine().length >= count ? mine() : undefined))).map((d) => d.message);
   }
 
   test('./sample.jpg: its type, size and "Upload to HeyGen and Replace", also with the pointer on the quote', async () => {

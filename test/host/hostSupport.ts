@@ -84,8 +84,117 @@ export function nextQuickPick(api: Pick<HeyGenAssetsApi, 'onDidShowQuickPick'>):
   });
 }
 
-/** Polls until `check` returns a value (not undefined) or the time is up. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
+/** Anything shaped like a `vscode.Event`: the extension's own events (history, library index) are, too. */
+export type EventLike<E = unknown> = (listener: (e: E) => unknown) => { dispose(): unknown };
+
+/**
+ * Resolves with `check`'s first value other than undefined: checked now, then again each time one of `events` fires.
+ * Rejects after `timeoutMs` (a failure's deadline, not a wait: nothing is assumed to have happened when it passes).
+ */
+export function whenEvent<T>(what: string | (() => string), events: EventLike | readonly EventLike[], check: () => T | undefined, timeoutMs = 20_000): Promise<T> {
+  const first = check();
+  if (first !== undefined) {
+    return Promise.resolve(first);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const subscriptions: Array<{ dispose(): unknown }> = [];
+    const done = (): void => {
+      clearTimeout(timer);
+      subscriptions.forEach((s) => s.dispose());
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`));
+    }, timeoutMs);
+    const list: readonly EventLike[] = typeof events === 'function' ? [events] : events;
+    for (const event of list) {
+      subscriptions.push(
+        event(() => {
+          let value: T | undefined;
+          try {
+            value = check();
+          } catch (error) {
+            done();
+            reject(error instanceof Error ? error : new Error(String(error)));
+            return;
+          }
+          if (value !== undefined) {
+            done();
+            resolve(value);
+          }
+        }),
+      );
+    }
+  });
+}
+
+/** `promise`, or a rejection naming `what` once `timeoutMs` has passed (a failure's deadline, never a wait). */
+export function withDeadline<T>(what: string, promise: PromiseLike<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not happen within ${timeoutMs / 1000} s`)), timeoutMs);
+  });
+  return Promise.race([Promise.resolve(promise), deadline]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The text of `file` once `check` accepts it (the value `check` returns), on the file system's change events for its
+ * folder (inotify): for files another process writes behind the extension's calls, such as VS Code's log files.
+ */
+export function fileWhen<T>(what: string, file: string, check: (text: string | undefined) => T | undefined, timeoutMs = 20_000): Promise<T> {
+  const read = (): T | undefined => check(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined);
+  return new Promise<T>((resolve, reject) => {
+    // Watching first, then reading: a write between the two is either seen by the read or fires the watch.
+    const watcher = fs.watch(path.dirname(file));
+    const timer = setTimeout(() => finish(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
+    const finish = (error?: Error, value?: T): void => {
+      clearTimeout(timer);
+      watcher.close();
+      if (error) {
+        reject(error);
+      } else {
+        resolve(value as T);
+      }
+    };
+    const look = (): void => {
+      try {
+        const value = read();
+        if (value !== undefined) {
+          finish(undefined, value);
+        }
+      } catch (error) {
+        finish(error as Error);
+      }
+    };
+    watcher.on('change', look);
+    watcher.on('error', (error) => finish(error));
+    look();
+  });
+}
+
+/** Resolves once `file` no longer exists (on its folder's change events; at once if the folder is gone too). */
+export function removed(what: string, file: string, timeoutMs = 20_000): Promise<void> {
+  if (!fs.existsSync(path.dirname(file))) {
+    return Promise.resolve();
+  }
+  return fileWhen(what, file, () => (fs.existsSync(file) ? undefined : true), timeoutMs).then(
+    () => undefined,
+    (error: NodeJS.ErrnoException) => {
+      // The folder went away between the check and the watch: so did the file.
+      if (error.code === 'ENOENT' && !fs.existsSync(file)) {
+        return;
+      }
+      throw error;
+    },
+  );
+}
+
+/**
+ * Polls `check` until it returns a value (not undefined) or the time is up. Only for states nothing announces (the
+ * emulator's record of an answer, a tree view's selection that the extension keeps to itself): every caller says why
+ * it cannot wait for an event instead.
+ */
+export async function pollUntil<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -95,7 +204,7 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     if (Date.now() > deadline) {
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 

@@ -11,7 +11,7 @@ import type { AssetTreeProvider } from '../../src/vscode/history/assetTreeView';
 import type { LibraryController } from '../../src/vscode/library/libraryController';
 import type { LibraryNode } from '../../src/vscode/library/libraryTreeView';
 import { withUserSetting } from './faultKit';
-import { hostEnv, nextQuickPick, waitFor, workspaceFile } from './hostSupport';
+import { hostEnv, nextQuickPick, whenEvent, workspaceFile } from './hostSupport';
 import type { HeyGenAssetsApi } from '../../src/vscode/api';
 import { WindowSpy } from './windowSpy';
 
@@ -127,9 +127,9 @@ suite('Library', () => {
     const listed = await seed(heygen, 250);
     await vscode.commands.executeCommand('heygen.library.focus');
     await heygen.library.refresh();
-    await waitFor('the first page', () => (heygen.library.index.size === 100 ? true : undefined));
+    await whenEvent('the first page', (l) => heygen.library.index.onDidChange(l), () => (heygen.library.index.size === 100 ? true : undefined));
     // Opening the view starts a refresh of its own: its row reads "Loading…" until that one has answered too.
-    await waitFor('the Load More row', () => {
+    await whenEvent('the Load More row', heygen.library.tree.onDidChangeTreeData, () => {
       const tree = heygen.library.tree;
       const row = tree.getChildren().find((node) => node.type === 'loadMore');
       return row && labelOf(tree.getTreeItem(row)) === 'Load More…' ? true : undefined;
@@ -250,6 +250,61 @@ suite('Library', () => {
     assert.equal(heygen.library.index.isGone(three[1].id), false);
   });
 
+  test('a delete HeyGen answers 404 is reported as not found, never as deleted', async () => {
+    const listed = await seed(heygen, 5);
+    await heygen.library.refresh();
+    const victim = listed[1];
+    // Gone from HeyGen after the listing (another window, the web app): the row is still shown.
+    await control('/drop', { ids: [victim.id] });
+    spy.answerMessages((shown) => (shown.modal ? 'Delete' : undefined));
+    const summary = await vscode.commands.executeCommand<{ deleted: unknown[] }>('heygen.deleteFromHeyGen', rowNode(heygen.library, victim.name));
+    assert.deepEqual((await emulatorLibrary()).requests.delete, [victim.id]);
+    assert.deepEqual(summary.deleted, []);
+    assert.ok(!spy.messages.some((m) => m.kind === 'info' && m.message.startsWith('Deleted')), spy.describe());
+    const error = spy.messages.find((m) => m.kind === 'error');
+    assert.equal(error?.message, `"${victim.name}" could not be deleted from HeyGen: not found on HeyGen (already deleted, or not this account's).`, spy.describe());
+    assert.equal(heygen.library.index.isGone(victim.id), false, 'not marked as deleted by us');
+  });
+
+  test('an id not shaped like HeyGen\'s is never sent: "." does not become DELETE /v3/assets/', async () => {
+    await seed(heygen, 3);
+    spy.answerMessages((shown) => (shown.modal ? 'Delete' : undefined));
+    for (const id of ['.', '..', '../users/me', 'a/b']) {
+      await vscode.commands.executeCommand('heygen.deleteFromHeyGen', { id, name: id, url: 'https://x.test/a.png' });
+    }
+    assert.deepEqual((await emulatorLibrary()).requests.delete, []);
+    assert.ok(!spy.messages.some((m) => m.modal), 'no confirmation for what cannot be sent');
+    assert.ok(spy.messages.some((m) => m.kind === 'warning' && m.message === '"." is not a HeyGen asset id, so nothing was sent to delete it.'), spy.describe());
+  });
+
+  test('the Delete key acts on the focused view\'s selection only', async () => {
+    const listed = await seed(heygen, 5, 'keys');
+    await heygen.library.refresh();
+    await vscode.commands.executeCommand('heygen.library.focus');
+    const inLibrary = listed[0];
+    const record: AssetRecord = {
+      id: listed[3].id, name: 'selected-in-assets.png', fileType: 'image', mime: 'image/png', url: listed[3].url ?? '', imageKey: null,
+      createdTs: 1, size: 1, sha256: 'e'.repeat(64), uploadedAt: Date.now(), keyFingerprint: keyFingerprint(hostEnv.apiKey),
+    };
+    await heygen.history.add(record);
+    await vscode.commands.executeCommand('heygen.assets.focus');
+    await heygen.assetTree.reveal(record.id);
+    // A row selected in each view; the Library's last, without taking the focus from the Assets view.
+    assert.equal(await heygen.library.reveal(inLibrary.id), true, 'the Library row is selected');
+    assert.deepEqual(heygen.assetTree.selection.map((r) => r.id), [record.id]);
+    assert.deepEqual(heygen.library.tree.selection.map((n) => (n.type === 'asset' || n.type === 'libraryItem' ? n.library.id : n.type)), [inLibrary.id]);
+    spy.answerMessages(() => undefined);
+    // Pressed in the Assets view: the contributed keybinding names it.
+    await vscode.commands.executeCommand('heygen.deleteFromHeyGen', { view: 'heygen.assets' });
+    assert.equal(spy.messages[0]?.modal, true, spy.describe());
+    assert.match(spy.messages[0].message, /^Delete "selected-in-assets\.png" from HeyGen\?/);
+    // Bound by the person without naming a view, with a selection in both: which one is meant is not clear.
+    await vscode.commands.executeCommand('heygen.deleteFromHeyGen');
+    assert.equal(spy.messages.filter((m) => m.modal).length, 1, spy.describe());
+    assert.deepEqual((await emulatorLibrary()).requests.delete, []);
+    await heygen.history.remove([record.id]);
+  });
+
   test('stale marking: an upload HeyGen no longer has gets a warning and "deleted on HeyGen", with Upload Again; asked once per 12 hours', async () => {
     // Ids this editor has never listed: a listing counts as a check. More than one page, so no listing is ever
     // complete here: a refresh that the history changes below may start could otherwise mark the dropped asset gone by
@@ -320,7 +375,7 @@ suite('Library', () => {
     await heygen.history.add(record);
     spy.answerMessages(() => undefined);
     await vscode.commands.executeCommand('heygen.removeFromHistory', { type: 'asset', record });
-    await waitFor('the question', () => spy.messages.find((m) => m.message.includes('still exists on HeyGen')));
+    await whenEvent('the question', spy.onDidShowMessage, () => spy.messages.find((m) => m.message.includes('still exists on HeyGen')));
     assert.equal(heygen.history.get(record.id), undefined, 'removed from the history');
     assert.deepEqual((await emulatorLibrary()).requests.delete, [], 'dismissed: nothing deleted');
 
@@ -330,8 +385,10 @@ suite('Library', () => {
       (shown) => (shown.modal ? 'Delete' : undefined),
     );
     await vscode.commands.executeCommand('heygen.removeFromHistory', { type: 'asset', record });
-    await waitFor('the delete', async () => ((await emulatorLibrary()).requests.delete.includes(record.id) ? true : undefined));
+    // The delete runs after the answer, without holding up the command: it ends with its own notification.
+    await whenEvent('the deletion\'s notification', spy.onDidShowMessage, () => spy.messages.find((m) => m.message === `Deleted "${record.name}" from HeyGen.`));
     assert.ok(spy.messages.some((m) => m.modal && m.message.startsWith(`Delete "${record.name}" from HeyGen?`)), spy.describe());
+    assert.deepEqual((await emulatorLibrary()).requests.delete, [record.id], 'HeyGen was asked to delete it');
   });
 
   test('Delete from HeyGen on an Assets (history) row: confirmed, deleted on HeyGen, and the row then warns', async () => {
@@ -377,8 +434,9 @@ suite('Library', () => {
     const ours = result.succeeded[0]?.record;
     assert.ok(ours, JSON.stringify(result));
     // No Refresh pressed: the Library lists page one again by itself after an upload.
+    const listed = whenEvent('the upload in the Library', heygen.library.tree.onDidChangeTreeData, () => heygen.library.tree.nodeFor(ours.id), 10_000);
     await vscode.commands.executeCommand('heygen.library.focus');
-    await waitFor('the upload in the Library', () => heygen.library.tree.nodeFor(ours.id), 10_000);
+    await listed;
     const node = heygen.library.tree.nodeFor(ours.id);
     assert.ok(node && node.type === 'asset');
     assert.equal(node.record.sourcePath, ours.sourcePath, 'the history record, with its source file');
@@ -391,7 +449,7 @@ suite('Library', () => {
     assert.equal(await vscode.env.clipboard.readText(), ours.id);
   });
 
-  test('done when: 250 assets, the newest 100, load more, find one by name, insert it into a payload, delete another', async () => {
+  test('250 assets: the newest 100, Load More, find one by name, insert it into a payload, delete another', async () => {
     const listed = await seed(heygen, 250);
     await vscode.commands.executeCommand('workbench.view.extension.heygen');
     await vscode.commands.executeCommand('heygen.library.focus');

@@ -95,9 +95,9 @@ async function diagnosticsWhen(uri: vscode.Uri, accept: (d: readonly vscode.Diag
   });
 }
 
-/** Markdown as it reads: the escapes `appendText` adds (`\-`, `&nbsp;`) undone, links and images left as written. */
+/** Markdown as it reads: backslash escapes (any ASCII punctuation) and `&nbsp;` undone, links and images as written. */
 function readable(markdown: string): string {
-  return markdown.replace(/&nbsp;/g, ' ').replace(/\\([\\`*_{}[\]()#+\-.!|<>])/g, '$1');
+  return markdown.replace(/&nbsp;/g, ' ').replace(/\\([!-/:-@[-`{-~])/g, '$1');
 }
 
 async function hoverText(document: vscode.TextDocument, position: vscode.Position): Promise<string> {
@@ -170,11 +170,12 @@ suite('Payload files', () => {
     const text = await hoverText(editor.document, offsetOf(editor.document, image.url, 5));
     assert.match(text, /\*\*known-bg\.png\*\*/);
     assert.match(text, /Image, 2 KB, uploaded 5 minutes ago/);
-    assert.ok(text.includes(`](${vscode.Uri.file(image.sourcePath!).toString()})`), `a link opens the source file: ${text}`);
+    assert.ok(text.includes(`](<${vscode.Uri.file(image.sourcePath!).toString()}>)`), `a link opens the source file: ${text}`);
     assert.ok(text.includes('`pl-image`') && text.includes(image.url), 'id and URL');
     assert.match(text, /\[Copy ID\]\(command:heygen\.copyId\?/);
     assert.match(text, /\[Copy URL\]\(command:heygen\.copyUrl\?/);
-    assert.match(text, /!\[Thumbnail\]\(https:\/\/resource\.heygen\.ai\/image\/pl-image\/known-bg\.png\|width=120\)/);
+    // An https URL can load; the alt text is the name, with no escapes in it.
+    assert.match(text, /!\[known-bg\.png\]\(<https:\/\/resource\.heygen\.ai\/image\/pl-image\/known-bg\.png\|width=120>\)/);
     const unknown = await hoverText(editor.document, offsetOf(editor.document, 'nobody-knows', 3));
     assert.equal(unknown, 'No upload in your HeyGen history has this asset id.');
   });
@@ -293,7 +294,7 @@ suite('Payload files', () => {
     await diagnosticsWhen(document.uri, (d) => d.length === 0, 'the problem to go');
   });
 
-  test('done when: "Upload Local Files in This Payload" turns two local paths into two HeyGen URLs in one edit, each hover naming its file', async () => {
+  test('"Upload Local Files in This Payload" turns two local paths into two HeyGen URLs in one edit, each hover naming its file', async () => {
     const image = uniqueMedia('two-bg.jpg', 'sample.jpg');
     const audio = uniqueMedia('two-voice.mp3', 'sample.mp3');
     const editor = await openPayload(

@@ -13,8 +13,8 @@ import { DroppedMediaUploads } from '../../src/vscode/droppedMedia/droppedMedia'
 import { MediaDropProvider } from '../../src/vscode/payload/dropProvider';
 import type { DropPasteDeps } from '../../src/vscode/payload/mediaInsert';
 import { MediaPasteProvider } from '../../src/vscode/payload/pasteProvider';
-import type { BatchResult, UploadPort } from '../../src/vscode/upload/uploadPort';
-import { contentOnlyTransfer, emulator, nextQuickPick, sha256Of, waitFor, workspaceFile, type ReceivedUpload } from './hostSupport';
+import type { BatchResult, UploadPort, UploadRequestOptions } from '../../src/vscode/upload/uploadPort';
+import { contentOnlyTransfer, emulator, nextQuickPick, removed, sha256Of, whenEvent, withDeadline, workspaceFile, type ReceivedUpload } from './hostSupport';
 import type { QuickPickShown } from '../../src/vscode/ui/quickPicks';
 import { WindowSpy, type ShownMessage } from './windowSpy';
 
@@ -22,7 +22,7 @@ const EXTENSION_ID = 'heygen-assets.heygen-assets';
 
 interface Api {
   history: { add(record: AssetRecord): Promise<void>; all(): readonly AssetRecord[]; remove(ids: readonly string[]): Promise<void> };
-  upload(uris: vscode.Uri[], options?: { force?: boolean; quiet?: boolean; signal?: AbortSignal }): Promise<{ succeeded: Array<{ record: AssetRecord }> }>;
+  upload(uris: vscode.Uri[], options?: UploadRequestOptions): Promise<{ succeeded: Array<{ record: AssetRecord }> }>;
   onDidShowQuickPick: HeyGenAssetsApi['onDidShowQuickPick'];
 }
 
@@ -336,27 +336,66 @@ suite('Snippets', () => {
   // Drop and paste go through the providers as VS Code calls them: the drop's edit is applied the way the
   // editor applies a DocumentDropEdit (its text as a snippet at the drop position), the paste's edit is resolved.
   // Uploads are forced, so the emulator sees every one even for files an earlier suite uploaded.
+  interface DropCall {
+    uris: vscode.Uri[];
+    result: Promise<BatchLike>;
+    /** The extension's own signal that no Retry can follow any more (UploadRequestOptions.onSettled). */
+    settled: Promise<void>;
+  }
   interface DropRig {
     deps: DropPasteDeps;
-    calls: Array<{ uris: vscode.Uri[]; result: Promise<BatchLike> }>;
+    calls: DropCall[];
+    /** The first upload call: the drop or paste has started uploading. */
+    started: Promise<DropCall>;
   }
   type BatchLike = { succeeded: Array<{ record: AssetRecord }>; failed: unknown[]; cancelled: boolean };
   const silent = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
   /** The real dropped-media uploads over the extension's own UploadPort (forced), with the calls it made. */
   function rig(avatarId = ''): DropRig {
-    const calls: DropRig['calls'] = [];
+    const calls: DropCall[] = [];
+    let start!: (call: DropCall) => void;
+    const started = new Promise<DropCall>((resolve) => (start = resolve));
     const config = { snippetAvatarId: avatarId, snippetVoiceId: '', snippetReference: 'url' as const };
     const port: UploadPort = {
       upload: (uris, options) => {
-        const result = api.upload([...uris], { ...options, force: true }) as unknown as Promise<BatchResult>;
-        calls.push({ uris: [...uris], result });
+        let settle!: () => void;
+        const settled = new Promise<void>((resolve) => (settle = resolve));
+        const result = api.upload([...uris], {
+          ...options,
+          force: true,
+          onSettled: () => {
+            options?.onSettled?.();
+            settle();
+          },
+        }) as unknown as Promise<BatchResult>;
+        const call = { uris: [...uris], result, settled };
+        calls.push(call);
+        start(call);
         return result;
       },
       uploadUrl: () => Promise.reject(new Error('no URL drops in these tests')),
     };
     const media = new DroppedMediaUploads(port, fs.mkdtempSync(path.join(os.tmpdir(), 'heygen-drop-test-')), silent);
-    return { deps: { config, log: silent, media }, calls };
+    return { deps: { config, log: silent, media }, calls, started };
+  }
+
+  /** The drop's first upload call (the edit was applied), within the test's deadline for it. */
+  function uploadStarted({ started }: DropRig): Promise<DropCall> {
+    return withDeadline('the upload to start', started, 20_000);
+  }
+
+  /**
+   * The drop has started uploading and everything it set going is done: its upload and edit, and the inserts of any
+   * Retry that went through before the extension said no Retry can follow (provider.running tracks them from the
+   * moment they start).
+   */
+  async function dropDone(provider: MediaDropProvider | MediaPasteProvider, rig: DropRig, { afterRetries = false } = {}): Promise<void> {
+    const call = await uploadStarted(rig);
+    if (afterRetries) {
+      await withDeadline('the extension to say no Retry can follow', call.settled, 20_000);
+    }
+    await Promise.all([...provider.running]);
   }
 
   function uriList(...names: string[]): vscode.DataTransfer {
@@ -400,11 +439,6 @@ suite('Snippets', () => {
     return shown;
   }
 
-  async function settled(provider: MediaDropProvider): Promise<void> {
-    await waitFor('the drop to start uploading', () => (provider.running.size > 0 ? true : undefined));
-    await Promise.all([...provider.running]);
-  }
-
   function spyStatusBar(): { shown: string[]; restore(): void } {
     const shown: string[] = [];
     const win = vscode.window as unknown as Record<string, unknown>;
@@ -418,7 +452,8 @@ suite('Snippets', () => {
 
   test('a drop offers its edit without uploading; once the edit is applied the file is uploaded and its fragment replaces the placeholder', async () => {
     const editor = await openEditor('json', PAYLOAD);
-    const { deps, calls } = rig();
+    const drop = rig();
+    const { deps, calls } = drop;
     const provider = new MediaDropProvider(deps);
     const before = (await emulator.received()).length;
     // Dropped inside a string of the item: the fragment goes after that member.
@@ -432,7 +467,7 @@ suite('Snippets', () => {
     assert.deepEqual(await uploadsOf(before, 'sample.mp3'), []);
 
     await applyDropEdit(editor, position, edit);
-    await settled(provider);
+    await dropDone(provider, drop);
     assert.equal((await uploadsOf(before, 'sample.mp3')).length, 1, 'uploaded once, after the edit was applied');
     assert.equal(calls.length, 1);
     await leaveSnippet();
@@ -445,13 +480,16 @@ suite('Snippets', () => {
 
   test('a drop whose edit is never applied (another drop choice taken) uploads nothing', async () => {
     const editor = await openEditor('json', PAYLOAD);
-    const { deps, calls } = rig();
+    const drop = rig();
+    const { deps, calls } = drop;
     const provider = new MediaDropProvider(deps);
     const position = new vscode.Position(1, 2);
     assert.ok(await provider.provideDocumentDropEdits(editor.document, position, uriList('sample.png'), new vscode.CancellationTokenSource().token));
-    // The person takes VS Code's "Insert path" instead. Its change reached the provider's listener before the
-    // edit resolved, so an upload it wrongly started is tracked by now.
+    // The person takes VS Code's "Insert path" instead. The provider listened for the document's changes before this
+    // test did, so once this test hears of the inserted path, an upload the provider wrongly started is tracked.
+    const heard = whenEvent('the inserted path', vscode.workspace.onDidChangeTextDocument, () => (editor.document.getText().includes('sample.png') ? true : undefined));
     await editor.insertSnippet(new vscode.SnippetString().appendText('sample.png'), position);
+    await heard;
     assert.equal(provider.running.size, 0);
     assert.equal(calls.length, 0);
   });
@@ -459,7 +497,8 @@ suite('Snippets', () => {
   test('undoing the placeholder while the upload runs cancels it, and no text is inserted', async () => {
     const editor = await openEditor('json', PAYLOAD);
     const original = editor.document.getText();
-    const { deps, calls } = rig();
+    const drop = rig();
+    const { deps, calls } = drop;
     const provider = new MediaDropProvider(deps);
     const position = editor.document.positionAt(original.indexOf('"title"'));
     const edit = await provider.provideDocumentDropEdits(editor.document, position, uriList('sample.jpg'), new vscode.CancellationTokenSource().token);
@@ -469,7 +508,7 @@ suite('Snippets', () => {
     await emulator.behave({ mode: 'slow', delayMs: 4000, times: 1 });
     try {
       await applyDropEdit(editor, position, edit);
-      await waitFor('the upload to start', () => (calls.length > 0 ? true : undefined));
+      await uploadStarted(drop);
       await emulator.bodyArrived(sha256Of(workspaceFile('sample.jpg').fsPath));
       await leaveSnippet();
       await vscode.commands.executeCommand('undo');
@@ -486,7 +525,8 @@ suite('Snippets', () => {
   test('a failed upload removes the placeholder and inserts nothing', async () => {
     const editor = await openEditor('json', PAYLOAD);
     const original = editor.document.getText();
-    const { deps, calls } = rig();
+    const drop = rig();
+    const { deps, calls } = drop;
     const provider = new MediaDropProvider(deps);
     const position = editor.document.positionAt(original.indexOf('"title"'));
     const edit = await provider.provideDocumentDropEdits(editor.document, position, uriList('sample.png'), new vscode.CancellationTokenSource().token);
@@ -494,7 +534,7 @@ suite('Snippets', () => {
     await emulator.behave({ mode: 'code', code: 40002, message: 'The asset could not be processed', times: 1 });
     try {
       await applyDropEdit(editor, position, edit);
-      await settled(provider);
+      await dropDone(provider, drop);
       const result = await calls[0].result;
       assert.equal(result.succeeded.length, 0);
       assert.equal(result.failed.length, 1, 'the upload failed (and said so in its own message)');
@@ -506,14 +546,15 @@ suite('Snippets', () => {
 
   test('several files dropped into the payload become one whole item each, in order, and the payload still parses', async () => {
     const editor = await openEditor('json', PAYLOAD);
-    const { deps, calls } = rig();
+    const drop = rig();
+    const { deps, calls } = drop;
     const provider = new MediaDropProvider(deps);
     const position = editor.document.positionAt(editor.document.getText().indexOf('"title"'));
     const edit = await provider.provideDocumentDropEdits(editor.document, position, uriList('sample.png', 'sample.mp3', 'sample.mp4'), new vscode.CancellationTokenSource().token);
     assert.ok(edit);
     assert.match((edit as { title?: string }).title ?? '', /3 files/);
     await applyDropEdit(editor, position, edit);
-    await settled(provider);
+    await dropDone(provider, drop);
     await leaveSnippet();
     const records = (await calls[0].result).succeeded.map((s) => s.record);
     const byName = (name: string): AssetRecord => records.find((r) => r.name === name)!;
@@ -526,7 +567,8 @@ suite('Snippets', () => {
 
   test('several files dropped into a Python list become dict items at the drop position', async () => {
     const editor = await openEditor('python', 'payload = {\n    "video_inputs": [\n        \n    ],\n}\n', { insertSpaces: true, tabSize: 4 });
-    const { deps } = rig('av-1');
+    const drop = rig('av-1');
+    const { deps } = drop;
     const provider = new MediaDropProvider(deps);
     const position = editor.document.positionAt(editor.document.getText().indexOf('        \n') + 8);
     const transfer = new vscode.DataTransfer();
@@ -534,7 +576,7 @@ suite('Snippets', () => {
     const edit = await provider.provideDocumentDropEdits(editor.document, position, transfer, new vscode.CancellationTokenSource().token);
     assert.ok(edit, 'the drop was understood');
     await applyDropEdit(editor, position, edit);
-    await settled(provider);
+    await dropDone(provider, drop);
     // The snippet's first stop is the first item's avatar id, with the setting as its default.
     assert.equal(editor.document.getText(editor.selection), 'av-1');
     await leaveSnippet();
@@ -546,7 +588,8 @@ suite('Snippets', () => {
 
   test('several files dropped inside an item: the first goes in, the status bar says where the others are', async () => {
     const editor = await openEditor('json', PAYLOAD);
-    const { deps, calls } = rig();
+    const drop = rig();
+    const { deps, calls } = drop;
     const provider = new MediaDropProvider(deps);
     const position = editor.document.positionAt(editor.document.getText().indexOf('}\n    }') + 1);
     const edit = await provider.provideDocumentDropEdits(editor.document, position, uriList('sample.png', 'sample.wav'), new vscode.CancellationTokenSource().token);
@@ -554,7 +597,7 @@ suite('Snippets', () => {
     const statusBar = spyStatusBar();
     try {
       await applyDropEdit(editor, position, edit);
-      await settled(provider);
+      await dropDone(provider, drop);
     } finally {
       statusBar.restore();
     }
@@ -571,7 +614,8 @@ suite('Snippets', () => {
 
   test('a drop of something that is not supported media is left to VS Code', async () => {
     const editor = await openEditor('json', '{}');
-    const { deps, calls } = rig();
+    const drop = rig();
+    const { deps, calls } = drop;
     const provider = new MediaDropProvider(deps);
     assert.equal(await provider.provideDocumentDropEdits(editor.document, new vscode.Position(0, 1), uriList('video.json'), new vscode.CancellationTokenSource().token), undefined);
     assert.equal(calls.length, 0);
@@ -586,7 +630,8 @@ suite('Snippets', () => {
 
   test('a paste of a copied file offers an edit that yields to plain text and uploads only when resolved', async () => {
     const editor = await openEditor('json', '{\n  "video_inputs": [\n    \n  ]\n}');
-    const { deps, calls } = rig();
+    const drop = rig();
+    const { deps, calls } = drop;
     const { provider, text: textKind } = pasteProvider(deps);
     const at = editor.document.positionAt(editor.document.getText().indexOf('    \n') + 4);
     const before = (await emulator.received()).length;
@@ -609,7 +654,8 @@ suite('Snippets', () => {
 
   test('a paste resolved with a cancelled token uploads nothing and inserts nothing', async () => {
     const editor = await openEditor('json', '{}');
-    const { deps, calls } = rig();
+    const drop = rig();
+    const { deps, calls } = drop;
     const { provider } = pasteProvider(deps);
     const at = new vscode.Position(0, 1);
     const edits = await provider.provideDocumentPasteEdits(editor.document, [new vscode.Range(at, at)], uriList('sample.png'), PASTE, new vscode.CancellationTokenSource().token);
@@ -619,7 +665,7 @@ suite('Snippets', () => {
     await emulator.behave({ mode: 'slow', delayMs: 4000, times: 1 });
     try {
       const resolving = provider.resolveDocumentPasteEdit(edits![0], source.token);
-      await waitFor('the upload to start', () => (calls.length > 0 ? true : undefined));
+      await uploadStarted(drop);
       await emulator.bodyArrived(sha256Of(workspaceFile('sample.png').fsPath));
       source.cancel();
       const resolved = await resolving;
@@ -634,7 +680,8 @@ suite('Snippets', () => {
 
   test('a paste of plain text or of unsupported files is left to VS Code', async () => {
     const editor = await openEditor('json', '{}');
-    const { deps, calls } = rig();
+    const drop = rig();
+    const { deps, calls } = drop;
     const { provider } = pasteProvider(deps);
     const at = new vscode.Position(0, 1);
     const text = new vscode.DataTransfer();
@@ -660,7 +707,8 @@ suite('Snippets', () => {
   test('Retry after a failed drop of content without a path uploads the kept file and still inserts its fragment', async () => {
     const editor = await openEditor('json', PAYLOAD);
     const original = editor.document.getText();
-    const { deps, calls } = rig();
+    const drop = rig();
+    const { deps, calls } = drop;
     const provider = new MediaDropProvider(deps);
     const bytes = Buffer.concat([fs.readFileSync(workspaceFile('sample.png').fsPath), randomBytes(16)]);
     const sha = createHash('sha256').update(bytes).digest('hex');
@@ -675,18 +723,20 @@ suite('Snippets', () => {
       const failure = await retryPressed;
       assert.equal(failure.kind, 'error');
       assert.deepEqual(failure.items, ['Retry', 'Show Log'], spy.describe());
-      await settled(provider);
+      // The Retry runs inside the extension's upload service, not through the drop's first call: done once the
+      // extension says no Retry can follow, and the insert it started is done.
+      await dropDone(provider, drop, { afterRetries: true });
       assert.equal((await calls[0].result).failed.length, 1, 'the first attempt failed');
-      // The Retry runs inside the extension's upload service, not through the drop's first call.
-      const record = await waitFor('the retried upload in the history', () => api.history.all().find((r) => r.sha256 === sha));
-      await waitFor('the retried drop to insert its fragment', () => (editor.document.getText().includes(record.url) ? true : undefined));
-      await Promise.all([...provider.running]);
+      const record = api.history.all().find((r) => r.sha256 === sha);
+      assert.ok(record, 'the retried upload is in the history');
+      assert.ok(editor.document.getText().includes(record.url), `the retried drop inserted its fragment:\n${editor.document.getText()}`);
       const payload = JSON.parse(editor.document.getText()) as { video_inputs: Array<Record<string, unknown>> };
       assert.deepEqual(payload.video_inputs[1].background, { type: 'image', url: record.url });
       assert.ok(!editor.document.getText().includes('«'), 'no placeholder is left');
       const accepted = (await emulator.received()).filter((r) => r.status === 200 && r.sha256 === sha);
       assert.equal(accepted.length, 1, 'HeyGen received the dropped bytes once, on Retry');
-      await waitFor('the temporary file to be removed', () => (deps.media.held === 0 ? true : undefined));
+      assert.equal(deps.media.held, 0, 'the temporary file is let go once no Retry can follow');
+      await removed('the temporary file', record.sourcePath!);
     } finally {
       spy.dispose();
       await emulator.behave({ mode: 'normal' });
@@ -695,7 +745,8 @@ suite('Snippets', () => {
 
   test('Retry Failed after a drop of two files of which one failed adds the retried item next to the inserted one', async () => {
     const editor = await openEditor('json', PAYLOAD);
-    const { deps, calls } = rig();
+    const drop = rig();
+    const { deps, calls } = drop;
     const provider = new MediaDropProvider(deps);
     const image = Buffer.concat([fs.readFileSync(workspaceFile('sample.png').fsPath), randomBytes(16)]);
     const audio = Buffer.concat([fs.readFileSync(workspaceFile('sample.mp3').fsPath), randomBytes(16)]);
@@ -720,22 +771,18 @@ suite('Snippets', () => {
       });
       await applyDropEdit(editor, position, edit);
       assert.deepEqual((await summary).items, ['Show Details', 'Retry Failed'], spy.describe());
-      await settled(provider);
+      await dropDone(provider, drop, { afterRetries: true });
       assert.equal((await calls[0].result).succeeded.length, 1, 'one went through at first');
-      const records = await waitFor('both in the history', () => {
-        const found = shas.map((sha) => api.history.all().find((r) => r.sha256 === sha));
-        return found.every((r) => r !== undefined) ? found : undefined;
-      });
-      await waitFor('the retried item to be inserted', () => (records.every((r) => editor.document.getText().includes(r.url)) ? true : undefined)).catch((error: unknown) => {
-        throw new Error(`${String(error)}\n${editor.document.getText()}\n${spy.describe()}`);
-      });
-      await Promise.all([...provider.running]);
+      const records = shas.map((sha) => api.history.all().find((r) => r.sha256 === sha));
+      assert.ok(records.every((r) => r !== undefined), 'both are in the history');
+      assert.ok(records.every((r) => editor.document.getText().includes(r.url)), `the retried item was inserted:\n${editor.document.getText()}\n${spy.describe()}`);
       const payload = JSON.parse(editor.document.getText()) as { video_inputs: Array<Record<string, unknown>> };
       assert.equal(payload.video_inputs.length, 3, editor.document.getText());
       const items = payload.video_inputs.slice(1);
       assert.ok(items.some((i) => JSON.stringify(i.background) === JSON.stringify({ type: 'image', url: records[0].url })), editor.document.getText());
       assert.ok(items.some((i) => JSON.stringify(i.voice) === JSON.stringify({ type: 'audio', audio_url: records[1].url })), editor.document.getText());
-      await waitFor('the temporary files to be removed', () => (deps.media.held === 0 ? true : undefined));
+      assert.equal(deps.media.held, 0, 'the temporary files are let go once no Retry can follow');
+      await Promise.all(records.map((r) => removed(`the temporary copy of ${r.name}`, r.sourcePath!)));
     } finally {
       spy.dispose();
       await emulator.behave({ mode: 'normal' });
@@ -744,7 +791,8 @@ suite('Snippets', () => {
 
   test('Retry after a failed paste of content without a path uploads the kept file and inserts where the paste was', async () => {
     const editor = await openEditor('json', '{\n  "video_inputs": [\n    \n  ]\n}');
-    const { deps, calls } = rig();
+    const drop = rig();
+    const { deps, calls } = drop;
     const { provider } = pasteProvider(deps);
     const bytes = Buffer.concat([fs.readFileSync(workspaceFile('sample.png').fsPath), randomBytes(16)]);
     const sha = createHash('sha256').update(bytes).digest('hex');
@@ -761,11 +809,12 @@ suite('Snippets', () => {
       // The person typed above the paste meanwhile: the retried fragment still goes where the paste was.
       assert.ok(await editor.edit((b) => b.insert(new vscode.Position(0, 1), ' ')));
       assert.equal((await calls[0].result).failed.length, 1, 'the first attempt failed');
-      const record = await waitFor('the retried upload in the history', () => api.history.all().find((r) => r.sha256 === sha));
-      await waitFor('the retried paste to insert its fragment', () => (editor.document.getText().includes(record.url) ? true : undefined));
-      await Promise.all([...provider.running]);
+      await dropDone(provider, drop, { afterRetries: true });
+      const record = api.history.all().find((r) => r.sha256 === sha);
+      assert.ok(record, 'the retried upload is in the history');
       assert.deepEqual(firstItem(JSON.parse(editor.document.getText())).background, { type: 'image', url: record.url });
-      await waitFor('the temporary file to be removed', () => (deps.media.held === 0 ? true : undefined));
+      assert.equal(deps.media.held, 0, 'the temporary file is let go once no Retry can follow');
+      await removed('the temporary file', record.sourcePath!);
     } finally {
       spy.dispose();
       await emulator.behave({ mode: 'normal' });

@@ -8,7 +8,7 @@ import type { AssetTreeProvider } from '../../src/vscode/history/assetTreeView';
 import type { HeyGenAssetsApi } from '../../src/vscode/api';
 import type { BatchResult } from '../../src/vscode/upload/uploadCommands';
 import { heygenApi, scratchFolder, withUserSetting } from './faultKit';
-import { emulator, hostEnv, sha256Of, waitFor, workspaceFile } from './hostSupport';
+import { emulator, hostEnv, pollUntil, sha256Of, whenEvent, workspaceFile } from './hostSupport';
 import { emulatorV3, writeMedia } from './v3Support';
 import { WindowSpy } from './windowSpy';
 
@@ -137,7 +137,8 @@ suite('HeyGen API v3', () => {
     ]);
 
     // The account is the Assets view's description; Show Account tells the rest.
-    await waitFor('the account in the Assets view', () => (tree.viewDescription === 'emulator-user \u00b7 Pro' ? true : undefined));
+    // Polled: the view's description is the TreeView's, which the extension keeps to itself.
+    await pollUntil('the account in the Assets view', () => (tree.viewDescription === 'emulator-user \u00b7 Pro' ? true : undefined));
     spy.messages.length = 0;
     await vscode.commands.executeCommand('heygen.showAccount');
     assert.deepEqual(spy.messages.map((m) => m.message), ['HeyGen account emulator-user (emulator-user@example.test), plan Pro, 420 of 600 credits left.']);
@@ -154,7 +155,7 @@ suite('HeyGen API v3', () => {
     spy.click('Set API Key').answerInputBoxes(() => key);
     assert.equal(await vscode.commands.executeCommand('heygen.setApiKey', WRONG_KEY), false);
     assert.ok((await emulatorV3.requests()).includes('GET /v3/users/me'), 'the key was checked with users/me');
-    await waitFor('the key typed after "Set API Key" saved', () => (spy.messages.length >= 2 ? true : undefined));
+    await whenEvent('the key typed after "Set API Key" saved', spy.onDidShowMessage, () => (spy.messages.length >= 2 ? true : undefined));
     assert.deepEqual(spy.messages.map((m) => `${m.kind}: ${m.message} [${m.items.join(', ')}]`), [
       'error: HeyGen refused the API key (Invalid API key), so it was not saved. [Set API Key]',
       'info: HeyGen API key checked and saved to secret storage: account emulator-user \u00b7 Pro. []',
@@ -208,7 +209,7 @@ suite('HeyGen API v3', () => {
       },
       spy.describe(),
     );
-    const record = await waitFor('sample.webm uploaded with v3', () => heygen.history.all().find((r) => r.name === 'sample.webm'));
+    const record = await whenEvent('sample.webm uploaded with v3', (l) => heygen.history.onDidChange(l), () => heygen.history.all().find((r) => r.name === 'sample.webm'));
     assert.equal(record.api, 'v3');
     assert.equal(vscode.workspace.getConfiguration('heygen').inspect('api.version')?.globalValue, 'v3');
     const received = await emulator.received();

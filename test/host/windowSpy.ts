@@ -12,6 +12,8 @@ export interface ShownMessage {
   /** Button titles, in order. */
   items: string[];
   modal: boolean;
+  /** A modal's detail text, when it has one. */
+  detail?: string;
   /** The button the test chose (undefined: dismissed or left open). */
   answer?: string;
 }
@@ -32,6 +34,8 @@ export interface ShownProgress {
   /** Presses the notification's Cancel button. */
   cancel(): void;
   done: boolean;
+  /** Settles when the notification closes (its task is over). */
+  finished: Promise<void>;
 }
 
 /** A responder's answer meaning: show the message for real and leave it open (the test does not click). */
@@ -68,6 +72,9 @@ export class WindowSpy implements vscode.Disposable {
   readonly contexts: Array<{ key: string; value: unknown }> = [];
 
   private readonly restore: Array<() => void> = [];
+  private readonly messageShown = new vscode.EventEmitter<ShownMessage>();
+  /** Fires for each message the extension shows, once it is in `messages`. */
+  readonly onDidShowMessage = this.messageShown.event;
   private messageResponders: MessageResponder[] = [];
   private inputResponders: InputResponder[] = [];
   private dialogAnswer: vscode.Uri[] | undefined;
@@ -84,14 +91,17 @@ export class WindowSpy implements vscode.Disposable {
     const message = (kind: MessageKind, original: MessageFn): MessageFn => {
       return (text: string, ...rest: unknown[]) => {
         let modal = false;
+        let detail: string | undefined;
         let items = rest;
         const first = rest[0];
         if (first !== undefined && typeof first === 'object' && first !== null && !('title' in first)) {
           modal = (first as vscode.MessageOptions).modal === true;
+          detail = (first as vscode.MessageOptions).detail;
           items = rest.slice(1);
         }
-        const shown: ShownMessage = { kind, message: text, items: items.map(itemTitle), modal };
+        const shown: ShownMessage = { kind, message: text, items: items.map(itemTitle), modal, ...(detail !== undefined ? { detail } : {}) };
         this.messages.push(shown);
+        this.messageShown.fire(shown);
         const responder = this.messageResponders.shift();
         const decision = responder ? responder(shown) : modal ? undefined : LEAVE_OPEN;
         if (decision === LEAVE_OPEN) {
@@ -218,12 +228,14 @@ export class WindowSpy implements vscode.Disposable {
       task: (progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken) => Thenable<R>,
     ): Thenable<R> => {
       const source = new vscode.CancellationTokenSource();
+      let finish!: () => void;
       const shown: ShownProgress = {
         title: options.title,
         cancellable: options.cancellable === true,
         reports: [],
         cancel: () => source.cancel(),
         done: false,
+        finished: new Promise<void>((resolve) => (finish = resolve)),
       };
       this.progress.push(shown);
       return originalProgress(options, async (progress, token) => {
@@ -243,6 +255,7 @@ export class WindowSpy implements vscode.Disposable {
           forward.dispose();
           source.dispose();
           shown.done = true;
+          finish();
         }
       });
     }));
@@ -326,5 +339,6 @@ export class WindowSpy implements vscode.Disposable {
     for (const undo of this.restore.splice(0).reverse()) {
       undo();
     }
+    this.messageShown.dispose();
   }
 }

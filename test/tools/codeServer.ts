@@ -351,6 +351,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     exited = code;
   });
   const stopNow = onCleanup(() => killGroup(child));
+  // Polled: code-server answers /healthz once it serves, and says so only in its log; its exit ends the wait early.
   const deadline = Date.now() + 60_000;
   while (!(await answersHttp(origin))) {
     if (exited !== undefined || Date.now() > deadline) {

@@ -88,6 +88,7 @@ export async function killGroup(child: ChildProcess, graceMs = 3000): Promise<vo
   } catch {
     return;
   }
+  // Polled: only the direct child's exit is an event; the processes it forked are seen only by signalling the group.
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline && groupAlive(pid)) {
     await delay(100);

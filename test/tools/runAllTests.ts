@@ -1,5 +1,6 @@
 // `npm test`: typecheck, lint, unit, extension host, UI, in that order. Every layer runs even when an
 // earlier one failed, so one run shows everything; the exit code is non-zero if anything failed.
+// The summary gives each layer's result, counts and time, and the host layer's per VS Code version.
 // The last line, "N passed, M failed", sums the unit, host and UI test counts: CI reads it.
 import * as path from 'node:path';
 import { VSCODE_TARGETS, isCodeServerInstalled, selectedTargets } from './codeServer';
@@ -32,8 +33,8 @@ interface LayerResult {
   passed?: number;
   failed?: number;
   seconds: number;
-  /** The host layer's counts per VS Code version ("host (VS Code 1.99.3): …" lines). */
-  versions?: Array<{ version: string; passed: number; failed: number }>;
+  /** The host layer's counts and time per VS Code version ("host (VS Code 1.99.3): …" lines). */
+  versions?: VersionCounts[];
 }
 
 export function parseCounts(output: string, prefix: string): { passed: number; failed: number } | undefined {
@@ -42,11 +43,20 @@ export function parseCounts(output: string, prefix: string): { passed: number; f
   return last ? { passed: Number(last[1]), failed: Number(last[2]) } : undefined;
 }
 
-export function parseVersionCounts(output: string): Array<{ version: string; passed: number; failed: number }> {
-  return [...output.matchAll(/^host \(VS Code (\S+)\): (\d+) passed, (\d+) failed/gm)].map((match) => ({
+interface VersionCounts {
+  version: string;
+  passed: number;
+  failed: number;
+  /** All passes on that version (trusted, untrusted, pseudo-locale), when the line says. */
+  seconds?: number;
+}
+
+export function parseVersionCounts(output: string): VersionCounts[] {
+  return [...output.matchAll(/^host \(VS Code (\S+)\): (\d+) passed, (\d+) failed(?:.*? in ([\d.]+) s)?/gm)].map((match) => ({
     version: match[1],
     passed: Number(match[2]),
     failed: Number(match[3]),
+    ...(match[4] !== undefined ? { seconds: Number(match[4]) } : {}),
   }));
 }
 
@@ -103,7 +113,10 @@ async function main(): Promise<number> {
       `${result.name.padEnd(10)} ${(result.ok ? 'ok' : 'FAILED').padEnd(7)} ${String(result.passed ?? '-').padStart(6)} ${String(result.failed ?? '-').padStart(6)} ${`${result.seconds.toFixed(1)} s`.padStart(8)}`,
     );
     for (const version of result.versions ?? []) {
-      log(`${`  ${version.version}`.padEnd(10)} ${(version.failed === 0 ? 'ok' : 'FAILED').padEnd(7)} ${String(version.passed).padStart(6)} ${String(version.failed).padStart(6)}`);
+      const time = version.seconds === undefined ? '-' : `${version.seconds.toFixed(1)} s`;
+      log(
+        `${`  ${version.version}`.padEnd(10)} ${(version.failed === 0 ? 'ok' : 'FAILED').padEnd(7)} ${String(version.passed).padStart(6)} ${String(version.failed).padStart(6)} ${time.padStart(8)}`,
+      );
     }
   }
   const passed = results.reduce((sum, result) => sum + (result.passed ?? 0), 0);

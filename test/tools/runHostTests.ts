@@ -12,29 +12,64 @@ import { startEmulator, type Emulator } from '../emulator/heygenEmulator';
 import type { HostReport } from '../host/report';
 import { buildExtension, buildHostTests, HOST_OUT } from './buildHostTests';
 import { VSCODE_TARGETS, ensureCodeServer, extensionHostErrors, extensionHostLog, launchChromium, remoteUri, selectedTargets, startCodeServer, tail, workbenchUrl, type VsCodeTarget } from './codeServer';
-import { REPO, delay, log, onCleanup, runLayerAsMain, seconds } from './proc';
+import { REPO, log, onCleanup, runLayerAsMain, seconds } from './proc';
 import { PSEUDO_LOCALE, writePseudoBundle } from './pseudoLocalize';
 import { installCallerExtension } from './callerExtension';
 import { makeSelfSignedCertificate } from './selfSignedCertificate';
+import { startConnectProxy, type ConnectProxy } from './connectProxy';
 import { freshRunDirs } from './workspace';
 
-const REPORT_TIMEOUT_MS = Number(process.env.HEYGEN_HOST_TIMEOUT_MS ?? 5 * 60_000);
+// How long one pass may take before its report is given up on. A stuck test or hook fails by itself after mocha's
+// 60 s; this only catches a suite that never starts or never ends, so it allows for a loaded machine: the trusted pass
+// (about 190 tests) took over 5 minutes on two cores shared with other runs at a load average of 20.
+const REPORT_TIMEOUT_MS = Number(process.env.HEYGEN_HOST_TIMEOUT_MS ?? 20 * 60_000);
 
 type Mode = 'trusted' | 'untrusted' | 'pseudo' | 'fresh';
 
-async function waitForReport(file: string, timeoutMs: number, stillRunning: () => string | undefined): Promise<HostReport> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (fs.existsSync(file)) {
-      return JSON.parse(fs.readFileSync(file, 'utf8')) as HostReport;
-    }
-    const problem = stillRunning();
-    if (problem) {
-      throw new Error(problem);
-    }
-    await delay(250);
-  }
-  throw new Error(`no report after ${timeoutMs / 1000} s`);
+/**
+ * The suite's report, once the extension host has renamed it into place (seen on its folder's change events), or a
+ * failure when the workbench page closes first or `timeoutMs` passes.
+ */
+function waitForReport(file: string, timeoutMs: number, pageClosed: Promise<void>): Promise<HostReport> {
+  return new Promise<HostReport>((resolve, reject) => {
+    const watcher = fs.watch(path.dirname(file));
+    let settled = false;
+    const finish = (error: Error | undefined, report?: HostReport): void => {
+      if (settled) {
+        return;
+      }
+      settled = true;
+      clearTimeout(timer);
+      watcher.close();
+      if (error) {
+        reject(error);
+      } else {
+        resolve(report!);
+      }
+    };
+    const look = (): boolean => {
+      if (!fs.existsSync(file)) {
+        return false;
+      }
+      try {
+        finish(undefined, JSON.parse(fs.readFileSync(file, 'utf8')) as HostReport);
+      } catch (error) {
+        finish(error as Error);
+      }
+      return true;
+    };
+    const timer = setTimeout(() => finish(new Error(`no report after ${timeoutMs / 1000} s`)), timeoutMs);
+    watcher.on('change', () => look());
+    watcher.on('error', (error) => finish(error));
+    void pageClosed.then(() => look() || finish(new Error('the workbench page closed before a report was written')));
+    look();
+  });
+}
+
+/** `promise`, or a rejection once `timeoutMs` has passed. */
+function withDeadline<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('deadline')), timeoutMs)))]).finally(() => clearTimeout(timer));
 }
 
 function failedReport(title: string, message: string): HostReport {
@@ -67,7 +102,7 @@ function activationFromLog(logsDir: string): Record<string, number> {
 }
 
 /** One code-server + Chromium session running the bundled tests of one mode. */
-async function runPass(target: VsCodeTarget, mode: Mode, sharedEmulator: Emulator): Promise<HostReport> {
+async function runPass(target: VsCodeTarget, mode: Mode, sharedEmulator: Emulator, envProxy: ConnectProxy): Promise<HostReport> {
   const dirs = freshRunDirs('host');
   const emulator = mode === 'fresh' ? await startEmulator() : sharedEmulator;
   if (mode === 'fresh') {
@@ -79,6 +114,15 @@ async function runPass(target: VsCodeTarget, mode: Mode, sharedEmulator: Emulato
     HEYGEN_API_KEY: emulator.apiKey,
     HEYGEN_TEST_REPORT: dirs.report,
     HEYGEN_TEST_MODE: mode,
+    // A proxy in code-server's environment, as a corporate machine sets one (test/host/proxy.test.ts): only the
+    // upper-case HTTPS_PROXY, so the lower-case names (read first) and NO_PROXY of the developer's shell are blanked.
+    HTTPS_PROXY: envProxy.origin,
+    HEYGEN_TEST_ENV_PROXY: envProxy.origin,
+    https_proxy: '',
+    http_proxy: '',
+    HTTP_PROXY: '',
+    NO_PROXY: '',
+    no_proxy: '',
     ...(process.env.HEYGEN_TEST_GREP ? { HEYGEN_TEST_GREP: process.env.HEYGEN_TEST_GREP } : {}),
   };
   await installCallerExtension(dirs.extensionsDir);
@@ -129,20 +173,26 @@ async function runPass(target: VsCodeTarget, mode: Mode, sharedEmulator: Emulato
   }
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
-  let pageClosed = false;
-  page.on('close', () => {
-    pageClosed = true;
-  });
-  await page.goto(
-    workbenchUrl(server.origin, dirs.workspace, [
-      ['extensionDevelopmentPath', remoteUri(server.origin, extensionDir)],
-      ['extensionTestsPath', remoteUri(server.origin, `${HOST_OUT}/index`)],
-    ]),
-  );
+  const pageClosed = new Promise<void>((resolve) => page.once('close', () => resolve()));
+  // The workbench calls window.codeAutomationExit once the suite's run() has returned and it has stopped the extension
+  // host (how VS Code's own web test runners learn that a run is over). Closing the browser any earlier can reset the
+  // extension host's connection while it shuts down, which it logs as an error (read ECONNRESET).
+  let hostStopped!: () => void;
+  const extensionHostStopped = new Promise<void>((resolve) => (hostStopped = resolve));
+  await page.exposeFunction('codeAutomationExit', () => hostStopped());
 
   let report: HostReport;
   try {
-    report = await waitForReport(dirs.report, REPORT_TIMEOUT_MS, () => (pageClosed && !fs.existsSync(dirs.report) ? 'the workbench page closed before a report was written' : undefined));
+    // Only the navigation's start is waited for: the report says when the workbench and its suite have run, and the
+    // page's load event can take longer than a navigation timeout on a loaded machine.
+    await page.goto(
+      workbenchUrl(server.origin, dirs.workspace, [
+        ['extensionDevelopmentPath', remoteUri(server.origin, extensionDir)],
+        ['extensionTestsPath', remoteUri(server.origin, `${HOST_OUT}/index`)],
+      ]),
+      { waitUntil: 'commit', timeout: 120_000 },
+    );
+    report = await waitForReport(dirs.report, REPORT_TIMEOUT_MS, pageClosed);
   } catch (error) {
     const hostLog = extensionHostLog(server.logsDir);
     log(`host (${pass}): ${(error as Error).message}`);
@@ -153,6 +203,9 @@ async function runPass(target: VsCodeTarget, mode: Mode, sharedEmulator: Emulato
     report = failedReport(`the ${pass} host suite reports`, (error as Error).message);
   }
 
+  if (!report.fatal) {
+    await withDeadline(extensionHostStopped, 30_000).catch(() => log(`host (${pass}): the workbench did not say the extension host stopped; closing anyway`));
+  }
   // Stopped before reading the log, so everything the extension host wrote has reached the disk.
   await browser.close();
   await server.stop();
@@ -196,6 +249,8 @@ export async function runHostTests(): Promise<{ passed: number; failed: number; 
 
   const emulator = await startEmulator();
   onCleanup(() => emulator.close());
+  const envProxy = await startConnectProxy();
+  onCleanup(() => envProxy.close());
   const modes: Mode[] = [
     'trusted',
     ...(bundled.some((name) => name.endsWith('.untrusted.test.ts')) ? (['untrusted'] as const) : []),
@@ -210,7 +265,7 @@ export async function runHostTests(): Promise<{ passed: number; failed: number; 
     const versionStarted = Date.now();
     const counts = { passed: 0, failed: 0, pending: 0 };
     for (const mode of modes) {
-      const report = await runPass(target, mode, emulator);
+      const report = await runPass(target, mode, emulator, envProxy);
       // The payload could silently open some other VS Code if the matrix were miswired: say so as a failure.
       if (report.vscodeVersion && report.vscodeVersion !== target.vscode) {
         const error = `the extension host reports VS Code ${report.vscodeVersion}, not ${target.vscode}`;

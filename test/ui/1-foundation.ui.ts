@@ -70,14 +70,14 @@ export const scenarios: UiScenario[] = [
       await workbench.screenshot('upload-notification');
 
       await copyUrl.click();
-      // The click goes to the extension host and back before the workbench writes the clipboard.
-      let clipboard = '';
-      for (let attempt = 0; attempt < 25 && !clipboard.includes(upload.id); attempt++) {
-        await page.waitForTimeout(200);
-        // A string expression: the test project compiles without the DOM library.
-        clipboard = await page.evaluate<string>('navigator.clipboard.readText()');
-      }
-      assert.match(clipboard, new RegExp(`^https?://\\S*${upload.id}`), `clipboard holds ${JSON.stringify(clipboard)}`);
+      // The click goes to the extension host and back before the workbench writes the clipboard. Polled by the page:
+      // a write to the clipboard fires no event a page can listen to.
+      // A string expression: the test project compiles without the DOM library.
+      const written = await page
+        .waitForFunction(`navigator.clipboard.readText().then((text) => (text.includes(${JSON.stringify(upload.id)}) ? text : ''))`, undefined, { polling: 100, timeout: 10_000 })
+        .then((handle) => handle.jsonValue() as Promise<string>)
+        .catch(() => page.evaluate<string>('navigator.clipboard.readText()'));
+      assert.match(written, new RegExp(`^https?://\\S*${upload.id}`), `clipboard holds ${JSON.stringify(written)}`);
     },
   },
 ];

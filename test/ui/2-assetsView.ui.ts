@@ -75,7 +75,7 @@ export const scenarios: UiScenario[] = [
       const before = await workbench.rowLabels(assets);
       assert.ok(before.includes('sample.mp3'), `rows before the reload: ${before.join(' | ')}`);
       // A browser reload is a window reload in VS Code for the Web: a new workbench and a new extension host.
-      await page.reload();
+      await page.reload({ waitUntil: 'commit', timeout: 60_000 });
       await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
       // Whatever sidebar the workbench restores (and however far it got): the explorer first, then the HeyGen
       // container, so the click opens it rather than closing an already open one.

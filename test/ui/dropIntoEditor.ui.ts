@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { UiScenario } from './uiScenario';
-import { forgetUpload, lineClosingVoice, openAtLine, savedText, waitForUploadOf } from './support';
+import { forgetUpload, lineClosingVoice, nextFrame, openAtLine, saveActiveEditor, waitForUploadOf } from './support';
 
 interface Payload {
   video_inputs: Array<Record<string, unknown>>;
@@ -41,10 +41,15 @@ export const scenarios: UiScenario[] = [
         await mouse.down();
         await mouse.move(from.x + from.width / 2 + 10, from.y + from.height / 2 + 10, { steps: 5 });
         await mouse.move(to.x, to.y, { steps: 15 });
+        // With Shift held, the editor group's drop overlay steps aside at the next dragover, and at a later one the
+        // editor marks where the drop goes: the pointer moves by a pixel (each move is one dragover, drawn by the next
+        // animation frame) until the mark is there.
         await page.keyboard.down('Shift');
-        for (let i = 0; i < 4; i++) {
-          await page.waitForTimeout(150);
-          await mouse.move(to.x + (i % 2), to.y);
+        const dropMark = editor.locator('.dnd-target');
+        for (let move = 0; (await dropMark.count()) === 0; move++) {
+          assert.ok(move < 10, 'the editor never marked the drop position while Shift was held');
+          await mouse.move(to.x + ((move + 1) % 2), to.y);
+          await nextFrame(page);
         }
         await workbench.screenshot('drop-into-video-json');
         await mouse.up();
@@ -57,9 +62,7 @@ export const scenarios: UiScenario[] = [
         await inserted.waitFor({ state: 'visible', timeout: 20_000 });
         await workbench.screenshot('dropped-background-snippet');
         await page.keyboard.press('Escape');
-        await page.keyboard.press('Control+S');
-
-        const saved = await savedText(page, file, original);
+        const saved = await saveActiveEditor(page, file, upload.id);
         const payload = JSON.parse(saved) as Payload;
         assert.equal(payload.video_inputs.length, 1, 'the drop added a property to the item, not a new item');
         const background = payload.video_inputs[0].background as { type: string; url: string };

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { forgetUpload, lineClosingVoice, openAtLine, savedText, showAssetsView, waitForUploadOf } from './support';
+import { forgetUpload, lineClosingVoice, openAtLine, saveActiveEditor, showAssetsView, waitForUploadOf } from './support';
 import type { UiScenario } from './uiScenario';
 
 interface Payload {
@@ -95,9 +95,7 @@ export const scenarios: UiScenario[] = [
         await editor.locator('.view-line', { hasText: url }).first().waitFor({ state: 'visible', timeout: 5_000 });
         await workbench.screenshot('pasted-background-snippet');
         await page.keyboard.press('Escape');
-        await page.keyboard.press('Control+S');
-
-        const saved = await savedText(page, file, original);
+        const saved = await saveActiveEditor(page, file, upload.id);
         assert.notEqual(saved, original, 'video.json was saved with the pasted fragment');
         const payload = JSON.parse(saved) as Payload;
         assert.equal(payload.video_inputs.length, 1, 'the paste added a property to the item, not a new item');

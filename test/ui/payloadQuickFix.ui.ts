@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { UiContext, UiScenario } from './uiScenario';
-import { forgetUpload, openAtLine, savedText, waitForUploadOf } from './support';
+import { forgetUpload, openAtLine, saveActiveEditor, waitForUploadOf } from './support';
 
 const PAYLOAD = `{
   "video_inputs": [
@@ -52,8 +52,7 @@ export const scenarios: UiScenario[] = [
         assert.equal(upload.contentType, 'image/jpeg');
         const replaced = editor.locator('.view-line', { hasText: upload.id }).first();
         await replaced.waitFor({ state: 'visible', timeout: 20_000 });
-        await page.keyboard.press('Control+S');
-        const saved = await savedText(page, file, PAYLOAD);
+        const saved = await saveActiveEditor(page, file, upload.id);
         const background = (JSON.parse(saved) as { video_inputs: Array<{ background: { type: string; url: string } }> }).video_inputs[0].background;
         assert.equal(background.type, 'image');
         assert.match(background.url, new RegExp(`^https?://\\S*${upload.id}`), 'the saved file holds the URL HeyGen answered');

@@ -12,22 +12,24 @@ export class Workbench {
   constructor(readonly page: Page) {}
 
   async open(url: string): Promise<void> {
-    await this.page.goto(url);
+    // From the navigation's start, the workbench itself is waited for (the page's load event adds nothing and can
+    // outlast the default timeout on a loaded machine).
+    await this.page.goto(url, { waitUntil: 'commit', timeout: 60_000 });
     await this.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
-    // The explorer fills in and extensions activate a few seconds after the shell appears.
+    // The explorer fills in, and the extensions' contributions arrive, a few seconds after the shell appears: the
+    // HeyGen activity-bar item is there once the installed extension is known to the workbench.
     await this.explorerRow('video.json').waitFor({ state: 'visible', timeout: 60_000 });
-    await this.page.waitForTimeout(2500);
+    await this.activityBarItem('HeyGen').waitFor({ state: 'visible', timeout: 60_000 });
     await this.dismissNotifications();
   }
 
   /** Saves test-results/screenshots/NN-name.png; numbered so the folder reads as a story. */
   async screenshot(name: string): Promise<string> {
     fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-    // Toasts and menus slide in; let animations finish so the picture shows what a person sees.
-    await this.page.waitForTimeout(400);
     this.shot += 1;
     const file = path.join(SCREENSHOT_DIR, `${String(this.shot).padStart(2, '0')}-${name}.png`);
-    await this.page.screenshot({ path: file });
+    // Toasts and menus slide in: their animations are played to the end, so the picture shows where they come to rest.
+    await this.page.screenshot({ path: file, animations: 'disabled' });
     return file;
   }
 
@@ -113,14 +115,20 @@ export class Workbench {
   }
 
   /**
-   * Clicks a context-menu entry once the menu has settled: the workbench ignores a click that comes
-   * right after the menu opened (it guards against the release of the opening right-click).
+   * Chooses a context-menu entry: the pointer rests on it, which focuses it, and Enter runs it. A click would do the
+   * same, but a menu entry starts listening for clicks only some 100 ms after it is drawn (so the release of the
+   * right-click that opened the menu does not run it), and nothing on screen says when: a click in that moment is lost.
    */
   async clickMenuItem(label: string): Promise<void> {
     const entry = this.menuItem(label);
     await entry.waitFor({ state: 'visible', timeout: 10_000 });
-    await this.page.waitForTimeout(400);
-    await entry.click();
+    await entry.hover();
+    await this.page
+      .locator('.context-view .monaco-menu .action-item.focused .action-label')
+      .filter({ hasText: new RegExp(`^${escapeRegExp(label)}$`) })
+      .first()
+      .waitFor({ state: 'visible', timeout: 5_000 });
+    await this.page.keyboard.press('Enter');
     await this.page.locator('.context-view .monaco-menu').waitFor({ state: 'hidden', timeout: 5_000 });
   }
 
@@ -128,13 +136,17 @@ export class Workbench {
     return this.page.locator('.notifications-toasts .notification-toast').filter({ hasText: text }).first();
   }
 
+  /** Clears what could cover the next step: old toasts, and a tooltip of whatever the pointer was left resting on. */
   async dismissNotifications(): Promise<void> {
+    // Rows move under a resting pointer when files come and go, and the one that ends up under it shows its tooltip.
+    await this.page.mouse.move(900, 750);
+    await this.page.locator('.context-view .hover-contents').first().waitFor({ state: 'hidden', timeout: 5_000 });
     // "Clear All Notifications" keeps old toasts from covering the next step.
     await this.page.keyboard.press('Escape');
     const toasts = this.page.locator('.notifications-toasts .notification-toast');
     if ((await toasts.count()) > 0) {
       await this.runCommand('Notifications: Clear All Notifications');
-      await this.page.waitForTimeout(300);
+      await toasts.first().waitFor({ state: 'hidden', timeout: 10_000 });
     }
   }
 
@@ -151,8 +163,9 @@ export class Workbench {
   }
 
   /**
-   * Drags with real mouse events (Chromium turns them into HTML drag and drop), pausing over
-   * `via` first when given: hovering a dragged file over an activity-bar icon opens its container.
+   * Drags with real mouse events (Chromium turns them into HTML drag and drop), over `via` first when given: a
+   * dragged file resting on an activity-bar icon opens its container (the workbench opens it 800 ms after the first
+   * dragover there), and drops once the target list shows that it takes the drop.
    */
   async dragAndDrop(source: Locator, target: () => Locator, via?: Locator): Promise<void> {
     const from = await source.boundingBox();
@@ -169,11 +182,6 @@ export class Workbench {
         throw new Error('drag waypoint is not visible');
       }
       await mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 10 });
-      // The workbench opens a container after the pointer rests on its icon for a moment.
-      for (let i = 0; i < 10; i++) {
-        await this.page.waitForTimeout(150);
-        await mouse.move(box.x + box.width / 2 + (i % 2), box.y + box.height / 2);
-      }
     }
     const destination = target();
     await destination.waitFor({ state: 'visible', timeout: 10_000 });
@@ -182,8 +190,11 @@ export class Workbench {
       throw new Error('drop target is not visible');
     }
     await mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 10 });
-    await this.page.waitForTimeout(300);
-    await mouse.move(to.x + to.width / 2 + 2, to.y + to.height / 2 + 2);
+    // The list marks itself (or the row under the pointer) as the drop target on a dragover it accepts.
+    await destination
+      .locator('.monaco-list.drop-target, .monaco-list-row.drop-target')
+      .first()
+      .waitFor({ state: 'attached', timeout: 10_000 });
     await mouse.up();
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Logger } from '../base/logger';
 import { safeFileName } from './uriList';
@@ -13,6 +14,28 @@ export interface TempLease {
 
 /** Session folders this old were left by a window that ended without cleaning up (a crash): removed at start. */
 const STALE_MS = 24 * 60 * 60_000;
+/**
+ * Each session folder holds this file: the process and machine of its window, touched hourly while the window
+ * lives. A window still holding a pasted file for Retry keeps its folder however old the file is.
+ */
+const ALIVE_FILE = '.alive';
+const HEARTBEAT_MS = 60 * 60_000;
+
+interface AliveMark {
+  pid: number;
+  host: string;
+}
+
+/** Whether a process of this machine is running (signal 0 tests without sending anything). */
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, under another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 /**
  * The one place dropped and pasted bytes without a file path are kept until their upload is over: a private
@@ -24,6 +47,8 @@ export class TempMediaFolder {
   private readonly leases = new Set<TempLease>();
   /** Settles once the folders of ended sessions are removed (nothing waits for it but tests). */
   readonly swept: Promise<void>;
+  private marked: Promise<void> | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(
     root: string,
@@ -56,6 +81,7 @@ export class TempMediaFolder {
     this.leases.add(lease);
     try {
       await fs.mkdir(dir, { recursive: true });
+      await this.markAlive();
       const taken = new Set<string>();
       for (const file of files) {
         let name = safeFileName(file.name);
@@ -81,8 +107,27 @@ export class TempMediaFolder {
     return this.leases.size;
   }
 
+  /** Writes this session's mark once, then touches it hourly so other windows' sweeps see the session lives. */
+  private markAlive(): Promise<void> {
+    this.marked ??= (async () => {
+      const mark: AliveMark = { pid: process.pid, host: os.hostname() };
+      const file = path.join(this.session, ALIVE_FILE);
+      await fs.writeFile(file, JSON.stringify(mark));
+      this.heartbeat = setInterval(() => {
+        const now = new Date();
+        void fs.utimes(file, now, now).catch(() => undefined);
+      }, HEARTBEAT_MS);
+      this.heartbeat.unref?.();
+    })().catch((error: unknown) => {
+      this.marked = undefined;
+      this.log.warn(`Could not mark ${this.session} as in use: ${String(error)}`);
+    });
+    return this.marked;
+  }
+
   /** The window is closing: nothing of this session can be uploaded any more. */
   async dispose(): Promise<void> {
+    clearInterval(this.heartbeat);
     this.leases.clear();
     await fs.rm(this.session, { recursive: true, force: true }).catch(() => undefined);
   }
@@ -98,12 +143,31 @@ export class TempMediaFolder {
     for (const entry of entries) {
       const dir = path.join(root, entry);
       try {
-        if (now - (await fs.stat(dir)).mtimeMs > STALE_MS) {
+        if (now - (await this.lastSignOfLife(dir)) > STALE_MS) {
           await fs.rm(dir, { recursive: true, force: true });
         }
       } catch {
         // Gone already, or another window's: leave it.
       }
     }
+  }
+
+  /**
+   * When the session was last known alive (ms since epoch): now, while its process runs on this machine; else its
+   * mark's last heartbeat (a window on another machine sharing this folder); else, for a folder without a mark (an
+   * older version's), the folder's own modification time.
+   */
+  private async lastSignOfLife(dir: string): Promise<number> {
+    const file = path.join(dir, ALIVE_FILE);
+    let mark: Partial<AliveMark> | undefined;
+    try {
+      mark = JSON.parse(await fs.readFile(file, 'utf8')) as Partial<AliveMark>;
+    } catch {
+      return (await fs.stat(dir)).mtimeMs;
+    }
+    if (mark.host === os.hostname() && typeof mark.pid === 'number' && Number.isInteger(mark.pid) && mark.pid > 0) {
+      return processRuns(mark.pid) ? Date.now() : (await fs.stat(file)).mtimeMs;
+    }
+    return (await fs.stat(file)).mtimeMs;
   }
 }

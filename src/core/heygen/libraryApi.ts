@@ -1,6 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { HeyGenError } from '../base/heygenError';
 import { parseLibraryAsset, type LibraryAsset } from './libraryAsset';
+import { isAssetId } from './assetId';
 
 /** HeyGen's largest page (`limit` 1-100): fewer round trips for big libraries. */
 export const PAGE_SIZE = 100;
@@ -11,8 +12,11 @@ export interface LibraryPage {
   nextToken: string | undefined;
 }
 
-/** What deleting answered: gone now, or it was gone already (HTTP 404), which is no failure. */
-export type DeleteOutcome = 'deleted' | 'alreadyGone';
+/**
+ * What deleting answered: deleted now, or HeyGen does not know the asset (HTTP 404: deleted already, or another
+ * account's), which deleted nothing and must not be counted as deleted.
+ */
+export type DeleteOutcome = 'deleted' | 'notFound';
 
 /** The library endpoints, behind a small interface so the index, the checks and the tests need no HTTP. */
 export interface LibraryApi {
@@ -22,6 +26,7 @@ export interface LibraryApi {
   list(token: string | undefined, signal?: AbortSignal): Promise<LibraryPage>;
   /** The asset, or undefined when HeyGen answers 404 (deleted, or expired after inactivity). */
   get(id: string, signal?: AbortSignal): Promise<LibraryAsset | undefined>;
+  /** Rejects an id that is not shaped like HeyGen's before any request (see isAssetId). */
   delete(id: string, signal?: AbortSignal): Promise<DeleteOutcome>;
 }
 
@@ -31,6 +36,14 @@ export type V3EnvelopeCall = <T>(
   path: string,
   options: { query?: Record<string, string | number | boolean | undefined>; signal?: AbortSignal },
 ) => Promise<{ data: T; has_more?: boolean; next_token?: string | null }>;
+
+/** The path of one asset; refuses an id that is not one, so no request goes to another path. */
+export function assetPath(id: string): string {
+  if (!isAssetId(id)) {
+    throw new HeyGenError('protocol', l10n.t('"{0}" is not a HeyGen asset id.', id.length > 80 ? `${id.slice(0, 80)}…` : id));
+  }
+  return `/v3/assets/${id}`;
+}
 
 export function isNotFound(error: unknown): boolean {
   return error instanceof HeyGenError && error.status === 404;
@@ -84,7 +97,8 @@ export function createV3LibraryApi(call: () => Promise<V3EnvelopeCall>, whoAmI: 
     },
     async get(id, signal) {
       try {
-        const envelope = await (await call())<unknown>('GET', `/v3/assets/${encodeURIComponent(id)}`, { signal });
+        const path = assetPath(id);
+        const envelope = await (await call())<unknown>('GET', path, { signal });
         return parseLibraryAsset(envelope.data);
       } catch (error) {
         if (isNotFound(error)) {
@@ -94,12 +108,13 @@ export function createV3LibraryApi(call: () => Promise<V3EnvelopeCall>, whoAmI: 
       }
     },
     async delete(id, signal) {
+      const path = assetPath(id);
       try {
-        await (await call())<unknown>('DELETE', `/v3/assets/${encodeURIComponent(id)}`, { signal });
+        await (await call())<unknown>('DELETE', path, { signal });
         return 'deleted';
       } catch (error) {
         if (isNotFound(error)) {
-          return 'alreadyGone';
+          return 'notFound';
         }
         throw error;
       }

@@ -178,6 +178,11 @@ export class HistoryStore {
     return this.changes.event(listener);
   }
 
+  /** Resolves once every change shown so far is on disk (see HistoryWrites.settled); deactivate waits for it. */
+  flush(): Promise<void> {
+    return this.writes.settled();
+  }
+
   dispose(): void {
     if (this.disposed) {
       return;

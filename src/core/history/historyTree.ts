@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as l10n from '@vscode/l10n';
 import { ASSET_KINDS, kindLabel, type AssetKind } from '../base/mediaKinds';
 import type { AssetRecord } from '../base/assetRecord';
-import { codeSpan, escapeMarkdown, markdownUrl } from '../base/markdown';
+import { codeSpan, escapeMarkdown, markdownLink, markdownThumbnail } from '../base/markdown';
 import { formatSize } from '../base/sizes';
 import { formatDate, relativeTime } from '../base/time';
 
@@ -132,17 +132,19 @@ export interface TooltipOptions {
   sourceExists?: boolean;
 }
 
-/** The hover of an asset: name, id, URL, size, date, image key, source, and a preview for images. */
+/**
+ * The hover of an asset: name, id, URL, size, date, image key, source, and a preview for images that can load. Every
+ * value is rendered as text (base/markdown), whatever HeyGen or a file name put in it.
+ */
 export function assetTooltipMarkdown(record: AssetRecord, options: TooltipOptions): string {
   const labels = tooltipLabels();
   const locale = options.locale ?? 'en';
-  const link = markdownUrl(record.url);
   const lines: string[] = [];
   lines.push(`**${escapeMarkdown(assetLabel(record))}** · ${escapeMarkdown(kindLabel(record.fileType))} · ${escapeMarkdown(record.mime)}`);
   lines.push('');
   const rows: string[] = [];
   rows.push(`${escapeMarkdown(labels.id)}: ${codeSpan(record.id)}`);
-  rows.push(`${escapeMarkdown(labels.url)}: ${link ? `[${escapeMarkdown(record.url)}](<${link}>)` : escapeMarkdown(record.url)}`);
+  rows.push(`${escapeMarkdown(labels.url)}: ${markdownLink(record.url, record.url)}`);
   if (record.heygenName) {
     rows.push(`${escapeMarkdown(labels.heygenName)}: ${escapeMarkdown(record.heygenName)}`);
   }
@@ -160,9 +162,10 @@ export function assetTooltipMarkdown(record: AssetRecord, options: TooltipOption
   }
   // Two trailing spaces: a hard line break, so the rows stay on separate lines.
   lines.push(rows.join('  \n'));
-  if (record.fileType === 'image' && link) {
+  const thumbnail = markdownThumbnail(assetLabel(record), { kind: record.fileType, url: record.url, sourcePath: record.sourcePath, sourceExists: options.sourceExists });
+  if (thumbnail) {
     lines.push('');
-    lines.push(`![${escapeMarkdown(assetLabel(record))}](<${link}>)`);
+    lines.push(thumbnail);
   }
   return lines.join('\n');
 }

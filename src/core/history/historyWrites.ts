@@ -115,6 +115,17 @@ export class HistoryWrites {
     };
   }
 
+  /**
+   * Resolves once what is queued has run and every change shown so far is on disk (held or waiting for a retry, it
+   * is written now); rejects when that write fails. For deactivate, which waits for it (bounded).
+   */
+  async settled(): Promise<void> {
+    if (this.pending.length > 0) {
+      await this.enqueue(() => (this.pending.length > 0 ? this.writePending() : Promise.resolve()));
+    }
+    await this.queue;
+  }
+
   /** Stops the timers; what is still pending gets one last attempt, and the log says what is lost if it fails. */
   dispose(): void {
     if (this.disposed) {

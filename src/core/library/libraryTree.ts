@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { AssetRecord } from '../base/assetRecord';
-import { codeSpan, escapeMarkdown, markdownUrl } from '../base/markdown';
+import { codeSpan, escapeMarkdown, markdownLink, markdownThumbnail } from '../base/markdown';
 import { formatDate, relativeTime } from '../base/time';
 import type { AssetKind } from '../base/mediaKinds';
 import { LIBRARY_KINDS, type LibraryAsset, type LibraryKind } from '../heygen/libraryAsset';
@@ -89,19 +89,28 @@ export function libraryContextValue(asset: LibraryAsset, sourceExists: boolean):
 export interface LibraryTooltipLabels {
   id: string;
   /** "Name at HeyGen", shown for this machine's uploads, whose row shows the source file's name. */
-  heygenName?: string;
+  heygenName: string;
   url: string;
   uploaded: string;
   source: string;
   kind: string;
 }
 
-/** The hover of a library item: name, kind, id, URL, date, our source file, and a preview for images. */
-export function libraryTooltipMarkdown(asset: LibraryAsset, ours: AssetRecord | undefined, labels: LibraryTooltipLabels, now: number, locale = 'en'): string {
-  const link = asset.url ? markdownUrl(asset.url) : undefined;
+/**
+ * The hover of a library item: name, kind, id, URL, date, our source file, and a preview for images that can load
+ * (`sourceExists`: whether our source file is there now). Every value is rendered as text (base/markdown).
+ */
+export function libraryTooltipMarkdown(
+  asset: LibraryAsset,
+  ours: AssetRecord | undefined,
+  labels: LibraryTooltipLabels,
+  now: number,
+  locale = 'en',
+  sourceExists = false,
+): string {
   const rows = [
     `${escapeMarkdown(labels.id)}: ${codeSpan(asset.id)}`,
-    `${escapeMarkdown(labels.url)}: ${asset.url ? (link ? `[${escapeMarkdown(asset.url)}](<${link}>)` : escapeMarkdown(asset.url)) : '—'}`,
+    `${escapeMarkdown(labels.url)}: ${asset.url ? markdownLink(asset.url, asset.url) : '—'}`,
   ];
   if (asset.uploadedAt > 0) {
     rows.push(`${escapeMarkdown(labels.uploaded)}: ${escapeMarkdown(formatDate(asset.uploadedAt, locale))} (${escapeMarkdown(relativeTime(asset.uploadedAt, now, locale))})`);
@@ -111,12 +120,13 @@ export function libraryTooltipMarkdown(asset: LibraryAsset, ours: AssetRecord | 
     rows.push(`${escapeMarkdown(labels.source)}: ${codeSpan(source)}`);
   }
   const label = libraryLabel(asset, ours);
-  if (label !== asset.name && labels.heygenName) {
+  if (label !== asset.name) {
     rows.splice(1, 0, `${escapeMarkdown(labels.heygenName)}: ${escapeMarkdown(asset.name)}`);
   }
   const lines = [`**${escapeMarkdown(label)}** · ${escapeMarkdown(labels.kind)}`, '', rows.join('  \n')];
-  if (asset.kind === 'image' && link) {
-    lines.push('', `![${escapeMarkdown(asset.name)}](<${link}>)`);
+  const thumbnail = markdownThumbnail(label, { kind: asset.kind, url: asset.url ?? undefined, sourcePath: ours?.sourcePath, sourceExists });
+  if (thumbnail) {
+    lines.push('', thumbnail);
   }
   return lines.join('\n');
 }

@@ -210,7 +210,9 @@ function unescapeCode(body: string): string {
       return '';
     }
     if (e.length > 1 && (e[0] === 'u' || e[0] === 'x')) {
-      return String.fromCodePoint(parseInt(e.startsWith('u{') ? e.slice(2, -1) : e.slice(1), 16));
+      const code = parseInt(e.startsWith('u{') ? e.slice(2, -1) : e.slice(1), 16);
+      // Beyond U+10FFFF is no character (the language refuses the literal): kept as written instead of throwing.
+      return code <= 0x10ffff ? String.fromCodePoint(code) : `\\${e}`;
     }
     return SIMPLE_ESCAPES[e] ?? e;
   });

@@ -68,6 +68,8 @@ export interface BatchPass<R> {
   target: UploadTarget;
   concurrency: number;
   maxBytes: number;
+  /** The size limit the person set, which v3 honours too (see UploadOptions). */
+  userMaxBytes?: number;
   reuseIdenticalFiles: boolean;
   /** Upload even when identical content was uploaded before with the same key. */
   force?: boolean;
@@ -110,6 +112,7 @@ export class UploadBatchService {
       async (source, signal) => {
         const options: UploadOptions = {
           maxBytes: pass.maxBytes,
+          userMaxBytes: pass.userMaxBytes,
           signal,
           reuse,
           force: pass.force === true,

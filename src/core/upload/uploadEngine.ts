@@ -54,6 +54,8 @@ export interface ReuseIndex {
 export interface UploadOptions {
   /** The v1 limit (`heygen.maxUploadSizeMB`); v3 has its own (32 MB through the API, the slot's `max_bytes` beyond). */
   maxBytes: number;
+  /** `heygen.maxUploadSizeMB` when the person set it: v3 then refuses larger files too, as the agent tool promises. */
+  userMaxBytes?: number;
   signal?: AbortSignal;
   onProgress?(sent: number, total: number): void;
   reuse?: ReuseIndex;
@@ -107,9 +109,12 @@ export async function uploadLocalFile(path: string, target: UploadTarget, option
 /** HeyGenError.code of a file refused for being over v1's size limit (`heygen.maxUploadSizeMB`). */
 export const OVER_V1_LIMIT = 'overV1Limit';
 
-/** The size refused before any request: v1's setting, or for v3 what one direct upload can carry at most. */
+/**
+ * The size refused before any request: v1's setting; for v3 what one direct upload can carry at most, or less when
+ * the person set a limit of their own.
+ */
 function limitOf(target: UploadTarget, options: UploadOptions): number {
-  return target.api === 'v3' ? V3_DIRECT_CEILING_BYTES : options.maxBytes;
+  return target.api === 'v3' ? Math.min(V3_DIRECT_CEILING_BYTES, options.userMaxBytes ?? Infinity) : options.maxBytes;
 }
 
 async function checkedFile(

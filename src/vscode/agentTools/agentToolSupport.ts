@@ -5,6 +5,7 @@ import type { Logger } from '../../core/base/logger';
 import type { Configuration } from '../configuration/configuration';
 import type { UploadPort } from '../upload/uploadPort';
 import type { snippetEditRequest } from '../payload/snippetCommands';
+import type { VideoPort } from '../videos/videoPort';
 
 type SnippetSettings = Parameters<typeof snippetEditRequest>[4];
 
@@ -22,6 +23,8 @@ export interface AgentToolDeps {
    * this tells the model the difference, so it can ask the person to set the key.
    */
   hasApiKey?(): Promise<boolean>;
+  /** Generate and follow videos (`heygen_generate_video`, `heygen_get_video`), when the videos feature is wired in. */
+  videos?: VideoPort;
 }
 
 /** Every result passes through the log's redaction, so the key cannot reach a model even if a message held it. */

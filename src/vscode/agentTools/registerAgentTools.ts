@@ -4,6 +4,7 @@ import type { AgentToolDeps } from './agentToolSupport';
 import { AssetFragmentTool } from './assetFragmentTool';
 import { FindAssetsTool } from './findAssetsTool';
 import { UploadAssetsTool } from './uploadAssetsTool';
+import { videoTools } from './videoTools';
 
 export type { AgentToolDeps } from './agentToolSupport';
 
@@ -17,5 +18,6 @@ export function registerAgentTools(context: vscode.ExtensionContext, deps: Agent
     vscode.lm.registerTool(ToolName.UploadAssets, new UploadAssetsTool(deps)),
     vscode.lm.registerTool(ToolName.FindAssets, new FindAssetsTool(deps)),
     vscode.lm.registerTool(ToolName.AssetFragment, new AssetFragmentTool(deps)),
+    ...videoTools(deps),
   );
 }

@@ -37,6 +37,18 @@ export const enum CommandId {
   DeleteFromHeyGen = 'heygen.deleteFromHeyGen',
   /** The Load More… row's command; not in the palette. */
   LoadMoreLibrary = 'heygen.loadMoreLibrary',
+
+  // Videos (issue 23): generate from a payload, the Videos view and its item actions.
+  GenerateVideo = 'heygen.generateVideo',
+  RefreshVideos = 'heygen.refreshVideos',
+  LoadMoreVideos = 'heygen.loadMoreVideos',
+  OpenVideo = 'heygen.openVideo',
+  OpenVideoInBrowser = 'heygen.openVideoInBrowser',
+  CopyVideoUrl = 'heygen.copyVideoUrl',
+  CopyVideoId = 'heygen.copyVideoId',
+  RevealVideoPayload = 'heygen.revealVideoPayload',
+  DeleteVideo = 'heygen.deleteVideo',
+  WatchVideo = 'heygen.watchVideo',
 }
 
 /** Context keys set with `setContext`, used by `when` clauses in package.json. */
@@ -51,8 +63,11 @@ export const enum ContextKey {
   KeyChecked = 'heygen.keyChecked',
   /** The history has at least one asset; completes the walkthrough's upload step. */
   HasUploaded = 'heygen.hasUploaded',
+  /** The active editor holds a video body (v2 or v3): the editor title offers Generate Video. */
+  EditorHasVideoBody = 'heygen.editorHasVideoBody',
 }
 
 export const VIEW_ASSETS = 'heygen.assets';
 export const VIEW_LIBRARY = 'heygen.library';
+export const VIEW_VIDEOS = 'heygen.videos';
 export const EXTENSION_ID = 'heygen-assets.heygen-assets';

@@ -51,6 +51,12 @@ export class Configuration {
     return Math.round(Math.max(1, value) * 1024 * 1024);
   }
 
+  /** `heygen.maxUploadSizeMB` only when the person set it (v3 has larger limits of its own otherwise). */
+  get userMaxUploadBytes(): number | undefined {
+    const mb = this.section.inspect<number>('maxUploadSizeMB')?.globalValue;
+    return typeof mb === 'number' && Number.isFinite(mb) ? Math.round(Math.max(1, mb) * 1024 * 1024) : undefined;
+  }
+
   get concurrency(): number {
     return clampInt(this.section.get<number>('upload.concurrency', 3), 1, 8);
   }
@@ -84,6 +90,11 @@ export class Configuration {
   /** `heygen.snippet.reference`: how fragments and replaced paths point at an asset. */
   get snippetReference(): ReferenceMode {
     return this.section.get<string>('snippet.reference', 'url') === 'assetId' ? 'assetId' : 'url';
+  }
+
+  /** `heygen.video.saveFolder`: where rendered videos go, relative to the payload's folder ('' = that folder). */
+  get videoSaveFolder(): string {
+    return this.section.get<string>('video.saveFolder', '').trim();
   }
 
   /**

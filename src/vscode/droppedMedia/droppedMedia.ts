@@ -5,6 +5,7 @@ import { TempMediaFolder } from '../../core/droppedMedia/tempFolder';
 import { shiftOffset } from '../../core/droppedMedia/trackedOffset';
 import { parseUriList } from '../../core/droppedMedia/uriList';
 import type { BatchResult, UploadPort, UploadRequestOptions } from '../upload/uploadPort';
+import { withoutCredentials } from '../../core/base/safeUrl';
 
 const URI_LIST = 'text/uri-list';
 
@@ -135,7 +136,8 @@ export class DroppedMediaUploads implements vscode.Disposable {
       if (token.isCancellationRequested) {
         break;
       }
-      this.log.info(`Uploading the dropped address ${url}.`);
+      // A dropped address may be a signed link: its query (the signature) stays out of the log.
+      this.log.info(`Uploading the dropped address ${withoutCredentials(url)}.`);
       await this.port.uploadUrl(url, { typedByPerson: true });
     }
   }

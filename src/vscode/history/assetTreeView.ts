@@ -23,6 +23,8 @@ export interface HistoryViewDeps {
   isGone?: (assetId: string) => boolean;
   /** The HeyGen account ("username · Plan"), shown as the view's description while no filter is. */
   account?: { readonly description: string | undefined; readonly onDidChange: vscode.Event<void> };
+  /** Starts HeyGen work (the account check, stale checks) once the view is on screen: never at activation. */
+  session?: { watchView(view: vscode.TreeView<unknown>): vscode.Disposable };
 }
 
 

@@ -20,6 +20,9 @@ export function registerHistoryView(context: vscode.ExtensionContext, deps: Hist
     showCollapseAll: true,
   });
   provider.attachView(view);
+  if (deps.session) {
+    context.subscriptions.push(deps.session.watchView(view));
+  }
 
   const showFilter = (filter: HistoryFilter): void => {
     const active = isFilterActive(filter);

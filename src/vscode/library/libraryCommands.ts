@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { CommandId } from '../commands/commandIds';
+import { CommandId, VIEW_ASSETS, VIEW_LIBRARY } from '../commands/commandIds';
 import { registerCommand } from '../commands/registerCommand';
 import type { Logger } from '../../core/base/logger';
 import type { HistoryStore } from '../../core/history/historyStore';
@@ -7,7 +7,8 @@ import type { AssetKind } from '../../core/base/mediaKinds';
 import { NO_LIBRARY_FILTER, libraryFilterActive } from '../../core/library/libraryTree';
 import { askFilter } from '../history/historyCommands';
 import type { AssetTreeProvider } from '../history/assetTreeView';
-import type { DeleteTarget, LibraryController } from './libraryController';
+import type { LibraryController } from './libraryController';
+import type { DeleteTarget } from './deleteAssets';
 
 export interface LibraryCommandDeps {
   library: LibraryController;
@@ -55,8 +56,18 @@ export function registerLibraryCommands(context: vscode.ExtensionContext, deps: 
     if (clicked) {
       return [clicked];
     }
+    // A keybinding: the selection of the view it was pressed in (our keybindings name it), never another view's.
     const fromLibrary = library.tree.selection.map(resolve).filter((t): t is DeleteTarget => t !== undefined);
-    return fromLibrary.length > 0 ? fromLibrary : deps.assetTree.selection.map((r) => ({ id: r.id, name: r.name }));
+    const fromAssets = deps.assetTree.selection.map((r) => ({ id: r.id, name: r.name }));
+    const view = (node as { view?: unknown } | undefined)?.view;
+    if (view === VIEW_LIBRARY) {
+      return fromLibrary;
+    }
+    if (view === VIEW_ASSETS) {
+      return fromAssets;
+    }
+    // Not told which view: only when one view alone has a selection is it clear which the person means.
+    return fromLibrary.length === 0 ? fromAssets : fromAssets.length === 0 ? fromLibrary : [];
   };
 
   register(CommandId.RefreshLibrary, () => library.refresh());

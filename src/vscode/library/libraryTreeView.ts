@@ -145,6 +145,8 @@ export class LibraryTreeProvider implements vscode.TreeDataProvider<LibraryNode>
   async resolveTreeItem(item: vscode.TreeItem, element: LibraryNode): Promise<vscode.TreeItem> {
     if (element.type === 'asset' || element.type === 'libraryItem') {
       const ours = this.deps.history.get(element.library.id);
+      // The source file as a thumbnail only when it is there: a missing one would show a broken image.
+      const sourceExists = await this.sources.check(ours?.sourcePath);
       const markdown = libraryTooltipMarkdown(
         element.library,
         ours,
@@ -158,12 +160,13 @@ export class LibraryTreeProvider implements vscode.TreeDataProvider<LibraryNode>
         },
         Date.now(),
         vscode.env.language,
+        sourceExists,
       );
       const tooltip = new vscode.MarkdownString(markdown, false);
       tooltip.isTrusted = false;
       item.tooltip = tooltip;
     }
-    return Promise.resolve(item);
+    return item;
   }
 
   private assetItem(element: ItemNode): vscode.TreeItem {

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CommandId } from '../commands/commandIds';
@@ -11,6 +12,7 @@ import { formatSize } from '../../core/base/sizes';
 import { kindLabel } from '../../core/base/mediaKinds';
 import { quoteString } from '../../core/payload/buildSnippet';
 import { PAYLOAD_LANGUAGES } from '../../core/payload/payloadLanguages';
+import { codeSpan, escapeMarkdown, markdownThumbnail } from '../../core/base/markdown';
 
 /** The diagnostics' source: what the Problems view shows next to each entry. */
 export const DIAGNOSTIC_SOURCE = 'HeyGen';
@@ -48,29 +50,9 @@ function commandLink(command: CommandId, asset: KnownAsset): string {
   return `command:${command}?${args}`;
 }
 
-/** A URL as a Markdown link target: characters that would end or break the target are percent-encoded. */
-function markdownTarget(url: string): string {
-  return url.replace(/[\s()<>[\]|\\"']/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-}
-
-function code(text: string): string {
-  // A code span that holds backticks needs a longer fence.
-  const fence = text.includes('`') ? '``' : '`';
-  return `${fence}${text}${fence}`;
-}
-
-/**
- * The image a hover shows: the asset's URL when it is https; the editor's content security policy blocks plain-http
- * images (a local emulator's), so then the source file it was uploaded from, when known.
- */
-function thumbnailOf(asset: KnownAsset): string | undefined {
-  if (asset.fileType !== 'image') {
-    return undefined;
-  }
-  if (/^https:/i.test(asset.url)) {
-    return asset.url;
-  }
-  return asset.sourcePath ? vscode.Uri.file(asset.sourcePath).toString() : undefined;
+/** Whether the asset's source file is there to show as its thumbnail (asked only when no https URL can be shown). */
+function sourceIsThere(asset: KnownAsset): boolean {
+  return asset.fileType === 'image' && asset.sourcePath !== undefined && fs.existsSync(asset.sourcePath);
 }
 
 function uploadDate(ms: number): string {
@@ -81,13 +63,15 @@ function uploadDate(ms: number): string {
   }
 }
 
-/** What a hover and a completion item's documentation say about an asset. */
+/**
+ * What a hover and a completion item's documentation say about an asset. Names, ids and URLs come from HeyGen or
+ * the history: all of them go through base/markdown, so only our own Copy links are links.
+ */
 export function assetMarkdown(asset: KnownAsset, now = Date.now()): vscode.MarkdownString {
-  const md = new vscode.MarkdownString(undefined, true);
+  const md = new vscode.MarkdownString();
   md.isTrusted = { enabledCommands: [CommandId.CopyUrl, CommandId.CopyId] };
-  md.appendMarkdown('**');
-  md.appendText(asset.name);
-  md.appendMarkdown('**');
+  md.supportHtml = false;
+  md.appendMarkdown(`**${escapeMarkdown(asset.name)}**`);
   const facts = [kindLabel(asset.fileType)];
   if (asset.size !== undefined) {
     facts.push(formatSize(asset.size));
@@ -95,22 +79,21 @@ export function assetMarkdown(asset: KnownAsset, now = Date.now()): vscode.Markd
   if (asset.uploadedAt !== undefined) {
     facts.push(vscode.l10n.t('uploaded {0} ({1})', relativeTime(asset.uploadedAt, now, vscode.env.language), uploadDate(asset.uploadedAt)));
   }
-  md.appendText(` — ${facts.join(', ')}`);
-  md.appendMarkdown('\n\n');
-  const thumbnail = thumbnailOf(asset);
+  md.appendMarkdown(` — ${escapeMarkdown(facts.join(', '))}\n\n`);
+  const https = /^https:/i.test(asset.url);
+  const thumbnail = markdownThumbnail(
+    asset.name,
+    { kind: asset.fileType, url: asset.url, sourcePath: asset.sourcePath, sourceExists: !https && sourceIsThere(asset) },
+    120,
+  );
   if (thumbnail) {
-    md.appendMarkdown(`![${vscode.l10n.t('Thumbnail')}](${markdownTarget(thumbnail)}|width=120)\n\n`);
+    md.appendMarkdown(`${thumbnail}\n\n`);
   }
   if (asset.sourcePath) {
-    md.appendText(vscode.l10n.t('Source: '));
-    md.appendMarkdown(`[`);
-    md.appendText(path.basename(asset.sourcePath));
-    md.appendMarkdown(`](${vscode.Uri.file(asset.sourcePath).toString()})\n\n`);
+    md.appendMarkdown(`${escapeMarkdown(vscode.l10n.t('Source: '))}[${escapeMarkdown(path.basename(asset.sourcePath))}](<${vscode.Uri.file(asset.sourcePath).toString()}>)\n\n`);
   }
-  md.appendText(vscode.l10n.t('ID: '));
-  md.appendMarkdown(`${code(asset.id)} · [${vscode.l10n.t('Copy ID')}](${commandLink(CommandId.CopyId, asset)})\n\n`);
-  md.appendText(vscode.l10n.t('URL: '));
-  md.appendMarkdown(`${code(asset.url)} · [${vscode.l10n.t('Copy URL')}](${commandLink(CommandId.CopyUrl, asset)})`);
+  md.appendMarkdown(`${escapeMarkdown(vscode.l10n.t('ID: '))}${codeSpan(asset.id)} · [${escapeMarkdown(vscode.l10n.t('Copy ID'))}](${commandLink(CommandId.CopyId, asset)})\n\n`);
+  md.appendMarkdown(`${escapeMarkdown(vscode.l10n.t('URL: '))}${codeSpan(asset.url)} · [${escapeMarkdown(vscode.l10n.t('Copy URL'))}](${commandLink(CommandId.CopyUrl, asset)})`);
   return md;
 }
 
@@ -151,8 +134,7 @@ export class PayloadHoverProvider implements vscode.HoverProvider {
     }
     const md = assetMarkdown(asset);
     if (this.known.isGone(asset.id)) {
-      md.appendMarkdown('\n\n');
-      md.appendText(vscode.l10n.t('HeyGen no longer has this asset.'));
+      md.appendMarkdown(`\n\n${escapeMarkdown(vscode.l10n.t('HeyGen no longer has this asset.'))}`);
     }
     return new vscode.Hover(md, range);
   }
@@ -176,10 +158,9 @@ export class PayloadHoverProvider implements vscode.HoverProvider {
     const { file } = check;
     const md = new vscode.MarkdownString();
     md.isTrusted = { enabledCommands: [CommandId.UploadLocalReferences] };
-    md.appendMarkdown('[');
-    md.appendText(path.basename(localPath));
-    md.appendMarkdown(`](${vscode.Uri.file(localPath).toString()})`);
-    md.appendText(` — ${vscode.l10n.t('{0} {1}, {2}', file.type.label, kindLabel(file.type.kind).toLowerCase(), formatSize(file.size))}`);
+    // The file name comes from the payload (perhaps a cloned repository's): text, like every name in a hover.
+    md.appendMarkdown(`[${escapeMarkdown(path.basename(localPath))}](<${vscode.Uri.file(localPath).toString()}>)`);
+    md.appendMarkdown(escapeMarkdown(` — ${vscode.l10n.t('{0} {1}, {2}', file.type.label, kindLabel(file.type.kind).toLowerCase(), formatSize(file.size))}`));
     if (reference.kinds.includes(file.type.kind)) {
       const args = encodeURIComponent(JSON.stringify([document.uri.toString(), [reference.start]]));
       md.appendMarkdown('\n\n');

@@ -122,6 +122,7 @@ export class UploadController implements UploadPort, vscode.Disposable {
             addresses: config.downloadAddresses(options.typedByPerson === true),
             concurrency: config.concurrency,
             maxBytes: config.maxUploadBytes,
+            userMaxBytes: config.userMaxUploadBytes,
             reuseIdenticalFiles: config.reuseIdenticalFiles,
             force: options.force,
             signal,

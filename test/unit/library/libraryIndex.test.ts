@@ -205,7 +205,7 @@ void describe('library over the emulator (real HTTP)', () => {
     assert.equal(index.isGone(victim.id), true);
     assert.equal(emu.library.has(victim.id), false);
     assert.equal(await api.get(victim.id), undefined, 'GET answers 404 now');
-    assert.equal(await api.delete(victim.id), 'alreadyGone', 'a second delete is no failure and deletes nothing');
+    assert.equal(await api.delete(victim.id), 'notFound', 'a second delete deletes nothing and says so');
   });
 
   void it('says why it cannot list: the beta list refused (403), a key v3 refuses, HeyGen unreachable', async () => {

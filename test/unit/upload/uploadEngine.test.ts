@@ -13,6 +13,13 @@ import { MB, Scratch, allDescriptorsClosed, emulatorSuite, capturingLogger, expe
 
 const LIMIT = 10 * MB;
 
+/** Resolves once `check` holds, looking again on each turn of the event loop (no timer: mock timers may be on). */
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) {
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
 void describe('uploadLocalFile over real HTTP', () => {
   let emu: Emulator;
   let scratch: Scratch;
@@ -138,7 +145,8 @@ void describe('uploadLocalFile over real HTTP', () => {
         hash.update(chunk);
         size += chunk.length;
         req.pause();
-        setTimeout(() => req.resume(), 3);
+        // Reads again only on the next turn of the loop: the socket backs up, so the client meets back-pressure.
+        setImmediate(() => req.resume());
       });
       req.on('end', () => {
         res.writeHead(200, { 'Content-Type': 'application/json' });
@@ -214,26 +222,31 @@ void describe('uploadLocalFile over real HTTP', () => {
     retryCase({ mode: 'reset', afterBytes: 64 * 1024, times: 1 }, 'a connection reset mid-body');
     retryCase({ mode: 'reset', times: 1 }, 'a connection reset before the body');
 
-    void it('honours Retry-After on 429 (waits at least that long) and then succeeds', async () => {
+    void it('honours Retry-After on 429 (waits that long, not less: mock timers) and then succeeds', async (t) => {
       const path = scratch.copy('sample.png', 'a.png');
       emu.behave({ mode: 'rateLimit', retryAfterSeconds: 1, times: 1 });
-      const started = Date.now();
-      await uploadLocalFile(path, targetFor(emu), opts());
-      const gap = emu.received[1].at - emu.received[0].at;
-      assert.ok(gap >= 1000, `retried after ${gap} ms`);
-      assert.ok(Date.now() - started < 2500);
+      // The backoff's wait is a setTimeout: mocked, it passes only when the test moves the clock.
+      t.mock.timers.enable({ apis: ['setTimeout'] });
+      let announced: (delayMs: number) => void = () => undefined;
+      const retrying = new Promise<number>((resolve) => (announced = resolve));
+      const log = { ...capturingLogger(), warn: (message: string) => announced(Number(/Retrying in (\d+) ms/.exec(message)?.[1])) };
+      const upload = uploadLocalFile(path, targetFor(emu), opts({ log }));
+      const delay = await retrying;
+      assert.ok(delay >= 1000, `retries after ${delay} ms`);
+      t.mock.timers.tick(delay - 1);
+      assert.deepEqual(emu.received.map((r) => r.status), [429], 'retried before the wait was over');
+      t.mock.timers.tick(1);
+      await upload;
       assert.deepEqual(emu.received.map((r) => r.status), [429, 200]);
     });
 
     void it('gives up at once when Retry-After is over the cap, telling how long to wait', async () => {
       const path = scratch.copy('sample.png', 'a.png');
       emu.behave({ mode: 'rateLimit', retryAfterSeconds: 120 });
-      const started = Date.now();
       const error = await expectError(uploadLocalFile(path, targetFor(emu), opts()), 'rateLimited', /wait 2 min/);
       assert.equal(error.retryAfterMs, 120_000);
       assert.equal(error.status, 429);
       assert.match(error.serverMessage ?? '', /Too many requests/);
-      assert.ok(Date.now() - started < 1000);
       assert.equal(emu.received.length, 1);
     });
 
@@ -248,9 +261,7 @@ void describe('uploadLocalFile over real HTTP', () => {
     void it('times out a server that never answers, then succeeds on retry', async () => {
       const path = scratch.copy('sample.png', 'a.png');
       emu.behave({ mode: 'stall', times: 1 });
-      const started = Date.now();
       await uploadLocalFile(path, targetFor(emu, { idleTimeoutMs: 300 }), opts());
-      assert.ok(Date.now() - started >= 300);
       assert.deepEqual(emu.received.map((r) => r.status), [0, 200]);
     });
 
@@ -337,17 +348,16 @@ void describe('uploadLocalFile over real HTTP', () => {
         t.skip('python3 is not available');
         return;
       }
-      const fillers = Array.from({ length: 3 }, () => net.connect(Number(started), '127.0.0.1').on('error', () => undefined));
+      // One connection fills the queue (a backlog of 0 holds one): once it is established, further SYNs are dropped.
+      const filler = net.connect(Number(started), '127.0.0.1').on('error', () => undefined);
       try {
-        await new Promise((r) => setTimeout(r, 100));
+        await new Promise((resolve) => filler.once('connect', resolve));
         const path = scratch.copy('sample.png', 'a.png');
         const target = targetFor({ uploadUrl: `http://127.0.0.1:${started}/v1/asset`, apiKey: 'k' }, { connectTimeoutMs: 300 });
         target.retry = { ...target.retry, maxRetries: 0 };
-        const t0 = Date.now();
         await expectError(uploadLocalFile(path, target, opts()), 'timeout', /"a\.png" failed: could not connect to 127\.0\.0\.1:\d+ within 0\.3 s\./);
-        assert.ok(Date.now() - t0 >= 300);
       } finally {
-        fillers.forEach((s) => s.destroy());
+        filler.destroy();
         py.kill();
       }
     });
@@ -370,47 +380,42 @@ void describe('uploadLocalFile over real HTTP', () => {
   });
 
   void describe('cancellation', () => {
-    void it('aborts mid-stream at once and nothing succeeds', async () => {
+    void it('aborts mid-stream at once and nothing succeeds', async (t) => {
       const path = scratch.png('big.png', 9 * MB);
       emu.behave({ mode: 'slow', delayMs: 5_000 });
       const controller = new AbortController();
-      let abortedAt = 0;
-      const started = Date.now();
+      // Mocked, the emulator's 5 s hold never ends: a cancel that waited for HeyGen's answer would never finish.
+      t.mock.timers.enable({ apis: ['setTimeout'] });
       const upload = uploadLocalFile(path, targetFor(emu), opts({
         signal: controller.signal,
-        onProgress: (sent) => {
-          if (sent >= 1 * MB && !abortedAt) {
-            abortedAt = Date.now();
-            controller.abort();
-          }
-        },
+        onProgress: (sent) => sent >= 1 * MB && controller.abort(),
       }));
       await expectError(upload, 'cancelled', /"big\.png" was cancelled/);
-      assert.ok(Date.now() - abortedAt < 300, `took ${Date.now() - abortedAt} ms after abort`);
-      assert.ok(Date.now() - started < 2000);
-      await new Promise((r) => setTimeout(r, 50));
-      assert.ok(emu.received.every((r) => r.status !== 200));
+      // The emulator records the cut-off body when its connection closes: the next test must not see it arrive.
+      await until(() => emu.received.length === 1);
+      assert.deepEqual(emu.received.map((r) => r.status), [0]);
     });
 
     void it('aborts while waiting for a stalled answer', async () => {
       const path = scratch.copy('sample.png', 'a.png');
       emu.behave({ mode: 'stall' });
       const controller = new AbortController();
-      setTimeout(() => controller.abort(), 100);
-      const started = Date.now();
-      await expectError(uploadLocalFile(path, targetFor(emu, { idleTimeoutMs: 10_000 }), opts({ signal: controller.signal })), 'cancelled');
-      assert.ok(Date.now() - started < 600);
+      const upload = uploadLocalFile(path, targetFor(emu, { idleTimeoutMs: 60_000 }), opts({ signal: controller.signal }));
+      // Cancelled once HeyGen has the whole body and holds its answer: only the cancel can end the wait now.
+      await emu.bodyArrived(fileSha(path));
+      controller.abort();
+      await expectError(upload, 'cancelled');
       assert.equal(emu.received.length, 1);
     });
 
-    void it('stops retrying when cancelled during the backoff', async () => {
+    void it('stops retrying when cancelled during the backoff', async (t) => {
       const path = scratch.copy('sample.png', 'a.png');
       emu.behave({ mode: 'rateLimit', retryAfterSeconds: 1 });
       const controller = new AbortController();
-      setTimeout(() => controller.abort(), 150);
-      const started = Date.now();
-      await expectError(uploadLocalFile(path, targetFor(emu), opts({ signal: controller.signal })), 'cancelled');
-      assert.ok(Date.now() - started < 600);
+      // Mocked, the backoff never ends by itself; the cancel comes the moment the engine announces the retry.
+      t.mock.timers.enable({ apis: ['setTimeout'] });
+      const log = { ...capturingLogger(), warn: () => controller.abort() };
+      await expectError(uploadLocalFile(path, targetFor(emu), opts({ signal: controller.signal, log })), 'cancelled');
       assert.equal(emu.received.length, 1);
     });
 
@@ -426,7 +431,10 @@ void describe('uploadLocalFile over real HTTP', () => {
       const path = scratch.png('grow.png', 100 * 1024);
       emu.behave({ mode: 'slow', delayMs: 200, times: 1 });
       const upload = uploadLocalFile(path, targetFor(emu), opts());
-      setTimeout(() => appendFileSync(path, 'more'), 80);
+      // The file grows once HeyGen has the whole body, before it answers (the emulator runs in this process: its
+      // answer's timer cannot fire before this continuation).
+      await emu.bodyArrived(fileSha(path));
+      appendFileSync(path, 'more');
       await expectError(upload, 'invalidFile', /"grow\.png" changed while uploading/);
     });
 
@@ -434,7 +442,8 @@ void describe('uploadLocalFile over real HTTP', () => {
       const path = scratch.png('gone.png', 100 * 1024);
       emu.behave({ mode: 'slow', delayMs: 200, times: 1 });
       const upload = uploadLocalFile(path, targetFor(emu), opts());
-      setTimeout(() => unlinkSync(path), 80);
+      await emu.bodyArrived(fileSha(path));
+      unlinkSync(path);
       await expectError(upload, 'invalidFile', /"gone\.png" was deleted or moved while uploading/);
     });
   });

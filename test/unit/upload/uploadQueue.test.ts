@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { closeHttpClient } from '../../../src/core/http/httpClient';
 import { uploadLocalFile } from '../../../src/core/upload/uploadEngine';
@@ -7,25 +9,35 @@ import { runQueue } from '../../../src/core/upload/uploadQueue';
 import { startEmulator, type Emulator } from '../../emulator/heygenEmulator';
 import { Scratch, targetFor } from '../support/engineKit';
 
-const wait = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      reject(new HeyGenError('cancelled', 'aborted'));
-    }, { once: true });
+/** Lets `turns` microtask turns pass: work of a given length, without timers. */
+async function work(turns: number): Promise<void> {
+  for (let i = 0; i < turns; i++) {
+    await Promise.resolve();
+  }
+}
+
+/** Never settles by itself: rejects (cancelled) when `signal` aborts, at once if it already has. */
+function untilAborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_resolve, reject) => {
+    const cancel = (): void => reject(new HeyGenError('cancelled', 'aborted'));
+    if (signal.aborted) {
+      cancel();
+    } else {
+      signal.addEventListener('abort', cancel, { once: true });
+    }
   });
+}
 
 void describe('runQueue', () => {
   void it('never runs more than `concurrency` at once and keeps input order', async () => {
     let active = 0;
     let peak = 0;
-    const results = await runQueue([50, 10, 30, 5, 20, 1], 3, async (ms) => {
+    const results = await runQueue([50, 10, 30, 5, 20, 1], 3, async (turns) => {
       active++;
       peak = Math.max(peak, active);
-      await wait(ms);
+      await work(turns);
       active--;
-      return ms * 2;
+      return turns * 2;
     });
     assert.equal(peak, 3);
     assert.deepEqual(results.map((r) => (r.ok ? r.value : undefined)), [100, 20, 60, 10, 40, 2]);
@@ -34,7 +46,7 @@ void describe('runQueue', () => {
 
   void it('one failure does not stop the others', async () => {
     const results = await runQueue(['a', 'bad', 'c'], 2, async (item) => {
-      await wait(5);
+      await work(3);
       if (item === 'bad') {
         throw new Error('boom');
       }
@@ -48,14 +60,18 @@ void describe('runQueue', () => {
   void it('cancelling aborts the workers in flight and marks the rest cancelled', async () => {
     const controller = new AbortController();
     const started: number[] = [];
-    setTimeout(() => controller.abort(), 40);
-    const t0 = Date.now();
     const results = await runQueue([1, 2, 3, 4, 5, 6], 2, async (n, signal) => {
       started.push(n);
-      await wait(n <= 2 ? 10 : 10_000, signal);
-      return n;
+      if (n <= 2) {
+        await work(2);
+        return n;
+      }
+      // Items 3 and 4 run until cancelled; the cancel comes once both are in flight.
+      if (n === 4) {
+        controller.abort();
+      }
+      return untilAborted(signal);
     }, controller.signal);
-    assert.ok(Date.now() - t0 < 500);
     assert.deepEqual(started, [1, 2, 3, 4]);
     assert.deepEqual(results.map((r) => r.ok), [true, true, false, false, false, false]);
     for (const r of results.slice(2)) {
@@ -108,20 +124,40 @@ void describe('runQueue with real uploads', () => {
     assert.deepEqual(emu.received.map((r) => r.contentType).sort(), ['audio/mpeg', 'image/png', 'video/mp4']);
   });
 
-  void it('with 100 ms latency, concurrency 3 finishes 6 files in about a third of the time', async () => {
-    emu.reset();
-    emu.behave({ mode: 'latency', ms: 100 });
+  void it('uploads `concurrency` files at once: a server holding its answers sees 3 in flight, or 1', async () => {
+    // The server answers only once as many uploads as the queue may run are in flight (or none can follow), so the
+    // most it ever holds is exactly how many the queue sent at once.
     const files = Array.from({ length: 6 }, (_, i) => scratch.png(`l${i}.png`, 2048));
-    const timed = async (concurrency: number): Promise<number> => {
-      const t0 = Date.now();
-      const results = await runQueue(files, concurrency, (path, signal) => uploadLocalFile(path, targetFor(emu), { maxBytes: 1 << 20, signal }));
-      assert.ok(results.every((r) => r.ok));
-      return Date.now() - t0;
+    const inFlightPeak = async (concurrency: number): Promise<number> => {
+      let arrived = 0;
+      let peak = 0;
+      const held: http.ServerResponse[] = [];
+      const server = http.createServer((req, res) => {
+        req.resume();
+        req.on('end', () => {
+          arrived += 1;
+          held.push(res);
+          peak = Math.max(peak, held.length);
+          if (held.length === concurrency || arrived === files.length) {
+            for (const answer of held.splice(0)) {
+              const id = `held${arrived}x${held.length}${Math.random().toString(16).slice(2)}`;
+              answer.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 100, data: { id, url: `http://127.0.0.1/${id}.png` } }));
+            }
+          }
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const uploadUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/asset`;
+        const results = await runQueue(files, concurrency, (path, signal) => uploadLocalFile(path, targetFor({ uploadUrl, apiKey: 'k' }), { maxBytes: 1 << 20, signal }));
+        assert.ok(results.every((r) => r.ok), JSON.stringify(results.map((r) => (r.ok ? 'ok' : String(r.error)))));
+      } finally {
+        server.closeAllConnections();
+        server.close();
+      }
+      return peak;
     };
-    const serial = await timed(1);
-    const parallel = await timed(3);
-    assert.ok(serial >= 600, `serial ${serial} ms`);
-    assert.ok(parallel < serial * 0.5, `parallel ${parallel} ms vs serial ${serial} ms`);
-    emu.reset();
+    assert.equal(await inFlightPeak(3), 3);
+    assert.equal(await inFlightPeak(1), 1);
   });
 });
