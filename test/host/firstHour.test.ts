@@ -271,3 +271,106 @@ suite('First hour: titles name their view', () => {
   });
 });
 
+
+suite('First hour: ages and group rows', () => {
+  /** The description of the row `find` picks among a tree's rows, as VS Code would show it now. */
+  function described<N>(tree: vscode.TreeDataProvider<N>, pick: (node: N) => boolean): string | undefined {
+    for (const group of tree.getChildren() as N[]) {
+      for (const node of (tree.getChildren(group) as N[] | undefined) ?? []) {
+        if (pick(node)) {
+          const item = tree.getTreeItem(node) as vscode.TreeItem;
+          return typeof item.description === 'string' ? item.description : undefined;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  test('an Assets row\u2019s "now" turns into "1 minute ago" when the upload is a minute old, not up to a minute later', async () => {
+    const heygen = await api();
+    const tree = heygen.assetTree as AssetTreeProvider;
+    const id = 'first-hour-age';
+    await heygen.history.add({
+      id,
+      name: 'first-hour-age.png',
+      fileType: 'image',
+      mime: 'image/png',
+      url: 'https://files.example.test/first-hour-age.png',
+      imageKey: null,
+      createdTs: Math.floor(Date.now() / 1000),
+      size: 100,
+      sha256: 'a'.repeat(64),
+      uploadedAt: Date.now() - 57_000,
+      keyFingerprint: 'host-test',
+    });
+    try {
+      await vscode.commands.executeCommand('heygen.assets.focus');
+      const row = (): string | undefined => described(tree, (n) => n.type === 'asset' && n.record.id === id);
+      assert.equal(row(), 'now');
+      // Due 3 s from now; a view refreshed on a fixed minute of its own would be up to 60 s late.
+      await whenEvent('the row to say "1 minute ago"', tree.onDidChangeTreeData, () => (row() === '1 minute ago' ? true : undefined), 10_000);
+    } finally {
+      await heygen.history.remove([id]);
+    }
+  });
+
+  test('a Library row\u2019s age turns on the minute too, while the view is on screen', async () => {
+    const heygen = await api();
+    const restore = await withUserSetting('apiBaseUrl', hostEnv.emulatorOrigin);
+    try {
+      const response = await fetch(`${hostEnv.emulatorOrigin}/__emulator/library/seed`, {
+        method: 'POST',
+        body: JSON.stringify({ count: 1, newestAt: Date.now() - 55_000, idPrefix: 'age' }),
+      });
+      assert.ok(response.ok);
+      heygen.library.index.forgetListing();
+      await vscode.commands.executeCommand('heygen.library.focus');
+      await heygen.library.refresh();
+      const tree = heygen.library.tree;
+      const row = (): string | undefined => described(tree, (n) => n.type !== 'loadMore' && n.type !== 'libraryGroup' && n.library.id.startsWith('age'));
+      await whenEvent('the seeded row', (l) => heygen.library.index.onDidChange(l), () => row());
+      assert.equal(row(), 'now');
+      await whenEvent('the row to say "1 minute ago"', tree.onDidChangeTreeData, () => (row() === '1 minute ago' ? true : undefined), 10_000);
+    } finally {
+      await vscode.commands.executeCommand('workbench.view.explorer');
+      await restore();
+    }
+  });
+
+  test('a screen reader hears "Images, 1 asset" for a group of one, in both views', async () => {
+    const heygen = await api();
+    const tree = heygen.assetTree as AssetTreeProvider;
+    const id = 'first-hour-one';
+    await heygen.history.add({
+      id,
+      name: 'first-hour-one-of-a-kind.png',
+      fileType: 'image',
+      mime: 'image/png',
+      url: 'https://files.example.test/first-hour-one.png',
+      imageKey: null,
+      createdTs: Math.floor(Date.now() / 1000),
+      size: 100,
+      sha256: 'b'.repeat(64),
+      uploadedAt: Date.now(),
+      keyFingerprint: 'host-test',
+    });
+    try {
+      tree.setFilter({ text: 'first-hour-one-of-a-kind' });
+      const [group] = tree.getChildren();
+      assert.equal(tree.getTreeItem(group).accessibilityInformation?.label, 'Images, 1 asset');
+    } finally {
+      tree.setFilter(undefined);
+      await heygen.history.remove([id]);
+    }
+    const library = heygen.library.tree;
+    library.setFilter({ text: 'asset-0001', kinds: [] });
+    try {
+      for (const group of library.getChildren().filter((n) => n.type === 'libraryGroup')) {
+        const label = library.getTreeItem(group).accessibilityInformation?.label ?? '';
+        assert.match(label, group.type === 'libraryGroup' && group.count === 1 ? /, 1 asset$/ : /, \d+ assets$/, label);
+      }
+    } finally {
+      library.setFilter({ text: '', kinds: [] });
+    }
+  });
+});

@@ -18,6 +18,7 @@ import {
   type LibraryModel,
   type LibraryNode,
 } from '../../core/library/libraryTree';
+import { groupAccessibilityLabel } from '../ui/groupLabels';
 import { kindFilterName, kindGroupLabel, kindLabel } from '../../core/base/mediaKinds';
 
 export type { LibraryNode };
@@ -125,6 +126,7 @@ export class LibraryTreeProvider implements vscode.TreeDataProvider<LibraryNode>
         const item = new vscode.TreeItem(libraryGroupLabel(element.kind), vscode.TreeItemCollapsibleState.Expanded);
         item.description = String(element.count);
         item.contextValue = 'libraryGroup';
+        item.accessibilityInformation = { label: groupAccessibilityLabel(libraryGroupLabel(element.kind), element.count) };
         return item;
       }
       case 'loadMore': {
