@@ -38,8 +38,8 @@ async function paletteRows({ page, workbench }: UiContext, typed: string): Promi
   await workbench.quickInputBox.waitFor({ state: 'visible' });
   await workbench.quickInputBox.fill(`>${typed}`);
   const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
-  await rows.first().waitFor({ state: 'visible', timeout: 15_000 });
-  await page.waitForTimeout(300);
+  // The list filters as it is typed into: wait for the rows of the whole text.
+  await rows.filter({ hasText: typed.replace(/^HeyGen: /, '') }).first().waitFor({ state: 'visible', timeout: 15_000 });
   const labels = (await rows.locator('.label-name').allTextContents()).map((t) => t.trim());
   await page.keyboard.press('Escape');
   return labels;
@@ -67,8 +67,8 @@ export const scenarios: UiScenario[] = [
       /** The rows of one of our categories, from the first row matching `first` on. */
       const category = async (name: string, first: RegExp, count: number): Promise<string[]> => {
         await tocRow(name).click({ force: true });
-        await titles.first().waitFor({ state: 'visible', timeout: 20_000 });
-        await page.waitForTimeout(800);
+        // The list scrolls to the category: its first row on screen says it has arrived.
+        await titles.filter({ hasText: first }).first().waitFor({ state: 'visible', timeout: 20_000 });
         const rows = await read();
         const at = rows.findIndex((t) => first.test(t));
         assert.ok(at >= 0, `${name}: ${rows.join(' | ')}`);
@@ -237,7 +237,9 @@ export const scenarios: UiScenario[] = [
       await workbench.runCommand('Show or Focus Hover');
       const hover = page.locator('.monaco-hover', { hasText: 'sample.mp3' }).first();
       await hover.waitFor({ state: 'visible', timeout: 15_000 });
-      await page.waitForTimeout(500);
+      // The problem and the file's facts arrive from two providers: wait for both.
+      await hover.getByText(/MP3 audio/).first().waitFor({ state: 'visible', timeout: 15_000 });
+      await hover.getByText(/takes a JPEG or PNG image/).first().waitFor({ state: 'visible', timeout: 15_000 });
       const text = await hover.innerText();
       await workbench.screenshot('first-hour-local-mp3-hover');
       assert.match(text, /MP3 audio/);
