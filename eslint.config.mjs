@@ -9,7 +9,7 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
  *
  *   base                 shared vocabulary: logger, media kinds, sizes, asset records, the HeyGen error, safe URLs,
  *                        error messages, concurrency, disposables; imports no other core folder
- *   http                 the transport (moved as is; one undici client replaces it later)
+ *   http                 the transport: the one undici client (requests, files, guarded downloads, proxies, retries)
  *   heygen               both API versions' wire formats: v1 upload, v3 client and upload, library calls, users/me
  *   payload              payload syntax: scanners, payload context, snippets, references
  *   features             upload, history, library, droppedMedia, account, apiKey, commands, videos: never one another

@@ -20,8 +20,6 @@ export interface BenchContext {
     uploadUrl: string;
     apiKey: string;
     pid?: number;
-    /** Whether the emulator runs above the uploaders' priority (emulatorPriority.ts). */
-    prioritized?: boolean;
   };
   /** Scratch folder, removed after the run. */
   dir: string;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import { promises as fsPromises } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
@@ -71,6 +72,19 @@ function record(n: number, overrides: Partial<AssetRecord> = {}): AssetRecord {
     keyFingerprint: 'host-test',
     ...overrides,
   };
+}
+
+/** Makes every open of `file` for reading fail with `code` in this process (the extension host), until restored. */
+function refuseReads(file: string, code: string): { restore(): void } {
+  const open = fsPromises.open;
+  fsPromises.open = async (...args: Parameters<typeof open>) => {
+    const [target, flags] = args;
+    if (path.resolve(String(target)) === file && (flags === undefined || flags === 'r')) {
+      throw Object.assign(new Error(`${code}: permission denied, open '${file}'`), { code, syscall: 'open', path: file });
+    }
+    return open(...args);
+  };
+  return { restore: () => void (fsPromises.open = open) };
 }
 
 suite('Asset history', () => {
@@ -487,6 +501,36 @@ suite('Asset history', () => {
     const onDisk = JSON.parse(fs.readFileSync(file, 'utf8')) as { version: number; assets: unknown[] };
     assert.equal(onDisk.version, 1);
     assert.equal(onDisk.assets.length, 1);
+  });
+
+  test('a history file that cannot be read is left untouched: the view says why it is read-only for now, until it reads again', async () => {
+    const file = heygen.history.file;
+    await heygen.history.add(record(21, { name: 'shown-before.png' }));
+    const backupsBefore = fs.readdirSync(path.dirname(file)).filter((n) => n.includes('.corrupt-')).length;
+    // Another window writes the file, which this window then may not read. The host runs as root here, which reads a
+    // file of any mode, so the EACCES is injected at fs.promises.open for this one file, in this extension host.
+    const written = serialize([record(22, { name: 'other-window.png' }), ...heygen.history.all()]);
+    const refusing = refuseReads(file, 'EACCES');
+    try {
+      fs.writeFileSync(file, written);
+      await heygen.history.reload();
+      const message = await whenEvent('the Assets view to say the history is read-only', (l) => heygen.history.onDidChange(l), () => heygen.assetTree.viewMessage);
+      assert.equal(
+        message,
+        'History is read-only for now: its file cannot be read (no permission to read it, EACCES). It is left untouched and read again shortly; new uploads are shown and saved once it can be read.',
+      );
+      const rows = visibleTree(heygen.assetTree).flatMap((g) => g.rows);
+      assert.ok(rows.includes('shown-before.png') && !rows.includes('other-window.png'), `the view keeps what it showed: ${rows.join(', ')}`);
+      assert.equal(fs.readFileSync(file, 'utf8'), written, 'the file is untouched');
+      assert.equal(fs.readdirSync(path.dirname(file)).filter((n) => n.includes('.corrupt-')).length, backupsBefore, 'nothing set aside as corrupt');
+    } finally {
+      refusing.restore();
+    }
+    // No explicit reload: the store reads the file again by itself (its folder watch saw the write; else its retry,
+    // whose backoff starts at 2 s): the message goes and the other window's entry shows.
+    await whenEvent('the store to read the history again by itself', (l) => heygen.history.onDidChange(l), () =>
+      heygen.assetTree.viewMessage === undefined && visibleTree(heygen.assetTree).some((g) => g.rows.includes('other-window.png')) ? true : undefined,
+    );
   });
 
   test('Clear History empties the history and the view (confirmation skipped for the test)', async () => {

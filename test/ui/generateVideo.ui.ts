@@ -56,9 +56,8 @@ export const scenarios: UiScenario[] = [
         await dialog.locator('.monaco-button', { hasText: /^Generate Video$/ }).click();
 
         // The render starts on the emulator; its clock is moved so it completes at the next status request.
-        for (let i = 0; i < 100 && emulator.videos.list().length === videosBefore; i++) {
-          await page.waitForTimeout(200);
-        }
+        // The render's progress notification appears once HeyGen has answered the request with the video's id.
+        await workbench.notification(/Rendering "UI launch"/).waitFor({ state: 'visible', timeout: 30_000 });
         const video = emulator.videos.list()[0];
         assert.ok(video && emulator.videos.list().length > videosBefore, 'HeyGen received the video');
         assert.equal(video.title, 'UI launch');
@@ -89,6 +88,8 @@ export const scenarios: UiScenario[] = [
         await workbench.screenshot('videos-view');
       } finally {
         await page.keyboard.press('Escape');
+        // The MP4's preview goes first: VS Code's media preview logs an error when its file vanishes under it.
+        await workbench.runCommand('View: Close All Editors');
         for (const file of fs.readdirSync(workspace).filter((f) => f.startsWith('launch') || f === 'ui-background.png')) {
           fs.rmSync(path.join(workspace, file), { force: true });
         }

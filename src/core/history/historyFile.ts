@@ -47,6 +47,8 @@ export class HistoryFile {
   private known: KnownFile | undefined;
   /** Set while the file on disk has a newer format version than this release writes. */
   private newerVersion: number | undefined;
+  /** Set while the file exists but cannot be read (an I/O error): it is left as it is and nothing is written. */
+  private ioError: { code: string; reason: string } | undefined;
   private readonly lockFile: string;
 
   constructor(
@@ -61,6 +63,11 @@ export class HistoryFile {
   /** True while the file was written by a newer release: this window shows it and does not change it. */
   get readOnly(): boolean {
     return this.newerVersion !== undefined;
+  }
+
+  /** The I/O error of the last attempt to read the file (EACCES, EPERM, EMFILE, EBUSY, …), while it lasts. */
+  get unreadable(): { readonly code: string; readonly reason: string } | undefined {
+    return this.ioError;
   }
 
   /** Writes `changes` on top of the file's current content, under the lock. Throws if it cannot. */
@@ -94,6 +101,7 @@ export class HistoryFile {
       this.log.trace(`History: saved ${changes.length} change(s) by ${appended ? 'appending' : 'rewriting the file'}.`);
       this.base = next;
       this.known = { identity, count: appended && known ? known.count + appended.length : next.length, appendable: true };
+      this.ioError = undefined;
     } finally {
       await lock?.();
     }
@@ -101,11 +109,13 @@ export class HistoryFile {
 
   /**
    * Reads the file again unless it is still what this window last read or wrote. Resolves undefined when nothing was
-   * read, else whether the content changed. An unreadable file is moved aside under the lock.
+   * read, else whether the content changed. A file whose content does not parse is moved aside under the lock; one
+   * that cannot be read (an I/O error) is left as it is, and what this window shows stays as it was (see unreadable).
    */
   async load(): Promise<boolean | undefined> {
     const before = this.known?.identity;
-    if (before) {
+    // While the file could not be read, it is read again even when its stat did not change (a chmod keeps it).
+    if (before && !this.ioError) {
       // Our own last write (or the last load) is still what is on disk: nothing to read.
       const st = await fs.stat(this.file).catch(() => undefined);
       if (st && sameIdentity(identityOf(st), before)) {
@@ -129,6 +139,10 @@ export class HistoryFile {
       } finally {
         await lock?.();
       }
+    }
+    if (disk.kind === 'unreadable') {
+      this.ioError = { code: disk.code, reason: disk.reason };
+      return false;
     }
     const changed = disk.kind === 'missing' ? this.base.length > 0 || this.known !== undefined : !sameIdentity(disk.identity, before);
     this.adopt(disk);
@@ -182,14 +196,20 @@ export class HistoryFile {
 
   /**
    * The file's entries right now, under the lock: from memory when the file is still what this window last read
-   * or wrote (the common case: no read at all), else read again; an unreadable file is moved aside.
+   * or wrote (the common case: no read at all), else read again; a file whose content does not parse is moved aside,
+   * one that cannot be read makes the write fail (it is retried), as writing would replace content never seen.
    */
   private async currentUnderLock(): Promise<{ records: AssetRecord[]; known: KnownFile | undefined; newer?: number }> {
     const stat = await fs.stat(this.file).catch(() => undefined);
-    if (this.known && !this.known.torn && stat && sameIdentity(identityOf(stat), this.known.identity) && this.newerVersion === undefined) {
+    const unchanged = this.known && !this.known.torn && stat && sameIdentity(identityOf(stat), this.known.identity);
+    if (unchanged && this.newerVersion === undefined && !this.ioError) {
       return { records: this.base, known: this.known };
     }
     let disk = await readHistoryFile(this.file, this.log);
+    if (disk.kind === 'unreadable') {
+      this.ioError = { code: disk.code, reason: disk.reason };
+      throw new Error(l10n.t('the history file cannot be read ({0}); it is left as it is until it can be', disk.code));
+    }
     if (disk.kind === 'corrupt') {
       await quarantine(this.file, disk.reason, this.log);
       disk = { kind: 'missing' };
@@ -202,6 +222,7 @@ export class HistoryFile {
 
   /** Takes what was read as the new `base` (and `known`). */
   private adopt(disk: DiskState): void {
+    this.ioError = undefined;
     if (disk.kind === 'ok' || disk.kind === 'newer') {
       this.base = normalize(disk.records, this.maxEntries());
       const torn = disk.kind === 'ok' && disk.torn !== undefined;

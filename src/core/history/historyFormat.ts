@@ -2,8 +2,8 @@
  * The history file's format: one JSON document, `{"version":1,"assets":[...]}`, one entry per line. New entries are
  * appended in place (see appendText) instead of rewriting the whole file, so adding to a long history costs the
  * size of the entry, not of the history; the file stays valid JSON after every append, so windows of older
- * releases still read it. Also here: validation, reading with recovery from an interrupted append, and moving an
- * unreadable file aside.
+ * releases still read it. Also here: validation, reading with recovery from an interrupted append, and moving a
+ * file whose content does not parse aside.
  */
 import { randomUUID } from 'node:crypto';
 import type { Stats } from 'node:fs';
@@ -195,7 +195,13 @@ export type DiskState =
   | { kind: 'missing' }
   | { kind: 'ok'; records: AssetRecord[]; identity: FileIdentity; appendable: boolean; torn?: string }
   | { kind: 'newer'; records: AssetRecord[]; identity: FileIdentity; version: number }
-  | { kind: 'corrupt'; reason: string };
+  /** The content does not parse: set aside (quarantine) so the history can start again. */
+  | { kind: 'corrupt'; reason: string }
+  /**
+   * The file could not be read (EACCES, EPERM, EMFILE, EBUSY, …): its content is unknown, so it is left as it is,
+   * never set aside nor overwritten, and read again later.
+   */
+  | { kind: 'unreadable'; code: string; reason: string };
 
 export const identityOf = (stat: Stats): FileIdentity => ({ ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs });
 
@@ -215,10 +221,12 @@ export async function readHistoryFile(file: string, log: Logger): Promise<DiskSt
       await handle.close();
     }
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
       return { kind: 'missing' };
     }
-    return { kind: 'corrupt', reason: `unreadable: ${errorMessage(err)}` };
+    // An I/O error says nothing about the content: only content that does not parse is corrupt.
+    return { kind: 'unreadable', code: typeof code === 'string' ? code : 'EIO', reason: errorMessage(err) };
   }
   const parsed = parseHistory(text, log);
   if ('error' in parsed) {
@@ -294,7 +302,7 @@ export async function keepCopy(file: string, reason: string, log: Logger): Promi
   log.warn(`History: ${file} was read only in part (${reason}); a copy was kept as ${backup} and the file is written whole again.`);
 }
 
-/** Keeps an unreadable store as a backup next to it, so nothing is silently thrown away. */
+/** Keeps a store whose content does not parse as a backup next to it, so nothing is silently thrown away. */
 export async function quarantine(file: string, reason: string, log: Logger): Promise<void> {
   const backup = backupName(file);
   try {

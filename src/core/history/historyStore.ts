@@ -9,7 +9,7 @@ import { validateRecord } from './historyFormat';
 import { HistoryFile } from './historyFile';
 import { LOCK_TIMEOUT_MS } from './historyLock';
 import { applyChanges, normalize, sanitizeMax, ShownHistory, type HistoryChange } from './historyModel';
-import { HistoryWrites, RETRY_DELAY_MS, type WriteHold } from './historyWrites';
+import { HistoryWrites, MAX_RETRY_DELAY_MS, RETRY_DELAY_MS, type WriteHold } from './historyWrites';
 
 export { HISTORY_FORMAT_VERSION, parseHistory, serialize, validateRecord } from './historyFormat';
 export { acquireLock, type LockHandle } from './historyLock';
@@ -41,6 +41,10 @@ export interface HistoryStoreOptions {
  *
  * A file written by a newer release (a higher format version) is shown but never written, quarantined or
  * replaced: a window still running the old release after an update must not destroy the new one's history.
+ *
+ * Only a file whose content does not parse is set aside as corrupt. One that cannot be read (EACCES, EPERM, EMFILE,
+ * EBUSY: a permission, too many open files, a lock of another program) is left untouched: the window keeps showing
+ * what it last read, changes stay pending, `readOnlyReason` says why, and the file is read again with backoff.
  */
 export class HistoryStore {
   private readonly shown = new ShownHistory();
@@ -48,6 +52,9 @@ export class HistoryStore {
   private readonly writes: HistoryWrites;
   private readonly changes: Emitter<HistoryChange>;
   private watching: Disposable | undefined;
+  private readRetry: NodeJS.Timeout | undefined;
+  private readRetryAttempt = 0;
+  private readonly retryDelayMs: number;
   private disposed = false;
   private maxEntries: number;
   private readonly log: Logger;
@@ -59,6 +66,7 @@ export class HistoryStore {
     this.maxEntries = sanitizeMax(options.maxEntries);
     this.log = options.log ?? silentLogger;
     this.changes = new Emitter((err) => this.log.error(`History: a change listener failed: ${errorMessage(err)}`));
+    this.retryDelayMs = options.retryDelayMs ?? RETRY_DELAY_MS;
     this.disk = new HistoryFile(file, this.log, options.lockTimeoutMs ?? LOCK_TIMEOUT_MS, () => this.maxEntries);
     const disk = this.disk;
     this.writes = new HistoryWrites(
@@ -72,7 +80,7 @@ export class HistoryStore {
         fire: (change) => this.changes.fire(change),
       },
       this.log,
-      options.retryDelayMs ?? RETRY_DELAY_MS,
+      this.retryDelayMs,
     );
   }
 
@@ -114,6 +122,22 @@ export class HistoryStore {
   /** True while the file was written by a newer release: this window shows it and does not change it. */
   get readOnly(): boolean {
     return this.disk.readOnly;
+  }
+
+  /**
+   * Why the history cannot be changed in this window right now, as one sentence for the Assets view; undefined when
+   * it can. Changes to it come with an onDidChange event.
+   */
+  get readOnlyReason(): string | undefined {
+    const io = this.disk.unreadable;
+    if (io) {
+      return l10n.t(
+        'History is read-only for now: its file cannot be read ({0}, {1}). It is left untouched and read again shortly; new uploads are shown and saved once it can be read.',
+        ioErrorMeaning(io.code),
+        io.code,
+      );
+    }
+    return this.disk.readOnly ? l10n.t('History is read-only: it was saved by a newer version of HeyGen Assets. Update the extension to change it here.') : undefined;
   }
 
   get(id: string): AssetRecord | undefined {
@@ -191,6 +215,10 @@ export class HistoryStore {
     this.changes.dispose();
     this.watching?.dispose();
     this.watching = undefined;
+    if (this.readRetry) {
+      clearTimeout(this.readRetry);
+      this.readRetry = undefined;
+    }
     // The window is closing: what is still unsaved gets one last attempt, and a record of what is lost if it fails.
     this.writes.dispose();
   }
@@ -203,14 +231,60 @@ export class HistoryStore {
   }
 
   private async load(notify: boolean): Promise<void> {
+    const reasonBefore = this.readOnlyReason;
     const changed = await this.disk.load();
-    if (changed === undefined) {
+    const access = this.readOnlyReason !== reasonBefore;
+    this.afterRead();
+    if (changed === undefined && !access) {
       return;
     }
     // Pending changes are applied on top of what another window wrote: reloading never drops them.
     const change = this.show(false);
-    if (notify && changed) {
+    if (notify && (changed || access)) {
       this.changes.fire(change);
     }
+  }
+
+  /** While the file cannot be read it is read again, with backoff (as an unsaved change is written again). */
+  private afterRead(): void {
+    const io = this.disk.unreadable;
+    if (!io) {
+      if (this.readRetryAttempt > 0) {
+        this.log.info(`History: ${this.file} can be read again.`);
+      }
+      this.readRetryAttempt = 0;
+      return;
+    }
+    if (this.disposed || this.readRetry) {
+      return;
+    }
+    const wait = Math.min(this.retryDelayMs * 2 ** this.readRetryAttempt, MAX_RETRY_DELAY_MS);
+    const log = this.readRetryAttempt === 0 ? this.log.warn.bind(this.log) : this.log.debug.bind(this.log);
+    log(`History: cannot read ${this.file} (${io.reason}); it is left untouched, shown read-only, and read again in ${Math.round(wait / 100) / 10} s.`);
+    this.readRetryAttempt++;
+    this.readRetry = setTimeout(() => {
+      this.readRetry = undefined;
+      if (!this.disposed) {
+        this.reload().catch((err) => this.log.error(`History: reload failed: ${errorMessage(err)}`));
+      }
+    }, wait);
+    // A pending retry must not keep a test runner or a closing host alive.
+    this.readRetry.unref();
+  }
+}
+
+/** What an I/O error code means to the person, in a few words. */
+function ioErrorMeaning(code: string): string {
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+      return l10n.t('no permission to read it');
+    case 'EMFILE':
+    case 'ENFILE':
+      return l10n.t('too many files are open');
+    case 'EBUSY':
+      return l10n.t('another program is using it');
+    default:
+      return l10n.t('an input/output error');
   }
 }

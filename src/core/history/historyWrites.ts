@@ -10,7 +10,7 @@ import type { HistoryChange, HistoryOp, PendingChange } from './historyModel';
 
 /** First wait before an unsaved change is written again; it doubles after each failure, up to the maximum. */
 export const RETRY_DELAY_MS = 2_000;
-const MAX_RETRY_DELAY_MS = 60_000;
+export const MAX_RETRY_DELAY_MS = 60_000;
 /** While writes are held (a batch), they are still made after this many changes or this long after the first. */
 const HOLD_MAX_CHANGES = 25;
 const HOLD_MAX_MS = 5_000;

@@ -131,6 +131,11 @@ export class AssetTreeProvider
     return this.view?.description;
   }
 
+  /** The message above the rows (why the history is read-only for now), as the person sees it. */
+  get viewMessage(): string | undefined {
+    return this.view?.message;
+  }
+
   /** Whether the Assets view is on screen (new uploads are revealed only then). */
   get viewVisible(): boolean {
     return this.view?.visible ?? false;

@@ -28,6 +28,11 @@ export function registerHistoryView(context: vscode.ExtensionContext, deps: Hist
     void vscode.commands.executeCommand('setContext', ContextKey.HistoryFiltered, active);
   };
   showFilter(provider.filter);
+  // Why the history is read-only for now (a file that cannot be read, or one a newer release wrote), above the rows.
+  const showAccess = (): void => {
+    view.message = deps.history.readOnlyReason;
+  };
+  showAccess();
 
   // A new upload of this window is selected so the person sees where it went; the focus stays where they work.
   const revealNewUpload = (change: HistoryChange): void => {
@@ -55,6 +60,7 @@ export function registerHistoryView(context: vscode.ExtensionContext, deps: Hist
     provider.onDidChangeFilter(showFilter),
     ...(deps.account ? [deps.account.onDidChange(() => showFilter(provider.filter))] : []),
     deps.history.onDidChange((change) => {
+      showAccess();
       provider.refresh();
       ages.refreshed();
       revealNewUpload(change);
