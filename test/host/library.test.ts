@@ -11,7 +11,8 @@ import type { AssetTreeProvider } from '../../src/vscode/history/assetTreeView';
 import type { LibraryController } from '../../src/vscode/library/libraryController';
 import type { LibraryNode } from '../../src/vscode/library/libraryTreeView';
 import { withUserSetting } from './faultKit';
-import { heygenTestApi, hostEnv, pollUntil, whenEvent, workspaceFile } from './hostSupport';
+import { heygenTestApi, hostEnv, nextQuickPick, pollUntil, whenEvent, workspaceFile } from './hostSupport';
+import type { HeyGenTestApi } from '../../src/vscode/api';
 import { WindowSpy } from './windowSpy';
 
 const EXTENSION_ID = 'heygen-assets.heygen-assets';
@@ -22,6 +23,7 @@ interface Api {
   assetTree: AssetTreeProvider;
   library: LibraryController;
   upload(uris: vscode.Uri[], options?: { force?: boolean }): Promise<{ succeeded: Array<{ record: AssetRecord }>; failed: unknown[] }>;
+  onDidShowQuickPick: HeyGenTestApi['onDidShowQuickPick'];
 }
 
 async function api(): Promise<Api> {
@@ -474,20 +476,16 @@ suite('Library', () => {
     assert.ok(inputs > 0, 'the sample payload has video_inputs');
     const firstItem = original.indexOf('{', inputs) + 1;
     editor.selection = new vscode.Selection(document.positionAt(firstItem), document.positionAt(firstItem));
-    const win = vscode.window as unknown as { showQuickPick: typeof vscode.window.showQuickPick };
-    const realPick = win.showQuickPick;
-    let offered: Array<vscode.QuickPickItem & { record?: AssetRecord }> = [];
-    win.showQuickPick = ((items: Array<vscode.QuickPickItem & { record?: AssetRecord }>) => {
-      offered = items;
-      return Promise.resolve(items.find((i) => i.record?.id === wanted.id));
-    }) as unknown as typeof vscode.window.showQuickPick;
-    try {
-      assert.equal(await vscode.commands.executeCommand('heygen.insertBackground'), true);
-    } finally {
-      win.showQuickPick = realPick;
-    }
-    const separators = offered.filter((i) => i.kind === vscode.QuickPickItemKind.Separator).map((i) => i.label);
-    assert.equal(separators[separators.length - 1], 'HeyGen library');
+    // The Insert pick offers it after this machine's uploads; then it goes in from its Library row.
+    const offered = nextQuickPick(heygen);
+    const picking = vscode.commands.executeCommand('heygen.insertBackground');
+    const shown = await offered;
+    const at = shown.items.findIndex((label) => label.endsWith(wanted.name));
+    const ours = heygen.history.all().filter((r) => r.fileType === 'image' || r.fileType === 'video').length;
+    assert.ok(at > ours, `"${wanted.name}" is offered after the ${ours} uploads of this machine: ${shown.items.join(' | ')}`);
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    assert.equal(await picking, false);
+    assert.equal(await vscode.commands.executeCommand('heygen.insertBackground', rowNode(heygen.library, wanted.name)), true);
     assert.ok(editor.document.getText().includes(wanted.url ?? '<no url>'), editor.document.getText());
 
     // Delete another through its row, answering the modal.

@@ -14,7 +14,8 @@ import { MediaDropProvider } from '../../src/vscode/payload/dropProvider';
 import type { DropPasteDeps } from '../../src/vscode/payload/mediaInsert';
 import { MediaPasteProvider } from '../../src/vscode/payload/pasteProvider';
 import type { BatchResult, UploadPort, UploadRequestOptions } from '../../src/vscode/upload/uploadPort';
-import { contentOnlyTransfer, emulator, heygenTestApi, removed, sha256Of, whenEvent, withDeadline, workspaceFile, type ReceivedUpload } from './hostSupport';
+import { contentOnlyTransfer, emulator, heygenTestApi, nextQuickPick, removed, sha256Of, whenEvent, withDeadline, workspaceFile, type ReceivedUpload } from './hostSupport';
+import type { QuickPickShown } from '../../src/vscode/ui/quickPicks';
 import { WindowSpy, type ShownMessage } from './windowSpy';
 
 
@@ -276,18 +277,19 @@ suite('Snippets', () => {
     assert.deepEqual(firstItem(JSON.parse(editor.document.getText())).background, { type: 'video', url: VIDEO.url });
   });
 
-  test('from the palette the quick pick offers suitable assets newest first after "Upload a new file…"', async () => {
+  test('from the palette the quick pick offers suitable assets newest first after "Upload a new file…", and Enter takes the newest', async () => {
     const editor = await openEditor('json', '');
-    // The person takes the first asset offered, right under the upload choice.
-    const offered = answerNextQuickPick((choices) => choices[1]);
+    // The person presses Enter on what the pick highlights when it opens.
+    const offered = answerNextQuickPick((shown) => shown.items.indexOf(shown.active ?? ''));
     const done = vscode.commands.executeCommand<boolean>('heygen.insertBackground');
-    const choices = await offered;
+    const shown = await offered;
     assert.equal(await done, true);
     const backgrounds = api.history.all().filter((r) => r.fileType === 'image' || r.fileType === 'video');
     assert.ok(backgrounds.length >= 2, 'earlier tests uploaded backgrounds');
-    assert.match(choices[0].label, /Upload a new file…$/);
-    assert.deepEqual(choices.slice(1, 1 + backgrounds.length).map((c) => c.detail), backgrounds.map((r) => r.url), 'the uploaded backgrounds, newest first');
-    assert.ok(!choices.some((c) => /\.(mp3|wav)$/.test(c.label)), 'no audio is offered as a background');
+    assert.match(shown.items[0], /Upload a new file…$/);
+    assert.deepEqual(shown.details.slice(1, 1 + backgrounds.length), backgrounds.map((r) => r.url), 'the uploaded backgrounds, newest first');
+    assert.ok(!shown.items.some((label) => /\.(mp3|wav)$/.test(label)), 'no audio is offered as a background');
+    assert.equal(shown.active, shown.items[1], 'the newest upload is highlighted, not "Upload a new file…"');
     await leaveSnippet();
     const item = JSON.parse(editor.document.getText()) as Record<string, unknown>;
     assert.deepEqual(item.background, { type: backgrounds[0].fileType, url: backgrounds[0].url });
@@ -308,9 +310,9 @@ suite('Snippets', () => {
     try {
       await emulator.reset();
       // The first choice is "Upload a new file…".
-      const offered = answerNextQuickPick((choices) => choices[0]);
+      const offered = answerNextQuickPick(() => 0);
       const done = vscode.commands.executeCommand<boolean>('heygen.insertBackground');
-      assert.match((await offered)[0].label, /Upload a new file…$/);
+      assert.match((await offered).items[0], /Upload a new file…$/);
       assert.equal(await done, true);
     } finally {
       win.showOpenDialog = original;
@@ -414,21 +416,26 @@ suite('Snippets', () => {
   }
 
   /**
-   * Answers the extension's next quick pick with the item `choose` picks among the choices (separators left out),
-   * and resolves with the choices it offered, in order. The workbench's own picking is VS Code's; what is ours is
-   * what the pick offers and what the command does with the answer.
+   * Answers the extension's next quick pick as a person does with the keyboard: the arrow keys from the row it
+   * highlights to the row `choose` names (its index, separators left out), then Enter; undefined presses Escape.
+   * Resolves with what the pick showed.
    */
-  function answerNextQuickPick(choose: (choices: vscode.QuickPickItem[]) => vscode.QuickPickItem | undefined): Promise<vscode.QuickPickItem[]> {
-    const win = vscode.window as unknown as { showQuickPick: (items: unknown) => Thenable<unknown> };
-    const original = win.showQuickPick;
-    return new Promise((resolve) => {
-      win.showQuickPick = async (items: unknown) => {
-        win.showQuickPick = original;
-        const choices = ((await items) as vscode.QuickPickItem[]).filter((item) => item.kind !== vscode.QuickPickItemKind.Separator);
-        resolve(choices);
-        return choose(choices);
-      };
-    });
+  async function answerNextQuickPick(choose: (shown: QuickPickShown) => number | undefined): Promise<QuickPickShown> {
+    const shown = await nextQuickPick(api);
+    const index = choose(shown);
+    if (index === undefined || index < 0) {
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+      return shown;
+    }
+    const from = Math.max(0, shown.items.indexOf(shown.active ?? ''));
+    for (let i = from; i < index; i++) {
+      await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+    }
+    for (let i = from; i > index; i--) {
+      await vscode.commands.executeCommand('workbench.action.quickOpenSelectPrevious');
+    }
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    return shown;
   }
 
   function spyStatusBar(): { shown: string[]; restore(): void } {

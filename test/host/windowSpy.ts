@@ -21,6 +21,10 @@ export interface ShownMessage {
 export interface ShownInputBox {
   options: vscode.InputBoxOptions;
   answer?: string;
+  /** An input box (createInputBox) asking again while still open: what it said about the value it holds. */
+  validationMessage?: string | vscode.InputBoxValidationMessage;
+  /** The box that asked (createInputBox): the same object each time one box asks again. */
+  box?: vscode.InputBox;
 }
 
 export interface ShownProgress {
@@ -120,6 +124,98 @@ export class WindowSpy implements vscode.Disposable {
       shown.answer = responder ? responder(shown.options) : undefined;
       return Promise.resolve(shown.answer);
     }));
+
+    // An input box the extension creates (it stays open while the extension checks what was entered) is the real
+    // box, shown for real; a responder answers it as a person does: types (the box's value listeners hear it) and
+    // presses Enter, or Escape for undefined. While the box is open it asks again whenever it stops being busy.
+    const originalCreateInputBox = vscode.window.createInputBox.bind(vscode.window);
+    patch('createInputBox', () => {
+      const box = originalCreateInputBox();
+      const accepted: Array<() => unknown> = [];
+      const changed: Array<(value: string) => unknown> = [];
+      let open = false;
+      const type = (value: string): void => {
+        box.value = value;
+        changed.forEach((listener) => listener(value));
+      };
+      const ask = (): void => {
+        const options: vscode.InputBoxOptions = {
+          title: box.title,
+          prompt: box.prompt,
+          placeHolder: box.placeholder,
+          password: box.password,
+          ignoreFocusOut: box.ignoreFocusOut,
+          value: box.value,
+          validateInput: (value) => {
+            const before = box.value;
+            type(value);
+            const message = box.validationMessage;
+            type(before);
+            return message;
+          },
+        };
+        const shown: ShownInputBox = { options, validationMessage: box.validationMessage, box };
+        this.inputBoxes.push(shown);
+        const responder = this.inputResponders.shift();
+        if (!responder) {
+          return; // Left open on screen for the test to see.
+        }
+        shown.answer = responder(options);
+        if (shown.answer === undefined) {
+          box.hide();
+          return;
+        }
+        type(shown.answer);
+        accepted.forEach((listener) => listener());
+      };
+      const listen =
+        <T>(list: Array<(value: T) => unknown>, event: vscode.Event<T>) =>
+        (listener: (value: T) => unknown, thisArg?: unknown, disposables?: vscode.Disposable[]): vscode.Disposable => {
+          const bound = (value: T): void => {
+            listener.call(thisArg, value);
+          };
+          list.push(bound);
+          const real = event(listener, thisArg, disposables);
+          return {
+            dispose: () => {
+              list.splice(list.indexOf(bound), 1);
+              real.dispose();
+            },
+          };
+        };
+      return new Proxy(box, {
+        get: (target, prop): unknown => {
+          if (prop === 'onDidAccept') {
+            return listen(accepted as Array<(value: void) => unknown>, target.onDidAccept);
+          }
+          if (prop === 'onDidChangeValue') {
+            return listen(changed, target.onDidChangeValue);
+          }
+          const value: unknown = Reflect.get(target, prop, target);
+          if (typeof value !== 'function') {
+            return value;
+          }
+          return (...args: unknown[]) => {
+            const result = (value as (...a: unknown[]) => unknown).apply(target, args);
+            if (prop === 'show') {
+              open = true;
+              setImmediate(ask);
+            } else if (prop === 'hide' || prop === 'dispose') {
+              open = false;
+            }
+            return result;
+          };
+        },
+        set: (target, prop, value) => {
+          const wasBusy = target.busy;
+          const done = Reflect.set(target, prop, value, target);
+          if (prop === 'busy' && wasBusy && value === false) {
+            setImmediate(() => open && ask());
+          }
+          return done;
+        },
+      });
+    });
 
     patch('showOpenDialog', ((options?: vscode.OpenDialogOptions) => {
       this.openDialogs.push(options ?? {});

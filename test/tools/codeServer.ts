@@ -240,7 +240,6 @@ export const QUIET_SETTINGS: Record<string, unknown> = {
   'window.restoreWindows': 'none',
   'chat.commandCenter.enabled': false,
   'workbench.editor.enablePreview': false,
-  'editor.acceptSuggestionOnEnter': 'off',
 };
 
 export interface CodeServerOptions {

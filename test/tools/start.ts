@@ -41,6 +41,10 @@ async function main(): Promise<void> {
   }
 
   const settings = { ...QUIET_SETTINGS, ...previousSettings(userDataDir) };
+  // Earlier versions of this script turned Enter off for accepting completions; the demo changes no editor habit.
+  if (settings['editor.acceptSuggestionOnEnter'] === 'off') {
+    delete settings['editor.acceptSuggestionOnEnter'];
+  }
   let keyHint: string;
   if (live) {
     // The default endpoint is HeyGen's own.

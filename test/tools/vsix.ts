@@ -23,7 +23,7 @@ const ALLOWED_ENTRIES: readonly RegExp[] = [
   /^extension\/dist\/extension\.js$/,
   /^extension\/media\/icon\.png$/,
   /^extension\/media\/heygen\.svg$/,
-  /^extension\/media\/walkthrough\/[\w-]+\.md$/,
+  /^extension\/media\/walkthrough\/[\w-]+\.svg$/,
   // Translations only: VS Code never reads the English bundle.l10n.json, which is for translators.
   /^extension\/l10n\/bundle\.l10n\.[\w-]+\.json$/,
 ];

@@ -63,7 +63,7 @@ export const scenarios: UiScenario[] = [
       assert.equal(upload.contentType, 'image/png');
       assert.equal(upload.apiKeyOk, true, 'the key typed into the password box did not reach the server');
 
-      const toast = workbench.notification(upload.id);
+      const toast = workbench.notification('Uploaded "sample.png" to HeyGen.');
       await toast.waitFor({ state: 'visible', timeout: 15_000 });
       const copyUrl = toast.locator('.monaco-button', { hasText: /^Copy URL$/ });
       await copyUrl.waitFor({ state: 'visible' });

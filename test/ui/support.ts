@@ -99,7 +99,7 @@ export async function showAssetsView({ page, workbench }: UiContext): Promise<Lo
 export async function forgetUpload(context: UiContext, name: string): Promise<void> {
   const { page, workbench } = context;
   const assets = await showAssetsView(context);
-  await workbench.runCommand('HeyGen: Filter…');
+  await workbench.runCommand('HeyGen: Filter Assets…');
   await workbench.quickInput.waitFor({ state: 'visible' });
   await page.keyboard.type(name);
   await page.keyboard.press('Enter');
@@ -120,7 +120,7 @@ export async function forgetUpload(context: UiContext, name: string): Promise<vo
       .catch(() => assert.fail(`removing "${name}" from the history left its row in the Assets view`));
     left = await rows.count();
   }
-  await workbench.runCommand('HeyGen: Clear Filter');
+  await workbench.runCommand('HeyGen: Clear Assets Filter');
   await page.keyboard.press('Control+Shift+E');
 }
 

@@ -53,7 +53,7 @@ export const scenarios: UiScenario[] = [
       assert.equal(arrived.partContentType, 'image/png');
       assert.equal(arrived.sha256, sha256File(next));
       assert.equal(emulator.received.slice(after).filter((r) => r.api === undefined).length, 0, 'v1 was asked');
-      await workbench.notification(arrived.id).waitFor({ state: 'visible', timeout: 15_000 });
+      await workbench.notification('Uploaded "through-v3.png" to HeyGen.').waitFor({ state: 'visible', timeout: 15_000 });
       const assets = await showAssetsView(context);
       await assets.locator('.monaco-list-row', { hasText: 'through-v3.png' }).first().waitFor({ state: 'visible', timeout: 15_000 });
       await workbench.screenshot('v3-upload');

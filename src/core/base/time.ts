@@ -1,6 +1,6 @@
 const relativeFormatters = new Map<string, { format: Intl.RelativeTimeFormat; cache: Map<string, string> }>();
 
-/** "now", "2 minutes ago", "yesterday", "3 weeks ago"… A future time (clock skew) reads as now. */
+/** "now" (under a minute), "2 minutes ago", "yesterday", "3 weeks ago"… A future time (clock skew) reads as now. */
 export function relativeTime(thenMs: number, nowMs: number, locale = 'en'): string {
   let entry = relativeFormatters.get(locale);
   if (!entry) {
@@ -27,7 +27,8 @@ export function relativeTime(thenMs: number, nowMs: number, locale = 'en'): stri
 function relativeParts(ms: number): [number, Intl.RelativeTimeFormatUnit] {
   const seconds = Math.floor(ms / 1000);
   if (seconds < 60) {
-    return [seconds < 10 ? 0 : seconds, 'second'];
+    // Views refresh ages at most once a minute: a count of seconds would be stale the moment it is shown.
+    return [0, 'second'];
   }
   const minutes = Math.floor(seconds / 60);
   if (minutes < 60) {
@@ -55,5 +56,79 @@ export function formatDate(ms: number, locale = 'en'): string {
     return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(ms));
   } catch {
     return new Date(ms).toISOString();
+  }
+}
+
+const MINUTE_MS = 60_000;
+
+/** The timers an AgeTicker uses; tests hand in Node's mock timers. */
+export interface TickerClock {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const realClock: TickerClock = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+/**
+ * Keeps "2 minutes ago" true while a view is on screen, refreshing it at most once a minute: on the minute of the
+ * newest time shown (so an upload's "now" turns into "1 minute ago" when it is a minute old, not up to a minute later),
+ * or every minute when no time is shown. Runs only between start() and stop() (a hidden view refreshes nothing).
+ */
+export class AgeTicker {
+  private handle: unknown;
+  private lastTick = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly tick: () => void,
+    /** The newest time (ms) the view shows now, if any. */
+    private readonly newest: () => number | undefined,
+    private readonly clock: TickerClock = realClock,
+  ) {}
+
+  get running(): boolean {
+    return this.handle !== undefined;
+  }
+
+  /** Starts ticking (the view came on screen); the view's own refresh on showing counts as the first tick. */
+  start(): void {
+    this.stop();
+    this.lastTick = this.clock.now();
+    this.schedule();
+  }
+
+  stop(): void {
+    if (this.handle !== undefined) {
+      this.clock.clearTimeout(this.handle);
+      this.handle = undefined;
+    }
+  }
+
+  /**
+   * Milliseconds until the next refresh: when the newest time shown next turns a minute older, but never sooner than a
+   * minute after the last refresh (then right at that minute, since the label is already due).
+   */
+  nextDelay(): number {
+    const now = this.clock.now();
+    const earliest = this.lastTick + MINUTE_MS;
+    const anchor = this.newest();
+    let at = earliest;
+    if (anchor !== undefined && anchor <= this.lastTick) {
+      const turns = anchor + (Math.floor((this.lastTick - anchor) / MINUTE_MS) + 1) * MINUTE_MS;
+      at = Math.max(turns, earliest);
+    }
+    return Math.max(0, at - now);
+  }
+
+  private schedule(): void {
+    this.handle = this.clock.setTimeout(() => {
+      this.lastTick = this.clock.now();
+      this.tick();
+      this.schedule();
+    }, this.nextDelay());
   }
 }

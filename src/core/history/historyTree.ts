@@ -10,7 +10,7 @@ import { formatDate, relativeTime } from '../base/time';
 export const GROUP_CONTEXT_VALUE = 'historyGroup';
 
 export interface HistoryFilter {
-  /** Case-insensitive substring of the asset's name; '' matches everything. */
+  /** Case-insensitive substring of the asset's file name, HeyGen's name or its id; '' matches everything. */
   readonly text: string;
   /** Kinds to show; empty means all. */
   readonly kinds: readonly AssetKind[];
@@ -52,11 +52,15 @@ export function assetLabel(record: AssetRecord): string {
   return record.id;
 }
 
-/** The filter as a test for one record, with the lower-cased text and the kind set prepared once per filter. */
+/**
+ * The filter as a test for one record, with the lower-cased text and the kind set prepared once per filter. The text
+ * is looked for in every name the asset goes by: the file's, HeyGen's, and its id (the Library's filter does the same).
+ */
 export function filterPredicate(filter: HistoryFilter): (record: AssetRecord) => boolean {
   const needle = filter.text.toLowerCase();
   const kinds = filter.kinds.length > 0 ? new Set(filter.kinds) : undefined;
-  return (record) => (!kinds || kinds.has(record.fileType)) && (!needle || assetLabel(record).toLowerCase().includes(needle));
+  const named = (record: AssetRecord): boolean => [assetLabel(record), record.heygenName, record.id].some((name) => name?.toLowerCase().includes(needle));
+  return (record) => (!kinds || kinds.has(record.fileType)) && (!needle || named(record));
 }
 
 export interface AssetGroupModel {

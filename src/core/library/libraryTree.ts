@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import type { AssetRecord } from '../base/assetRecord';
 import { codeSpan, escapeMarkdown, markdownLink, markdownThumbnail } from '../base/markdown';
 import { formatDate, relativeTime } from '../base/time';
@@ -6,7 +7,7 @@ import { LIBRARY_KINDS, type LibraryAsset, type LibraryKind } from '../heygen/li
 import { recordForLibraryAsset } from './libraryRecord';
 
 export interface LibraryFilter {
-  /** Case-insensitive substring of HeyGen's name; '' matches everything. */
+  /** Case-insensitive substring of the asset's names (ours: the source file's too) or its id; '' matches everything. */
   readonly text: string;
   /** Kinds to show; empty means all (Other included). */
   readonly kinds: readonly AssetKind[];
@@ -18,15 +19,31 @@ export function libraryFilterActive(filter: LibraryFilter): boolean {
   return filter.text !== '' || filter.kinds.length > 0;
 }
 
-/** The filter as a test for one asset, with the lower-cased text and the kind set prepared once. */
-export function libraryPredicate(filter: LibraryFilter): (asset: LibraryAsset) => boolean {
-  const needle = filter.text.trim().toLowerCase();
-  const kinds = filter.kinds.length > 0 ? new Set<LibraryKind>(filter.kinds) : undefined;
-  return (asset) => (!kinds || kinds.has(asset.kind)) && (!needle || asset.name.toLowerCase().includes(needle));
+/** This machine's upload of a listed asset, when it made one (the history's record). */
+export type FromHistory = (id: string) => AssetRecord | undefined;
+
+/**
+ * The name a person knows a listed asset by: an upload of this machine by the file it came from (HeyGen named it
+ * `asset_3a77b835`, which nobody recognises), any other by HeyGen's name.
+ */
+export function libraryLabel(asset: LibraryAsset, ours: AssetRecord | undefined): string {
+  return ours?.name || (ours?.sourcePath ? path.basename(ours.sourcePath) : asset.name);
 }
 
-export function filterLibrary(assets: readonly LibraryAsset[], filter: LibraryFilter): LibraryAsset[] {
-  const matches = libraryPredicate(filter);
+/**
+ * The filter as a test for one asset, with the lower-cased text and the kind set prepared once. The text is looked
+ * for in the row's name, HeyGen's name and the id, as the Assets view's filter does.
+ */
+export function libraryPredicate(filter: LibraryFilter, fromHistory: FromHistory = () => undefined): (asset: LibraryAsset) => boolean {
+  const needle = filter.text.trim().toLowerCase();
+  const kinds = filter.kinds.length > 0 ? new Set<LibraryKind>(filter.kinds) : undefined;
+  const named = (asset: LibraryAsset): boolean =>
+    [libraryLabel(asset, fromHistory(asset.id)), asset.name, asset.id].some((name) => name.toLowerCase().includes(needle));
+  return (asset) => (!kinds || kinds.has(asset.kind)) && (!needle || named(asset));
+}
+
+export function filterLibrary(assets: readonly LibraryAsset[], filter: LibraryFilter, fromHistory?: FromHistory): LibraryAsset[] {
+  const matches = libraryPredicate(filter, fromHistory);
   return assets.filter(matches);
 }
 
@@ -37,9 +54,9 @@ export interface LibraryGroupModel {
 }
 
 /** The view's top level: one group per kind with matching assets, Images, Videos, Audio, Other. */
-export function groupLibrary(assets: readonly LibraryAsset[], filter: LibraryFilter = NO_LIBRARY_FILTER): LibraryGroupModel[] {
+export function groupLibrary(assets: readonly LibraryAsset[], filter: LibraryFilter = NO_LIBRARY_FILTER, fromHistory?: FromHistory): LibraryGroupModel[] {
   const buckets: Record<LibraryKind, LibraryAsset[]> = { image: [], video: [], audio: [], other: [] };
-  const matches = libraryPredicate(filter);
+  const matches = libraryPredicate(filter, fromHistory);
   for (const asset of assets) {
     if (matches(asset)) {
       buckets[asset.kind].push(asset);
@@ -71,6 +88,8 @@ export function libraryContextValue(asset: LibraryAsset, sourceExists: boolean):
 
 export interface LibraryTooltipLabels {
   id: string;
+  /** "Name at HeyGen", shown for this machine's uploads, whose row shows the source file's name. */
+  heygenName: string;
   url: string;
   uploaded: string;
   source: string;
@@ -100,8 +119,12 @@ export function libraryTooltipMarkdown(
   if (source) {
     rows.push(`${escapeMarkdown(labels.source)}: ${codeSpan(source)}`);
   }
-  const lines = [`**${escapeMarkdown(asset.name)}** · ${escapeMarkdown(labels.kind)}`, '', rows.join('  \n')];
-  const thumbnail = markdownThumbnail(asset.name, { kind: asset.kind, url: asset.url ?? undefined, sourcePath: ours?.sourcePath, sourceExists });
+  const label = libraryLabel(asset, ours);
+  if (label !== asset.name) {
+    rows.splice(1, 0, `${escapeMarkdown(labels.heygenName)}: ${escapeMarkdown(asset.name)}`);
+  }
+  const lines = [`**${escapeMarkdown(label)}** · ${escapeMarkdown(labels.kind)}`, '', rows.join('  \n')];
+  const thumbnail = markdownThumbnail(label, { kind: asset.kind, url: asset.url ?? undefined, sourcePath: ours?.sourcePath, sourceExists });
   if (thumbnail) {
     lines.push('', thumbnail);
   }
@@ -125,11 +148,11 @@ export interface LibraryModel {
 }
 
 /** The view's nodes for what is listed: built once per change, so rows keep their identity between calls. */
-export function buildLibraryModel(assets: readonly LibraryAsset[], filter: LibraryFilter, fromHistory: (id: string) => AssetRecord | undefined): LibraryModel {
+export function buildLibraryModel(assets: readonly LibraryAsset[], filter: LibraryFilter, fromHistory: FromHistory): LibraryModel {
   const groups: LibraryGroupNode[] = [];
   const children = new Map<LibraryKind, LibraryItemNode[]>();
   const byId = new Map<string, LibraryItemNode>();
-  for (const group of groupLibrary(assets, filter)) {
+  for (const group of groupLibrary(assets, filter, fromHistory)) {
     groups.push({ type: 'libraryGroup', kind: group.kind, count: group.assets.length });
     const nodes = group.assets.map((asset): LibraryItemNode => {
       const record = recordForLibraryAsset(asset, fromHistory(asset.id));

@@ -266,11 +266,9 @@ export function noticeFor<R>(result: BatchOutcome<R>, options: NoticeOptions = {
       if (options.quiet) {
         return undefined;
       }
+      // The id and the URL are in the Assets row, its tooltip and the log; the sentence says what happened.
       const name = done.source.name;
-      const { id, url } = done.record;
-      const message = done.reused
-        ? l10n.t('"{0}" was already uploaded with this key: asset {1}, {2}', name, id, url)
-        : l10n.t('Uploaded "{0}" to HeyGen: asset {1}, {2}', name, id, url);
+      const message = done.reused ? l10n.t('"{0}" is already on HeyGen: uploaded before with this key.', name) : l10n.t('Uploaded "{0}" to HeyGen.', name);
       return { type: 'uploaded', message, success: done };
     }
     const [failure] = failures;

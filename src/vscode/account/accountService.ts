@@ -89,7 +89,8 @@ export class AccountService implements vscode.Disposable {
     } catch (error) {
       const reason = this.log.scrub(errorMessage(error));
       if (error instanceof HeyGenError && error.kind === 'auth') {
-        this.log.warn(`HeyGen refused the API key at ${this.config.apiBaseUrl}: ${reason}`);
+        // The reason already says that HeyGen refused the key; the log adds where it was asked.
+        this.log.warn(`${reason} (asked ${this.config.apiBaseUrl})`);
         return { verdict: 'refused', reason: error.serverMessage ? this.log.scrub(error.serverMessage) : reason };
       }
       this.log.warn(`The API key could not be checked at ${this.config.apiBaseUrl}: ${reason}`);

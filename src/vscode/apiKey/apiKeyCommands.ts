@@ -44,8 +44,13 @@ export class ApiKeyService implements vscode.Disposable {
     log.addSecret(fromEnv);
     this.subscription = secrets.onDidChange((e) => {
       if (e.key === SECRET_KEY) {
-        // Set or cleared in another window, or by this one: keep context keys and the redaction list current.
-        this.log.info('The HeyGen API key changed in secret storage.');
+        // Set or cleared in another window, or by this one: keep context keys and the redaction list current. This
+        // window's own change has its line in the log already.
+        if (this.ownChanges > 0) {
+          this.ownChanges--;
+        } else {
+          this.log.info('The HeyGen API key changed in secret storage (in another window).');
+        }
         this.refreshContext().then(
           () => this.changeEmitter.fire(),
           (error: unknown) => this.log.warn(`Could not update the API key state: ${String(error)}`),
@@ -100,52 +105,76 @@ export class ApiKeyService implements vscode.Disposable {
   }
 
   /**
-   * Asks for a key (password box), checks it with HeyGen, stores it and returns it. A key HeyGen refuses is not
-   * stored: the box opens again and says why. When HeyGen cannot be reached the key is stored with a warning.
+   * Asks for a key (password box), checks it with HeyGen, stores it and returns it. The box stays open, busy, while
+   * HeyGen is asked: a key HeyGen refuses is not stored and the box, still holding the keyboard focus, says why; when
+   * HeyGen cannot be reached the key is stored with a warning.
    */
   async prompt(prompt?: string): Promise<string | undefined> {
+    const ask = prompt ?? vscode.l10n.t('Paste your HeyGen API key (HeyGen › Settings › API). It is kept in VS Code’s secret storage.');
+    const box = vscode.window.createInputBox();
+    box.title = vscode.l10n.t('HeyGen API Key');
+    box.prompt = ask;
+    box.placeholder = vscode.l10n.t('HeyGen API key');
+    box.password = true;
+    box.ignoreFocusOut = true;
     let refused: { key: string; reason: string } | undefined;
-    for (;;) {
-      const rejected = refused;
-      const entered = await vscode.window.showInputBox({
-        title: vscode.l10n.t('HeyGen API Key'),
-        prompt: rejected
-          ? vscode.l10n.t('HeyGen refused this key: {0}. Paste a valid API key (HeyGen › Settings › API).', trimStop(rejected.reason))
-          : (prompt ?? vscode.l10n.t('Paste your HeyGen API key (HeyGen › Settings › API). It is kept in VS Code’s secret storage.')),
-        placeHolder: vscode.l10n.t('HeyGen API key'),
-        password: true,
-        ignoreFocusOut: true,
-        // The refused key stays in the box (hidden), marked as refused until the person pastes another.
-        value: rejected?.key,
-        validateInput: (value) => {
-          const check = checkKeyShape(value);
-          if (!check.valid) {
-            return keyProblemText(check);
+    let checking = false;
+    const problem = (value: string): string | vscode.InputBoxValidationMessage | undefined => {
+      const check = checkKeyShape(value);
+      if (!check.valid) {
+        return keyProblemText(check);
+      }
+      if (refused && check.key === refused.key) {
+        return { message: vscode.l10n.t('HeyGen refused this key: {0}.', trimStop(refused.reason)), severity: vscode.InputBoxValidationSeverity.Error };
+      }
+      return undefined;
+    };
+    try {
+      return await new Promise<string | undefined>((resolve) => {
+        box.onDidChangeValue((value) => {
+          box.validationMessage = problem(value);
+        });
+        box.onDidHide(() => resolve(undefined));
+        const accept = async (): Promise<void> => {
+          if (checking) {
+            return;
           }
-          if (rejected && check.key === rejected.key) {
-            return { message: vscode.l10n.t('HeyGen refused this key: {0}.', trimStop(rejected.reason)), severity: vscode.InputBoxValidationSeverity.Error };
+          const check = checkKeyShape(box.value);
+          if (!check.valid || check.key === refused?.key) {
+            box.validationMessage = problem(box.value) ?? vscode.l10n.t('Enter your HeyGen API key.');
+            return;
           }
-          return undefined;
-        },
+          checking = true;
+          box.busy = true;
+          try {
+            const verdict = await this.checkWithHeyGen(check.key);
+            if (verdict?.verdict === 'refused') {
+              // The refused key stays in the box (hidden), marked as refused until the person pastes another.
+              refused = { key: check.key, reason: verdict.reason };
+              box.prompt = vscode.l10n.t('HeyGen refused this key: {0}. Paste a valid API key (HeyGen › Settings › API).', trimStop(refused.reason));
+              box.validationMessage = problem(box.value);
+              return;
+            }
+            await this.store(check.key);
+            if (verdict?.verdict === 'unverified') {
+              this.warnSavedUnchecked(verdict.reason, verdict.useV1);
+            }
+            this.lastVerdict = verdict;
+            resolve(check.key);
+            box.hide();
+          } catch (error) {
+            this.log.error(`The API key could not be checked or saved: ${errorMessage(error)}`);
+            box.validationMessage = vscode.l10n.t('The key could not be saved: {0}', errorMessage(error));
+          } finally {
+            checking = false;
+            box.busy = false;
+          }
+        };
+        box.onDidAccept(() => void accept());
+        box.show();
       });
-      if (entered === undefined) {
-        return undefined;
-      }
-      const check = checkKeyShape(entered);
-      if (!check.valid || check.key === rejected?.key) {
-        return undefined;
-      }
-      const verdict = await this.checkWithHeyGen(check.key);
-      if (verdict?.verdict === 'refused') {
-        refused = { key: check.key, reason: verdict.reason };
-        continue;
-      }
-      await this.store(check.key);
-      if (verdict?.verdict === 'unverified') {
-        this.warnSavedUnchecked(verdict.reason, verdict.useV1);
-      }
-      this.lastVerdict = verdict;
-      return check.key;
+    } finally {
+      box.dispose();
     }
   }
 
@@ -175,15 +204,25 @@ export class ApiKeyService implements vscode.Disposable {
   /** What HeyGen said of the key the last prompt stored (undefined: not checked), for the confirmation. */
   lastVerdict: Awaited<ReturnType<KeyVerifier>> | undefined;
 
+  /** Changes this window made that secret storage has not reported back yet (each is logged once, when made). */
+  private ownChanges = 0;
+
   async store(key: string): Promise<void> {
     this.log.addSecret(key);
-    await this.secrets.store(SECRET_KEY, key);
+    // Storing the same key again changes nothing, and secret storage reports no change then.
+    if ((await this.secrets.get(SECRET_KEY).then(undefined, () => undefined)) !== key) {
+      this.ownChanges++;
+      await this.secrets.store(SECRET_KEY, key);
+    }
     this.log.info('The HeyGen API key was saved to secret storage.');
     await this.refreshContext();
   }
 
   async clear(): Promise<void> {
-    await this.secrets.delete(SECRET_KEY);
+    if ((await this.secrets.get(SECRET_KEY).then(undefined, () => undefined)) !== undefined) {
+      this.ownChanges++;
+      await this.secrets.delete(SECRET_KEY);
+    }
     this.log.info('The HeyGen API key was removed from secret storage.');
     await this.refreshContext();
   }

@@ -29,6 +29,8 @@ export const enum CommandId {
 
   // Internal: run by a quick fix, not contributed.
   UploadSourceAgainAndReplace = 'heygen.uploadSourceAgainAndReplace',
+  /** Internal: the upload notification's "Show in Assets" (an asset id); not contributed. */
+  ShowInAssets = 'heygen.showInAssets',
   // The Library view (issue 13).
   RefreshLibrary = 'heygen.refreshLibrary',
   FilterLibrary = 'heygen.filterLibrary',

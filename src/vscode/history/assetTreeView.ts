@@ -9,6 +9,7 @@ import { relativeTime } from '../../core/base/time';
 import { SourceExistence } from '../../core/history/sourceExistence';
 import type { DroppedMediaUploads } from '../droppedMedia/droppedMedia';
 import { AssetTreeDragAndDrop } from './assetTreeDragAndDrop';
+import { groupAccessibilityLabel } from '../ui/groupLabels';
 import type { AssetNode, AssetTreeNode, GroupNode } from './assetTreeNodes';
 
 export type { AssetNode, AssetTreeNode, GroupNode } from './assetTreeNodes';
@@ -340,7 +341,7 @@ export class AssetTreeProvider
       item.description = String(element.count);
       item.contextValue = GROUP_CONTEXT_VALUE;
       item.accessibilityInformation = {
-        label: vscode.l10n.t('{0}, {1} assets', kindGroupLabel(element.kind), element.count),
+        label: groupAccessibilityLabel(kindGroupLabel(element.kind), element.count),
       };
       return item;
     }

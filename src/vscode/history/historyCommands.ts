@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { CommandId } from '../commands/commandIds';
+import { CommandId, VIEW_ASSETS } from '../commands/commandIds';
 import { quickPicks } from '../ui/quickPicks';
 import { recordOfItem, registerCommand, type HeyGenCommandContext } from '../commands/registerCommand';
 import { ASSET_KINDS, kindGroupLabel, type AssetKind } from '../../core/base/mediaKinds';
@@ -215,6 +215,21 @@ export function registerHistoryCommands(context: vscode.ExtensionContext, deps: 
     treeProvider.refresh(true);
   });
 
+  // The upload notification's "Show in Assets": the view comes forward with the row selected, unfiltered if the
+  // filter hid it.
+  register(CommandId.ShowInAssets, vscode.l10n.t('show the asset'), async (ctx) => {
+    const [record] = targets(ctx);
+    if (!record) {
+      return undefined;
+    }
+    if (!treeProvider.nodeFor(record.id) && isFilterActive(treeProvider.filter)) {
+      treeProvider.setFilter(NO_FILTER);
+    }
+    await vscode.commands.executeCommand(`${VIEW_ASSETS}.focus`);
+    await treeProvider.reveal(record.id);
+    return undefined;
+  });
+
   register(CommandId.FilterHistory, vscode.l10n.t('filter the history'), async (ctx) => {
     const arg = ctx.type === 'value' ? ctx.value : undefined;
     if (isFilterArgs(arg)) {
@@ -270,7 +285,7 @@ interface FilterItem extends vscode.QuickPickItem {
  * One quick pick: what is typed is the name filter, the chosen row the types. Rows always show, and the
  * current choice stays active while typing, so Enter after typing keeps the type choice.
  */
-export async function askFilter(current: HistoryFilter): Promise<HistoryFilter | undefined> {
+export async function askFilter(current: HistoryFilter, title = vscode.l10n.t('Filter Assets')): Promise<HistoryFilter | undefined> {
   const icons: Record<AssetKind, string> = { image: '$(file-media)', video: '$(device-camera-video)', audio: '$(unmute)' };
   const items: FilterItem[] = [
     { label: `$(list-flat) ${vscode.l10n.t('All Types')}`, kinds: [], alwaysShow: true },
@@ -286,7 +301,7 @@ export async function askFilter(current: HistoryFilter): Promise<HistoryFilter |
   currentItem.description = vscode.l10n.t('current');
 
   const pick = vscode.window.createQuickPick<FilterItem>();
-  pick.title = vscode.l10n.t('Filter Assets');
+  pick.title = title;
   pick.placeholder = vscode.l10n.t('Type part of a name (optional), then choose which types to show');
   pick.items = items;
   pick.value = current.text;

@@ -6,9 +6,7 @@ import { describeFilter, isFilterActive, type HistoryFilter } from '../../core/h
 import { ContextKey, VIEW_ASSETS } from '../commands/commandIds';
 import { AssetTreeProvider, type HistoryViewDeps } from './assetTreeView';
 import type { AssetTreeNode } from './assetTreeNodes';
-
-/** "2 minutes ago" must not go stale while the view is open. */
-const DESCRIPTION_REFRESH_MS = 60_000;
+import { refreshAgesWhileVisible } from '../ui/ageRefresh';
 
 /** Creates the Assets view and keeps its description, context key and relative times current. */
 export function registerHistoryView(context: vscode.ExtensionContext, deps: HistoryViewDeps): AssetTreeProvider {
@@ -47,12 +45,15 @@ export function registerHistoryView(context: vscode.ExtensionContext, deps: Hist
     });
   };
 
-  const timer = setInterval(() => {
-    if (view.visible) {
-      provider.refresh();
+  const newestUpload = (): number | undefined => {
+    let newest: number | undefined;
+    for (const record of deps.history.all()) {
+      newest = newest === undefined || record.uploadedAt > newest ? record.uploadedAt : newest;
     }
-  }, DESCRIPTION_REFRESH_MS);
+    return newest;
+  };
 
+  const ages = refreshAgesWhileVisible(view, () => provider.refresh(), newestUpload);
   context.subscriptions.push(
     provider,
     view,
@@ -61,10 +62,11 @@ export function registerHistoryView(context: vscode.ExtensionContext, deps: Hist
     deps.history.onDidChange((change) => {
       showAccess();
       provider.refresh();
+      ages.refreshed();
       revealNewUpload(change);
     }),
     view.onDidChangeVisibility((e) => e.visible && provider.refresh()),
-    { dispose: () => clearInterval(timer) },
+    ages,
   );
   return provider;
 }

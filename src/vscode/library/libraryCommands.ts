@@ -79,7 +79,7 @@ export function registerLibraryCommands(context: vscode.ExtensionContext, deps: 
     if (isFilterArgs(arg)) {
       chosen = { text: arg.text ?? '', kinds: arg.kinds ?? [] };
     } else {
-      chosen = await askFilter(library.tree.filter);
+      chosen = await askFilter(library.tree.filter, vscode.l10n.t('Filter Library'));
     }
     if (!chosen) {
       return undefined;

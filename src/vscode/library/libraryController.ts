@@ -15,6 +15,7 @@ import { HeyGenError } from '../../core/base/heygenError';
 import { isAssetId } from '../../core/heygen/assetId';
 import { LibraryTreeProvider, libraryDescription, setLibraryState, type LibraryNode } from './libraryTreeView';
 import type { UsedIn } from '../../core/references/usedIn';
+import { refreshAgesWhileVisible } from '../ui/ageRefresh';
 import { AssetDeleter, type DeleteSummary, type DeleteTarget } from './deleteAssets';
 
 export type { DeleteSummary, DeleteTarget } from './deleteAssets';
@@ -27,8 +28,6 @@ const REFRESH_AFTER_UPLOAD_MS = 1_000;
  */
 const FIRST_CHECK_DELAY_MS = 15_000;
 const CHECK_EVERY_MS = 60 * 60_000;
-/** "2 minutes ago" in the description must not go stale while the view is open. */
-const DESCRIPTION_REFRESH_MS = 60_000;
 
 export interface LibraryDeps {
   config: Configuration;
@@ -197,21 +196,31 @@ export class LibraryController implements vscode.Disposable {
       void vscode.commands.executeCommand('setContext', ContextKey.LibraryFiltered, libraryFilterActive(this.tree.filter));
     };
     update();
+    // The rows' ages and the description's "updated 2 minutes ago" turn together, on the newest upload's minute.
+    const ages = refreshAgesWhileVisible(
+      view,
+      () => {
+        this.tree.refresh();
+        update();
+      },
+      () => this.newestShown(),
+    );
     let firstCheck: NodeJS.Timeout | undefined;
     let hourly: NodeJS.Timeout | undefined;
-    const minutely = setInterval(() => view.visible && update(), DESCRIPTION_REFRESH_MS);
     this.disposables.push(
       this.deps.session.whenStarted(() => {
         firstCheck = setTimeout(() => void this.checkStale().catch(() => undefined), FIRST_CHECK_DELAY_MS);
         hourly = setInterval(() => void this.checkStale().catch(() => undefined), CHECK_EVERY_MS);
       }),
       this.deps.session.watchView(view),
+      ages,
       view,
       this.tree,
       this.index,
       this.index.onDidChange((change) => {
         if (change.reason !== 'marks') {
           this.tree.refresh();
+          ages.refreshed();
         }
         update();
       }),
@@ -246,7 +255,6 @@ export class LibraryController implements vscode.Disposable {
         dispose: () => {
           clearTimeout(firstCheck);
           clearInterval(hourly);
-          clearInterval(minutely);
           if (this.uploadTimer) {
             clearTimeout(this.uploadTimer);
           }
@@ -257,6 +265,12 @@ export class LibraryController implements vscode.Disposable {
     if (view.visible) {
       void this.refresh();
     }
+  }
+
+  /** The newest upload time the Library shows (its listing is newest first). */
+  private newestShown(): number | undefined {
+    const newest = this.index.all().find((asset) => asset.uploadedAt > 0);
+    return newest?.uploadedAt;
   }
 
   dispose(): void {

@@ -11,12 +11,14 @@ import {
   buildLibraryModel,
   libraryContextValue,
   libraryFilterActive,
+  libraryLabel,
   libraryTooltipMarkdown,
   type LibraryFilter,
   type LibraryItemNode,
   type LibraryModel,
   type LibraryNode,
 } from '../../core/library/libraryTree';
+import { groupAccessibilityLabel } from '../ui/groupLabels';
 import { kindFilterName, kindGroupLabel, kindLabel } from '../../core/base/mediaKinds';
 import { usedInDescription, usedInMarkdown, type UsedIn } from '../../core/references/usedIn';
 
@@ -127,6 +129,7 @@ export class LibraryTreeProvider implements vscode.TreeDataProvider<LibraryNode>
         const item = new vscode.TreeItem(libraryGroupLabel(element.kind), vscode.TreeItemCollapsibleState.Expanded);
         item.description = String(element.count);
         item.contextValue = 'libraryGroup';
+        item.accessibilityInformation = { label: groupAccessibilityLabel(libraryGroupLabel(element.kind), element.count) };
         return item;
       }
       case 'loadMore': {
@@ -152,7 +155,14 @@ export class LibraryTreeProvider implements vscode.TreeDataProvider<LibraryNode>
       const markdown = libraryTooltipMarkdown(
         element.library,
         ours,
-        { id: vscode.l10n.t('ID'), url: vscode.l10n.t('URL'), uploaded: vscode.l10n.t('Uploaded'), source: vscode.l10n.t('Source'), kind: kindName(element.library.kind) },
+        {
+          id: vscode.l10n.t('ID'),
+          heygenName: vscode.l10n.t('Name at HeyGen'),
+          url: vscode.l10n.t('URL'),
+          uploaded: vscode.l10n.t('Uploaded'),
+          source: vscode.l10n.t('Source'),
+          kind: kindName(element.library.kind),
+        },
         Date.now(),
         vscode.env.language,
         sourceExists,
@@ -168,9 +178,10 @@ export class LibraryTreeProvider implements vscode.TreeDataProvider<LibraryNode>
   private assetItem(element: ItemNode): vscode.TreeItem {
     const asset = element.library;
     const now = Date.now();
-    const item = new vscode.TreeItem(asset.name, vscode.TreeItemCollapsibleState.None);
-    item.id = `library:${asset.id}`;
     const ours = this.deps.history.get(asset.id);
+    // This machine's uploads by the file they came from; HeyGen's name is in the tooltip.
+    const item = new vscode.TreeItem(libraryLabel(asset, ours), vscode.TreeItemCollapsibleState.None);
+    item.id = `library:${asset.id}`;
     const sourceExists = this.sources.exists(ours?.sourcePath, now);
     const when = asset.uploadedAt > 0 ? relativeTime(asset.uploadedAt, now, vscode.env.language) : undefined;
     const used = usedInDescription(this.deps.usedIn?.count(asset) ?? 0);

@@ -7,7 +7,7 @@ import type { Logger } from '../../core/base/logger';
 import { findAssetReferences, referenceAt, type AssetReference } from '../../core/payload/assetReferences';
 import type { KnownAsset, KnownAssets } from '../../core/payload/knownAssets';
 import { classifyValue } from '../../core/payload/localPath';
-import { localPathOf, namesNetworkOrDevicePath, payloadProblems, problemMessages, type LocalFileChecks, type PayloadProblem, type ProblemCode } from '../../core/payload/payloadProblems';
+import { localPathOf, namesNetworkOrDevicePath, payloadProblems, type LocalFileChecks, type PayloadProblem, type ProblemCode } from '../../core/payload/payloadProblems';
 import { formatSize } from '../../core/base/sizes';
 import { kindLabel } from '../../core/base/mediaKinds';
 import { quoteString } from '../../core/payload/buildSnippet';
@@ -109,42 +109,20 @@ export class PayloadHoverProvider implements vscode.HoverProvider {
   ) {}
 
   async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
-    const reference = referenceAt(referencesIn(document), document.offsetAt(position));
-    if (!reference) {
+    const offset = document.offsetAt(position);
+    const references = referencesIn(document);
+    const reference = referenceAt(references, offset);
+    const kind = reference ? classifyValue(reference.value) : undefined;
+    // A local path's problem covers the whole literal, quotes included: the file's facts do too, so that the hover
+    // never shows the problem without them.
+    const local = kind === 'localPath' ? reference : references.find((r) => r.start <= offset && offset <= r.end && classifyValue(r.value) === 'localPath');
+    if (local) {
+      return this.localPathHover(document, local);
+    }
+    if (!reference || kind === 'empty') {
       return undefined;
     }
     const range = contentRange(document, reference);
-    const kind = classifyValue(reference.value);
-    if (kind === 'empty') {
-      return undefined;
-    }
-    if (kind === 'localPath') {
-      if (namesNetworkOrDevicePath(reference, documentDir(document))) {
-        return new vscode.Hover(problemMessages.notRead(), range);
-      }
-      const localPath = localPathOf(reference, documentDir(document));
-      if (!localPath) {
-        return new vscode.Hover(vscode.l10n.t('This relative path cannot be found until the payload is saved in a folder.'), range);
-      }
-      await this.files.refresh([localPath]);
-      const check = this.files.get(localPath);
-      const md = new vscode.MarkdownString();
-      md.isTrusted = { enabledCommands: [CommandId.UploadLocalReferences] };
-      // The file name comes from the payload (perhaps a cloned repository's): text, like every name in a hover.
-      md.appendMarkdown(`[${escapeMarkdown(path.basename(localPath))}](<${vscode.Uri.file(localPath).toString()}>)`);
-      if (!check || !check.valid) {
-        md.appendMarkdown(escapeMarkdown(` — ${check?.problem === 'missing' || !check ? vscode.l10n.t('File not found') : check.reason}`));
-      } else {
-        md.appendMarkdown(escapeMarkdown(` — ${vscode.l10n.t('{0} {1}, {2}', check.file.type.label, kindLabel(check.file.type.kind).toLowerCase(), formatSize(check.file.size))}`));
-        md.appendMarkdown('\n\n');
-        md.appendMarkdown(escapeMarkdown(vscode.l10n.t('A local file: HeyGen needs it uploaded.')));
-        if (reference.kinds.includes(check.file.type.kind)) {
-          const args = encodeURIComponent(JSON.stringify([document.uri.toString(), [reference.start]]));
-          md.appendMarkdown(` [${vscode.l10n.t('Upload to HeyGen and Replace')}](command:${CommandId.UploadLocalReferences}?${args})`);
-        }
-      }
-      return new vscode.Hover(md, range);
-    }
     const asset = this.known.find(reference.value);
     if (!asset) {
       return new vscode.Hover(
@@ -157,6 +135,40 @@ export class PayloadHoverProvider implements vscode.HoverProvider {
     const md = assetMarkdown(asset);
     if (this.known.isGone(asset.id)) {
       md.appendMarkdown(`\n\n${escapeMarkdown(vscode.l10n.t('HeyGen no longer has this asset.'))}`);
+    }
+    return new vscode.Hover(md, range);
+  }
+
+  /**
+   * A local path: the file's facts and the one action that applies. Where nothing applies (no such file, a file that
+   * cannot be uploaded, the wrong kind for its place, no folder yet), the problem shown in the same hover says why;
+   * this part adds the facts that are known and never a second, contradicting sentence.
+   */
+  private async localPathHover(document: vscode.TextDocument, reference: AssetReference): Promise<vscode.Hover | undefined> {
+    const range = new vscode.Range(document.positionAt(reference.start), document.positionAt(reference.end));
+    // A network or device path is never looked at (its problem says so): not even a stat.
+    if (namesNetworkOrDevicePath(reference, documentDir(document))) {
+      return undefined;
+    }
+    const localPath = localPathOf(reference, documentDir(document));
+    if (!localPath) {
+      return undefined;
+    }
+    await this.files.refresh([localPath]);
+    const check = this.files.get(localPath);
+    if (!check?.valid) {
+      return undefined;
+    }
+    const { file } = check;
+    const md = new vscode.MarkdownString();
+    md.isTrusted = { enabledCommands: [CommandId.UploadLocalReferences] };
+    // The file name comes from the payload (perhaps a cloned repository's): text, like every name in a hover.
+    md.appendMarkdown(`[${escapeMarkdown(path.basename(localPath))}](<${vscode.Uri.file(localPath).toString()}>)`);
+    md.appendMarkdown(escapeMarkdown(` — ${vscode.l10n.t('{0} {1}, {2}', file.type.label, kindLabel(file.type.kind).toLowerCase(), formatSize(file.size))}`));
+    if (reference.kinds.includes(file.type.kind)) {
+      const args = encodeURIComponent(JSON.stringify([document.uri.toString(), [reference.start]]));
+      md.appendMarkdown('\n\n');
+      md.appendMarkdown(`[${vscode.l10n.t('Upload to HeyGen and Replace')}](command:${CommandId.UploadLocalReferences}?${args})`);
     }
     return new vscode.Hover(md, range);
   }

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CommandId } from '../commands/commandIds';
+import { quickPicks } from '../ui/quickPicks';
 import { recordOfItem, registerCommand, type HeyGenCommandContext } from '../commands/registerCommand';
 import type { Configuration } from '../configuration/configuration';
 import type { AssetRecord } from '../../core/base/assetRecord';
@@ -167,15 +168,40 @@ async function chooseAsset(role: SnippetRole, version: PayloadVersion, deps: Sni
   if (fromLibrary.length > 0) {
     items.push({ label: vscode.l10n.t('HeyGen library'), kind: vscode.QuickPickItemKind.Separator }, ...fromLibrary);
   }
-  const picked = await vscode.window.showQuickPick(items, {
+  const picked = await pickAsset(items, {
     title: pickTitle(role),
-    placeHolder: assets.length + fromLibrary.length > 0 ? vscode.l10n.t('Choose an uploaded asset or upload a new file') : vscode.l10n.t('No suitable asset uploaded yet: upload a file'),
-    matchOnDetail: true,
+    placeholder: assets.length + fromLibrary.length > 0 ? vscode.l10n.t('Choose an uploaded asset or upload a new file') : vscode.l10n.t('No suitable asset uploaded yet: upload a file'),
+    // The newest upload is what a person most likely wants to insert: Enter takes it; "Upload a new file…" stays on top.
+    active: assets[0] ?? fromLibrary[0],
   });
   if (!picked) {
     return undefined;
   }
   return picked.record ?? (await uploadNew(role, version, deps));
+}
+
+/** The Insert pick, with `active` highlighted when it opens; undefined when dismissed. */
+async function pickAsset(items: AssetPick[], options: { title: string; placeholder: string; active?: AssetPick }): Promise<AssetPick | undefined> {
+  const pick = vscode.window.createQuickPick<AssetPick>();
+  pick.title = options.title;
+  pick.placeholder = options.placeholder;
+  pick.matchOnDetail = true;
+  pick.items = items;
+  if (options.active) {
+    pick.activeItems = [options.active];
+  }
+  try {
+    return await new Promise<AssetPick | undefined>((resolve) => {
+      pick.onDidAccept(() => {
+        resolve(pick.selectedItems[0] ?? pick.activeItems[0]);
+        pick.hide();
+      });
+      pick.onDidHide(() => resolve(undefined));
+      quickPicks.show(pick);
+    });
+  } finally {
+    pick.dispose();
+  }
 }
 
 async function uploadNew(role: SnippetRole, version: PayloadVersion, deps: SnippetDeps): Promise<AssetRecord | undefined> {

@@ -5,6 +5,10 @@ export interface QuickPickShown {
   title: string | undefined;
   /** The rows' labels, separators left out. */
   items: string[];
+  /** The rows' details (undefined where a row has none), in the same order. */
+  details: Array<string | undefined>;
+  /** The label of the row Enter takes when the pick opens. */
+  active: string | undefined;
 }
 
 /**
@@ -19,9 +23,12 @@ class QuickPickSignals implements vscode.Disposable {
   /** Shows `pick`, then fires onDidShow. */
   show<T extends vscode.QuickPickItem>(pick: vscode.QuickPick<T>): void {
     pick.show();
+    const rows = pick.items.filter((item) => item.kind !== vscode.QuickPickItemKind.Separator);
     this.emitter.fire({
       title: pick.title,
-      items: pick.items.filter((item) => item.kind !== vscode.QuickPickItemKind.Separator).map((item) => item.label),
+      items: rows.map((item) => item.label),
+      details: rows.map((item) => item.detail),
+      active: (pick.activeItems[0] ?? rows[0])?.label,
     });
   }
 

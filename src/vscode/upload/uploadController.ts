@@ -19,7 +19,7 @@ import {
 import { expandSelection } from './uploadInputs';
 import { showNotice } from './uploadNotices';
 import type { BatchFailure, BatchResult, UploadPort, UploadRequestOptions } from './uploadPort';
-import { UploadStatusItem, withUploadProgress } from './uploadProgress';
+import { UploadStatusItem, progressNotificationClosed, withUploadProgress } from './uploadProgress';
 import { showErrorWithLog } from '../log/showLogAction';
 
 type Source = BatchSource<vscode.Uri>;
@@ -109,10 +109,12 @@ export class UploadController implements UploadPort, vscode.Disposable {
       return { succeeded: [], failed: [], cancelled: true };
     }
 
+    let progressShownAt = 0;
     const pass = (batch: Source[], apiKey: string): Promise<BatchOutcome<vscode.Uri>> =>
       this.status.during(batch.length, async () =>
-        withUploadProgress(batch, log, options.signal, (sink, signal) =>
-          this.service.run(batch, {
+        withUploadProgress(batch, log, options.signal, (sink, signal) => {
+          progressShownAt = Date.now();
+          return this.service.run(batch, {
             target: {
               api: config.apiVersion,
               apiBaseUrl: config.apiBaseUrl,
@@ -129,8 +131,8 @@ export class UploadController implements UploadPort, vscode.Disposable {
             signal,
             onProgress: (source, sent, total) => sink.update(source, sent, total),
             onFinished: (source) => sink.finish(source),
-          }),
-        ),
+          });
+        }),
       );
 
     const { outcome, refusedKeyReported } = await recoverRefusedKey(await pass(sources, key), (failed) => this.askForNewKey(failed), pass);
@@ -169,6 +171,10 @@ export class UploadController implements UploadPort, vscode.Disposable {
         settleAfterBoth();
       }
     };
+    // The outcome's notification comes once the progress notification has closed, not beside it at 100 %.
+    if (notice) {
+      await progressNotificationClosed(progressShownAt);
+    }
     showNotice(notice, log, {
       useV3: async (failures) => {
         await config.useApiVersion('v3');

@@ -2,6 +2,9 @@ import * as vscode from 'vscode';
 import type { Log } from '../log/log';
 import { detailOf, type BatchItemFailure, type BatchNotice } from '../../core/upload/uploadBatch';
 import { showLogLabel } from '../log/showLogAction';
+import { CommandId } from '../commands/commandIds';
+import type { AssetRecord } from '../../core/base/assetRecord';
+import { PAYLOAD_LANGUAGES } from '../../core/payload/payloadLanguages';
 
 type Failure = BatchItemFailure<vscode.Uri>;
 
@@ -58,16 +61,19 @@ export function showNotice(notice: BatchNotice<vscode.Uri> | undefined, log: Log
 
   switch (notice.type) {
     case 'uploaded': {
-      const copyUrl = vscode.l10n.t('Copy URL');
-      const copyId = vscode.l10n.t('Copy ID');
       const { record, source } = notice.success;
-      follow(vscode.window.showInformationMessage(notice.message, copyUrl, copyId), async (choice) => {
+      const copyUrl = vscode.l10n.t('Copy URL');
+      const insert = vscode.l10n.t('Insert into Payload');
+      const showInAssets = vscode.l10n.t('Show in Assets');
+      const buttons = [copyUrl, ...(payloadEditor() ? [insert] : []), showInAssets];
+      follow(vscode.window.showInformationMessage(notice.message, ...buttons), async (choice) => {
         if (choice === copyUrl) {
           await vscode.env.clipboard.writeText(record.url);
           vscode.window.setStatusBarMessage(vscode.l10n.t('Copied the URL of "{0}"', source.name), 3000);
-        } else if (choice === copyId) {
-          await vscode.env.clipboard.writeText(record.id);
-          vscode.window.setStatusBarMessage(vscode.l10n.t('Copied the ID of "{0}"', source.name), 3000);
+        } else if (choice === insert) {
+          await insertIntoPayload(record);
+        } else if (choice === showInAssets) {
+          await vscode.commands.executeCommand(CommandId.ShowInAssets, record.id);
         }
       });
       return;
@@ -140,4 +146,46 @@ export function showNotice(notice: BatchNotice<vscode.Uri> | undefined, log: Log
       return;
     }
   }
+}
+
+function isPayloadDocument(document: vscode.TextDocument): boolean {
+  return PAYLOAD_LANGUAGES.includes(document.languageId) && (document.uri.scheme === 'file' || document.uri.scheme === 'untitled') && !document.isClosed;
+}
+
+/**
+ * The payload a new upload would go into: the active editor, else one on screen, else one open in a tab (the person
+ * right-clicked a file in the Explorer, which put its preview in front of the payload).
+ */
+function payloadEditor(): { document: vscode.TextDocument; viewColumn?: vscode.ViewColumn } | undefined {
+  const active = vscode.window.activeTextEditor;
+  if (active && isPayloadDocument(active.document)) {
+    return { document: active.document, viewColumn: active.viewColumn };
+  }
+  const visible = vscode.window.visibleTextEditors.find((editor) => isPayloadDocument(editor.document));
+  if (visible) {
+    return { document: visible.document, viewColumn: visible.viewColumn };
+  }
+  const open = new Map(vscode.workspace.textDocuments.filter(isPayloadDocument).map((document) => [document.uri.toString(), document]));
+  const groups = [...vscode.window.tabGroups.all].sort((a, b) => Number(b.isActive) - Number(a.isActive));
+  for (const group of groups) {
+    const tabs = [...group.tabs].sort((a, b) => Number(b.isActive) - Number(a.isActive));
+    for (const tab of tabs) {
+      const document = tab.input instanceof vscode.TabInputText ? open.get(tab.input.uri.toString()) : undefined;
+      if (document) {
+        return { document, viewColumn: group.viewColumn };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Brings the payload to the front and inserts the asset where its cursor is: audio as audio, the rest as background. */
+async function insertIntoPayload(record: AssetRecord): Promise<void> {
+  const target = payloadEditor();
+  if (!target) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Open a payload file first, then insert "{0}" from the Assets view.', record.name));
+    return;
+  }
+  await vscode.window.showTextDocument(target.document, { viewColumn: target.viewColumn, preserveFocus: false });
+  await vscode.commands.executeCommand(record.fileType === 'audio' ? CommandId.InsertAudio : CommandId.InsertBackground, record);
 }

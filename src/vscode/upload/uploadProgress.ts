@@ -54,6 +54,21 @@ export class UploadStatusItem implements vscode.Disposable {
 }
 
 /**
+ * VS Code keeps a progress notification on screen for at least this long (800 ms in its progress service, measured
+ * from when the workbench shows it), however soon the work ends; a margin covers the message's way to the workbench.
+ */
+const PROGRESS_NOTIFICATION_MIN_MS = 800 + 150;
+
+/**
+ * Resolves once the progress notification shown at `shownAt` (Date.now()) has closed, so a notification about the
+ * outcome does not appear beside a finished "100 %" one. A long upload's notification is long gone: no wait then.
+ */
+export function progressNotificationClosed(shownAt: number): Promise<void> {
+  const left = shownAt + PROGRESS_NOTIFICATION_MIN_MS - Date.now();
+  return left > 0 && shownAt > 0 ? new Promise((resolve) => setTimeout(resolve, left)) : Promise.resolve();
+}
+
+/**
  * Runs `work` under one cancellable progress notification for `sources`. Its Cancel and the caller's signal both
  * abort the signal `work` gets.
  */

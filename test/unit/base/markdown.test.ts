@@ -155,7 +155,7 @@ void describe('Tooltips render server text as text', () => {
   });
 
   void it('in the Library: any name, id and URL stay text; a local source file is the preview, with plain alt text', () => {
-    const labels = { id: 'ID', url: 'URL', uploaded: 'Uploaded', source: 'Source', kind: 'Image' };
+    const labels = { id: 'ID', heygenName: 'Name at HeyGen', url: 'URL', uploaded: 'Uploaded', source: 'Source', kind: 'Image' };
     fc.assert(
       fc.property(anyText, anyText, (name, id) => {
         const asset: LibraryAsset = { id, name, kind: 'image', type: 'image', uploadedAt: Date.UTC(2025, 4, 1), url: 'https://files.example.test/x.png', folderId: null };

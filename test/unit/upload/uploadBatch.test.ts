@@ -192,10 +192,11 @@ void describe('noticeFor', () => {
   const ok = (name: string, reused = false) => ({ source: src(name), record: { id: `id-${name}`, url: `https://h/${name}` } as AssetRecord, reused });
   const fail = (name: string, retryable: boolean) => ({ source: src(name), message: `"${name}" failed.`, kind: 'server' as const, retryable });
 
-  void it('one success names the file the person picked, with the asset id and URL; quiet shows nothing', () => {
+  void it('one success names the file the person picked, without the id or the URL (the row and the log have them); quiet shows nothing', () => {
     const result = { succeeded: [ok('a.png')], failed: [], cancelled: false };
-    assert.deepEqual(noticeFor(result), { type: 'uploaded', message: 'Uploaded "a.png" to HeyGen: asset id-a.png, https://h/a.png', success: ok('a.png') });
-    assert.equal(noticeFor({ succeeded: [ok('b.png', true)], failed: [], cancelled: false })?.message, '"b.png" was already uploaded with this key: asset id-b.png, https://h/b.png');
+    assert.deepEqual(noticeFor(result), { type: 'uploaded', message: 'Uploaded "a.png" to HeyGen.', success: ok('a.png') });
+    assert.doesNotMatch(noticeFor(result)?.message ?? '', /id-a\.png|https:/);
+    assert.equal(noticeFor({ succeeded: [ok('b.png', true)], failed: [], cancelled: false })?.message, '"b.png" is already on HeyGen: uploaded before with this key.');
     assert.equal(noticeFor(result, { quiet: true }), undefined);
   });
 
