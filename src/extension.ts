@@ -14,6 +14,7 @@ import { Log } from './vscode/log/log';
 import { DroppedMediaUploads } from './vscode/droppedMedia/droppedMedia';
 import { registerDropPasteProviders } from './vscode/payload/registerDropPaste';
 import { registerSnippetCommands } from './vscode/payload/snippetCommands';
+import { registerConvertPayload } from './vscode/payload/convertPayload';
 import { HistoryKnownAssets, LibraryKnownAssets, MergedKnownAssets } from './core/payload/knownAssets';
 import { registerPayloadFeatures } from './vscode/payload/payloadCommands';
 import { createPublicApi, offerTestApi, type HeyGenAssetsApi } from './vscode/api';
@@ -140,6 +141,7 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   // Snippets at the cursor, and drop/paste of media into payload files.
   registerSnippetCommands(context, { history, config, log, upload, library: library.index });
   registerDropPasteProviders(context, { config, log, media: droppedMedia });
+  registerConvertPayload(context, { log });
 
   // Payload files that know their assets: hover, completion, problems and quick fixes, Upload Local Files. Known
   // assets are this machine's uploads first, then the account's library (which also knows what HeyGen deleted).

@@ -447,7 +447,8 @@ suite('Agent tools', () => {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     // Insert puts the property on its own line, indented like the body's other members.
     assert.ok(text.includes(`,\n    ${facts.fragment.replace(/\n/g, '\n    ')}\n}`), `${facts.fragment}\nis not what Insert wrote:\n${text}`);
-    assert.deepEqual((JSON.parse(text) as { background: unknown }).background, { type: 'image', url: record.url });
+    // heygen.snippet.reference's default, auto, points at the asset by id in a v3 body (HeyGen's advice).
+    assert.deepEqual((JSON.parse(text) as { background: unknown }).background, { type: 'image', asset_id: record.id });
   });
 
   test('fragment: with heygen.snippet.reference set to assetId it follows the setting, as Insert does', async () => {

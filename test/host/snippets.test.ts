@@ -353,7 +353,7 @@ suite('Snippets', () => {
     const calls: DropCall[] = [];
     let start!: (call: DropCall) => void;
     const started = new Promise<DropCall>((resolve) => (start = resolve));
-    const config = { snippetAvatarId: avatarId, snippetVoiceId: '', snippetReference: 'url' as const };
+    const config = { snippetAvatarId: avatarId, snippetVoiceId: '', snippetReference: 'url' as const, payloadVersion: 'v2' as const };
     const port: UploadPort = {
       upload: (uris, options) => {
         let settle!: () => void;

@@ -194,8 +194,10 @@ suite('HeyGen API v3', () => {
   });
 
   test('v1 retired (HTTP 410): the message says so and "Use API v3" switches the user setting and uploads the file with v3', async () => {
+    // Back to the v1 the suite runs with (the harness chose it in the user settings, as a person keeping v1 would).
+    const before = vscode.workspace.getConfiguration('heygen').inspect('api.version')?.globalValue;
     restore.push(async () => {
-      await vscode.workspace.getConfiguration('heygen').update('api.version', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.workspace.getConfiguration('heygen').update('api.version', before, vscode.ConfigurationTarget.Global);
     });
     // Requests of this test only: an upload an earlier suite aborted can be recorded after the emulator's reset.
     const started = Date.now();

@@ -153,8 +153,15 @@ async function runPass(target: VsCodeTarget, mode: Mode, sharedEmulator: Emulato
     userDataDir: dirs.userDataDir,
     extensionsDir: dirs.extensionsDir,
     // v3 answers only where a suite points heygen.apiBaseUrl at the emulator itself: elsewhere HeyGen's v3 is out of
-    // reach (the v1 suites run as they always did, keys saved unchecked with a warning, no account shown).
-    settings: { 'heygen.uploadUrl': emulator.uploadUrl, 'heygen.apiBaseUrl': mode === 'fresh' ? emulator.origin : `${emulator.origin}/v3-unreachable` },
+    // reach (the v1 suites run as they always did, keys saved unchecked with a warning, no account shown). v3 is the
+    // default API, so the v1 suites choose v1 as a person keeping it would. Likewise new payloads: the suites written
+    // for v2 items choose v2; newV3Body.test.ts takes the default back.
+    settings: {
+      'heygen.uploadUrl': emulator.uploadUrl,
+      'heygen.apiBaseUrl': mode === 'fresh' ? emulator.origin : `${emulator.origin}/v3-unreachable`,
+      'heygen.api.version': 'v1',
+      'heygen.payload.version': 'v2',
+    },
     workspaceTrust: mode === 'untrusted',
     env,
     target,

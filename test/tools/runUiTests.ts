@@ -95,8 +95,9 @@ export async function runUiTests(): Promise<{ passed: number; failed: number; pe
     folder: dirs.workspace,
     userDataDir: dirs.userDataDir,
     extensionsDir: dirs.extensionsDir,
-    // v3 (the key check, the account, uploads once a scenario switches to v3) goes to the emulator too.
-    settings: { 'heygen.uploadUrl': emulator.uploadUrl, 'heygen.apiBaseUrl': emulator.apiBaseUrl },
+    // v3 (the key check, the account, uploads once a scenario switches to v3) goes to the emulator too. v3 is the
+    // default API; the scenarios before v3Api.ui.ts upload with v1, chosen as a person keeping it would.
+    settings: { 'heygen.uploadUrl': emulator.uploadUrl, 'heygen.apiBaseUrl': emulator.apiBaseUrl, 'heygen.api.version': 'v1' },
     target,
   });
   log(`ui: code-server at ${server.origin}, run folder ${dirs.root}`);

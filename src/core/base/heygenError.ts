@@ -13,7 +13,12 @@ export type HeyGenErrorKind =
   | 'cancelled'
   | 'insecureEndpoint'
   /** The v1 upload endpoint answers as if it no longer exists (404, 410, or an HTML page): HeyGen may have retired it. */
-  | 'retired';
+  | 'retired'
+  /**
+   * HeyGen API v3 answers as if it does not exist under the base URL (404 where `users/me` or the asset endpoints
+   * must be, or a web page): "Use API v1" is the way on for a person whose network or account has no v3.
+   */
+  | 'v3Absent';
 
 export interface HeyGenErrorDetails {
   status?: number;

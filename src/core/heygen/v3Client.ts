@@ -10,7 +10,7 @@ import { checkEndpoint } from '../http/endpointPolicy';
 import { httpRequest, type HttpSettings } from '../http/httpClient';
 import { withRetries, type RetryOptions } from '../http/retryPolicy';
 import { describeTransportFailure, transportError } from '../http/transportErrors';
-import { HeyGenError, throwIfFailed } from '../base/heygenError';
+import { HeyGenError, looksLikeHtml, quotedFile, throwIfFailed } from '../base/heygenError';
 
 export const DEFAULT_API_BASE_URL = 'https://api.heygen.com';
 
@@ -150,6 +150,7 @@ async function requestOnce<T>(endpoint: V3Endpoint, method: V3Method, path: stri
     });
   }
   log.debug(`${method} ${url.origin}${url.pathname} → HTTP ${status} in ${Date.now() - started} ms.`);
+  throwIfV3Absent(status, headers, text, url, path, options.file);
   throwIfFailed(status, headers, text, options.file);
   const unusable = (aboutFile: string, aboutRequest: string): HeyGenError => new HeyGenError('protocol', options.file !== undefined ? aboutFile : aboutRequest, { status, file: options.file });
   let json: unknown;
@@ -168,6 +169,36 @@ async function requestOnce<T>(endpoint: V3Endpoint, method: V3Method, path: stri
     );
   }
   return json as V3Envelope<T>;
+}
+
+/** Paths that exist wherever HeyGen's v3 does, so a 404 or 410 there means the base URL serves no v3 at all. */
+const V3_LANDMARKS: ReadonlySet<string> = new Set(['/v3/users/me', '/v3/assets', '/v3/assets/direct-uploads']);
+
+/**
+ * Throws `v3Absent` when the answer says there is no HeyGen API v3 at `url`: a 404 or 410 at one of its landmarks
+ * (`users/me`, the asset upload and list), or a web page where JSON belongs (a proxy's or a portal's page, any path).
+ * Any other 404 is the resource's (an asset deleted after inactivity), not the API's.
+ */
+export function throwIfV3Absent(
+  status: number,
+  headers: Record<string, string | string[] | undefined>,
+  text: string,
+  url: URL,
+  path: string,
+  file?: string,
+): void {
+  const page = looksLikeHtml(headers, text) && ((status >= 200 && status < 300) || status === 404 || status === 410);
+  const missing = (status === 404 || status === 410) && V3_LANDMARKS.has(path.split('?')[0]);
+  if (!page && !missing) {
+    return;
+  }
+  const answer = page ? l10n.t('with a web page') : `HTTP ${status}`;
+  const where = `${url.host}${url.pathname}`;
+  const message =
+    file !== undefined
+      ? l10n.t('HeyGen API v3 answered {0} at {1}, as if it does not exist there, so {2} was not uploaded.', answer, where, quotedFile(file))
+      : l10n.t('HeyGen API v3 answered {0} at {1}, as if it does not exist there.', answer, where);
+  throw new HeyGenError('v3Absent', message, { status, file });
 }
 
 /** One JSON request to HeyGen v3, resolving with the answer's `data`. See {@link v3RequestEnvelope}. */

@@ -11,7 +11,7 @@ import type { AssetKind } from '../base/mediaKinds';
 import { HeyGenError, parseRetryAfter, throwIfFailed, type HeyGenErrorKind } from '../base/heygenError';
 import type { UploadedAsset } from './uploadedAsset';
 import { formatMegabytes } from '../base/sizes';
-import { v3Request, v3Url, type V3Endpoint } from './v3Client';
+import { throwIfV3Absent, v3Request, v3Url, type V3Endpoint } from './v3Client';
 
 /** HeyGen's limit for `POST /v3/assets`; larger files go through a direct upload. */
 export const V3_MULTIPART_MAX_BYTES = 32 * 1024 * 1024;
@@ -149,6 +149,7 @@ export async function postMultipart(
     suffix: frame.suffix,
     headers: { 'content-type': frame.contentType, 'x-api-key': endpoint.apiKey, accept: 'application/json' },
     interpret: (status, headers, text) => {
+      throwIfV3Absent(status, headers, text, url, '/v3/assets', file.name);
       throwIfFailed(status, headers, text, file.name);
       return assetFromAnswer(parseJsonAnswer(status, text, file.name), file);
     },

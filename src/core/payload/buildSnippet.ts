@@ -16,9 +16,18 @@ export type SnippetShape = 'item' | 'property' | 'value' | 'list';
 
 /**
  * How a fragment points at its asset (`heygen.snippet.reference`): by URL, as the upload contract documents, or by
- * asset id, as HeyGen recommends because it cannot always fetch a URL.
+ * asset id, as HeyGen recommends because it cannot always fetch a URL; `auto` (the setting's default) takes ids in v3
+ * bodies, where HeyGen's advice is the current API's, and URLs in v2 `video_inputs`, as the upload contract writes them.
  */
-export type ReferenceMode = 'url' | 'assetId';
+export type ReferenceMode = 'auto' | 'url' | 'assetId';
+
+/** What `mode` means in a payload of `version`: `auto` resolved. */
+export function effectiveReference(mode: ReferenceMode | undefined, version: PayloadVersion = 'v2'): 'url' | 'assetId' {
+  if (mode === 'auto') {
+    return version === 'v3' ? 'assetId' : 'url';
+  }
+  return mode ?? 'url';
+}
 
 /**
  * Which request body a fragment goes into: v2 `video/generate` (`video_inputs` items) or v3 `POST /v3/videos`
@@ -79,11 +88,14 @@ export function dialectForLanguage(languageId: string): SnippetDialect {
   return 'json';
 }
 
-/** Which roles an asset kind can play; the palette offers only these assets for each command. */
-export function roleAccepts(role: SnippetRole, kind: AssetKind): boolean {
+/**
+ * Which roles an asset kind can play; the palette offers only these assets for each command. A v3 body's background
+ * is an image (or a color): v3 has no video backgrounds.
+ */
+export function roleAccepts(role: SnippetRole, kind: AssetKind, version: PayloadVersion = 'v2'): boolean {
   switch (role) {
     case 'background':
-      return kind === 'image' || kind === 'video';
+      return kind === 'image' || (kind === 'video' && version === 'v2');
     case 'talkingPhoto':
       return kind === 'image';
     case 'audio':
@@ -103,7 +115,7 @@ export function propertyKeyFor(role: SnippetRole, version: PayloadVersion = 'v2'
       case 'talkingPhoto':
         return 'image';
       case 'audio':
-        return reference === 'assetId' ? 'audio_asset_id' : 'audio_url';
+        return effectiveReference(reference, 'v3') === 'assetId' ? 'audio_asset_id' : 'audio_url';
     }
   }
   switch (role) {
@@ -128,7 +140,7 @@ export function propertyKeysFor(role: SnippetRole, version: PayloadVersion = 'v2
  * `audio_asset_id` / `audio_url` string). A talking photo is always referenced by id in v2: HeyGen takes nothing else.
  */
 export function propertyValueFor(role: SnippetRole, asset: SnippetAsset, options: FragmentOptions = {}): FragmentValue {
-  const byId = options.reference === 'assetId';
+  const byId = effectiveReference(options.reference, options.version) === 'assetId';
   const isVideo = asset.fileType === 'video';
   if (options.version === 'v3') {
     switch (role) {

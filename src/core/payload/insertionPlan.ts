@@ -4,6 +4,7 @@ import {
   lineIndentAt,
   propertyKeyFor,
   propertyKeysFor,
+  roleAccepts,
   type IndentOptions,
   type PayloadVersion,
   type ReferenceMode,
@@ -13,8 +14,12 @@ import {
   type SnippetRole,
   type SnippetShape,
 } from './buildSnippet';
-import { buildContainers, isItem, isV3Body, isVideoInputsArray, type Container, type Member } from './payloadContainers';
+import { buildContainers, isItem, isV3Body, isVideoInputsArray, type Container } from './payloadContainers';
 import { parseForLanguage } from './payloadTokens';
+import { memberAround, separate, type Placement } from './memberGaps';
+import { planNewV3Body, wantsNewV3Body } from './newBodyPlan';
+import { detectBodies } from './payloadShape';
+import { buildV3BodySnippet, type V3BodyShape } from './v3Body';
 
 /**
  * Where and what to insert so the payload stays well-formed.
@@ -32,94 +37,37 @@ import { parseForLanguage } from './payloadTokens';
  * - inside a v3 body (`POST /v3/videos`: an object with a top-level `type` of `avatar` or `image` and no
  *   `video_inputs`), at any depth → the v3 property (`background`, `image`, `audio_url`/`audio_asset_id`) of that
  *   body, replacing the one it already has (shape `value`, or `property` when the key changes, e.g. `audio_url`
- *   becoming `audio_asset_id`).
+ *   becoming `audio_asset_id`);
+ * - outside every body, in a file that holds no v2 body and either holds v3 bodies or no payload at all with
+ *   `heygen.payload.version` v3 → a whole new v3 body (see newBodyPlan.ts); otherwise the rules for the list, other
+ *   arrays, objects and the top level above apply.
  * A cursor inside a comment moves before the comment; inside a string or other token, after that member.
  * JSON and JSONC are tokenized by jsonc-parser; JavaScript, TypeScript and Python by a small scanner that knows
  * their strings and comments and follows brackets, which is enough for literal payloads in code.
  */
-export interface InsertionPlan {
-  shape: SnippetShape;
-  /** Range of the document replaced by the snippet (equal for a plain insertion). */
-  start: number;
-  end: number;
-  /** Plain text put around the fragment: separating commas, maybe a line break. */
-  prefix: string;
-  suffix: string;
-  /** Plain insertions elsewhere in the document, e.g. a comma after the previous member on an earlier line. */
-  extraEdits: Array<{ offset: number; text: string }>;
+export interface InsertionPlan extends Placement {
+  shape: SnippetShape | V3BodyShape;
   /**
    * Identifies the object or array the fragment goes into; two cursors with the same target would insert the
    * same property twice, so callers keep one of them. Undefined when the cursor position itself is the target.
    */
   target?: string;
-  /**
-   * The gap between two members (or the start or end of a container) this insertion falls into. Cursors in
-   * the same gap are planned on the same text, so the caller separates their fragments from each other.
-   */
-  gap?: string;
-  /** The payload the fragment goes into; v2 unless the cursor is inside a v3 body. */
+  /** The payload the fragment goes into; v2 unless the cursor is inside a v3 body or a new v3 body is written. */
   version?: PayloadVersion;
 }
 
-function sameLine(text: string, a: number, b: number): boolean {
-  const [from, to] = a <= b ? [a, b] : [b, a];
-  return !text.slice(from, to).includes('\n');
-}
-
-/** Commas and line breaks needed to put a new member at `q` among `container`'s members. */
-function separate(text: string, container: Container, q: number, shape: SnippetShape): InsertionPlan {
-  let prev: Member | undefined;
-  let next: Member | undefined;
-  for (const m of container.members) {
-    if (m.end <= q) {
-      prev = m;
-    } else if (m.start >= q && !next) {
-      next = m;
-    }
-  }
-  const commaBeforeQ = prev?.commaAt !== undefined && prev.commaAt < q;
-  const commaAfterQ = prev?.commaAt !== undefined && prev.commaAt >= q;
-  // An existing comma splits the space between two members into two gaps, each with its own needs.
-  const gap = `${container.open}:${prev ? container.members.indexOf(prev) : -1}:${commaBeforeQ ? 1 : 0}`;
-  const plan: InsertionPlan = { shape, start: q, end: q, prefix: '', suffix: '', extraEdits: [], gap };
-  if (prev && !commaBeforeQ) {
-    if (sameLine(text, prev.end, q)) {
-      // Right after a member on the same line: start the fragment on a line of its own.
-      plan.prefix = ',';
-    } else {
-      plan.extraEdits.push({ offset: prev.end, text: ',' });
-    }
-  }
-  if (next && !commaAfterQ) {
-    plan.suffix = ',';
-  }
-  // The fragment gets lines of its own: a line break before it when text precedes it on its line, and
-  // after it when text (a member, a closing bracket) follows.
-  if (/\S/.test(lineBefore(text, q)) && !plan.prefix.includes('\n')) {
-    plan.prefix += '\n';
-  }
-  if (/\S/.test(lineAfter(text, q)) && !(next && !sameLine(text, q, next.start) && plan.suffix)) {
-    plan.suffix += '\n';
-  }
-  return plan;
-}
-
-function lineBefore(text: string, offset: number): string {
-  return text.slice(text.lastIndexOf('\n', offset - 1) + 1, offset);
-}
-
-function lineAfter(text: string, offset: number): string {
-  const end = text.indexOf('\n', offset);
-  return text.slice(offset, end < 0 ? text.length : end);
-}
-
-/** The member of `container` whose text contains `offset` strictly inside it. */
-function memberAround(container: Container, offset: number): Member | undefined {
-  return container.members.find((m) => m.start < offset && offset < m.end);
-}
-
-/** Decides what to insert where for a cursor at `offset`; see the module comment for the rules. */
-export function planInsertion(text: string, offset: number, languageId: string, role: SnippetRole, reference: ReferenceMode = 'url'): InsertionPlan {
+/**
+ * Decides what to insert where for a cursor at `offset`; see the module comment for the rules. `newPayloads` is
+ * `heygen.payload.version`: what a file without a payload gets (v2 when absent, as before v3 became the default).
+ */
+export function planInsertion(
+  text: string,
+  offset: number,
+  languageId: string,
+  role: SnippetRole,
+  reference: ReferenceMode = 'url',
+  newPayloads: PayloadVersion = 'v2',
+): InsertionPlan {
   const dialect = dialectForLanguage(languageId);
   const scan = parseForLanguage(text, dialect);
   let p = offset;
@@ -138,10 +86,6 @@ export function planInsertion(text: string, offset: number, languageId: string, 
       innermost = c;
     }
   }
-  if (!innermost) {
-    return elsewhere;
-  }
-
   // Inside a video_inputs item, at any depth.
   let child: Container | undefined;
   for (let c: Container | undefined = innermost; c; child = c, c = c.parent) {
@@ -155,7 +99,7 @@ export function planInsertion(text: string, offset: number, languageId: string, 
       return { shape: 'value', start: existing.valueStart!, end: existing.end, prefix: '', suffix: '', extraEdits: [], target };
     }
     const holder = child ? c.members.find((m) => m.start <= child!.open && child!.open < m.end) : memberAround(c, p);
-    return { ...separate(text, c, holder ? holder.end : p, 'property'), target };
+    return { ...separate(text, c, holder ? holder.end : p), shape: 'property', target };
   }
 
   // Inside a v3 body, at any depth: its flat property.
@@ -175,12 +119,20 @@ export function planInsertion(text: string, offset: number, languageId: string, 
       return { shape: 'property', start: existing.start, end: existing.end, prefix: '', suffix: '', extraEdits: [], target, version: 'v3' };
     }
     const holder = child ? c.members.find((m) => m.start <= child!.open && child!.open < m.end) : memberAround(c, p);
-    return { ...separate(text, c, holder ? holder.end : p, 'property'), target, version: 'v3' };
+    return { ...separate(text, c, holder ? holder.end : p), shape: 'property', target, version: 'v3' };
+  }
+
+  // No payload around the cursor, and v3 is what this file holds or gets: a whole v3 body.
+  if (wantsNewV3Body(detectBodies(text, languageId), p, newPayloads)) {
+    return { ...planNewV3Body(text, p, innermost, scan.tokens, dialect), version: 'v3' };
+  }
+  if (!innermost) {
+    return elsewhere;
   }
 
   if (isVideoInputsArray(innermost)) {
     const holder = memberAround(innermost, p);
-    return { ...separate(text, innermost, holder ? holder.end : p, 'item'), target: holder ? `after@${holder.end}` : undefined };
+    return { ...separate(text, innermost, holder ? holder.end : p), shape: 'item', target: holder ? `after@${holder.end}` : undefined };
   }
 
   for (let c: Container | undefined = innermost; c; c = c.parent) {
@@ -189,18 +141,18 @@ export function planInsertion(text: string, offset: number, languageId: string, 
     if (list) {
       const last = list.members[list.members.length - 1];
       const q = last ? last.end : list.close;
-      return { ...separate(text, list, q, 'item'), target: `array@${list.open}` };
+      return { ...separate(text, list, q), shape: 'item', target: `array@${list.open}` };
     }
   }
   if (innermost.bracket === '[') {
     // Some other list: still an element of it, with its commas.
     const holder = memberAround(innermost, p);
-    return { ...separate(text, innermost, holder ? holder.end : p, 'item'), target: holder ? `after@${holder.end}` : undefined };
+    return { ...separate(text, innermost, holder ? holder.end : p), shape: 'item', target: holder ? `after@${holder.end}` : undefined };
   }
   if (innermost.bracket === '{') {
     // An object without a list: give it one, so the result is still a well-formed object.
     const holder = memberAround(innermost, p);
-    return { ...separate(text, innermost, holder ? holder.end : p, 'list'), target: `object@${innermost.open}` };
+    return { ...separate(text, innermost, holder ? holder.end : p), shape: 'list', target: `object@${innermost.open}` };
   }
   return elsewhere;
 }
@@ -220,38 +172,78 @@ export interface SnippetEditRequest {
   plainText?: boolean;
   /** Further assets dropped together; see `SnippetRequest.extraItems`. */
   extraItems?: readonly SnippetEntry[];
-  /** `heygen.snippet.reference`; `url` when absent. */
+  /** `heygen.snippet.reference`; `url` when absent (`auto` for a new v3 body). */
   reference?: ReferenceMode;
+  /** `heygen.payload.version`: what a file without a payload gets; `v2` when absent. */
+  newPayloads?: PayloadVersion;
 }
 
 export interface SnippetEditPlan {
-  shape: SnippetShape;
+  shape: SnippetShape | V3BodyShape;
+  /** The payload the fragment went into. */
+  version: PayloadVersion;
   start: number;
   end: number;
   /** VS Code snippet syntax. */
   snippet: string;
   extraEdits: Array<{ offset: number; text: string }>;
   target?: string;
-  /** How many assets the snippet holds: all of them for whole items, only the first for a property or value. */
+  /**
+   * How many assets the snippet holds: all of them for whole items, only the first for a property or value, one per
+   * place (background, talking photo, audio) for a new v3 body.
+   */
   inserted: number;
 }
 
 /** The snippet and the edits for one cursor at `offset` in `text`. */
 export function planSnippetEdit(text: string, offset: number, request: SnippetEditRequest): SnippetEditPlan {
-  return toSnippetEdit(text, planInsertion(text, offset, request.languageId, request.role, request.reference), request);
+  return toSnippetEdit(text, planInsertion(text, offset, request.languageId, request.role, request.reference, request.newPayloads), request);
+}
+
+function isV3BodyShape(shape: InsertionPlan['shape']): shape is V3BodyShape {
+  return shape === 'body' || shape === 'declaration' || shape === 'members';
 }
 
 function toSnippetEdit(text: string, plan: InsertionPlan, request: SnippetEditRequest): SnippetEditPlan {
+  const baseIndent = request.editorIndents ? '' : lineIndentAt(text, plan.start);
+  const { shape } = plan;
+  const version = plan.version ?? 'v2';
+  // A v3 body has no place for some assets (a video background): they are left out, and counted so.
+  const fits = (e: SnippetEntry): boolean => version === 'v2' || roleAccepts(e.role, e.asset.fileType, 'v3');
+  const first: SnippetEntry = { role: request.role, asset: request.asset };
+  const nothing: SnippetEditPlan = { shape, version, start: plan.start, end: plan.start, snippet: '', extraEdits: [], target: plan.target, inserted: 0 };
+  if (isV3BodyShape(shape)) {
+    const entries = [first, ...(request.extraItems ?? [])].filter(fits);
+    if (entries.length === 0) {
+      return nothing;
+    }
+    const { text: snippet, used } = buildV3BodySnippet({
+      entries,
+      languageId: request.languageId,
+      shape,
+      indent: request.indent,
+      defaults: request.defaults,
+      reference: request.reference,
+      baseIndent,
+      prefix: plan.prefix,
+      suffix: plan.suffix,
+      plainText: request.plainText,
+    });
+    return { shape, version, start: plan.start, end: plan.end, snippet, extraEdits: plan.extraEdits, target: plan.target, inserted: used };
+  }
+  if (!fits(first)) {
+    return nothing;
+  }
   const wholeItems = plan.shape === 'item' || plan.shape === 'list';
   const extraItems = wholeItems ? (request.extraItems ?? []) : [];
   const snippet = buildSnippet({
     role: request.role,
     asset: request.asset,
     languageId: request.languageId,
-    shape: plan.shape,
+    shape,
     indent: request.indent,
     defaults: request.defaults,
-    baseIndent: request.editorIndents ? '' : lineIndentAt(text, plan.start),
+    baseIndent,
     prefix: plan.prefix,
     suffix: plan.suffix,
     plainText: request.plainText,
@@ -260,7 +252,8 @@ function toSnippetEdit(text: string, plan: InsertionPlan, request: SnippetEditRe
     version: plan.version,
   });
   return {
-    shape: plan.shape,
+    shape,
+    version,
     start: plan.start,
     end: plan.end,
     snippet,
@@ -280,7 +273,7 @@ export function planSnippetEdits(text: string, cursors: ReadonlyArray<{ start: n
   const chosen: InsertionPlan[] = [];
   const targets = new Set<string>();
   for (const cursor of sorted) {
-    const plan = planInsertion(text, cursor.start, request.languageId, request.role, request.reference);
+    const plan = planInsertion(text, cursor.start, request.languageId, request.role, request.reference, request.newPayloads);
     if (plan.target !== undefined) {
       if (targets.has(plan.target)) {
         continue;

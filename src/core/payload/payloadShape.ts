@@ -108,3 +108,20 @@ function hasAncestorIn(c: Container, set: ReadonlySet<Container>): boolean {
   }
   return false;
 }
+
+/**
+ * Which payload version a fragment at `offset` belongs to: the version of the body holding it; outside every body,
+ * v2 when the file holds a v2 body (its items are where new ones go), else v3 when it holds a v3 body, else
+ * `newPayloads` (`heygen.payload.version`), since the file holds no payload yet.
+ */
+export function payloadVersionAt(text: string, languageId: string, offset: number, newPayloads: 'v2' | 'v3'): 'v2' | 'v3' {
+  const bodies = detectBodies(text, languageId);
+  const around = bodies.find((b) => b.range.start < offset && offset < b.range.end);
+  if (around) {
+    return around.kind;
+  }
+  if (bodies.some((b) => b.kind === 'v2')) {
+    return 'v2';
+  }
+  return bodies.length > 0 ? 'v3' : newPayloads;
+}

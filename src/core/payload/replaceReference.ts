@@ -1,4 +1,5 @@
 import {
+  effectiveReference,
   propertyKeyFor,
   propertyValueFor,
   quoteString,
@@ -20,12 +21,12 @@ export interface ReferenceTarget {
 
 /**
  * What the reference becomes. A property that takes an id always gets the id; one that takes a URL gets the URL,
- * or, in `assetId` mode, becomes the id property HeyGen documents for that place (`url` → `image_asset_id`,
+ * or, in `assetId` mode (and in `auto` mode inside a v3 body), becomes the id property HeyGen documents for that place (`url` → `image_asset_id`,
  * `audio_url` → `audio_asset_id`, v3 `url` → `asset_id`). Derived from the fragment builder, so the replaced
  * property reads exactly like an inserted one.
  */
 export function referenceTarget(reference: AssetReference, asset: SnippetAsset, mode: ReferenceMode): ReferenceTarget {
-  const effective: ReferenceMode = reference.takes === 'id' ? 'assetId' : mode;
+  const effective: ReferenceMode = reference.takes === 'id' ? 'assetId' : effectiveReference(mode, reference.version);
   const fragment = propertyValueFor(reference.role, asset, { reference: effective, version: reference.version });
   if (typeof fragment === 'string') {
     return { key: propertyKeyFor(reference.role, reference.version, effective), value: fragment };

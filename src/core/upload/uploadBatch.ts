@@ -33,6 +33,8 @@ export interface BatchItemFailure<R> {
   docUrl?: string;
   /** API v3 would take it: v1 looks retired, or the file is over v1's size limit ("Use API v3"). */
   offerV3?: boolean;
+  /** API v1 may take it: v3 answers as if it does not exist ("Use API v1"). */
+  offerV1?: boolean;
 }
 
 export interface BatchOutcome<R> {
@@ -173,6 +175,7 @@ export class UploadBatchService {
         retryable: worthRetrying(error),
         ...(error.docUrl ? { docUrl: error.docUrl } : {}),
         ...(error.kind === 'retired' || error.code === OVER_V1_LIMIT ? { offerV3: true } : {}),
+        ...(error.kind === 'v3Absent' ? { offerV1: true } : {}),
       };
     }
     return {
@@ -225,6 +228,8 @@ export type BatchNotice<R> =
       retry: Array<BatchItemFailure<R>>;
       /** Failures API v3 would fix (a v1 that looks retired): "Use API v3" switches and uploads them again. */
       useV3?: Array<BatchItemFailure<R>>;
+      /** Failures API v1 may fix (a v3 that answers as if absent): "Use API v1" switches and uploads them again. */
+      useV1?: Array<BatchItemFailure<R>>;
     }
   | { type: 'cancelled'; message: string; details: Array<BatchItemFailure<R>> };
 
@@ -288,6 +293,7 @@ export function noticeFor<R>(result: BatchOutcome<R>, options: NoticeOptions = {
     retry: retryable,
     // Only a v1 that looks retired earns the button on a batch; files over v1's limit say so in their own sentence.
     useV3: failures.filter((f) => f.kind === 'retired'),
+    useV1: failures.filter((f) => f.kind === 'v3Absent'),
   };
 }
 

@@ -17,8 +17,11 @@ export type KeyVerdict =
   | { verdict: 'accepted'; user: V3User }
   /** HeyGen refused the key (401/403 or its "unauthorized" codes): it must not be saved or used. */
   | { verdict: 'refused'; reason: string }
-  /** HeyGen could not be asked (offline, a server error, a bad base URL): the key may be fine. */
-  | { verdict: 'unverified'; reason: string };
+  /**
+   * HeyGen could not be asked (offline, a server error, a bad base URL): the key may be fine. `useV1` is there when
+   * the chosen API v3 answered as if it does not exist: it switches `heygen.api.version` to v1.
+   */
+  | { verdict: 'unverified'; reason: string; useV1?: () => Promise<void> };
 
 /**
  * The HeyGen account behind the current key: checks keys against `users/me` (whatever `heygen.api.version`
@@ -90,8 +93,17 @@ export class AccountService implements vscode.Disposable {
         return { verdict: 'refused', reason: error.serverMessage ? this.log.scrub(error.serverMessage) : reason };
       }
       this.log.warn(`The API key could not be checked at ${this.config.apiBaseUrl}: ${reason}`);
+      if (error instanceof HeyGenError && error.kind === 'v3Absent' && this.config.apiVersion === 'v3') {
+        return { verdict: 'unverified', reason, useV1: () => this.useApiV1() };
+      }
       return { verdict: 'unverified', reason };
     }
+  }
+
+  /** "Use API v1": uploads go to v1 from now on (the key check and the account stay v3's, where HeyGen has them). */
+  private async useApiV1(): Promise<void> {
+    await this.config.useApiVersion('v1');
+    this.log.info('heygen.api.version set to v1 in the user settings: HeyGen API v3 answered as if it does not exist.');
   }
 
   private remember(apiKey: string, user: V3User | undefined): void {

@@ -16,7 +16,10 @@ export type KeySource = 'secretStorage' | 'environment';
  * the account shown as it is (a key the person may still decline to save).
  */
 export type KeyVerifier = (key: string, options?: { remember?: boolean }) => Promise<
-  { verdict: 'accepted'; account: string } | { verdict: 'refused'; reason: string } | { verdict: 'unverified'; reason: string }
+  | { verdict: 'accepted'; account: string }
+  | { verdict: 'refused'; reason: string }
+  /** `useV1`: API v3 answered as if it does not exist; pressing "Use API v1" calls it. */
+  | { verdict: 'unverified'; reason: string; useV1?: () => Promise<void> }
 >;
 
 /**
@@ -139,7 +142,7 @@ export class ApiKeyService implements vscode.Disposable {
       }
       await this.store(check.key);
       if (verdict?.verdict === 'unverified') {
-        this.warnSavedUnchecked(verdict.reason);
+        this.warnSavedUnchecked(verdict.reason, verdict.useV1);
       }
       this.lastVerdict = verdict;
       return check.key;
@@ -157,8 +160,16 @@ export class ApiKeyService implements vscode.Disposable {
     );
   }
 
-  warnSavedUnchecked(reason: string): void {
-    void vscode.window.showWarningMessage(vscode.l10n.t('The API key was saved, but HeyGen could not be reached to check it: {0}', withFullStop(reason)));
+  warnSavedUnchecked(reason: string, useV1?: () => Promise<void>): void {
+    const message = vscode.l10n.t('The API key was saved, but HeyGen could not be reached to check it: {0}', withFullStop(reason));
+    if (!useV1) {
+      void vscode.window.showWarningMessage(message);
+      return;
+    }
+    const label = vscode.l10n.t('Use API v1');
+    Promise.resolve(vscode.window.showWarningMessage(message, label))
+      .then((choice) => (choice === label ? useV1() : undefined))
+      .catch((error: unknown) => this.log.error(`Could not switch to API v1: ${errorMessage(error)}`));
   }
 
   /** What HeyGen said of the key the last prompt stored (undefined: not checked), for the confirmation. */
@@ -250,7 +261,7 @@ export function registerApiKeyCommands(context: vscode.ExtensionContext, apiKeys
         }
         await apiKeys.store(check.key);
         if (verdict?.verdict === 'unverified') {
-          apiKeys.warnSavedUnchecked(verdict.reason);
+          apiKeys.warnSavedUnchecked(verdict.reason, verdict.useV1);
         }
         apiKeys.lastVerdict = verdict;
       } else if ((await apiKeys.prompt()) === undefined) {

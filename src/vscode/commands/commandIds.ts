@@ -15,6 +15,7 @@ export const enum CommandId {
   ClearFilter = 'heygen.clearFilter',
   ClearHistory = 'heygen.clearHistory',
   UploadLocalReferences = 'heygen.uploadLocalReferences',
+  ConvertPayloadToV3 = 'heygen.convertPayloadToV3',
 
   // Menu-only (explorer, editor title, asset view items).
   UploadToHeyGen = 'heygen.uploadToHeyGen',

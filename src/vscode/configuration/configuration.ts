@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ReferenceMode } from '../../core/payload/buildSnippet';
+import type { PayloadVersion, ReferenceMode } from '../../core/payload/buildSnippet';
 import { DEFAULT_API_BASE_URL } from '../../core/heygen/v3Client';
 import type { AddressPolicy } from '../../core/http/addressGuard';
 import type { HttpSettings } from '../../core/http/httpClient';
@@ -27,13 +27,13 @@ export class Configuration {
     return value.trim() || DEFAULT_UPLOAD_URL;
   }
 
-  /** `heygen.api.version`, user settings only: which API uploads go to. */
+  /** `heygen.api.version`, user settings only: which API uploads go to; v3 unless the person chose v1. */
   get apiVersion(): ApiVersion {
     const inspected = this.section.inspect<string>('api.version');
-    return (inspected?.globalValue ?? inspected?.defaultValue) === 'v3' ? 'v3' : 'v1';
+    return (inspected?.globalValue ?? inspected?.defaultValue) === 'v1' ? 'v1' : 'v3';
   }
 
-  /** Switches uploads to API v3 in the user's settings (never a workspace's). */
+  /** Switches uploads to another API version in the user's settings (never a workspace's). */
   async useApiVersion(version: ApiVersion): Promise<void> {
     await this.section.update('api.version', version, vscode.ConfigurationTarget.Global);
   }
@@ -87,9 +87,15 @@ export class Configuration {
     return this.section.get<string>('snippet.voiceId', '').trim();
   }
 
-  /** `heygen.snippet.reference`: how fragments and replaced paths point at an asset. */
+  /** `heygen.snippet.reference`: how fragments and replaced paths point at an asset (`auto`: ids in v3 bodies). */
   get snippetReference(): ReferenceMode {
-    return this.section.get<string>('snippet.reference', 'url') === 'assetId' ? 'assetId' : 'url';
+    const value = this.section.get<string>('snippet.reference', 'auto');
+    return value === 'url' || value === 'assetId' ? value : 'auto';
+  }
+
+  /** `heygen.payload.version`: which body Insert, drop and paste write into a file that holds no payload yet. */
+  get payloadVersion(): PayloadVersion {
+    return this.section.get<string>('payload.version', 'v3') === 'v2' ? 'v2' : 'v3';
   }
 
   /** `heygen.video.saveFolder`: where rendered videos go, relative to the payload's folder ('' = that folder). */

@@ -49,7 +49,7 @@ export function hasEditorOwnEdit(dataTransfer: vscode.DataTransfer): boolean {
 
 /** What drop and paste need: the snippet defaults, the log, and the dropped-media uploads. */
 export interface DropPasteDeps {
-  config: Pick<Configuration, 'snippetAvatarId' | 'snippetVoiceId' | 'snippetReference'>;
+  config: Pick<Configuration, 'snippetAvatarId' | 'snippetVoiceId' | 'snippetReference' | 'payloadVersion'>;
   log: Logger;
   media: DroppedMediaUploads;
 }
@@ -163,7 +163,8 @@ export function roleFor(record: AssetRecord): SnippetRole {
 
 /**
  * The fragment for the uploaded assets at `offset` of `text`: outside a `video_inputs` item one whole item per
- * asset; inside an item only the first asset's property fits (`inserted` says how many made it in).
+ * asset; inside an item only the first asset's property fits; a new v3 body takes one asset per place and no video
+ * background (`inserted` says how many made it in).
  */
 export function planFor(document: vscode.TextDocument, text: string, offset: number, records: readonly AssetRecord[], deps: DropPasteDeps, asSnippet: boolean): SnippetEditPlan {
   const [first, ...rest] = records;
@@ -182,6 +183,7 @@ export function planFor(document: vscode.TextDocument, text: string, offset: num
     },
     defaults: { avatarId: deps.config.snippetAvatarId, voiceId: deps.config.snippetVoiceId },
     reference: deps.config.snippetReference,
+    newPayloads: deps.config.payloadVersion,
     // VS Code indents a snippet's following lines itself; plain text is indented here.
     editorIndents: asSnippet,
     plainText: !asSnippet,
@@ -195,6 +197,16 @@ export function reportLeftOver(plan: SnippetEditPlan, records: readonly AssetRec
     return;
   }
   const name = records[0].name;
+  if (plan.version === 'v3') {
+    // v3 takes no video background, and one asset per place: say so where the person looks, not in the status bar.
+    const video = records.find((r) => r.fileType === 'video');
+    const message =
+      plan.inserted === 0 && video
+        ? vscode.l10n.t('{0} is a video, and an API v3 background is an image or a color, so it was not inserted; it is in the HeyGen Assets view.', video.name)
+        : vscode.l10n.t('Inserted {0} of {1} files: an API v3 body takes one image background, one talking photo and one audio file, and no video. The others are in the HeyGen Assets view.', plan.inserted, records.length);
+    void vscode.window.showInformationMessage(message);
+    return;
+  }
   const message =
     others === 1
       ? vscode.l10n.t('Inserted {0}: only one file fits into a video_inputs item. The other file was uploaded and is in the HeyGen Assets view.', name)

@@ -9,7 +9,8 @@ import { relativeTime } from '../../core/base/time';
 import { SUPPORTED_TYPES, supportedTypeList, typesOfKind, type AssetKind } from '../../core/base/mediaKinds';
 import type { BatchResult, UploadRequestOptions } from '../upload/uploadPort';
 import type { Logger } from '../../core/base/logger';
-import { roleAccepts, type IndentOptions, type SnippetRole } from '../../core/payload/buildSnippet';
+import { roleAccepts, type IndentOptions, type PayloadVersion, type SnippetRole } from '../../core/payload/buildSnippet';
+import { payloadVersionAt } from '../../core/payload/payloadShape';
 import { planSnippetEdits, type SnippetEditRequest } from '../../core/payload/insertionPlan';
 import { type LibraryAsset } from '../../core/heygen/libraryAsset';
 import { recordForLibraryAsset } from '../../core/library/libraryRecord';
@@ -84,14 +85,27 @@ function uploadDialogTitle(role: SnippetRole): string {
   }
 }
 
-function kindsFor(role: SnippetRole): AssetKind[] {
-  return (['image', 'video', 'audio'] as AssetKind[]).filter((kind) => roleAccepts(role, kind));
+function kindsFor(role: SnippetRole, version: PayloadVersion): AssetKind[] {
+  return (['image', 'video', 'audio'] as AssetKind[]).filter((kind) => roleAccepts(role, kind, version));
+}
+
+/** Which payload the active editor's cursor is in (see payloadVersionAt); a new payload when no editor is open. */
+function targetVersion(config: Pick<Configuration, 'payloadVersion'>): PayloadVersion {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) {
+    return config.payloadVersion;
+  }
+  const { document } = editor;
+  return payloadVersionAt(document.getText(), document.languageId, document.offsetAt(editor.selection.active), config.payloadVersion);
 }
 
 /** Why an asset cannot play a role; the agent's fragment tool says the same. */
-export function mismatchMessage(role: SnippetRole, record: AssetRecord): string {
+export function mismatchMessage(role: SnippetRole, record: AssetRecord, version: PayloadVersion = 'v2'): string {
   switch (role) {
     case 'background':
+      if (record.fileType === 'video' && version === 'v3') {
+        return vscode.l10n.t('{0} is a video; an API v3 background is an image or a color.', record.name);
+      }
       return vscode.l10n.t('{0} is an audio file; a background needs an image or a video.', record.name);
     case 'talkingPhoto':
       return vscode.l10n.t('{0} is not an image; a talking photo needs a JPEG or PNG image.', record.name);
@@ -102,12 +116,13 @@ export function mismatchMessage(role: SnippetRole, record: AssetRecord): string 
 
 /** Inserts `given`, or the asset the person picks (or uploads); true when a fragment went in. */
 async function runInsert(role: SnippetRole, given: AssetRecord | undefined, deps: SnippetDeps): Promise<boolean> {
-  const record = given ?? (await chooseAsset(role, deps));
+  const version = targetVersion(deps.config);
+  const record = given ?? (await chooseAsset(role, version, deps));
   if (!record) {
     return false;
   }
-  if (!roleAccepts(role, record.fileType)) {
-    void vscode.window.showWarningMessage(mismatchMessage(role, record));
+  if (!roleAccepts(role, record.fileType, version)) {
+    void vscode.window.showWarningMessage(mismatchMessage(role, record, version));
     return false;
   }
   return insertAsset(role, record, deps);
@@ -117,19 +132,19 @@ interface AssetPick extends vscode.QuickPickItem {
   record?: AssetRecord;
 }
 
-async function chooseAsset(role: SnippetRole, deps: SnippetDeps): Promise<AssetRecord | undefined> {
+async function chooseAsset(role: SnippetRole, version: PayloadVersion, deps: SnippetDeps): Promise<AssetRecord | undefined> {
   const now = Date.now();
   const icon: Record<AssetKind, string> = { image: '$(file-media)', video: '$(device-camera-video)', audio: '$(unmute)' };
   const uploadItem: AssetPick = {
     label: `$(cloud-upload) ${vscode.l10n.t('Upload a new file…')}`,
-    description: kindsFor(role)
+    description: kindsFor(role, version)
       .flatMap((kind) => SUPPORTED_TYPES.filter((t) => t.kind === kind).map((t) => t.label))
       .join(', '),
     alwaysShow: true,
   };
   const assets: AssetPick[] = deps.history
     .all()
-    .filter((r) => roleAccepts(role, r.fileType))
+    .filter((r) => roleAccepts(role, r.fileType, version))
     .map((record) => ({
       label: `${icon[record.fileType]} ${record.name}`,
       // Same locale as the Assets view, so the quick pick reads like the tree.
@@ -145,7 +160,7 @@ async function chooseAsset(role: SnippetRole, deps: SnippetDeps): Promise<AssetR
   const fromLibrary: AssetPick[] = [];
   for (const asset of deps.library?.all() ?? []) {
     const record = inHistory.has(asset.id) ? undefined : recordForLibraryAsset(asset, undefined);
-    if (record && record.url && roleAccepts(role, record.fileType)) {
+    if (record && record.url && roleAccepts(role, record.fileType, version)) {
       fromLibrary.push({ label: `${icon[record.fileType]} ${record.name}`, description: relativeTime(record.uploadedAt, now, vscode.env.language), detail: record.url, record });
     }
   }
@@ -160,11 +175,11 @@ async function chooseAsset(role: SnippetRole, deps: SnippetDeps): Promise<AssetR
   if (!picked) {
     return undefined;
   }
-  return picked.record ?? (await uploadNew(role, deps));
+  return picked.record ?? (await uploadNew(role, version, deps));
 }
 
-async function uploadNew(role: SnippetRole, deps: SnippetDeps): Promise<AssetRecord | undefined> {
-  const types = SUPPORTED_TYPES.filter((t) => roleAccepts(role, t.kind));
+async function uploadNew(role: SnippetRole, version: PayloadVersion, deps: SnippetDeps): Promise<AssetRecord | undefined> {
+  const types = SUPPORTED_TYPES.filter((t) => roleAccepts(role, t.kind, version));
   const uris = await vscode.window.showOpenDialog({
     canSelectMany: false,
     openLabel: vscode.l10n.t('Upload and Insert'),
@@ -211,7 +226,7 @@ export function snippetEditRequest(
   record: AssetRecord,
   languageId: string,
   indent: IndentOptions,
-  config: Pick<Configuration, 'snippetAvatarId' | 'snippetVoiceId' | 'snippetReference'>,
+  config: Pick<Configuration, 'snippetAvatarId' | 'snippetVoiceId' | 'snippetReference'> & Partial<Pick<Configuration, 'payloadVersion'>>,
 ): SnippetEditRequest {
   return {
     role,
@@ -220,6 +235,8 @@ export function snippetEditRequest(
     indent,
     defaults: { avatarId: config.snippetAvatarId, voiceId: config.snippetVoiceId },
     reference: config.snippetReference,
+    // The agent's fragment tool passes no payload version: it writes fragments, never a new body.
+    newPayloads: config.payloadVersion,
     editorIndents: EDITOR_INDENTS_SNIPPETS,
   };
 }
@@ -230,7 +247,7 @@ export function buildWorkspaceEdit(
   selections: readonly vscode.Selection[],
   role: SnippetRole,
   record: AssetRecord,
-  config: Pick<Configuration, 'snippetAvatarId' | 'snippetVoiceId' | 'snippetReference'>,
+  config: Pick<Configuration, 'snippetAvatarId' | 'snippetVoiceId' | 'snippetReference' | 'payloadVersion'>,
 ): vscode.WorkspaceEdit {
   const document = editor.document;
   const text = document.getText();

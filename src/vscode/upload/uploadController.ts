@@ -175,6 +175,11 @@ export class UploadController implements UploadPort, vscode.Disposable {
         log.info('heygen.api.version set to v3 in the user settings; uploading again the files that failed.');
         return again(failures);
       },
+      useV1: async (failures) => {
+        await config.useApiVersion('v1');
+        log.info('heygen.api.version set to v1 in the user settings; uploading again the files that failed.');
+        return again(failures);
+      },
       // Same options as the first attempt (a retried "Upload Again" must still force a new upload), but no caller's
       // signal: the caller has its answer, and only the new notification's Cancel stops the retry.
       retry: again,
@@ -208,6 +213,7 @@ function toBatchResult(outcome: BatchOutcome<vscode.Uri>): BatchResult {
       retryable: f.retryable,
       ...(f.docUrl ? { docUrl: f.docUrl } : {}),
       ...(f.offerV3 ? { offerV3: true } : {}),
+      ...(f.offerV1 ? { offerV1: true } : {}),
     })),
     cancelled: outcome.cancelled,
   };

@@ -10,6 +10,8 @@ export interface NoticeActions {
   retry(failures: Failure[]): Promise<unknown>;
   /** "Use API v3" pressed: switch `heygen.api.version` to v3 and upload these again. */
   useV3(failures: Failure[]): Promise<unknown>;
+  /** "Use API v1" pressed: switch `heygen.api.version` to v1 and upload these again. */
+  useV1(failures: Failure[]): Promise<unknown>;
   /** No Retry can follow from this notice any more (answered, closed, or none offered). */
   settled(): void;
 }
@@ -28,6 +30,7 @@ export function showNotice(notice: BatchNotice<vscode.Uri> | undefined, log: Log
   const showLog = showLogLabel();
   const details = vscode.l10n.t('Show Details');
   const useV3 = vscode.l10n.t('Use API v3');
+  const useV1 = vscode.l10n.t('Use API v1');
   const openDocs = vscode.l10n.t('Open Docs');
   const writeDetails = (failures: Failure[]): void => {
     failures.forEach((f) => log.warn(f.message));
@@ -41,7 +44,7 @@ export function showNotice(notice: BatchNotice<vscode.Uri> | undefined, log: Log
     let retrying = false;
     Promise.resolve(answer)
       .then((choice) => {
-        retrying = choice === retry || choice === retryFailed || choice === useV3;
+        retrying = choice === retry || choice === retryFailed || choice === useV3 || choice === useV1;
         return act(choice);
       })
       .catch((error: unknown) => log.error(`A notification action failed: ${detailOf(error)}`))
@@ -73,6 +76,7 @@ export function showNotice(notice: BatchNotice<vscode.Uri> | undefined, log: Log
       const { failure } = notice;
       const buttons = [
         ...(failure.offerV3 ? [useV3] : []),
+        ...(failure.offerV1 ? [useV1] : []),
         ...(notice.retry.length > 0 ? [retry] : []),
         ...(failure.docUrl ? [openDocs] : []),
         showLog,
@@ -80,6 +84,9 @@ export function showNotice(notice: BatchNotice<vscode.Uri> | undefined, log: Log
       follow(vscode.window.showErrorMessage(notice.message, ...buttons), (choice) => {
         if (choice === useV3) {
           return actions.useV3([failure]);
+        }
+        if (choice === useV1) {
+          return actions.useV1([failure]);
         }
         if (choice === openDocs && failure.docUrl) {
           return vscode.env.openExternal(vscode.Uri.parse(failure.docUrl, true));
@@ -91,7 +98,7 @@ export function showNotice(notice: BatchNotice<vscode.Uri> | undefined, log: Log
           log.show();
         }
         return undefined;
-      }, notice.retry.length > 0 || failure.offerV3 === true);
+      }, notice.retry.length > 0 || failure.offerV3 === true || failure.offerV1 === true);
       return;
     }
     case 'summary': {
@@ -100,10 +107,19 @@ export function showNotice(notice: BatchNotice<vscode.Uri> | undefined, log: Log
         return;
       }
       const forV3 = notice.useV3 ?? [];
-      const buttons = [...(forV3.length > 0 ? [useV3] : []), details, ...(notice.retry.length > 0 ? [retryFailed] : [])];
+      const forV1 = notice.useV1 ?? [];
+      const buttons = [
+        ...(forV3.length > 0 ? [useV3] : []),
+        ...(forV1.length > 0 ? [useV1] : []),
+        details,
+        ...(notice.retry.length > 0 ? [retryFailed] : []),
+      ];
       follow(vscode.window.showWarningMessage(notice.message, ...buttons), (choice) => {
         if (choice === useV3) {
           return actions.useV3(forV3);
+        }
+        if (choice === useV1) {
+          return actions.useV1(forV1);
         }
         if (choice === details) {
           writeDetails(notice.details);
@@ -111,7 +127,7 @@ export function showNotice(notice: BatchNotice<vscode.Uri> | undefined, log: Log
           return actions.retry(notice.retry);
         }
         return undefined;
-      }, notice.retry.length > 0 || forV3.length > 0);
+      }, notice.retry.length > 0 || forV3.length > 0 || forV1.length > 0);
       return;
     }
     case 'cancelled': {

@@ -19,6 +19,8 @@ export interface BatchFailure {
   docUrl?: string;
   /** API v3 would take it: v1 looks retired, or the file is over v1's size limit ("Use API v3"). */
   offerV3?: boolean;
+  /** API v1 may take it: v3 answers as if it does not exist ("Use API v1"). */
+  offerV1?: boolean;
 }
 export interface BatchResult {
   succeeded: BatchSuccess[];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { detectBodies, detectBody, type BodyShape } from '../../../src/core/payload/payloadShape';
+import { detectBodies, detectBody, payloadVersionAt, type BodyShape } from '../../../src/core/payload/payloadShape';
 
 const V2_JSON = `{
   "title": "Tour",
@@ -138,5 +138,18 @@ void describe('telling a payload body by its shape', () => {
         ['v2', '{"video_inpu'],
       ],
     );
+  });
+
+  void it('which payload a cursor is in: its body; outside, the file’s v2 body, else its v3 body, else the setting', () => {
+    const at = (text: string, setting: 'v2' | 'v3', languageId = 'typescript'): string =>
+      payloadVersionAt(text.replace('|', ''), languageId, text.indexOf('|'), setting);
+    const both = "const a = { type: 'avatar', avatar_id: '|' };\nconst b = { video_inputs: [] };\n";
+    assert.equal(at(both, 'v3'), 'v3');
+    assert.equal(at(both.replace("video_inputs: []", "video_inputs: [|]").replace("'|'", "''"), 'v3'), 'v2');
+    assert.equal(at(`${both.replace('|', '')}|`, 'v3'), 'v2', 'outside both: where v2 items go');
+    assert.equal(at("const a = { type: 'avatar' };\n|", 'v2'), 'v3', 'a file of v3 bodies');
+    assert.equal(at('|', 'v3', 'json'), 'v3');
+    assert.equal(at('{|}', 'v2', 'json'), 'v2');
+    assert.equal(at('{"character": {"type": "avatar", "avatar_id": "|"}}', 'v3', 'json'), 'v3', 'a bare item is no payload');
   });
 });
