@@ -43,7 +43,7 @@ suite('Drop and paste: uploading is the default only in a payload', () => {
       uploadUrl: (url) => (uploads.push(url), Promise.reject(new Error('no upload in these tests'))),
     };
     const media = new DroppedMediaUploads(port, fs.mkdtempSync(path.join(os.tmpdir(), 'heygen-default-edit-')), silentLogger);
-    const deps = { config: { snippetAvatarId: '', snippetVoiceId: '', snippetReference: 'url' as const, payloadVersion: 'v3' as const }, log: silentLogger, media };
+    const deps = { config: { snippetAvatarId: '', snippetVoiceId: '', snippetReference: 'url' as const, payloadVersion: 'v2' as const }, log: silentLogger, media };
     drop = new MediaDropProvider(deps);
     paste = new MediaPasteProvider(deps);
   });
