@@ -5,8 +5,13 @@ import { VSCODE_TEST_DIR, runOrThrow } from './proc';
 
 export const VSIX_PATH = path.join(VSCODE_TEST_DIR, 'heygen-assets.vsix');
 
-/** The package's budget, in vsce's kilobytes (1024 bytes): every user downloads it, and it had crept to 178 KB. */
-export const VSIX_BUDGET_KB = 150;
+/**
+ * The package's budget, in vsce's kilobytes (1024 bytes): every user downloads it. 150 KB held the uploader, views and
+ * payload features (148 KB, with undici's unused parts stubbed and mime-db cut to media types); video generation,
+ * avatars and voices and the workspace reference index added about 45 KB of bundle (the code's sentences are most of
+ * it), so the bound is 210 KB: room for small changes, not for a new library.
+ */
+export const VSIX_BUDGET_KB = 210;
 
 /**
  * What the package may hold, as paths inside the .vsix. `.vscodeignore` decides what vsce packs; this list catches
