@@ -142,11 +142,16 @@ suite('First hour: the key box and the log', () => {
 
   setup(() => {
     spy = new WindowSpy();
+    // Removing the key and saving one passed as an argument are confirmed in a modal: the person says yes here.
+    const confirm = (shown: { modal?: boolean; items: string[] }): string | undefined =>
+      shown.modal ? (shown.items.includes('Remove Key') ? 'Remove Key' : 'Save Key') : undefined;
+    // One responder answers one message: enough for every message a test here shows.
+    spy.answerMessages(...Array.from({ length: 12 }, () => confirm));
   });
 
   teardown(async () => {
-    spy.dispose();
     await vscode.commands.executeCommand('heygen.setApiKey', key);
+    spy.dispose();
   });
 
   test('a refused key keeps the same box open, busy while HeyGen is asked, and saying why', async () => {
@@ -168,7 +173,7 @@ suite('First hour: the key box and the log', () => {
   test('saving a key writes one line; a refused key\u2019s line says it once', async () => {
     const before = logLength();
     assert.equal(await vscode.commands.executeCommand('heygen.setApiKey', WRONG_KEY), false);
-    assert.equal(await vscode.commands.executeCommand('heygen.clearApiKey'), undefined);
+    await vscode.commands.executeCommand('heygen.clearApiKey');
     assert.equal(await vscode.commands.executeCommand('heygen.setApiKey', key), true);
     // A line after the save, so every line the save caused (its secret-storage event included) is on disk before it.
     await vscode.commands.executeCommand('heygen.clearApiKey');

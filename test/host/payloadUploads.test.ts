@@ -148,7 +148,9 @@ suite('Uploads a payload asks for', () => {
         .map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))
         .join('\n')
         .replace(/&nbsp;/g, ' ');
-      assert.match(hover, /is not a regular file/, hover);
+      // The hover answers at once and offers nothing for it: the problem (below) is what says why, in the same hover.
+      assert.doesNotMatch(hover, /Upload to HeyGen and Replace|needs it uploaded/, hover);
+      assert.equal(opened(), false, 'the hover opened the pipe');
       const problems = await whenEvent('the pipe’s problem', vscode.languages.onDidChangeDiagnostics, () => {
         const found = vscode.languages.getDiagnostics(document.uri).filter((d) => d.source === 'HeyGen');
         return found.length > 0 ? found : undefined;

@@ -189,9 +189,12 @@ suite('Use API v1', () => {
       process.env.HEYGEN_API_KEY = key;
       await vscode.commands.executeCommand('heygen.clearApiKey');
     });
-    spy.click('Use API v1');
+    // The key passed as an argument is confirmed first (a modal), then the warning offers "Use API v1".
+    spy.answerMessages(() => 'Save Key', () => 'Use API v1');
     assert.equal(await vscode.commands.executeCommand('heygen.setApiKey', key), true, spy.describe());
-    const [warning] = spy.messages;
+    const [confirm, warning] = spy.messages;
+    assert.equal(confirm?.modal, true, spy.describe());
+    assert.match(confirm.message, /could not check\?$/);
     assert.equal(warning?.kind, 'warning', spy.describe());
     assert.match(warning.message, /^The API key was saved, but HeyGen could not be reached to check it: HeyGen API v3 answered HTTP 404 at .*\/no-v3-here\/v3\/users\/me, as if it does not exist there\.$/);
     assert.deepEqual(warning.items, ['Use API v1']);

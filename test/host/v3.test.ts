@@ -216,6 +216,8 @@ suite('HeyGen API v3', () => {
       spy.describe(),
     );
     const record = await whenEvent('sample.webm uploaded with v3', (l) => heygen.history.onDidChange(l), () => heygen.history.all().find((r) => r.name === 'sample.webm'));
+    // The retried upload ends with its own notification: waited for, so it is this test's and not the next one's.
+    await whenEvent('the retried upload\u2019s notification', spy.onDidShowMessage, () => spy.messages.find((m) => m.message === 'Uploaded "sample.webm" to HeyGen.'));
     assert.equal(record.api, 'v3');
     assert.equal(vscode.workspace.getConfiguration('heygen').inspect('api.version')?.globalValue, 'v3');
     const received = await emulator.received();

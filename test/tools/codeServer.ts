@@ -472,7 +472,11 @@ export function extensionHostErrors(logsDir: string): string[] {
           // at the very end of the log (the shutdown), anywhere else it is ours to answer for.
           const refreshCancelledAtShutdown =
             /\[error\] Unable to refresh tree view heygen\.[\w.]+: Canceled$/.test(line) && index >= lines.length - 15;
-          if (!cancelledAtShutdown && !builtInAtShutdown && !builtInWithoutPack && !refreshCancelledAtShutdown) {
+          // VS Code's tree asked for the children of a group row that a refresh had just replaced (group rows carry
+          // generated handles, see assetTreeView.ts): it answers "no children" and fetches the new rows. Logged by
+          // VS Code's tree code, not an error of the extension's; a reveal that lost its row is asserted by the tests.
+          const staleGroupHandle = /\[error\] No tree item with id '0\/0:(Images|Videos|Audio)' found\.$/.test(line);
+          if (!cancelledAtShutdown && !builtInAtShutdown && !builtInWithoutPack && !refreshCancelledAtShutdown && !staleGroupHandle) {
             errors.push(entry);
           }
         }

@@ -101,14 +101,28 @@ export class LibraryController implements vscode.Disposable {
   }
 
   /** Lists page one again; without a key, says so instead. Never rejects. */
-  async refresh(): Promise<void> {
+  refresh(): Promise<void> {
     this.listedOnce = true;
-    if (!(await this.deps.apiKeys.get())) {
-      this.index.setProblem({ kind: 'noKey', message: vscode.l10n.t('No HeyGen API key is set.') });
-      return;
-    }
-    await this.index.refresh();
+    const run = (async () => {
+      if (!(await this.deps.apiKeys.get())) {
+        this.index.setProblem({ kind: 'noKey', message: vscode.l10n.t('No HeyGen API key is set.') });
+        return;
+      }
+      await this.index.refresh();
+    })();
+    // Kept until it ends, so that a reveal can wait for it from its first turn on (the key lookup comes first).
+    const tracked: Promise<void> = run
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.refreshing === tracked) {
+          this.refreshing = undefined;
+        }
+      });
+    this.refreshing = tracked;
+    return run;
   }
+
+  private refreshing: Promise<void> | undefined;
 
   async loadMore(): Promise<void> {
     this.listedOnce = true;
@@ -152,6 +166,10 @@ export class LibraryController implements vscode.Disposable {
 
   /** Shows and selects the asset's row in the Library (when it is listed and not filtered out). */
   async reveal(assetId: string, options: { focus?: boolean } = {}): Promise<boolean> {
+    // Showing the view starts a listing that replaces the rows: revealing meanwhile makes VS Code resolve the row
+    // against rows it is dropping ("No tree item with id …"), and nothing is selected.
+    await this.refreshing;
+    await this.index.idle();
     const node = this.tree.nodeFor(assetId);
     if (!node || !this.view) {
       return false;
