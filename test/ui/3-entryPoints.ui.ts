@@ -67,6 +67,8 @@ export const scenarios: UiScenario[] = [
       const poster = variant(workspace, 'sample.png', 'poster.png');
       const files = [poster, path.join(workspace, 'sample.wav'), path.join(workspace, 'sample.webm')];
       await page.keyboard.press('Control+Shift+E');
+      // The explorer learns of files written behind its back from the file watcher, which can lag after a reload.
+      await workbench.runCommand('File: Refresh Explorer');
       // Not offered for a file HeyGen would refuse.
       const payload = workbench.explorerRow('video.json');
       await payload.click({ button: 'right' });
@@ -139,6 +141,7 @@ export const scenarios: UiScenario[] = [
       emulator.behave({ mode: 'stall' });
       try {
         await page.keyboard.press('Control+Shift+E');
+        await workbench.runCommand('File: Refresh Explorer');
         const row = workbench.explorerRow('cancel-me.mp4');
         await row.waitFor({ state: 'visible', timeout: 15_000 });
         await row.click();

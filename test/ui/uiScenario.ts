@@ -13,5 +13,7 @@ export interface UiContext {
 /** One UI test. Scenarios run in file order in one workbench, so later ones build on earlier state. */
 export interface UiScenario {
   title: string;
+  /** Set while a scenario fails for a reason outside what it tests: it is reported as skipped, with this reason. */
+  quarantined?: string;
   run(context: UiContext): Promise<void>;
 }

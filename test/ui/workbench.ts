@@ -43,9 +43,21 @@ export class Workbench {
 
   /** F1, type the command's title, wait for it to be the highlighted match. */
   async typeCommand(title: string): Promise<void> {
-    await this.page.keyboard.press('F1');
-    await this.quickInputBox.waitFor({ state: 'visible' });
-    await this.quickInputBox.fill(`>${title}`);
+    // The palette can close again right after it opened when the workbench moves the focus on its own (a view
+    // revealing a new row, a toast): then it is opened once more, at most three times in all.
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('F1');
+      await this.quickInputBox.waitFor({ state: 'visible' });
+      try {
+        await this.quickInputBox.fill(`>${title}`, { timeout: 5_000 });
+        break;
+      } catch (error) {
+        if (attempt === 3) {
+          throw error;
+        }
+        await this.page.keyboard.press('Escape');
+      }
+    }
     await this.page
       .locator('.quick-input-widget .quick-input-list .monaco-list-row.focused')
       .filter({ hasText: title.replace(/^.*?: /, '') })
