@@ -88,9 +88,9 @@ export const scenarios: UiScenario[] = [
         await workbench.screenshot('videos-view');
       } finally {
         await page.keyboard.press('Escape');
-        // The MP4's preview goes first: VS Code's media preview logs an error when its file vanishes under it.
-        await workbench.runCommand('View: Close All Editors');
-        for (const file of fs.readdirSync(workspace).filter((f) => f.startsWith('launch') || f === 'ui-background.png')) {
+        // The saved MP4 stays (the run's own workspace copy): VS Code's media preview, still showing it, logs an
+        // error when its file vanishes under it.
+        for (const file of fs.readdirSync(workspace).filter((f) => (f.startsWith('launch') && !f.endsWith('.mp4')) || f === 'ui-background.png')) {
           fs.rmSync(path.join(workspace, file), { force: true });
         }
       }

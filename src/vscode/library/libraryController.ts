@@ -168,14 +168,22 @@ export class LibraryController implements vscode.Disposable {
   async reveal(assetId: string, options: { focus?: boolean } = {}): Promise<boolean> {
     // Showing the view starts a listing that replaces the rows: revealing meanwhile makes VS Code resolve the row
     // against rows it is dropping ("No tree item with id …"), and nothing is selected.
-    await this.refreshing;
-    await this.index.idle();
-    const node = this.tree.nodeFor(assetId);
-    if (!node || !this.view) {
-      return false;
+    // A refresh that lands while VS Code resolves the reveal (the reference counts, a listing started elsewhere) can
+    // drop the selection too: then the row is revealed again, at most three times.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await this.refreshing;
+      await this.index.idle();
+      const node = this.tree.nodeFor(assetId);
+      const view = this.view;
+      if (!node || !view) {
+        return false;
+      }
+      await view.reveal(node, { select: true, focus: options.focus ?? false });
+      if (view.selection.some((n) => (n.type === 'asset' || n.type === 'libraryItem') && n.library.id === assetId)) {
+        return true;
+      }
     }
-    await this.view.reveal(node, { select: true, focus: options.focus ?? false });
-    return true;
+    return false;
   }
 
   /** Listed on HeyGen and not known gone: Remove from History offers deleting it there too. */
