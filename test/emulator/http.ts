@@ -71,6 +71,10 @@ export interface LoopbackServer {
 /** A server on 127.0.0.1 (`port` 0: any free port) that never cuts a slow request and survives client errors. */
 export async function listenLoopback(handler: Handler, port = 0): Promise<LoopbackServer> {
   const server = http.createServer(handler);
+  // Node closes an idle connection after 5 s; undici drops it 2 s before the server says it will. On a loaded machine
+  // a delayed timer let a request go out on a connection the emulator had just closed ("other side closed"). HeyGen's
+  // edge keeps connections for about a minute, as most do: so does the emulator (close() destroys them anyway).
+  server.keepAliveTimeout = 60_000;
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
     sockets.add(socket);
