@@ -10,7 +10,7 @@ import { classifyValue } from '../../core/payload/localPath';
 import { localPathOf, namesNetworkOrDevicePath, payloadProblems, type LocalFileChecks, type PayloadProblem, type ProblemCode } from '../../core/payload/payloadProblems';
 import { formatSize } from '../../core/base/sizes';
 import { kindLabel } from '../../core/base/mediaKinds';
-import { quoteString } from '../../core/payload/buildSnippet';
+import { quoteString } from '../../core/payload/fragmentText';
 import { PAYLOAD_LANGUAGES } from '../../core/payload/payloadLanguages';
 import { codeSpan, escapeMarkdown, markdownThumbnail } from '../../core/base/markdown';
 
