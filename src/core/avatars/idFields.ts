@@ -5,29 +5,20 @@
  *   `voice_id`, and the `engine.type` the look must support;
  * - a v2 `video_inputs` item: `character.avatar_id`, `character.talking_photo_id` and `voice.voice_id`.
  */
-import { literalOf } from '../payload/assetReferences';
+import { literalOf, type StringLiteral } from '../payload/assetReferences';
 import type { PayloadVersion, SnippetDialect } from '../payload/buildSnippet';
 import { isVideoInputsArray, parsePayload, type Container, type Member } from '../payload/payloadContainers';
 import { detectBodies, isObjectLiteral } from '../payload/payloadShape';
 
 export type IdFieldKind = 'avatar' | 'voice' | 'talkingPhoto';
 
-export interface IdField {
+export interface IdField extends StringLiteral {
   kind: IdFieldKind;
   version: PayloadVersion;
   /** `avatar_id`, `voice_id`, `talking_photo_id`. */
   key: string;
   /** Where it sits, for messages: `avatar_id`, `character.avatar_id`, `voice.voice_id`. */
   path: string;
-  /** The string's content (escapes decoded). */
-  value: string;
-  /** The string literal, quotes included. */
-  start: number;
-  end: number;
-  /** The content between the quotes. */
-  contentStart: number;
-  contentEnd: number;
-  quote: '"' | "'" | '`';
   dialect: SnippetDialect;
   /** A v3 body's `engine.type`, which the look named here must support. */
   engine?: { value: string; start: number; end: number };

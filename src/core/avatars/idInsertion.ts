@@ -3,7 +3,8 @@
  * is in; else into that field of the body or item around the cursor, when it has one (never a second key); else the
  * whole field at the cursor (`"avatar_id": "…"`, in the file's language), with the commas its neighbours need.
  */
-import { dialectForLanguage, quoteString, renderKey, type SnippetDialect } from '../payload/buildSnippet';
+import { dialectForLanguage, type SnippetDialect } from '../payload/buildSnippet';
+import { quoteString, renderKey } from '../payload/fragmentText';
 import { findIdFields, idFieldAt, type IdField } from './idFields';
 
 export interface IdEdit {

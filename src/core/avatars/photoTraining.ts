@@ -6,6 +6,7 @@
 import * as l10n from '@vscode/l10n';
 import { HeyGenError } from '../base/heygenError';
 import type { AvatarLook } from '../heygen/avatarsApi';
+import { sleep } from '../http/retryPolicy';
 import type { CatalogSource } from './catalogSource';
 
 export const FIRST_POLL_MS = 2_000;
@@ -53,26 +54,9 @@ export function trainingStage(look: AvatarLook): TrainingStage | 'failed' {
   }
 }
 
+/** The pause between polls; rejects as cancelled when aborted. */
 export function abortableDelay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(cancelled());
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(cancelled());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-function cancelled(): HeyGenError {
-  return new HeyGenError('cancelled', l10n.t('The request was cancelled.'));
+  return sleep(ms, signal, 'request');
 }
 
 /** Polls the look's group until the look is trained; rejects when training failed, the time is up, or on abort. */

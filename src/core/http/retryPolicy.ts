@@ -58,19 +58,22 @@ export function retryDelayMs(retry: number, error: HeyGenError, options: RetryOp
   return backoff;
 }
 
-function cancelledError(): HeyGenError {
-  return new HeyGenError('cancelled', l10n.t('The upload was cancelled.'));
+function cancelledError(what: 'upload' | 'request' = 'upload'): HeyGenError {
+  return new HeyGenError('cancelled', what === 'upload' ? l10n.t('The upload was cancelled.') : l10n.t('The request was cancelled.'));
 }
 
-/** Waits `ms`, or rejects with a 'cancelled' HeyGenError as soon as `signal` aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/**
+ * Waits `ms` on the global timer (so Node's mock timers drive it in tests), or rejects with a 'cancelled' HeyGenError
+ * as soon as `signal` aborts; `what` is what its message says was cancelled.
+ */
+export function sleep(ms: number, signal?: AbortSignal, what: 'upload' | 'request' = 'upload'): Promise<void> {
   if (signal?.aborted) {
-    return Promise.reject(cancelledError());
+    return Promise.reject(cancelledError(what));
   }
   return new Promise((resolve, reject) => {
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(cancelledError());
+      reject(cancelledError(what));
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);

@@ -37,8 +37,22 @@ export interface CachedListing {
   completedAt: number | undefined;
 }
 
+/** The cache file's content; undefined (with a warning unless there is no file yet) when there is none to read. */
+export async function readCache(file: string, log: Logger): Promise<CacheFile | undefined> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      log.warn(`Library cache ${file} could not be read: ${String(error)}; starting empty.`);
+    }
+    return undefined;
+  }
+  return parseCache(text, log);
+}
+
 /** The cache file's content, or undefined (with a warning) when it is not a cache this version reads. */
-export function parseCache(text: string, log: Logger): CacheFile | undefined {
+function parseCache(text: string, log: Logger): CacheFile | undefined {
   let data: CacheFile;
   try {
     data = JSON.parse(text) as CacheFile;

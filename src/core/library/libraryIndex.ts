@@ -4,15 +4,14 @@
  * uploads HeyGen no longer has. vscode-free: the Library view, the snippets, the payload helper and the agent
  * tools all read it through `all()`, `isGone()` and `onDidChange`.
  */
-import * as fs from 'node:fs/promises';
 import { Emitter, type Disposable } from '../base/disposable';
-import { errorDetail } from '../base/errorMessage';
-import { HeyGenError } from '../base/heygenError';
 import { silentLogger, type Logger } from '../base/logger';
-import type { LibraryApi, LibraryPage } from '../heygen/libraryApi';
+import type { LibraryApi } from '../heygen/libraryApi';
 import type { LibraryAsset } from '../heygen/libraryAsset';
-import { CacheWriter, cacheText, listingFromCache, parseCache, type CacheFile } from './libraryCache';
-import { problemFrom, type LibraryProblem } from './libraryProblem';
+import { CacheWriter, cacheText, listingFromCache, readCache, type CacheFile } from './libraryCache';
+import { LibraryListing } from './libraryListing';
+import { LibraryPaging, type LoadAllProgress } from './libraryPaging';
+import type { LibraryProblem } from './libraryProblem';
 import { StaleChecks } from './libraryStaleCheck';
 import { StaleMarks, type CheckCandidate } from './staleMarks';
 
@@ -34,40 +33,23 @@ export interface LibraryIndexOptions {
   now?: () => number;
 }
 
-export interface LoadAllProgress {
-  loaded: number;
-  pages: number;
-}
-
 export class LibraryIndex implements Disposable {
-  private assets: LibraryAsset[] = [];
-  private byId = new Map<string, LibraryAsset>();
+  private readonly listing = new LibraryListing();
   private marks = new StaleMarks();
   private ownerKey: string | undefined;
   /** Bumped by setOwner: an owner still being found out must not replace one set meanwhile. */
   private ownerGeneration = 0;
   private ownerKnown: Promise<void> = Promise.resolve();
-  private accountName: string | undefined;
-  private fetched: number | undefined;
-  private more = false;
-  private token: string | undefined;
-  private completedAt: number | undefined;
-  private cached = false;
   private currentProblem: LibraryProblem | undefined;
-  private working = 0;
-  private chain: Promise<unknown> = Promise.resolve();
   private readonly changes: Emitter<LibraryChange>;
   private readonly cache: CacheWriter;
   private readonly stale: StaleChecks;
+  private readonly paging: LibraryPaging;
   private disposed = false;
   private readonly log: Logger;
   private readonly now: () => number;
 
-  private constructor(
-    file: string,
-    private readonly api: LibraryApi,
-    options: LibraryIndexOptions,
-  ) {
+  private constructor(file: string, api: LibraryApi, options: LibraryIndexOptions) {
     this.log = options.log ?? silentLogger;
     this.now = options.now ?? Date.now;
     this.ownerKey = typeof options.owner === 'string' ? options.owner : undefined;
@@ -78,27 +60,29 @@ export class LibraryIndex implements Disposable {
       log: this.log,
       now: () => this.now(),
       marks: () => this.marks,
-      fetchedAt: () => this.fetched,
-      completedAt: () => this.completedAt,
-      listed: (id) => this.byId.has(id),
+      fetchedAt: () => this.listing.fetchedAt,
+      completedAt: () => this.listing.completedAt,
+      listed: (id) => this.listing.has(id),
       marksChanged: () => this.changed('marks'),
       save: () => this.scheduleSave(),
+    });
+    this.paging = new LibraryPaging({
+      api,
+      log: this.log,
+      listing: this.listing,
+      now: () => this.now(),
+      setProblem: (problem) => this.setProblem(problem),
+      changed: (reason) => this.changed(reason),
+      save: () => this.scheduleSave(),
+      listed: (assets) => this.stale.unmarkListed(assets),
     });
   }
 
   /** Reads the cache (a missing or unreadable one is an empty library); never contacts HeyGen. */
   static async open(file: string, options: LibraryIndexOptions): Promise<LibraryIndex> {
     const index = new LibraryIndex(file, options.api, options);
-    let text: string | undefined;
-    try {
-      text = await fs.readFile(file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-        index.log.warn(`Library cache ${file} could not be read: ${String(error)}; starting empty.`);
-      }
-    }
-    // Parsed once; the marks hold for any owner, the listing only for the cache's own.
-    const cache = text === undefined ? undefined : parseCache(text, index.log);
+    // Read once; the marks hold for any owner, the listing only for the cache's own.
+    const cache = await readCache(file, index.log);
     if (cache) {
       index.marks = StaleMarks.fromJson(cache.marks);
     }
@@ -111,14 +95,14 @@ export class LibraryIndex implements Disposable {
             return; // setOwner decided meanwhile.
           }
           index.ownerKey = found;
-          if (cache && index.fetched === undefined && index.loadListing(cache)) {
+          if (cache && index.listing.fetchedAt === undefined && index.loadListing(cache)) {
             index.changed('listing');
           }
         },
         (error: unknown) => index.log.warn(`The library's owner could not be found out: ${String(error)}; the cached listing is not shown.`),
       );
       // Listing, loading and checking wait for the owner: a page must not be filed under nobody.
-      index.chain = index.ownerKnown;
+      index.paging.waitFor(index.ownerKnown);
     } else if (cache) {
       index.loadListing(cache);
     }
@@ -129,15 +113,15 @@ export class LibraryIndex implements Disposable {
 
   /** Every listed asset, newest first. */
   all(): readonly LibraryAsset[] {
-    return this.assets;
+    return this.listing.all();
   }
 
   get(id: string): LibraryAsset | undefined {
-    return this.byId.get(id);
+    return this.listing.get(id);
   }
 
   get size(): number {
-    return this.assets.length;
+    return this.listing.size;
   }
 
   /** Whether HeyGen no longer has the asset (a 404, missing from a complete listing, or deleted from here). */
@@ -147,25 +131,25 @@ export class LibraryIndex implements Disposable {
 
   /** Every page was listed: nothing more to load. */
   get complete(): boolean {
-    return this.fetched !== undefined && !this.more;
+    return this.listing.complete;
   }
 
   get hasMore(): boolean {
-    return this.more;
+    return this.listing.hasMore;
   }
 
   /** When the first page of what is shown was fetched (ms), undefined before any listing. */
   get fetchedAt(): number | undefined {
-    return this.fetched;
+    return this.listing.fetchedAt;
   }
 
   /** The listing shown came from the cache file and no refresh has succeeded since. */
   get fromCache(): boolean {
-    return this.cached;
+    return this.listing.fromCache;
   }
 
   get account(): string | undefined {
-    return this.accountName;
+    return this.listing.account;
   }
 
   get problem(): LibraryProblem | undefined {
@@ -174,7 +158,7 @@ export class LibraryIndex implements Disposable {
 
   /** A refresh or page load is running. */
   get busy(): boolean {
-    return this.working > 0;
+    return this.paging.busy;
   }
 
   lastChecked(assetId: string): number | undefined {
@@ -183,13 +167,7 @@ export class LibraryIndex implements Disposable {
 
   /** Answers HeyGen gave another check (Check Payloads, issue 25): kept, saved and shown like the stale checks'. */
   applyChecks(present: readonly string[], gone: readonly string[]): void {
-    const now = this.now();
-    const back = this.marks.markPresent(present, now);
-    const changed = this.marks.markGone(gone, now) || back;
-    this.scheduleSave();
-    if (changed) {
-      this.changed('marks');
-    }
+    this.stale.apply(present, gone);
   }
 
   onDidChange(listener: (change: LibraryChange) => void): Disposable {
@@ -203,12 +181,12 @@ export class LibraryIndex implements Disposable {
    * them). Never rejects: a failure becomes `problem`.
    */
   refresh(signal?: AbortSignal): Promise<void> {
-    return this.queue(() => this.listFirstPage(signal)).then(() => undefined);
+    return this.paging.refresh(signal);
   }
 
   /** Loads the next page (page one when nothing was listed yet). Never rejects. */
   loadMore(signal?: AbortSignal): Promise<void> {
-    return this.queue(() => this.loadNext(signal)).then(() => undefined);
+    return this.paging.loadMore(signal);
   }
 
   /**
@@ -216,25 +194,7 @@ export class LibraryIndex implements Disposable {
    * false when cancelled or failed.
    */
   loadAll(signal: AbortSignal | undefined, onProgress?: (progress: LoadAllProgress) => void): Promise<boolean> {
-    return this.queue(async () => {
-      let pages = 0;
-      if (this.fetched === undefined || this.cached) {
-        // A cached cursor may have expired: walk from page one.
-        if (!(await this.listFirstPage(signal))) {
-          return false;
-        }
-        pages++;
-        onProgress?.({ loaded: this.assets.length, pages });
-      }
-      while (this.more && !signal?.aborted) {
-        if (!(await this.loadNext(signal))) {
-          return false;
-        }
-        pages++;
-        onProgress?.({ loaded: this.assets.length, pages });
-      }
-      return this.complete;
-    }).then((done) => done === true);
+    return this.paging.loadAll(signal, onProgress);
   }
 
   /** Settles once the owner given to open is known and the cached listing (if it is theirs) is in. */
@@ -249,14 +209,14 @@ export class LibraryIndex implements Disposable {
       return;
     }
     this.ownerKey = owner;
-    this.clearListing();
+    this.listing.clear();
     this.changed('listing');
     this.scheduleSave();
   }
 
   /** Drops what is listed (not the stale marks): the next refresh lists from page one. */
   forgetListing(): void {
-    this.clearListing();
+    this.listing.clear();
     this.changed('listing');
     this.scheduleSave();
   }
@@ -281,10 +241,7 @@ export class LibraryIndex implements Disposable {
     if (drop.size === 0) {
       return;
     }
-    this.assets = this.assets.filter((a) => !drop.has(a.id));
-    for (const id of drop) {
-      this.byId.delete(id);
-    }
+    this.listing.remove(drop);
     this.marks.markGone(drop, this.now());
     this.changed('deleted');
     this.scheduleSave();
@@ -304,8 +261,8 @@ export class LibraryIndex implements Disposable {
   }
 
   /** Resolves when every queued listing operation has finished. */
-  async idle(): Promise<void> {
-    await this.chain.catch(() => undefined);
+  idle(): Promise<void> {
+    return this.paging.idle();
   }
 
   dispose(): void {
@@ -319,129 +276,6 @@ export class LibraryIndex implements Disposable {
 
   // ---- internals --------------------------------------------------------------------------------------
 
-  private queue<T>(task: () => Promise<T>): Promise<T | undefined> {
-    const run = async (): Promise<T | undefined> => {
-      this.working++;
-      if (this.working === 1) {
-        this.changed('state');
-      }
-      try {
-        return await task();
-      } catch (error) {
-        // fetchPage turns HeyGen's failures into `problem`; anything else is a bug worth a log line, not a crash.
-        this.log.error(`Library: ${errorDetail(error)}`);
-        return undefined;
-      } finally {
-        this.working--;
-        if (this.working === 0) {
-          this.changed('state');
-        }
-      }
-    };
-    const next = this.chain.then(run, run);
-    this.chain = next;
-    return next;
-  }
-
-  /** Page one, put in front of what is loaded; false when it could not be listed (see `problem`). */
-  private async listFirstPage(signal?: AbortSignal): Promise<boolean> {
-    const started = this.now();
-    const page = await this.fetchPage(undefined, signal);
-    if (!page) {
-      return false;
-    }
-    this.mergeFirstPage(page, started);
-    this.cached = false;
-    this.stale.unmarkListed(page.assets);
-    this.log.info(`Library: listed ${page.assets.length} asset(s)${page.hasMore ? ', more to load' : ''}; ${this.assets.length} known.`);
-    this.changed('listing');
-    return true;
-  }
-
-  private async loadNext(signal?: AbortSignal): Promise<boolean> {
-    if (this.fetched === undefined) {
-      return this.listFirstPage(signal);
-    }
-    if (!this.more) {
-      return true;
-    }
-    const page = await this.fetchPage(this.token, signal);
-    if (!page) {
-      return false;
-    }
-    const before = this.assets.length;
-    for (const asset of page.assets) {
-      if (!this.byId.has(asset.id)) {
-        this.assets.push(asset);
-        this.byId.set(asset.id, asset);
-      }
-    }
-    this.more = page.hasMore;
-    this.token = page.nextToken;
-    this.stale.unmarkListed(page.assets);
-    if (!this.more && !this.cached) {
-      this.completedAt = this.fetched;
-    }
-    this.log.info(`Library: loaded ${this.assets.length - before} more asset(s); ${this.assets.length} known${this.more ? ', more to load' : ', all listed'}.`);
-    this.changed('page');
-    this.scheduleSave();
-    return true;
-  }
-
-  /** One page, or undefined after recording why it could not be listed. */
-  private async fetchPage(token: string | undefined, signal?: AbortSignal): Promise<LibraryPage | undefined> {
-    let stage: 'account' | 'list' = 'account';
-    try {
-      const account = await this.api.account(signal);
-      stage = 'list';
-      if (this.accountName !== undefined && this.accountName !== account) {
-        this.log.info('Library: the key belongs to another account than the cached listing; listing afresh.');
-        this.clearListing();
-        token = undefined;
-      }
-      this.accountName = account;
-      const page = await this.api.list(token, signal);
-      this.setProblem(undefined);
-      return page;
-    } catch (error) {
-      if (signal?.aborted || (error instanceof HeyGenError && error.kind === 'cancelled')) {
-        return undefined;
-      }
-      this.setProblem(problemFrom(error, stage));
-      return undefined;
-    }
-  }
-
-  private mergeFirstPage(page: LibraryPage, fetchedAt: number): void {
-    const lastOfPage = page.assets[page.assets.length - 1];
-    const reach = lastOfPage ? this.assets.findIndex((a) => a.id === lastOfPage.id) : -1;
-    const fresh = new Map(page.assets.map((a) => [a.id, a]));
-    if (page.hasMore && reach >= 0 && !this.cached) {
-      // Page one ends inside what is loaded: keep the loaded pages after it and their cursor.
-      const rest = this.assets.slice(reach + 1).filter((a) => !fresh.has(a.id));
-      this.assets = [...page.assets, ...rest];
-    } else {
-      this.assets = [...page.assets];
-      this.more = page.hasMore;
-      this.token = page.nextToken;
-      this.completedAt = page.hasMore ? undefined : fetchedAt;
-    }
-    this.byId = new Map(this.assets.map((a) => [a.id, a]));
-    this.fetched = fetchedAt;
-    this.scheduleSave();
-  }
-
-  private clearListing(): void {
-    this.assets = [];
-    this.byId.clear();
-    this.fetched = undefined;
-    this.more = false;
-    this.token = undefined;
-    this.completedAt = undefined;
-    this.cached = false;
-    this.accountName = undefined;
-  }
-
   private changed(reason: LibraryChangeReason): void {
     this.changes.fire({ reason });
   }
@@ -452,21 +286,13 @@ export class LibraryIndex implements Disposable {
     if (!listing) {
       return false;
     }
-    this.assets = listing.assets;
-    this.byId = new Map(listing.assets.map((a) => [a.id, a]));
-    this.accountName = listing.account;
-    this.fetched = listing.fetchedAt;
-    this.more = listing.hasMore;
-    this.token = listing.nextToken;
-    this.completedAt = listing.completedAt;
-    this.cached = this.fetched !== undefined;
+    this.listing.load(listing);
     return true;
   }
 
   /** The cache file's content for what is listed and marked now. */
   serialize(): string {
-    const listing = { assets: this.assets, account: this.accountName, fetchedAt: this.fetched, hasMore: this.more, nextToken: this.token, completedAt: this.completedAt };
-    return cacheText(this.ownerKey, listing, this.marks.toJson());
+    return cacheText(this.ownerKey, this.listing.toCache(), this.marks.toJson());
   }
 
   private scheduleSave(): void {

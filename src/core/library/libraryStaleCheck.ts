@@ -46,6 +46,18 @@ export class StaleChecks {
     return round;
   }
 
+  /** Answers HeyGen gave elsewhere (Check Payloads): marked, saved and told like this round's. */
+  apply(present: readonly string[], gone: readonly string[]): void {
+    const marks = this.host.marks();
+    const now = this.host.now();
+    const back = marks.markPresent(present, now);
+    const changed = marks.markGone(gone, now) || back;
+    this.host.save();
+    if (changed) {
+      this.host.marksChanged();
+    }
+  }
+
   /** HeyGen lists them, so they exist: a gone mark from an earlier answer no longer holds. */
   unmarkListed(assets: readonly LibraryAsset[]): void {
     const marks = this.host.marks();

@@ -3,18 +3,8 @@ import type { PayloadVersion, SnippetDialect, SnippetRole } from './buildSnippet
 import { type Token } from './payloadTokens';
 import { hasV3BodyMembers, isVideoInputsArray, parsePayload, type Container, type Member } from './payloadContainers';
 
-/** One string value at a documented place of a payload that names an asset (or should). */
-export interface AssetReference {
-  version: PayloadVersion;
-  role: SnippetRole;
-  /** The key holding the value: `url`, `image_asset_id`, `audio_url`, `asset_id`, … */
-  key: string;
-  /** Where it sits, for messages and logs: `background.url`, `voice.audio_asset_id`, `audio_url`. */
-  path: string;
-  /** What the property takes. */
-  takes: 'url' | 'id';
-  /** The asset kinds that fit here (a video background takes a video, a voice audio, …). */
-  kinds: readonly AssetKind[];
+/** A string literal of a payload: its decoded content and where it and its content sit. */
+export interface StringLiteral {
   /** The string's content (JSON escapes decoded; the common backslash escapes of JS and Python too). */
   value: string;
   /** The string literal, quotes (and a Python prefix) included. */
@@ -25,6 +15,20 @@ export interface AssetReference {
   contentEnd: number;
   /** The quote the person wrote. */
   quote: '"' | "'" | '`';
+}
+
+/** One string value at a documented place of a payload that names an asset (or should). */
+export interface AssetReference extends StringLiteral {
+  version: PayloadVersion;
+  role: SnippetRole;
+  /** The key holding the value: `url`, `image_asset_id`, `audio_url`, `asset_id`, … */
+  key: string;
+  /** Where it sits, for messages and logs: `background.url`, `voice.audio_asset_id`, `audio_url`. */
+  path: string;
+  /** What the property takes. */
+  takes: 'url' | 'id';
+  /** The asset kinds that fit here (a video background takes a video, a voice audio, …). */
+  kinds: readonly AssetKind[];
   /** The key's token, which a replacement renames when the reference changes from a URL to an id. */
   keyToken: { start: number; end: number; bare: boolean; quote?: '"' | "'" };
   /** The `type` string of the same object (`image`, `url`, …), which some replacements change along with the key. */
@@ -173,11 +177,7 @@ function stringMember(text: string, object: Container, key: string, dialect: Sni
 const PY_PREFIX = /^[rRbBuUfF]{1,2}/;
 
 /** A string token's decoded content and its parts; undefined for a string computed at run time (f-string, `${}`). */
-export function literalOf(
-  text: string,
-  token: Token,
-  dialect: SnippetDialect,
-): Pick<AssetReference, 'value' | 'start' | 'end' | 'contentStart' | 'contentEnd' | 'quote'> | undefined {
+export function literalOf(text: string, token: Token, dialect: SnippetDialect): StringLiteral | undefined {
   const raw = text.slice(token.start, token.end);
   const prefix = dialect === 'python' ? (PY_PREFIX.exec(raw)?.[0] ?? '') : '';
   const quote = raw[prefix.length] as '"' | "'" | '`';

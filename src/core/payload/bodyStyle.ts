@@ -1,4 +1,5 @@
-import { indentUnit, quoteString, type IndentOptions, type SnippetDialect } from './buildSnippet';
+import { indentUnit, quoteString } from './fragmentText';
+import type { IndentOptions, SnippetDialect } from './buildSnippet';
 import { parseForLanguage } from './payloadTokens';
 import { ComputedValue, type BodyValue } from './payloadLiteral';
 import type { PayloadBody } from './payloadShape';

@@ -2,8 +2,6 @@ import {
   buildSnippet,
   dialectForLanguage,
   lineIndentAt,
-  propertyKeyFor,
-  propertyKeysFor,
   roleAccepts,
   type IndentOptions,
   type PayloadVersion,
@@ -14,6 +12,7 @@ import {
   type SnippetRole,
   type SnippetShape,
 } from './buildSnippet';
+import { propertyKeyFor, propertyKeysFor } from './fragmentValues';
 import { buildContainers, isItem, isV3Body, isVideoInputsArray, type Container } from './payloadContainers';
 import { parseForLanguage } from './payloadTokens';
 import { memberAround, separate, type Placement } from './memberGaps';

@@ -1,13 +1,6 @@
-import {
-  effectiveReference,
-  propertyKeyFor,
-  propertyValueFor,
-  quoteString,
-  renderKey,
-  type FragmentObject,
-  type ReferenceMode,
-  type SnippetAsset,
-} from './buildSnippet';
+import { effectiveReference, propertyKeyFor, propertyValueFor, type FragmentObject } from './fragmentValues';
+import { quoteString, renderKey } from './fragmentText';
+import type { ReferenceMode, SnippetAsset } from './buildSnippet';
 import type { TextReplacement } from './markerEdit';
 import type { AssetReference } from './assetReferences';
 

@@ -1,20 +1,13 @@
 import * as l10n from '@vscode/l10n';
 import {
   dialectForLanguage,
-  escapeSnippetText,
-  indentUnit,
-  propertyKeyFor,
-  propertyValueFor,
-  renderProperty,
-  renderValue,
-  Tabstop,
-  type FragmentObject,
-  type FragmentValue,
   type IndentOptions,
   type ReferenceMode,
   type SnippetDefaults,
   type SnippetEntry,
 } from './buildSnippet';
+import { escapeSnippetText, indentUnit, renderProperty, renderValue } from './fragmentText';
+import { propertyKeyFor, propertyValueFor, Tabstop, type FragmentObject, type FragmentValue } from './fragmentValues';
 
 /**
  * A whole `POST /v3/videos` body around the assets, for a file that holds no payload yet (HeyGen's v3 schema as its

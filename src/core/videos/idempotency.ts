@@ -5,9 +5,8 @@
  * answered: the render is already started, so the same key is asked again until HeyGen replays its video id.
  */
 import { randomUUID } from 'node:crypto';
-import * as l10n from '@vscode/l10n';
 import { HeyGenError } from '../base/heygenError';
-import { withRetries } from '../http/retryPolicy';
+import { sleep, withRetries } from '../http/retryPolicy';
 
 /** HeyGen's rule for keys: 1-255 characters of [A-Za-z0-9_:.-]. */
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_:.-]{1,255}$/;
@@ -72,19 +71,5 @@ export async function startOnce<T>(create: (idempotencyKey: string) => Promise<T
 
 /** Waits on the global timer (so Node's mock timers drive it in tests); rejects as cancelled when aborted. */
 export function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  const cancelled = (): HeyGenError => new HeyGenError('cancelled', l10n.t('The request was cancelled.'));
-  if (signal?.aborted) {
-    return Promise.reject(cancelled());
-  }
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(cancelled());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  return sleep(ms, signal, 'request');
 }

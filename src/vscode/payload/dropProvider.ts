@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AssetRecord } from '../../core/base/assetRecord';
-import { escapeSnippetText } from '../../core/payload/buildSnippet';
+import { escapeSnippetText } from '../../core/payload/fragmentText';
 import { editsAroundMarker } from '../../core/payload/markerEdit';
 import type { SnippetEditPlan } from '../../core/payload/insertionPlan';
 import { TrackedOffset, sameDocument, type DroppedFile } from '../droppedMedia/droppedMedia';

@@ -10,14 +10,13 @@ import { classifyValue } from '../../core/payload/localPath';
 import { localPathOf, namesNetworkOrDevicePath, payloadProblems, type LocalFileChecks, type PayloadProblem, type ProblemCode } from '../../core/payload/payloadProblems';
 import { formatSize } from '../../core/base/sizes';
 import { kindLabel } from '../../core/base/mediaKinds';
-import { quoteString } from '../../core/payload/buildSnippet';
+import { quoteString } from '../../core/payload/fragmentText';
 import { PAYLOAD_LANGUAGES } from '../../core/payload/payloadLanguages';
 import { codeSpan, escapeMarkdown, markdownThumbnail } from '../../core/base/markdown';
+import { DocumentDiagnostics, type DocumentProblems } from '../ui/documentDiagnostics';
 
 /** The diagnostics' source: what the Problems view shows next to each entry. */
 export const DIAGNOSTIC_SOURCE = 'HeyGen';
-/** Problems update this long after the last keystroke: often enough to follow typing, never per key. */
-const DEBOUNCE_MS = 250;
 /** Beyond this a file is not a hand-written payload (a bundle, a data dump): it is not scanned. */
 const MAX_SCANNED_CHARS = 2_000_000;
 
@@ -213,23 +212,14 @@ export class PayloadCompletionProvider implements vscode.CompletionItemProvider 
  * The Problems of every open payload: recomputed a moment after the person stops typing (never per keystroke,
  * and never asking HeyGen), from the payload's text, file checks cached by file identity, and the known assets.
  */
-export class PayloadDiagnostics implements vscode.Disposable {
-  readonly collection = vscode.languages.createDiagnosticCollection('heygen');
-  private readonly timers = new Map<string, NodeJS.Timeout>();
-  private readonly subscriptions: vscode.Disposable[] = [];
-
+export class PayloadDiagnostics extends DocumentDiagnostics {
   constructor(
     private readonly known: KnownAssets,
     private readonly files: LocalFileChecks,
-    private readonly log: Logger,
+    log: Logger,
   ) {
-    this.subscriptions.push(
-      this.collection,
-      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
-      vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length > 0 && this.schedule(e.document, DEBOUNCE_MS)),
-      vscode.workspace.onDidCloseTextDocument((d) => this.forget(d)),
-      known.onDidChange(() => this.refreshAll()),
-    );
+    super('heygen', 'Payload problems', log);
+    this.subscriptions.push(known.onDidChange(() => this.refreshAll()));
     // A referenced file that appears, changes or goes away changes its problem.
     const watcher = vscode.workspace.createFileSystemWatcher('**/*');
     const onFile = (): void => this.refreshAll();
@@ -237,30 +227,13 @@ export class PayloadDiagnostics implements vscode.Disposable {
     this.refreshAll();
   }
 
-  refreshAll(): void {
-    for (const document of vscode.workspace.textDocuments) {
-      this.schedule(document, DEBOUNCE_MS);
-    }
+  protected wants(document: vscode.TextDocument): boolean {
+    return PAYLOAD_LANGUAGES.includes(document.languageId);
   }
 
-  schedule(document: vscode.TextDocument, delayMs: number): void {
-    if (!PAYLOAD_LANGUAGES.includes(document.languageId) && !this.collection.has(document.uri)) {
-      return;
-    }
-    const key = document.uri.toString();
-    clearTimeout(this.timers.get(key));
-    const timer = setTimeout(() => {
-      this.timers.delete(key);
-      this.update(document).catch((error: unknown) => this.log.warn(`Payload problems of ${document.uri.toString(true)}: ${String(error)}`));
-    }, delayMs);
-    this.timers.set(key, timer);
-  }
-
-  /** Recomputes the document's problems now; resolves once they are published. */
-  async update(document: vscode.TextDocument): Promise<void> {
+  protected async problemsOf(document: vscode.TextDocument): Promise<DocumentProblems> {
     if (document.isClosed || !isPayloadCandidate(document)) {
-      this.collection.delete(document.uri);
-      return;
+      return 'clear';
     }
     const version = document.version;
     const references = referencesIn(document);
@@ -268,31 +241,10 @@ export class PayloadDiagnostics implements vscode.Disposable {
     const paths = references.map((r) => localPathOf(r, dir)).filter((p): p is string => p !== undefined);
     await this.files.refresh(paths);
     if (document.isClosed || document.version !== version) {
-      // A newer pass is scheduled for the newer text.
-      return;
+      return 'stale';
     }
     const problems = payloadProblems(references, { documentDir: dir, files: (p) => this.files.get(p), known: this.known });
-    this.collection.set(
-      document.uri,
-      problems.map((p) => toDiagnostic(document, p)),
-    );
-  }
-
-  private forget(document: vscode.TextDocument): void {
-    const key = document.uri.toString();
-    clearTimeout(this.timers.get(key));
-    this.timers.delete(key);
-    this.collection.delete(document.uri);
-  }
-
-  dispose(): void {
-    for (const timer of this.timers.values()) {
-      clearTimeout(timer);
-    }
-    this.timers.clear();
-    for (const s of this.subscriptions) {
-      s.dispose();
-    }
+    return problems.map((p) => toDiagnostic(document, p));
   }
 }
 

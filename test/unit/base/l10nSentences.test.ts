@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import * as l10n from '@vscode/l10n';
 import { checkKeyShape } from '../../../src/core/apiKey/apiKeyShape';
-import { videoInputItem, Tabstop } from '../../../src/core/payload/buildSnippet';
+import { Tabstop, videoInputItem } from '../../../src/core/payload/fragmentValues';
 import { closeHttpClient } from '../../../src/core/http/httpClient';
 import { transportError } from '../../../src/core/http/transportErrors';
 import { uploadLocalFile } from '../../../src/core/upload/uploadEngine';

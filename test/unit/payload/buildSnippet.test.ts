@@ -4,18 +4,20 @@ import fc from 'fast-check';
 import {
   buildSnippet,
   dialectForLanguage,
-  propertyKeyFor,
-  propertyValueFor,
-  renderValue,
-  videoInputItem,
-  Tabstop,
-  type FragmentValue,
   type SnippetAsset,
   type SnippetDefaults,
   type SnippetDialect,
   type SnippetRole,
   type SnippetShape,
 } from '../../../src/core/payload/buildSnippet';
+import {
+  propertyKeyFor,
+  propertyValueFor,
+  Tabstop,
+  videoInputItem,
+  type FragmentValue,
+} from '../../../src/core/payload/fragmentValues';
+import { renderValue } from '../../../src/core/payload/fragmentText';
 import { evalJs, evalPythonBatch, nastyString, PYTHON_MISSING } from '../support/literalEval';
 import { resolveSnippet } from '../support/snippetResolver';
 

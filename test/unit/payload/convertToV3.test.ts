@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
-import { renderValue, type FragmentValue, type SnippetDialect } from '../../../src/core/payload/buildSnippet';
+import { renderValue } from '../../../src/core/payload/fragmentText';
+import type { FragmentValue } from '../../../src/core/payload/fragmentValues';
+import type { SnippetDialect } from '../../../src/core/payload/buildSnippet';
 import { convertPayloadToV3, type Conversion } from '../../../src/core/payload/convertToV3';
 import { detectBody } from '../../../src/core/payload/payloadShape';
 import { evalJs, evalPythonBatch, PYTHON_MISSING } from '../support/literalEval';

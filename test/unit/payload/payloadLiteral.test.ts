@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { renderValue, type FragmentValue, type SnippetDialect } from '../../../src/core/payload/buildSnippet';
+import { renderValue } from '../../../src/core/payload/fragmentText';
+import type { FragmentValue } from '../../../src/core/payload/fragmentValues';
+import type { SnippetDialect } from '../../../src/core/payload/buildSnippet';
 import { readBodyValue, type LiteralResult, type LiteralValue } from '../../../src/core/payload/payloadLiteral';
 import { detectBody } from '../../../src/core/payload/payloadShape';
 import { evalJs, evalPythonBatch, nastyString, PYTHON_MISSING } from '../support/literalEval';
