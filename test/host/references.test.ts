@@ -44,6 +44,15 @@ function rowNode(heygen: HeyGenTestApi, name: string): LibraryNode {
   throw new Error(`no row ${name} in the Library view`);
 }
 
+/** Sets the workspace's `files.exclude` and resolves once this extension host (and so the index) has heard of it. */
+async function setFilesExclude(value: unknown): Promise<void> {
+  const current = (): string => JSON.stringify(vscode.workspace.getConfiguration('files').inspect('exclude')?.workspaceValue);
+  const applied = whenEvent('files.exclude to change', vscode.workspace.onDidChangeConfiguration, () => (current() === JSON.stringify(value) ? true : undefined));
+  applied.catch(() => undefined);
+  await vscode.workspace.getConfiguration('files').update('exclude', value, vscode.ConfigurationTarget.Workspace);
+  await applied;
+}
+
 suite('Asset references across the workspace', () => {
   let heygen: HeyGenTestApi;
   let spy: WindowSpy;
@@ -89,6 +98,27 @@ suite('Asset references across the workspace', () => {
     assert.deepEqual(heygen.references.files({ id: used.id }), ['refs/scene-a.json', 'refs/scene-b.py']);
     assert.deepEqual(heygen.references.files({ id: other.id }), ['refs/scene-a.json', 'refs/scene-c.ts']);
     assert.deepEqual(heygen.references.files({ id: unused.id }), []);
+  });
+
+  test('a folder a .gitignore negation takes back is indexed; a .js that files.exclude hides "when" its .ts exists is not', async () => {
+    // Ids no other test names: the index does not ask HeyGen, and Check Payloads below judges only refs/.
+    write('ignoring/.gitignore', 'drafts/*\n!drafts/keep/\n');
+    write('ignoring/drafts/keep/scene.json', v2('refs-negated'));
+    write('ignoring/drafts/old/scene.json', v2('refs-negated'));
+    write('ignoring/compiled/scene.ts', v2ts('refs-when'));
+    write('ignoring/compiled/scene.js', v2ts('refs-when'));
+    write('ignoring/compiled/alone.js', v2ts('refs-when'));
+    const previous = vscode.workspace.getConfiguration('files').inspect('exclude')?.workspaceValue;
+    await setFilesExclude({ '**/*.js': { when: '$(basename).ts' } });
+    try {
+      await heygen.references.rescan();
+      assert.deepEqual(heygen.references.files({ id: 'refs-negated' }), ['ignoring/drafts/keep/scene.json']);
+      assert.deepEqual(heygen.references.files({ id: 'refs-when' }), ['ignoring/compiled/alone.js', 'ignoring/compiled/scene.ts']);
+    } finally {
+      await setFilesExclude(previous);
+      fs.rmSync(path.join(hostEnv.workspace, 'ignoring'), { recursive: true, force: true });
+      await heygen.references.rescan();
+    }
   });
 
   test('a Library row says "used in N files" and its tooltip lists them', async () => {

@@ -14,7 +14,7 @@ import type { Exclusions } from '../../core/references/exclusions';
 import { PAYLOAD_FILE_GLOB, payloadLanguageOf, MAX_PAYLOAD_FILE_BYTES } from '../../core/references/payloadFiles';
 import { ReferenceIndex, type AssetKey, type FileReferences } from '../../core/references/referenceIndex';
 import type { UsedIn } from '../../core/references/usedIn';
-import { discoverFiles, exclusionsOf, relativeTo } from './referenceDiscovery';
+import { discoverFiles, exclusionsOf, isExcludedFile } from './referenceDiscovery';
 
 /** Saves come in bursts (Save All, a formatter, git checkout): one pass after the last of them. */
 const WATCH_DEBOUNCE_MS = 150;
@@ -238,7 +238,7 @@ export class WorkspaceReferences implements vscode.Disposable, UsedIn {
     const rules = folder ? this.exclusions.get(folder.uri.toString()) : undefined;
     const language = payloadLanguageOf(file);
     const stat = await fs.promises.stat(file).catch(() => undefined);
-    if (!folder || !language || !stat?.isFile() || rules?.isExcluded(relativeTo(folder, file))) {
+    if (!folder || !language || !stat?.isFile() || (rules && (await isExcludedFile(folder, rules, file)))) {
       const known = this.index.stampOf(file) !== undefined;
       this.index.remove(file);
       this.schedulePersist(known);
