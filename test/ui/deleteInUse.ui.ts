@@ -37,9 +37,6 @@ async function openLibrary({ page, workbench, emulator }: UiContext): Promise<Lo
 export const scenarios: UiScenario[] = [
   {
     title: 'the Delete from HeyGen modal names the payload that uses the asset and asks for Delete Anyway',
-    // The index never heard of the payload written behind the workbench's back in this window (its file watcher sent
-    // nothing in two runs); the host tests cover the modal, the watcher and the count. Open until that is understood.
-    quarantined: 'the reference index heard nothing from the file watcher for a file written after a reload (open)',
     async run(context) {
       const { page, workbench, emulator, workspace } = context;
       if (!emulator.library.all().some((a) => a.type === 'image')) {
@@ -53,7 +50,8 @@ export const scenarios: UiScenario[] = [
       fs.mkdirSync(path.join(workspace, 'payloads'), { recursive: true });
       fs.writeFileSync(path.join(workspace, 'payloads', 'in-use.json'), JSON.stringify(payload, null, 2));
 
-      // The file watcher indexes the new payload and the row says so.
+      // The payload goes into a folder created just before: the index hears of the folder and walks it (the watcher
+      // alone misses most files written into a new folder on Linux), and the row says so.
       const target = library.locator('.monaco-list-row', { hasText: victim.name }).first();
       await target.filter({ hasText: 'used in 1 file' }).waitFor({ state: 'visible', timeout: 30_000 });
       await target.click({ button: 'right' });

@@ -58,19 +58,29 @@ export class Exclusions {
    * `siblingsToCheck` named; without it, `when` rules exclude nothing.
    */
   isExcluded(relativePath: string, exists?: (relativePath: string) => boolean): boolean {
-    if (this.patterns.length > 0) {
-      const parts = relativePath.split('/');
-      for (let n = 1; n <= parts.length; n++) {
-        const candidate = parts.slice(0, n).join('/');
-        if (this.patterns.some((p) => p.test(candidate))) {
-          return true;
-        }
-      }
-    }
-    if (exists && this.siblingsToCheck(relativePath).some(exists)) {
+    if (this.matchesSettings(relativePath) || (exists && this.siblingsToCheck(relativePath).some(exists))) {
       return true;
     }
     return this.gitignore.ignores(relativePath);
+  }
+
+  /** Whether nothing in a folder is indexed (it or a folder above it is excluded), so a walk need not enter it. */
+  isExcludedFolder(relativePath: string): boolean {
+    return this.matchesSettings(relativePath) || this.gitignore.ignores(relativePath, true);
+  }
+
+  private matchesSettings(relativePath: string): boolean {
+    if (this.patterns.length === 0) {
+      return false;
+    }
+    const parts = relativePath.split('/');
+    for (let n = 1; n <= parts.length; n++) {
+      const candidate = parts.slice(0, n).join('/');
+      if (this.patterns.some((p) => p.test(candidate))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The sibling paths whose existence would exclude the file through a `when` rule. */

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Exclusions, enabledGlobs, whenRules, type ExcludeSetting } from '../../core/references/exclusions';
 import type { GitignoreSource } from '../../core/references/gitignore';
-import { PAYLOAD_FILE_GLOB } from '../../core/references/payloadFiles';
+import { PAYLOAD_FILE_GLOB, payloadLanguageOf } from '../../core/references/payloadFiles';
 import type { FileOnDisk } from '../../core/references/indexBuild';
 
 /** A bound on what one workspace can cost: beyond this many candidates, the rest are not indexed. */
@@ -72,5 +72,27 @@ export async function discoverFiles(folder: vscode.WorkspaceFolder, exclusions: 
     const stats = await Promise.all(files.map((f) => fs.promises.stat(f).catch(() => undefined)));
     stats.forEach((s, n) => s?.isFile() && found.push({ file: files[n], stamp: { mtime: s.mtimeMs, size: s.size } }));
   }
+  return found;
+}
+
+/** The candidate files below a folder the watcher reported as new (it may not report the files: see referenceWatch.ts). */
+export async function candidatesUnder(folder: vscode.WorkspaceFolder, exclusions: Exclusions, dir: string): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (current: string): Promise<void> => {
+    if (found.length >= MAX_FILES_PER_FOLDER || exclusions.isExcludedFolder(relativeTo(folder, current))) {
+      return;
+    }
+    // Symbolic links are not followed: a link back up would walk forever.
+    const entries = await fs.promises.readdir(current, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      const full = path.join(current, entry.name);
+      if (entry.isDirectory()) {
+        await walk(full);
+      } else if (entry.isFile() && payloadLanguageOf(full) !== undefined && !(await isExcludedFile(folder, exclusions, full))) {
+        found.push(full);
+      }
+    }
+  };
+  await walk(dir);
   return found;
 }
