@@ -3,36 +3,8 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Locator } from 'playwright-core';
-import type { UiContext, UiScenario } from './uiScenario';
-
-/** The Library pane, expanded, with the key set when an earlier scenario did not. */
-async function openLibrary({ page, workbench, emulator }: UiContext): Promise<Locator> {
-  await workbench.dismissNotifications();
-  if (!(await workbench.pane('Assets').isVisible())) {
-    await workbench.activityBarItem('HeyGen').click();
-  }
-  const library = workbench.pane('Library');
-  await library.waitFor({ state: 'visible', timeout: 10_000 });
-  const assetsHeader = workbench.pane('Assets').locator('.pane-header');
-  if ((await assetsHeader.getAttribute('aria-expanded')) === 'true') {
-    await assetsHeader.click();
-  }
-  const header = library.locator('.pane-header');
-  if ((await header.getAttribute('aria-expanded')) !== 'true') {
-    await header.click();
-  }
-  const needsKey = library.locator('.welcome-view-content').getByText('Set your HeyGen API key', { exact: false });
-  const listed = library.locator('.monaco-list-row').first();
-  await Promise.race([needsKey.waitFor({ state: 'visible', timeout: 15_000 }), listed.waitFor({ state: 'visible', timeout: 15_000 })]).catch(() => undefined);
-  if (await needsKey.isVisible()) {
-    await workbench.runCommand('HeyGen: Set API Key');
-    await page.locator('.quick-input-widget .quick-input-box input.input[type="password"]').waitFor({ state: 'visible' });
-    await page.keyboard.type(emulator.apiKey, { delay: 5 });
-    await page.keyboard.press('Enter');
-  }
-  return library;
-}
+import { openLibrary } from './support';
+import type { UiScenario } from './uiScenario';
 
 export const scenarios: UiScenario[] = [
   {
