@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import type { Locator } from 'playwright-core';
 import { openLibrary } from './support';
 import type { UiContext, UiScenario } from './uiScenario';
+import { ON_TWISTIE } from './workbench';
 
 function row(library: Locator, text: string | RegExp): Locator {
   return library.locator('.monaco-list-row', { hasText: text }).first();
@@ -11,7 +12,8 @@ function row(library: Locator, text: string | RegExp): Locator {
 
 /** Collapse All, so the groups and the Load More row are all in sight. */
 async function collapseGroups(library: Locator): Promise<void> {
-  await library.hover();
+  // The header shows its actions while hovered; hovering the rows instead could open a row's tooltip over them.
+  await library.locator('.pane-header').hover(ON_TWISTIE);
   await library.locator('.pane-header .action-label[aria-label="Collapse All"]').click();
 }
 
@@ -85,10 +87,10 @@ export const scenarios: UiScenario[] = [
       await workbench.screenshot('library-after-delete');
       await workbench.dismissNotifications();
       // Leave the container as the other scenarios expect it: Assets expanded, the Library collapsed.
-      await library.locator('.pane-header').click();
+      await library.locator('.pane-header').click(ON_TWISTIE);
       const assetsHeader = workbench.pane('Assets').locator('.pane-header');
       if ((await assetsHeader.getAttribute('aria-expanded')) !== 'true') {
-        await assetsHeader.click();
+        await assetsHeader.click(ON_TWISTIE);
       }
     },
   },

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openLibrary } from './support';
 import type { UiScenario } from './uiScenario';
+import { ON_TWISTIE } from './workbench';
 
 export const scenarios: UiScenario[] = [
   {
@@ -39,10 +40,10 @@ export const scenarios: UiScenario[] = [
       await dialog.waitFor({ state: 'detached', timeout: 10_000 });
       assert.equal(emulator.library.has(victim.id), true, 'cancelled: the emulator still has it');
       // Leave the container as the other scenarios expect it: Assets expanded, the Library collapsed.
-      await library.locator('.pane-header').click();
+      await library.locator('.pane-header').click(ON_TWISTIE);
       const assetsHeader = workbench.pane('Assets').locator('.pane-header');
       if ((await assetsHeader.getAttribute('aria-expanded')) !== 'true') {
-        await assetsHeader.click();
+        await assetsHeader.click(ON_TWISTIE);
       }
     },
   },

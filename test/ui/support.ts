@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { Locator } from 'playwright-core';
 import type { Emulator, ReceivedUpload } from '../emulator/heygenEmulator';
 import type { UiContext } from './uiScenario';
+import { ON_TWISTIE } from './workbench';
 
 export function sha256File(file: string): string {
   return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
@@ -209,11 +210,11 @@ export async function openLibrary({ page, workbench, emulator }: UiContext): Pro
   // Assets collapsed for now, so the Library has the room a person would give it.
   const assetsHeader = workbench.pane('Assets').locator('.pane-header');
   if ((await assetsHeader.getAttribute('aria-expanded')) === 'true') {
-    await assetsHeader.click();
+    await assetsHeader.click(ON_TWISTIE);
   }
   const header = library.locator('.pane-header');
   if ((await header.getAttribute('aria-expanded')) !== 'true') {
-    await header.click();
+    await header.click(ON_TWISTIE);
   }
   // Expanding the pane lists page one; without a key the view says so instead.
   const needsKey = library.locator('.welcome-view-content').getByText('Set your HeyGen API key', { exact: false });
