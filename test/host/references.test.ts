@@ -2,6 +2,7 @@
 // on Library rows, Find References listing exactly the files that use an asset, and Delete from HeyGen naming them.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LibraryAssetJson } from '../emulator/heygenLibrary';
@@ -10,6 +11,8 @@ import { heygenApi, withUserSetting } from './faultKit';
 import { hostEnv, whenEvent } from './hostSupport';
 import { WindowSpy } from './windowSpy';
 import type { HeyGenTestApi } from '../../src/vscode/api';
+import { silentLogger } from '../../src/core/base/logger';
+import { WorkspaceReferences } from '../../src/vscode/references/workspaceReferences';
 
 const HOUR = 3_600_000;
 
@@ -42,6 +45,15 @@ function rowNode(heygen: HeyGenTestApi, name: string): LibraryNode {
     }
   }
   throw new Error(`no row ${name} in the Library view`);
+}
+
+/** Sets the workspace's `files.exclude` and resolves once this extension host (and so the index) has heard of it. */
+async function setFilesExclude(value: unknown): Promise<void> {
+  const current = (): string => JSON.stringify(vscode.workspace.getConfiguration('files').inspect('exclude')?.workspaceValue);
+  const applied = whenEvent('files.exclude to change', vscode.workspace.onDidChangeConfiguration, () => (current() === JSON.stringify(value) ? true : undefined));
+  applied.catch(() => undefined);
+  await vscode.workspace.getConfiguration('files').update('exclude', value, vscode.ConfigurationTarget.Workspace);
+  await applied;
 }
 
 suite('Asset references across the workspace', () => {
@@ -91,6 +103,27 @@ suite('Asset references across the workspace', () => {
     assert.deepEqual(heygen.references.files({ id: unused.id }), []);
   });
 
+  test('a folder a .gitignore negation takes back is indexed; a .js that files.exclude hides "when" its .ts exists is not', async () => {
+    // Ids no other test names: the index does not ask HeyGen, and Check Payloads below judges only refs/.
+    write('ignoring/.gitignore', 'drafts/*\n!drafts/keep/\n');
+    write('ignoring/drafts/keep/scene.json', v2('refs-negated'));
+    write('ignoring/drafts/old/scene.json', v2('refs-negated'));
+    write('ignoring/compiled/scene.ts', v2ts('refs-when'));
+    write('ignoring/compiled/scene.js', v2ts('refs-when'));
+    write('ignoring/compiled/alone.js', v2ts('refs-when'));
+    const previous = vscode.workspace.getConfiguration('files').inspect('exclude')?.workspaceValue;
+    await setFilesExclude({ '**/*.js': { when: '$(basename).ts' } });
+    try {
+      await heygen.references.rescan();
+      assert.deepEqual(heygen.references.files({ id: 'refs-negated' }), ['ignoring/drafts/keep/scene.json']);
+      assert.deepEqual(heygen.references.files({ id: 'refs-when' }), ['ignoring/compiled/alone.js', 'ignoring/compiled/scene.ts']);
+    } finally {
+      await setFilesExclude(previous);
+      fs.rmSync(path.join(hostEnv.workspace, 'ignoring'), { recursive: true, force: true });
+      await heygen.references.rescan();
+    }
+  });
+
   test('a Library row says "used in N files" and its tooltip lists them', async () => {
     const tree = heygen.library.tree;
     const row = rowNode(heygen, used.name);
@@ -109,6 +142,38 @@ suite('Asset references across the workspace', () => {
     assert.match(String(heygen.library.tree.getTreeItem(rowNode(heygen, used.name)).description), /used in 3 files$/);
     write('refs/scene-c.ts', v2ts(other.id));
     await whenEvent('scene-c.ts back to the other asset', heygen.references.onDidChange, () => (heygen.references.count({ id: used.id }) === 2 ? true : undefined));
+  });
+
+  test('after a restore from the saved index, payloads written into folders just created are indexed, and a deleted folder takes them along', async () => {
+    // What a window reload does: a new index restored from what the last one saved, then started.
+    const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'heygen-refs-'));
+    const first = await WorkspaceReferences.open(storage, silentLogger);
+    first.start();
+    await first.whenReady();
+    await first.flush();
+    first.dispose();
+    const restored = await WorkspaceReferences.open(storage, silentLogger);
+    const files = (): string[] => restored.files({ id: 'refs-new-folder' });
+    try {
+      assert.ok(restored.fileCount > 0, 'the index was restored from its saved state');
+      restored.start();
+      await restored.whenReady();
+      // mkdir then write at once, as a checkout, an unzip or `mkdir x && cp` does: on Linux the watcher reports the
+      // new folders but misses most of the files written into them before it watches those folders.
+      const expected: string[] = [];
+      for (let i = 0; i < 8; i++) {
+        expected.push(path.relative(hostEnv.workspace, write(`new-folders/f${i}/scene.json`, v2('refs-new-folder'))));
+      }
+      expected.push(path.relative(hostEnv.workspace, write('new-folders/deep/a/b/scene.py', v3py('refs-new-folder'))));
+      await whenEvent(() => `the new payloads in the index (it has ${files().join(', ')})`, restored.onDidChange, () => (files().length === expected.length ? true : undefined));
+      assert.deepEqual(files(), expected.sort());
+      fs.rmSync(path.join(hostEnv.workspace, 'new-folders'), { recursive: true, force: true });
+      await whenEvent(() => `the deleted payloads gone from the index (it has ${files().join(', ')})`, restored.onDidChange, () => (files().length === 0 ? true : undefined));
+    } finally {
+      restored.dispose();
+      fs.rmSync(path.join(hostEnv.workspace, 'new-folders'), { recursive: true, force: true });
+      fs.rmSync(storage, { recursive: true, force: true });
+    }
   });
 
   test('Find References on a Library row lists exactly the files that use the asset, and opens the first', async () => {

@@ -2,39 +2,9 @@
 // its context menu and the modal removes it from the view and from HeyGen (the emulator).
 import assert from 'node:assert/strict';
 import type { Locator } from 'playwright-core';
+import { openLibrary } from './support';
 import type { UiContext, UiScenario } from './uiScenario';
 import { ON_TWISTIE } from './workbench';
-
-
-/** The Library pane, expanded (it starts collapsed below Assets), with the key set when an earlier scenario did not. */
-async function openLibrary({ page, workbench, emulator }: UiContext): Promise<Locator> {
-  await workbench.dismissNotifications();
-  if (!(await workbench.pane('Assets').isVisible())) {
-    await workbench.activityBarItem('HeyGen').click();
-  }
-  const library = workbench.pane('Library');
-  await library.waitFor({ state: 'visible', timeout: 10_000 });
-  // Assets collapsed for now, so the Library has the room a person would give it.
-  const assetsHeader = workbench.pane('Assets').locator('.pane-header');
-  if ((await assetsHeader.getAttribute('aria-expanded')) === 'true') {
-    await assetsHeader.click(ON_TWISTIE);
-  }
-  const header = library.locator('.pane-header');
-  if ((await header.getAttribute('aria-expanded')) !== 'true') {
-    await header.click(ON_TWISTIE);
-  }
-  // Expanding the pane lists page one; without a key the view says so instead.
-  const needsKey = library.locator('.welcome-view-content').getByText('Set your HeyGen API key', { exact: false });
-  const listed = library.locator('.monaco-list-row').first();
-  await Promise.race([needsKey.waitFor({ state: 'visible', timeout: 15_000 }), listed.waitFor({ state: 'visible', timeout: 15_000 })]).catch(() => undefined);
-  if (await needsKey.isVisible()) {
-    await workbench.runCommand('HeyGen: Set API Key');
-    await page.locator('.quick-input-widget .quick-input-box input.input[type="password"]').waitFor({ state: 'visible' });
-    await page.keyboard.type(emulator.apiKey, { delay: 5 });
-    await page.keyboard.press('Enter');
-  }
-  return library;
-}
 
 function row(library: Locator, text: string | RegExp): Locator {
   return library.locator('.monaco-list-row', { hasText: text }).first();

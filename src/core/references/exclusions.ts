@@ -1,11 +1,19 @@
 /**
- * Which workspace files the index skips (issue 25, item 1): `files.exclude`, `search.exclude` and what `.gitignore`
- * files ignore. Globs are VS Code's (`**`, `*`, `?`, `{a,b}`, `[abc]`), matched against the path relative to the
- * workspace folder; a file is excluded when it or any folder above it matches, as VS Code's search does.
+ * Which workspace files the index skips (issue 25, item 1): `files.exclude`, `search.exclude` (with their `when`
+ * clauses) and what `.gitignore` files ignore (see gitignore.ts). Globs are VS Code's (`**`, `*`, `?`, `{a,b}`,
+ * `[abc]`), matched against the path relative to the workspace folder; a file is excluded when it or any folder above
+ * it matches, as VS Code's search does.
  */
+import { Gitignore, type GitignoreSource } from './gitignore';
 
-/** A settings value such as `files.exclude`: glob → true/false, or a `when` clause (sibling rules are skipped). */
+/** A settings value such as `files.exclude`: glob → true/false, or a `when` clause on a sibling's name. */
 export type ExcludeSetting = Readonly<Record<string, boolean | { when?: string } | null | undefined>>;
+
+/** A glob that excludes a file only while a sibling named after it exists (`$(basename)` is its name without extension). */
+export interface WhenRule {
+  glob: string;
+  when: string;
+}
 
 /** The globs a settings value turns on. */
 export function enabledGlobs(setting: ExcludeSetting | undefined): string[] {
@@ -14,42 +22,54 @@ export function enabledGlobs(setting: ExcludeSetting | undefined): string[] {
     .map(([glob]) => glob);
 }
 
-/**
- * The globs of one `.gitignore` (relative to the workspace folder through `base`, '' for the root). Negations are
- * left out: a file that a broader rule ignores stays skipped, the safe side for an index.
- */
-export function gitignoreGlobs(text: string, base = ''): string[] {
-  const prefix = base === '' ? '' : `${base.replace(/\/+$/, '')}/`;
-  const globs: string[] = [];
-  for (const rawLine of text.split(/\r?\n/)) {
-    let line = rawLine.replace(/(?<!\\)\s+$/, '');
-    if (line === '' || line.startsWith('#') || line.startsWith('!')) {
-      continue;
-    }
-    line = line.replace(/^\\([#!])/, '$1');
-    if (line.endsWith('/')) {
-      line = line.slice(0, -1);
-    }
-    // A pattern with a slash before its end is relative to the .gitignore's folder; one without matches at any depth.
-    const anchored = line.includes('/');
-    line = line.replace(/^\//, '');
-    if (line === '') {
-      continue;
-    }
-    globs.push(anchored || line.startsWith('**') ? `${prefix}${line}` : `${prefix}**/${line}`);
-  }
-  return globs;
+/** The `when` rules of a settings value. */
+export function whenRules(setting: ExcludeSetting | undefined): WhenRule[] {
+  return Object.entries(setting ?? {}).flatMap(([glob, on]) =>
+    typeof on === 'object' && on !== null && typeof on.when === 'string' && on.when !== '' ? [{ glob, when: on.when }] : [],
+  );
+}
+
+export interface ExclusionOptions {
+  gitignore?: readonly GitignoreSource[];
+  when?: readonly WhenRule[];
 }
 
 export class Exclusions {
   private readonly patterns: RegExp[];
+  private readonly when: ReadonlyArray<{ pattern: RegExp; when: string }>;
+  private readonly gitignore: Gitignore;
 
-  constructor(readonly globs: readonly string[]) {
+  constructor(
+    readonly globs: readonly string[],
+    options: ExclusionOptions = {},
+  ) {
     this.patterns = globs.map(globToRegExp);
+    this.when = (options.when ?? []).map((r) => ({ pattern: globToRegExp(r.glob), when: r.when }));
+    this.gitignore = new Gitignore(options.gitignore ?? []);
   }
 
-  /** `relativePath` uses forward slashes, relative to its workspace folder. */
-  isExcluded(relativePath: string): boolean {
+  /** Whether a file's exclusion depends on its siblings (`when` rules), so a new or deleted neighbour matters. */
+  get hasWhenRules(): boolean {
+    return this.when.length > 0;
+  }
+
+  /**
+   * `relativePath` uses forward slashes, relative to its workspace folder. `exists` answers for the sibling paths
+   * `siblingsToCheck` named; without it, `when` rules exclude nothing.
+   */
+  isExcluded(relativePath: string, exists?: (relativePath: string) => boolean): boolean {
+    if (this.matchesSettings(relativePath) || (exists && this.siblingsToCheck(relativePath).some(exists))) {
+      return true;
+    }
+    return this.gitignore.ignores(relativePath);
+  }
+
+  /** Whether nothing in a folder is indexed (it or a folder above it is excluded), so a walk need not enter it. */
+  isExcludedFolder(relativePath: string): boolean {
+    return this.matchesSettings(relativePath) || this.gitignore.ignores(relativePath, true);
+  }
+
+  private matchesSettings(relativePath: string): boolean {
     if (this.patterns.length === 0) {
       return false;
     }
@@ -63,11 +83,24 @@ export class Exclusions {
     return false;
   }
 
+  /** The sibling paths whose existence would exclude the file through a `when` rule. */
+  siblingsToCheck(relativePath: string): string[] {
+    if (this.when.length === 0) {
+      return [];
+    }
+    const slash = relativePath.lastIndexOf('/');
+    const folder = relativePath.slice(0, slash + 1);
+    const base = relativePath.slice(slash + 1);
+    const dot = base.lastIndexOf('.');
+    const name = dot > 0 ? base.slice(0, dot) : base;
+    return this.when.filter((r) => r.pattern.test(relativePath)).map((r) => folder + r.when.replace('$(basename)', () => name));
+  }
+
   /** One glob for `workspace.findFiles`'s exclude, so discovery never walks into an excluded folder. */
   findFilesExclude(): string | undefined {
-    // Globs with braces of their own cannot sit inside the outer braces; `isExcluded` still applies them afterwards.
-    const simple = this.globs.filter((g) => !/[{}]/.test(g));
-    return simple.length === 0 ? undefined : `{${simple.join(',')}}`;
+    // Globs with braces or commas of their own cannot sit inside the outer braces; `isExcluded` still applies them.
+    const simple = [...this.globs.filter((g) => !/[{},]/.test(g)), ...this.gitignore.searchGlobs()];
+    return simple.length === 0 ? undefined : `{${[...new Set(simple)].join(',')}}`;
   }
 }
 

@@ -1,7 +1,9 @@
 /**
  * The workspace's asset references, kept current (issue 25, item 1): the core index, filled from the workspace
- * folders off the editor's critical path, updated by a file watcher, and persisted per workspace in global storage
- * so a restart reads only files whose mtime or size changed. No network.
+ * folders off the editor's critical path, updated from file watchers and editor operations (referenceWatch.ts), and
+ * persisted per workspace in global storage so a restart reads only files whose mtime or size changed. No network.
+ * Full passes and watcher batches run one at a time, so a pass that listed the folders before a file appeared
+ * cannot drop what a batch has just indexed.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -11,10 +13,11 @@ import { errorMessage } from '../../core/base/errorMessage';
 import type { Logger } from '../../core/base/logger';
 import { syncIndex, type SyncResult } from '../../core/references/indexBuild';
 import type { Exclusions } from '../../core/references/exclusions';
-import { PAYLOAD_FILE_GLOB, payloadLanguageOf, MAX_PAYLOAD_FILE_BYTES } from '../../core/references/payloadFiles';
+import { payloadLanguageOf, MAX_PAYLOAD_FILE_BYTES } from '../../core/references/payloadFiles';
 import { ReferenceIndex, type AssetKey, type FileReferences } from '../../core/references/referenceIndex';
 import type { UsedIn } from '../../core/references/usedIn';
-import { discoverFiles, exclusionsOf, relativeTo } from './referenceDiscovery';
+import { candidatesUnder, discoverFiles, exclusionsOf, isExcludedFile, relativeTo } from './referenceDiscovery';
+import { watchReferencePaths } from './referenceWatch';
 
 /** Saves come in bursts (Save All, a formatter, git checkout): one pass after the last of them. */
 const WATCH_DEBOUNCE_MS = 150;
@@ -26,8 +29,10 @@ export class WorkspaceReferences implements vscode.Disposable, UsedIn {
   readonly onDidChange = this.changeEmitter.event;
   private readonly disposables: vscode.Disposable[] = [];
   private exclusions = new Map<string, Exclusions>();
-  private syncing: Promise<SyncResult> | undefined;
-  private resyncWanted = false;
+  /** The tail of the work queue (full passes and watcher batches, one at a time) and how much is in it. */
+  private work: Promise<unknown> = Promise.resolve();
+  private busy = 0;
+  private resyncQueued = false;
   private readonly pending = new Set<string>();
   private pendingTimer: NodeJS.Timeout | undefined;
   private persistTimer: NodeJS.Timeout | undefined;
@@ -65,31 +70,17 @@ export class WorkspaceReferences implements vscode.Disposable, UsedIn {
     if (!this.storeFile) {
       return;
     }
-    const watcher = vscode.workspace.createFileSystemWatcher(PAYLOAD_FILE_GLOB);
-    const ignoreWatcher = vscode.workspace.createFileSystemWatcher('**/.gitignore');
-    this.disposables.push(
-      watcher,
-      ignoreWatcher,
-      watcher.onDidCreate((uri) => this.queue(uri)),
-      watcher.onDidChange((uri) => this.queue(uri)),
-      watcher.onDidDelete((uri) => this.queue(uri)),
-      ignoreWatcher.onDidCreate(() => this.resync()),
-      ignoreWatcher.onDidChange(() => this.resync()),
-      ignoreWatcher.onDidDelete(() => this.resync()),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => this.resync()),
-      vscode.workspace.onDidChangeConfiguration((e) => (e.affectsConfiguration('files.exclude') || e.affectsConfiguration('search.exclude')) && this.resync()),
-    );
+    this.disposables.push(...watchReferencePaths({ path: (uri) => this.queue(uri), rules: () => this.resync() }));
     this.resync();
   }
 
   /** Resolves once the index has caught up with the workspace (the running scan and queued file changes). */
   async whenReady(): Promise<void> {
-    while (this.syncing || this.pendingTimer) {
-      if (this.syncing) {
-        await this.syncing.catch(() => undefined);
-      } else {
-        await this.flushPending();
+    while (this.busy > 0 || this.pendingTimer) {
+      if (this.pendingTimer) {
+        this.flushSoon();
       }
+      await this.work;
     }
   }
 
@@ -165,31 +156,33 @@ export class WorkspaceReferences implements vscode.Disposable, UsedIn {
     );
   }
 
-  /** A full pass: discovery, then the files whose stamp changed. Runs again if asked while running. */
+  /** Runs `task` after the work queued before it. */
+  private enqueue(task: () => Promise<void>): void {
+    this.busy++;
+    this.work = this.work
+      .then(task)
+      .catch((error: unknown) => this.log.warn(`Reference index: ${errorMessage(error)}`))
+      .finally(() => this.busy--);
+  }
+
+  /** A full pass: discovery, then the files whose stamp changed. Asked for again while one waits, it runs once. */
   private resync(): void {
-    if (this.syncing) {
-      this.resyncWanted = true;
+    if (this.resyncQueued) {
       return;
     }
-    const started = performance.now();
-    this.syncing = this.fullSync()
-      .then((result) => {
+    this.resyncQueued = true;
+    this.enqueue(async () => {
+      this.resyncQueued = false;
+      const started = performance.now();
+      try {
+        const result = await this.fullSync();
         this.log.info(
           `Reference index: ${this.index.fileCount} files (${result.scanned} read, ${result.reused} unchanged, ${result.removed} gone, ${result.failed} unreadable) in ${Math.round(performance.now() - started)} ms.`,
         );
-        return result;
-      })
-      .catch((error: unknown) => {
+      } catch (error) {
         this.log.warn(`The workspace could not be indexed for asset references: ${errorMessage(error)}`);
-        return { scanned: 0, reused: 0, removed: 0, failed: 0 };
-      })
-      .finally(() => {
-        this.syncing = undefined;
-        if (this.resyncWanted) {
-          this.resyncWanted = false;
-          this.resync();
-        }
-      });
+      }
+    });
   }
 
   private async fullSync(): Promise<SyncResult> {
@@ -215,30 +208,64 @@ export class WorkspaceReferences implements vscode.Disposable, UsedIn {
     }
     this.pending.add(uri.fsPath);
     clearTimeout(this.pendingTimer);
-    this.pendingTimer = setTimeout(() => void this.flushPending(), WATCH_DEBOUNCE_MS);
+    this.pendingTimer = setTimeout(() => this.flushSoon(), WATCH_DEBOUNCE_MS);
   }
 
-  /** Re-reads the files the watcher reported: updated, removed, or dropped when an exclusion covers them. */
-  private async flushPending(): Promise<void> {
+  /** Queues the paths heard so far as one batch. */
+  private flushSoon(): void {
     clearTimeout(this.pendingTimer);
     this.pendingTimer = undefined;
-    const files = [...this.pending];
+    const paths = [...this.pending];
     this.pending.clear();
-    for (const file of files) {
+    if (paths.length > 0) {
+      this.enqueue(() => this.updatePaths(paths));
+    }
+  }
+
+  /** Brings the index in line with the paths heard of: files updated or removed, new folders walked, gone ones forgotten. */
+  private async updatePaths(paths: readonly string[]): Promise<void> {
+    const gone = new Set<string>();
+    for (const file of paths) {
       try {
-        await this.updateFile(file);
+        if (!(await this.updatePath(file))) {
+          gone.add(file);
+        }
       } catch (error) {
         this.log.debug(`Reference index: could not update ${file}: ${errorMessage(error)}`);
       }
     }
+    this.forgetUnder(gone);
   }
 
-  private async updateFile(file: string): Promise<void> {
+  /** Returns false when the path no longer exists. */
+  private async updatePath(file: string): Promise<boolean> {
     const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file));
     const rules = folder ? this.exclusions.get(folder.uri.toString()) : undefined;
     const language = payloadLanguageOf(file);
+    if (language === undefined && (!folder || !rules || rules.isExcludedFolder(relativeTo(folder, file)))) {
+      // No candidate, and no folder the index reads (or the first pass, which lists everything, is still to come).
+      return true;
+    }
     const stat = await fs.promises.stat(file).catch(() => undefined);
-    if (!folder || !language || !stat?.isFile() || rules?.isExcluded(relativeTo(folder, file))) {
+    if (stat?.isDirectory()) {
+      if (folder && rules) {
+        const files = await candidatesUnder(folder, rules, file);
+        this.log.debug(`Reference index: ${files.length} candidate file(s) in the new folder ${file}.`);
+        for (const candidate of files) {
+          await this.updateFile(candidate, folder, rules, await fs.promises.stat(candidate).catch(() => undefined));
+        }
+      }
+      return true;
+    }
+    if (language !== undefined) {
+      await this.updateFile(file, folder, rules, stat);
+    }
+    return stat !== undefined;
+  }
+
+  private async updateFile(file: string, folder: vscode.WorkspaceFolder | undefined, rules: Exclusions | undefined, stat: fs.Stats | undefined): Promise<void> {
+    const language = payloadLanguageOf(file);
+    if (!folder || !language || !stat?.isFile() || (rules && (await isExcludedFile(folder, rules, file)))) {
       const known = this.index.stampOf(file) !== undefined;
       this.index.remove(file);
       this.schedulePersist(known);
@@ -251,6 +278,24 @@ export class WorkspaceReferences implements vscode.Disposable, UsedIn {
     const text = stat.size > MAX_PAYLOAD_FILE_BYTES ? '' : await fs.promises.readFile(file, 'utf8');
     this.index.update(file, stamp, text, language);
     this.schedulePersist(true);
+  }
+
+  /** Forgets the indexed files below deleted folders (their own deletions may never be reported). */
+  private forgetUnder(gone: ReadonlySet<string>): void {
+    if (gone.size === 0) {
+      return;
+    }
+    let removed = false;
+    for (const file of this.index.files()) {
+      for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+        if (gone.has(dir)) {
+          this.index.remove(file);
+          removed = true;
+          break;
+        }
+      }
+    }
+    this.schedulePersist(removed);
   }
 
   private schedulePersist(changed: boolean): void {

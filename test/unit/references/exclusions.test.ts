@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { enabledGlobs, Exclusions, gitignoreGlobs, globToRegExp } from '../../../src/core/references/exclusions';
+import { enabledGlobs, Exclusions, globToRegExp, whenRules } from '../../../src/core/references/exclusions';
 
 void describe('reference index exclusions', () => {
-  void it('takes the globs a settings value turns on', () => {
-    assert.deepEqual(enabledGlobs({ '**/.git': true, '**/dist': false, '**/*.js': { when: '$(basename).ts' }, '**/out': true }), ['**/.git', '**/out']);
+  void it('takes the globs a settings value turns on, and its when clauses', () => {
+    const setting = { '**/.git': true, '**/dist': false, '**/*.js': { when: '$(basename).ts' }, '**/out': true, '**/x': {} };
+    assert.deepEqual(enabledGlobs(setting), ['**/.git', '**/out']);
+    assert.deepEqual(whenRules(setting), [{ glob: '**/*.js', when: '$(basename).ts' }]);
   });
 
   void it('matches VS Code globs against the path and the folders above it', () => {
@@ -21,14 +23,33 @@ void describe('reference index exclusions', () => {
     assert.equal(globToRegExp('*.json').test('a/b.json'), false);
   });
 
-  void it('turns .gitignore lines into globs relative to the workspace folder', () => {
-    const text = '# comment\n\nnode_modules/\n/dist\nrenders/*.json\n!keep.json\n*.log  \n';
-    assert.deepEqual(gitignoreGlobs(text), ['**/node_modules', 'dist', 'renders/*.json', '**/*.log']);
-    assert.deepEqual(gitignoreGlobs('out/\n/cache\n', 'packages/app'), ['packages/app/**/out', 'packages/app/cache']);
-    const ex = new Exclusions(gitignoreGlobs(text));
-    assert.equal(ex.isExcluded('dist/payload.json'), true);
-    assert.equal(ex.isExcluded('src/dist/payload.json'), false);
+  void it('excludes a file by a when clause only while the sibling it names exists', () => {
+    const ex = new Exclusions([], { when: [{ glob: '**/*.js', when: '$(basename).ts' }] });
+    assert.equal(ex.hasWhenRules, true);
+    assert.deepEqual(ex.siblingsToCheck('src/scene.js'), ['src/scene.ts']);
+    assert.deepEqual(ex.siblingsToCheck('scene.js'), ['scene.ts']);
+    assert.deepEqual(ex.siblingsToCheck('src/scene.json'), []);
+    assert.deepEqual(ex.siblingsToCheck('src/a.b.js'), ['src/a.b.ts']);
+    const onDisk = new Set(['src/scene.ts']);
+    assert.equal(ex.isExcluded('src/scene.js', (p) => onDisk.has(p)), true);
+    assert.equal(ex.isExcluded('src/other.js', (p) => onDisk.has(p)), false);
+    assert.equal(ex.isExcluded('src/scene.js'), false, 'without a way to look, a when clause excludes nothing');
+    // A when clause has no glob of its own for the search: the file is only known to be excluded once looked at.
+    assert.equal(ex.findFilesExclude(), undefined);
+  });
+
+  void it('applies .gitignore files with their negations, and keeps what a negation can undo out of the search glob', () => {
+    const ex = new Exclusions(['**/node_modules'], {
+      gitignore: [
+        { base: '', text: 'renders/*\n!renders/keep/\nout/\n' },
+        { base: 'packages/app', text: 'cache\n' },
+      ],
+    });
     assert.equal(ex.isExcluded('renders/a.json'), true);
-    assert.equal(ex.isExcluded('payloads/a.json'), false);
+    assert.equal(ex.isExcluded('renders/keep/a.json'), false);
+    assert.equal(ex.isExcluded('packages/app/cache/a.json'), true);
+    assert.equal(ex.isExcluded('packages/cache/a.json'), false);
+    assert.equal(ex.isExcluded('src/out/a.json'), true);
+    assert.equal(ex.findFilesExclude(), '{**/node_modules,**/out,packages/app/**/cache}');
   });
 });
