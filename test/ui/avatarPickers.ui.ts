@@ -1,6 +1,7 @@
 // Issue 24's pickers in the real workbench: "HeyGen: Insert Avatar…" and "HeyGen: Insert Voice…" run from the
 // palette in a v3 payload; the person types part of a look's name (then a language), sees only the matching rows,
-// each with its gender and type or language, presses Enter, and the saved file holds the chosen ids.
+// each with its gender and type or language, presses Enter, and the saved file holds the chosen ids. Then "Create
+// Photo Avatar…" from an image's context menu in the explorer, followed to its id in the payload.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -97,6 +98,44 @@ export const scenarios: UiScenario[] = [
         const saved = JSON.parse(await saveActiveEditor(page, file, voice.id)) as Record<string, string>;
         assert.deepEqual({ avatar_id: saved.avatar_id, voice_id: saved.voice_id }, { avatar_id: look.id, voice_id: voice.id });
       } finally {
+        fs.rmSync(file, { force: true });
+      }
+    },
+  },
+  {
+    title: 'Create Photo Avatar… on an image in the explorer: name, training notification, Insert into Payload writes the id',
+    async run(context) {
+      const { page, workbench, emulator, workspace } = context;
+      const file = path.join(workspace, 'ui-photo.json');
+      fs.writeFileSync(file, '{\n  "type": "avatar",\n  "avatar_id": "",\n  "script": "My own face."\n}\n');
+      const trainingMs = emulator.avatars.trainingMs;
+      // Trained after the extension's first look (2 s), so the training notification is there to be seen.
+      emulator.avatars.trainingMs = 3_000;
+      try {
+        await workbench.dismissNotifications();
+        await setKey(context);
+        await page.keyboard.press('Control+Shift+E');
+        await workbench.runCommand('File: Refresh Explorer');
+        await openAtLine(context, 'ui-photo.json', 3);
+        await workbench.explorerRow('sample.png').click({ button: 'right' });
+        await workbench.clickMenuItem('Create Photo Avatar…');
+        // The image is uploaded first, then the name is asked for, the file's name offered.
+        const prompt = workbench.quickInput.locator('.quick-input-message', { hasText: 'A name for the photo avatar made from "sample.png"' });
+        await prompt.waitFor({ state: 'visible', timeout: 30_000 });
+        assert.equal(await workbench.quickInputBox.inputValue(), 'sample');
+        await workbench.quickInputBox.fill('Workbench Face');
+        await page.keyboard.press('Enter');
+        await workbench.notification(/Photo avatar "Workbench Face".*HeyGen is training it/).waitFor({ state: 'visible', timeout: 15_000 });
+        const ready = workbench.notification(/The photo avatar "Workbench Face" is ready: [0-9a-f]{32}/);
+        await ready.waitFor({ state: 'visible', timeout: 30_000 });
+        await workbench.screenshot('photo-avatar-ready');
+        const look = emulator.avatars.looks.find((l) => l.name === 'Workbench Face');
+        assert.ok(look, 'HeyGen made the photo avatar');
+        await ready.locator('.monaco-button', { hasText: 'Insert into Payload' }).click();
+        const saved = JSON.parse(await saveActiveEditor(page, file, look.id)) as Record<string, string>;
+        assert.equal(saved.avatar_id, look.id);
+      } finally {
+        emulator.avatars.trainingMs = trainingMs;
         fs.rmSync(file, { force: true });
       }
     },
