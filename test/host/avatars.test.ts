@@ -302,6 +302,22 @@ suite('Avatars and voices: lists, completion, hover, pickers, photo avatars', ()
     assert.deepEqual(opened, [vscode.Uri.parse(url).toString(true)]);
   });
 
+  test('Insert Avatar… with the cursor outside a file of two bodies copies the id and says where to put the cursor', async () => {
+    await vscode.commands.executeCommand('heygen.refreshAvatarsAndVoices');
+    const studio = (await catalogue.looks('avatar_type=studio_avatar'))[0];
+    const text = '[\n  {"type": "avatar", "avatar_id": ""},\n  {"type": "avatar", "avatar_id": ""}\n]\n';
+    const editor = await openPayload('two.json', text);
+    editor.selection = new vscode.Selection(0, 0, 0, 0);
+    spy.answerMessages(() => undefined);
+    const shown = nextQuickPick(heygen);
+    const picking = vscode.commands.executeCommand('heygen.insertAvatar');
+    await pickRow(await shown, 'Insert Avatar', studio.name);
+    assert.equal(await picking, false);
+    assert.equal(editor.document.getText(), text, 'the file is left as it was');
+    assert.equal(await vscode.env.clipboard.readText(), studio.id);
+    assert.equal(spy.messages.at(-1)?.message, `Put the cursor inside the body or item the id belongs to; the id ${studio.id} was copied to the clipboard.`);
+  });
+
   test('heygen_find_avatars_and_voices finds looks and voices by name, kind, gender and language', async () => {
     const studio = (await catalogue.looks('avatar_type=studio_avatar'))[0];
     const [voice] = await catalogue.voices();
