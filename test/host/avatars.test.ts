@@ -533,8 +533,13 @@ suite('Avatars and voices: lists, completion, hover, pickers, photo avatars', ()
     assert.ok(row, `the Library lists a seeded image: ${images.map((n) => n.type).join(', ')}`);
     assert.equal(heygen.history.get(row.library.id), undefined, 'not an upload of this machine');
     assert.match(String(heygen.library.tree.getTreeItem(row).contextValue), /\btalkingPhoto\b/, 'its row shows the menu entry');
-    const made = await createAndInsert('From Library', () => vscode.commands.executeCommand('heygen.createPhotoAvatar', row, [row]), row.library.id);
-    assert.equal(made.prompt, `A name for the photo avatar made from "${row.library.name}"`);
+    try {
+      const made = await createAndInsert('From Library', () => vscode.commands.executeCommand('heygen.createPhotoAvatar', row, [row]), row.library.id);
+      assert.equal(made.prompt, `A name for the photo avatar made from "${row.library.name}"`);
+    } finally {
+      // Later suites start from a Library that lists nothing of this one's.
+      heygen.library.index.forgetListing();
+    }
   });
 
   test('Create Photo Avatar on an image in the explorer uploads it first; a text file is refused with one sentence', async () => {
