@@ -9,10 +9,11 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { HeyGenTestApi } from '../../src/vscode/api';
 import type { AvatarsTestApi } from '../../src/vscode/avatars/avatarService';
+import type { LibraryNode } from '../../src/vscode/library/libraryTreeView';
 import type { RecordedRequest } from '../emulator/heygenEmulator';
 import type { QuickPickShown } from '../../src/vscode/ui/quickPicks';
 import { heygenApi, scratchFolder, withUserSetting } from './faultKit';
-import { emulator, hostEnv, nextQuickPick, whenEvent, workspaceFile } from './hostSupport';
+import { emulator, hostEnv, nextQuickPick, sha256Of, whenEvent, workspaceFile } from './hostSupport';
 import { emulatorV3 } from './v3Support';
 import { LEAVE_OPEN, WindowSpy, type ShownMessage } from './windowSpy';
 
@@ -301,6 +302,22 @@ suite('Avatars and voices: lists, completion, hover, pickers, photo avatars', ()
     assert.deepEqual(opened, [vscode.Uri.parse(url).toString(true)]);
   });
 
+  test('Insert Avatar… with the cursor outside a file of two bodies copies the id and says where to put the cursor', async () => {
+    await vscode.commands.executeCommand('heygen.refreshAvatarsAndVoices');
+    const studio = (await catalogue.looks('avatar_type=studio_avatar'))[0];
+    const text = '[\n  {"type": "avatar", "avatar_id": ""},\n  {"type": "avatar", "avatar_id": ""}\n]\n';
+    const editor = await openPayload('two.json', text);
+    editor.selection = new vscode.Selection(0, 0, 0, 0);
+    spy.answerMessages(() => undefined);
+    const shown = nextQuickPick(heygen);
+    const picking = vscode.commands.executeCommand('heygen.insertAvatar');
+    await pickRow(await shown, 'Insert Avatar', studio.name);
+    assert.equal(await picking, false);
+    assert.equal(editor.document.getText(), text, 'the file is left as it was');
+    assert.equal(await vscode.env.clipboard.readText(), studio.id);
+    assert.equal(spy.messages.at(-1)?.message, `Put the cursor inside the body or item the id belongs to; the id ${studio.id} was copied to the clipboard.`);
+  });
+
   test('heygen_find_avatars_and_voices finds looks and voices by name, kind, gender and language', async () => {
     const studio = (await catalogue.looks('avatar_type=studio_avatar'))[0];
     const [voice] = await catalogue.voices();
@@ -406,5 +423,150 @@ suite('Avatars and voices: lists, completion, hover, pickers, photo avatars', ()
 
     const photos = await completion(editor.document, positionIn(editor.document, '"avatar_id": "', 14));
     assert.ok(photos.items.some((i) => labelOf(i) === 'Presenter'), 'the new look is offered at once');
+  });
+
+  /** The `when` clauses of the entries of `menu` that offer Create Photo Avatar… (none: not in that menu). */
+  function photoAvatarMenus(menu: string): string[] {
+    const manifest = vscode.extensions.getExtension('heygen-assets.heygen-assets')?.packageJSON as {
+      contributes: { menus: Record<string, Array<{ command: string; when?: string }>> };
+    };
+    return (manifest.contributes.menus[menu] ?? []).filter((item) => item.command === 'heygen.createPhotoAvatar').map((item) => item.when ?? 'true');
+  }
+
+  /** The SHA-256 of the bytes HeyGen stored for an upload (v1 or v3). */
+  async function storedSha(assetId: string): Promise<string | undefined> {
+    return (await emulator.received()).find((r) => r.id === assetId && r.status === 200)?.sha256 ?? (await emulatorV3.assets()).find((a) => a.id === assetId)?.sha256;
+  }
+
+  /**
+   * Runs Create Photo Avatar as an entry point starts it (`start`), names it `name`, presses Insert into Payload on
+   * the ready notification, and checks what the person gets: HeyGen asked to make a photo avatar of `assetId`
+   * (when known beforehand), the training notification, the ready message with the id, the id in the payload.
+   */
+  async function createAndInsert(name: string, start: () => Thenable<unknown>, assetId?: string): Promise<{ avatarId: string; assetId: string; prompt: string }> {
+    await control('POST', '/__emulator/avatars/training', { ms: 0 });
+    const editor = await openPayload(`${name}.json`, '{\n  "type": "avatar",\n  "avatar_id": "",\n  "script": "Hi"\n}\n');
+    const inAvatar = positionIn(editor.document, '"avatar_id": ""', 14);
+    editor.selection = new vscode.Selection(inAvatar, inAvatar);
+    let prompt = '';
+    spy.answerInputBoxes((options) => {
+      prompt = String(options.prompt);
+      return name;
+    });
+    const readyText = `The photo avatar "${name}" is ready: `;
+    // Any photo avatar's ready message is answered so (a responder left over from an earlier run answers alike).
+    const respond = (m: ShownMessage): string | typeof LEAVE_OPEN => (/^The photo avatar ".*" is ready: /.test(m.message) ? 'Insert into Payload' : LEAVE_OPEN);
+    spy.answerMessages(respond, respond);
+    const inserted = whenEvent('the id in the payload', vscode.workspace.onDidChangeTextDocument, () => /"avatar_id": "([^"]+)"/.exec(editor.document.getText())?.[1]);
+    // Awaited below; a run that fails before then must not leave its timeout as an unhandled rejection.
+    inserted.catch(() => undefined);
+    const result = (await start()) as { avatarId: string; ready: boolean } | undefined;
+    assert.ok(result, `the command made a photo avatar: ${spy.describe()}`);
+    assert.equal(result.ready, true);
+    const posts = (await catalogue.requests('/v3/avatars')).filter((r) => r.method === 'POST' && r.path === '/v3/avatars');
+    assert.equal(posts.length, 1, 'one photo avatar was asked for');
+    const body = posts[0].body as { type: string; name: string; file: { type: string; asset_id: string } };
+    assert.deepEqual({ type: body.type, name: body.name, file: body.file.type }, { type: 'photo', name, file: 'asset_id' });
+    if (assetId) {
+      assert.equal(body.file.asset_id, assetId, 'made from the image the person chose');
+    }
+    const progress = spy.progress.find((p) => p.title === `Photo avatar "${name}"`);
+    assert.ok(progress, `the training was shown in a notification: ${spy.progress.map((p) => p.title).join(', ')}`);
+    assert.deepEqual(
+      progress.reports.map((r) => r.message),
+      ['HeyGen is training it (usually 30 to 90 seconds)…', 'Ready.'],
+    );
+    const ready = spy.messages.find((m) => m.message.startsWith(readyText));
+    assert.equal(ready?.message, `${readyText}${result.avatarId}`, spy.describe());
+    assert.deepEqual(ready.items, ['Insert into Payload', 'Copy ID']);
+    assert.equal(await inserted, result.avatarId, 'the new id is in the payload');
+    return { avatarId: result.avatarId, assetId: body.file.asset_id, prompt };
+  }
+
+  test('Create Photo Avatar from the palette: the picker lists the uploaded images; a picked one, or a file uploaded first', async () => {
+    assert.deepEqual(photoAvatarMenus('commandPalette'), [], 'nothing hides it from the palette');
+    const older = await uploadImage('older-portrait.png');
+    const wanted = await uploadImage('studio-portrait.png');
+    const shown = nextQuickPick(heygen);
+    const made = await createAndInsert(
+      'From Palette',
+      async () => {
+        const running = vscode.commands.executeCommand('heygen.createPhotoAvatar');
+        const pick = await shown;
+        assert.equal(pick.title, 'Create Photo Avatar');
+        assert.deepEqual(pick.items.slice(0, 3), ['$(cloud-upload) Upload an Image File…', '$(file-media) studio-portrait.png', '$(file-media) older-portrait.png']);
+        assert.deepEqual(pick.details.slice(1, 3), [wanted, older], 'each image with its id');
+        // Down once and Enter, as the keyboard does: the newest image.
+        await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+        await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+        return running;
+      },
+      wanted,
+    );
+    assert.equal(made.prompt, 'A name for the photo avatar made from "studio-portrait.png"');
+    await emulator.reset();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+
+    // Upload an Image File…: the chosen file goes to HeyGen first, then the photo avatar is made of it.
+    const file = scratch.file('new-face.png');
+    fs.writeFileSync(file.fsPath, Buffer.concat([fs.readFileSync(workspaceFile('sample.png').fsPath), randomBytes(64)]));
+    spy.answerOpenDialog([file]);
+    const uploadShown = nextQuickPick(heygen);
+    const uploaded = await createAndInsert('From File', async () => {
+      const running = vscode.commands.executeCommand('heygen.createPhotoAvatar');
+      assert.equal((await uploadShown).active, '$(cloud-upload) Upload an Image File…');
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      return running;
+    });
+    assert.deepEqual(spy.openDialogs.at(-1)?.filters, { 'JPEG, PNG': ['jpg', 'jpeg', 'png'] });
+    assert.equal(await storedSha(uploaded.assetId), sha256Of(file.fsPath), 'the photo avatar is made of the bytes of the chosen file');
+  });
+
+  test('Create Photo Avatar on a Library image row (an asset this machine did not upload)', async () => {
+    assert.ok(photoAvatarMenus('view/item/context').some((when) => /view == heygen\.library && viewItem =~ .*talkingPhoto/.test(when)), 'the Library rows offer it');
+    const response = await fetch(`${hostEnv.emulatorOrigin}/__emulator/library/seed`, { method: 'POST', body: JSON.stringify({ count: 4, idPrefix: 'face' }) });
+    assert.ok(response.ok);
+    heygen.library.index.forgetListing();
+    await heygen.library.refresh();
+    const images = heygen.library.tree.getChildren().flatMap((group) => heygen.library.tree.getChildren(group));
+    const row = images.find((n): n is Extract<LibraryNode, { type: 'asset' | 'libraryItem' }> => 'library' in n && n.library.kind === 'image');
+    assert.ok(row, `the Library lists a seeded image: ${images.map((n) => n.type).join(', ')}`);
+    assert.equal(heygen.history.get(row.library.id), undefined, 'not an upload of this machine');
+    assert.match(String(heygen.library.tree.getTreeItem(row).contextValue), /\btalkingPhoto\b/, 'its row shows the menu entry');
+    try {
+      const made = await createAndInsert('From Library', () => vscode.commands.executeCommand('heygen.createPhotoAvatar', row, [row]), row.library.id);
+      assert.equal(made.prompt, `A name for the photo avatar made from "${row.library.name}"`);
+    } finally {
+      // Later suites start from a Library that lists nothing of this one's.
+      heygen.library.index.forgetListing();
+    }
+  });
+
+  test('Create Photo Avatar on an image in the explorer uploads it first; a text file is refused with one sentence', async () => {
+    assert.match(photoAvatarMenus('explorer/context').join(), /resourceExtname =~ .*jpe\?g\|png/);
+    const file = scratch.file('explorer-face.png');
+    fs.writeFileSync(file.fsPath, Buffer.concat([fs.readFileSync(workspaceFile('sample.png').fsPath), randomBytes(64)]));
+    const made = await createAndInsert('From Explorer', () => vscode.commands.executeCommand('heygen.createPhotoAvatar', file, [file]));
+    assert.equal(await storedSha(made.assetId), sha256Of(file.fsPath), 'the file was uploaded, and the photo avatar made of it');
+    assert.equal(heygen.history.get(made.assetId)?.sourcePath, file.fsPath, 'the upload is in the history');
+
+    const notes = scratch.file('notes.txt');
+    fs.writeFileSync(notes.fsPath, 'text\n');
+    spy.answerMessages(() => undefined);
+    assert.equal(await vscode.commands.executeCommand('heygen.createPhotoAvatar', notes, [notes]), undefined);
+    assert.equal(spy.messages.at(-1)?.message, 'A photo avatar is made from an image (JPEG or PNG).');
+  });
+
+  test('Create Photo Avatar from the hover of a talking_photo_id that names an uploaded image', async () => {
+    const assetId = await uploadImage('talking.png');
+    const v2 = await openPayload('hover-offer.json', JSON.stringify({ video_inputs: [{ character: { type: 'talking_photo', talking_photo_id: assetId } }] }));
+    const hover = await hoverText(v2.document, positionIn(v2.document, assetId, 2));
+    assert.ok(readable(hover).includes('"talking.png" is an uploaded image, not one of your photo avatars.'), hover);
+    const link = /\[Create Photo Avatar…\]\(command:(heygen\.createPhotoAvatar)\?([^)]+)\)/.exec(hover);
+    assert.ok(link, `the hover offers Create Photo Avatar…: ${hover}`);
+    // Clicking the link runs the command with the link's arguments.
+    const args = JSON.parse(decodeURIComponent(link[2])) as unknown[];
+    const made = await createAndInsert('From Hover', () => vscode.commands.executeCommand(link[1], ...args), assetId);
+    assert.equal(made.prompt, 'A name for the photo avatar made from "talking.png"');
   });
 });

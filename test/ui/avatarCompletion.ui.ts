@@ -26,7 +26,7 @@ async function intoString({ page, workbench }: UiContext, key: string): Promise<
 }
 
 /** Sets the key through the palette, as a person would (a run of this scenario alone has none yet). */
-async function setKey({ page, workbench, emulator }: UiContext): Promise<void> {
+export async function setKey({ page, workbench, emulator }: UiContext): Promise<void> {
   await workbench.runCommand('HeyGen: Set API Key');
   const keyBox = page.locator('.quick-input-widget .quick-input-box input.input[type="password"]');
   await keyBox.waitFor({ state: 'visible' });

@@ -83,7 +83,8 @@ export async function openPreview(url: string | undefined): Promise<boolean> {
 
 /**
  * Puts the id into the editor: into the avatar or voice string at the cursor, the body's own field, or the whole
- * field at the cursor (see planIdInsertion). Without an editor, the id goes to the clipboard and the person is told.
+ * field at the cursor (see planIdInsertion). Without an editor, or with the cursor outside a file's several bodies,
+ * the id goes to the clipboard and the person is told.
  */
 export async function insertId(editor: vscode.TextEditor | undefined, kind: 'avatar' | 'voice', id: string): Promise<boolean> {
   if (!editor || editor.document.isClosed) {
@@ -93,6 +94,13 @@ export async function insertId(editor: vscode.TextEditor | undefined, kind: 'ava
   }
   const { document } = editor;
   const edit = planIdInsertion(document.getText(), document.offsetAt(editor.selection.active), document.languageId, kind, id);
+  if (!edit) {
+    await vscode.env.clipboard.writeText(id);
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('Put the cursor inside the body or item the id belongs to; the id {0} was copied to the clipboard.', id),
+    );
+    return false;
+  }
   const range = new vscode.Range(document.positionAt(edit.start), document.positionAt(edit.end));
   const done = await editor.edit((builder) => builder.replace(range, edit.text));
   if (done) {

@@ -2,22 +2,17 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CommandId } from '../commands/commandIds';
 import { registerCommand, type HeyGenCommandContext } from '../commands/registerCommand';
-import type { UploadPort } from '../upload/uploadPort';
 import type { Log } from '../log/log';
 import { createPhotoAvatar, requestConsent, type AvatarLook } from '../../core/heygen/avatarsApi';
 import { waitUntilTrained, type TrainingProgress } from '../../core/avatars/photoTraining';
 import { errorMessage } from '../../core/base/errorMessage';
 import { HeyGenError } from '../../core/base/heygenError';
-import type { KnownAsset } from '../../core/payload/knownAssets';
 import { insertId, openPreview } from './avatarPickers';
+import { chooseImage, type ImageSources } from './photoAvatarImage';
 import type { AvatarService } from './avatarService';
 
-export interface PhotoAvatarDeps {
+export interface PhotoAvatarDeps extends ImageSources {
   service: AvatarService;
-  /** Images from the explorer are uploaded first, through the one upload entry point. */
-  upload: UploadPort;
-  /** The images the history and the library know (the palette offers them). */
-  images: { all(): readonly KnownAsset[]; isGone(id: string): boolean };
   log: Log;
 }
 
@@ -27,27 +22,6 @@ export interface PhotoAvatarResult {
   groupId: string;
   name: string;
   ready: boolean;
-}
-
-interface ImageChoice {
-  assetId: string;
-  name: string;
-}
-
-const PHOTO_FILE = /\.(jpe?g|png)$/i;
-
-/** The image of a view row: an upload in the Assets view, or an asset of the Library view. */
-function imageOfRow(node: unknown): ImageChoice | 'notAnImage' | undefined {
-  const row = node as { record?: { id?: unknown; name?: unknown; fileType?: unknown }; id?: unknown; name?: unknown; fileType?: unknown; library?: { kind?: unknown } };
-  const record = row.record ?? row;
-  const kind = record.fileType ?? row.library?.kind;
-  if (typeof record.id !== 'string') {
-    return undefined;
-  }
-  if (kind !== 'image') {
-    return 'notAnImage';
-  }
-  return { assetId: record.id, name: typeof record.name === 'string' ? record.name : record.id };
 }
 
 /**
@@ -97,71 +71,6 @@ async function createFrom(ctx: HeyGenCommandContext, deps: PhotoAvatarDeps): Pro
   }
   void offerInsert(editor, look, trimmed);
   return { avatarId: look.id, groupId: created.groupId, name: trimmed, ready: true };
-}
-
-async function chooseImage(ctx: HeyGenCommandContext, deps: PhotoAvatarDeps): Promise<ImageChoice | undefined> {
-  switch (ctx.type) {
-    case 'items': {
-      const image = imageOfRow(ctx.node);
-      if (image === 'notAnImage') {
-        void vscode.window.showWarningMessage(vscode.l10n.t('A photo avatar is made from an image (JPEG or PNG).'));
-        return undefined;
-      }
-      return image;
-    }
-    case 'resources':
-      return uploadImage(ctx.uri, deps);
-    case 'value': {
-      const value = ctx.value as { assetId?: unknown; name?: unknown } | null;
-      if (value && typeof value.assetId === 'string' && value.assetId.trim()) {
-        return { assetId: value.assetId.trim(), name: typeof value.name === 'string' && value.name ? value.name : value.assetId.trim() };
-      }
-      return pickImage(deps);
-    }
-    case 'none':
-      return pickImage(deps);
-  }
-}
-
-async function uploadImage(uri: vscode.Uri, deps: PhotoAvatarDeps): Promise<ImageChoice | undefined> {
-  if (!PHOTO_FILE.test(uri.path)) {
-    void vscode.window.showWarningMessage(vscode.l10n.t('A photo avatar is made from an image (JPEG or PNG).'));
-    return undefined;
-  }
-  // The upload reports its own failures; a success goes on to the name.
-  const result = await deps.upload.upload([uri], { quiet: true });
-  const record = result.succeeded[0]?.record;
-  return record ? { assetId: record.id, name: record.name } : undefined;
-}
-
-interface ImageRow extends vscode.QuickPickItem {
-  image?: ImageChoice;
-}
-
-async function pickImage(deps: PhotoAvatarDeps): Promise<ImageChoice | undefined> {
-  const upload: ImageRow = { label: `$(cloud-upload) ${vscode.l10n.t('Upload an Image File…')}`, description: 'JPEG, PNG', alwaysShow: true };
-  const known = deps.images
-    .all()
-    .filter((a) => a.fileType === 'image' && !deps.images.isGone(a.id))
-    .map((a): ImageRow => ({ label: `$(file-media) ${a.name}`, detail: a.id, image: { assetId: a.id, name: a.name } }));
-  const picked = await vscode.window.showQuickPick<ImageRow>(known.length > 0 ? [upload, { label: vscode.l10n.t('Uploaded images'), kind: vscode.QuickPickItemKind.Separator }, ...known] : [upload], {
-    title: vscode.l10n.t('Create Photo Avatar'),
-    placeHolder: vscode.l10n.t('Choose the image the photo avatar is made from'),
-    matchOnDetail: true,
-  });
-  if (!picked) {
-    return undefined;
-  }
-  if (picked.image) {
-    return picked.image;
-  }
-  const uris = await vscode.window.showOpenDialog({
-    canSelectMany: false,
-    openLabel: vscode.l10n.t('Upload and Create'),
-    title: vscode.l10n.t('Create Photo Avatar'),
-    filters: { 'JPEG, PNG': ['jpg', 'jpeg', 'png'] },
-  });
-  return uris?.[0] ? uploadImage(uris[0], deps) : undefined;
 }
 
 /** HeyGen waits for the person's consent before training: its page opens from the notification. */

@@ -26,7 +26,8 @@ const V2 = `{
   "voice_id": "top-level-of-v2-is-not-a-field"
 }`;
 
-function apply(text: string, edit: { start: number; end: number; text: string }): string {
+function apply(text: string, edit: { start: number; end: number; text: string } | undefined): string {
+  assert.ok(edit, 'an edit is planned');
   return text.slice(0, edit.start) + edit.text + text.slice(edit.end);
 }
 
@@ -75,17 +76,17 @@ void describe('avatar and voice id fields', () => {
 void describe('inserting an id', () => {
   void it('fills the field under the cursor, or the body\u2019s own field, or writes the whole field at the cursor', () => {
     const into = planIdInsertion(V3, V3.indexOf('look-1') + 2, 'jsonc', 'avatar', 'new-look');
-    assert.equal(into.wholeField, false);
+    assert.equal(into?.wholeField, false);
     assert.match(apply(V3, into), /"avatar_id": "new-look"/);
 
     const elsewhere = planIdInsertion(V3, V3.indexOf('"script"'), 'jsonc', 'voice', 'new-voice');
-    assert.equal(elsewhere.wholeField, false, 'the body has a voice_id: no second key');
+    assert.equal(elsewhere?.wholeField, false, 'the body has a voice_id: no second key');
     assert.match(apply(V3, elsewhere), /"voice_id": "new-voice"/);
 
     const body = '{\n  "type": "avatar",\n  \n  "script": "Hi"\n}';
     const cursor = body.indexOf('\n  \n') + 3;
     const whole = planIdInsertion(body, cursor, 'json', 'avatar', 'look-9');
-    assert.equal(whole.wholeField, true);
+    assert.equal(whole?.wholeField, true);
     const written = apply(body, whole);
     assert.deepEqual(JSON.parse(written), { type: 'avatar', avatar_id: 'look-9', script: 'Hi' });
 
@@ -95,6 +96,19 @@ void describe('inserting an id', () => {
 
     const talking = planIdInsertion(V2, V2.indexOf('asset-3'), 'json', 'avatar', 'photo-look');
     assert.match(apply(V2, talking), /"talking_photo_id": "photo-look"/, 'a photo avatar goes into talking_photo_id');
+  });
+
+  void it('with the cursor outside every object (a file just opened), fills the one field or body, never breaks the file', () => {
+    const opened = '{\n  "type": "avatar",\n  "avatar_id": "",\n  "voice_id": "",\n  "script": "Hi"\n}\n';
+    for (const cursor of [0, opened.length]) {
+      const look = apply(opened, planIdInsertion(opened, cursor, 'json', 'avatar', 'look-1'));
+      const both = apply(look, planIdInsertion(look, cursor === 0 ? 0 : look.length, 'json', 'voice', 'voice-1'));
+      assert.deepEqual(JSON.parse(both), { type: 'avatar', avatar_id: 'look-1', voice_id: 'voice-1', script: 'Hi' }, `cursor at ${cursor}`);
+    }
+    const bare = '\n{"type": "avatar", "script": "Hi"}\n';
+    assert.deepEqual(JSON.parse(apply(bare, planIdInsertion(bare, 0, 'json', 'voice', 'voice-2'))), { voice_id: 'voice-2', type: 'avatar', script: 'Hi' });
+    const two = '[{"type": "avatar", "avatar_id": ""}, {"type": "avatar", "avatar_id": ""}]';
+    assert.equal(planIdInsertion(two, 0, 'json', 'avatar', 'look-3'), undefined, 'two bodies: which one is the person\u2019s to say');
   });
 });
 
