@@ -7,6 +7,12 @@ import { checkKeyShape, type KeyCheck } from '../../core/apiKey/apiKeyShape';
 import { errorMessage } from '../../core/base/errorMessage';
 
 const SECRET_KEY = 'heygen.apiKey';
+/**
+ * Run from the palette while a walkthrough step has the focus, the palette gives the focus back to the step and the
+ * Enter's key-up lands on it: VS Code (1.99 to 1.139) selects the step again and focuses it 250 ms later, taking the
+ * focus from the key box. The box takes it back once, after that.
+ */
+const REFOCUS_AFTER_MS = 350;
 export const API_KEY_ENV = 'HEYGEN_API_KEY';
 
 export type KeySource = 'secretStorage' | 'environment';
@@ -119,6 +125,7 @@ export class ApiKeyService implements vscode.Disposable {
     box.ignoreFocusOut = true;
     let refused: { key: string; reason: string } | undefined;
     let checking = false;
+    let refocus: NodeJS.Timeout | undefined;
     const problem = (value: string): string | vscode.InputBoxValidationMessage | undefined => {
       const check = checkKeyShape(value);
       if (!check.valid) {
@@ -134,7 +141,10 @@ export class ApiKeyService implements vscode.Disposable {
         box.onDidChangeValue((value) => {
           box.validationMessage = problem(value);
         });
-        box.onDidHide(() => resolve(undefined));
+        box.onDidHide(() => {
+          clearTimeout(refocus);
+          resolve(undefined);
+        });
         const accept = async (): Promise<void> => {
           if (checking) {
             return;
@@ -172,8 +182,10 @@ export class ApiKeyService implements vscode.Disposable {
         };
         box.onDidAccept(() => void accept());
         box.show();
+        refocus = setTimeout(() => void vscode.commands.executeCommand('workbench.action.focusQuickOpen'), REFOCUS_AFTER_MS);
       });
     } finally {
+      clearTimeout(refocus);
       box.dispose();
     }
   }
