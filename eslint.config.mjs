@@ -36,6 +36,56 @@ const CORE_LAYERS = {
   agentTools: [...LOWER, 'history', 'library', 'upload'],
 };
 
+/*
+ * The adapters' order, the same idea for src/vscode: shared adapters at the bottom (activation, configuration, log, ui
+ * import no other adapter), then the command layer, the key, uploads and dropped media that most features use, then
+ * the features, which use one another only where listed.
+ */
+const VSCODE_BASE = ['activation', 'configuration', 'log', 'ui'];
+const VSCODE_SHARED = [...VSCODE_BASE, 'commands', 'apiKey', 'upload', 'droppedMedia'];
+const VSCODE_LAYERS = {
+  activation: [],
+  configuration: [],
+  log: [],
+  ui: [],
+  commands: VSCODE_BASE,
+  apiKey: [...VSCODE_BASE, 'commands'],
+  upload: [...VSCODE_BASE, 'commands', 'apiKey'],
+  droppedMedia: [...VSCODE_BASE, 'commands', 'apiKey', 'upload'],
+  account: VSCODE_SHARED,
+  history: VSCODE_SHARED,
+  payload: VSCODE_SHARED,
+  avatars: VSCODE_SHARED,
+  videos: [...VSCODE_SHARED, 'payload'],
+  library: [...VSCODE_SHARED, 'history'],
+  references: [...VSCODE_SHARED, 'videos'],
+  agentTools: [...VSCODE_SHARED, 'payload', 'videos'],
+};
+
+/** The adapter rule for one folder: core and the adapter folders it may use (undici only through core/http). */
+function adapterImports(folder, allowed) {
+  const others = ['core', ...allowed].join('|');
+  return {
+    files: [`src/vscode/${folder}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [UNDICI_ONLY_IN_HTTP],
+          patterns: [
+            {
+              regex: `^\\.\\./(?!(?:\\.\\.|${others})/)[^/]+/`,
+              message: allowed.length > 0
+                ? `src/vscode/${folder} may import only core and ${allowed.join(', ')} (the adapter order in eslint.config.mjs).`
+                : `src/vscode/${folder} is a shared adapter: it imports core only.`,
+            },
+          ],
+        },
+      ],
+    },
+  };
+}
+
 const NO_VSCODE = { name: 'vscode', message: 'src/core never imports vscode; put editor code in an adapter under src/vscode.' };
 /** One HTTP stack: undici is imported only by the client in src/core/http, and only the names the bundle keeps (esbuild.mjs). */
 const UNDICI_ONLY_IN_HTTP = { name: 'undici', message: 'HTTP goes through the one client in src/core/http (httpClient.ts explains its interface).' };
@@ -105,6 +155,9 @@ export default tseslint.config(
     files: ['src/vscode/**/*.ts', 'src/extension.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [UNDICI_ONLY_IN_HTTP] }] },
   },
+  // An adapter folder that is not in VSCODE_LAYERS imports no other adapter folder.
+  adapterImports('*', []),
+  ...Object.entries(VSCODE_LAYERS).map(([folder, allowed]) => adapterImports(folder, allowed)),
   {
     files: ['test/unit/**/*.ts', 'test/emulator/**/*.ts', 'test/bench/**/*.ts'],
     rules: {

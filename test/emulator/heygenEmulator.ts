@@ -16,7 +16,7 @@ import type { LegacyMode } from './heygenLegacyVideos';
 import { startV3, type CatalogOptions, type V3Account, type V3StoredAsset } from './heygenV3';
 import type { VoiceCatalog } from './heygenVoices';
 import { listenLoopback, sendJson, Timers } from './http';
-import { Arrivals, type ArrivedBody, type ReceivedUpload } from './received';
+import { Arrivals, ReceivedLog, type ArrivedBody, type ReceivedUpload } from './received';
 import type { RecordedRequest, RequestLog } from './requestLog';
 import { V1Upload } from './v1Upload';
 import type { VideoOptions } from './videoStore';
@@ -100,7 +100,7 @@ export interface Emulator {
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const apiKey = options.apiKey ?? DEFAULT_EMULATOR_KEY;
-  const received: ReceivedUpload[] = [];
+  const received = new ReceivedLog();
   const files = new FileStore();
   const arrivals = new Arrivals();
   const timers = new Timers();
@@ -144,7 +144,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   function reset(): void {
     v3.reset();
     v1.reset();
-    received.length = 0;
+    received.reset();
     arrivals.reset();
     files.reset();
     clock.reset();
@@ -155,7 +155,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const path = url.pathname;
     if (path === '/__emulator/received' && req.method === 'GET') {
       req.resume();
-      sendJson(res, 200, received);
+      sendJson(res, 200, received.list);
       return true;
     }
     if (path === '/__emulator/body' && req.method === 'GET') {
@@ -234,7 +234,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     origin,
     uploadUrl: `${origin}/v1/asset`,
     apiKey,
-    received,
+    received: received.list,
     bodyArrived: (sha256, timeoutMs) => arrivals.wait(sha256, timeoutMs),
     library,
     behave: (b) => v1.behave(b),

@@ -18,7 +18,7 @@ import { DEFAULT_VOICE_COUNT, VoiceCatalog } from './heygenVoices';
 import { listenLoopback, sendJson, Timers } from './http';
 import { IdempotencyKeys } from './idempotency';
 import { handlePreview } from './previewMedia';
-import type { ReceivedUpload } from './received';
+import type { ReceivedLog } from './received';
 import { RequestLog } from './requestLog';
 import { authorized, DEFAULT_V3_ACCOUNT, type V3Account, type V3Context, type V3StoredAsset } from './v3Context';
 import { DirectUploads } from './v3DirectUpload';
@@ -46,7 +46,7 @@ export interface V3Options {
   apiKey: string;
   /** The emulator's own origin (for `url`), resolved once it listens. */
   origin: () => string;
-  received: ReceivedUpload[];
+  received: ReceivedLog;
   keepFile: (name: string, mime: string, bytes: Buffer) => void;
   /** Largest `max_bytes` a slot is granted. */
   directMaxBytes?: number;

@@ -78,3 +78,31 @@ export class Arrivals {
     this.bodies.length = 0;
   }
 }
+
+/**
+ * The uploads recorded since the last reset, in arrival order. A request still open at a reset (one a client gave up
+ * on, whose held-back answer fires later) belongs to the test before it: its record is dropped, so it cannot turn up
+ * in the next test's count.
+ */
+export class ReceivedLog {
+  readonly list: ReceivedUpload[] = [];
+  private epoch = 0;
+  private readonly bornIn = new WeakMap<ReceivedUpload, number>();
+
+  /** Marks a record as belonging to the requests since the last reset; returns it. */
+  open(entry: ReceivedUpload): ReceivedUpload {
+    this.bornIn.set(entry, this.epoch);
+    return entry;
+  }
+
+  push(entry: ReceivedUpload): void {
+    if ((this.bornIn.get(entry) ?? this.epoch) === this.epoch) {
+      this.list.push(entry);
+    }
+  }
+
+  reset(): void {
+    this.epoch += 1;
+    this.list.length = 0;
+  }
+}

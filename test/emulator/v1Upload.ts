@@ -8,7 +8,7 @@ import * as http from 'node:http';
 import { v1Error } from './errors';
 import { isBehavior, paceReading, type Behavior } from './faults';
 import { redactHeaders } from './http';
-import type { Arrivals, ReceivedUpload } from './received';
+import type { Arrivals, ReceivedLog, ReceivedUpload } from './received';
 
 /** Bodies up to this size are kept so `GET /files/<id>.<ext>` can serve them (image previews in the editor). */
 const KEEP_FILE_MAX_BYTES = 2 * 1024 * 1024;
@@ -27,7 +27,7 @@ const SUPPORTED: ReadonlyArray<{ mime: string; kind: 'image' | 'video' | 'audio'
 export interface V1UploadOptions {
   apiKey: string;
   maxBytes: number;
-  received: ReceivedUpload[];
+  received: ReceivedLog;
   arrivals: Arrivals;
   /** Where a stored file is served (`data.url`). */
   publicOrigin: () => string;
@@ -76,7 +76,7 @@ export class V1Upload {
     const rawType = req.headers['content-type'] ?? '';
     const mediaType = rawType.split(';')[0].trim().toLowerCase();
     const supported = SUPPORTED.find((s) => s.mime === mediaType);
-    const entry: ReceivedUpload = {
+    const entry: ReceivedUpload = o.received.open({
       id: randomBytes(16).toString('hex'),
       contentType: rawType,
       size: 0,
@@ -85,7 +85,7 @@ export class V1Upload {
       status: 0,
       at: Date.now(),
       headers: redactHeaders(req.headers),
-    };
+    });
     let recorded = false;
     let complete = false;
     let digest: string | undefined;

@@ -7,7 +7,7 @@ import type { Clock } from './clock';
 import { DOCS, v3Error } from './errors';
 import { misbehave, readBody, type V3Faults, type V3Route } from './faults';
 import { sendJson, type Timers } from './http';
-import type { ReceivedUpload } from './received';
+import type { ReceivedLog } from './received';
 import type { RecordedRequest } from './requestLog';
 
 export interface V3Account {
@@ -57,7 +57,7 @@ export interface V3Context {
   clock: Clock;
   timers: Timers;
   faults: V3Faults;
-  received: ReceivedUpload[];
+  received: ReceivedLog;
   assets: Map<string, V3StoredAsset>;
   account: V3Account;
   keepFile: (name: string, mime: string, bytes: Buffer) => void;

@@ -47,7 +47,7 @@ export function detectMime(head: Buffer): { mime: string; type: V3StoredAsset['t
 }
 
 export function entryFor(ctx: V3Context, req: http.IncomingMessage, route: 'assets' | 'storage'): ReceivedUpload {
-  return {
+  return ctx.received.open({
     id: '',
     contentType: req.headers['content-type'] ?? '',
     size: 0,
@@ -58,7 +58,7 @@ export function entryFor(ctx: V3Context, req: http.IncomingMessage, route: 'asse
     headers: redactHeaders(req.headers),
     api: 'v3',
     route,
-  };
+  });
 }
 
 /** Reads the form while it arrives; undefined when the connection went away (or was reset on purpose). */

@@ -13,7 +13,7 @@ import type { CallerApi } from '../fixtures/agent-caller/extension';
 import type { AssetRecord } from '../../src/core/base/assetRecord';
 import { keyFingerprint } from '../../src/core/base/contentHash';
 import { heygenApi, withUserSetting } from './faultKit';
-import { clearApiKey, emulator, fileWhen, hostEnv, sha256Of, withDeadline } from './hostSupport';
+import { clearApiKey, emulator, fileWhen, hostEnv, sha256Of, revertAndClose, withDeadline } from './hostSupport';
 import { WindowSpy } from './windowSpy';
 import { silentLogger } from '../../src/core/base/logger';
 import { Configuration } from '../../src/vscode/configuration/configuration';
@@ -415,7 +415,7 @@ suite('Agent tools', () => {
     assert.equal(inserted, true, 'Insert as Background applied its edit');
     await vscode.commands.executeCommand('leaveSnippet');
     const text = document.getText();
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await revertAndClose(document);
     return text;
   }
 
@@ -444,7 +444,7 @@ suite('Agent tools', () => {
     assert.equal(await vscode.commands.executeCommand('heygen.insertBackground', { type: 'asset', record }), true);
     await vscode.commands.executeCommand('leaveSnippet');
     const text = document.getText();
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await revertAndClose(document);
     // Insert puts the property on its own line, indented like the body's other members.
     assert.ok(text.includes(`,\n    ${facts.fragment.replace(/\n/g, '\n    ')}\n}`), `${facts.fragment}\nis not what Insert wrote:\n${text}`);
     // heygen.snippet.reference's default, auto, points at the asset by id in a v3 body (HeyGen's advice).

@@ -160,6 +160,18 @@ export function whenEvent<T>(what: string | (() => string), events: EventLike | 
   });
 }
 
+/**
+ * Reverts and closes the active editor, and waits until the extension host has dropped `document`: an untitled
+ * document opened right after can be given the closed one's name, and while the host still holds the old one,
+ * `openTextDocument` hands back its text (seen on 1.139 under load).
+ */
+export async function revertAndClose(document: vscode.TextDocument): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  if (document.isUntitled) {
+    await whenEvent(`${document.uri.toString()} closed`, vscode.workspace.onDidCloseTextDocument, () => (document.isClosed ? true : undefined));
+  }
+}
+
 /** `promise`, or a rejection naming `what` once `timeoutMs` has passed (a failure's deadline, never a wait). */
 export function withDeadline<T>(what: string, promise: PromiseLike<T>, timeoutMs: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

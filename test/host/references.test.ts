@@ -133,6 +133,9 @@ suite('Asset references across the workspace', () => {
   });
 
   test('Go to Asset from an id in a payload reveals it in the Library view', async () => {
+    // The watcher events of the test before may still be queued: each change refreshes the Library's rows, and while
+    // VS Code fetches them again the view's selection reads empty.
+    await heygen.references.whenReady();
     const doc = await vscode.workspace.openTextDocument(path.join(hostEnv.workspace, 'refs/scene-b.py'));
     const offset = doc.getText().indexOf(used.id) + 3;
     await vscode.window.showTextDocument(doc, { selection: new vscode.Range(doc.positionAt(offset), doc.positionAt(offset)) });

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import type { Locator } from 'playwright-core';
 import type { UiContext, UiScenario } from './uiScenario';
+import { ON_TWISTIE } from './workbench';
 
 
 /** The Library pane, expanded (it starts collapsed below Assets), with the key set when an earlier scenario did not. */
@@ -16,11 +17,11 @@ async function openLibrary({ page, workbench, emulator }: UiContext): Promise<Lo
   // Assets collapsed for now, so the Library has the room a person would give it.
   const assetsHeader = workbench.pane('Assets').locator('.pane-header');
   if ((await assetsHeader.getAttribute('aria-expanded')) === 'true') {
-    await assetsHeader.click();
+    await assetsHeader.click(ON_TWISTIE);
   }
   const header = library.locator('.pane-header');
   if ((await header.getAttribute('aria-expanded')) !== 'true') {
-    await header.click();
+    await header.click(ON_TWISTIE);
   }
   // Expanding the pane lists page one; without a key the view says so instead.
   const needsKey = library.locator('.welcome-view-content').getByText('Set your HeyGen API key', { exact: false });
@@ -41,7 +42,8 @@ function row(library: Locator, text: string | RegExp): Locator {
 
 /** Collapse All, so the groups and the Load More row are all in sight. */
 async function collapseGroups(library: Locator): Promise<void> {
-  await library.hover();
+  // The header shows its actions while hovered; hovering the rows instead could open a row's tooltip over them.
+  await library.locator('.pane-header').hover(ON_TWISTIE);
   await library.locator('.pane-header .action-label[aria-label="Collapse All"]').click();
 }
 
@@ -115,10 +117,10 @@ export const scenarios: UiScenario[] = [
       await workbench.screenshot('library-after-delete');
       await workbench.dismissNotifications();
       // Leave the container as the other scenarios expect it: Assets expanded, the Library collapsed.
-      await library.locator('.pane-header').click();
+      await library.locator('.pane-header').click(ON_TWISTIE);
       const assetsHeader = workbench.pane('Assets').locator('.pane-header');
       if ((await assetsHeader.getAttribute('aria-expanded')) !== 'true') {
-        await assetsHeader.click();
+        await assetsHeader.click(ON_TWISTIE);
       }
     },
   },

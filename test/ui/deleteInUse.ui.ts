@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Locator } from 'playwright-core';
 import type { UiContext, UiScenario } from './uiScenario';
+import { ON_TWISTIE } from './workbench';
 
 /** The Library pane, expanded, with the key set when an earlier scenario did not. */
 async function openLibrary({ page, workbench, emulator }: UiContext): Promise<Locator> {
@@ -16,11 +17,11 @@ async function openLibrary({ page, workbench, emulator }: UiContext): Promise<Lo
   await library.waitFor({ state: 'visible', timeout: 10_000 });
   const assetsHeader = workbench.pane('Assets').locator('.pane-header');
   if ((await assetsHeader.getAttribute('aria-expanded')) === 'true') {
-    await assetsHeader.click();
+    await assetsHeader.click(ON_TWISTIE);
   }
   const header = library.locator('.pane-header');
   if ((await header.getAttribute('aria-expanded')) !== 'true') {
-    await header.click();
+    await header.click(ON_TWISTIE);
   }
   const needsKey = library.locator('.welcome-view-content').getByText('Set your HeyGen API key', { exact: false });
   const listed = library.locator('.monaco-list-row').first();
@@ -69,10 +70,10 @@ export const scenarios: UiScenario[] = [
       await dialog.waitFor({ state: 'detached', timeout: 10_000 });
       assert.equal(emulator.library.has(victim.id), true, 'cancelled: the emulator still has it');
       // Leave the container as the other scenarios expect it: Assets expanded, the Library collapsed.
-      await library.locator('.pane-header').click();
+      await library.locator('.pane-header').click(ON_TWISTIE);
       const assetsHeader = workbench.pane('Assets').locator('.pane-header');
       if ((await assetsHeader.getAttribute('aria-expanded')) !== 'true') {
-        await assetsHeader.click();
+        await assetsHeader.click(ON_TWISTIE);
       }
     },
   },

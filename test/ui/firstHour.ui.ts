@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type { Locator } from 'playwright-core';
 import type { UiContext, UiScenario } from './uiScenario';
 import { showAssetsView, waitForUploadOf } from './support';
+import { ON_TWISTIE } from './workbench';
 
 /** The file this walk uploads: sample.png's pixels with bytes of its own, so HeyGen receives it whatever came before. */
 const FRESH = 'first-hour.png';
@@ -369,7 +370,7 @@ export const scenarios: UiScenario[] = [
       const library = workbench.pane('Library');
       const header = library.locator('.pane-header');
       if ((await header.getAttribute('aria-expanded')) !== 'true') {
-        await header.click();
+        await header.click(ON_TWISTIE);
       }
       await workbench.runCommand('HeyGen: Refresh Library');
       await workbench.runCommand('HeyGen: Filter Library…');
@@ -385,7 +386,7 @@ export const scenarios: UiScenario[] = [
       assert.equal(await ageIn(library), await ageIn(assets));
       await workbench.screenshot('first-hour-library-filter');
       await workbench.runCommand('HeyGen: Clear Library Filter');
-      await header.click();
+      await header.click(ON_TWISTIE);
     },
   },
 ];

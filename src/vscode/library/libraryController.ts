@@ -175,6 +175,11 @@ export class LibraryController implements vscode.Disposable {
     // against rows it is dropping ("No tree item with id …"), and nothing is selected.
     // A refresh that lands while VS Code resolves the reveal (the reference counts, a listing started elsewhere) can
     // drop the selection too: then the row is revealed again, at most three times.
+    // The view's visibility reaches the extension host after a focus command resolves, and its first showing starts
+    // that listing: wait for the event (bounded) so that the listing is under way before the reveal waits for it.
+    if (this.view && !this.view.visible) {
+      await shownOrAfter(this.view, VISIBILITY_WAIT_MS);
+    }
     for (let attempt = 0; attempt < 3; attempt++) {
       await this.refreshing;
       await this.index.idle();
@@ -311,3 +316,22 @@ export class LibraryController implements vscode.Disposable {
   }
 }
 
+/** How long a reveal waits for a view it just focused to be reported visible. */
+const VISIBILITY_WAIT_MS = 2_000;
+
+/** Resolves when the view is reported visible, or after `ms` (a collapsed or closed view may never be). */
+function shownOrAfter(view: vscode.TreeView<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      listener.dispose();
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    const listener = view.onDidChangeVisibility((e) => {
+      if (e.visible) {
+        done();
+      }
+    });
+  });
+}
