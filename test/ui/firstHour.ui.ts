@@ -230,7 +230,7 @@ export const scenarios: UiScenario[] = [
       // The Library collapsed, as it may be: Show Library in the Assets title expands it and gives it the focus.
       const libraryHeader = library.locator('.pane-header');
       if ((await libraryHeader.getAttribute('aria-expanded')) === 'true') {
-        await libraryHeader.click();
+        await libraryHeader.click(ON_TWISTIE);
       }
       await page.waitForFunction(`document.querySelectorAll('.part.sidebar .pane-header[aria-expanded="false"]').length > 0`);
       await assets.locator('.pane-header').hover();

@@ -7,13 +7,19 @@ import { ContextKey, VIEW_ASSETS } from '../commands/commandIds';
 import { AssetTreeProvider, type HistoryViewDeps } from './assetTreeView';
 import type { AssetTreeNode } from './assetTreeNodes';
 import { refreshAgesWhileVisible } from '../ui/ageRefresh';
-import type { FirstLook } from '../library/firstLook';
+
+/** What the Assets view says on the first look (see library/firstLook.ts; the Library's folder sits above this one). */
+export interface FirstLookNote {
+  readonly message: string | undefined;
+  readonly onDidChange: vscode.Event<void>;
+  watch(view: vscode.TreeView<AssetTreeNode>): vscode.Disposable;
+}
 
 /**
  * Creates the Assets view and keeps its description, message, context key and relative times current. `firstLook`
  * says how many assets the account holds while this machine has uploaded none.
  */
-export function registerHistoryView(context: vscode.ExtensionContext, deps: HistoryViewDeps, firstLook?: FirstLook): AssetTreeProvider {
+export function registerHistoryView(context: vscode.ExtensionContext, deps: HistoryViewDeps, firstLook?: FirstLookNote): AssetTreeProvider {
   const provider = new AssetTreeProvider(deps);
   const view = vscode.window.createTreeView<AssetTreeNode>(VIEW_ASSETS, {
     treeDataProvider: provider.forView(),
