@@ -236,7 +236,7 @@ export const scenarios: UiScenario[] = [
       await assets.locator('.pane-header').hover();
       await assets.locator('.pane-header .action-label[aria-label^="Show Library"]').click();
       await library.locator('.pane-header[aria-expanded="true"]').waitFor({ state: 'attached', timeout: 10_000 });
-      await library.locator('.monaco-list-row', { hasText: 'asset-0130' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+      await library.locator('.monaco-list-row', { hasText: /asset-01\d\d\./ }).first().waitFor({ state: 'visible', timeout: 15_000 });
       // The focus is in the Library's pane (a string expression: no DOM library here).
       await page.waitForFunction(
         `(() => { const pane = document.activeElement && document.activeElement.closest('.pane'); return !!pane && /^Library$/i.test(pane.querySelector('.pane-header h3.title')?.textContent ?? ''); })()`,

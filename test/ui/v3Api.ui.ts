@@ -102,6 +102,12 @@ export const scenarios: UiScenario[] = [
       const password = page.locator('.quick-input-widget .quick-input-box input.input[type="password"]');
       await password.waitFor({ state: 'visible', timeout: 10_000 });
       assert.notEqual(await keyStep.getAttribute('aria-checked'), 'true', 'opening the box ticks nothing');
+      // The click selected the step too, which takes the focus 250 ms later; the box takes it back (see firstHour.ui.ts).
+      await page.waitForFunction(
+        `!!document.activeElement && document.activeElement.matches('.quick-input-box input[type="password"]') && !document.querySelector('.getting-started-step:focus')`,
+        undefined,
+        { timeout: 10_000 },
+      );
       await page.keyboard.type(emulator.apiKey, { delay: 5 });
       await page.keyboard.press('Enter');
       await workbench.quickInput.waitFor({ state: 'hidden', timeout: 10_000 });
