@@ -25,6 +25,7 @@ import { registerUploadCommands } from './vscode/upload/uploadCommands';
 import { UploadController } from './vscode/upload/uploadController';
 import { LibraryController } from './vscode/library/libraryController';
 import { registerLibraryCommands } from './vscode/library/libraryCommands';
+import { FirstLook } from './vscode/library/firstLook';
 import { showErrorWithLog } from './vscode/log/showLogAction';
 import { SessionStart } from './vscode/activation/sessionStart';
 import { PendingWrites } from './core/base/pendingWrites';
@@ -137,8 +138,10 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
     pendingWrites.track(() => references.flush()),
   );
 
-  // The Assets view, its item actions and drag-and-drop onto it.
-  const assetTree = registerHistoryView(context, { history, log, media: droppedMedia, account, session, isGone: (id) => library.index.isGone(id), usedIn: references });
+  // The Assets view, its item actions and drag-and-drop onto it; on the first look it counts the account's assets.
+  const firstLook = new FirstLook({ history, apiKeys, library });
+  context.subscriptions.push(firstLook);
+  const assetTree = registerHistoryView(context, { history, log, media: droppedMedia, account, session, isGone: (id) => library.index.isGone(id), usedIn: references }, firstLook);
   // The walkthrough's upload step is done once the history holds an asset.
   const markUploaded = (): void => void vscode.commands.executeCommand('setContext', ContextKey.HasUploaded, history.all().length > 0);
   markUploaded();

@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HeyGenTestApi } from '../../src/vscode/api';
+import type { AssetRecord } from '../../src/core/base/assetRecord';
 import type { AssetTreeProvider } from '../../src/vscode/history/assetTreeView';
 import { fileWhen, heygenTestApi, hostEnv, nextQuickPick, pollUntil, whenEvent, workspaceFile } from './hostSupport';
 import { WindowSpy } from './windowSpy';
@@ -353,3 +354,87 @@ suite('First hour: ages and group rows', () => {
     }
   });
 });
+
+suite('First hour: the first look and the Assets view\u2019s ages', () => {
+  let heygen: HeyGenTestApi;
+  let kept: AssetRecord[] = [];
+  let restoreBaseUrl: () => Promise<void>;
+
+  /** The Assets view as if this machine had uploaded nothing: the history is emptied for the test, then restored. */
+  suiteSetup(async () => {
+    heygen = await api();
+    restoreBaseUrl = await withUserSetting('apiBaseUrl', hostEnv.emulatorOrigin);
+    kept = [...heygen.history.all()];
+    await heygen.history.remove(kept.map((r) => r.id));
+  });
+
+  suiteTeardown(async () => {
+    for (const record of kept) {
+      await heygen.history.add(record);
+    }
+    await vscode.commands.executeCommand('workbench.view.explorer');
+    await restoreBaseUrl();
+  });
+
+  test('with no uploads and 130 assets on the account, the Assets view says "more than 100"; Show Library shows the Library; an upload ends it', async () => {
+    const tree = heygen.assetTree as AssetTreeProvider;
+    const response = await fetch(`${hostEnv.emulatorOrigin}/__emulator/library/seed`, { method: 'POST', body: JSON.stringify({ count: 130, idPrefix: 'look' }) });
+    assert.ok(response.ok);
+    heygen.library.index.forgetListing();
+    await vscode.commands.executeCommand('workbench.view.explorer');
+    assert.equal(heygen.library.viewVisible, false);
+    await vscode.commands.executeCommand('heygen.assets.focus');
+    // Earlier suites listed the Library already: its next listing is the one a new session would make.
+    await heygen.library.refresh();
+    const expected = 'No uploads from this machine yet. Your HeyGen account holds more than 100 assets.';
+    await whenEvent('the first look', (l) => heygen.library.index.onDidChange(l), () => (tree.viewMessage === expected ? true : undefined));
+    await vscode.commands.executeCommand('heygen.showLibrary');
+    assert.equal(heygen.library.viewVisible, true, 'Show Library brought the Library on screen');
+    await heygen.history.add(record('first-look-upload', Date.now()));
+    assert.equal(tree.viewMessage, undefined, 'an upload from this machine: the rows, no count');
+    await heygen.history.remove(['first-look-upload']);
+    assert.equal(tree.viewMessage, expected);
+  });
+
+  test('an Assets row\u2019s "now" turns into "1 minute ago" while the view is on screen', async function () {
+    // Ages turn at most once a minute, counted from the view's last refresh (the add below): up to 60 s of waiting.
+    this.timeout(100_000);
+    const tree = heygen.assetTree as AssetTreeProvider;
+    await vscode.commands.executeCommand('heygen.assets.focus');
+    // The newest upload shown sets when ages turn: 57 s old, it says "1 minute ago" at the first tick after it.
+    await heygen.history.add(record('first-look-age', Date.now() - 57_000));
+    try {
+      const described = (): string | undefined => {
+        for (const group of tree.getChildren()) {
+          for (const node of tree.getChildren(group)) {
+            if (node.type === 'asset' && node.record.id === 'first-look-age') {
+              const description = tree.getTreeItem(node).description;
+              return typeof description === 'string' ? description : undefined;
+            }
+          }
+        }
+        return undefined;
+      };
+      assert.match(described() ?? '', /^now/);
+      await whenEvent('the row to say "1 minute ago"', tree.onDidChangeTreeData, () => (/^1 minute ago/.test(described() ?? '') ? true : undefined), 75_000);
+    } finally {
+      await heygen.history.remove(['first-look-age']);
+    }
+  });
+});
+
+function record(id: string, uploadedAt: number): AssetRecord {
+  return {
+    id,
+    name: `${id}.png`,
+    fileType: 'image',
+    mime: 'image/png',
+    url: `https://files.example.test/${id}.png`,
+    imageKey: null,
+    createdTs: Math.floor(uploadedAt / 1000),
+    size: 100,
+    sha256: 'c'.repeat(64),
+    uploadedAt,
+    keyFingerprint: 'host-test',
+  };
+}

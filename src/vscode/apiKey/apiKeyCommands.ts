@@ -7,6 +7,13 @@ import { checkKeyShape, type KeyCheck } from '../../core/apiKey/apiKeyShape';
 import { errorMessage } from '../../core/base/errorMessage';
 
 const SECRET_KEY = 'heygen.apiKey';
+/**
+ * Run from the palette while a walkthrough step has the focus, the palette gives the focus back to the step and the
+ * Enter's key-up lands on it: VS Code (1.99 to 1.139) selects the step again and focuses it 250 ms later, taking the
+ * focus from the key box. The box takes it back once, after that, when a walkthrough (an editor that is no text editor)
+ * is in front: shown again, it takes the focus (workbench.action.focusQuickOpen did not, in 1.99).
+ */
+const REFOCUS_AFTER_MS = 350;
 export const API_KEY_ENV = 'HEYGEN_API_KEY';
 
 export type KeySource = 'secretStorage' | 'environment';
@@ -119,6 +126,8 @@ export class ApiKeyService implements vscode.Disposable {
     box.ignoreFocusOut = true;
     let refused: { key: string; reason: string } | undefined;
     let checking = false;
+    let refocus: NodeJS.Timeout | undefined;
+    let reshowing = false;
     const problem = (value: string): string | vscode.InputBoxValidationMessage | undefined => {
       const check = checkKeyShape(value);
       if (!check.valid) {
@@ -134,7 +143,14 @@ export class ApiKeyService implements vscode.Disposable {
         box.onDidChangeValue((value) => {
           box.validationMessage = problem(value);
         });
-        box.onDidHide(() => resolve(undefined));
+        box.onDidHide(() => {
+          if (reshowing) {
+            reshowing = false;
+            return;
+          }
+          clearTimeout(refocus);
+          resolve(undefined);
+        });
         const accept = async (): Promise<void> => {
           if (checking) {
             return;
@@ -172,8 +188,19 @@ export class ApiKeyService implements vscode.Disposable {
         };
         box.onDidAccept(() => void accept());
         box.show();
+        const front = vscode.window.tabGroups.activeTabGroup.activeTab;
+        if (front && front.input === undefined) {
+          refocus = setTimeout(() => {
+            if (!checking) {
+              reshowing = true;
+              box.hide();
+              box.show();
+            }
+          }, REFOCUS_AFTER_MS);
+        }
       });
     } finally {
+      clearTimeout(refocus);
       box.dispose();
     }
   }

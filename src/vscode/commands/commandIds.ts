@@ -38,6 +38,8 @@ export const enum CommandId {
   DeleteFromHeyGen = 'heygen.deleteFromHeyGen',
   /** The Load More… row's command; not in the palette. */
   LoadMoreLibrary = 'heygen.loadMoreLibrary',
+  /** Expands and focuses the Library (the Assets view's first look offers it); not in the palette. */
+  ShowLibrary = 'heygen.showLibrary',
 
   // Videos (issue 23): generate from a payload, the Videos view and its item actions.
   GenerateVideo = 'heygen.generateVideo',
@@ -75,6 +77,8 @@ export const enum ContextKey {
   KeyChecked = 'heygen.keyChecked',
   /** The history has at least one asset; completes the walkthrough's upload step. */
   HasUploaded = 'heygen.hasUploaded',
+  /** Nothing uploaded from this machine but the account holds assets: the Assets view says so and offers the Library. */
+  FirstLook = 'heygen.firstLook',
   /** The active editor holds a video body (v2 or v3): the editor title offers Generate Video. */
   EditorHasVideoBody = 'heygen.editorHasVideoBody',
 }

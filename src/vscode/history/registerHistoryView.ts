@@ -8,8 +8,18 @@ import { AssetTreeProvider, type HistoryViewDeps } from './assetTreeView';
 import type { AssetTreeNode } from './assetTreeNodes';
 import { refreshAgesWhileVisible } from '../ui/ageRefresh';
 
-/** Creates the Assets view and keeps its description, context key and relative times current. */
-export function registerHistoryView(context: vscode.ExtensionContext, deps: HistoryViewDeps): AssetTreeProvider {
+/** What the Assets view says on the first look (see library/firstLook.ts; the Library's folder sits above this one). */
+export interface FirstLookNote {
+  readonly message: string | undefined;
+  readonly onDidChange: vscode.Event<void>;
+  watch(view: vscode.TreeView<AssetTreeNode>): vscode.Disposable;
+}
+
+/**
+ * Creates the Assets view and keeps its description, message, context key and relative times current. `firstLook`
+ * says how many assets the account holds while this machine has uploaded none.
+ */
+export function registerHistoryView(context: vscode.ExtensionContext, deps: HistoryViewDeps, firstLook?: FirstLookNote): AssetTreeProvider {
   const provider = new AssetTreeProvider(deps);
   const view = vscode.window.createTreeView<AssetTreeNode>(VIEW_ASSETS, {
     treeDataProvider: provider.forView(),
@@ -28,11 +38,15 @@ export function registerHistoryView(context: vscode.ExtensionContext, deps: Hist
     void vscode.commands.executeCommand('setContext', ContextKey.HistoryFiltered, active);
   };
   showFilter(provider.filter);
-  // Why the history is read-only for now (a file that cannot be read, or one a newer release wrote), above the rows.
+  // Why the history is read-only for now (a file that cannot be read, or one a newer release wrote), above the rows;
+  // else, on the first look, how many assets the account holds (a message replaces the welcome text).
   const showAccess = (): void => {
-    view.message = deps.history.readOnlyReason;
+    view.message = deps.history.readOnlyReason ?? firstLook?.message;
   };
   showAccess();
+  if (firstLook) {
+    context.subscriptions.push(firstLook.onDidChange(showAccess), firstLook.watch(view));
+  }
 
   // A new upload of this window is selected so the person sees where it went; the focus stays where they work.
   const revealNewUpload = (change: HistoryChange): void => {

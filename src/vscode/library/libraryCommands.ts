@@ -74,6 +74,9 @@ export function registerLibraryCommands(context: vscode.ExtensionContext, deps: 
 
   register(CommandId.LoadMoreLibrary, () => library.loadMore());
 
+  // The view's own focus command opens the container, expands the view when collapsed and gives it the focus.
+  register(CommandId.ShowLibrary, () => vscode.commands.executeCommand(`${VIEW_LIBRARY}.focus`));
+
   register(CommandId.FilterLibrary, async (arg) => {
     let chosen: { text: string; kinds: readonly AssetKind[] } | undefined;
     if (isFilterArgs(arg)) {

@@ -100,6 +100,11 @@ export class LibraryController implements vscode.Disposable {
     return this.view?.visible ?? false;
   }
 
+  /** A listing was asked for since activation (the view was seen, or a command or the Assets view asked). */
+  get listedThisSession(): boolean {
+    return this.listedOnce;
+  }
+
   /** Lists page one again; without a key, says so instead. Never rejects. */
   refresh(): Promise<void> {
     this.listedOnce = true;
