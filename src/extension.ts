@@ -117,7 +117,9 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
 
   // Uploads: palette, explorer, editor title and tab menus, URL.
   // Every entry point below uploads through this one UploadPort.
-  const uploads = new UploadController({ config, log, apiKeys, history });
+  // The Library is created below (it lists lazily); until then no asset is known deleted.
+  const deletedOnHeyGen = { isGone: (_id: string): boolean => false };
+  const uploads = new UploadController({ config, log, apiKeys, history, isGone: (id) => deletedOnHeyGen.isGone(id) });
   context.subscriptions.push(uploads, { dispose: () => void closeHttpClient() });
   registerUploadCommands(context, uploads, log);
   const upload = uploads.upload.bind(uploads);
@@ -132,6 +134,7 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
 
   // The Library: every asset on the HeyGen account (v3), the stale marks of uploads HeyGen no longer has, delete.
   const library = await LibraryController.create(context, { config, apiKeys, history, log, session, usedIn: references });
+  deletedOnHeyGen.isGone = (id) => library.index.isGone(id);
   context.subscriptions.push(
     pendingWrites.track(() => history.flush()),
     pendingWrites.track(() => library.index.flush()),

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { UiScenario } from './uiScenario';
 import { waitForUploadOf } from './support';
+import { ON_TWISTIE } from './workbench';
 
 export const scenarios: UiScenario[] = [
   {
@@ -15,6 +16,12 @@ export const scenarios: UiScenario[] = [
       await body.locator('.monaco-button', { hasText: /^Set API Key$/ }).waitFor({ state: 'visible', timeout: 10_000 });
       assert.equal(await body.locator('.monaco-button', { hasText: /^Upload File$/ }).count(), 0, 'no upload button before a key is set');
       await workbench.screenshot('welcome-without-key');
+      // The first time, the Library is open below Assets, so an account's assets are in sight (issue 26 item 11).
+      const libraryHeader = workbench.pane('Library').locator('.pane-header');
+      assert.equal(await libraryHeader.getAttribute('aria-expanded'), 'true', 'the Library opens expanded the first time');
+      // The scenarios after this one keep Assets' rows in sight: the person collapses the Library, which VS Code keeps.
+      await libraryHeader.click(ON_TWISTIE);
+      await workbench.pane('Library').locator('.pane-header[aria-expanded="false"]').waitFor({ state: 'attached' });
       await page.keyboard.press('Control+Shift+E');
     },
   },

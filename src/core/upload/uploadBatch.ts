@@ -64,6 +64,8 @@ export interface BatchServiceDeps {
   /** Scrubs secrets (the key, a server echoing it) from a sentence before anyone shows it. */
   scrub?: (text: string) => string;
   engine?: BatchEngine;
+  /** True for an asset HeyGen is known to have deleted: an identical file is then uploaded again, not reused. */
+  isGone?: (assetId: string) => boolean;
 }
 
 /** One pass over the sources with one key. */
@@ -101,7 +103,10 @@ export class UploadBatchService {
     const { history, log } = this.deps;
     const reuse: ReuseIndex | undefined = pass.reuseIdenticalFiles
       ? {
-          lookup: (sha256, fingerprint) => history.findBySha256(sha256, fingerprint),
+          lookup: (sha256, fingerprint) => {
+            const found = history.findBySha256(sha256, fingerprint);
+            return found && !this.deps.isGone?.(found.id) ? found : undefined;
+          },
           // Only a recorded asset of the same size can match: otherwise skip hashing up front and hash while sending.
           mayHave: (size, fingerprint) => history.all().some((r) => r.size === size && r.keyFingerprint === fingerprint),
         }

@@ -29,6 +29,8 @@ export interface UploadControllerDeps {
   log: Log;
   apiKeys: ApiKeyService;
   history: HistoryStore;
+  /** Assets HeyGen is known to have deleted (the Library's marks): never reused for an identical file. */
+  isGone?: (assetId: string) => boolean;
 }
 
 /**
@@ -45,6 +47,7 @@ export class UploadController implements UploadPort, vscode.Disposable {
       history: deps.history,
       log: deps.log,
       scrub: (text) => deps.log.scrub(text),
+      isGone: (id) => deps.isGone?.(id) ?? false,
     });
   }
 

@@ -115,6 +115,18 @@ void describe('UploadBatchService over real HTTP', () => {
     assert.equal(emu.received.length, 2);
   });
 
+  void it('an identical file whose asset HeyGen deleted is uploaded again, not reused', async () => {
+    const gone = new Set<string>();
+    service = new UploadBatchService({ history, log, isGone: (id) => gone.has(id) });
+    const first = scratch.png('first.png', 3000);
+    const before = await service.run([file(first)], pass());
+    gone.add(before.succeeded[0].record.id);
+    const again = await service.run([file(first)], pass());
+    assert.equal(again.succeeded[0].reused, false);
+    assert.notEqual(again.succeeded[0].record.id, before.succeeded[0].record.id);
+    assert.equal(emu.received.length, 2);
+  });
+
   void it('a failure is one sentence per file, logged once with its details, and does not stop the others', async () => {
     const empty = scratch.write('empty.png', '');
     const good = scratch.png('good.png', 1024);
