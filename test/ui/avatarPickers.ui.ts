@@ -108,6 +108,10 @@ export const scenarios: UiScenario[] = [
       const { page, workbench, emulator, workspace } = context;
       const file = path.join(workspace, 'ui-photo.json');
       fs.writeFileSync(file, '{\n  "type": "avatar",\n  "avatar_id": "",\n  "script": "My own face."\n}\n');
+      // An image no earlier scenario uploaded: those were sent with v1, whose assets the Library scenarios' seeding
+      // replaced in the emulator, and an identical file would reuse that record.
+      const face = path.join(workspace, 'face.png');
+      fs.writeFileSync(face, Buffer.concat([fs.readFileSync(path.join(workspace, 'sample.png')), Buffer.from('face')]));
       const trainingMs = emulator.avatars.trainingMs;
       // Trained after the extension's first look (2 s), so the training notification is there to be seen.
       emulator.avatars.trainingMs = 3_000;
@@ -117,12 +121,12 @@ export const scenarios: UiScenario[] = [
         await page.keyboard.press('Control+Shift+E');
         await workbench.runCommand('File: Refresh Explorer');
         await openAtLine(context, 'ui-photo.json', 3);
-        await workbench.explorerRow('sample.png').click({ button: 'right' });
+        await workbench.explorerRow('face.png').click({ button: 'right' });
         await workbench.clickMenuItem('Create Photo Avatar…');
         // The image is uploaded first, then the name is asked for, the file's name offered.
-        const prompt = workbench.quickInput.locator('.quick-input-message', { hasText: 'A name for the photo avatar made from "sample.png"' });
+        const prompt = workbench.quickInput.locator('.quick-input-message', { hasText: 'A name for the photo avatar made from "face.png"' });
         await prompt.waitFor({ state: 'visible', timeout: 30_000 });
-        assert.equal(await workbench.quickInputBox.inputValue(), 'sample');
+        assert.equal(await workbench.quickInputBox.inputValue(), 'face');
         await workbench.quickInputBox.fill('Workbench Face');
         await page.keyboard.press('Enter');
         await workbench.notification(/Photo avatar "Workbench Face".*HeyGen is training it/).waitFor({ state: 'visible', timeout: 15_000 });
@@ -137,6 +141,7 @@ export const scenarios: UiScenario[] = [
       } finally {
         emulator.avatars.trainingMs = trainingMs;
         fs.rmSync(file, { force: true });
+        fs.rmSync(face, { force: true });
       }
     },
   },

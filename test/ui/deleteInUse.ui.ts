@@ -12,12 +12,13 @@ export const scenarios: UiScenario[] = [
     title: 'the Delete from HeyGen modal names the payload that uses the asset and asks for Delete Anyway',
     async run(context) {
       const { page, workbench, emulator, workspace } = context;
-      if (!emulator.library.all().some((a) => a.type === 'image')) {
+      if (!emulator.library.all().some((a) => a.type === 'image' && /^asset-\d+\./.test(a.name))) {
         // Run on its own (HEYGEN_TEST_GREP): the Library scenarios did not seed the account.
         emulator.library.seed(30);
       }
       const library = await openLibrary(context);
-      const victim = emulator.library.all().find((a) => a.type === 'image');
+      // A seeded asset: the Library labels this machine's uploads by their source file's name, not HeyGen's.
+      const victim = emulator.library.all().find((a) => a.type === 'image' && /^asset-\d+\./.test(a.name));
       assert.ok(victim, 'the emulator has an image');
       const payload = { video_inputs: [{ background: { type: 'image', image_asset_id: victim.id } }] };
       fs.mkdirSync(path.join(workspace, 'payloads'), { recursive: true });

@@ -70,7 +70,18 @@ export function waitForUploadOf(emulator: Emulator, file: string, timeoutMs = 30
 }
 
 /** Opens the HeyGen container's Assets view, from the explorer so the activity-bar click opens rather than closes it. */
-export async function showAssetsView({ page, workbench }: UiContext): Promise<Locator> {
+export async function showAssetsView(context: UiContext): Promise<Locator> {
+  const assets = await showAssetsPane(context);
+  // Expanded too: a scenario that stopped half-way may have left it collapsed under an open Library.
+  const header = assets.locator('.pane-header');
+  if ((await header.getAttribute('aria-expanded')) !== 'true') {
+    await header.click(ON_TWISTIE);
+    await assets.locator('.pane-header[aria-expanded="true"]').waitFor({ state: 'attached', timeout: 5_000 });
+  }
+  return assets;
+}
+
+async function showAssetsPane({ page, workbench }: UiContext): Promise<Locator> {
   const assets = workbench.pane('Assets');
   // The activity-bar item toggles its container, and right after a reload the workbench may not have taken the
   // explorer shortcut yet (the click then closed the container it had restored): look before each click.

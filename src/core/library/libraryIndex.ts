@@ -226,7 +226,10 @@ export class LibraryIndex implements Disposable {
     const before = this.currentProblem;
     this.currentProblem = problem;
     if (before?.kind !== problem?.kind || before?.message !== problem?.message) {
-      if (problem) {
+      // No key yet is where every person starts, and the view says so: not a warning in the log.
+      if (problem?.kind === 'noKey') {
+        this.log.info(`Library: not listed: ${problem.message}`);
+      } else if (problem) {
         this.log.warn(`Library: cannot list (${problem.kind}): ${problem.message}`);
       }
       this.changed('state');
