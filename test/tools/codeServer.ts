@@ -475,7 +475,7 @@ export function extensionHostErrors(logsDir: string): string[] {
           // VS Code's tree asked for the children of a group row that a refresh had just replaced (group rows carry
           // generated handles, see assetTreeView.ts): it answers "no children" and fetches the new rows. Logged by
           // VS Code's tree code, not an error of the extension's; a reveal that lost its row is asserted by the tests.
-          const staleGroupHandle = /\[error\] No tree item with id '0\/0:(Images|Videos|Audio)' found\.$/.test(line);
+          const staleGroupHandle = /\[error\] No tree item with id '0\/0:(Images|Videos|Audio|Other)' found\.$/.test(line);
           // The UI driver closes the browser while the remote extension host still holds its connection: the host
           // logs the socket's reset as it goes. Only in the shutdown's last lines, and only when no frame is ours.
           const socketResetAtShutdown =
