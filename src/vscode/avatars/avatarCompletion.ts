@@ -25,11 +25,14 @@ interface Waiting {
  */
 export class AvatarCompletionProvider implements vscode.CompletionItemProvider, vscode.Disposable {
   private waiting: Waiting | undefined;
+  /** Counts the service's changes: one during the await in provideCompletionItems means its answer is already old. */
+  private changes = 0;
   private readonly entries = new WeakMap<vscode.CompletionItem, { entry: CompletionEntry; catalog: AvatarCatalog }>();
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly service: AvatarService) {
     this.subscription = service.onDidChange((reason) => {
+      this.changes += 1;
       const waiting = this.waiting;
       if (!waiting || !(reason === 'listing' || reason === 'problem' || (reason === 'page' && !waiting.hadEntries))) {
         return;
@@ -54,6 +57,7 @@ export class AvatarCompletionProvider implements vscode.CompletionItemProvider, 
       return undefined;
     }
     const here = new vscode.Range(position, position);
+    const changesBefore = this.changes;
     const catalog = await this.service.need();
     if (!catalog) {
       const item = new vscode.CompletionItem(vscode.l10n.t('Set Your HeyGen API Key to List Avatars and Voices…'), vscode.CompletionItemKind.Event);
@@ -69,6 +73,12 @@ export class AvatarCompletionProvider implements vscode.CompletionItemProvider, 
       if (catalog.loading) {
         items.push(statusRow(field.kind === 'voice' ? vscode.l10n.t('Loading voices…') : vscode.l10n.t('Loading avatars…'), here));
         this.waiting = { uri: document.uri.toString(), kind: field.kind, hadEntries: items.length > 1 };
+        if (this.changes !== changesBefore) {
+          // The listing landed while this answer was being made: its event came before there was anyone waiting.
+          // The suggestions open again once this (old) answer is shown.
+          this.waiting = undefined;
+          setTimeout(() => void vscode.commands.executeCommand('editor.action.triggerSuggest'), 0);
+        }
       } else if (catalog.problem) {
         const row = statusRow(vscode.l10n.t('Could not list them: {0}', catalog.problem), here);
         row.command = { command: CommandId.RefreshAvatarsAndVoices, title: vscode.l10n.t('Refresh Avatars and Voices') };
