@@ -49,15 +49,20 @@ export class Workbench {
 
   /** F1, type the command's title, wait for it to be the highlighted match. */
   async typeCommand(title: string): Promise<void> {
-    // The palette can close again right after it opened when the workbench moves the focus on its own (a view
-    // revealing a new row, a toast): then it is opened once more, at most three times in all.
+    const match = this.page
+      .locator('.quick-input-widget .quick-input-list .monaco-list-row.focused')
+      .filter({ hasText: title.replace(/^.*?: /, '') })
+      .first();
+    // The palette can close again right after it opened, or before its list is filtered, when the workbench moves
+    // the focus on its own (a view revealing a new row, a toast); F1 itself has been seen doing nothing in full runs.
+    // Each of these is tried again from F1, at most three times in all.
     for (let attempt = 1; ; attempt++) {
       await this.page.keyboard.press('F1');
       try {
-        // F1 itself has been seen doing nothing in full runs: that too is tried again.
         await this.quickInputBox.waitFor({ state: 'visible', timeout: 5_000 });
         await this.quickInputBox.fill(`>${title}`, { timeout: 5_000 });
-        break;
+        await match.waitFor({ state: 'visible', timeout: attempt === 3 ? 15_000 : 7_000 });
+        return;
       } catch (error) {
         if (attempt === 3) {
           throw error;
@@ -65,11 +70,6 @@ export class Workbench {
         await this.page.keyboard.press('Escape');
       }
     }
-    await this.page
-      .locator('.quick-input-widget .quick-input-list .monaco-list-row.focused')
-      .filter({ hasText: title.replace(/^.*?: /, '') })
-      .first()
-      .waitFor({ state: 'visible', timeout: 15_000 });
   }
 
   async runCommand(title: string): Promise<void> {
