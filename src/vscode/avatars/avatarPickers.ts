@@ -38,19 +38,11 @@ async function pickFrom<T extends AvatarLook | Voice>(
   };
   fill();
   const listening = catalog.onDidChange(fill);
+  pick.onDidTriggerItemButton((e) => void openPreview((e.item.entry as Voice).previewAudioUrl));
   try {
-    return await new Promise<T | undefined>((resolve) => {
-      pick.onDidAccept(() => {
-        resolve(pick.selectedItems[0]?.entry ?? pick.activeItems[0]?.entry);
-        pick.hide();
-      });
-      pick.onDidTriggerItemButton((e) => void openPreview((e.item.entry as Voice).previewAudioUrl));
-      pick.onDidHide(() => resolve(undefined));
-      quickPicks.show(pick);
-    });
+    return (await quickPicks.choose(pick))?.entry;
   } finally {
     listening.dispose();
-    pick.dispose();
   }
 }
 

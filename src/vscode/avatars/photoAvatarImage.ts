@@ -88,19 +88,7 @@ async function pickImage(sources: ImageSources): Promise<ImageChoice | undefined
   pick.placeholder = vscode.l10n.t('Choose the image the photo avatar is made from');
   pick.matchOnDetail = true;
   pick.items = known.length > 0 ? [upload, { label: vscode.l10n.t('Uploaded images'), kind: vscode.QuickPickItemKind.Separator }, ...known] : [upload];
-  let picked: ImageRow | undefined;
-  try {
-    picked = await new Promise<ImageRow | undefined>((resolve) => {
-      pick.onDidAccept(() => {
-        resolve(pick.selectedItems[0] ?? pick.activeItems[0]);
-        pick.hide();
-      });
-      pick.onDidHide(() => resolve(undefined));
-      quickPicks.show(pick);
-    });
-  } finally {
-    pick.dispose();
-  }
+  const picked = await quickPicks.choose(pick);
   if (!picked) {
     return undefined;
   }

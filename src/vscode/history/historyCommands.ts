@@ -307,20 +307,13 @@ export async function askFilter(current: HistoryFilter, title = vscode.l10n.t('F
   pick.value = current.text;
   pick.matchOnDescription = false;
   pick.activeItems = [currentItem];
-  try {
-    return await new Promise<HistoryFilter | undefined>((resolve) => {
-      pick.onDidChangeValue(() => {
-        pick.activeItems = [currentItem];
-      });
-      pick.onDidAccept(() => {
-        const item = pick.selectedItems[0] ?? pick.activeItems[0] ?? currentItem;
-        resolve(item.clear ? NO_FILTER : { text: pick.value.trim(), kinds: item.kinds ?? [] });
-        pick.hide();
-      });
-      pick.onDidHide(() => resolve(undefined));
-      quickPicks.show(pick);
-    });
-  } finally {
-    pick.dispose();
+  pick.onDidChangeValue(() => {
+    pick.activeItems = [currentItem];
+  });
+  const item = await quickPicks.choose(pick);
+  if (!item) {
+    return undefined;
   }
+  // The pick is disposed by now; its value is the text typed when it was accepted.
+  return item.clear ? NO_FILTER : { text: pick.value.trim(), kinds: item.kinds ?? [] };
 }

@@ -190,18 +190,7 @@ async function pickAsset(items: AssetPick[], options: { title: string; placehold
   if (options.active) {
     pick.activeItems = [options.active];
   }
-  try {
-    return await new Promise<AssetPick | undefined>((resolve) => {
-      pick.onDidAccept(() => {
-        resolve(pick.selectedItems[0] ?? pick.activeItems[0]);
-        pick.hide();
-      });
-      pick.onDidHide(() => resolve(undefined));
-      quickPicks.show(pick);
-    });
-  } finally {
-    pick.dispose();
-  }
+  return quickPicks.choose(pick);
 }
 
 async function uploadNew(role: SnippetRole, version: PayloadVersion, deps: SnippetDeps): Promise<AssetRecord | undefined> {

@@ -32,6 +32,25 @@ class QuickPickSignals implements vscode.Disposable {
     });
   }
 
+  /**
+   * Shows `pick` and waits for the person: the row accepted (the highlighted one when none was selected), or
+   * undefined when the pick is dismissed. The pick is disposed either way.
+   */
+  async choose<T extends vscode.QuickPickItem>(pick: vscode.QuickPick<T>): Promise<T | undefined> {
+    try {
+      return await new Promise<T | undefined>((resolve) => {
+        pick.onDidAccept(() => {
+          resolve(pick.selectedItems[0] ?? pick.activeItems[0]);
+          pick.hide();
+        });
+        pick.onDidHide(() => resolve(undefined));
+        this.show(pick);
+      });
+    } finally {
+      pick.dispose();
+    }
+  }
+
   dispose(): void {
     this.emitter.dispose();
   }
