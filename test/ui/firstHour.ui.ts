@@ -123,48 +123,18 @@ export const scenarios: UiScenario[] = [
     title: 'first hour: from the walkthrough, the key box takes the focus and keeps it after a refused key; only the accepted key ticks the step',
     async run(context) {
       const { page, workbench, emulator } = context;
-      await workbench.dismissNotifications();
-      // An earlier scenario stored a key: removing it is confirmed in a modal.
-      await workbench.runCommand('HeyGen: Clear API Key');
-      const dialog = page.locator('.monaco-dialog-box');
-      const cleared = workbench.notification(/No HeyGen API key was stored|HeyGen API key removed/);
-      await Promise.race([dialog.waitFor({ state: 'visible', timeout: 15_000 }), cleared.waitFor({ state: 'visible', timeout: 15_000 })]);
-      if (await dialog.isVisible()) {
-        await dialog.locator('.monaco-button', { hasText: /^Remove Key$/ }).click();
-      }
-      await cleared.waitFor({ state: 'visible', timeout: 15_000 });
-      await workbench.dismissNotifications();
-      await workbench.runCommand('Developer: Reset Welcome Page Walkthrough Progress');
-      await workbench.typeCommand('Welcome: Open Walkthrough...');
-      await page.keyboard.press('Enter');
-      await workbench.quickInputBox.waitFor({ state: 'visible' });
-      await workbench.quickInputBox.fill('HeyGen');
-      await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Get Started with HeyGen Assets' }).first().click();
-      const walkthrough = page.locator('.gettingStartedContainer');
+      // Back to no key (an earlier scenario stored one) and an untouched walkthrough.
+      await workbench.clearApiKey();
+      const walkthrough = await workbench.openFreshWalkthrough();
       const keyStep = walkthrough.locator('.getting-started-step', { hasText: 'Set and check your API key' }).first();
       await keyStep.waitFor({ state: 'visible', timeout: 15_000 });
       // Each step shows its picture.
       await walkthrough.locator('.getting-started-media img').first().waitFor({ state: 'visible', timeout: 10_000 });
       assert.notEqual(await keyStep.getAttribute('aria-checked'), 'true', 'no key yet: the step is open');
-      // A step selected by a click or by a key-up takes the focus 250 ms later (VS Code 1.99 to 1.139, animating it
-      // open). The page counts those pending focuses, so the test acts once they are done.
-      await page.evaluate(`(() => {
-        window.__pendingFocus = 0;
-        const setTimeoutBefore = window.setTimeout;
-        window.setTimeout = function (fn, ms, ...rest) {
-          if (typeof fn === 'function' && /^\\(\\)=>\\w+\\.focus\\(\\)$/.test(fn.toString())) {
-            window.__pendingFocus++;
-            return setTimeoutBefore.call(window, () => { window.__pendingFocus--; fn(); }, ms, ...rest);
-          }
-          return setTimeoutBefore.call(window, fn, ms, ...rest);
-        };
-      })()`);
+      // A step selected by a click or by a key-up takes the focus 250 ms later: the test acts once those are done.
+      await workbench.countPendingStepFocus();
       await keyStep.click();
-      await page.waitForFunction(
-        `window.__pendingFocus === 0 && !!document.activeElement && !!document.activeElement.closest('.gettingStartedContainer')`,
-        undefined,
-        { timeout: 10_000 },
-      );
+      await workbench.focusSettled('.gettingStartedContainer');
 
       // From the palette while the walkthrough has the focus. The palette hands the focus back to the step, and the
       // Enter's key-up there selects the step again: its focus comes before or after the box opened.
@@ -173,11 +143,7 @@ export const scenarios: UiScenario[] = [
       await password.waitFor({ state: 'visible', timeout: 10_000 });
       assert.notEqual(await keyStep.getAttribute('aria-checked'), 'true', 'opening the box ticks nothing');
       // The step's focus has come and gone: the box has the focus (again).
-      await page.waitForFunction(
-        `window.__pendingFocus === 0 && !!document.activeElement && document.activeElement.matches('.quick-input-box input[type="password"]')`,
-        undefined,
-        { timeout: 10_000 },
-      );
+      await workbench.focusSettled('.quick-input-box input[type="password"]');
 
       // What the person types lands in the box.
       const refused = 'not-the-emulators-key-0123456789';

@@ -65,24 +65,9 @@ export const scenarios: UiScenario[] = [
     // palette route, focus kept after a refused key and the tick on an accepted key only, is firstHour.ui.ts's.
     quarantined: 'the key box opened by the step\u2019s own button did not keep the focus in full runs (open)',
     async run({ page, workbench, emulator }) {
-      await workbench.dismissNotifications();
-      // Back to no key and an untouched walkthrough (removing the stored key is confirmed in a modal).
-      await workbench.runCommand('HeyGen: Clear API Key');
-      const dialog = page.locator('.monaco-dialog-box');
-      const cleared = workbench.notification(/No HeyGen API key was stored|HeyGen API key removed/);
-      await Promise.race([dialog.waitFor({ state: 'visible', timeout: 15_000 }), cleared.waitFor({ state: 'visible', timeout: 15_000 })]);
-      if (await dialog.isVisible()) {
-        await dialog.locator('.monaco-button', { hasText: /^Remove Key$/ }).click();
-      }
-      await cleared.waitFor({ state: 'visible', timeout: 15_000 });
-      await workbench.dismissNotifications();
-      await workbench.runCommand('Developer: Reset Welcome Page Walkthrough Progress');
-      await workbench.typeCommand('Welcome: Open Walkthrough...');
-      await page.keyboard.press('Enter');
-      await workbench.quickInputBox.waitFor({ state: 'visible' });
-      await workbench.quickInputBox.fill('HeyGen');
-      await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Get Started with HeyGen Assets' }).first().click();
-      const walkthrough = page.locator('.gettingStartedContainer');
+      // Back to no key (an earlier scenario stored one) and an untouched walkthrough.
+      await workbench.clearApiKey();
+      const walkthrough = await workbench.openFreshWalkthrough();
       await walkthrough.getByText('Get Started with HeyGen Assets').first().waitFor({ state: 'visible', timeout: 15_000 });
       for (const [step, picture] of [
         ['Set and check your API key', 'setKey.svg'],
@@ -100,29 +85,15 @@ export const scenarios: UiScenario[] = [
       await workbench.screenshot('walkthrough');
       assert.notEqual(await keyStep.getAttribute('aria-checked'), 'true', 'no key: the first step is open');
 
-      // The step's focus that VS Code schedules 250 ms after a click is counted, as in firstHour.ui.ts.
-      await page.evaluate(`(() => {
-        window.__pendingFocus = 0;
-        const setTimeoutBefore = window.setTimeout;
-        window.setTimeout = function (fn, ms, ...rest) {
-          if (typeof fn === 'function' && /^\\(\\)=>\\w+\\.focus\\(\\)$/.test(fn.toString())) {
-            window.__pendingFocus++;
-            return setTimeoutBefore.call(window, () => { window.__pendingFocus--; fn(); }, ms, ...rest);
-          }
-          return setTimeoutBefore.call(window, fn, ms, ...rest);
-        };
-      })()`);
+      // The step's focus that VS Code schedules 250 ms after a click is counted (Workbench.countPendingStepFocus).
+      await workbench.countPendingStepFocus();
       // Doing the step from the walkthrough's own button: the password box, the key, HeyGen checks it.
       await walkthrough.locator('.monaco-button', { hasText: /^Set API Key$/ }).first().click();
       const password = page.locator('.quick-input-widget .quick-input-box input.input[type="password"]');
       await password.waitFor({ state: 'visible', timeout: 10_000 });
       assert.notEqual(await keyStep.getAttribute('aria-checked'), 'true', 'opening the box ticks nothing');
       // The click selected the step too, which takes the focus 250 ms later; the box takes it back.
-      await page.waitForFunction(
-        `window.__pendingFocus === 0 && !!document.activeElement && document.activeElement.matches('.quick-input-box input[type="password"]')`,
-        undefined,
-        { timeout: 10_000 },
-      );
+      await workbench.focusSettled('.quick-input-box input[type="password"]');
       await page.keyboard.type(emulator.apiKey, { delay: 5 });
       await page.keyboard.press('Enter');
       await workbench.quickInput.waitFor({ state: 'hidden', timeout: 10_000 });

@@ -189,6 +189,58 @@ export class Workbench {
       .first();
   }
 
+  /** HeyGen: Clear API Key, confirming the modal when a key was stored; ends with no notification shown. */
+  async clearApiKey(): Promise<void> {
+    await this.dismissNotifications();
+    await this.runCommand('HeyGen: Clear API Key');
+    const dialog = this.page.locator('.monaco-dialog-box');
+    const cleared = this.notification(/No HeyGen API key was stored|HeyGen API key removed/);
+    await Promise.race([dialog.waitFor({ state: 'visible', timeout: 15_000 }), cleared.waitFor({ state: 'visible', timeout: 15_000 })]);
+    if (await dialog.isVisible()) {
+      await dialog.locator('.monaco-button', { hasText: /^Remove Key$/ }).click();
+    }
+    await cleared.waitFor({ state: 'visible', timeout: 15_000 });
+    await this.dismissNotifications();
+  }
+
+  /** Resets every walkthrough's progress and opens HeyGen's; returns its page. */
+  async openFreshWalkthrough(): Promise<Locator> {
+    await this.runCommand('Developer: Reset Welcome Page Walkthrough Progress');
+    await this.typeCommand('Welcome: Open Walkthrough...');
+    await this.page.keyboard.press('Enter');
+    await this.quickInputBox.waitFor({ state: 'visible' });
+    await this.quickInputBox.fill('HeyGen');
+    await this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Get Started with HeyGen Assets' }).first().click();
+    return this.page.locator('.gettingStartedContainer');
+  }
+
+  /**
+   * A walkthrough step selected by a click or by a key-up takes the focus 250 ms later (VS Code 1.99 to 1.139,
+   * animating it open). From here on the page counts those pending focuses; `focusSettled` waits for them.
+   */
+  async countPendingStepFocus(): Promise<void> {
+    await this.page.evaluate(`(() => {
+      window.__pendingFocus = 0;
+      const setTimeoutBefore = window.setTimeout;
+      window.setTimeout = function (fn, ms, ...rest) {
+        if (typeof fn === 'function' && /^\\(\\)=>\\w+\\.focus\\(\\)$/.test(fn.toString())) {
+          window.__pendingFocus++;
+          return setTimeoutBefore.call(window, () => { window.__pendingFocus--; fn(); }, ms, ...rest);
+        }
+        return setTimeoutBefore.call(window, fn, ms, ...rest);
+      };
+    })()`);
+  }
+
+  /** Waits until no counted step focus is pending and the focused element matches `selector` (closest). */
+  async focusSettled(selector: string): Promise<void> {
+    await this.page.waitForFunction(
+      `window.__pendingFocus === 0 && !!document.activeElement && !!document.activeElement.closest(${JSON.stringify(selector)})`,
+      undefined,
+      { timeout: 10_000 },
+    );
+  }
+
   /**
    * Drags with real mouse events (Chromium turns them into HTML drag and drop), over `via` first when given: a
    * dragged file resting on an activity-bar icon opens its container (the workbench opens it 800 ms after the first
