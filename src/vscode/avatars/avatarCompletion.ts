@@ -20,8 +20,8 @@ interface Waiting {
  * Completion inside `avatar_id`, `talking_photo_id` and `voice_id` strings: the account's looks or voices, answered
  * at once from what is in memory (never waiting for HeyGen: typing is never held up). While a first listing is
  * arriving the answer is incomplete, with a "Loading…" row; when the listing lands and the cursor is still in such a
- * field, the suggestions are opened again (`editor.action.triggerSuggest`, which both supported VS Code versions have) so the
- * person sees the real entries without typing another character.
+ * field, the suggestions are opened again (reopenSuggestions) so the person sees the real entries without typing another
+ * character.
  */
 export class AvatarCompletionProvider implements vscode.CompletionItemProvider, vscode.Disposable {
   private waiting: Waiting | undefined;
@@ -44,7 +44,7 @@ export class AvatarCompletionProvider implements vscode.CompletionItemProvider, 
       if (editor && editor.document.uri.toString() === waiting.uri && editor.selection.isEmpty) {
         const here = idFieldAt(idFieldsIn(editor.document), editor.document.offsetAt(editor.selection.active));
         if (here?.kind === waiting.kind) {
-          void vscode.commands.executeCommand('editor.action.triggerSuggest');
+          void reopenSuggestions();
         }
       }
     });
@@ -77,7 +77,7 @@ export class AvatarCompletionProvider implements vscode.CompletionItemProvider, 
           // The listing landed while this answer was being made: its event came before there was anyone waiting.
           // The suggestions open again once this (old) answer is shown.
           this.waiting = undefined;
-          setTimeout(() => void vscode.commands.executeCommand('editor.action.triggerSuggest'), 0);
+          setTimeout(() => void reopenSuggestions(), 0);
         }
       } else if (catalog.problem) {
         const row = statusRow(vscode.l10n.t('Could not list them: {0}', catalog.problem), here);
@@ -113,6 +113,16 @@ export class AvatarCompletionProvider implements vscode.CompletionItemProvider, 
   dispose(): void {
     this.subscription.dispose();
   }
+}
+
+/**
+ * Asks for the suggestions again. Trigger Suggest does nothing while the suggestions are shown (its precondition is
+ * `!suggestWidgetVisible`, VS Code 1.99 to 1.139), which is exactly when a "Loading…" answer is on screen: the widget
+ * is closed first (a no-op when it is not open).
+ */
+async function reopenSuggestions(): Promise<void> {
+  await vscode.commands.executeCommand('hideSuggestWidget');
+  await vscode.commands.executeCommand('editor.action.triggerSuggest');
 }
 
 /** A row that says something (loading, a failure): it inserts nothing and is never filtered away. */
