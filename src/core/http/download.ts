@@ -170,7 +170,15 @@ export async function downloadToFile(settings: HttpSettings, req: DownloadReques
 }
 
 /** Streams the body into a new file, hashing it; stops with `tooLarge()` once it passes `maxBytes`. */
-async function writeBody(body: Dispatcher.ResponseData['body'], path: string, maxBytes: number, tooLarge: (read: number) => HeyGenError): Promise<{ size: number; sha256: string }> {
+export async function writeBody(
+  body: Dispatcher.ResponseData['body'],
+  path: string,
+  maxBytes: number,
+  tooLarge: (read: number) => HeyGenError,
+): Promise<{ size: number; sha256: string }> {
+  // A connection cut while the file is being opened errors the body before the loop below listens: with no listener
+  // that error would be thrown as an uncaught exception. The loop still sees it (the stream keeps its error).
+  body.on('error', () => undefined);
   const handle = await open(path, 'wx');
   const hash = createHash('sha256');
   let size = 0;

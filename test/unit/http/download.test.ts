@@ -11,13 +11,14 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { Readable } from 'node:stream';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it, type TestContext } from 'node:test';
 import { HeyGenError } from '../../../src/core/base/heygenError';
 import { isPrivateAddress, type AddressJudge, type AddressPolicy } from '../../../src/core/http/addressGuard';
-import { DOWNLOAD_REFUSED, MAX_REDIRECTS, downloadToFile, type DownloadRequest, type Downloaded } from '../../../src/core/http/download';
+import { DOWNLOAD_REFUSED, MAX_REDIRECTS, downloadToFile, writeBody, type DownloadRequest, type Downloaded } from '../../../src/core/http/download';
 import { closeHttpClient, type HttpSettings } from '../../../src/core/http/httpClient';
 import { settingsRouting } from '../../../src/core/http/proxyRouting';
 import { makeSelfSignedCertificate } from '../../tools/selfSignedCertificate';
@@ -299,5 +300,27 @@ void describe('downloadToFile: redirects, addresses and the deadline', () => {
     assert.equal(error.kind, 'timeout', error.message);
     assert.match(error.message, /"trickle" could not be downloaded completely: it did not finish within 30 s\./);
     await closed;
+  });
+});
+
+void describe('writeBody: the body of a download into its file', () => {
+  void it('a body cut before the file is open rejects with the cut, never as an uncaught exception', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'heygen-write-body-'));
+    const uncaught: unknown[] = [];
+    const record = (error: unknown): number => uncaught.push(error);
+    process.on('uncaughtException', record);
+    try {
+      const body = new Readable({ read() {} }) as unknown as Parameters<typeof writeBody>[0];
+      // The connection goes on the next tick: before the file's open (a round trip to the thread pool) returns.
+      process.nextTick(() => body.destroy(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' })));
+      await assert.rejects(
+        writeBody(body, join(dir, 'cut.jpg'), 1_000_000, () => new HeyGenError('invalidFile', 'too large')),
+        /other side closed/,
+      );
+      assert.deepEqual(uncaught, []);
+    } finally {
+      process.off('uncaughtException', record);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
