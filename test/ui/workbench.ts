@@ -47,12 +47,17 @@ export class Workbench {
     return this.page.locator('.quick-input-widget .quick-input-box input.input');
   }
 
-  /** F1, type the command's title, wait for it to be the highlighted match. */
-  async typeCommand(title: string): Promise<void> {
-    const match = this.page
+  /** The palette's highlighted row when it matches `title` (the category left out). */
+  private focusedMatch(title: string): Locator {
+    return this.page
       .locator('.quick-input-widget .quick-input-list .monaco-list-row.focused')
       .filter({ hasText: title.replace(/^.*?: /, '') })
       .first();
+  }
+
+  /** F1, type the command's title, wait for it to be the highlighted match. */
+  async typeCommand(title: string): Promise<void> {
+    const match = this.focusedMatch(title);
     // The palette can close again right after it opened, or before its list is filtered, when the workbench moves
     // the focus on its own (a view revealing a new row, a toast); F1 itself has been seen doing nothing in full runs.
     // Each of these is tried again from F1, at most three times in all.
@@ -72,9 +77,25 @@ export class Workbench {
     }
   }
 
+  /**
+   * Runs a command from the palette: Enter is pressed in the palette's own box (Playwright focuses it first), not on
+   * whatever has the focus. When the palette closed between finding the match and accepting it, the press fails and
+   * everything is tried again; a bare Enter went to what took the focus (CI saw it land in an open payload as a new
+   * line, and the command never ran).
+   */
   async runCommand(title: string): Promise<void> {
-    await this.typeCommand(title);
-    await this.page.keyboard.press('Enter');
+    for (let attempt = 1; ; attempt++) {
+      await this.typeCommand(title);
+      try {
+        await this.quickInputBox.press('Enter', { timeout: 3_000 });
+        return;
+      } catch (error) {
+        if (attempt === 3) {
+          throw error;
+        }
+        await this.page.keyboard.press('Escape');
+      }
+    }
   }
 
   explorerRow(name: string): Locator {
