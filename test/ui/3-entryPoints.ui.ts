@@ -61,12 +61,7 @@ async function rightClickUpload({ workbench }: UiContext, row: Locator): Promise
 /** Stores a wrong key (HeyGen unreachable, so it is kept), uploads, is refused, and gives the right key. */
 async function refusedKeyThenRightOne(context: UiContext): Promise<void> {
   const { page, workbench, emulator, workspace } = context;
-  await workbench.runCommand('HeyGen: Set API Key');
-  const password = page.locator('.quick-input-widget .quick-input-box input.input[type="password"]');
-  await password.waitFor({ state: 'visible', timeout: 10_000 });
-  await page.keyboard.type(WRONG_KEY, { delay: 5 });
-  await page.keyboard.press('Enter');
-  await workbench.quickInput.waitFor({ state: 'hidden', timeout: 30_000 });
+  await workbench.setApiKey(WRONG_KEY);
   emulator.behaveV3({ mode: 'normal', on: 'me' });
   await workbench.dismissNotifications();
 
@@ -84,7 +79,7 @@ async function refusedKeyThenRightOne(context: UiContext): Promise<void> {
   await workbench.screenshot('3b-key-refused');
   await refused.locator('.monaco-button', { hasText: /^Update API Key$/ }).click();
 
-  await password.waitFor({ state: 'visible', timeout: 10_000 });
+  await workbench.apiKeyBox.waitFor({ state: 'visible', timeout: 10_000 });
   await page.keyboard.type(emulator.apiKey, { delay: 5 });
   await workbench.screenshot('3b-update-api-key-box');
   await page.keyboard.press('Enter');
@@ -225,12 +220,7 @@ export const scenarios: UiScenario[] = [
         // Left with the wrong key, every later scenario's upload would be refused: the right one goes back first.
         emulator.behaveV3({ mode: 'normal', on: 'me' });
         await page.keyboard.press('Escape');
-        await workbench.runCommand('HeyGen: Set API Key');
-        const box = page.locator('.quick-input-widget .quick-input-box input.input[type="password"]');
-        await box.waitFor({ state: 'visible', timeout: 10_000 });
-        await box.fill(emulator.apiKey);
-        await page.keyboard.press('Enter');
-        await box.waitFor({ state: 'hidden', timeout: 15_000 });
+        await workbench.setApiKey(emulator.apiKey);
         throw error;
       }
     },

@@ -26,15 +26,6 @@ async function intoString({ page, workbench }: UiContext, key: string): Promise<
 }
 
 /** Sets the key through the palette, as a person would (a run of this scenario alone has none yet). */
-export async function setKey({ page, workbench, emulator }: UiContext): Promise<void> {
-  await workbench.runCommand('HeyGen: Set API Key');
-  const keyBox = page.locator('.quick-input-widget .quick-input-box input.input[type="password"]');
-  await keyBox.waitFor({ state: 'visible' });
-  await page.keyboard.type(emulator.apiKey, { delay: 5 });
-  await page.keyboard.press('Enter');
-  await keyBox.waitFor({ state: 'hidden' });
-}
-
 /**
  * Opens the suggestions, types `typed` and picks the suggestion labelled `label`. While the lists arrive a
  * "Loading…" row shows; the suggestions open again by themselves once they are there.
@@ -63,7 +54,7 @@ export const scenarios: UiScenario[] = [
       assert.ok(look && voice);
       try {
         await workbench.dismissNotifications();
-        await setKey(context);
+        await context.workbench.setApiKey(context.emulator.apiKey);
         await page.keyboard.press('Control+Shift+E');
         await workbench.runCommand('File: Refresh Explorer');
         await openAtLine(context, 'ui-avatar.json', 3);

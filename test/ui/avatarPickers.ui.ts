@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { UiContext, UiScenario } from './uiScenario';
-import { setKey } from './avatarCompletion.ui';
 import { openAtLine, saveActiveEditor } from './support';
 
 const PAYLOAD = `{
@@ -83,7 +82,7 @@ export const scenarios: UiScenario[] = [
       assert.ok(voices.length >= 2 && voices.some((v) => v.description.startsWith('Female')) && voices.some((v) => v.description.startsWith('Male')));
       try {
         await workbench.dismissNotifications();
-        await setKey(context);
+        await context.workbench.setApiKey(context.emulator.apiKey);
         await page.keyboard.press('Control+Shift+E');
         await workbench.runCommand('File: Refresh Explorer');
         await openAtLine(context, 'ui-pickers.json', 3);
@@ -117,7 +116,7 @@ export const scenarios: UiScenario[] = [
       emulator.avatars.trainingMs = 3_000;
       try {
         await workbench.dismissNotifications();
-        await setKey(context);
+        await context.workbench.setApiKey(context.emulator.apiKey);
         await page.keyboard.press('Control+Shift+E');
         await workbench.runCommand('File: Refresh Explorer');
         await openAtLine(context, 'ui-photo.json', 3);

@@ -139,7 +139,7 @@ export const scenarios: UiScenario[] = [
       // From the palette while the walkthrough has the focus. The palette hands the focus back to the step, and the
       // Enter's key-up there selects the step again: its focus comes before or after the box opened.
       await workbench.runCommand('HeyGen: Set API Key');
-      const password = page.locator('.quick-input-widget .quick-input-box input.input[type="password"]');
+      const password = workbench.apiKeyBox;
       await password.waitFor({ state: 'visible', timeout: 10_000 });
       assert.notEqual(await keyStep.getAttribute('aria-checked'), 'true', 'opening the box ticks nothing');
       // The step's focus has come and gone: the box has the focus (again).

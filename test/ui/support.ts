@@ -211,7 +211,7 @@ export async function saveActiveEditor(page: UiContext['page'], file: string, mu
 }
 
 /** The Library pane, expanded (it starts collapsed below Assets), with the key set when an earlier scenario did not. */
-export async function openLibrary({ page, workbench, emulator }: UiContext): Promise<Locator> {
+export async function openLibrary({ workbench, emulator }: UiContext): Promise<Locator> {
   await workbench.dismissNotifications();
   if (!(await workbench.pane('Assets').isVisible())) {
     await workbench.activityBarItem('HeyGen').click();
@@ -232,10 +232,7 @@ export async function openLibrary({ page, workbench, emulator }: UiContext): Pro
   const listed = library.locator('.monaco-list-row').first();
   await Promise.race([needsKey.waitFor({ state: 'visible', timeout: 15_000 }), listed.waitFor({ state: 'visible', timeout: 15_000 })]).catch(() => undefined);
   if (await needsKey.isVisible()) {
-    await workbench.runCommand('HeyGen: Set API Key');
-    await page.locator('.quick-input-widget .quick-input-box input.input[type="password"]').waitFor({ state: 'visible' });
-    await page.keyboard.type(emulator.apiKey, { delay: 5 });
-    await page.keyboard.press('Enter');
+    await workbench.setApiKey(emulator.apiKey);
   }
   return library;
 }

@@ -89,7 +89,7 @@ export const scenarios: UiScenario[] = [
       await workbench.countPendingStepFocus();
       // Doing the step from the walkthrough's own button: the password box, the key, HeyGen checks it.
       await walkthrough.locator('.monaco-button', { hasText: /^Set API Key$/ }).first().click();
-      const password = page.locator('.quick-input-widget .quick-input-box input.input[type="password"]');
+      const password = workbench.apiKeyBox;
       await password.waitFor({ state: 'visible', timeout: 10_000 });
       assert.notEqual(await keyStep.getAttribute('aria-checked'), 'true', 'opening the box ticks nothing');
       // The click selected the step too, which takes the focus 250 ms later; the box takes it back.

@@ -224,6 +224,23 @@ export class Workbench {
     await this.dismissNotifications();
   }
 
+  /** The password box of HeyGen: Set API Key. */
+  get apiKeyBox(): Locator {
+    return this.page.locator('.quick-input-widget .quick-input-box input.input[type="password"]');
+  }
+
+  /**
+   * HeyGen: Set API Key from the palette with `key` typed into its box; resolves once the box closed (HeyGen took the
+   * key, or could not be reached and it was saved unchecked).
+   */
+  async setApiKey(key: string): Promise<void> {
+    await this.runCommand('HeyGen: Set API Key');
+    await this.apiKeyBox.waitFor({ state: 'visible', timeout: 10_000 });
+    await this.page.keyboard.type(key, { delay: 5 });
+    await this.page.keyboard.press('Enter');
+    await this.apiKeyBox.waitFor({ state: 'hidden', timeout: 30_000 });
+  }
+
   /** Resets every walkthrough's progress and opens HeyGen's; returns its page. */
   async openFreshWalkthrough(): Promise<Locator> {
     await this.runCommand('Developer: Reset Welcome Page Walkthrough Progress');
