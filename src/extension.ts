@@ -115,11 +115,21 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
     }),
   );
 
+  // Where the workspace's payloads use each asset: the index persisted per workspace, filled in the background.
+  const references = await WorkspaceReferences.open(context.globalStorageUri.fsPath, log);
+
+  // The Library: every asset on the HeyGen account (v3), the stale marks of uploads HeyGen no longer has, delete.
+  const library = await LibraryController.create(context, { config, apiKeys, history, log, session, usedIn: references });
+  context.subscriptions.push(
+    pendingWrites.track(() => history.flush()),
+    pendingWrites.track(() => library.index.flush()),
+    pendingWrites.track(() => references.flush()),
+  );
+
   // Uploads: palette, explorer, editor title and tab menus, URL.
   // Every entry point below uploads through this one UploadPort.
-  // The Library is created below (it lists lazily); until then no asset is known deleted.
-  const deletedOnHeyGen = { isGone: (_id: string): boolean => false };
-  const uploads = new UploadController({ config, log, apiKeys, history, isGone: (id) => deletedOnHeyGen.isGone(id) });
+  // An identical file is uploaded again when the Library knows HeyGen deleted its earlier upload.
+  const uploads = new UploadController({ config, log, apiKeys, history, isGone: (id) => library.index.isGone(id) });
   context.subscriptions.push(uploads, { dispose: () => void closeHttpClient() });
   registerUploadCommands(context, uploads, log);
   const upload = uploads.upload.bind(uploads);
@@ -128,18 +138,6 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   // live as long as their upload (Retry included).
   const droppedMedia = new DroppedMediaUploads(uploads, path.join(context.globalStorageUri.fsPath, 'dropped'), log);
   context.subscriptions.push(droppedMedia);
-
-  // Where the workspace's payloads use each asset (issue 25): the index persisted per workspace, filled in the background.
-  const references = await WorkspaceReferences.open(context.globalStorageUri.fsPath, log);
-
-  // The Library: every asset on the HeyGen account (v3), the stale marks of uploads HeyGen no longer has, delete.
-  const library = await LibraryController.create(context, { config, apiKeys, history, log, session, usedIn: references });
-  deletedOnHeyGen.isGone = (id) => library.index.isGone(id);
-  context.subscriptions.push(
-    pendingWrites.track(() => history.flush()),
-    pendingWrites.track(() => library.index.flush()),
-    pendingWrites.track(() => references.flush()),
-  );
 
   // The Assets view, its item actions and drag-and-drop onto it; on the first look it counts the account's assets.
   const firstLook = new FirstLook({ history, apiKeys, library });
