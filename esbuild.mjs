@@ -77,6 +77,22 @@ const slimMimeDb = {
   },
 };
 
+/**
+ * One copy of the vscode API for the whole bundle. esbuild turns each module's `import * as vscode from 'vscode'` into
+ * its own `__toESM(require('vscode'))`, which copies every property of the API (about 250) onto a new object: 69
+ * modules, 42 ms of the extension host's time evaluating the bundle (a CPU profile of activation in VS Code 1.99).
+ * Every module imports this one ES module instead, which re-exports the API once.
+ */
+const oneVscodeApi = {
+  name: 'one-vscode-api',
+  setup(build) {
+    build.onResolve({ filter: /^vscode$/ }, (args) =>
+      args.namespace === 'vscode-api' ? { path: 'vscode', external: true } : { path: 'vscode', namespace: 'vscode-api' },
+    );
+    build.onLoad({ filter: /^vscode$/, namespace: 'vscode-api' }, () => ({ contents: "export * from 'vscode';", loader: 'js' }));
+  },
+};
+
 const common = {
   bundle: true,
   format: 'cjs',
@@ -86,7 +102,7 @@ const common = {
   sourcemap: production ? false : 'linked',
   minify: production,
   logLevel: 'warning',
-  plugins: [undiciUnusedParts, slimMimeDb],
+  plugins: [oneVscodeApi, undiciUnusedParts, slimMimeDb],
   // jsonc-parser's main entry is a UMD module that loads its parts through a `require` parameter esbuild cannot
   // follow; its ES module build (package.json "module") bundles cleanly.
   alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
