@@ -99,11 +99,13 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   };
   registerAccountCommands(context, account, apiKeys, log);
 
-  // Asset history, kept in global storage so it survives restarts and is shared by all windows.
-  const history = await HistoryStore.open(path.join(context.globalStorageUri.fsPath, 'history.json'), {
-    maxEntries: config.historyMaxEntries,
-    log,
-  });
+  // Asset history, kept in global storage so it survives restarts and is shared by all windows; and where the
+  // workspace's payloads use each asset, the index persisted per workspace and filled in the background. Both read
+  // a file at once: activation waits for the two reads together, not one after the other.
+  const [history, references] = await Promise.all([
+    HistoryStore.open(path.join(context.globalStorageUri.fsPath, 'history.json'), { maxEntries: config.historyMaxEntries, log }),
+    WorkspaceReferences.open(context.globalStorageUri.fsPath, log),
+  ]);
   context.subscriptions.push(history);
   context.subscriptions.push(
     config.onDidChange((affects) => {
@@ -114,9 +116,6 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
       }
     }),
   );
-
-  // Where the workspace's payloads use each asset: the index persisted per workspace, filled in the background.
-  const references = await WorkspaceReferences.open(context.globalStorageUri.fsPath, log);
 
   // The Library: every asset on the HeyGen account (v3), the stale marks of uploads HeyGen no longer has, delete.
   const library = await LibraryController.create(context, { config, apiKeys, history, log, session, usedIn: references });
