@@ -5,8 +5,7 @@
  */
 import type { LookupFunction } from 'node:net';
 import * as l10n from '@vscode/l10n';
-import type { Dispatcher } from 'undici';
-import { undici } from './undici';
+import { Agent, ProxyAgent, type Dispatcher } from 'undici';
 
 /** How long a kept-alive connection waits for the next request: under the usual server-side 5 s, so we close first. */
 const KEEP_ALIVE_MS = 4_000;
@@ -49,13 +48,13 @@ function common(options: DispatcherOptions) {
  */
 export function createDispatcher(options: DispatcherOptions, lookup?: LookupFunction): Dispatcher {
   if (options.proxy === undefined) {
-    return new (undici().Agent)({ connect: { timeout: options.connectTimeoutMs, ...(lookup ? { lookup } : {}) }, ...common(options) });
+    return new Agent({ connect: { timeout: options.connectTimeoutMs, ...(lookup ? { lookup } : {}) }, ...common(options) });
   }
   if (!/^https?:\/\//i.test(options.proxy)) {
     throw unsupportedProxy(options.proxy);
   }
   const tls = { timeout: options.connectTimeoutMs, rejectUnauthorized: options.strictSSL !== false };
-  return new (undici().ProxyAgent)({ uri: options.proxy, proxyTls: tls, requestTls: tls, ...common(options) });
+  return new ProxyAgent({ uri: options.proxy, proxyTls: tls, requestTls: tls, ...common(options) });
 }
 
 const pool = new Map<string, Dispatcher>();

@@ -26,11 +26,10 @@
  * `closeHttpClient()` closes the pooled connections (deactivation, tests). Nothing is created before the first request.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Dispatcher } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import { closeDispatchers, dispatcherFor } from './dispatchers';
 import { DIRECT, type Routing } from './proxyRouting';
 import { DeadlineError } from './transportErrors';
-import { undici } from './undici';
 
 export type { Routing } from './proxyRouting';
 
@@ -132,7 +131,7 @@ export async function openRequest(
   try {
     const proxy = await routing.proxyFor(req.url);
     const { body, headers } = bodyOf(req);
-    const response = await undici().request(req.url, {
+    const response = await request(req.url, {
       method: req.method,
       dispatcher: dispatcher
         ? await dispatcher(proxy)

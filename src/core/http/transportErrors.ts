@@ -3,9 +3,9 @@
  * for a failed transfer, so every request, whatever its purpose, reports the same fault the same way.
  */
 import * as l10n from '@vscode/l10n';
+import { errors as undiciErrors } from 'undici';
 import { HeyGenError } from '../base/heygenError';
 import { isCertificateError } from './certificateErrors';
-import { undiciIfLoaded } from './undici';
 
 /** `code` of the error a request fails with when its total deadline passes (see httpClient.ts). */
 export const DEADLINE_EXCEEDED = 'HEYGEN_DEADLINE';
@@ -94,14 +94,9 @@ export interface TransferSubject {
   idleTimeoutMs: number;
 }
 
-function isUndiciError(error: unknown, name: 'RequestAbortedError' | 'ConnectTimeoutError'): boolean {
-  const loaded = undiciIfLoaded();
-  return loaded !== undefined && error instanceof loaded.errors[name];
-}
-
 /** True for the error a cancelled request rejects with (the caller's signal, undici's abort). */
 export function isAbort(error: unknown, signal?: AbortSignal): boolean {
-  return signal?.aborted === true || isUndiciError(error, 'RequestAbortedError') || errorCode(error) === 'ABORT_ERR';
+  return signal?.aborted === true || error instanceof undiciErrors.RequestAbortedError || errorCode(error) === 'ABORT_ERR';
 }
 
 /** Maps a failed transfer of a file to a HeyGenError with a sentence a person can act on. */
@@ -119,7 +114,7 @@ export function transportError(error: unknown, req: TransferSubject, signal?: Ab
   if (isAbort(error, signal)) {
     return new HeyGenError('cancelled', l10n.t('Uploading "{0}" was cancelled.', name), { file: name, cause: error });
   }
-  if (isUndiciError(error, 'ConnectTimeoutError') || code === 'UND_ERR_CONNECT_TIMEOUT') {
+  if (error instanceof undiciErrors.ConnectTimeoutError || code === 'UND_ERR_CONNECT_TIMEOUT') {
     const text = l10n.t('Uploading "{0}" failed: could not connect to {1} within {2}.', name, req.url.host, seconds(req.connectTimeoutMs));
     return new HeyGenError('timeout', text, details);
   }
