@@ -25,7 +25,6 @@ async function intoString({ page, workbench }: UiContext, key: string): Promise<
   await workbench.quickInput.waitFor({ state: 'hidden' });
 }
 
-/** Sets the key through the palette, as a person would (a run of this scenario alone has none yet). */
 /**
  * Opens the suggestions, types `typed` and picks the suggestion labelled `label`. While the lists arrive a
  * "Loading…" row shows; the suggestions open again by themselves once they are there.
@@ -54,7 +53,8 @@ export const scenarios: UiScenario[] = [
       assert.ok(look && voice);
       try {
         await workbench.dismissNotifications();
-        await context.workbench.setApiKey(context.emulator.apiKey);
+        // Through the palette, as a person would (a run of this scenario alone has no key yet).
+        await workbench.setApiKey(context.emulator.apiKey);
         await page.keyboard.press('Control+Shift+E');
         await workbench.runCommand('File: Refresh Explorer');
         await openAtLine(context, 'ui-avatar.json', 3);
