@@ -99,12 +99,13 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   };
   registerAccountCommands(context, account, apiKeys, log);
 
-  // Asset history, kept in global storage so it survives restarts and is shared by all windows; and where the
-  // workspace's payloads use each asset, the index persisted per workspace and filled in the background. Both read
-  // a file at once: activation waits for the two reads together, not one after the other.
-  const [history, references] = await Promise.all([
+  // Asset history, kept in global storage so it survives restarts and is shared by all windows; where the workspace's
+  // payloads use each asset, the index persisted per workspace and filled in the background; and the Library's cache
+  // of the account's assets. Each reads a file at once: activation waits for the three reads together, not in turn.
+  const [history, references, libraryCache] = await Promise.all([
     HistoryStore.open(path.join(context.globalStorageUri.fsPath, 'history.json'), { maxEntries: config.historyMaxEntries, log }),
     WorkspaceReferences.open(context.globalStorageUri.fsPath, log),
+    LibraryController.openIndex(context, { config, apiKeys, log }),
   ]);
   context.subscriptions.push(history);
   context.subscriptions.push(
@@ -118,7 +119,7 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
   );
 
   // The Library: every asset on the HeyGen account (v3), the stale marks of uploads HeyGen no longer has, delete.
-  const library = await LibraryController.create(context, { config, apiKeys, history, log, session, usedIn: references });
+  const library = LibraryController.create(context, libraryCache, { config, apiKeys, history, log, session, usedIn: references });
   context.subscriptions.push(
     pendingWrites.track(() => history.flush()),
     pendingWrites.track(() => library.index.flush()),

@@ -40,6 +40,12 @@ export interface LibraryDeps {
   usedIn?: UsedIn;
 }
 
+/** The Library's cache as read from disk and the API it lists through: what creating the controller starts from. */
+export interface OpenedLibrary {
+  readonly index: LibraryIndex;
+  readonly api: ResettableLibraryApi;
+}
+
 /** The Library: its index over HeyGen v3, the view, and when it lists, checks and deletes. */
 export class LibraryController implements vscode.Disposable {
   readonly tree: LibraryTreeProvider;
@@ -59,7 +65,11 @@ export class LibraryController implements vscode.Disposable {
     this.deleter = new AssetDeleter({ api, index, history: deps.history, apiKeys: deps.apiKeys, log: deps.log, usedIn: deps.usedIn });
   }
 
-  static async create(context: vscode.ExtensionContext, deps: LibraryDeps): Promise<LibraryController> {
+  /**
+   * Reads the Library's cache file: apart from creating the controller, so that activation reads it together with the
+   * history and the references index instead of after them.
+   */
+  static async openIndex(context: vscode.ExtensionContext, deps: Pick<LibraryDeps, 'config' | 'apiKeys' | 'log'>): Promise<OpenedLibrary> {
     const endpoint = async (): Promise<V3Endpoint> => {
       const found = await deps.apiKeys.get();
       if (!found) {
@@ -85,13 +95,17 @@ export class LibraryController implements vscode.Disposable {
       owner: LibraryController.owner(deps),
       log: deps.log,
     });
-    const controller = new LibraryController(index, api, deps);
+    return { index, api };
+  }
+
+  static create(context: vscode.ExtensionContext, opened: OpenedLibrary, deps: LibraryDeps): LibraryController {
+    const controller = new LibraryController(opened.index, opened.api, deps);
     controller.register(context);
     return controller;
   }
 
   /** A listing belongs to a key at a base URL; only a one-way fingerprint of the key is kept. */
-  private static async owner(deps: LibraryDeps): Promise<string | undefined> {
+  private static async owner(deps: Pick<LibraryDeps, 'config' | 'apiKeys'>): Promise<string | undefined> {
     const found = await deps.apiKeys.get();
     return found ? `${keyFingerprint(found.key)}@${deps.config.apiBaseUrl}` : undefined;
   }
