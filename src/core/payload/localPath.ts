@@ -56,7 +56,7 @@ export function isNetworkOrDevicePath(value: string, platform: NodeJS.Platform =
  * home folder, or a `file:` URL. Undefined when it is relative and the payload has no folder (an untitled editor),
  * or the `file:` URL is malformed.
  */
-export function resolveLocalPath(value: string, documentDir: string | undefined, home: string = os.homedir()): string | undefined {
+export function resolveLocalPath(value: string, documentDir: string | undefined, home?: string): string | undefined {
   const v = value.trim();
   if (/^file:/i.test(v)) {
     try {
@@ -66,7 +66,8 @@ export function resolveLocalPath(value: string, documentDir: string | undefined,
     }
   }
   if (v === '~' || v.startsWith('~/') || v.startsWith('~\\')) {
-    return path.join(home, v.slice(1));
+    // Asked only here: os.homedir() on every reference was a tenth of a problems pass over a long payload.
+    return path.join(home ?? os.homedir(), v.slice(1));
   }
   if (path.isAbsolute(v) || WINDOWS_DRIVE.test(v)) {
     return path.normalize(v);

@@ -68,25 +68,28 @@ export const problemMessages = {
   gone: (name: string): string => l10n.t('HeyGen no longer has {0}: upload its source again or choose another asset.', name),
 };
 
+/** A network or device path, which is never read (see `isNetworkOrDevicePath`). */
+const NOT_READ = Symbol('notRead');
+
+/** What a local path's value names: a file, a network or device path, or nothing (a relative path without a folder). */
+function localTarget(value: string, documentDir: string | undefined, home: string | undefined): string | typeof NOT_READ | undefined {
+  if (isNetworkOrDevicePath(value)) {
+    return NOT_READ;
+  }
+  const resolved = resolveLocalPath(value, documentDir, home);
+  // A `file:` URL resolves to a UNC path on Windows.
+  return resolved !== undefined && isNetworkOrDevicePath(resolved) ? NOT_READ : resolved;
+}
+
 /** Whether a reference names a network or device path, which nothing reads (hover, problems, uploads skip it). */
 export function namesNetworkOrDevicePath(reference: AssetReference, documentDir: string | undefined, home?: string): boolean {
-  if (classifyValue(reference.value) !== 'localPath') {
-    return false;
-  }
-  if (isNetworkOrDevicePath(reference.value)) {
-    return true;
-  }
-  // A `file:` URL resolves to a UNC path on Windows.
-  const resolved = resolveLocalPath(reference.value, documentDir, home);
-  return resolved !== undefined && isNetworkOrDevicePath(resolved);
+  return classifyValue(reference.value) === 'localPath' && localTarget(reference.value, documentDir, home) === NOT_READ;
 }
 
 /** A reference's local file, when its value is a path that resolves (never a network or device path). */
 export function localPathOf(reference: AssetReference, documentDir: string | undefined, home?: string): string | undefined {
-  if (classifyValue(reference.value) !== 'localPath' || namesNetworkOrDevicePath(reference, documentDir, home)) {
-    return undefined;
-  }
-  return resolveLocalPath(reference.value, documentDir, home);
+  const target = classifyValue(reference.value) === 'localPath' ? localTarget(reference.value, documentDir, home) : undefined;
+  return target === NOT_READ ? undefined : target;
 }
 
 /**
@@ -95,17 +98,27 @@ export function localPathOf(reference: AssetReference, documentDir: string | und
  */
 export function payloadProblems(references: readonly AssetReference[], context: ProblemContext): PayloadProblem[] {
   const problems: PayloadProblem[] = [];
+  // Translated once per pass, not once per reference: a long payload repeats the same few sentences.
+  const said = new Map<() => string, string>();
+  const say = (message: () => string): string => {
+    let text = said.get(message);
+    if (text === undefined) {
+      text = message();
+      said.set(message, text);
+    }
+    return text;
+  };
   for (const reference of references) {
     const at = { start: reference.start, end: reference.end, reference };
     const kind = classifyValue(reference.value);
     if (kind === 'localPath') {
-      if (namesNetworkOrDevicePath(reference, context.documentDir, context.home)) {
-        problems.push({ ...at, code: 'notRead', severity: 'warning', message: problemMessages.notRead() });
+      const localPath = localTarget(reference.value, context.documentDir, context.home);
+      if (localPath === NOT_READ) {
+        problems.push({ ...at, code: 'notRead', severity: 'warning', message: say(problemMessages.notRead) });
         continue;
       }
-      const localPath = resolveLocalPath(reference.value, context.documentDir, context.home);
       if (localPath === undefined) {
-        problems.push({ ...at, code: 'noFolder', severity: 'warning', message: problemMessages.noFolder() });
+        problems.push({ ...at, code: 'noFolder', severity: 'warning', message: say(problemMessages.noFolder) });
         continue;
       }
       const check = context.files(localPath);
@@ -116,7 +129,7 @@ export function payloadProblems(references: readonly AssetReference[], context: 
           localPath,
           code: missing ? 'fileNotFound' : 'badFile',
           severity: 'error',
-          message: missing ? problemMessages.fileNotFound() : check.reason,
+          message: missing ? say(problemMessages.fileNotFound) : check.reason,
         });
         continue;
       }
@@ -125,7 +138,7 @@ export function payloadProblems(references: readonly AssetReference[], context: 
         problems.push({ ...at, localPath, code: 'wrongKind', severity: 'error', message: problemMessages.wrongKind(file.name, reference.path, reference.kinds) });
         continue;
       }
-      problems.push({ ...at, localPath, code: 'localFile', severity: 'error', message: problemMessages.localFile() });
+      problems.push({ ...at, localPath, code: 'localFile', severity: 'error', message: say(problemMessages.localFile) });
       if (file?.mislabelled && file.nameType) {
         problems.push({
           ...at,

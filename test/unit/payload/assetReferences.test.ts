@@ -155,6 +155,8 @@ void describe('local paths in payloads', () => {
     assert.equal(resolveLocalPath('a.jpg', '/work/p'), '/work/p/a.jpg');
     assert.equal(resolveLocalPath('/abs/./a.png', '/work/p'), '/abs/a.png');
     assert.equal(resolveLocalPath('~/pics/a.png', '/work/p', '/home/me'), '/home/me/pics/a.png');
+    // Without a home given, the person's own.
+    assert.equal(resolveLocalPath('~/pics/a.png', '/work/p'), path.join(os.homedir(), 'pics', 'a.png'));
     assert.equal(resolveLocalPath('file:///tmp/a%20b.png', '/work/p'), '/tmp/a b.png');
     assert.equal(resolveLocalPath('./a.jpg', undefined), undefined);
     assert.equal(resolveLocalPath('/abs/a.jpg', undefined), '/abs/a.jpg');
