@@ -128,8 +128,9 @@ async function wire(context: vscode.ExtensionContext, log: Log): Promise<HeyGenA
 
   // Uploads: palette, explorer, editor title and tab menus, URL.
   // Every entry point below uploads through this one UploadPort.
-  // An identical file is uploaded again when the Library knows HeyGen deleted its earlier upload.
-  const uploads = new UploadController({ config, log, apiKeys, history, isGone: (id) => library.index.isGone(id) });
+  // An identical file is uploaded again when HeyGen no longer has its earlier upload: the Library's marks, and a
+  // question to HeyGen when the asset was not seen for 12 hours (HeyGen deletes assets after inactivity).
+  const uploads = new UploadController({ config, log, apiKeys, history, stillOnHeyGen: (record, signal) => library.index.stillOnHeyGen(record, signal) });
   context.subscriptions.push(uploads, { dispose: () => void closeHttpClient() });
   registerUploadCommands(context, uploads, log);
   const upload = uploads.upload.bind(uploads);

@@ -94,7 +94,7 @@ async function handle(req: ChildRequest): Promise<ChildReply> {
       // newFile: what the extension does for content it has not uploaded before (the history has no asset of that
       // size): validate, sniff, stream with SHA-256 on the way, verify. hashFirst: an asset of the same size exists,
       // so the file is hashed for the reuse lookup first, then sent.
-      const index: ReuseIndex = { lookup: () => undefined, mayHave: () => req.mode === 'hashFirst' };
+      const index: ReuseIndex = { lookup: () => Promise.resolve(undefined), mayHave: () => req.mode === 'hashFirst' };
       const c0 = process.cpuUsage();
       const t0 = performance.now();
       let answerMs: number | undefined;
@@ -155,7 +155,7 @@ async function handle(req: ChildRequest): Promise<ChildReply> {
     }
     case 'reuse': {
       const known = new Map<string, AssetRecord>();
-      const index: ReuseIndex = { lookup: (sha, fp) => known.get(`${sha}|${fp}`) };
+      const index: ReuseIndex = { lookup: (sha, fp) => Promise.resolve(known.get(`${sha}|${fp}`)) };
       const first = await uploadLocalFile(req.path, req.target, { maxBytes: MAX_BYTES, reuse: index });
       known.set(`${first.source.sha256}|${first.record.keyFingerprint}`, first.record);
       const withMs: number[] = [];

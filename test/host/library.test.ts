@@ -2,6 +2,9 @@
 // Load More, a filter that loads the rest, Delete from HeyGen with the modal answered through the window spy,
 // the stale marks in the Assets view, and the welcome sentence when HeyGen refuses the list.
 import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AssetRecord } from '../../src/core/base/assetRecord';
 import type { HistoryStore } from '../../src/core/history/historyStore';
@@ -22,7 +25,7 @@ interface Api {
   history: HistoryStore;
   assetTree: AssetTreeProvider;
   library: LibraryController;
-  upload(uris: vscode.Uri[], options?: { force?: boolean }): Promise<{ succeeded: Array<{ record: AssetRecord }>; failed: unknown[] }>;
+  upload(uris: vscode.Uri[], options?: { force?: boolean }): Promise<{ succeeded: Array<{ record: AssetRecord; reused: boolean }>; failed: unknown[] }>;
   onDidShowQuickPick: HeyGenTestApi['onDidShowQuickPick'];
 }
 
@@ -349,6 +352,48 @@ suite('Library', () => {
     const again = await heygen.library.checkStale();
     assert.equal(again.asked, 0, 'not asked again within 12 hours');
     await heygen.history.remove([kept.id, expired.id]);
+  });
+
+  test('an identical file whose earlier upload HeyGen deleted while unseen is uploaded again, not reused, and that row warns', async () => {
+    const listed = await seed(heygen, 150, 'reuse');
+    // Bytes no other test uploaded, recorded as uploaded 13 hours ago with this key as an asset HeyGen has since
+    // deleted (as it does after inactivity), and not seen in a listing since.
+    const file = path.join(hostEnv.workspace, `reused-${randomBytes(4).toString('hex')}.png`);
+    const bytes = Buffer.concat([fs.readFileSync(workspaceFile('sample.png').fsPath), randomBytes(32)]);
+    fs.writeFileSync(file, bytes);
+    const old = Date.now() - 13 * HOUR;
+    const earlier: AssetRecord = {
+      id: listed[7].id, name: path.basename(file), url: listed[7].url ?? '', fileType: 'image', mime: 'image/png', imageKey: null,
+      createdTs: Math.floor(old / 1000), size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), uploadedAt: old,
+      keyFingerprint: keyFingerprint(hostEnv.apiKey), sourcePath: file,
+    };
+    await heygen.history.add(earlier);
+    await control('/drop', { ids: [earlier.id] });
+    await heygen.library.index.idle();
+    heygen.library.index.forgetListing();
+    let fresh: AssetRecord | undefined;
+    try {
+      const before = (await emulatorLibrary()).requests.get.length;
+      const result = await heygen.upload([vscode.Uri.file(file)]);
+      fresh = result.succeeded[0]?.record;
+      assert.ok(fresh, JSON.stringify(result));
+      assert.equal(result.succeeded[0].reused, false);
+      assert.notEqual(fresh.id, earlier.id);
+      assert.ok((await emulatorLibrary()).assets.some((a) => a.id === fresh?.id), 'the bytes reached HeyGen as a new asset');
+      assert.deepEqual((await emulatorLibrary()).requests.get.slice(before), [earlier.id], 'HeyGen was asked about the earlier upload once');
+      const node = heygen.assetTree.nodeFor(earlier.id);
+      assert.ok(node);
+      assert.equal((heygen.assetTree.getTreeItem(node).iconPath as vscode.ThemeIcon).id, 'warning', 'the earlier row warns');
+
+      // The new upload was seen just now: the next identical file reuses it without asking.
+      const again = await heygen.upload([vscode.Uri.file(file)]);
+      assert.equal(again.succeeded[0]?.reused, true);
+      assert.equal(again.succeeded[0]?.record.id, fresh.id);
+      assert.equal((await emulatorLibrary()).requests.get.length, before + 1);
+    } finally {
+      await heygen.history.remove([earlier.id, ...(fresh ? [fresh.id] : [])]);
+      fs.rmSync(file, { force: true });
+    }
   });
 
   test('a 403 from the beta list shows one welcome sentence with Retry and no notification; Retry lists', async () => {

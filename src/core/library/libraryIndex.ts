@@ -258,6 +258,11 @@ export class LibraryIndex implements Disposable {
     return this.stale.check(candidates, signal);
   }
 
+  /** Whether an earlier upload may be reused for an identical file (see StaleChecks.confirm: asks HeyGen when due). */
+  stillOnHeyGen(candidate: CheckCandidate, signal?: AbortSignal): Promise<boolean> {
+    return this.stale.confirm(candidate, signal);
+  }
+
   /** Waits until the cache file is written. */
   flush(): Promise<void> {
     return this.cache.flush();

@@ -46,6 +46,50 @@ export class StaleChecks {
     return round;
   }
 
+  /**
+   * Before an earlier upload is reused for an identical file: false when it is marked gone, or when it is due (the
+   * rule of staleMarks.ts) and HeyGen answers 404 for it from an account that knows the key. One request when it
+   * exists, not queued behind a running round (an upload must not wait for a round of hundreds); when HeyGen
+   * cannot be asked, it is reused as before.
+   */
+  async confirm(candidate: CheckCandidate, signal?: AbortSignal): Promise<boolean> {
+    const { host } = this;
+    const marks = host.marks();
+    const { id } = candidate;
+    if (marks.isGone(id)) {
+      return false;
+    }
+    const seen = host.fetchedAt();
+    const latest = seen !== undefined && host.listed(id) ? { id, uploadedAt: Math.max(candidate.uploadedAt, seen) } : candidate;
+    if (marks.due([latest], host.now()).length === 0) {
+      return true;
+    }
+    marks.markAsked(id, host.now());
+    try {
+      const found = await host.api.get(id, signal);
+      if (!found) {
+        // A 404 means "gone" only from a HeyGen that knows this key: a wrong base URL answers 404 to everything.
+        await host.api.account(signal);
+      }
+      const now = host.now();
+      const changed = found ? marks.markPresent([id], now) : marks.markGone([id], now);
+      host.save();
+      if (changed) {
+        host.marksChanged();
+      }
+      if (!found) {
+        host.log.info(`Library: HeyGen no longer has asset ${id}; an identical file is uploaded again instead of reusing it.`);
+      }
+      return found !== undefined;
+    } catch (error) {
+      if (signal?.aborted) {
+        throw error;
+      }
+      host.log.warn(`Library: could not ask HeyGen whether asset ${id} still exists (${errorMessage(error)}); it is reused.`);
+      return true;
+    }
+  }
+
   /** Answers HeyGen gave elsewhere (Check Payloads): marked, saved and told like this round's. */
   apply(present: readonly string[], gone: readonly string[]): void {
     const marks = this.host.marks();

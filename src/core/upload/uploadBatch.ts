@@ -64,8 +64,11 @@ export interface BatchServiceDeps {
   /** Scrubs secrets (the key, a server echoing it) from a sentence before anyone shows it. */
   scrub?: (text: string) => string;
   engine?: BatchEngine;
-  /** True for an asset HeyGen is known to have deleted: an identical file is then uploaded again, not reused. */
-  isGone?: (assetId: string) => boolean;
+  /**
+   * Whether HeyGen still has an earlier upload of identical content (the Library's marks, and a check when one is
+   * due): when false, the file is uploaded again instead of reused.
+   */
+  stillOnHeyGen?: (record: AssetRecord, signal?: AbortSignal) => Promise<boolean>;
 }
 
 /** One pass over the sources with one key. */
@@ -103,9 +106,9 @@ export class UploadBatchService {
     const { history, log } = this.deps;
     const reuse: ReuseIndex | undefined = pass.reuseIdenticalFiles
       ? {
-          lookup: (sha256, fingerprint) => {
+          lookup: async (sha256, fingerprint, signal) => {
             const found = history.findBySha256(sha256, fingerprint);
-            return found && !this.deps.isGone?.(found.id) ? found : undefined;
+            return found && (await this.deps.stillOnHeyGen?.(found, signal)) !== false ? found : undefined;
           },
           // Only a recorded asset of the same size can match: otherwise skip hashing up front and hash while sending.
           mayHave: (size, fingerprint) => history.all().some((r) => r.size === size && r.keyFingerprint === fingerprint),

@@ -43,7 +43,8 @@ export interface UploadTarget extends HttpSettings {
 
 /** Finds an earlier upload of identical content under the same key (backed by the history). */
 export interface ReuseIndex {
-  lookup(sha256: string, keyFingerprint: string): AssetRecord | undefined;
+  /** The earlier upload to hand back instead of sending the bytes, if any (it may ask HeyGen whether it still exists). */
+  lookup(sha256: string, keyFingerprint: string, signal?: AbortSignal): Promise<AssetRecord | undefined>;
   /**
    * Optional pre-check: false when no recorded asset of this key has this size, so no content can match. The
    * engine then skips hashing the file up front and hashes the bytes while sending instead (one read, not two).
@@ -191,7 +192,15 @@ async function uploadChecked(
       }
       throw new HeyGenError('invalidFile', l10n.t('"{0}" cannot be read: {1}.', file.name, (error as Error).message), { file: file.name, cause: error });
     }
-    const hit = reuse.lookup(sha256, fingerprint);
+    let hit: AssetRecord | undefined;
+    try {
+      hit = await reuse.lookup(sha256, fingerprint, options.signal);
+    } catch (error) {
+      if (options.signal?.aborted) {
+        throw cancelled(file.name);
+      }
+      throw error;
+    }
     if (hit) {
       log.info(`"${file.name}" has the same content as asset ${hit.id}; reusing it without uploading.`);
       options.onProgress?.(file.size, file.size);

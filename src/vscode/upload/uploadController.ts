@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { ApiKeyService } from '../apiKey/apiKeyCommands';
 import { CommandId } from '../commands/commandIds';
 import type { Configuration } from '../configuration/configuration';
+import type { AssetRecord } from '../../core/base/assetRecord';
 import type { HistoryStore } from '../../core/history/historyStore';
 import type { Log } from '../log/log';
 import { supportedTypeList } from '../../core/base/mediaKinds';
@@ -29,8 +30,8 @@ export interface UploadControllerDeps {
   log: Log;
   apiKeys: ApiKeyService;
   history: HistoryStore;
-  /** Assets HeyGen is known to have deleted (the Library's marks): never reused for an identical file. */
-  isGone?: (assetId: string) => boolean;
+  /** Whether HeyGen still has an earlier upload about to be reused for an identical file (the Library knows). */
+  stillOnHeyGen?: (record: AssetRecord, signal?: AbortSignal) => Promise<boolean>;
 }
 
 /**
@@ -47,7 +48,7 @@ export class UploadController implements UploadPort, vscode.Disposable {
       history: deps.history,
       log: deps.log,
       scrub: (text) => deps.log.scrub(text),
-      isGone: (id) => deps.isGone?.(id) ?? false,
+      stillOnHeyGen: deps.stillOnHeyGen,
     });
   }
 

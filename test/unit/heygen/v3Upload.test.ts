@@ -215,7 +215,7 @@ void describe('API v3 uploads over real HTTP', () => {
   void it('identical content is reused across versions under the same key', async () => {
     const path = scratch.copy('sample.png', 'same.png');
     const remembered = new Map<string, AssetRecord>();
-    const reuse: ReuseIndex = { lookup: (sha) => remembered.get(sha) };
+    const reuse: ReuseIndex = { lookup: (sha) => Promise.resolve(remembered.get(sha)) };
     const first = await uploadLocalFile(path, targetFor(emu), opts({ reuse }));
     assert.equal(first.record.api, 'v1');
     remembered.set(first.source.sha256, { ...first.record, api: 'v1' });

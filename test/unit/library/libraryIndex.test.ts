@@ -292,6 +292,27 @@ void describe('library over the emulator (real HTTP)', () => {
     assert.equal(index.isGone(another.id), true);
     assert.equal(emu.library.requests.get.length, before);
   });
+
+  void it('before an identical file reuses an upload, asks HeyGen when it was not seen for 12 hours; a 404 means gone', async () => {
+    let now = Date.now();
+    const index = await LibraryIndex.open(tempFile(), { api: apiFor(endpointFor(emu)), owner: 'me', now: () => now });
+    const kept = emu.library.all()[10];
+    const expired = emu.library.all()[20];
+    const uploadedAt = now - HOUR;
+    assert.equal(await index.stillOnHeyGen({ id: expired.id, uploadedAt }), true, 'uploaded an hour ago: no question');
+    assert.deepEqual(emu.library.requests.get, []);
+    emu.library.drop([expired.id]);
+    now += 12 * HOUR;
+    assert.equal(await index.stillOnHeyGen({ id: kept.id, uploadedAt }), true);
+    assert.equal(await index.stillOnHeyGen({ id: expired.id, uploadedAt }), false);
+    assert.equal(index.isGone(expired.id), true, 'the Assets view warns on its row');
+    assert.equal(index.isGone(kept.id), false);
+    assert.deepEqual([...emu.library.requests.get].sort(), [kept.id, expired.id].sort());
+    // The answers hold: the next identical file asks nothing.
+    assert.equal(await index.stillOnHeyGen({ id: kept.id, uploadedAt }), true);
+    assert.equal(await index.stillOnHeyGen({ id: expired.id, uploadedAt }), false);
+    assert.equal(emu.library.requests.get.length, 2);
+  });
 });
 
 /** A LibraryApi that counts requests in flight, for the rules the checks keep. */
@@ -306,7 +327,8 @@ class CountingApi implements LibraryApi {
   list(): Promise<{ assets: LibraryAsset[]; hasMore: boolean; nextToken: undefined }> {
     return Promise.resolve({ assets: [], hasMore: false, nextToken: undefined });
   }
-  async get(id: string): Promise<LibraryAsset | undefined> {
+  async get(id: string, signal?: AbortSignal): Promise<LibraryAsset | undefined> {
+    signal?.throwIfAborted();
     this.asked.push(id);
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
@@ -371,6 +393,34 @@ void describe('stale marks: at most 4 at a time, each asset at most once every 1
     assert.equal(result.asked, 0);
     assert.deepEqual(api.asked, []);
     assert.equal(index.isGone('a0'), false);
+  });
+
+  void it('before a reuse: HeyGen unreachable, or a base URL answering 404 to everything, reuses and marks nothing', async () => {
+    const offline = new CountingApi(new Set());
+    offline.get = () => Promise.reject(new Error('offline'));
+    const first = await LibraryIndex.open(tempFile(), { api: offline, owner: 'me' });
+    assert.equal(await first.stillOnHeyGen({ id: 'a0', uploadedAt: 0 }), true);
+    assert.equal(first.isGone('a0'), false);
+
+    const elsewhere = new CountingApi(new Set(['a0']));
+    elsewhere.account = () => Promise.reject(new Error('HTTP 404'));
+    const second = await LibraryIndex.open(tempFile(), { api: elsewhere, owner: 'me' });
+    assert.equal(await second.stillOnHeyGen({ id: 'a0', uploadedAt: 0 }), true);
+    assert.deepEqual(elsewhere.asked, ['a0']);
+    assert.equal(second.isGone('a0'), false);
+  });
+
+  void it('before a reuse: a cancelled upload stops the question with the cancellation', async () => {
+    const api = new CountingApi(new Set());
+    const controller = new AbortController();
+    // The person cancels while HeyGen is being asked.
+    api.get = async (_id: string, signal?: AbortSignal) => {
+      controller.abort();
+      signal?.throwIfAborted();
+      return Promise.resolve(undefined);
+    };
+    const index = await LibraryIndex.open(tempFile(), { api, owner: 'me' });
+    await assert.rejects(index.stillOnHeyGen({ id: 'a0', uploadedAt: 0 }, controller.signal));
   });
 
   void it('marks round-trip through JSON', () => {

@@ -117,7 +117,15 @@ void describe('UploadBatchService over real HTTP', () => {
 
   void it('an identical file whose asset HeyGen deleted is uploaded again, not reused', async () => {
     const gone = new Set<string>();
-    service = new UploadBatchService({ history, log, isGone: (id) => gone.has(id) });
+    const asked: string[] = [];
+    service = new UploadBatchService({
+      history,
+      log,
+      stillOnHeyGen: (record) => {
+        asked.push(record.id);
+        return Promise.resolve(!gone.has(record.id));
+      },
+    });
     const first = scratch.png('first.png', 3000);
     const before = await service.run([file(first)], pass());
     gone.add(before.succeeded[0].record.id);
@@ -125,6 +133,8 @@ void describe('UploadBatchService over real HTTP', () => {
     assert.equal(again.succeeded[0].reused, false);
     assert.notEqual(again.succeeded[0].record.id, before.succeeded[0].record.id);
     assert.equal(emu.received.length, 2);
+    // Asked about the earlier upload only when an identical file was about to reuse it.
+    assert.deepEqual(asked, [before.succeeded[0].record.id]);
   });
 
   void it('a failure is one sentence per file, logged once with its details, and does not stop the others', async () => {

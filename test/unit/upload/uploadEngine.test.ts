@@ -122,7 +122,7 @@ void describe('uploadLocalFile over real HTTP', () => {
     await uploadLocalFile(path, targetFor(emu), opts());
     assert.equal(emu.received.at(-1)!.sha256, fileSha(path));
     await allDescriptorsClosed(path);
-    const index: ReuseIndex = { lookup: (sha) => (sha === sent.source.sha256 ? sent.record : undefined) };
+    const index: ReuseIndex = { lookup: (sha) => Promise.resolve(sha === sent.source.sha256 ? sent.record : undefined) };
     assert.equal((await uploadLocalFile(path, targetFor(emu), opts({ reuse: index }))).reused, true);
     await allDescriptorsClosed(path);
     emu.behave({ mode: 'status', status: 401 });
@@ -452,9 +452,9 @@ void describe('uploadLocalFile over real HTTP', () => {
     class MemoryIndex implements ReuseIndex {
       readonly entries = new Map<string, AssetRecord>();
       lookups = 0;
-      lookup(sha: string, fingerprint: string): AssetRecord | undefined {
+      lookup(sha: string, fingerprint: string): Promise<AssetRecord | undefined> {
         this.lookups++;
-        return this.entries.get(`${sha}|${fingerprint}`);
+        return Promise.resolve(this.entries.get(`${sha}|${fingerprint}`));
       }
     }
 
@@ -497,7 +497,7 @@ void describe('uploadLocalFile over real HTTP', () => {
       const index: ReuseIndex = {
         lookup: () => {
           lookups++;
-          return undefined;
+          return Promise.resolve(undefined);
         },
         mayHave: (size) => {
           sizes.push(size);

@@ -280,7 +280,7 @@ void describe('uploadFromUrl', () => {
 
   void it('reuses an earlier asset for identical downloaded content', async () => {
     const first = await uploadFromUrl(`${source.origin}/photo.jpg`, targetFor(emu), opts());
-    const reuse = { lookup: (sha: string, fp: string) => (sha === first.source.sha256 && fp === first.record.keyFingerprint ? first.record : undefined) };
+    const reuse = { lookup: (sha: string, fp: string) => Promise.resolve(sha === first.source.sha256 && fp === first.record.keyFingerprint ? first.record : undefined) };
     const second = await uploadFromUrl(`${source.origin}/download`, targetFor(emu), opts({ reuse }));
     assert.equal(second.reused, true);
     assert.equal(second.record.id, first.record.id);
