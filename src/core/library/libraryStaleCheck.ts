@@ -54,29 +54,21 @@ export class StaleChecks {
    */
   async confirm(candidate: CheckCandidate, signal?: AbortSignal): Promise<boolean> {
     const { host } = this;
-    const marks = host.marks();
     const { id } = candidate;
-    if (marks.isGone(id)) {
+    if (host.marks().isGone(id)) {
       return false;
     }
-    const seen = host.fetchedAt();
-    const latest = seen !== undefined && host.listed(id) ? { id, uploadedAt: Math.max(candidate.uploadedAt, seen) } : candidate;
-    if (marks.due([latest], host.now()).length === 0) {
+    if (this.due([candidate]).length === 0) {
       return true;
     }
-    marks.markAsked(id, host.now());
+    host.marks().markAsked(id, host.now());
     try {
       const found = await host.api.get(id, signal);
       if (!found) {
         // A 404 means "gone" only from a HeyGen that knows this key: a wrong base URL answers 404 to everything.
         await host.api.account(signal);
       }
-      const now = host.now();
-      const changed = found ? marks.markPresent([id], now) : marks.markGone([id], now);
-      host.save();
-      if (changed) {
-        host.marksChanged();
-      }
+      this.apply(found ? [id] : [], found ? [] : [id]);
       if (!found) {
         host.log.info(`Library: HeyGen no longer has asset ${id}; an identical file is uploaded again instead of reusing it.`);
       }
@@ -112,20 +104,23 @@ export class StaleChecks {
     }
   }
 
+  /** The candidates to ask HeyGen about now (staleMarks.ts has the rule). */
+  private due(list: readonly CheckCandidate[]): string[] {
+    const { host } = this;
+    const seen = host.fetchedAt();
+    // Listed since `fetchedAt`: seen then, so no request before 12 hours after it. Kept implicit (not one mark per
+    // listed asset), so the cache of a 10,000-asset library stays small and quick to load.
+    const latest = seen === undefined ? list : list.map((c) => (host.listed(c.id) ? { id: c.id, uploadedAt: Math.max(c.uploadedAt, seen) } : c));
+    return host.marks().due(latest, host.now());
+  }
+
   private async round(list: readonly CheckCandidate[], signal?: AbortSignal): Promise<{ asked: number; gone: string[] }> {
     const { host } = this;
     const marks = host.marks();
-    const now = host.now();
-    const seen = host.fetchedAt();
-    if (host.completedAt() !== undefined && seen !== undefined) {
+    if (host.completedAt() !== undefined && host.fetchedAt() !== undefined) {
       this.reconcileWithListing(list);
     }
-    // Listed since `fetchedAt`: seen then, so no request before 12 hours after it. Kept implicit (not one mark per
-    // listed asset), so the cache of a 10,000-asset library stays small and quick to load.
-    const due = marks.due(
-      seen === undefined ? list : list.map((c) => (host.listed(c.id) ? { id: c.id, uploadedAt: Math.max(c.uploadedAt, seen) } : c)),
-      now,
-    );
+    const due = this.due(list);
     const gone: string[] = [];
     let asked = 0;
     if (due.length > 0) {

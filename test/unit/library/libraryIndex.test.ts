@@ -414,7 +414,7 @@ void describe('stale marks: at most 4 at a time, each asset at most once every 1
     const api = new CountingApi(new Set());
     const controller = new AbortController();
     // The person cancels while HeyGen is being asked.
-    api.get = async (_id: string, signal?: AbortSignal) => {
+    api.get = (_id: string, signal?: AbortSignal) => {
       controller.abort();
       signal?.throwIfAborted();
       return Promise.resolve(undefined);
